@@ -1,0 +1,117 @@
+/**
+ * The contracts between the parts of one simulated cluster. `cluster.ts` composes them; each part lives in
+ * its own folder and is started by the function named here. The controllers, the kubelet and the network
+ * parts get only a KubeConfig and use the public Kubernetes API through @kubernetes/client-node.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { CertificateAuthority, KeyPair } from './pki';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** The loopback addresses one cluster owns (see README, "Address plan"). */
+export interface AddressPlan {
+  /** second octet N of 127.N.0.0/16 */
+  octet: number;
+  /** 127.N.0.1: API server, kubelet, NodePorts */
+  nodeIP: string;
+  /** 127.N.0.2: Ingress/Route router */
+  routerIP: string;
+  podRange: { first: string; last: string };
+  serviceRange: { first: string; last: string };
+  loadBalancerRange: { first: string; last: string };
+}
+
+export interface UserInfo {
+  username: string;
+  groups: string[];
+}
+
+export interface FaultRule {
+  /** get, list, watch, create, update, patch, delete, deletecollection; '*' or undefined for all */
+  verb?: string;
+  /** plural resource, optionally with subresource: 'pods', 'pods/status', 'persistentvolumeclaims' */
+  resource?: string;
+  namespace?: string;
+  /** 0..1: share of matching requests that fail */
+  errorRate?: number;
+  /** HTTP status of the injected failure (default 500); 429 adds Retry-After */
+  status?: number;
+  /** added to every matching request */
+  latencyMs?: number;
+  /** stop after this many injected failures */
+  count?: number;
+}
+
+export interface FaultInjector {
+  add(rule: FaultRule): () => void;
+  clear(): void;
+  /** closes every open watch stream (clients must re-list/resume, as after an API server restart) */
+  dropWatches(): void;
+}
+
+export interface ApiServerOptions {
+  clusterName: string;
+  address: AddressPlan;
+  /** 0 picks a free port; the default composition uses 6443 */
+  port: number;
+  ca: CertificateAuthority;
+  serving: KeyPair;
+  /** client certificate the API server presents to kubelets (they verify it against the cluster CA) */
+  kubeletClient: KeyPair;
+  openshift: boolean;
+  /** default host suffix for Routes without spec.host: `<name>-<namespace>.<routeDomain>` */
+  routeDomain: string;
+  /** tokens known at start, e.g. the admin's and the system components' */
+  tokens: Record<string, UserInfo>;
+  /** when false, every authenticated user may do everything (RBAC objects are still stored) */
+  rbac: boolean;
+}
+
+export interface ApiServer extends Stoppable {
+  url: string;
+  addToken(token: string, user: UserInfo): void;
+  faults: FaultInjector;
+}
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  clusterName: string;
+  dataDir: string;
+  nodeName: string;
+}
+
+export interface KubeletOptions {
+  kubeConfig: KubeConfig;
+  clusterName: string;
+  nodeName: string;
+  address: AddressPlan;
+  dataDir: string;
+  /** the hosts file to bind-mount at /etc/hosts in every container */
+  hostsFile: string;
+  /** the LD_PRELOAD shim (network/shim.ts builds it) */
+  shimPath: string;
+  ca: CertificateAuthority;
+  /** serving certificate of the kubelet's HTTPS endpoint (containerLogs) */
+  serving: KeyPair;
+}
+
+export interface Kubelet extends Stoppable {
+  /** fault injection: kill the processes of a pod (all containers, or one) with a signal */
+  killPod(namespace: string, name: string, opts?: { container?: string; signal?: NodeJS.Signals }): Promise<void>;
+}
+
+export interface NetworkOptions {
+  kubeConfig: KubeConfig;
+  clusterName: string;
+  address: AddressPlan;
+  dataDir: string;
+  /** shared by clusters started together: each cluster publishes its external names here */
+  worldDir: string;
+}
+
+export interface Network extends Stoppable {
+  hostsFile: string;
+  shimPath: string;
+}

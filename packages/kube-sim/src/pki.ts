@@ -1,0 +1,104 @@
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+
+// One CA per cluster signs the API server's and the kubelet's serving certificates and the API server's
+// client certificate for the kubelet, as kubeadm does. ECDSA P-256 keeps start-up fast.
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+export interface KeyPair {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface CertificateAuthority extends KeyPair {
+  issue(opts: IssueOptions): Promise<KeyPair>;
+}
+
+export interface IssueOptions {
+  commonName: string;
+  /** Organisations become the Kubernetes groups of a client certificate. */
+  organizations?: string[];
+  dnsNames?: string[];
+  ips?: string[];
+  usage: 'server' | 'client' | 'both';
+  days?: number;
+}
+
+function toPem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64');
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+function serial(): string {
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+}
+
+function validity(days: number) {
+  const notBefore = new Date(Date.now() - 60_000);
+  const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
+  return { notBefore, notAfter };
+}
+
+function subject(cn: string, orgs: string[] = []): string {
+  const escape = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
+  return [`CN=${escape(cn)}`, ...orgs.map(o => `O=${escape(o)}`)].join(', ');
+}
+
+export async function createCertificateAuthority(commonName: string, days = 3650): Promise<CertificateAuthority> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: subject(commonName),
+    ...validity(days),
+    keys,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const caKeyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+
+  return {
+    certPem: caCert.toString('pem') + '\n',
+    keyPem: caKeyPem,
+    async issue(opts: IssueOptions): Promise<KeyPair> {
+      const leafKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const ext: x509.Extension[] = [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.ExtendedKeyUsageExtension(
+          opts.usage === 'server'
+            ? [x509.ExtendedKeyUsage.serverAuth]
+            : opts.usage === 'client'
+              ? [x509.ExtendedKeyUsage.clientAuth]
+              : [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
+        ),
+        await x509.AuthorityKeyIdentifierExtension.create(caCert),
+      ];
+      const names = [
+        ...(opts.dnsNames ?? []).map(value => ({ type: 'dns' as const, value })),
+        ...(opts.ips ?? []).map(value => ({ type: 'ip' as const, value })),
+      ];
+      if (names.length) ext.push(new x509.SubjectAlternativeNameExtension(names));
+      const cert = await x509.X509CertificateGenerator.create({
+        serialNumber: serial(),
+        subject: subject(opts.commonName, opts.organizations),
+        issuer: caCert.subject,
+        ...validity(opts.days ?? 365),
+        signingAlgorithm: ALG,
+        publicKey: leafKeys.publicKey,
+        signingKey: keys.privateKey,
+        extensions: ext,
+      });
+      return {
+        certPem: cert.toString('pem') + '\n',
+        keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey)),
+      };
+    },
+  };
+}
