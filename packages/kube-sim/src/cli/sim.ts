@@ -1,0 +1,119 @@
+/**
+ * `npm run sim`: starts the clusters of a small config (default `east`, and `west` OpenShift-flavoured),
+ * seeds them with the demo data, writes kubeconfigs and a Backstage config fragment, and runs until
+ * Ctrl-C, when it stops every process it started.
+ */
+import { parseArgs } from 'node:util';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { startClusters, type ClusterOptions } from '../index';
+import { DEMO_CLUSTERS, seedDemoCluster } from '../seed';
+
+const HELP = `Usage: npm run sim -- [options]
+
+Starts local Kubernetes clusters (kube-sim) for development and the demo, and keeps them running until
+Ctrl-C (SIGINT) or SIGTERM, when every process it started is stopped.
+
+Options:
+  --dir DIR        where to keep data, kubeconfigs and the Backstage config (default: <repo>/.sim)
+  --config FILE    YAML list of clusters: [{name: east}, {name: west, openshift: true}]
+  --no-seed        start empty clusters (no namespaces, workloads or data)
+  --deploy DIR     manifests applied before the seed (default: <repo>/deploy when it exists)
+  --fresh          delete DIR's previous data first
+  --ready-file F   write F once everything is up (for scripts that wait)
+  -h, --help       this text
+
+Writes:
+  DIR/kubeconfig                    one context per cluster (admin)
+  DIR/<cluster>/kubeconfig          one per cluster
+  DIR/app-config.kube-sim.yaml      kubernetes.clusterLocatorMethods for Backstage, with the backend's
+                                    ServiceAccount token (least privilege: deploy/ RBAC)
+
+Example:
+  npm run sim &                 # then
+  KUBECONFIG=.sim/kubeconfig kubectl --context east get pvc -A
+`;
+
+const repoRoot = resolve(__dirname, '../../../..');
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string' },
+      config: { type: 'string' },
+      'no-seed': { type: 'boolean', default: false },
+      deploy: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      'ready-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const dir = resolve(values.dir ?? join(repoRoot, '.sim'));
+  const specs: ClusterOptions[] = values.config
+    ? parse(await readFile(values.config, 'utf8'))
+    : DEMO_CLUSTERS.map(c => ({ ...c }));
+  if (values.fresh) await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+
+  const started = Date.now();
+  const world = await startClusters(specs, { dir, keep: true });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping kube-sim...\n`);
+    await world.stop();
+    process.stdout.write('kube-sim stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const deployDir = values.deploy ?? join(repoRoot, 'deploy');
+  const clustersConfig = [];
+  for (const cluster of world.clusters) {
+    let token = cluster.token;
+    if (!values['no-seed']) {
+      ({ backendToken: token } = await seedDemoCluster(cluster, {
+        deployDir: existsSync(deployDir) ? deployDir : undefined,
+      }));
+    }
+    clustersConfig.push({
+      name: cluster.name,
+      url: cluster.server,
+      authProvider: 'serviceAccount',
+      serviceAccountToken: token,
+      caData: cluster.caData,
+    });
+  }
+  await writeFile(
+    join(dir, 'app-config.kube-sim.yaml'),
+    `# Written by kube-sim (npm run sim): the local clusters, for Backstage. Regenerated at every start.\n${stringify({
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [{ type: 'config', clusters: clustersConfig }],
+      },
+    })}`,
+    { mode: 0o600 },
+  );
+
+  for (const c of world.clusters) {
+    process.stdout.write(`cluster ${c.name}${c.openshift ? ' (OpenShift-flavoured)' : ''}: ${c.server}\n`);
+  }
+  process.stdout.write(
+    `kubeconfig: ${world.kubeconfigPath}\nBackstage config: ${join(dir, 'app-config.kube-sim.yaml')}\n` +
+      `ready in ${((Date.now() - started) / 1000).toFixed(1)}s; Ctrl-C stops it.\n`,
+  );
+  if (values['ready-file']) await writeFile(values['ready-file'], `${process.pid}\n`);
+}
+
+main().catch(e => {
+  process.stderr.write(`kube-sim: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
