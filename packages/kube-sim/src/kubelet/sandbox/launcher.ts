@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+import { sh } from './shell';
+
+export interface SandboxMount {
+  source: string;
+  /** absolute path inside the container */
+  target: string;
+  readOnly: boolean;
+  /** bind a single file (subPath onto a file) rather than a directory */
+  file: boolean;
+}
+
+export interface SandboxSpec {
+  /** an empty directory on the host (under the kubelet's dataDir) that becomes the container's tmpfs root */
+  rootDir: string;
+  /** where the launcher leaves `setup-error` when building the root fails */
+  stateDir: string;
+  hostname: string;
+  hostsFile: string;
+  resolvConf: string;
+  mounts: SandboxMount[];
+  workingDir: string;
+  /** setpriv arguments for the identity */
+  setpriv: string[];
+  /** LD_PRELOAD shim on the host, or '' for none */
+  shimPath: string;
+  podIP: string;
+  argv: string[];
+}
+
+/** Where the shim is visible inside the container root. */
+export const SHIM_IN_ROOT = '/.kube-sim/libkubesim.so';
+
+const SYSTEM_DIRS = ['usr', 'bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'etc'];
+const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+
+/** The command that starts `launcher.sh` in fresh mount and UTS namespaces. */
+export function sandboxCommand(script: string): string[] {
+  return ['/usr/bin/unshare', '--mount', '--uts', '--propagation', 'private', '--', '/bin/sh', script];
+}
+
+/** The tail of a command that runs as the container inside its root: used by the launcher and by exec. */
+export function containerExec(spec: Pick<SandboxSpec, 'setpriv' | 'shimPath' | 'podIP' | 'argv'>): string[] {
+  const pre = spec.shimPath ? ['/usr/bin/env', `LD_PRELOAD=${SHIM_IN_ROOT}`, `KUBE_SIM_POD_IP=${spec.podIP}`] : [];
+  return ['/usr/bin/setpriv', ...spec.setpriv, '--', ...pre, ...spec.argv];
+}
+
+/**
+ * A /bin/sh script that builds the container's root: a private tmpfs with the host's system directories
+ * bound read-only, a minimal /dev, /proc, private /tmp, the cluster hosts file, the volumes at their
+ * mountPaths, then chroots into it and drops to the pod's identity. The container env comes through
+ * the process environment untouched, so the script uses absolute paths and resets IFS.
+ */
+export function launcherScript(s: SandboxSpec): string {
+  const R = s.rootDir;
+  const L: string[] = [
+    '#!/bin/sh',
+    "IFS=' \t\n'",
+    `R=${sh(R)}`,
+    `STATE=${sh(s.stateDir)}`,
+    'fail() { printf "%s\\n" "$*" > "$STATE/setup-error"; exit 128; }',
+    'run() { "$@" 2>>"$STATE/setup-log" || fail "$* failed: $(/usr/bin/tail -n 1 "$STATE/setup-log")"; }',
+    '/usr/bin/rm -f "$STATE/setup-error"',
+    'run /usr/bin/mount -t tmpfs -o mode=0755 tmpfs "$R"',
+    `run /usr/bin/hostname ${sh(s.hostname)}`,
+  ];
+  for (const d of SYSTEM_DIRS) {
+    L.push(
+      `if [ -L /${d} ]; then run /usr/bin/ln -s "$(/usr/bin/readlink /${d})" "$R/${d}";`,
+      `elif [ -d /${d} ]; then run /usr/bin/mkdir "$R/${d}"; run /usr/bin/mount --bind /${d} "$R/${d}";`,
+      `  run /usr/bin/mount -o remount,bind,ro "$R/${d}"; fi`,
+    );
+  }
+  L.push('run /usr/bin/mkdir -p "$R/dev/pts" "$R/dev/shm" "$R/proc" "$R/sys" "$R/run" "$R/var/tmp" "$R/home" "$R/root" "$R/.kube-sim"');
+  L.push('run /usr/bin/chmod 1777 "$R/dev/shm" "$R/var/tmp"', 'run /usr/bin/chmod 0700 "$R/root"');
+  L.push('run /usr/bin/mkdir -m 1777 "$R/tmp"');
+  for (const n of DEV_NODES) {
+    L.push(`run /usr/bin/touch "$R/dev/${n}"`, `run /usr/bin/mount --bind /dev/${n} "$R/dev/${n}"`);
+  }
+  L.push(
+    'run /usr/bin/ln -s /proc/self/fd "$R/dev/fd"',
+    'run /usr/bin/ln -s /proc/self/fd/0 "$R/dev/stdin"',
+    'run /usr/bin/ln -s /proc/self/fd/1 "$R/dev/stdout"',
+    'run /usr/bin/ln -s /proc/self/fd/2 "$R/dev/stderr"',
+    'run /usr/bin/mount -t proc -o nosuid,nodev,noexec proc "$R/proc"',
+    'run /usr/bin/mount --bind /sys "$R/sys"',
+    'run /usr/bin/mount -o remount,bind,ro "$R/sys"',
+    `run /usr/bin/mount --bind ${sh(s.hostsFile)} "$R/etc/hosts"`,
+    `run /usr/bin/mount --bind ${sh(s.resolvConf)} "$R/etc/resolv.conf"`,
+  );
+  // Parents before children, so a volume mounted inside another volume's mountPath stays visible.
+  const mounts = [...s.mounts].sort((a, b) => a.target.split('/').length - b.target.split('/').length);
+  for (const m of mounts) {
+    const t = `"$R"${sh(path.posix.normalize(m.target))}`;
+    if (m.file) {
+      L.push(`run /usr/bin/mkdir -p "$(/usr/bin/dirname ${t})"`, `[ -e ${t} ] || run /usr/bin/touch ${t}`);
+    } else {
+      L.push(`run /usr/bin/mkdir -p ${t}`);
+    }
+    L.push(`run /usr/bin/mount --bind ${sh(m.source)} ${t}`);
+    if (m.readOnly) L.push(`run /usr/bin/mount -o remount,bind,ro ${t}`);
+  }
+  if (s.shimPath) {
+    L.push(`run /usr/bin/touch "$R${SHIM_IN_ROOT}"`, `run /usr/bin/mount --bind ${sh(s.shimPath)} "$R${SHIM_IN_ROOT}"`);
+  }
+  L.push(`run /usr/bin/mkdir -p "$R"${sh(s.workingDir)}`);
+  const tail = containerExec(s).map(sh).join(' ');
+  L.push(`exec /usr/bin/unshare --root="$R" --wd=${sh(s.workingDir)} -- ${tail}`);
+  return L.join('\n') + '\n';
+}
