@@ -1,0 +1,8 @@
+/**
+ * The Namespace Transfer backend plugin: REST API over the entity's volumes on every configured cluster.
+ *
+ * @packageDocumentation
+ */
+export { namespaceTransferPlugin as default } from './plugin';
+export { readClusterConfigs, buildKubeConfig, ClusterRegistry } from './clusters';
+export type { ClusterConfig, ClusterClients } from './clusters';

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './api';
+export * from './schemas';
+export * from './transferable';

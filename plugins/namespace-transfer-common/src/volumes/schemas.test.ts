@@ -1,0 +1,20 @@
+import { volumesQuerySchema } from './schemas';
+
+describe('volumesQuerySchema', () => {
+  it('accepts a full entity reference', () => {
+    expect(volumesQuerySchema.parse({ entityRef: 'component:default/payments-db' })).toEqual({
+      entityRef: 'component:default/payments-db',
+    });
+  });
+
+  it.each([[{}], [{ entityRef: '' }], [{ entityRef: 'payments-db' }], [{ entityRef: 'component:payments-db' }]])(
+    'rejects %j',
+    query => {
+      const result = volumesQuerySchema.safeParse(query);
+      expect(result.success).toBe(false);
+      if (!result.success) {
+        expect(result.error.issues[0].message).toMatch(/entityRef/);
+      }
+    },
+  );
+});

@@ -1,0 +1,59 @@
+/** A pod that mounts a volume. */
+export interface VolumePodRef {
+  name: string;
+  /** Pod phase as the cluster reports it (Pending, Running, Succeeded, Failed, Unknown). */
+  phase?: string;
+  nodeName?: string;
+}
+
+/**
+ * A workload that uses a volume: the top of a pod's ownerReferences chain (pod → ReplicaSet → Deployment,
+ * pod → StatefulSet, pod → Job → CronJob, ...) or a workload whose pod template mounts the claim even while
+ * it runs no pods.
+ */
+export interface VolumeWorkloadRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** desired replicas where the kind has them; 0 means the workload is scaled down */
+  replicas?: number;
+}
+
+/** Where the transferable decision came from. */
+export type TransferableSource = 'pvc-annotation' | 'namespace-annotation' | 'default';
+
+export interface TransferableInfo {
+  transferable: boolean;
+  source: TransferableSource;
+  /** a sentence a person can read */
+  reason: string;
+}
+
+/** A PersistentVolumeClaim as seen on one cluster. */
+export interface Volume {
+  cluster: string;
+  namespace: string;
+  name: string;
+  uid?: string;
+  /** status.capacity.storage once bound, else the requested size */
+  capacity?: string;
+  /** spec.resources.requests.storage */
+  requested?: string;
+  /** spec.storageClassName; undefined when the claim names none (cluster default applies at creation) */
+  storageClass?: string;
+  /** Pending, Bound or Lost; 'Terminating' when a deletion is in progress */
+  phase: string;
+  accessModes: string[];
+  volumeMode?: string;
+  /** the bound PersistentVolume */
+  volumeName?: string;
+  createdAt?: string;
+  usedBy: {
+    pods: VolumePodRef[];
+    workloads: VolumeWorkloadRef[];
+  };
+  transferable: TransferableInfo;
+}
+
+/** The annotation by which a PVC or a whole namespace opts in or out of transfers. */
+export const TRANSFERABLE_ANNOTATION = 'namespace-transfer.io/transferable';
