@@ -1,0 +1,244 @@
+import {
+  ApisApi,
+  CoreV1Api,
+  CustomObjectsApi,
+  NetworkingV1Api,
+  V1Endpoints,
+  V1Ingress,
+  V1Service,
+} from '@kubernetes/client-node';
+import path from 'node:path';
+import type { Network, NetworkOptions } from '../contracts';
+import { renderClusterRecords, renderHostsFile, writeInPlace } from './dns/hostsFile';
+import { WorldNames } from './dns/world';
+import { describeError } from './kube/errors';
+import { Informer, startInformer } from './kube/informer';
+import { ServiceProxy } from './proxy/serviceProxy';
+import { Router } from './router/router';
+import type { Route } from './router/table';
+import { buildShim } from './shim/shim';
+
+export interface StartNetworkOptions extends NetworkOptions {
+  /** the cluster's default Route domain (ApiServerOptions.routeDomain); names router-default.<domain> */
+  routeDomain?: string;
+  /** the router's port, 443 unless a test needs another */
+  routerPort?: number;
+  /** how long to wait for the first list of Services, Endpoints and Ingresses */
+  startTimeoutMs?: number;
+  log?(msg: string): void;
+}
+
+export interface RunningNetwork extends Network {
+  /** resolves after a full reconcile that started after this call (tests use it to wait for a change) */
+  sync(): Promise<void>;
+  /** whether the API server serves route.openshift.io/v1 (undefined until discovery answered) */
+  routesServed(): boolean | undefined;
+}
+
+const DEBOUNCE_MS = 20;
+const DISCOVERY_RETRY_MS = 2000;
+
+/** Whether the API server serves route.openshift.io/v1, from discovery as `oc`/the engine would see it. */
+async function servesRoutes(apis: ApisApi): Promise<boolean> {
+  const groups = await apis.getAPIVersions();
+  return groups.groups.some(g => g.name === 'route.openshift.io' && g.versions.some(v => v.version === 'v1'));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`kube-sim network: ${what} did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/**
+ * The network part of one cluster: service proxy, Ingress/Route router, cluster DNS hosts file and the
+ * world's external names, all driven by watches on the API server; plus the pod network shim the kubelet
+ * preloads into container processes.
+ */
+export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNetwork> {
+  const log = opts.log ?? ((msg: string) => process.stderr.write(`kube-sim network [${opts.clusterName}]: ${msg}\n`));
+  const kc = opts.kubeConfig;
+  const core = kc.makeApiClient(CoreV1Api);
+  const networking = kc.makeApiClient(NetworkingV1Api);
+  const customObjects = kc.makeApiClient(CustomObjectsApi);
+  const apis = kc.makeApiClient(ApisApi);
+  const hostsFile = path.join(opts.dataDir, 'dns', 'hosts');
+  const routeDomain = opts.routeDomain ?? opts.clusterName;
+
+  const shimPath = await buildShim();
+  await writeInPlace(hostsFile, renderHostsFile([], ''));
+
+  let stopped = false;
+  let worldRecords = '';
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let waiters: Array<() => void> = [];
+  let routesServedFlag: boolean | undefined;
+  let routes: Informer<Route> | undefined;
+  let discoveryTimer: NodeJS.Timeout | undefined;
+
+  const kick = () => {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void reconcileLoop();
+    }, DEBOUNCE_MS);
+  };
+  const onError = (what: string) => (err: unknown) => {
+    if (!stopped) log(`${what}: ${describeError(err)}`);
+  };
+
+  const services = startInformer<V1Service>({
+    kubeConfig: kc,
+    path: '/api/v1/services',
+    list: async () => {
+      const l = await core.listServiceForAllNamespaces();
+      return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+    },
+    onChange: kick,
+    onError: onError('services watch'),
+  });
+  const endpoints = startInformer<V1Endpoints>({
+    kubeConfig: kc,
+    path: '/api/v1/endpoints',
+    list: async () => {
+      const l = await core.listEndpointsForAllNamespaces();
+      return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+    },
+    onChange: kick,
+    onError: onError('endpoints watch'),
+  });
+  const ingresses = startInformer<V1Ingress>({
+    kubeConfig: kc,
+    path: '/apis/networking.k8s.io/v1/ingresses',
+    list: async () => {
+      const l = await networking.listIngressForAllNamespaces();
+      return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+    },
+    onChange: kick,
+    onError: onError('ingresses watch'),
+  });
+
+  const proxy = new ServiceProxy({ address: opts.address, services, endpoints, core, log, kick });
+  const router = new Router({
+    routerIP: opts.address.routerIP,
+    port: opts.routerPort,
+    routeDomain,
+    services,
+    endpoints,
+    ingresses,
+    networking,
+    customObjects,
+    log,
+    kick,
+  });
+
+  const world = new WorldNames(opts.worldDir, opts.clusterName, records => {
+    worldRecords = records;
+    kick();
+  });
+
+  const reconcileOnce = async () => {
+    await proxy.reconcile();
+    await router.reconcile();
+    await world.publish(opts.address.routerIP, router.externalNames());
+    const records = renderClusterRecords(services.items(), (ns, name) => endpoints.get(ns, name));
+    await writeInPlace(hostsFile, renderHostsFile(records, worldRecords));
+  };
+
+  // one reconcile at a time; changes during a run lead to exactly one more run
+  const reconcileLoop = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        const done = waiters;
+        waiters = [];
+        try {
+          if (!stopped) await reconcileOnce();
+        } catch (err) {
+          log(`reconcile: ${describeError(err)}`);
+        }
+        done.forEach(resolve => resolve());
+      } while (again && !stopped);
+    })();
+    try {
+      await running;
+    } finally {
+      running = undefined;
+    }
+  };
+
+  const discover = async () => {
+    try {
+      routesServedFlag = await servesRoutes(apis);
+      if (!routesServedFlag || stopped) return;
+      routes = startInformer<Route>({
+        kubeConfig: kc,
+        path: '/apis/route.openshift.io/v1/routes',
+        list: async () => {
+          const l = (await customObjects.listClusterCustomObject({
+            group: 'route.openshift.io',
+            version: 'v1',
+            plural: 'routes',
+          })) as { items: Route[]; metadata?: { resourceVersion?: string } };
+          return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+        },
+        onChange: kick,
+        onError: onError('routes watch'),
+      });
+      router.useRoutes(routes);
+      kick();
+    } catch (err) {
+      if (stopped) return;
+      log(`discovery: ${describeError(err)}`);
+      discoveryTimer = setTimeout(() => void discover(), DISCOVERY_RETRY_MS);
+    }
+  };
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    if (discoveryTimer) clearTimeout(discoveryTimer);
+    for (const informer of [services, endpoints, ingresses, routes]) informer?.stop();
+    await running?.catch(() => undefined);
+    await Promise.all([proxy.stop(), router.stop(), world.stop()]);
+    waiters.forEach(resolve => resolve());
+    waiters = [];
+  };
+
+  try {
+    await world.start();
+    await Promise.all([
+      withTimeout(Promise.all([services.ready, endpoints.ready, ingresses.ready]), opts.startTimeoutMs ?? 30_000, 'the API server'),
+      discover(),
+    ]);
+    if (routes) await withTimeout(routes.ready, opts.startTimeoutMs ?? 30_000, 'the routes list');
+    await reconcileLoop();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    hostsFile,
+    shimPath,
+    stop,
+    routesServed: () => routesServedFlag,
+    sync: () =>
+      new Promise<void>(resolve => {
+        if (stopped) return resolve();
+        waiters.push(resolve);
+        kick();
+      }),
+  };
+}

@@ -1,0 +1,156 @@
+import type { CoreV1Api, V1Endpoints, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type net from 'node:net';
+import type { AddressPlan } from '../../contracts';
+import { isLoopback } from '../address/addressPlan';
+import { endpointsForServicePort, isHeadless } from '../kube/backends';
+import { describeError } from '../kube/errors';
+import type { Informer } from '../kube/informer';
+import { writeStatus } from '../kube/statusWriter';
+import { connectAny, RoundRobin, splice } from './forward';
+import { LoadBalancerAllocator } from './lbAllocator';
+import { ConnectionHandler, listenerKey, ListenerSet } from './listeners';
+
+export interface ServiceProxyOptions {
+  address: AddressPlan;
+  services: Informer<V1Service>;
+  endpoints: Informer<V1Endpoints>;
+  core: CoreV1Api;
+  log(msg: string): void;
+  /** asks for another reconcile soon (debounced by the caller) */
+  kick(): void;
+}
+
+const STATUS_RETRY_MS = 2000;
+
+/**
+ * What kube-proxy and a cloud's service controller do, on loopback: every TCP port of every Service with a
+ * ClusterIP is listened on at clusterIP:port, NodePort Services also at nodeIP:nodePort, LoadBalancer
+ * Services also at an address of the cluster's load balancer range, which is published in
+ * status.loadBalancer.ingress. Connections go to a ready endpoint (round robin, the next on refusal) as
+ * plain byte streams, so TLS passes through untouched.
+ */
+export class ServiceProxy {
+  private readonly listeners: ListenerSet;
+  private readonly lb: LoadBalancerAllocator;
+  private readonly rr = new Map<string, RoundRobin>();
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly opts: ServiceProxyOptions) {
+    this.listeners = new ListenerSet(opts.log);
+    this.lb = new LoadBalancerAllocator(opts.address.loadBalancerRange);
+  }
+
+  /** the LoadBalancer address held for a Service (by UID), if any */
+  loadBalancerIP(uid: string): string | undefined {
+    return this.lb.get(uid);
+  }
+
+  listening(): string[] {
+    return this.listeners.keys();
+  }
+
+  async reconcile(): Promise<void> {
+    const desired = new Map<string, ConnectionHandler>();
+    const lbOwners = new Set<string>();
+    for (const svc of this.opts.services.items()) {
+      const ns = svc.metadata?.namespace ?? '';
+      const name = svc.metadata?.name ?? '';
+      const type = svc.spec?.type ?? 'ClusterIP';
+      if (type === 'ExternalName' || isHeadless(svc)) continue;
+      const clusterIP = svc.spec!.clusterIP!;
+      const lbIP = this.loadBalancerAddress(svc, lbOwners);
+      for (const port of svc.spec?.ports ?? []) {
+        if ((port.protocol ?? 'TCP') !== 'TCP') continue; // UDP/SCTP are not proxied here
+        const handler = this.handlerFor(ns, name, port);
+        if (isLoopback(clusterIP)) desired.set(listenerKey(clusterIP, port.port), handler);
+        if ((type === 'NodePort' || type === 'LoadBalancer') && port.nodePort) {
+          desired.set(listenerKey(this.opts.address.nodeIP, port.nodePort), handler);
+        }
+        if (lbIP) desired.set(listenerKey(lbIP, port.port), handler);
+      }
+    }
+    for (const owner of this.lb.owners()) {
+      if (!lbOwners.has(owner)) this.lb.release(owner);
+    }
+    for (const key of this.rr.keys()) if (!desired.has(key)) this.rr.delete(key);
+    await this.listeners.reconcile(desired);
+    this.writeStatuses();
+  }
+
+  async stop(): Promise<void> {
+    await this.listeners.closeAll();
+  }
+
+  /** LoadBalancer Services of no class (or another class is someone else's, as in a real cluster) */
+  private loadBalancerAddress(svc: V1Service, owners: Set<string>): string | undefined {
+    if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass) return undefined;
+    const uid = svc.metadata?.uid ?? `${svc.metadata?.namespace}/${svc.metadata?.name}`;
+    owners.add(uid);
+    const seen = (svc.status?.loadBalancer?.ingress ?? []).map(i => i.ip ?? '');
+    const ip = this.lb.allocate(uid, [...seen, svc.spec.loadBalancerIP ?? '']);
+    if (!ip) this.opts.log(`no free LoadBalancer address for ${svc.metadata?.namespace}/${svc.metadata?.name}`);
+    return ip;
+  }
+
+  private handlerFor(namespace: string, name: string, port: V1ServicePort): ConnectionHandler {
+    return (socket: net.Socket) => {
+      const key = `${socket.localAddress}:${socket.localPort}`;
+      let rr = this.rr.get(key);
+      if (!rr) this.rr.set(key, (rr = new RoundRobin()));
+      // endpoints are looked up per connection so that a change applies to the next connection at once
+      const backends = endpointsForServicePort(this.opts.endpoints.get(namespace, name), port);
+      void connectAny(rr.order(backends)).then(upstream => {
+        if (!upstream) socket.resetAndDestroy();
+        else if (socket.destroyed) upstream.destroy();
+        else splice(socket, upstream);
+      });
+    };
+  }
+
+  /** status.loadBalancer of every Service whose published address differs from what we hold */
+  private writeStatuses(): void {
+    for (const svc of this.opts.services.items()) {
+      const ns = svc.metadata?.namespace ?? '';
+      const name = svc.metadata?.name ?? '';
+      const uid = svc.metadata?.uid ?? `${ns}/${name}`;
+      const ip = this.lb.get(uid);
+      if (svc.spec?.type === 'LoadBalancer' && svc.spec.loadBalancerClass) continue; // another controller's
+      const isOurs = svc.spec?.type === 'LoadBalancer';
+      const current = svc.status?.loadBalancer?.ingress ?? [];
+      // a Service that stopped being a LoadBalancer loses its ingress, as the service controller does
+      const wanted = isOurs && ip ? [{ ip }] : isOurs ? current : [];
+      if (sameIngress(current, wanted)) continue;
+      const key = `${ns}/${name}`;
+      if (this.writing.has(key)) continue;
+      this.writing.add(key);
+      writeStatus<V1Service>({
+        current: svc,
+        read: () => this.opts.core.readNamespacedService({ namespace: ns, name }),
+        apply: obj => {
+          if (obj.metadata?.uid !== svc.metadata?.uid) return undefined;
+          if (sameIngress(obj.status?.loadBalancer?.ingress ?? [], wanted)) return undefined;
+          return { ...obj, status: { ...obj.status, loadBalancer: wanted.length ? { ingress: wanted } : {} } };
+        },
+        replace: body => this.opts.core.replaceNamespacedServiceStatus({ namespace: ns, name, body }),
+      })
+        .then(
+          () => {
+            this.writing.delete(key);
+            // changes that arrived while writing were skipped above
+            this.opts.kick();
+          },
+          err => {
+            this.opts.log(`writing status of service ${key}: ${describeError(err)}`);
+            setTimeout(() => {
+              this.writing.delete(key);
+              this.opts.kick();
+            }, STATUS_RETRY_MS).unref();
+          },
+        );
+    }
+  }
+}
+
+function sameIngress(a: Array<{ ip?: string; hostname?: string }>, b: Array<{ ip?: string; hostname?: string }>): boolean {
+  return a.length === b.length && a.every((x, i) => x.ip === b[i].ip && x.hostname === b[i].hostname);
+}
