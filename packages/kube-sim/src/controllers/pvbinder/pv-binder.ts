@@ -1,0 +1,299 @@
+import type { Stoppable } from '../../contracts';
+import type { ControllerContext } from '../kube/context';
+import { retryOnConflict } from '../kube/conflict';
+import { R } from '../kube/resources';
+import { isNotFound } from '../kube/rest';
+import { keyOf, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from '../kube/types';
+import { ANN, claimClass, findBestMatch, isVolumeBoundToClaim, volumeUnsuitableReason } from './matching';
+
+const COMPONENT = 'persistentvolume-controller';
+
+/**
+ * The PersistentVolume controller of kube-controller-manager: binds claims to volumes, keeps both phases
+ * right, marks volumes Released when their claim goes, and applies the reclaim policy (deletion of volumes
+ * of an external provisioner is that provisioner's job, as upstream).
+ */
+export function startPvBinder(ctx: ControllerContext): Stoppable {
+  const { rest } = ctx;
+  const events = ctx.recorder(COMPONENT);
+  const pvs = ctx.informers.get<PersistentVolume>(R.persistentvolumes);
+  const pvcs = ctx.informers.get<PersistentVolumeClaim>(R.persistentvolumeclaims);
+  const classes = ctx.informers.get<StorageClass>(R.storageclasses);
+
+  const isDelayBinding = (pvc: PersistentVolumeClaim) => {
+    const sc = classes.getByName(undefined, claimClass(pvc));
+    return sc?.volumeBindingMode === 'WaitForFirstConsumer';
+  };
+
+  async function setClaimPhase(pvc: PersistentVolumeClaim, phase: string, pv?: PersistentVolume): Promise<PersistentVolumeClaim> {
+    const status = pvc.status ?? {};
+    const capacity = pv ? pv.spec?.capacity : undefined;
+    const accessModes = pv ? pv.spec?.accessModes : undefined;
+    if (
+      status.phase === phase &&
+      JSON.stringify(status.capacity) === JSON.stringify(capacity) &&
+      JSON.stringify(status.accessModes) === JSON.stringify(accessModes)
+    )
+      return pvc;
+    const next: PersistentVolumeClaim = { ...pvc, status: { ...status, phase, capacity, accessModes } };
+    if (!pv) {
+      // A Pending or Lost claim reports no capacity/access modes, as upstream resets them.
+      delete next.status!.capacity;
+      delete next.status!.accessModes;
+    }
+    return rest.updateStatus(R.persistentvolumeclaims, next);
+  }
+
+  async function setVolumePhase(pv: PersistentVolume, phase: string, message?: string): Promise<PersistentVolume> {
+    if (pv.status?.phase === phase && (message === undefined || pv.status?.message === message)) return pv;
+    const next: PersistentVolume = { ...pv, status: { ...pv.status, phase, message, lastPhaseTransitionTime: undefined } };
+    if (message === undefined) delete next.status!.message;
+    delete next.status!.lastPhaseTransitionTime;
+    return rest.updateStatus(R.persistentvolumes, next);
+  }
+
+  /** bind() upstream: volume side first, so a crash in between leaves a pre-bound volume, never a lost claim. */
+  async function bind(pvName: string, claim: PersistentVolumeClaim): Promise<void> {
+    const pv = await retryOnConflict(async () => {
+      const cur = await rest.get<PersistentVolume>(R.persistentvolumes, undefined, pvName);
+      const ref = cur.spec?.claimRef;
+      if (ref?.uid === claim.metadata?.uid && ref?.resourceVersion === claim.metadata?.resourceVersion) return cur;
+      if (ref && !isVolumeBoundToClaim(cur, claim)) throw new Error(`volume ${pvName} was taken by another claim`);
+      const annotations = { ...cur.metadata?.annotations };
+      if (!isVolumeBoundToClaim(cur, claim)) annotations[ANN.boundByController] = 'yes';
+      return rest.update(R.persistentvolumes, {
+        ...cur,
+        metadata: { ...cur.metadata, annotations },
+        spec: {
+          ...cur.spec,
+          claimRef: {
+            kind: 'PersistentVolumeClaim',
+            apiVersion: 'v1',
+            namespace: claim.metadata?.namespace,
+            name: claim.metadata?.name,
+            uid: claim.metadata?.uid,
+            resourceVersion: claim.metadata?.resourceVersion,
+          },
+        },
+      });
+    });
+    const boundPv = await retryOnConflict(async () =>
+      setVolumePhase(await rest.get<PersistentVolume>(R.persistentvolumes, undefined, pvName), 'Bound'),
+    );
+    const ns = claim.metadata?.namespace;
+    const name = claim.metadata?.name as string;
+    const updated = await retryOnConflict(async () => {
+      const cur = await rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, ns, name);
+      if (cur.metadata?.uid !== claim.metadata?.uid) throw new Error('claim was replaced while binding');
+      const annotations = { ...cur.metadata?.annotations };
+      if (cur.spec?.volumeName === pvName && annotations[ANN.bindCompleted] === 'yes') return cur;
+      if (cur.spec?.volumeName !== pvName) annotations[ANN.boundByController] = 'yes';
+      annotations[ANN.bindCompleted] = 'yes';
+      return rest.update(R.persistentvolumeclaims, {
+        ...cur,
+        metadata: { ...cur.metadata, annotations },
+        spec: { ...cur.spec, volumeName: pvName },
+      });
+    });
+    await retryOnConflict(async () =>
+      setClaimPhase(await rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, ns, name), 'Bound', boundPv),
+    );
+    if (pv.spec?.claimRef?.uid === claim.metadata?.uid && updated.spec?.volumeName === pvName && claim.status?.phase !== 'Bound') {
+      ctx.log(COMPONENT, `bound ${keyOf(claim)} to ${pvName}`);
+    }
+  }
+
+  async function provisionOrWait(pvc: PersistentVolumeClaim): Promise<void> {
+    const className = claimClass(pvc);
+    const delay = isDelayBinding(pvc);
+    if (delay && !pvc.metadata?.annotations?.[ANN.selectedNode]) {
+      events.record(claimObj(pvc), 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+    } else if (className) {
+      const sc = classes.getByName(undefined, className);
+      if (!sc) {
+        events.record(claimObj(pvc), 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
+      } else if (sc.provisioner === 'kubernetes.io/no-provisioner') {
+        events.record(claimObj(pvc), 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      } else {
+        const ann = pvc.metadata?.annotations ?? {};
+        if (ann[ANN.storageProvisioner] !== sc.provisioner || ann[ANN.betaStorageProvisioner] !== sc.provisioner) {
+          await retryOnConflict(async () => {
+            const cur = await rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, pvc.metadata?.namespace, pvc.metadata?.name as string);
+            const annotations = { ...cur.metadata?.annotations, [ANN.storageProvisioner]: sc.provisioner, [ANN.betaStorageProvisioner]: sc.provisioner };
+            return rest.update(R.persistentvolumeclaims, { ...cur, metadata: { ...cur.metadata, annotations } });
+          });
+          events.record(
+            claimObj(pvc),
+            'Normal',
+            'ExternalProvisioning',
+            `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+          );
+        }
+      }
+    } else {
+      events.record(claimObj(pvc), 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+    }
+    await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+  }
+
+  const fresh = (pvc: PersistentVolumeClaim) =>
+    rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, pvc.metadata?.namespace, pvc.metadata?.name as string);
+
+  async function syncUnboundClaim(pvc: PersistentVolumeClaim): Promise<void> {
+    const volumeName = pvc.spec?.volumeName;
+    if (!volumeName) {
+      const pv = findBestMatch(pvc, pvs.list(), { delayBinding: isDelayBinding(pvc) });
+      if (!pv) return provisionOrWait(pvc);
+      return bind(pv.metadata?.name as string, pvc);
+    }
+    const pv = pvs.getByName(undefined, volumeName);
+    if (!pv) {
+      // The user asked for a volume that does not exist (yet): stay Pending until it appears.
+      await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+      return;
+    }
+    if (!pv.spec?.claimRef) {
+      const why = volumeUnsuitableReason(pv, pvc);
+      if (why) {
+        events.record(claimObj(pvc), 'Warning', 'VolumeMismatch', `Cannot bind to requested volume "${volumeName}": ${why}`);
+        await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+        return;
+      }
+      return bind(volumeName, pvc);
+    }
+    if (isVolumeBoundToClaim(pv, pvc)) return bind(volumeName, pvc);
+    if (!pvc.metadata?.annotations?.[ANN.boundByController]) {
+      events.record(claimObj(pvc), 'Warning', 'FailedBinding', `volume "${volumeName}" already bound to a different claim.`);
+    }
+    await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+  }
+
+  async function syncBoundClaim(pvc: PersistentVolumeClaim): Promise<void> {
+    const volumeName = pvc.spec?.volumeName;
+    const lost = async (reason: string, message: string) => {
+      if (pvc.status?.phase !== 'Lost') events.record(claimObj(pvc), 'Warning', reason, message);
+      await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Lost'));
+    };
+    if (!volumeName) return lost('ClaimLost', 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
+    const pv = pvs.getByName(undefined, volumeName);
+    if (!pv) return lost('ClaimLost', 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
+    if (!pv.spec?.claimRef) return bind(volumeName, pvc);
+    if (pv.spec.claimRef.uid === pvc.metadata?.uid) {
+      if (pvc.status?.phase !== 'Bound' || pv.status?.phase !== 'Bound') return bind(volumeName, pvc);
+      return;
+    }
+    return lost('ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
+  }
+
+  async function syncClaim(key: string): Promise<void> {
+    const pvc = pvcs.get(key);
+    if (!pvc || pvc.metadata?.deletionTimestamp) return;
+    if (pvc.metadata?.annotations?.[ANN.bindCompleted]) return syncBoundClaim(pvc);
+    return syncUnboundClaim(pvc);
+  }
+
+  async function syncVolume(name: string): Promise<void> {
+    const pv = pvs.getByName(undefined, name);
+    if (!pv || pv.metadata?.deletionTimestamp) return;
+    const ref = pv.spec?.claimRef;
+    if (!ref || !ref.uid) {
+      // Unclaimed, or pre-bound by a user to a claim that has not bound yet: available (for that claim only).
+      if (ref) claimQueue.add(`${ref.namespace}/${ref.name}`);
+      await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Available'));
+      return;
+    }
+    let claim = pvcs.getByName(ref.namespace, ref.name as string);
+    if (claim && claim.metadata?.uid !== ref.uid) claim = undefined;
+    if (!claim) {
+      // The cache may lag behind a just-created claim: ask the API server before releasing, as upstream.
+      try {
+        const live = await rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, ref.namespace, ref.name as string);
+        if (live.metadata?.uid === ref.uid) claim = live;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    if (!claim) return releaseAndReclaim(pv);
+    if (!claim.spec?.volumeName) {
+      claimQueue.add(keyOf(claim));
+      return;
+    }
+    if (claim.spec.volumeName === name) {
+      await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Bound'));
+      return;
+    }
+    // The claim went to another volume: undo our half of a binding that lost the race.
+    if (pv.metadata?.annotations?.[ANN.boundByController]) {
+      await retryOnConflict(async () => {
+        const cur = await rest.get<PersistentVolume>(R.persistentvolumes, undefined, name);
+        const annotations = { ...cur.metadata?.annotations };
+        delete annotations[ANN.boundByController];
+        const spec = { ...cur.spec };
+        delete spec.claimRef;
+        return rest.update(R.persistentvolumes, { ...cur, metadata: { ...cur.metadata, annotations }, spec });
+      });
+    }
+  }
+
+  async function releaseAndReclaim(pv: PersistentVolume): Promise<void> {
+    const name = pv.metadata?.name as string;
+    let cur = pv;
+    if (pv.status?.phase !== 'Released' && pv.status?.phase !== 'Failed') {
+      cur = await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Released'));
+    }
+    const policy = cur.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
+    if (policy === 'Retain' || cur.status?.phase === 'Failed') return;
+    if (policy === 'Delete') {
+      // Volumes of an external provisioner are deleted by it; nothing in-tree can delete any other.
+      if (cur.metadata?.annotations?.[ANN.provisionedBy]) return;
+      const msg = 'error getting deleter volume plugin for volume "' + name + '": no deletable volume plugin matched';
+      events.record(pvObj(cur), 'Warning', 'VolumeFailedDelete', msg);
+      await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Failed', msg));
+      return;
+    }
+    const msg = 'No recycler plugin found for the volume!';
+    events.record(pvObj(cur), 'Warning', 'VolumeFailedRecycle', msg);
+    await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Failed', msg));
+  }
+
+  const claimQueue = ctx.queue('pv-binder-claims', key => syncClaim(key));
+  const volumeQueue = ctx.queue('pv-binder-volumes', key => syncVolume(key));
+
+  pvcs.addHandlers({
+    add: o => claimQueue.add(keyOf(o)),
+    update: (_, o) => claimQueue.add(keyOf(o)),
+    delete: o => {
+      // The volume bound to a deleted claim must be released.
+      if (o.spec?.volumeName) volumeQueue.add(o.spec.volumeName);
+      for (const pv of pvs.list()) if (pv.spec?.claimRef?.uid === o.metadata?.uid) volumeQueue.add(keyOf(pv));
+    },
+  });
+  const onVolume = (o: PersistentVolume) => {
+      volumeQueue.add(keyOf(o));
+      // A volume that changed may now satisfy a waiting claim.
+      const ref = o.spec?.claimRef;
+      if (ref) claimQueue.add(`${ref.namespace}/${ref.name}`);
+      else for (const c of pvcs.list()) if (c.status?.phase !== 'Bound') claimQueue.add(keyOf(c));
+  };
+  pvs.addHandlers({
+    add: onVolume,
+    update: (_, o) => onVolume(o),
+    delete: o => {
+      const ref = o.spec?.claimRef;
+      if (ref) claimQueue.add(`${ref.namespace}/${ref.name}`);
+    },
+  });
+  classes.addHandlers({
+    add: () => pvcs.list().forEach(c => c.status?.phase !== 'Bound' && claimQueue.add(keyOf(c))),
+  });
+
+  return { stop: async () => undefined };
+}
+
+function claimObj(pvc: PersistentVolumeClaim) {
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: pvc.metadata };
+}
+
+function pvObj(pv: PersistentVolume) {
+  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: pv.metadata };
+}
