@@ -1,0 +1,3 @@
+export { namespaceTransferApiRef } from './NamespaceTransferApi';
+export type { NamespaceTransferApi } from './NamespaceTransferApi';
+export { NamespaceTransferClient } from './NamespaceTransferClient';

@@ -1,0 +1,1 @@
+export { NamespaceTransferContent, NamespaceTransferPage } from './NamespaceTransferPage';

@@ -1,0 +1,52 @@
+import { Table, TableColumn, WarningPanel } from '@backstage/core-components';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { ClusterVolumes, Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { UsedBy } from './UsedBy';
+import { VolumeStatus } from './VolumeStatus';
+
+const columns: TableColumn<Volume>[] = [
+  { title: 'Name', field: 'name', highlight: true },
+  { title: 'Namespace', field: 'namespace' },
+  { title: 'Capacity', field: 'capacity', render: v => v.capacity ?? '—' },
+  { title: 'Storage class', field: 'storageClass', render: v => v.storageClass ?? '(cluster default)' },
+  { title: 'Status', field: 'phase', render: v => <VolumeStatus phase={v.phase} /> },
+  { title: 'Access modes', field: 'accessModes', render: v => v.accessModes.join(', ') },
+  { title: 'Used by', render: v => <UsedBy usedBy={v.usedBy} />, sorting: false },
+  {
+    title: 'Transferable',
+    field: 'transferable.transferable',
+    render: v => (
+      <Tooltip title={v.transferable.reason}>
+        <Typography variant="body2">{v.transferable.transferable ? 'Yes' : 'No'}</Typography>
+      </Tooltip>
+    ),
+  },
+];
+
+/** One cluster: its volumes, or why the cluster could not be read. */
+export function ClusterVolumesTable({ cluster }: { cluster: ClusterVolumes }) {
+  if (cluster.error) {
+    return (
+      <WarningPanel
+        severity="error"
+        title={`Cluster ${cluster.cluster}: ${cluster.error.reason}`}
+        message={cluster.error.message}
+      />
+    );
+  }
+  return (
+    <Table<Volume>
+      title={`Cluster ${cluster.cluster}`}
+      subtitle={`${cluster.volumes.length} volume${cluster.volumes.length === 1 ? '' : 's'}`}
+      options={{ paging: false, search: false, padding: 'dense' }}
+      columns={columns}
+      data={cluster.volumes}
+      emptyContent={
+        <Typography variant="body2" style={{ padding: 16 }}>
+          No volumes of this entity on cluster {cluster.cluster}.
+        </Typography>
+      }
+    />
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityVolumesContent } from './EntityVolumesContent';
+export { isNamespaceTransferAvailable } from './isNamespaceTransferAvailable';

@@ -1,0 +1,42 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { namespaceTransferApiRef, NamespaceTransferClient } from './api';
+import { rootRouteRef } from './routes';
+
+/** The plugin for apps on the legacy frontend system; the new system uses the `/alpha` export. */
+export const namespaceTransferPlugin = createPlugin({
+  id: 'namespace-transfer',
+  apis: [
+    createApiFactory({
+      api: namespaceTransferApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new NamespaceTransferClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/** The "Volumes & transfers" entity tab content. */
+export const EntityNamespaceTransferContent = namespaceTransferPlugin.provide(
+  createComponentExtension({
+    name: 'EntityNamespaceTransferContent',
+    component: {
+      lazy: () => import('./components/EntityVolumesContent').then(m => m.EntityVolumesContent),
+    },
+  }),
+);
+
+/** The platform team's page. */
+export const NamespaceTransferPage = namespaceTransferPlugin.provide(
+  createRoutableExtension({
+    name: 'NamespaceTransferPage',
+    component: () => import('./components/ClustersPage').then(m => m.NamespaceTransferPage),
+    mountPoint: rootRouteRef,
+  }),
+);

@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/** The platform team's page, /namespace-transfer by default. */
+export const rootRouteRef = createRouteRef({ id: 'namespace-transfer' });
