@@ -1,0 +1,1 @@
+export { startKubelet } from './kubelet';
