@@ -1,0 +1,94 @@
+import type { CoreV1Api, V1Endpoints, V1Service } from '@kubernetes/client-node';
+import { allocateAddressPlan } from '../address/allocate';
+import { StaticInformer } from '../kube/staticInformer';
+import { ServiceProxy } from './serviceProxy';
+import { ask, TagServers } from './testServers';
+
+describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
+  let plan: Awaited<ReturnType<typeof allocateAddressPlan>>;
+  const servers = new TagServers();
+  let services: StaticInformer<V1Service>;
+  let endpoints: StaticInformer<V1Endpoints>;
+  let statusWrites: V1Service[];
+  let proxy: ServiceProxy;
+  const nodePort = 30000 + Math.floor(Math.random() * 2000);
+  let ip: (suffix: string) => string;
+
+  beforeEach(async () => {
+    plan = await allocateAddressPlan();
+    ip = suffix => `127.${plan.octet}.${suffix}`;
+    await servers.start(ip('1.4'), 9000, 'pod-4');
+    await servers.start(ip('1.5'), 9000, 'pod-5');
+    services = new StaticInformer([
+      {
+        metadata: { namespace: 'ns', name: 'web', uid: 'uid-web', resourceVersion: '1' },
+        spec: { type: 'LoadBalancer', clusterIP: ip('64.10'), ports: [{ name: 'tcp', port: 7000, targetPort: 9000, nodePort }] },
+      },
+      { metadata: { namespace: 'ns', name: 'headless', uid: 'uid-h' }, spec: { clusterIP: 'None', ports: [{ port: 7001 }] } },
+    ]);
+    endpoints = new StaticInformer([
+      {
+        metadata: { namespace: 'ns', name: 'web' },
+        subsets: [{ addresses: [{ ip: ip('1.4') }, { ip: ip('1.5') }], ports: [{ name: 'tcp', port: 9000 }] }],
+      },
+    ]);
+    statusWrites = [];
+    const core = {
+      readNamespacedService: async ({ namespace, name }: { namespace: string; name: string }) => services.get(namespace, name),
+      replaceNamespacedServiceStatus: async ({ body }: { body: V1Service }) => {
+        statusWrites.push(body);
+        services.set(body);
+        return body;
+      },
+    } as unknown as CoreV1Api;
+    proxy = new ServiceProxy({ address: plan, services, endpoints, core, log: () => undefined, kick: () => undefined });
+    await proxy.reconcile();
+  });
+
+  afterEach(async () => {
+    await proxy.stop();
+    await servers.closeAll();
+    plan.release();
+  });
+
+  it('forwards ClusterIP, NodePort and LoadBalancer connections round robin to ready endpoints', async () => {
+    const lbIP = ip('128.1');
+    expect(proxy.listening().sort()).toEqual([`${ip('0.1')}:${nodePort}`, `${ip('128.1')}:7000`, `${ip('64.10')}:7000`].sort());
+    const answers = [await ask(ip('64.10'), 7000, 'a'), await ask(ip('64.10'), 7000, 'b')];
+    expect(new Set(answers.map(a => a.split(':')[0]))).toEqual(new Set(['pod-4', 'pod-5']));
+    expect(await ask(ip('0.1'), nodePort, 'n')).toMatch(/^pod-[45]:n$/);
+    expect(await ask(lbIP, 7000, 'l')).toMatch(/^pod-[45]:l$/);
+    await new Promise(r => setImmediate(r));
+    expect(statusWrites.map(s => s.status?.loadBalancer)).toEqual([{ ingress: [{ ip: lbIP }] }]);
+  });
+
+  it('retries the next endpoint when one refuses', async () => {
+    endpoints.set({
+      metadata: { namespace: 'ns', name: 'web' },
+      subsets: [{ addresses: [{ ip: ip('1.9') }, { ip: ip('1.5') }], ports: [{ name: 'tcp', port: 9000 }] }],
+    });
+    for (let i = 0; i < 4; i++) expect(await ask(ip('64.10'), 7000, String(i))).toBe(`pod-5:${i}`);
+  });
+
+  it('resets connections when there is no ready endpoint', async () => {
+    endpoints.set({ metadata: { namespace: 'ns', name: 'web' }, subsets: [{ notReadyAddresses: [{ ip: ip('1.4') }], ports: [{ name: 'tcp', port: 9000 }] }] });
+    await expect(ask(ip('64.10'), 7000)).rejects.toThrow(/ECONNRESET|socket hang up/);
+  });
+
+  it('closes listeners and clears the load balancer status when the Service changes or goes', async () => {
+    await new Promise(r => setImmediate(r));
+    const web = services.get('ns', 'web')!;
+    services.set({ ...web, spec: { ...web.spec, type: 'ClusterIP', ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }] } });
+    await proxy.reconcile();
+    await new Promise(r => setImmediate(r));
+    expect(proxy.listening()).toEqual([`${ip('64.10')}:7000`]);
+    expect(proxy.loadBalancerIP('uid-web')).toBeUndefined();
+    expect(services.get('ns', 'web')!.status?.loadBalancer).toEqual({});
+    await expect(ask(ip('128.1'), 7000)).rejects.toThrow(/ECONNREFUSED/);
+
+    services.delete('ns', 'web');
+    await proxy.reconcile();
+    expect(proxy.listening()).toEqual([]);
+    await expect(ask(ip('64.10'), 7000)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
