@@ -1,0 +1,70 @@
+import type { EndpointKind, MoverKind, PvcRef, TransferIntent, TransportKind } from './spec';
+
+/** Every reason the engine refuses a transfer before creating anything. */
+export type RefusalCode =
+  | 'SourceMissing'
+  | 'SourceNotBound'
+  | 'DestinationExists'
+  | 'DestinationTooSmall'
+  | 'StorageClassUnknown'
+  | 'StorageClassDisallowsTransfer'
+  | 'OptedOut'
+  | 'InUseQuiesceDisallowed'
+  | 'RebindImpossible'
+  | 'NoEndpoint'
+  | 'MoverNotSupported'
+  | 'InsecureTransport'
+  | 'DestinationNamespaceMissing'
+  | 'InvalidSpec';
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+export interface WorkloadRef {
+  kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet' | 'DeploymentConfig' | 'CronJob' | 'Job' | 'Pod' | 'DaemonSet';
+  namespace: string;
+  name: string;
+  /** replicas (or `suspend` as 0/1 for a CronJob) before the transfer */
+  replicas?: number;
+}
+
+export interface Identity {
+  runAsUser: number;
+  runAsGroup: number;
+  fsGroup?: number;
+  /** where the numbers came from, for the plan's explanation */
+  source: 'override' | 'destination-workload' | 'namespace-uid-range' | 'source-workload' | 'default';
+  /** files are made group-writable because the platform runs containers as arbitrary UIDs */
+  groupWritable: boolean;
+}
+
+export interface Plan {
+  transferId: string;
+  source: PvcRef & {
+    capacityBytes?: number;
+    usedBytes?: number;
+    storageClassName?: string;
+    accessModes: string[];
+    volumeName?: string;
+  };
+  destination: PvcRef & { storageClassName?: string; sizeBytes?: number; exists: boolean };
+  mode: 'copy' | 'rebind';
+  /** why the mode was chosen (especially for `auto`) */
+  modeReason: string;
+  intent: TransferIntent;
+  mover: MoverKind;
+  transport: TransportKind;
+  endpoint?: EndpointKind;
+  endpointReason?: string;
+  identity?: Identity;
+  workloads: WorkloadRef[];
+  podSecurity: { source?: string; destination?: string };
+  estimatedSeconds?: number;
+  estimatedDowntimeSeconds?: number;
+  warnings: string[];
+  refusals: Refusal[];
+  /** true when `refusals` is empty */
+  allowed: boolean;
+}

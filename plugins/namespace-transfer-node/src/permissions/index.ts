@@ -1,0 +1,3 @@
+export * from './securityContext';
+export * from './identity';
+export * from './repair';

@@ -1,0 +1,97 @@
+import { MARKER, type MoverClientContext } from '../types';
+import { doneMarker, modulePath } from '../../sides';
+import { rsyncPermissionFlags } from '../../permissions';
+import { RSYNC_PASSWORD, remoteModulePath } from './daemonConfig';
+
+/** rsync exit codes that retrying cannot fix (usage, protocol incompatibility, unsupported action). */
+const FATAL_CODES = [1, 2, 4];
+
+/** Quote for POSIX sh. */
+export function shq(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function rsyncBaseFlags(ctx: MoverClientContext): string[] {
+  return [
+    // -a without owners (decided by the permission repair), plus hard links and sparse files
+    '--recursive',
+    '--links',
+    '--perms',
+    '--times',
+    '--devices',
+    '--specials',
+    '--hard-links',
+    '--sparse',
+    '--partial',
+    // one file list up front: progress then knows the real totals
+    '--no-inc-recursive',
+    '--exclude=/lost+found/',
+    '--timeout=300',
+    '--contimeout=30',
+    `--password-file=${ctx.layout.secretDir}/${RSYNC_PASSWORD}`,
+    ...rsyncPermissionFlags(ctx.options.permissions),
+    ...(ctx.options.delete ? ['--delete', '--delete-delay'] : []),
+  ];
+}
+
+/**
+ * The client's shell script: for each module an optional dry run for exact totals, then the sync with
+ * retries and exponential backoff. ACLs and xattrs are tried first and dropped (with a warning) when the
+ * platform refuses them. Markers tell the output parser where each section starts.
+ */
+export function rsyncClientScript(ctx: MoverClientContext): string {
+  const o = ctx.options;
+  const base = rsyncBaseFlags(ctx).map(shq).join(' ');
+  const target = (module: string) =>
+    shq(
+      `rsync://${ctx.credentials.moverUser}@${ctx.connect.host}:${ctx.connect.port}/${module}${remoteModulePath(ctx.remoteLayout, { name: module })}/`,
+    );
+  const err = `${ctx.layout.scratchDir}/rsync.err`;
+  const out: string[] = [
+    'set -u',
+    `trap 'touch ${shq(doneMarker(ctx.layout))}' EXIT`,
+    `err=${shq(err)}`,
+  ];
+  for (const m of ctx.modules) {
+    const src = shq(`${modulePath(ctx.layout, m)}/`);
+    out.push(
+      `fidelity='--acls --xattrs'`,
+      `delay=${o.initialBackoffSeconds}`,
+      'attempt=1',
+    );
+    if (o.exactTotals) {
+      out.push(
+        `echo '${MARKER} estimate module=${m.name}'`,
+        // best effort, but retried briefly: the transport sidecar may still be starting; a lasting
+        // failure shows up again, with backoff, in the sync itself
+        'n=0',
+        `until rsync ${base} --dry-run --info=stats2 ${src} ${target(m.name)}; do`,
+        '  n=$((n + 1)); if [ $n -ge 5 ]; then break; fi; sleep 1',
+        'done',
+      );
+    }
+    out.push(
+      'while :; do',
+      `  echo "${MARKER} sync module=${m.name} attempt=$attempt"`,
+      `  rsync ${base} $fidelity --info=progress2,stats2 ${src} ${target(m.name)} 2>"$err"; rc=$?`,
+      '  cat "$err" >&2',
+      '  if [ $rc -eq 0 ]; then break; fi',
+      // files that vanish while the application still runs (staging) are expected, not a failure
+      `  if [ $rc -eq 24 ]; then echo "${MARKER} warning source files vanished during the sync"; break; fi`,
+      '  if [ -n "$fidelity" ] && grep -qiE "acl|xattr|extended attribute" "$err"; then',
+      `    echo "${MARKER} warning ACLs/xattrs are not supported here, copying without them"`,
+      "    fidelity=''",
+      '    continue',
+      '  fi',
+      `  case $rc in ${FATAL_CODES.join('|')}) echo "${MARKER} failed module=${m.name} rc=$rc"; exit $rc;; esac`,
+      `  if [ $attempt -ge ${o.maxAttempts} ]; then echo "${MARKER} failed module=${m.name} rc=$rc"; exit $rc; fi`,
+      `  echo "${MARKER} retry module=${m.name} rc=$rc delay=$delay"`,
+      '  sleep $delay',
+      `  delay=$((delay * 2)); if [ $delay -gt ${o.maxBackoffSeconds} ]; then delay=${o.maxBackoffSeconds}; fi`,
+      '  attempt=$((attempt + 1))',
+      'done',
+    );
+  }
+  out.push(`echo '${MARKER} done'`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,173 @@
+import type { ProgressSample, TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { MARKER, type MoverOutputParser } from '../types';
+import { parseClock, parseGroupedInt, parseRate } from '../units';
+
+// `     30,000,119  50%  336.22MB/s    0:00:00 (xfr#42, to-chk=9/55)`
+const PROGRESS2 =
+  /^\s*([\d,]+)\s+(\d+)%\s+([\d.]+[kMGTP]?B\/s)\s+(\d+:\d{2}:\d{2})(?:\s+\(xfr#(\d+),\s*(?:ir|to)-chk=(\d+)\/(\d+)\))?/;
+const SECTION = new RegExp(`^${MARKER} (estimate|sync) module=(\\S+)(?: attempt=(\\d+))?`);
+const WARNING = new RegExp(`^${MARKER} warning (.*)$`);
+const FAILED = new RegExp(`^${MARKER} failed module=(\\S+) rc=(\\d+)`);
+
+interface Stats {
+  files?: number;
+  regularTransferred?: number;
+  totalSize?: number;
+  transferredSize?: number;
+}
+
+function readStat(line: string, stats: Stats): boolean {
+  let m: RegExpExecArray | null;
+  if ((m = /^Number of files: ([\d,]+)/.exec(line))) stats.files = parseGroupedInt(m[1]);
+  else if ((m = /^Number of regular files transferred: ([\d,]+)/.exec(line))) stats.regularTransferred = parseGroupedInt(m[1]);
+  else if ((m = /^Total file size: ([\d,]+) bytes/.exec(line))) stats.totalSize = parseGroupedInt(m[1]);
+  else if ((m = /^Total transferred file size: ([\d,]+) bytes/.exec(line))) stats.transferredSize = parseGroupedInt(m[1]);
+  else return false;
+  return true;
+}
+
+export interface ParserOptions {
+  /** at most one progress sample per interval (rsync prints a line per file) */
+  minIntervalMs?: number;
+}
+
+/**
+ * Reads the rsync client script's output (stdout and stderr, in any chunking). Progress comes from
+ * `--info=progress2` lines; totals from the dry run's stats when the script ran one, else from rsync's
+ * own percentage; the result from the `--info=stats2` block of each module's last sync.
+ */
+export function createRsyncOutputParser(now: () => Date = () => new Date(), opts: ParserOptions = {}): MoverOutputParser {
+  const minInterval = opts.minIntervalMs ?? 500;
+  let buffer = '';
+  let section: 'none' | 'estimate' | 'sync' = 'none';
+  let module = '';
+  let attempt = 1;
+  let maxAttempt = 1;
+  let lastEmit = -Infinity;
+  const estimates = new Map<string, Stats>();
+  const syncStats = new Map<string, Stats>();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+
+  const currentStats = (): Stats => {
+    const map = section === 'estimate' ? estimates : syncStats;
+    let s = map.get(module);
+    if (!s) map.set(module, (s = {}));
+    return s;
+  };
+
+  // bytes and files of modules whose sync already finished, so samples count across modules
+  const finishedBefore = () => {
+    let bytes = 0;
+    let files = 0;
+    for (const [name, s] of syncStats) {
+      if (name === module) continue;
+      bytes += s.transferredSize ?? 0;
+      files += s.regularTransferred ?? 0;
+    }
+    return { bytes, files };
+  };
+
+  const estimatedTotals = () => {
+    let bytes = 0;
+    let files = 0;
+    for (const s of estimates.values()) {
+      if (s.transferredSize === undefined) return undefined;
+      bytes += s.transferredSize;
+      files += s.regularTransferred ?? 0;
+    }
+    return estimates.size ? { bytes, files } : undefined;
+  };
+
+  const progress = (m: RegExpExecArray, force: boolean): ProgressSample | undefined => {
+    const t = now();
+    if (!force && t.getTime() - lastEmit < minInterval) return undefined;
+    lastEmit = t.getTime();
+    const before = finishedBefore();
+    const done = parseGroupedInt(m[1]);
+    const pct = Number(m[2]);
+    const totals = estimatedTotals();
+    const bytesDone = before.bytes + done;
+    const bytesTotal = totals?.bytes ?? (pct > 0 ? before.bytes + Math.round((done * 100) / pct) : undefined);
+    const sample: ProgressSample = {
+      at: t.toISOString(),
+      attempt,
+      bytesDone,
+      bytesTotal,
+      filesDone: m[5] !== undefined ? before.files + Number(m[5]) : undefined,
+      filesTotal: totals?.files,
+      rate: parseRate(m[3]),
+      etaSeconds: parseClock(m[4]),
+    };
+    if (bytesTotal !== undefined) {
+      sample.percent = bytesTotal === 0 ? 100 : Math.min(100, Math.round((bytesDone / bytesTotal) * 1000) / 10);
+    }
+    return sample;
+  };
+
+  const handleLine = (raw: string, samples: ProgressSample[]) => {
+    const line = raw.replace(/\s+$/, '');
+    if (!line) return;
+    let m: RegExpExecArray | null;
+    if ((m = SECTION.exec(line))) {
+      section = m[1] as 'estimate' | 'sync';
+      module = m[2];
+      if (section === 'sync') {
+        attempt = Number(m[3] ?? 1);
+        maxAttempt = Math.max(maxAttempt, attempt);
+        // a retried module starts over; its earlier partial stats are not a result
+        syncStats.delete(module);
+      }
+      return;
+    }
+    if ((m = WARNING.exec(line))) {
+      warnings.push(m[1]);
+      return;
+    }
+    if ((m = FAILED.exec(line))) {
+      errors.push(`module ${m[1]} failed with rsync exit code ${m[2]}`);
+      return;
+    }
+    if (line.startsWith(MARKER)) return;
+    if (section === 'sync' && (m = PROGRESS2.exec(line))) {
+      const pct = Number(m[2]);
+      const s = progress(m, pct >= 100);
+      if (s) samples.push(s);
+      return;
+    }
+    if (section !== 'none' && readStat(line.trim(), currentStats())) return;
+    if (/^rsync( error)?:|^@ERROR|^ERROR:/.test(line.trim())) errors.push(line.trim());
+  };
+
+  return {
+    push(chunk: string): ProgressSample[] {
+      buffer += chunk;
+      const parts = buffer.split(/[\r\n]/);
+      buffer = parts.pop() ?? '';
+      const samples: ProgressSample[] = [];
+      for (const part of parts) handleLine(part, samples);
+      return samples;
+    },
+    finish(exitCode: number): TransferResultSummary {
+      if (buffer) handleLine(buffer, []);
+      buffer = '';
+      const sum = (k: keyof Stats) => {
+        let total: number | undefined;
+        for (const s of syncStats.values()) if (s[k] !== undefined) total = (total ?? 0) + (s[k] as number);
+        return total;
+      };
+      return {
+        exitCode,
+        ok: exitCode === 0,
+        attempts: maxAttempt,
+        filesTotal: sum('files'),
+        filesTransferred: sum('regularTransferred'),
+        bytesTotal: sum('totalSize'),
+        bytesTransferred: sum('transferredSize'),
+        // on success, errors of earlier attempts were recovered from by a retry: keep them as warnings
+        errors: exitCode === 0 ? [] : errors,
+        warnings: exitCode === 0 ? [...warnings, ...errors.map(e => `recovered: ${e}`)] : warnings,
+      };
+    },
+  };
+}

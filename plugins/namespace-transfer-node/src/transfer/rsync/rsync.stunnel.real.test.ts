@@ -1,0 +1,139 @@
+/**
+ * Real test, no cluster: the rsync daemon and stunnel server, then the stunnel client and the rsync client
+ * script, run as local non-root processes with exactly the configs the seams produce for pods, and move a
+ * real tree. Requires rsync, stunnel and setpriv on the host (and root, to switch to the pod identities).
+ */
+import { mkdtempSync, rmSync, chmodSync, writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTransferCredentials, type TransferCredentials } from '../../pki';
+import { stunnelTransport } from '../../transport';
+import { rsyncTransfer } from '.';
+import { DEFAULT_CLIENT_OPTIONS } from '../types';
+import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
+import { randomLoopback } from '../../testing/localContainers';
+import { runLocalClient, startLocalServer, type LocalServer } from '../../testing/localTransfer';
+
+jest.setTimeout(180_000);
+
+const SOURCE_ID = { uid: 1001, gid: 1001 };
+const DEST_ID = { uid: 1002, gid: 1003 };
+const modules = [{ name: 'vol1' }];
+
+describe('rsync over stunnel, as local processes', () => {
+  let root: string;
+  let creds: TransferCredentials;
+  let server: LocalServer;
+  const src = () => join(root, 'client', 'data', 'vol1');
+  const dst = () => join(root, 'server', 'data', 'vol1');
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'nst-rsync-'));
+    chmodSync(root, 0o755);
+    buildTree(src(), { smallFiles: 1500, sparseBytes: 256 * 1024 * 1024 });
+    chownTree(join(root, 'client'), SOURCE_ID.uid, SOURCE_ID.gid);
+    buildTree(join(root, 'server', 'data'), { smallFiles: 0, sparseBytes: 8192 });
+    chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
+    // the destination starts empty apart from the filesystem's lost+found
+    rmSync(dst(), { recursive: true, force: true });
+    require('node:fs').mkdirSync(join(dst(), 'lost+found'), { recursive: true });
+    chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
+
+    creds = await createTransferCredentials({ transferId: 'tr-local-1' });
+    server = await startLocalServer({
+      root: join(root, 'server'),
+      address: randomLoopback(),
+      mover: rsyncTransfer,
+      transport: stunnelTransport,
+      credentials: creds,
+      modules,
+      identity: DEST_ID,
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const run = (credentials: TransferCredentials, options = {}) =>
+    runLocalClient({
+      root: join(root, 'client'),
+      mover: rsyncTransfer,
+      transport: stunnelTransport,
+      credentials,
+      modules,
+      identity: SOURCE_ID,
+      endpoint: server.endpoint,
+      remoteLayout: server.layout,
+      options: { ...DEFAULT_CLIENT_OPTIONS, initialBackoffSeconds: 1, ...options },
+    });
+
+  it('moves a tree intact: content, modes, times, symlinks, hard links, sparseness, owners', async () => {
+    const run1 = await run(creds);
+    expect({ exit: run1.exitCode, errors: run1.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect(run1.sidecarsExited).toBe(true);
+
+    const a = scanTree(src());
+    const b = scanTree(dst());
+    a.delete('lost+found');
+    a.delete('lost+found/fsck-debris');
+    b.delete('lost+found');
+    expect(diffTrees(a, b)).toEqual([]);
+    expect(b.has('lost+found/fsck-debris')).toBe(false);
+
+    // hard links arrive as one inode
+    const orig = b.get('original')!;
+    expect(b.get('hardlink')!.ino).toBe(orig.ino);
+    expect(b.get('nested/deeper/third-link')!.ino).toBe(orig.ino);
+    expect(orig.nlink).toBe(3);
+    // the sparse file stays sparse
+    const sparse = b.get('sparse.img')!;
+    expect(sparse.size).toBe(256 * 1024 * 1024);
+    expect(sparse.blocks * 512).toBeLessThan(1024 * 1024);
+    // files land owned by the destination identity (no chown rights needed)
+    for (const e of b.values()) expect(e.uid).toBe(DEST_ID.uid);
+
+    // progress from the real output: exact totals from the dry run, ending at 100%
+    expect(run1.samples.length).toBeGreaterThan(0);
+    const last = run1.samples[run1.samples.length - 1];
+    expect(last.bytesTotal).toBeGreaterThan(0);
+    expect(last.bytesDone).toBe(last.bytesTotal);
+    expect(last.percent).toBe(100);
+    expect(last.attempt).toBe(1);
+    expect(run1.result.ok).toBe(true);
+    expect(run1.result.filesTransferred).toBeGreaterThan(1500);
+    expect(run1.result.bytesTransferred).toBe(last.bytesTotal);
+  });
+
+  it('re-syncs only the delta and deletes what vanished from the source', async () => {
+    writeFileSync(join(src(), 'small', 'd1', 'f1.txt'), 'changed content');
+    unlinkSync(join(src(), 'small', 'd2', 'f2.txt'));
+    writeFileSync(join(src(), 'new-file'), 'new');
+    chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
+    const run2 = await run(creds, { delete: true });
+    expect({ exit: run2.exitCode, errors: run2.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect(run2.result.filesTransferred).toBe(2);
+    const a = scanTree(src());
+    const b = scanTree(dst());
+    a.delete('lost+found');
+    a.delete('lost+found/fsck-debris');
+    b.delete('lost+found');
+    expect(diffTrees(a, b)).toEqual([]);
+    // the destination's own lost+found is protected from --delete
+    expect(scanTree(dst()).has('lost+found')).toBe(true);
+  });
+
+  it('refuses a client certificate issued by another transfer', async () => {
+    const other = await createTransferCredentials({ transferId: 'tr-local-1' });
+    writeFileSync(join(src(), 'should-not-arrive'), 'x');
+    chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
+    const bad = await run({ ...other, moverPassword: creds.moverPassword }, { maxAttempts: 2 });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.result.ok).toBe(false);
+    expect(bad.result.attempts).toBe(2);
+    expect(scanTree(dst()).has('should-not-arrive')).toBe(false);
+    const serverLog = server.containers.find(c => c.name === 'stunnel')!.output();
+    expect(serverLog).toMatch(/certificate verify failed|CERT: Verification error|unknown ca|unable to get local issuer/i);
+  });
+});

@@ -1,0 +1,74 @@
+import type {
+  MoverKind,
+  ProgressSample,
+  TransferResultSummary,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { PermissionRepair } from '../permissions';
+import type { HostPort, ModuleSpec, PodLayout, Side } from '../sides';
+import type { EndpointAddress, SeamContext } from '../transport';
+
+export interface MoverServerContext extends SeamContext {
+  modules: ModuleSpec[];
+  /** where to listen (decided by the transport) */
+  listen: HostPort;
+}
+
+export interface MoverClientOptions {
+  /** remove destination files that are gone from the source (a re-sync of a staged copy) */
+  delete: boolean;
+  /** attempts per module before the client gives up */
+  maxAttempts: number;
+  /** first backoff delay in seconds; doubles per attempt up to `maxBackoffSeconds` */
+  initialBackoffSeconds: number;
+  maxBackoffSeconds: number;
+  /** measure what this run will move before moving it, for exact progress totals */
+  exactTotals: boolean;
+  permissions: PermissionRepair;
+}
+
+export const DEFAULT_CLIENT_OPTIONS: MoverClientOptions = {
+  delete: false,
+  maxAttempts: 5,
+  initialBackoffSeconds: 2,
+  maxBackoffSeconds: 60,
+  exactTotals: true,
+  permissions: { preserveOwners: false },
+};
+
+export interface MoverClientContext extends SeamContext {
+  modules: ModuleSpec[];
+  /** where to connect (decided by the transport) */
+  connect: HostPort;
+  /** the exposure's address, for movers that speak TLS themselves */
+  endpoint: EndpointAddress;
+  options: MoverClientOptions;
+  /** the server pod's layout (where the destination PVC is mounted there) */
+  remoteLayout: PodLayout;
+}
+
+/** Turns a mover's output stream into samples while it runs, and into a result when it has exited. */
+export interface MoverOutputParser {
+  push(chunk: string): ProgressSample[];
+  finish(exitCode: number): TransferResultSummary;
+}
+
+/**
+ * Crane's "Transfer": the data mover. It contributes the server containers (in the destination pod,
+ * mounting the new PVC) and client containers (in the source pod, mounting the source PVC), and reads
+ * its own output. Adding a mover (restic) means adding an implementation of this, nothing else.
+ */
+export interface Transfer {
+  readonly kind: MoverKind;
+  /** encrypts and mutually authenticates by itself, so it may run over the `null` transport */
+  readonly encrypts: boolean;
+  /** can run behind a transport that terminates TLS in a sidecar (listens on the pod's loopback) */
+  readonly supportsSidecarTransport: boolean;
+  /** preserves hard links, sparse files, owners/modes: reported in the plan */
+  readonly fidelity: { hardLinks: boolean; sparse: boolean; modes: boolean; symlinks: boolean; xattrs: boolean };
+  server(ctx: MoverServerContext): Side;
+  client(ctx: MoverClientContext): Side;
+  createOutputParser(now?: () => Date): MoverOutputParser;
+}
+
+/** Lines the client scripts print so that parsers know which section of the output they read. */
+export const MARKER = '### nstransfer';
