@@ -54,8 +54,10 @@ async function mountsFor(l: ContainerLaunch, env: Record<string, string>): Promi
       source = path.join(vol.hostPath, norm);
       const real = await fs.realpath(source).catch(() => undefined);
       if (real === undefined) {
-        // The kubelet creates a missing subPath directory inside the volume.
-        await fs.mkdir(source, { recursive: true, mode: 0o755 });
+        // The kubelet creates a missing subPath directory with the mode of the volume's root.
+        const mode = (await fs.stat(vol.hostPath)).mode & 0o7777;
+        await fs.mkdir(source, { recursive: true });
+        await fs.chmod(source, mode);
       } else {
         const base = await fs.realpath(vol.hostPath);
         if (real !== base && !real.startsWith(base + path.sep)) {
