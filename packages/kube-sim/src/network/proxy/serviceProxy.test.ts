@@ -36,9 +36,11 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
     const core = {
       readNamespacedService: async ({ namespace, name }: { namespace: string; name: string }) => services.get(namespace, name),
       replaceNamespacedServiceStatus: async ({ body }: { body: V1Service }) => {
-        statusWrites.push(body);
-        services.set(body);
-        return body;
+        // as the API server: every write is a new resourceVersion
+        const stored = { ...body, metadata: { ...body.metadata, resourceVersion: String(Number(body.metadata?.resourceVersion) + 1) } };
+        statusWrites.push(stored);
+        services.set(stored);
+        return stored;
       },
     } as unknown as CoreV1Api;
     proxy = new ServiceProxy({ address: plan, services, endpoints, core, log: () => undefined, kick: () => undefined });
@@ -78,7 +80,8 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
   it('closes listeners and clears the load balancer status when the Service changes or goes', async () => {
     await new Promise(r => setImmediate(r));
     const web = services.get('ns', 'web')!;
-    services.set({ ...web, spec: { ...web.spec, type: 'ClusterIP', ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }] } });
+    const rv = String(Number(web.metadata!.resourceVersion) + 1);
+    services.set({ ...web, metadata: { ...web.metadata, resourceVersion: rv }, spec: { ...web.spec, type: 'ClusterIP', ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }] } });
     await proxy.reconcile();
     await new Promise(r => setImmediate(r));
     expect(proxy.listening()).toEqual([`${ip('64.10')}:7000`]);

@@ -3,8 +3,8 @@ import type net from 'node:net';
 import type { AddressPlan } from '../../contracts';
 import { isLoopback } from '../address/addressPlan';
 import { endpointsForServicePort, isHeadless } from '../kube/backends';
-import { describeError } from '../kube/errors';
 import type { Informer } from '../kube/informer';
+import { StatusQueue } from '../kube/statusQueue';
 import { writeStatus } from '../kube/statusWriter';
 import { connectAny, RoundRobin, splice } from './forward';
 import { LoadBalancerAllocator } from './lbAllocator';
@@ -20,7 +20,6 @@ export interface ServiceProxyOptions {
   kick(): void;
 }
 
-const STATUS_RETRY_MS = 2000;
 
 /**
  * What kube-proxy and a cloud's service controller do, on loopback: every TCP port of every Service with a
@@ -33,10 +32,11 @@ export class ServiceProxy {
   private readonly listeners: ListenerSet;
   private readonly lb: LoadBalancerAllocator;
   private readonly rr = new Map<string, RoundRobin>();
-  private readonly writing = new Set<string>();
+  private readonly status: StatusQueue;
 
   constructor(private readonly opts: ServiceProxyOptions) {
     this.listeners = new ListenerSet(opts.log);
+    this.status = new StatusQueue(opts.log, opts.kick);
     this.lb = new LoadBalancerAllocator(opts.address.loadBalancerRange);
   }
 
@@ -78,6 +78,7 @@ export class ServiceProxy {
   }
 
   async stop(): Promise<void> {
+    this.status.stop();
     await this.listeners.closeAll();
   }
 
@@ -109,6 +110,7 @@ export class ServiceProxy {
 
   /** status.loadBalancer of every Service whose published address differs from what we hold */
   private writeStatuses(): void {
+    const keys = new Set<string>();
     for (const svc of this.opts.services.items()) {
       const ns = svc.metadata?.namespace ?? '';
       const name = svc.metadata?.name ?? '';
@@ -120,34 +122,22 @@ export class ServiceProxy {
       // a Service that stopped being a LoadBalancer loses its ingress, as the service controller does
       const wanted = isOurs && ip ? [{ ip }] : isOurs ? current : [];
       if (sameIngress(current, wanted)) continue;
-      const key = `${ns}/${name}`;
-      if (this.writing.has(key)) continue;
-      this.writing.add(key);
-      writeStatus<V1Service>({
-        current: svc,
-        read: () => this.opts.core.readNamespacedService({ namespace: ns, name }),
-        apply: obj => {
-          if (obj.metadata?.uid !== svc.metadata?.uid) return undefined;
-          if (sameIngress(obj.status?.loadBalancer?.ingress ?? [], wanted)) return undefined;
-          return { ...obj, status: { ...obj.status, loadBalancer: wanted.length ? { ingress: wanted } : {} } };
-        },
-        replace: body => this.opts.core.replaceNamespacedServiceStatus({ namespace: ns, name, body }),
-      })
-        .then(
-          () => {
-            this.writing.delete(key);
-            // changes that arrived while writing were skipped above
-            this.opts.kick();
+      const key = `service ${ns}/${name}`;
+      keys.add(key);
+      this.status.schedule(key, svc.metadata?.resourceVersion, () =>
+        writeStatus<V1Service>({
+          current: svc,
+          read: () => this.opts.core.readNamespacedService({ namespace: ns, name }),
+          apply: obj => {
+            if (obj.metadata?.uid !== svc.metadata?.uid) return undefined;
+            if (sameIngress(obj.status?.loadBalancer?.ingress ?? [], wanted)) return undefined;
+            return { ...obj, status: { ...obj.status, loadBalancer: wanted.length ? { ingress: wanted } : {} } };
           },
-          err => {
-            this.opts.log(`writing status of service ${key}: ${describeError(err)}`);
-            setTimeout(() => {
-              this.writing.delete(key);
-              this.opts.kick();
-            }, STATUS_RETRY_MS).unref();
-          },
-        );
+          replace: body => this.opts.core.replaceNamespacedServiceStatus({ namespace: ns, name, body }),
+        }),
+      );
     }
+    this.status.retain(keys);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { CustomObjectsApi, NetworkingV1Api, V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
 import type net from 'node:net';
-import { describeError } from '../kube/errors';
 import type { Informer } from '../kube/informer';
+import { StatusQueue } from '../kube/statusQueue';
 import { writeStatus } from '../kube/statusWriter';
 import { connectAny, RoundRobin, splice } from '../proxy/forward';
 import { listenerKey, ListenerSet } from '../proxy/listeners';
@@ -24,7 +24,6 @@ export interface RouterOptions {
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
-const STATUS_RETRY_MS = 2000;
 
 /**
  * The Ingress/Route router: one listener on the router IP that reads the TLS ClientHello's SNI without
@@ -36,12 +35,13 @@ export class Router {
   private readonly listeners: ListenerSet;
   private table: RouterTable = buildRouterTable([], [], '');
   private readonly rr = new Map<string, RoundRobin>();
-  private readonly writing = new Set<string>();
+  private readonly status: StatusQueue;
   /** set once discovery shows route.openshift.io/v1 is served */
   private routes?: Informer<Route>;
 
   constructor(private readonly opts: RouterOptions) {
     this.listeners = new ListenerSet(opts.log);
+    this.status = new StatusQueue(opts.log, opts.kick);
   }
 
   get canonicalHostname(): string {
@@ -67,6 +67,7 @@ export class Router {
   }
 
   async stop(): Promise<void> {
+    this.status.stop();
     await this.listeners.closeAll();
   }
 
@@ -102,24 +103,6 @@ export class Router {
     socket.resume();
   }
 
-  private schedule(key: string, write: () => Promise<void>, what: string): void {
-    if (this.writing.has(key)) return;
-    this.writing.add(key);
-    write().then(
-      () => {
-        this.writing.delete(key);
-        this.opts.kick();
-      },
-      err => {
-        this.opts.log(`writing status of ${what}: ${describeError(err)}`);
-        setTimeout(() => {
-          this.writing.delete(key);
-          this.opts.kick();
-        }, STATUS_RETRY_MS).unref();
-      },
-    );
-  }
-
   private writeRouteStatuses(routes: Route[]): void {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const route of routes) {
@@ -130,8 +113,9 @@ export class Router {
       const wanted = desiredRouteIngress(route, verdict, this.canonicalHostname, now);
       if (sameRouteIngress(route.status?.ingress, wanted)) continue;
       const api = { group: 'route.openshift.io', version: 'v1', plural: 'routes', namespace: ns, name };
-      this.schedule(
-        `route/${ns}/${name}`,
+      this.status.schedule(
+        `route ${ns}/${name}`,
+        route.metadata?.resourceVersion,
         () =>
           writeStatus<Route>({
             current: route,
@@ -144,7 +128,6 @@ export class Router {
             },
             replace: body => this.opts.customObjects.replaceNamespacedCustomObjectStatus({ ...api, body }),
           }),
-        `route ${ns}/${name}`,
       );
     }
   }
@@ -155,8 +138,9 @@ export class Router {
       const ns = ingress.metadata?.namespace ?? '';
       const name = ingress.metadata?.name ?? '';
       if (!this.table.ingresses.has(`${ns}/${name}`) || ingressStatusIs(ingress, ip)) continue;
-      this.schedule(
-        `ingress/${ns}/${name}`,
+      this.status.schedule(
+        `ingress ${ns}/${name}`,
+        ingress.metadata?.resourceVersion,
         () =>
           writeStatus<V1Ingress>({
             current: ingress,
@@ -167,7 +151,6 @@ export class Router {
             },
             replace: body => this.opts.networking.replaceNamespacedIngressStatus({ namespace: ns, name, body }),
           }),
-        `ingress ${ns}/${name}`,
       );
     }
   }
