@@ -1,0 +1,119 @@
+import type { ProgressSample, TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { MARKER, type MoverOutputParser } from '../types';
+
+const SECTION = new RegExp(`^${MARKER} sync module=(\\S+) attempt=(\\d+)`);
+const FAILED = new RegExp(`^${MARKER} failed module=(\\S+) rc=(\\d+)`);
+
+interface RcloneStats {
+  bytes?: number;
+  totalBytes?: number;
+  transfers?: number;
+  totalTransfers?: number;
+  speed?: number;
+  eta?: number | null;
+  errors?: number;
+  lastError?: string;
+}
+
+/**
+ * Reads `--use-json-log` output: every `--stats` tick is a JSON line with a `stats` object; errors are
+ * lines at level "error". Totals across modules add up the final stats of each finished module.
+ */
+export function createRcloneOutputParser(now: () => Date = () => new Date()): MoverOutputParser {
+  let buffer = '';
+  let module = '';
+  let attempt = 1;
+  let maxAttempt = 1;
+  const finalStats = new Map<string, RcloneStats>();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+
+  const before = () => {
+    let bytes = 0;
+    let files = 0;
+    for (const [name, s] of finalStats) {
+      if (name === module) continue;
+      bytes += s.bytes ?? 0;
+      files += s.transfers ?? 0;
+    }
+    return { bytes, files };
+  };
+
+  const handleLine = (line: string, samples: ProgressSample[]) => {
+    const trimmed = line.trim();
+    if (!trimmed) return;
+    let m: RegExpExecArray | null;
+    if ((m = SECTION.exec(trimmed))) {
+      module = m[1];
+      attempt = Number(m[2]);
+      maxAttempt = Math.max(maxAttempt, attempt);
+      finalStats.delete(module);
+      return;
+    }
+    if ((m = FAILED.exec(trimmed))) {
+      errors.push(`module ${m[1]} failed with rclone exit code ${m[2]}`);
+      return;
+    }
+    if (!trimmed.startsWith('{')) {
+      // fatal set-up errors (e.g. a refused TLS handshake) bypass the JSON logger
+      const plain = /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?((?:ERROR|CRITICAL|Failed to)\b.*)$/.exec(trimmed);
+      if (plain) errors.push(plain[1]);
+      return;
+    }
+    let entry: { level?: string; msg?: string; stats?: RcloneStats };
+    try {
+      entry = JSON.parse(trimmed);
+    } catch {
+      return;
+    }
+    if (entry.level === 'error' && entry.msg) errors.push(entry.msg.trim());
+    if (!entry.stats) return;
+    const s = entry.stats;
+    finalStats.set(module, s);
+    const b = before();
+    const bytesDone = b.bytes + (s.bytes ?? 0);
+    const bytesTotal = s.totalBytes !== undefined ? b.bytes + s.totalBytes : undefined;
+    const sample: ProgressSample = {
+      at: now().toISOString(),
+      attempt,
+      bytesDone,
+      bytesTotal,
+      filesDone: b.files + (s.transfers ?? 0),
+      filesTotal: s.totalTransfers !== undefined ? b.files + s.totalTransfers : undefined,
+      rate: s.speed,
+      etaSeconds: typeof s.eta === 'number' ? s.eta : undefined,
+    };
+    if (bytesTotal !== undefined) sample.percent = bytesTotal === 0 ? 100 : Math.round((bytesDone / bytesTotal) * 1000) / 10;
+    samples.push(sample);
+  };
+
+  return {
+    push(chunk: string): ProgressSample[] {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      const samples: ProgressSample[] = [];
+      for (const l of lines) handleLine(l, samples);
+      return samples;
+    },
+    finish(exitCode: number): TransferResultSummary {
+      if (buffer) handleLine(buffer, []);
+      buffer = '';
+      let bytes = 0;
+      let files = 0;
+      for (const s of finalStats.values()) {
+        bytes += s.bytes ?? 0;
+        files += s.transfers ?? 0;
+      }
+      return {
+        exitCode,
+        ok: exitCode === 0,
+        attempts: maxAttempt,
+        filesTransferred: files,
+        bytesTransferred: bytes,
+        errors: exitCode === 0 ? [] : errors,
+        warnings: exitCode === 0 ? [...warnings, ...errors.map(e => `recovered: ${e}`)] : warnings,
+      };
+    },
+  };
+}
