@@ -1,0 +1,2 @@
+export { authModuleDemoSignIn as default } from './module';
+export { DEMO_USER_HEADER } from './demoAuthenticator';

@@ -1,0 +1,2 @@
+export { permissionModuleNamespaceTransferPolicy as default } from './module';
+export { NamespaceTransferPolicy } from './NamespaceTransferPolicy';
