@@ -1,0 +1,49 @@
+import type { ControllerOptions, Stoppable } from '../contracts';
+import { createContext } from './kube/context';
+import { startPvBinder } from './pvbinder/pv-binder';
+import { startHostPathProvisioner } from './provisioner/hostpath-provisioner';
+import { startStorageProtection } from './protection/storage-protection';
+import { startScheduler } from './scheduler/scheduler';
+import { startEndpointsController } from './endpoints/endpoints-controller';
+import { startGarbageCollector } from './gc/garbage-collector';
+import { startNamespaceController } from './namespace/namespace-lifecycle';
+import { startReplicaSetController } from './workloads/replicaset';
+import { startDeploymentController } from './workloads/deployment';
+import { startStatefulSetController } from './workloads/statefulset';
+import { startDaemonSetController } from './workloads/daemonset';
+import { startJobController } from './workloads/job';
+import { startCronJobController } from './workloads/cronjob';
+
+export { PROVISIONER_NAME } from './provisioner/hostpath-provisioner';
+
+/**
+ * Starts what kube-controller-manager and kube-scheduler do for one cluster. Every part only uses the
+ * public API through the given KubeConfig; they share one informer per resource.
+ */
+export async function startControllers(opts: ControllerOptions & { resyncMs?: number }): Promise<Stoppable> {
+  const ctx = createContext(opts, opts.resyncMs);
+  const parts: Stoppable[] = [
+    startPvBinder(ctx),
+    startHostPathProvisioner(ctx),
+    startStorageProtection(ctx),
+    startScheduler(ctx),
+    startEndpointsController(ctx),
+    startNamespaceController(ctx),
+    startReplicaSetController(ctx),
+    startDeploymentController(ctx),
+    startStatefulSetController(ctx),
+    startDaemonSetController(ctx),
+    startJobController(ctx),
+    startCronJobController(ctx),
+  ];
+  await ctx.informers.start();
+  const gc = startGarbageCollector(ctx);
+  parts.push(gc);
+  await gc.ready;
+  return {
+    async stop() {
+      for (const p of parts) await p.stop();
+      await ctx.stop();
+    },
+  };
+}
