@@ -160,7 +160,7 @@ export function missedTimes(s: CronSchedule, earliest: number, now: number, time
   const out: number[] = [];
   for (let t = nextAfter(s, earliest, timeZone); t !== undefined && t <= now; t = nextAfter(s, t, timeZone)) {
     out.push(t);
-    if (out.length > cap) out.shift();
+    if (out.length > cap + 1) out.shift();
   }
   return out;
 }
