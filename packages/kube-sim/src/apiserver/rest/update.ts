@@ -1,0 +1,86 @@
+/**
+ * PUT of the main resource and of the status/finalize subresources, and the shared update path that patch,
+ * scale and binding go through (the generic registry's Update with its strategies).
+ */
+import { badRequest, conflict, STALE_OBJECT } from '../errors';
+import type { KindDescriptor, KObject } from '../registry/types';
+import { deepEqual } from '../util';
+import { type ApiContext, gr, isDryRun, keyOf, type RestRequest, type RestResult } from './context';
+import { decodeObject } from './body';
+import { getObject } from './read';
+import { bindNamespace, bumpGeneration, prepareUpdateMeta, shouldDeleteDuringUpdate, validateUpdate } from './objectmeta';
+import { removeNow } from './delete';
+
+export type UpdateTarget = 'main' | 'status' | 'finalize';
+
+/** Applies the strategy of `target` to a client's new object, given the stored one. */
+function applyStrategy(d: KindDescriptor, target: UpdateTarget, obj: KObject, old: KObject): KObject {
+  if (target === 'status') {
+    // ResetObjectMetaForStatus + the status strategies: only .status comes from the client.
+    const next = structuredClone(old);
+    next.metadata.resourceVersion = obj.metadata.resourceVersion;
+    if (obj.status === undefined) delete next.status;
+    else next.status = obj.status;
+    return next;
+  }
+  if (target === 'finalize') {
+    const next = structuredClone(old);
+    next.metadata.resourceVersion = obj.metadata.resourceVersion;
+    next.spec = { ...(next.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] };
+    return next;
+  }
+  if (d.statusSubresource) {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = old.status;
+  }
+  d.prepareForUpdate?.(obj, old);
+  return obj;
+}
+
+export interface UpdateOptions {
+  dryRun?: boolean;
+  /** the patch path has already checked rv against the object it patched */
+  skipPreconditions?: boolean;
+}
+
+/** The whole update path for an object the client sent for (namespace, name). */
+export function updateObject(
+  api: ApiContext,
+  d: KindDescriptor,
+  target: UpdateTarget,
+  incoming: KObject,
+  old: KObject,
+  opts: UpdateOptions = {},
+): KObject {
+  const name = old.metadata.name;
+  const rv = incoming.metadata?.resourceVersion;
+  if (rv && rv !== old.metadata.resourceVersion) throw conflict(gr(d), name, STALE_OBJECT);
+  let obj = applyStrategy(d, target, structuredClone(incoming), old);
+  prepareUpdateMeta(obj, old);
+  if (target === 'main') d.defaulter?.(obj, api.kindContext);
+  api.admission.admitUpdate(d, obj, old, !!opts.dryRun);
+  validateUpdate(d, obj, old, api.kindContext);
+  if (shouldDeleteDuringUpdate(d, obj, old)) {
+    if (opts.dryRun) return obj;
+    return removeNow(api, d, obj);
+  }
+  obj.metadata.resourceVersion = old.metadata.resourceVersion;
+  bumpGeneration(d, obj, old);
+  // A no-op write keeps the resourceVersion and produces no watch event, as etcd3's GuaranteedUpdate.
+  if (deepEqual(obj, old)) return old;
+  if (opts.dryRun) return obj;
+  obj = api.store.update(keyOf(d), obj, old);
+  api.admission.afterUpdate(d, obj, old);
+  return obj;
+}
+
+export function handleUpdate(api: ApiContext, d: KindDescriptor, req: RestRequest, target: UpdateTarget): RestResult {
+  const obj = decodeObject(req.body, d);
+  const name = req.info.name!;
+  if (obj.metadata.name !== name)
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+  obj.metadata.name = name;
+  bindNamespace(d, obj, req.info.namespace);
+  const old = getObject(api, d, req.info.namespace, name);
+  return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query) }) };
+}

@@ -1,0 +1,245 @@
+/**
+ * HTTPS wiring of one API server: authentication, fault injection, authorization, then discovery or the
+ * REST handlers; every failure leaves as a Status object with its HTTP code.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { ApiServer, ApiServerOptions } from '../contracts';
+import { Admission } from './admission';
+import { namespaceLifecycle } from './admission/namespace';
+import { openshiftNamespaces } from './admission/openshift';
+import { serviceAccounts } from './admission/serviceaccounts';
+import { serviceAllocation } from './admission/services';
+import { Authenticator } from './auth/authn';
+import { bootstrapRbac } from './auth/bootstrap';
+import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
+import { review } from './auth/review';
+import { crdLifecycle } from './crd';
+import { apiGroup, apiGroupList, apiVersions, resourceList, SERVER_VERSION } from './discovery';
+import { ApiError, failure, forbidden, resourceNotFound, toStatus, unauthorized } from './errors';
+import { Faults } from './faults';
+import { proxyLog } from './logproxy';
+import { Registry } from './registry';
+import type { KObject } from './registry/types';
+import { parseJson } from './rest/body';
+import type { ApiContext, RestRequest, RestResult } from './rest/context';
+import { createObject } from './rest/create';
+import { dispatch, type DispatchExtras } from './rest/dispatch';
+import type { OpenWatch } from './rest/watch';
+import { parseRequest, type RequestInfo } from './router';
+import { Store } from './store';
+import { WatchHub } from './watch';
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+/** Internal knobs for tests; the contract's options are what the cluster composition passes. */
+export interface InternalOptions {
+  watchHistory?: number;
+  bookmarkIntervalMs?: number;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function writeJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+export async function startApiServer(opts: ApiServerOptions, internal: InternalOptions = {}): Promise<ApiServer> {
+  const store = new Store(new WatchHub(internal.watchHistory ?? 1000));
+  const registry = new Registry(opts.openshift);
+  const admission = new Admission();
+  const api: ApiContext = {
+    registry,
+    store,
+    kindContext: { openshift: opts.openshift, routeDomain: opts.routeDomain },
+    admission,
+  };
+  const authn = new Authenticator(store, opts.tokens);
+  const rbac = new RbacAuthorizer(store);
+  const watches = new Set<OpenWatch>();
+  const faults = new Faults(() => {
+    for (const w of [...watches]) w.close();
+  });
+  const closeWatchesOf = (resource: string) => {
+    for (const w of [...watches]) if (w.resource === resource) w.close();
+  };
+
+  admission.use(namespaceLifecycle(store));
+  admission.use(serviceAllocation(store, opts.address));
+  if (opts.openshift) admission.use(openshiftNamespaces(store));
+  admission.use(
+    serviceAccounts(store, namespace => {
+      const sa = registry.lookup('', 'v1', 'serviceaccounts')!;
+      if (!store.get('serviceaccounts', namespace, 'default'))
+        createObject(api, sa, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
+    }),
+  );
+  admission.use(crdLifecycle(api, closeWatchesOf));
+
+  const authorize = (a: Attributes) => (opts.rbac ? rbac.authorize(a) : { allowed: true, reason: '' });
+
+  const extras: DispatchExtras = {
+    watches: { add: w => watches.add(w), delete: w => watches.delete(w) },
+    watchSettings: { bookmarkIntervalMs: internal.bookmarkIntervalMs ?? 5000 },
+    review: (req: RestRequest): RestResult => {
+      const body = parseJson(req.body) as KObject;
+      const kind = api.registry.lookup(req.info.group, req.info.version, req.info.resource!)!.kind;
+      if (body.kind !== undefined && body.kind !== kind) throw failure(400, 'BadRequest', `the kind in the data (${body.kind}) does not match the expected kind (${kind})`);
+      return { code: 201, body: review({ ...body, kind }, req.user, authorize) };
+    },
+    log: (req, d, res) => proxyLog(api, d, req, res, { ca: opts.ca.certPem, client: opts.kubeletClient }),
+    issueToken: (namespace, name, uid, seconds) => {
+      const token = randomBytes(32).toString('base64url');
+      const expires = new Date(Date.now() + seconds * 1000);
+      authn.issueServiceAccountToken(token, namespace, name, uid, expires.getTime());
+      return { token, expires };
+    },
+  };
+
+  // What a fresh cluster has: the system namespaces and the default RBAC roles.
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    createObject(api, registry.lookup('', 'v1', 'namespaces')!, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  for (const obj of bootstrapRbac()) {
+    const d = registry.byKind(obj.apiVersion, obj.kind)!;
+    createObject(api, d, obj);
+  }
+
+  function nonResource(info: RequestInfo, res: ServerResponse): void {
+    const p = info.path;
+    if (info.verb !== 'get' && info.verb !== 'head') throw failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (p === '/version' || p === '/version/') return writeJson(res, 200, SERVER_VERSION);
+    if (['/healthz', '/livez', '/readyz'].includes(p)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    if (p === '/api') return writeJson(res, 200, apiVersions(`${opts.address.nodeIP}:${port}`));
+    if (p === '/apis') return writeJson(res, 200, apiGroupList(registry));
+    const disc = info.discovery;
+    if (disc && p.startsWith('/api/') && disc.version && !disc.group) return writeJson(res, 200, resourceList(registry, '', disc.version));
+    if (disc && p.startsWith('/apis/') && disc.group && !disc.version) return writeJson(res, 200, apiGroup(registry, disc.group));
+    if (disc && p.startsWith('/apis/') && disc.group && disc.version) return writeJson(res, 200, resourceList(registry, disc.group, disc.version));
+    throw resourceNotFound();
+  }
+
+  function attributesOf(info: RequestInfo, user: RestRequest['user']): Attributes {
+    const namespaceResource = info.resource === 'namespaces' && !info.group;
+    return {
+      user,
+      verb: info.verb,
+      isResourceRequest: info.isResourceRequest,
+      path: info.path,
+      apiGroup: info.group,
+      resource: info.resource ?? '',
+      subresource: info.subresource,
+      namespace: namespaceResource ? info.name : info.namespace,
+      name: info.name,
+    };
+  }
+
+  const trace = !!process.env.KUBE_SIM_APISERVER_TRACE;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const query = url.searchParams;
+    const started = Date.now();
+    let code = 0;
+    try {
+      const bodyPromise = readBody(req);
+      const user = authn.authenticate(req);
+      if (!user) throw unauthorized();
+      const info = parseRequest(req.method ?? 'GET', url.pathname, query);
+      const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource ?? '';
+      const fault = faults.evaluate(info.verb, resource, info.namespace);
+      if (fault.latencyMs) await sleep(fault.latencyMs);
+      if (fault.error) throw fault.error;
+      const attrs = attributesOf(info, user);
+      if (!authorize(attrs).allowed) {
+        if (!info.isResourceRequest) throw failure(403, 'Forbidden', `forbidden: ${forbiddenReason(attrs)}`, {});
+        throw forbidden({ group: info.group, resource: info.resource ?? '' }, info.name, forbiddenReason(attrs));
+      }
+      const body = await bodyPromise;
+      if (!info.isResourceRequest) {
+        nonResource(info, res);
+        code = res.statusCode;
+        return;
+      }
+      const result = await dispatch(api, { info, query, body, contentType: req.headers['content-type'] ?? '', user }, res, extras);
+      if (result) {
+        code = result.code;
+        writeJson(res, result.code, result.body);
+      } else code = res.statusCode;
+    } catch (e) {
+      const status = toStatus(e);
+      code = status.code;
+      if (!(e instanceof ApiError) && trace) console.error(e);
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      const headers: Record<string, string> = {};
+      if (status.details?.retryAfterSeconds) headers['Retry-After'] = String(status.details.retryAfterSeconds);
+      writeJson(res, status.code, status, headers);
+    } finally {
+      if (trace) console.error(`[apiserver ${opts.clusterName}] ${req.method} ${req.url} ${code} ${Date.now() - started}ms`);
+    }
+  }
+
+  const server = https.createServer(
+    { cert: opts.serving.certPem, key: opts.serving.keyPem, ca: opts.ca.certPem, requestCert: true, rejectUnauthorized: false },
+    (req, res) => void handle(req, res),
+  );
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.address.nodeIP, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  // The default/kubernetes Service takes the first address of the service range, as on a real cluster.
+  createObject(api, registry.lookup('', 'v1', 'services')!, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { clusterIP: opts.address.serviceRange.first, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
+  });
+  createObject(api, registry.lookup('', 'v1', 'endpoints')!, {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: opts.address.nodeIP }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+  });
+
+  return {
+    url: `https://${opts.address.nodeIP}:${port}`,
+    addToken: (token, user) => authn.addToken(token, user),
+    faults,
+    async stop() {
+      for (const w of [...watches]) w.close();
+      await new Promise<void>(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
