@@ -1,0 +1,127 @@
+import { createRsyncOutputParser, rsyncClientScript, rsyncdConfig } from '.';
+import { POD_LAYOUT, DEFAULT_PORTS } from '../../sides';
+import { DEFAULT_CLIENT_OPTIONS, type MoverClientContext } from '../types';
+import type { TransferCredentials } from '../../pki';
+
+const credentials = {
+  transferId: 't1',
+  caPem: '',
+  server: { certPem: '', keyPem: '' },
+  client: { certPem: '', keyPem: '' },
+  serverName: 's',
+  clientName: 'c',
+  moverUser: 'nstransfer',
+  moverPassword: 'pw',
+} satisfies TransferCredentials;
+
+// recorded from rsync 3.5.0 (estimate dry run, a failed attempt, then the sync), \r-separated as rsync writes
+const OUTPUT = [
+  '### nstransfer estimate module=vol1\n',
+  'Number of files: 55 (reg: 52, dir: 2, link: 1)\n',
+  'Number of regular files transferred: 51\n',
+  'Total file size: 60,000,144 bytes\n',
+  'Total transferred file size: 30,000,141 bytes\n',
+  '### nstransfer sync module=vol1 attempt=1\n',
+  'rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)\n',
+  'rsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]\n',
+  '### nstransfer retry module=vol1 rc=10 delay=2\n',
+  '### nstransfer sync module=vol1 attempt=2\n',
+  '              4   0%    0.00kB/s    0:00:00 (xfr#1, to-chk=53/55)\r',
+  '     15,000,119  50%  336.22MB/s    0:00:01 (xfr#42, to-chk=9/55)\r',
+  '     30,000,141  100%  300.83MB/s    0:00:00 (xfr#51, to-chk=0/55)\n',
+  '\nNumber of files: 55 (reg: 52, dir: 2, link: 1)\n',
+  'Number of created files: 55 (reg: 52, dir: 2, link: 1)\n',
+  'Number of regular files transferred: 51\n',
+  'Total file size: 60,000,144 bytes\n',
+  'Total transferred file size: 30,000,141 bytes\n',
+  'sent 30,010,475 bytes  received 1,004 bytes  60,022,958.00 bytes/sec\n',
+  '### nstransfer done\n',
+].join('');
+
+describe('rsync output parser', () => {
+  it('turns progress2 lines into samples with exact totals and a stats2 block into a result', () => {
+    let t = 0;
+    const parser = createRsyncOutputParser(() => new Date((t += 1000)));
+    const samples = [];
+    // feed in awkward chunks: lines split anywhere
+    for (let i = 0; i < OUTPUT.length; i += 7) samples.push(...parser.push(OUTPUT.slice(i, i + 7)));
+    const result = parser.finish(0);
+    expect(samples).toHaveLength(3);
+    expect(samples[1]).toMatchObject({
+      attempt: 2,
+      bytesDone: 15_000_119,
+      bytesTotal: 30_000_141,
+      filesDone: 42,
+      filesTotal: 51,
+      etaSeconds: 1,
+      percent: 50,
+    });
+    expect(samples[1].rate).toBeCloseTo(336.22 * 1024 * 1024, -2);
+    expect(samples[2]).toMatchObject({ bytesDone: 30_000_141, percent: 100 });
+    expect(result).toEqual({
+      exitCode: 0,
+      ok: true,
+      attempts: 2,
+      filesTotal: 55,
+      filesTransferred: 51,
+      bytesTotal: 60_000_144,
+      bytesTransferred: 30_000_141,
+      errors: [],
+      warnings: [
+        'recovered: rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)',
+        'recovered: rsync error: error in socket IO (code 10) at clientserver.c(165) [sender=3.5.0]',
+      ],
+    });
+  });
+
+  it('throttles samples and reports failures', () => {
+    const parser = createRsyncOutputParser(() => new Date(0));
+    const s = parser.push(
+      '### nstransfer sync module=a attempt=1\n  10  1%  1.00kB/s  0:00:09\r  20  2%  1.00kB/s  0:00:08\r### nstransfer failed module=a rc=23\n',
+    );
+    expect(s).toHaveLength(1);
+    // without a dry run the total comes from rsync's own percentage
+    expect(s[0].bytesTotal).toBe(1000);
+    const r = parser.finish(23);
+    expect(r.ok).toBe(false);
+    expect(r.errors).toEqual(['module a failed with rsync exit code 23']);
+  });
+});
+
+describe('rsync configs', () => {
+  it('daemon: no chroot, symlinks kept verbatim, one module per PVC confined by a filter', () => {
+    const conf = rsyncdConfig(POD_LAYOUT, [{ name: 'vol1' }, { name: 'vol2' }], 'nstransfer');
+    expect(conf).toContain('use chroot = no');
+    expect(conf).toContain('munge symlinks = no');
+    expect(conf).toContain('[vol1]');
+    expect(conf).toContain('filter = - /data/vol2/lost+found/ + /data/vol2 + /data/vol2/** - *');
+    expect(conf).toContain('auth users = nstransfer:rw');
+    expect(conf).not.toMatch(/^uid|^gid/m);
+  });
+
+  it('client: fidelity flags, permission repair, retries with backoff, delete only on re-sync', () => {
+    const ctx: MoverClientContext = {
+      transferId: 't1',
+      credentials,
+      layout: POD_LAYOUT,
+      ports: DEFAULT_PORTS,
+      image: 'img',
+      securityContext: {},
+      modules: [{ name: 'vol1' }],
+      connect: { host: '127.0.0.1', port: 8874 },
+      endpoint: { host: 'h', port: 443, sni: 'h' },
+      remoteLayout: POD_LAYOUT,
+      options: { ...DEFAULT_CLIENT_OPTIONS, permissions: { preserveOwners: false, chmod: 'g+rwX' } },
+    };
+    const script = rsyncClientScript(ctx);
+    for (const flag of ['--hard-links', '--sparse', '--partial', '--no-inc-recursive', "'--exclude=/lost+found/'", '--no-owner', "'--chmod=g+rwX'"]) {
+      expect(script).toContain(flag);
+    }
+    expect(script).toContain("fidelity='--acls --xattrs'");
+    expect(script).toContain("'rsync://nstransfer@127.0.0.1:8874/vol1/data/vol1/'");
+    expect(script).not.toContain('--delete');
+    expect(script).not.toContain('pw');
+    expect(rsyncClientScript({ ...ctx, options: { ...ctx.options, delete: true } })).toContain("'--delete'");
+    expect(script).toMatch(/delay=\$\(\(delay \* 2\)\)/);
+  });
+});
