@@ -72,7 +72,7 @@ export async function startTestServer(
           ca: ca.certPem,
           headers: {
             Authorization: `Bearer ${ADMIN_TOKEN}`,
-            ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}),
             ...headers,
           },
         },

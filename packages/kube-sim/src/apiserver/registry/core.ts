@@ -273,7 +273,18 @@ const node: KindDescriptor = {
   },
 };
 
+/** The legacy `bindings` resource: POST a Binding named after the pod (the same as pods/binding). */
+const binding: KindDescriptor = {
+  ...core,
+  kind: 'Binding',
+  plural: 'bindings',
+  singular: 'binding',
+  namespaced: true,
+  verbs: ['create'],
+};
+
 export const coreKinds: KindDescriptor[] = [
+  binding,
   namespace,
   pod,
   pvc,

@@ -81,6 +81,7 @@ export interface DeleteOutcome {
 
 export function deleteObject(api: ApiContext, d: KindDescriptor, old: KObject, opts: DeleteOptions): DeleteOutcome {
   checkPreconditions(d, old, opts.preconditions);
+  api.admission.admitDelete(d, old);
   const obj = structuredClone(old);
   const md = obj.metadata;
   const decision = d.gracefulDelete?.(obj, opts.gracePeriodSeconds) ?? { grace: 0 };

@@ -40,6 +40,12 @@ export async function dispatch(
     return extras.review(req);
   }
 
+  if (d.kind === 'Binding' && !d.group) {
+    if (info.verb !== 'create' || info.name) throw methodNotAllowed();
+    const pods = api.registry.lookup('', 'v1', 'pods')!;
+    return handleBinding(api, pods, req);
+  }
+
   const sub = info.subresource;
   if (!sub) {
     switch (info.verb) {

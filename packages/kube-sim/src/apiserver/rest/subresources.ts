@@ -67,9 +67,10 @@ const created = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Succe
 
 /** pods/binding: what the scheduler posts (pkg/registry/core/pod/storage BindingREST). */
 export function handleBinding(api: ApiContext, d: KindDescriptor, req: RestRequest): RestResult {
-  const name = req.info.name!;
   const body = parseJson(req.body);
   if (!isPlainObject(body)) throw badRequest('the body of the request was not a JSON object');
+  // POST .../bindings names the pod in the body; POST .../pods/{name}/binding in the URL.
+  const name = req.info.name ?? body.metadata?.name ?? '';
   if ((body.metadata?.name ?? '') !== name)
     throw badRequest(`the name of the object (${body.metadata?.name ?? ''}) does not match the name on the URL (${name})`);
   const target = body.target;
