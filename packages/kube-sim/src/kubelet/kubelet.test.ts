@@ -222,7 +222,7 @@ describe('kubelet', () => {
   });
 
   it('builds env from env, envFrom, the downward API and service variables, and expands $(VAR) in args', async () => {
-    await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cfg' }, data: { COLOR: 'blue', 'bad key': 'x' } } });
+    await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cfg' }, data: { COLOR: 'blue', '1bad': 'x' } } });
     await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'sec' }, stringData: { token: 't0ps3cret' } } });
     await core.createNamespacedPod({
       namespace: NS,

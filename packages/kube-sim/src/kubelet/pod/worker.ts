@@ -23,6 +23,7 @@ export interface WorkerContext {
 
 /** How long to wait before retrying a volume or container-config problem. */
 const RETRY_MS = 2000;
+const MOUNT_EVENT_EVERY_MS = 30_000;
 
 export function podLogDir(dataDir: string, pod: V1Pod): string {
   return path.join(dataDir, 'logs', `${pod.metadata!.namespace}_${pod.metadata!.name}_${pod.metadata!.uid}`);
@@ -51,6 +52,8 @@ export class PodWorker {
   private gone = false;
   private finished = false;
   private terminating?: Promise<void>;
+  private mountError?: string;
+  private mountEventAt = 0;
   readonly uid: string;
 
   constructor(
@@ -180,7 +183,12 @@ export class PodWorker {
         });
       } catch (e) {
         if (!(e instanceof MountError)) throw e;
-        this.ctx.events.record(this.pod, 'Warning', 'FailedMount', e.message);
+        // Retried every RETRY_MS, but reported like the kubelet: again only when it changes or now and then.
+        if (e.message !== this.mountError || Date.now() - this.mountEventAt > MOUNT_EVENT_EVERY_MS) {
+          this.mountError = e.message;
+          this.mountEventAt = Date.now();
+          this.ctx.events.record(this.pod, 'Warning', 'FailedMount', e.message);
+        }
         await this.pushStatus();
         this.wakeIn(RETRY_MS);
         return;
@@ -222,11 +230,14 @@ export class PodWorker {
       const wait = r.backoff.remaining(new Date(r.terminated.finishedAt ?? now), ran, now);
       if (wait > 0) {
         const ref = `${this.name}_${this.namespace}(${this.uid})`;
+        // One event per back-off period, not one per status change seen while waiting.
+        if (r.waiting?.reason !== 'CrashLoopBackOff') {
+          this.ctx.events.record(this.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${ref}`, r.name);
+        }
         r.waiting = {
           reason: 'CrashLoopBackOff',
           message: `back-off ${r.backoff.seconds}s restarting failed container=${r.name} pod=${ref}`,
         };
-        this.ctx.events.record(this.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${ref}`, r.name);
         this.wakeIn(wait);
         return;
       }

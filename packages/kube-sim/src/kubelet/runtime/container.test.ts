@@ -69,7 +69,7 @@ describe('startContainer (sandbox)', () => {
                 'grep -q svc.ns.svc.cluster.local /etc/hosts && echo hosts-ok; ' +
                 "printf '%s\\n' '$(MSG)' '$(LATER)' '$$(MSG)' > /data/sub/out.txt && echo wrote; " +
                 'touch /ro/x 2>/dev/null || echo ro-ok; ' +
-                'touch /usr/x 2>/dev/null || echo usr-ro; touch /tmp/t && echo tmp-ok; ' +
+                'touch /usr/x 2>/dev/null || echo usr-denied; touch /tmp/t && echo tmp-ok; ls /etc/app/cfg >/dev/null && echo etc-mount; ' +
                 'echo "k8s=$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"; echo "me=$POD_NAME/$POD_IP"; ' +
                 'grep -q "^NoNewPrivs:.*1" /proc/self/status && echo nnp',
             ],
@@ -83,6 +83,7 @@ describe('startContainer (sandbox)', () => {
             volumeMounts: [
               { name: 'data', mountPath: '/data/sub', subPath: 'nested' },
               { name: 'ro', mountPath: '/ro', readOnly: true },
+              { name: 'ro', mountPath: '/etc/app/cfg' },
             ],
           },
         ],
@@ -101,7 +102,10 @@ describe('startContainer (sandbox)', () => {
     expect(out).toContain('hosts-ok');
     expect(out).toContain('wrote');
     expect(out).toContain('ro-ok');
-    expect(out).toContain('usr-ro');
+    expect(out).toContain('usr-denied');
+    expect(out).toContain('etc-mount');
+    await expect(fs.stat('/usr/x')).rejects.toThrow();
+    await expect(fs.stat('/etc/app')).rejects.toThrow();
     expect(out).toContain('tmp-ok');
     expect(out).toContain('k8s=127.9.64.1:443');
     expect(out).toContain('me=p1/127.9.1.5');

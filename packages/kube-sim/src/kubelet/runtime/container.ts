@@ -105,6 +105,7 @@ export async function startContainer(node: NodeFacts, src: EnvSources, l: Contai
     shimPath: node.shimPath,
     podIP: l.podIP,
     argv,
+    readOnlyRoot: !!c.securityContext?.readOnlyRootFilesystem,
   });
   const scriptPath = path.join(stateDir, 'launch.sh');
   await fs.writeFile(scriptPath, script, { mode: 0o700 });

@@ -26,6 +26,8 @@ export interface SandboxSpec {
   shimPath: string;
   podIP: string;
   argv: string[];
+  /** securityContext.readOnlyRootFilesystem */
+  readOnlyRoot?: boolean;
 }
 
 /** Where the shim is visible inside the container root. */
@@ -64,11 +66,15 @@ export function launcherScript(s: SandboxSpec): string {
     'run /usr/bin/mount -t tmpfs -o mode=0755 tmpfs "$R"',
     `run /usr/bin/hostname ${sh(s.hostname)}`,
   ];
+  // The host's system directories are the "image": each is an overlay whose lower layer is the host
+  // directory and whose upper layer lives in a private tmpfs, so the container may write anywhere (as in
+  // a container's writable layer, e.g. mkdir for a mountPath under /etc) without touching the host.
+  L.push('LAYERS="$STATE/layers"', 'run /usr/bin/mkdir -p "$LAYERS"', 'run /usr/bin/mount -t tmpfs -o mode=0700 tmpfs "$LAYERS"');
   for (const d of SYSTEM_DIRS) {
     L.push(
       `if [ -L /${d} ]; then run /usr/bin/ln -s "$(/usr/bin/readlink /${d})" "$R/${d}";`,
-      `elif [ -d /${d} ]; then run /usr/bin/mkdir "$R/${d}"; run /usr/bin/mount --bind /${d} "$R/${d}";`,
-      `  run /usr/bin/mount -o remount,bind,ro "$R/${d}"; fi`,
+      `elif [ -d /${d} ]; then run /usr/bin/mkdir -p "$R/${d}" "$LAYERS/${d}/upper" "$LAYERS/${d}/work";`,
+      `  run /usr/bin/mount -t overlay overlay -o "lowerdir=/${d},upperdir=$LAYERS/${d}/upper,workdir=$LAYERS/${d}/work" "$R/${d}"; fi`,
     );
   }
   L.push('run /usr/bin/mkdir -p "$R/dev/pts" "$R/dev/shm" "$R/proc" "$R/sys" "$R/run" "$R/var/tmp" "$R/home" "$R/root" "$R/.kube-sim"');
@@ -104,6 +110,10 @@ export function launcherScript(s: SandboxSpec): string {
     L.push(`run /usr/bin/touch "$R${SHIM_IN_ROOT}"`, `run /usr/bin/mount --bind ${sh(s.shimPath)} "$R${SHIM_IN_ROOT}"`);
   }
   L.push(`run /usr/bin/mkdir -p "$R"${sh(s.workingDir)}`);
+  if (s.readOnlyRoot) {
+    L.push('run /usr/bin/mount -o remount,ro "$R"');
+    for (const d of SYSTEM_DIRS) L.push(`if [ ! -L /${d} ] && [ -d /${d} ]; then run /usr/bin/mount -o remount,ro "$R/${d}"; fi`);
+  }
   const tail = containerExec(s).map(sh).join(' ');
   L.push(`exec /usr/bin/unshare --root="$R" --wd=${sh(s.workingDir)} -- ${tail}`);
   return L.join('\n') + '\n';
