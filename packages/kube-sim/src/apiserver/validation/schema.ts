@@ -37,13 +37,15 @@ export function applyDefaults(v: unknown, s: Schema | undefined): void {
 
 /** Drops fields the schema does not know, unless it preserves unknown fields there. */
 export function prune(v: unknown, s: Schema | undefined): void {
-  if (!s || s['x-kubernetes-preserve-unknown-fields'] === true) return;
+  if (!s) return;
+  // Preserving unknown fields keeps them, but the fields the schema does describe are still pruned inside.
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
   if (isPlainObject(v)) {
     const props = (s.properties ?? {}) as Record<string, Schema>;
     for (const k of Object.keys(v)) {
       if (props[k]) prune(v[k], props[k]);
       else if (isPlainObject(s.additionalProperties)) prune(v[k], s.additionalProperties);
-      else if (s.additionalProperties !== true) delete v[k];
+      else if (!preserve && s.additionalProperties !== true) delete v[k];
     }
   } else if (Array.isArray(v) && s.items) for (const e of v) prune(e, s.items);
 }
