@@ -1,0 +1,41 @@
+import type {
+  V1Namespace, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1PodSpec, V1StorageClass,
+} from '@kubernetes/client-node';
+import type { TransferSpec, WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { EndpointFacts } from '../endpoint';
+
+/** A workload that mounts the source PVC, with the pod template it runs. */
+export interface WorkloadFact {
+  ref: WorkloadRef;
+  podSpec?: V1PodSpec;
+}
+
+/**
+ * Everything the planner needs, gathered from the two clusters beforehand (gathering is a separate
+ * step, so that planning is a pure function the UI and CLI can show before anything runs).
+ */
+export interface PlanFacts {
+  spec: TransferSpec;
+  source: {
+    pvc?: V1PersistentVolumeClaim;
+    pv?: V1PersistentVolume;
+    namespace?: V1Namespace;
+    /** bytes in use, when something measured them (e.g. kubelet volume stats) */
+    usedBytes?: number;
+    storageClasses: V1StorageClass[];
+  };
+  /** pods that currently mount the source PVC */
+  sourcePods: V1Pod[];
+  /** their controllers (Deployment, StatefulSet, ...) */
+  sourceWorkloads: WorkloadFact[];
+  destination: {
+    namespace?: V1Namespace;
+    existingPvc?: V1PersistentVolumeClaim;
+    /** pod specs of workloads in the destination that will use the new PVC (by claim name) */
+    workloadPodSpecs?: V1PodSpec[];
+    storageClasses: V1StorageClass[];
+  };
+  discovery: EndpointFacts;
+  /** movers measured or assumed throughput, bytes per second */
+  throughputBytesPerSecond?: number;
+}

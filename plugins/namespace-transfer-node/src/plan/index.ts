@@ -1,0 +1,5 @@
+export * from './facts';
+export * from './plan';
+export * from './quantity';
+export * from './storage';
+export { TRANSFERABLE_ANNOTATION, ALLOW_TRANSFER_ANNOTATION, POD_SECURITY_ENFORCE } from './refusals';

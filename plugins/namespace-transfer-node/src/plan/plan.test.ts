@@ -1,0 +1,123 @@
+import type { V1Namespace, V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
+import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { planTransfer, parseQuantity, type PlanFacts } from '.';
+
+const sc = (name: string, annotations: Record<string, string> = {}): V1StorageClass => ({
+  metadata: { name, annotations },
+  provisioner: 'kube-sim.io/hostpath',
+});
+const ns = (name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): V1Namespace => ({
+  metadata: { name, labels, annotations },
+});
+const pvc = (patch: Partial<V1PersistentVolumeClaim['metadata']> = {}): V1PersistentVolumeClaim => ({
+  metadata: { name: 'data', namespace: 'shop', ...patch },
+  spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', volumeName: 'pv-1', resources: { requests: { storage: '10Gi' } } },
+  status: { phase: 'Bound', capacity: { storage: '10Gi' } },
+});
+
+const spec: TransferSpec = {
+  id: 't1',
+  source: { cluster: 'east', namespace: 'shop', name: 'data' },
+  destination: { cluster: 'west', namespace: 'shop2', name: 'data' },
+  mode: 'copy',
+  intent: 'move',
+};
+
+function facts(patch: Partial<PlanFacts> = {}): PlanFacts {
+  return {
+    spec,
+    source: { pvc: pvc(), pv: { metadata: { name: 'pv-1' }, spec: { storageClassName: 'fast' } }, namespace: ns('shop'), usedBytes: 2 * 2 ** 30, storageClasses: [sc('fast')] },
+    sourcePods: [{ metadata: { name: 'web-0' } }],
+    sourceWorkloads: [{ ref: { kind: 'StatefulSet', namespace: 'shop', name: 'web', replicas: 1 }, podSpec: { containers: [{ name: 'c' }], securityContext: { runAsUser: 1500, fsGroup: 1500 } } }],
+    destination: { namespace: ns('shop2', { 'pod-security.kubernetes.io/enforce': 'restricted' }), storageClasses: [sc('fast'), sc('slow')] },
+    discovery: { sameCluster: false, routeApiServed: true, ingressConfigured: false },
+    ...patch,
+  };
+}
+
+describe('planTransfer', () => {
+  it('plans a cross-cluster copy over a route with rsync and stunnel', () => {
+    const plan = planTransfer(facts());
+    expect(plan.refusals).toEqual([]);
+    expect(plan).toMatchObject({
+      allowed: true,
+      mode: 'copy',
+      mover: 'rsync',
+      transport: 'stunnel',
+      endpoint: 'route',
+      destination: { storageClassName: 'fast', sizeBytes: 10 * 2 ** 30, exists: false },
+      source: { capacityBytes: 10 * 2 ** 30, usedBytes: 2 * 2 ** 30, accessModes: ['ReadWriteOnce'] },
+      identity: { runAsUser: 1500, source: 'source-workload' },
+      podSecurity: { destination: 'restricted' },
+      workloads: [{ kind: 'StatefulSet', name: 'web' }],
+    });
+    expect(plan.modeReason).toBe('requested explicitly');
+    // 2 GiB at 100 MiB/s plus overhead; staged, so the downtime is a fraction of it
+    expect(plan.estimatedSeconds).toBe(41);
+    expect(plan.estimatedDowntimeSeconds!).toBeLessThan(plan.estimatedSeconds! / 5);
+  });
+
+  it('refuses, naming each problem, and creates nothing to refuse', () => {
+    const plan = planTransfer(
+      facts({
+        spec: { ...spec, destination: { ...spec.destination, storageClassName: 'gold', size: '1Gi' }, options: { quiesce: false } },
+        source: { ...facts().source, pvc: pvc({ annotations: { 'namespace-transfer.io/transferable': 'false' } }) },
+        destination: { ...facts().destination, existingPvc: pvc() },
+      }),
+    );
+    expect(plan.allowed).toBe(false);
+    expect(plan.refusals.map(r => r.code).sort()).toEqual(
+      ['DestinationExists', 'DestinationTooSmall', 'InUseQuiesceDisallowed', 'OptedOut', 'StorageClassUnknown'].sort(),
+    );
+    expect(plan.refusals.find(r => r.code === 'StorageClassUnknown')!.message).toContain('"gold"');
+    expect(plan.refusals.find(r => r.code === 'InUseQuiesceDisallowed')!.message).toContain('pod web-0');
+  });
+
+  it('refuses a missing source, a missing destination namespace and a namespace opt-out', () => {
+    const plan = planTransfer(
+      facts({
+        source: { ...facts().source, pvc: undefined, namespace: ns('shop', {}, { 'namespace-transfer.io/transferable': 'false' }) },
+        destination: { ...facts().destination, namespace: undefined },
+      }),
+    );
+    expect(plan.refusals.map(r => r.code).sort()).toEqual(['DestinationNamespaceMissing', 'OptedOut', 'SourceMissing']);
+    expect(plan.refusals[0].message).toContain('east/shop/data');
+  });
+
+  it('auto chooses rebind within a cluster when the class allows it, else copy and says why', () => {
+    const same = { ...spec, mode: 'auto' as const, destination: { cluster: 'east', namespace: 'shop2', name: 'data' } };
+    const allow = sc('fast', { 'namespace-transfer.io/allow-transfer': 'true' });
+    const rebind = planTransfer(facts({ spec: same, source: { ...facts().source, storageClasses: [allow] } }));
+    expect(rebind).toMatchObject({ mode: 'rebind', allowed: true });
+    expect(rebind.modeReason).toMatch(/^auto: same cluster/);
+    const copy = planTransfer(facts({ spec: same }));
+    expect(copy).toMatchObject({ mode: 'copy', endpoint: 'clusterip', allowed: true });
+    expect(copy.modeReason).toMatch(/not annotated namespace-transfer.io\/allow-transfer/);
+    const explicit = planTransfer(facts({ spec: { ...spec, mode: 'rebind' } }));
+    expect(explicit.refusals.map(r => r.code)).toEqual(['RebindImpossible']);
+  });
+
+  it('pairs rclone with the null transport and refuses unencrypted or unsupported combinations', () => {
+    expect(planTransfer(facts({ spec: { ...spec, options: { mover: 'rclone' } } }))).toMatchObject({ transport: 'null', allowed: true });
+    expect(planTransfer(facts({ spec: { ...spec, options: { transport: 'null' } } })).refusals.map(r => r.code)).toEqual(['InsecureTransport']);
+    expect(planTransfer(facts({ spec: { ...spec, options: { mover: 'restic' } } })).refusals.map(r => r.code)).toEqual(['MoverNotSupported']);
+    expect(planTransfer(facts({ spec: { ...spec, options: { endpoint: 'clusterip' } } })).refusals.map(r => r.code)).toEqual(['NoEndpoint']);
+  });
+
+  it('takes the identity from the destination namespace range on OpenShift-flavoured clusters', () => {
+    const plan = planTransfer(
+      facts({ destination: { ...facts().destination, namespace: ns('shop2', {}, { 'openshift.io/sa.scc.uid-range': '1000700000/10000' }) } }),
+    );
+    expect(plan.identity).toMatchObject({ runAsUser: 1000700000, source: 'namespace-uid-range', groupWritable: true });
+  });
+});
+
+describe('parseQuantity', () => {
+  it('reads binary and decimal suffixes and exponents', () => {
+    expect(parseQuantity('10Gi')).toBe(10 * 2 ** 30);
+    expect(parseQuantity('500M')).toBe(5e8);
+    expect(parseQuantity('1.5Ki')).toBe(1536);
+    expect(parseQuantity('1e3')).toBe(1000);
+    expect(parseQuantity('lots')).toBeUndefined();
+  });
+});
