@@ -4,7 +4,7 @@ import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { isAlreadyExists } from '../kube/rest';
 import { keyOf, nowIso, type Deployment, type Pod, type ReplicaSet } from '../kube/types';
-import { controllerOf, controllerRefTo, isPodActive, setCondition } from './pods';
+import { controllerOf, controllerRefTo, setCondition } from './pods';
 import { newRsReplicas, oldScaleDownBudget, surgeAndUnavailable } from './rollout';
 import { POD_TEMPLATE_HASH, templateHash, withoutHashLabel } from './template-hash';
 
@@ -90,7 +90,9 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     let created = false;
 
     if (!d.spec?.paused) {
-      const oldPodsRunning = () => pods.list(ns).some(p => isPodActive(p) && old.some(rs => controllerOf(p)?.uid === rs.metadata?.uid));
+      // Terminating pods still run: Recreate must wait until they are really gone (oldPodsRunning upstream).
+      const oldPodsRunning = () =>
+        pods.list(ns).some(p => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded' && old.some(rs => controllerOf(p)?.uid === rs.metadata?.uid));
       if (!newRs) {
         const initial = recreate
           ? old.some(rs => (rs.spec?.replicas ?? 0) > 0) || oldPodsRunning()

@@ -1,0 +1,131 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { startApiServer } from '../../apiserver';
+import type { ApiServer, Stoppable } from '../../contracts';
+import { kubeConfigFor } from '../../kubeconfig';
+import { allocateAddressPlan } from '../../network';
+import { createCertificateAuthority } from '../../pki';
+import { startControllers } from '..';
+import { R } from '../kube/resources';
+import { RestClient } from '../kube/rest';
+import { nowIso, type Node, type Pod } from '../kube/types';
+
+/**
+ * A real kube-sim API server with the controllers running against it, for integration tests. There is no
+ * kubelet: tests register a Node and write pods/status themselves where a kubelet would.
+ */
+export interface ControllerHarness {
+  api: ApiServer;
+  /** admin client (system:masters) for the test's own calls */
+  kc: KubeConfig;
+  rest: RestClient;
+  dataDir: string;
+  nodeName: string;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(name: string): Promise<ControllerHarness> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `ctrl-${name}-`));
+  const plan = await allocateAddressPlan();
+  const ca = await createCertificateAuthority(`${name}-ca`);
+  const serving = await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' });
+  const kubeletClient = await ca.issue({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
+  const api = await startApiServer({
+    clusterName: name,
+    address: plan,
+    port: 0,
+    ca,
+    serving,
+    kubeletClient,
+    openshift: false,
+    routeDomain: `apps.${name}.test`,
+    rbac: true,
+    tokens: {
+      admin: { username: 'admin', groups: ['system:masters', 'system:authenticated'] },
+      controllers: { username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] },
+    },
+  });
+  const kc = kubeConfigFor({ name, server: api.url, caPem: ca.certPem, token: 'admin' });
+  const nodeName = `${name}-node-1`;
+  let controllers: Stoppable | undefined;
+  const rest = new RestClient(kc);
+  try {
+    controllers = await startControllers({
+      kubeConfig: kubeConfigFor({ name, server: api.url, caPem: ca.certPem, token: 'controllers' }),
+      clusterName: name,
+      dataDir,
+      nodeName,
+    });
+  } catch (e) {
+    await api.stop();
+    plan.release();
+    throw e;
+  }
+  return {
+    api,
+    kc,
+    rest,
+    dataDir,
+    nodeName,
+    async stop() {
+      await controllers?.stop();
+      rest.close();
+      await api.stop();
+      plan.release();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+/** Registers a Ready node, as a kubelet would. */
+export async function registerNode(rest: RestClient, name: string, labels: Record<string, string> = {}): Promise<Node> {
+  const node = await rest.create<Node>(R.nodes, undefined, { metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } } });
+  return rest.updateStatus(R.nodes, {
+    ...node,
+    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() }], addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] },
+  });
+}
+
+/** Writes pods/status as a kubelet that started the pod would: Running, with an IP, Ready or not. */
+export async function markPodRunning(rest: RestClient, namespace: string, name: string, ip: string, ready = true): Promise<Pod> {
+  const pod = await rest.get<Pod>(R.pods, namespace, name);
+  const now = nowIso();
+  return rest.updateStatus(R.pods, {
+    ...pod,
+    status: {
+      ...pod.status,
+      phase: 'Running',
+      podIP: ip,
+      podIPs: [{ ip }],
+      startTime: now,
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+        { type: 'Initialized', status: 'True', lastTransitionTime: now },
+        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
+        { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
+      ],
+    },
+  });
+}
+
+export async function markPodFinished(rest: RestClient, namespace: string, name: string, phase: 'Succeeded' | 'Failed'): Promise<Pod> {
+  const pod = await rest.get<Pod>(R.pods, namespace, name);
+  return rest.updateStatus(R.pods, { ...pod, status: { ...pod.status, phase, conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }] } });
+}
