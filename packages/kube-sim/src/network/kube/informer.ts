@@ -83,8 +83,10 @@ export function startInformer<T extends ObjectWithMeta>(opts: InformerOptions<T>
       if (stopped) return;
       if (type === 'ERROR') {
         // a Status object in the stream: 410 means our resourceVersion is too old to resume from
-        if (httpStatusOf(obj) === 410) gone = true;
-        else opts.onError?.(obj);
+        if (httpStatusOf(obj) === 410) {
+          gone = true;
+          current?.abort(); // do not wait for the server to end the stream
+        } else opts.onError?.(obj);
         return;
       }
       const o = obj as T;
@@ -103,7 +105,7 @@ export function startInformer<T extends ObjectWithMeta>(opts: InformerOptions<T>
       if (err) {
         failures++;
         if (httpStatusOf(err) === 410) gone = true;
-        else opts.onError?.(err);
+        else if (!gone) opts.onError?.(err); // after a 410 the error is our own abort
       }
       if (gone || failures >= 3) later(() => void relist());
       else later(() => void startWatch());
