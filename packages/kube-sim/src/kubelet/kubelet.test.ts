@@ -397,17 +397,18 @@ describe('kubelet', () => {
       namespace: NS,
       body: pod('graceful', {
         terminationGracePeriodSeconds: 30,
-        containers: [sh('trap "echo got-term > /proc/1/fd/1; exit 0" TERM; while true; do sleep 0.1; done')],
+        containers: [sh('trap "exit 0" TERM; echo trapped; while true; do sleep 0.1; done')],
       }),
     });
-    await waitFor('graceful running', async () => (await getPod('graceful')).status?.containerStatuses?.[0].state?.running);
+    await waitFor('graceful trapped', async () => (await logsOf('graceful').catch(() => '')) === 'trapped\n');
     const t0 = Date.now();
     await core.deleteNamespacedPod({ namespace: NS, name: 'graceful', gracePeriodSeconds: 30 });
     await waitFor('graceful gone', async () => getPod('graceful').then(() => false, e => (e as { code?: number }).code === 404));
     expect(Date.now() - t0).toBeLessThan(10_000);
 
-    await core.createNamespacedPod({ namespace: NS, body: pod('stubborn', { containers: [sh('trap "" TERM; while true; do sleep 0.1; done')] }) });
-    await waitFor('stubborn running', async () => (await getPod('stubborn')).status?.containerStatuses?.[0].state?.running);
+    await core.createNamespacedPod({ namespace: NS, body: pod('stubborn', { containers: [sh('trap "" TERM; echo trapped; while true; do sleep 0.1; done')] }) });
+    // "running" is reported once the process exists; wait until the shell has installed its trap.
+    await waitFor('stubborn trapped', async () => (await logsOf('stubborn').catch(() => '')) === 'trapped\n');
     const t1 = Date.now();
     await core.deleteNamespacedPod({ namespace: NS, name: 'stubborn', gracePeriodSeconds: 1 });
     await waitFor('stubborn gone', async () => getPod('stubborn').then(() => false, e => (e as { code?: number }).code === 404));
