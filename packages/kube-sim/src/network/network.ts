@@ -36,6 +36,8 @@ export interface RunningNetwork extends Network {
 }
 
 const DEBOUNCE_MS = 20;
+/** like an informer resync: retries what failed without a new event (a listen that hit EADDRINUSE) */
+const RESYNC_MS = 10_000;
 const DISCOVERY_RETRY_MS = 2000;
 
 /** Whether the API server serves route.openshift.io/v1, from discovery as `oc`/the engine would see it. */
@@ -81,6 +83,7 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
   let routesServedFlag: boolean | undefined;
   let routes: Informer<Route> | undefined;
   let discoveryTimer: NodeJS.Timeout | undefined;
+  let resync: NodeJS.Timeout | undefined;
 
   const kick = () => {
     if (stopped || timer) return;
@@ -209,6 +212,7 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     stopped = true;
     if (timer) clearTimeout(timer);
     if (discoveryTimer) clearTimeout(discoveryTimer);
+    if (resync) clearInterval(resync);
     for (const informer of [services, endpoints, ingresses, routes]) informer?.stop();
     await running?.catch(() => undefined);
     await Promise.all([proxy.stop(), router.stop(), world.stop()]);
@@ -224,6 +228,8 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     ]);
     if (routes) await withTimeout(routes.ready, opts.startTimeoutMs ?? 30_000, 'the routes list');
     await reconcileLoop();
+    resync = setInterval(kick, RESYNC_MS);
+    resync.unref();
   } catch (err) {
     await stop();
     throw err;
