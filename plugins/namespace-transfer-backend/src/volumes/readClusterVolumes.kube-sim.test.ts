@@ -1,0 +1,140 @@
+/*
+ * The cluster layer against a real API server (kube-sim): TLS with the cluster's CA, the backend's
+ * ServiceAccount limited by the ClusterRole in deploy/, the demo seed's Deployments, ReplicaSets, pods and
+ * StatefulSet made by the controllers, and the failures a real cluster produces.
+ */
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { startClusters, SimWorld, SimCluster } from 'kube-sim';
+import { seedDemoCluster } from 'kube-sim/src/seed';
+import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { classifyClusterError, ClusterConfig, ClusterRegistry, getClusterStatuses } from '../clusters';
+import { readClusterVolumes } from './readClusterVolumes';
+
+jest.setTimeout(180_000);
+
+const DEPLOY_DIR = path.resolve(__dirname, '../../../../deploy');
+
+let world: SimWorld;
+let east: SimCluster;
+let backendToken: string;
+
+const clusterConfig = (over: Partial<ClusterConfig> = {}): ClusterConfig => ({
+  name: 'east',
+  url: east.server,
+  authProvider: 'serviceAccount',
+  serviceAccountToken: backendToken,
+  caData: east.caData,
+  skipTLSVerify: false,
+  ...over,
+});
+
+const read = (selector: { labelSelector: string; namespace?: string }, over: Partial<ClusterConfig> = {}) =>
+  readClusterVolumes(new ClusterRegistry([clusterConfig(over)]).clients('east'), selector, 20_000);
+
+/** Controllers and the provisioner work asynchronously, as on a real cluster: wait for the state. */
+async function eventually(
+  selector: { labelSelector: string; namespace?: string },
+  ready: (volumes: Volume[]) => boolean,
+): Promise<Volume[]> {
+  const deadline = Date.now() + 90_000;
+  let last: Volume[] = [];
+  while (Date.now() < deadline) {
+    last = await read(selector);
+    if (ready(last)) return last;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`cluster did not reach the expected state; last read: ${JSON.stringify(last, null, 2)}`);
+}
+
+beforeAll(async () => {
+  world = await startClusters([{ name: 'east' }]);
+  east = world.cluster('east');
+  ({ backendToken } = await seedDemoCluster(east, { deployDir: DEPLOY_DIR }));
+});
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('readClusterVolumes on kube-sim', () => {
+  it('finds a labelled PVC and the Deployment that mounts it through its ReplicaSet and pod', async () => {
+    const selector = { labelSelector: 'backstage.io/kubernetes-id=payments-db', namespace: 'payments' };
+    const volumes = await eventually(
+      selector,
+      v => v[0]?.phase === 'Bound' && v[0].usedBy.pods.length === 1 && v[0].usedBy.workloads.length === 1,
+    );
+    expect(volumes).toHaveLength(1);
+    expect(volumes[0]).toMatchObject({
+      cluster: 'east',
+      namespace: 'payments',
+      name: 'payments-db-data',
+      capacity: '1Gi',
+      storageClass: 'standard',
+      accessModes: ['ReadWriteOnce'],
+      transferable: { transferable: true, source: 'default' },
+    });
+    expect(volumes[0].volumeName).toBeTruthy();
+    expect(volumes[0].usedBy.workloads).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'payments-db', replicas: 1 },
+    ]);
+    expect(volumes[0].usedBy.pods[0].name).toMatch(/^payments-db-/);
+  });
+
+  it('finds the StatefulSet claim from its volumeClaimTemplate, searching all namespaces', async () => {
+    const volumes = await eventually({ labelSelector: 'backstage.io/kubernetes-id=orders-api' }, v =>
+      v.some(x => x.name === 'data-orders-cache-0' && x.usedBy.pods.length === 1),
+    );
+    expect(volumes.map(v => `${v.namespace}/${v.name}`)).toEqual(['orders/data-orders-cache-0', 'orders/orders-uploads']);
+    const cache = volumes.find(v => v.name === 'data-orders-cache-0')!;
+    expect(cache).toMatchObject({ capacity: '1Gi', storageClass: 'fast' });
+    expect(cache.usedBy.workloads).toEqual([
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'orders-cache', replicas: 1 },
+    ]);
+  });
+
+  it('reads the opt-out annotation of the namespace', async () => {
+    const core = east.kubeConfig().makeApiClient(CoreV1Api);
+    await core.patchNamespace({
+      name: 'payments',
+      body: { metadata: { annotations: { 'namespace-transfer.io/transferable': 'false' } } },
+    }, { middleware: [], middlewareMergeStrategy: 'append' } as any);
+    const [volume] = await read({ labelSelector: 'backstage.io/kubernetes-id=payments-db', namespace: 'payments' });
+    expect(volume.transferable).toMatchObject({ transferable: false, source: 'namespace-annotation' });
+  });
+
+  it('returns nothing for a selector that matches nothing', async () => {
+    await expect(read({ labelSelector: 'backstage.io/kubernetes-id=nothing-here' })).resolves.toEqual([]);
+  });
+
+  it('classifies a token without RBAC grants as forbidden, with the API server message', async () => {
+    const nobody = east.userKubeConfig({ username: 'nobody', groups: ['system:authenticated'] });
+    const error = await read(
+      { labelSelector: 'backstage.io/kubernetes-id=payments-db', namespace: 'payments' },
+      { serviceAccountToken: nobody.getCurrentUser()!.token },
+    ).catch(e => e);
+    const classified = classifyClusterError('east', error);
+    expect(classified).toMatchObject({ reason: 'forbidden', statusCode: 403 });
+    expect(classified.message).toMatch(/forbidden/i);
+  });
+
+  it('classifies an unknown token as unauthorized', async () => {
+    const error = await read({ labelSelector: 'a=b', namespace: 'payments' }, { serviceAccountToken: 'not-a-token' }).catch(
+      e => e,
+    );
+    expect(classifyClusterError('east', error)).toMatchObject({ reason: 'unauthorized', statusCode: 401 });
+  });
+
+  it('verifies TLS by default: without the cluster CA the connection is refused', async () => {
+    const error = await read({ labelSelector: 'a=b', namespace: 'payments' }, { caData: undefined }).catch(e => e);
+    expect(classifyClusterError('east', error).reason).toBe('tls');
+  });
+
+  it('reports reachability, version and flavour of the cluster', async () => {
+    const registry = new ClusterRegistry([clusterConfig(), clusterConfig({ name: 'down', url: 'https://127.0.0.1:1' })]);
+    const statuses = await getClusterStatuses(registry, 10_000);
+    expect(statuses[0]).toMatchObject({ name: 'east', reachable: true, openshift: false });
+    expect(statuses[0].version).toMatch(/^v1\./);
+    expect(statuses[1]).toMatchObject({ name: 'down', reachable: false, error: { reason: 'unreachable' } });
+  });
+});
