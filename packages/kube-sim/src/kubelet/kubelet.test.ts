@@ -77,6 +77,39 @@ function kubeletGet(pathAndQuery: string, cert?: KeyPair): Promise<{ status: num
   });
 }
 
+/** A PV with hostPath and a claim bound to it, finished as the PV binder would (no controllers here). */
+async function bindClaim(claim: string, pvName: string, pvDir: string): Promise<void> {
+  await fs.mkdir(pvDir, { recursive: true });
+  await core.createPersistentVolume({
+    body: {
+      metadata: { name: pvName },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        hostPath: { path: pvDir },
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: 'manual',
+        claimRef: { namespace: NS, name: claim },
+      },
+    },
+  });
+  const pvc = await core.createNamespacedPersistentVolumeClaim({
+    namespace: NS,
+    body: {
+      metadata: { name: claim },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: pvName, storageClassName: 'manual' },
+    },
+  });
+  const pv = await core.readPersistentVolume({ name: pvName });
+  pv.spec!.claimRef = { kind: 'PersistentVolumeClaim', namespace: NS, name: claim, uid: pvc.metadata!.uid, apiVersion: 'v1' };
+  const updatedPv = await core.replacePersistentVolume({ name: pvName, body: pv });
+  updatedPv.status = { phase: 'Bound' };
+  await core.replacePersistentVolumeStatus({ name: pvName, body: updatedPv });
+  const fresh = await core.readNamespacedPersistentVolumeClaim({ namespace: NS, name: claim });
+  fresh.status = { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } };
+  await core.replaceNamespacedPersistentVolumeClaimStatus({ namespace: NS, name: claim, body: fresh });
+}
+
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubelet-it-'));
   const plan = await allocateAddressPlan();
@@ -140,36 +173,7 @@ describe('kubelet', () => {
 
   it('writes into a bound PVC as a non-root user with fsGroup, and a second pod reads it back', async () => {
     const pvDir = path.join(dir, 'pv-data');
-    await fs.mkdir(pvDir);
-    await core.createPersistentVolume({
-      body: {
-        metadata: { name: 'kt-pv' },
-        spec: {
-          capacity: { storage: '1Gi' },
-          accessModes: ['ReadWriteOnce'],
-          hostPath: { path: pvDir },
-          persistentVolumeReclaimPolicy: 'Retain',
-          storageClassName: 'manual',
-          claimRef: { namespace: NS, name: 'data' },
-        },
-      },
-    });
-    const pvc = await core.createNamespacedPersistentVolumeClaim({
-      namespace: NS,
-      body: {
-        metadata: { name: 'data' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: 'kt-pv', storageClassName: 'manual' },
-      },
-    });
-    // Pre-bound as the binder would finish it: claimRef with uid, both phases Bound.
-    const pv = await core.readPersistentVolume({ name: 'kt-pv' });
-    pv.spec!.claimRef = { kind: 'PersistentVolumeClaim', namespace: NS, name: 'data', uid: pvc.metadata!.uid, apiVersion: 'v1' };
-    const updatedPv = await core.replacePersistentVolume({ name: 'kt-pv', body: pv });
-    updatedPv.status = { phase: 'Bound' };
-    await core.replacePersistentVolumeStatus({ name: 'kt-pv', body: updatedPv });
-    const freshPvc = await core.readNamespacedPersistentVolumeClaim({ namespace: NS, name: 'data' });
-    freshPvc.status = { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } };
-    await core.replaceNamespacedPersistentVolumeClaimStatus({ namespace: NS, name: 'data', body: freshPvc });
+    await bindClaim('data', 'kt-pv', pvDir);
 
     const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
     const mount = [{ name: 'data', mountPath: '/data' }];
@@ -219,6 +223,8 @@ describe('kubelet', () => {
     const p = await getPod('waits-for-claim');
     expect(p.status?.phase).toBe('Pending');
     expect(p.status?.containerStatuses?.[0].state?.waiting?.reason).toBe('ContainerCreating');
+    await bindClaim('later', 'later-pv', path.join(dir, 'later-data'));
+    await waitPhase('waits-for-claim', 'Succeeded');
   });
 
   it('builds env from env, envFrom, the downward API and service variables, and expands $(VAR) in args', async () => {
@@ -403,7 +409,10 @@ describe('kubelet', () => {
     await waitFor('graceful trapped', async () => (await logsOf('graceful').catch(() => '')) === 'trapped\n');
     const t0 = Date.now();
     await core.deleteNamespacedPod({ namespace: NS, name: 'graceful', gracePeriodSeconds: 30 });
+    const uid = (await getPod('graceful')).metadata!.uid!;
     await waitFor('graceful gone', async () => getPod('graceful').then(() => false, e => (e as { code?: number }).code === 404));
+    // the kubelet's own per-pod data (volumes, root mount points, logs) goes with the pod
+    await waitFor('pod dir removed', async () => fs.stat(path.join(dir, 'kubelet', 'pods', uid)).then(() => false, () => true));
     expect(Date.now() - t0).toBeLessThan(10_000);
 
     await core.createNamespacedPod({ namespace: NS, body: pod('stubborn', { containers: [sh('trap "" TERM; echo trapped; while true; do sleep 0.1; done')] }) });
