@@ -20,6 +20,7 @@ import { crdLifecycle } from './crd';
 import { apiGroup, apiGroupList, apiVersions, resourceList, SERVER_VERSION } from './discovery';
 import { ApiError, failure, forbidden, resourceNotFound, toStatus, unauthorized } from './errors';
 import { Faults } from './faults';
+import { OPENAPI_V2_JSON, OPENAPI_V2_PROTOBUF, PROTOBUF_MIME } from './openapi';
 import { proxyLog } from './logproxy';
 import { Registry } from './registry';
 import type { KObject } from './registry/types';
@@ -124,7 +125,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
     createObject(api, d, obj);
   }
 
-  function nonResource(info: RequestInfo, res: ServerResponse): void {
+  function nonResource(info: RequestInfo & { accept?: string }, res: ServerResponse): void {
     const p = info.path;
     if (info.verb !== 'get' && info.verb !== 'head') throw failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     if (p === '/version' || p === '/version/') return writeJson(res, 200, SERVER_VERSION);
@@ -132,6 +133,14 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
       return;
+    }
+    if (p === '/openapi/v2') {
+      if ((info.accept ?? '').includes('protobuf')) {
+        res.writeHead(200, { 'Content-Type': PROTOBUF_MIME, 'Content-Length': OPENAPI_V2_PROTOBUF.length });
+        res.end(OPENAPI_V2_PROTOBUF);
+        return;
+      }
+      return writeJson(res, 200, OPENAPI_V2_JSON);
     }
     if (p === '/api') return writeJson(res, 200, apiVersions(`${opts.address.nodeIP}:${port}`));
     if (p === '/apis') return writeJson(res, 200, apiGroupList(registry));
@@ -180,7 +189,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
       }
       const body = await bodyPromise;
       if (!info.isResourceRequest) {
-        nonResource(info, res);
+        nonResource({ ...info, accept: req.headers.accept }, res);
         code = res.statusCode;
         return;
       }
