@@ -1,0 +1,3 @@
+export * from './kubeconfig';
+export * from './retry';
+export * from './discovery';

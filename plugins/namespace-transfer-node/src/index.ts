@@ -1,0 +1,12 @@
+/**
+ * The Namespace Transfer engine: knows Kubernetes, nothing of Backstage. See README.md for the layout.
+ */
+export * from './clusters';
+export * from './endpoint';
+export * from './naming';
+export * from './permissions';
+export * from './pki';
+export * from './plan';
+export * from './sides';
+export * from './transfer';
+export * from './transport';
