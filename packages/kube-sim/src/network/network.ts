@@ -9,7 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import path from 'node:path';
 import type { Network, NetworkOptions } from '../contracts';
-import { renderClusterRecords, renderHostsFile, writeInPlace } from './dns/hostsFile';
+import { loadBalancerNames, renderClusterRecords, renderHostsFile, writeInPlace } from './dns/hostsFile';
 import { WorldNames } from './dns/world';
 import { describeError } from './kube/errors';
 import { Informer, startInformer } from './kube/informer';
@@ -149,7 +149,10 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
   const reconcileOnce = async () => {
     await proxy.reconcile();
     await router.reconcile();
-    await world.publish(opts.address.routerIP, router.externalNames());
+    await world.publish([
+      ...router.externalNames().map(name => ({ ip: opts.address.routerIP, name })),
+      ...loadBalancerNames(services.items()),
+    ]);
     const records = renderClusterRecords(services.items(), (ns, name) => endpoints.get(ns, name));
     await writeInPlace(hostsFile, renderHostsFile(records, worldRecords));
   };

@@ -2,7 +2,7 @@ import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { renderClusterRecords, renderHostsFile, writeInPlace } from './hostsFile';
+import { loadBalancerNames, renderClusterRecords, renderHostsFile, writeInPlace } from './hostsFile';
 
 const svc = (ns: string, name: string, spec: V1Service['spec']): V1Service => ({ metadata: { namespace: ns, name }, spec });
 
@@ -42,6 +42,23 @@ describe('cluster DNS hosts file', () => {
     const lines = text.split('\n').filter(l => l && !l.startsWith('#'));
     expect(lines).toEqual(['127.0.0.1 localhost', '127.61.64.3 api.app.svc.cluster.local api.app.svc', '127.61.0.2 a.apps.east']);
     expect(text).not.toMatch(/::1/);
+  });
+
+  it('publishes LoadBalancer hostnames that come with an address', () => {
+    const lb = (name: string, ingress: Array<{ ip?: string; hostname?: string }>, type = 'LoadBalancer'): V1Service => ({
+      metadata: { namespace: 'ns', name },
+      spec: { type },
+      status: { loadBalancer: { ingress } },
+    });
+    expect(
+      loadBalancerNames([
+        lb('a', [{ ip: '127.61.128.9', hostname: 'a.lb.test' }]),
+        lb('b', [{ ip: '127.61.128.1' }]),
+        lb('c', [{ hostname: 'c.lb.test' }]),
+        lb('d', [{ ip: '10.0.0.1', hostname: 'outside.test' }]),
+        lb('e', [{ ip: '127.61.128.2', hostname: 'e.lb.test' }], 'ClusterIP'),
+      ]),
+    ).toEqual([{ ip: '127.61.128.9', name: 'a.lb.test' }]);
   });
 
   it('rewrites the file in place, keeping its inode for bind mounts', async () => {

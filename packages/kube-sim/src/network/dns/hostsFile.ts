@@ -38,6 +38,21 @@ export function renderClusterRecords(services: V1Service[], endpoints: (ns: stri
   return lines;
 }
 
+/**
+ * LoadBalancer Services whose status carries a hostname with an address (set by another load balancer
+ * controller: ours hands out addresses only) are reachable by that name from every cluster of the world.
+ */
+export function loadBalancerNames(services: V1Service[]): Array<{ ip: string; name: string }> {
+  const out: Array<{ ip: string; name: string }> = [];
+  for (const svc of services) {
+    if (svc.spec?.type !== 'LoadBalancer') continue;
+    for (const ingress of svc.status?.loadBalancer?.ingress ?? []) {
+      if (ingress.hostname && ingress.ip && isLoopback(ingress.ip)) out.push({ ip: ingress.ip, name: ingress.hostname });
+    }
+  }
+  return out;
+}
+
 export function renderHostsFile(clusterRecords: string[], worldRecords: string): string {
   return [
     '# kube-sim cluster DNS (generated; rewritten in place on every change)',

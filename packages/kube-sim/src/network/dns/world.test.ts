@@ -26,8 +26,8 @@ describe('world names', () => {
     const e = new WorldNames(dir, 'east', r => (east = r));
     const w = new WorldNames(dir, 'west', r => (west = r));
     await Promise.all([e.start(), w.start()]);
-    await e.publish('127.61.0.2', ['b.apps.east.test', 'a.apps.east.test', 'a.apps.east.test']);
-    await w.publish('127.62.0.2', ['x.apps.west.test']);
+    await e.publish(['b.apps.east.test', 'a.apps.east.test', 'A.apps.east.test'].map(name => ({ ip: '127.61.0.2', name })));
+    await w.publish([{ ip: '127.62.0.2', name: 'x.apps.west.test' }]);
     const both = '# east\n127.61.0.2 a.apps.east.test\n127.61.0.2 b.apps.east.test\n# west\n127.62.0.2 x.apps.west.test\n';
     await until(() => east === both && west === both);
     expect(await readWorld(dir)).toBe(both);

@@ -8,8 +8,13 @@ export function worldFile(worldDir: string, clusterName: string): string {
   return path.join(worldDir, `${clusterName}.hosts`);
 }
 
-export function renderWorldFile(clusterName: string, ip: string, names: string[]): string {
-  const lines = [...new Set(names)].sort().map(name => `${ip} ${name}`);
+export interface ExternalName {
+  ip: string;
+  name: string;
+}
+
+export function renderWorldFile(clusterName: string, names: ExternalName[]): string {
+  const lines = [...new Set(names.map(n => `${n.ip} ${n.name.toLowerCase()}`))].sort();
   return [`# ${clusterName}`, ...lines, ''].join('\n');
 }
 
@@ -58,8 +63,8 @@ export class WorldNames {
     await this.check();
   }
 
-  async publish(ip: string, names: string[]): Promise<void> {
-    const content = renderWorldFile(this.clusterName, ip, names);
+  async publish(names: ExternalName[]): Promise<void> {
+    const content = renderWorldFile(this.clusterName, names);
     if (content === this.lastPublished || this.stopped) return;
     this.lastPublished = content;
     const file = worldFile(this.worldDir, this.clusterName);
