@@ -31,7 +31,6 @@ export class ContainerRecord {
     return this.spec.name;
   }
 
-  /** log file index of the current (or next) run */
   stopProbes(): void {
     for (const p of this.probes) p.stop();
     this.probes = [];

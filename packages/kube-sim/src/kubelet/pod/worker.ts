@@ -293,7 +293,6 @@ export class PodWorker {
 
   private async onExit(r: ContainerRecord, stateDir: string, info: ExitInfo): Promise<void> {
     r.stopProbes();
-    const running = r.running;
     r.running = undefined;
     r.ready = false;
     r.started = false;
@@ -312,7 +311,6 @@ export class PodWorker {
         containerID: r.containerID,
       };
     }
-    void running;
     this.kick();
   }
 
