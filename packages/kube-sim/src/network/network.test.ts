@@ -8,10 +8,11 @@ import { promisify } from 'node:util';
 import { startApiServer } from '../apiserver';
 import type { ApiServer } from '../contracts';
 import { kubeConfigFor } from '../kubeconfig';
-import { createCertificateAuthority, KeyPair } from '../pki';
+import { CertificateAuthority, createCertificateAuthority, KeyPair } from '../pki';
 import { allocateAddressPlan } from './address/allocate';
 import { RunningNetwork, startNetwork } from './network';
 import { ask, TagServers } from './proxy/testServers';
+import { PodProcesses } from './shim/testProcesses';
 import { PASSTHROUGH_ANNOTATION, Route } from './router/table';
 
 jest.setTimeout(90_000);
@@ -68,6 +69,7 @@ describe('startNetwork against a real API server', () => {
   let core: CoreV1Api;
   let network: RunningNetwork;
   let caPem: string;
+  let ca: CertificateAuthority;
   let backendCert: KeyPair;
   const servers = new TagServers();
   const tlsServers: tls.Server[] = [];
@@ -78,7 +80,7 @@ describe('startNetwork against a real API server', () => {
     plan = await allocateAddressPlan();
     ip = s => `127.${plan.octet}.${s}`;
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-'));
-    const ca = await createCertificateAuthority('network-it');
+    ca = await createCertificateAuthority('network-it');
     caPem = ca.certPem;
     const serving = await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' });
     const kubeletClient = await ca.issue({ commonName: 'kubelet-client', organizations: ['system:masters'], usage: 'client' });
@@ -210,6 +212,71 @@ print(c.recv(100).decode())'`;
     await eventually('route host in the hosts file', async () =>
       (await fs.readFile(network.hostsFile, 'utf8')).includes(`${plan.routerIP} ${host}`),
     );
+  });
+
+  it('moves a tree with rsync over stunnel through a passthrough Route, as the copy flow does', async () => {
+    const procs = new PodProcesses(network.shimPath);
+    const server = ip('1.30');
+    const client = ip('1.31');
+    const host = `rsync-server.${routeDomain}`;
+    const dir = path.join(tmp, 'rsync');
+    try {
+      await fs.mkdir(path.join(dir, 'src', 'sub'), { recursive: true });
+      await fs.mkdir(path.join(dir, 'dest'));
+      await fs.writeFile(path.join(dir, 'src', 'sub', 'file.txt'), 'moved through the router\n');
+      const cert = await ca.issue({ commonName: host, dnsNames: [host], usage: 'server' });
+      await fs.writeFile(path.join(dir, 'cert.pem'), cert.certPem);
+      await fs.writeFile(path.join(dir, 'key.pem'), cert.keyPem);
+      await fs.writeFile(path.join(dir, 'ca.pem'), caPem);
+      await fs.writeFile(path.join(dir, 'rsyncd.conf'), `use chroot = no\nport = 873\naddress = 127.0.0.1\n[data]\npath = ${dir}/src\nread only = yes\n`);
+      await fs.writeFile(
+        path.join(dir, 'server.conf'),
+        `foreground = yes\npid =\n[rsync]\naccept = 8443\nconnect = 127.0.0.1:873\ncert = ${dir}/cert.pem\nkey = ${dir}/key.pem\n`,
+      );
+      await fs.writeFile(
+        path.join(dir, 'client.conf'),
+        `pid = ${dir}/client.pid\n[rsync]\nclient = yes\naccept = 127.0.0.1:1873\nconnect = ${host}:443\nverifyChain = yes\nCAfile = ${dir}/ca.pem\ncheckHost = ${host}\n`,
+      );
+      // the server pod: rsync daemon on its localhost, stunnel in front of it on :8443
+      procs.start(server, 'rsync', ['--daemon', '--no-detach', `--config=${dir}/rsyncd.conf`], /never/).catch(() => undefined);
+      await procs.start(server, 'stunnel4', [path.join(dir, 'server.conf')], /Configuration successful/);
+      await core.createNamespacedService({
+        namespace: 'ns',
+        body: { metadata: { name: 'rsync-server' }, spec: { ports: [{ name: 'stunnel', port: 8443 }], selector: { app: 'rsync-server' } } },
+      });
+      await core.createNamespacedEndpoints({
+        namespace: 'ns',
+        body: { metadata: { name: 'rsync-server' }, subsets: [{ addresses: [{ ip: server }], ports: [{ name: 'stunnel', port: 8443 }] }] },
+      });
+      await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+        group: 'route.openshift.io',
+        version: 'v1',
+        namespace: 'ns',
+        plural: 'routes',
+        body: {
+          apiVersion: 'route.openshift.io/v1',
+          kind: 'Route',
+          metadata: { name: 'rsync-server' },
+          spec: { host, to: { kind: 'Service', name: 'rsync-server' }, port: { targetPort: 'stunnel' }, tls: { termination: 'passthrough' } },
+        },
+      });
+      await eventually('route host resolvable', async () => (await fs.readFile(network.hostsFile, 'utf8')).includes(`${plan.routerIP} ${host}`));
+      // the client pod: stunnel client to the route host (resolved through the cluster hosts file), then rsync
+      const script = [
+        `mount --bind ${network.hostsFile} /etc/hosts`,
+        `stunnel4 ${dir}/client.conf`,
+        `for i in $(seq 50); do rsync rsync://127.0.0.1:1873/ >/dev/null 2>&1 && break; sleep 0.1; done`,
+        `rsync -a rsync://127.0.0.1:1873/data/ ${dir}/dest/; rc=$?`,
+        `kill $(cat ${dir}/client.pid)`,
+        'exit $rc',
+      ].join('\n');
+      await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+        env: { ...process.env, LD_PRELOAD: network.shimPath, KUBE_SIM_POD_IP: client },
+      });
+      expect(await fs.readFile(path.join(dir, 'dest', 'sub', 'file.txt'), 'utf8')).toBe('moved through the router\n');
+    } finally {
+      await procs.killAll();
+    }
   });
 
   it('passes TLS through for an ssl-passthrough Ingress and writes its status', async () => {
