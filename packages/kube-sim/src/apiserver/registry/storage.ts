@@ -2,7 +2,7 @@
 import type { KindDescriptor } from './types';
 import { type FieldError, forbiddenField, notSupported, required } from '../errors';
 import { deepEqual } from '../util';
-import { dns1123Subdomain } from '../validation/names';
+import { qualifiedName } from '../validation/names';
 
 const BINDING_MODES = ['Immediate', 'WaitForFirstConsumer'];
 
@@ -22,7 +22,8 @@ const storageClass: KindDescriptor = {
     const errs: FieldError[] = [];
     if (!sc.provisioner) errs.push(required('provisioner'));
     else
-      for (const m of dns1123Subdomain(String(sc.provisioner).toLowerCase()))
+      // ValidateQualifiedName on the lower-cased provisioner, e.g. kubernetes.io/aws-ebs
+      for (const m of qualifiedName(String(sc.provisioner).toLowerCase()))
         errs.push({ type: 'FieldValueInvalid', field: 'provisioner', value: sc.provisioner, detail: m });
     if (sc.reclaimPolicy && !['Delete', 'Retain'].includes(sc.reclaimPolicy))
       errs.push(notSupported('reclaimPolicy', sc.reclaimPolicy, ['Delete', 'Retain']));
