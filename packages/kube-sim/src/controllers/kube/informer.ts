@@ -35,6 +35,8 @@ export class Informer<T extends KubeObject> {
   private markSynced!: () => void;
   private loop?: Promise<void>;
   private readonly watch: Watch;
+  /** how often the informer listed and watched: the re-list after a 410 shows here */
+  readonly stats = { lists: 0, watches: 0 };
 
   constructor(
     kc: KubeConfig,
@@ -119,6 +121,7 @@ export class Informer<T extends KubeObject> {
   }
 
   private async relist(): Promise<void> {
+    this.stats.lists++;
     const items: T[] = [];
     let cont: string | undefined;
     let rv = '';
@@ -158,6 +161,7 @@ export class Informer<T extends KubeObject> {
   }
 
   private watchOnce(): Promise<'closed' | 'gone'> {
+    this.stats.watches++;
     return new Promise((resolve, reject) => {
       let gone = false;
       const path = resourcePath(this.resource, this.opts.namespace);

@@ -57,7 +57,8 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     const pv = await retryOnConflict(async () => {
       const cur = await rest.get<PersistentVolume>(R.persistentvolumes, undefined, pvName);
       const ref = cur.spec?.claimRef;
-      if (ref?.uid === claim.metadata?.uid && ref?.resourceVersion === claim.metadata?.resourceVersion) return cur;
+      // Already ours: a repeated bind must not rewrite the volume on every claim change.
+      if (ref?.uid && ref.uid === claim.metadata?.uid) return cur;
       if (ref && !isVolumeBoundToClaim(cur, claim)) throw new Error(`volume ${pvName} was taken by another claim`);
       const annotations = { ...cur.metadata?.annotations };
       if (!isVolumeBoundToClaim(cur, claim)) annotations[ANN.boundByController] = 'yes';
