@@ -12,6 +12,7 @@ import { namespaceLifecycle } from './admission/namespace';
 import { openshiftNamespaces } from './admission/openshift';
 import { serviceAccounts } from './admission/serviceaccounts';
 import { serviceAllocation } from './admission/services';
+import { storageObjectInUseProtection } from './admission/storageprotection';
 import { Authenticator } from './auth/authn';
 import { bootstrapRbac } from './auth/bootstrap';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
@@ -87,6 +88,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
 
   admission.use(namespaceLifecycle(store));
   admission.use(serviceAllocation(store, opts.address));
+  admission.use(storageObjectInUseProtection());
   if (opts.openshift) admission.use(openshiftNamespaces(store));
   admission.use(
     serviceAccounts(store, namespace => {

@@ -98,6 +98,7 @@ describe('writes through @kubernetes/client-node', () => {
     });
     expect(pvc.status!.phase).toBe('Pending');
     expect(pvc.spec!.volumeMode).toBe('Filesystem');
+    expect(pvc.metadata!.finalizers).toEqual(['kubernetes.io/pvc-protection']);
     const st = await core.patchNamespacedPersistentVolumeClaimStatus(
       { name: 'c', namespace: 'p', body: { status: { phase: 'Bound' }, spec: { volumeName: 'sneaky' } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
