@@ -2,7 +2,7 @@ import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
 import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
-import { isNotFound } from '../kube/rest';
+import { ApiError, isNotFound } from '../kube/rest';
 import { keyOf, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from '../kube/types';
 import { ANN, claimClass, findBestMatch, isVolumeBoundToClaim, volumeUnsuitableReason } from './matching';
 
@@ -186,10 +186,41 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     return lost('ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
   }
 
+  /**
+   * RetroactiveDefaultStorageClass (GA in 1.28): an unbound claim created without any class gets the
+   * default class once one exists. Returns true when the claim was updated (its next event continues).
+   */
+  async function assignDefaultClass(pvc: PersistentVolumeClaim): Promise<boolean> {
+    if (pvc.spec?.storageClassName !== undefined && pvc.spec?.storageClassName !== null) return false;
+    if (pvc.metadata?.annotations?.[ANN.betaStorageClass] !== undefined || pvc.spec?.volumeName) return false;
+    const defaults = classes
+      .list()
+      .filter(c => c.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+      .sort((a, b) => (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? ''));
+    const sc = defaults[0];
+    if (!sc) return false;
+    try {
+      await retryOnConflict(async () => {
+        const cur = await fresh(pvc);
+        if (cur.spec?.storageClassName !== undefined && cur.spec?.storageClassName !== null) return cur;
+        return rest.update(R.persistentvolumeclaims, { ...cur, spec: { ...cur.spec, storageClassName: sc.metadata?.name } });
+      });
+      return true;
+    } catch (e) {
+      // An API server that does not allow setting the class afterwards: bind as a class-less claim.
+      if (e instanceof ApiError && e.code === 422) {
+        ctx.log(COMPONENT, `cannot assign default class to ${keyOf(pvc)}: ${e.message}`);
+        return false;
+      }
+      throw e;
+    }
+  }
+
   async function syncClaim(key: string): Promise<void> {
     const pvc = pvcs.get(key);
     if (!pvc || pvc.metadata?.deletionTimestamp) return;
     if (pvc.metadata?.annotations?.[ANN.bindCompleted]) return syncBoundClaim(pvc);
+    if (await assignDefaultClass(pvc)) return;
     return syncUnboundClaim(pvc);
   }
 

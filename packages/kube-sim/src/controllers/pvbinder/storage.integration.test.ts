@@ -167,3 +167,16 @@ describe('WaitForFirstConsumer', () => {
     expect(pod.spec?.nodeName).toBe(h.nodeName);
   });
 });
+
+describe('default StorageClass', () => {
+  it('gives a claim created without a class the default class afterwards, and provisions it', async () => {
+    await h.rest.create(R.persistentvolumeclaims, 'apps', { metadata: { name: 'classless' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await h.rest.create<StorageClass>(R.storageclasses, undefined, {
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'kube-sim.io/hostpath',
+      reclaimPolicy: 'Delete',
+    });
+    const bound = await waitBound('apps', 'classless');
+    expect(bound.spec?.storageClassName).toBe('standard');
+  });
+});
