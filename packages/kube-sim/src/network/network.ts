@@ -75,6 +75,8 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
   await writeInPlace(hostsFile, renderHostsFile([], ''));
 
   let stopped = false;
+  // nothing is reconciled from half-filled caches: a Service without its Endpoints yet would reset connections
+  let synced = false;
   let worldRecords = '';
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -169,7 +171,7 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
         const done = waiters;
         waiters = [];
         try {
-          if (!stopped) await reconcileOnce();
+          if (!stopped && synced) await reconcileOnce();
         } catch (err) {
           log(`reconcile: ${describeError(err)}`);
         }
@@ -230,6 +232,7 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
       discover(),
     ]);
     if (routes) await withTimeout(routes.ready, opts.startTimeoutMs ?? 30_000, 'the routes list');
+    synced = true;
     await reconcileLoop();
     resync = setInterval(kick, RESYNC_MS);
     resync.unref();

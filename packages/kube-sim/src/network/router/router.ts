@@ -64,6 +64,12 @@ export class Router {
     await this.listeners.reconcile(new Map([[key, (socket: net.Socket) => this.accept(socket)]]));
     this.writeRouteStatuses(routes);
     this.writeIngressStatuses();
+    this.status.retain(
+      new Set([
+        ...routes.map(r => `route ${r.metadata?.namespace}/${r.metadata?.name}`),
+        ...this.opts.ingresses.items().map(i => `ingress ${i.metadata?.namespace}/${i.metadata?.name}`),
+      ]),
+    );
   }
 
   async stop(): Promise<void> {
