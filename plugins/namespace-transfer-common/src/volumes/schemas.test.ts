@@ -12,9 +12,8 @@ describe('volumesQuerySchema', () => {
     query => {
       const result = volumesQuerySchema.safeParse(query);
       expect(result.success).toBe(false);
-      if (!result.success) {
-        expect(result.error.issues[0].message).toMatch(/entityRef/);
-      }
+      const message = result.success ? '' : result.error.issues[0].message;
+      expect(message).toMatch(/entityRef/);
     },
   );
 });

@@ -12,6 +12,12 @@ import { ClusterStatus } from '@namespace-transfer/plugin-namespace-transfer-com
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { namespaceTransferApiRef } from '../../api';
 
+/** Only a cluster that answered can say whether it serves OpenShift's APIs. */
+function flavour(c: ClusterStatus): string {
+  if (!c.reachable) return '—';
+  return c.openshift ? 'OpenShift' : 'Kubernetes';
+}
+
 const columns: TableColumn<ClusterStatus>[] = [
   { title: 'Cluster', field: 'name', highlight: true },
   { title: 'API server', field: 'url' },
@@ -21,7 +27,7 @@ const columns: TableColumn<ClusterStatus>[] = [
     render: c => (c.reachable ? <StatusOK>Reachable</StatusOK> : <StatusError>{c.error?.reason ?? 'unreachable'}</StatusError>),
   },
   { title: 'Version', field: 'version', render: c => c.version ?? '—' },
-  { title: 'Flavour', render: c => (c.reachable ? (c.openshift ? 'OpenShift' : 'Kubernetes') : '—') },
+  { title: 'Flavour', render: flavour },
   { title: 'TLS', render: c => (c.skipTLSVerify ? 'not verified (skipTLSVerify)' : 'verified') },
   {
     title: 'Details',
