@@ -1,6 +1,7 @@
 /** apps/v1 workloads. Defaults follow pkg/apis/apps/v1/defaults.go. */
 import { defaultPodTemplate, podSpecMergeKeys } from './podspec';
 import type { KindDescriptor, KObject } from './types';
+import { deepEqual } from '../util';
 import { validateSelectorImmutable, validateWorkload, type WorkloadShape } from '../validation/workloads';
 
 const apps = { group: 'apps', version: 'v1' };
@@ -94,6 +95,22 @@ export const appsKinds: KindDescriptor[] = [
     d.spec.revisionHistoryLimit ??= 10;
   }, false),
 ];
+
+// ValidateStatefulSetUpdate: only these spec fields may change after creation.
+const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const sts = appsKinds.find(k => k.kind === 'StatefulSet')!;
+const stsUpdate = sts.validateUpdate!;
+sts.validateUpdate = (o, old, ctx) => {
+  const errs = stsUpdate(o, old, ctx);
+  const rest = (x: KObject) => Object.fromEntries(Object.entries(x.spec ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)));
+  if (!deepEqual(rest(o), rest(old)))
+    errs.push({
+      type: 'FieldValueForbidden',
+      field: 'spec',
+      detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    });
+  return errs;
+};
 
 // A Deployment, ReplicaSet or StatefulSet template must restart always, as the real validation says.
 for (const k of appsKinds) {

@@ -70,6 +70,12 @@ describe('kinds: defaults and validation', () => {
       'Content-Type': 'application/merge-patch+json',
     });
     expect(causes(changed)).toContain('FieldValueInvalid spec.selector');
+    const policy = await t.request('PATCH', '/apis/apps/v1/namespaces/k/statefulsets/s', { spec: { podManagementPolicy: 'Parallel' } }, {
+      'Content-Type': 'application/merge-patch+json',
+    });
+    expect(causes(policy)).toEqual(['FieldValueForbidden spec']);
+    const scaled = await t.request('PATCH', '/apis/apps/v1/namespaces/k/statefulsets/s', { spec: { replicas: 0 } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(scaled.status).toBe(200);
   });
 
   it('generates Job selectors from the uid and validates restart policies', async () => {
@@ -127,6 +133,14 @@ describe('kinds: defaults and validation', () => {
     expect(dc.status).toBe(201);
     const scale = await t.request('GET', '/apis/apps.openshift.io/v1/namespaces/k/deploymentconfigs/dc/scale');
     expect(scale.body).toMatchObject({ spec: { replicas: 2 }, status: { selector: 'app=dc' } });
+  });
+
+  it('accepts YAML bodies and refuses other media types', async () => {
+    const yaml = await t.request('POST', '/api/v1/namespaces/k/configmaps', 'metadata:\n  name: from-yaml\ndata:\n  a: "1"\n', { 'Content-Type': 'application/yaml' });
+    expect(yaml.status).toBe(201);
+    expect(yaml.body.data).toEqual({ a: '1' });
+    const proto = await t.request('POST', '/api/v1/namespaces/k/configmaps', 'x', { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
+    expect(proto.status).toBe(415);
   });
 
   it('validates secrets and config maps', async () => {

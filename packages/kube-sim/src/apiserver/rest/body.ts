@@ -1,5 +1,6 @@
 /** Decoding request bodies as the real handlers do: JSON only, type meta checked against the URL. */
-import { badRequest } from '../errors';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, unsupportedMediaType } from '../errors';
 import { apiVersionOf, type KindDescriptor, type KObject } from '../registry/types';
 import { isPlainObject } from '../util';
 
@@ -13,9 +14,25 @@ export function parseJson(raw: Buffer | undefined): unknown {
   }
 }
 
+const BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+/** Create/update bodies: JSON, or YAML as the real server also accepts; protobuf is not spoken here. */
+export function parseBody(raw: Buffer | undefined, contentType: string): unknown {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  if (type === 'application/yaml') {
+    try {
+      return parseYaml(raw?.toString('utf8') ?? '');
+    } catch (e) {
+      throw badRequest(`the body of the request could not be decoded: ${(e as Error).message}`);
+    }
+  }
+  if (type && type !== 'application/json' && type !== '*/*') throw unsupportedMediaType(BODY_TYPES.filter(t => !t.includes('protobuf')));
+  return parseJson(raw);
+}
+
 /** An object for `d`: kind and apiVersion default from the URL and must match it when given. */
-export function decodeObject(raw: Buffer | undefined, d: KindDescriptor, expectKind = d.kind, expectApiVersion = apiVersionOf(d)): KObject {
-  const obj = parseJson(raw);
+export function decodeObject(raw: Buffer | undefined, contentType: string, d: KindDescriptor, expectKind = d.kind, expectApiVersion = apiVersionOf(d)): KObject {
+  const obj = parseBody(raw, contentType);
   if (!isPlainObject(obj)) throw badRequest(`the body of the request was not a JSON object`);
   if (obj.apiVersion !== undefined && obj.apiVersion !== expectApiVersion)
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expectApiVersion})`);

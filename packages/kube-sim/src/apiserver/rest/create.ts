@@ -34,7 +34,7 @@ export function createObject(api: ApiContext, d: KindDescriptor, obj: KObject, o
 }
 
 export function handleCreate(api: ApiContext, d: KindDescriptor, req: RestRequest): RestResult {
-  const obj = decodeObject(req.body, d);
+  const obj = decodeObject(req.body, req.contentType, d);
   bindNamespace(d, obj, req.info.namespace);
   const created = createObject(api, d, obj, { dryRun: isDryRun(req.query) });
   return { code: 201, body: created };

@@ -75,7 +75,7 @@ export function updateObject(
 }
 
 export function handleUpdate(api: ApiContext, d: KindDescriptor, req: RestRequest, target: UpdateTarget): RestResult {
-  const obj = decodeObject(req.body, d);
+  const obj = decodeObject(req.body, req.contentType, d);
   const name = req.info.name!;
   if (obj.metadata.name !== name)
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);

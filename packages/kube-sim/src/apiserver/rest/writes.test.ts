@@ -223,7 +223,8 @@ describe('writes through @kubernetes/client-node', () => {
   it('terminates namespaces and refuses new content in them', async () => {
     await core.createNamespace({ body: { metadata: { name: 'gone' } } });
     const ns = await core.deleteNamespace({ name: 'gone' });
-    expect(ns.status?.phase ?? (ns as any).status?.phase).toBe('Terminating');
+    // client-node types the answer as a Status; the real server returns the Namespace
+    expect((ns as any).status.phase).toBe('Terminating');
     const read = await core.readNamespace({ name: 'gone' });
     expect(read.spec!.finalizers).toEqual(['kubernetes']);
     const refused = await t.request('POST', '/api/v1/namespaces/gone/configmaps', { metadata: { name: 'x' } });
