@@ -132,6 +132,7 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
   const proxy = new ServiceProxy({ address: opts.address, services, endpoints, core, log, kick });
   const router = new Router({
     routerIP: opts.address.routerIP,
+    sourceIP: opts.address.nodeIP,
     port: opts.routerPort,
     routeDomain,
     services,

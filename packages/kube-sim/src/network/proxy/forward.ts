@@ -16,9 +16,9 @@ export class RoundRobin {
   }
 }
 
-function connectTo(backend: Backend): Promise<net.Socket> {
+function connectTo(backend: Backend, localAddress?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: backend.host, port: backend.port, allowHalfOpen: true });
+    const socket = net.connect({ host: backend.host, port: backend.port, allowHalfOpen: true, localAddress });
     const timer = setTimeout(() => socket.destroy(new Error(`connect to ${backend.host}:${backend.port} timed out`)), CONNECT_TIMEOUT_MS);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -32,11 +32,15 @@ function connectTo(backend: Backend): Promise<net.Socket> {
   });
 }
 
-/** Connects to the first backend that accepts, trying each once in the given order. */
-export async function connectAny(backends: Backend[]): Promise<net.Socket | undefined> {
+/**
+ * Connects to the first backend that accepts, trying each once in the given order. `localAddress` is the
+ * source the backend sees: the node IP, as after kube-proxy's masquerade of traffic from outside the pod
+ * network, rather than the host's 127.0.0.1.
+ */
+export async function connectAny(backends: Backend[], localAddress?: string): Promise<net.Socket | undefined> {
   for (const backend of backends) {
     try {
-      return await connectTo(backend);
+      return await connectTo(backend, localAddress);
     } catch {
       // refused or timed out: the next endpoint, as kube-proxy retries another endpoint
     }

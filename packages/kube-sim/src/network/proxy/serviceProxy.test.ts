@@ -1,4 +1,5 @@
 import type { CoreV1Api, V1Endpoints, V1Service } from '@kubernetes/client-node';
+import net from 'node:net';
 import { allocateAddressPlan } from '../address/allocate';
 import { StaticInformer } from '../kube/staticInformer';
 import { ServiceProxy } from './serviceProxy';
@@ -62,6 +63,19 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
     expect(await ask(lbIP, 7000, 'l')).toMatch(/^pod-[45]:l$/);
     await new Promise(r => setImmediate(r));
     expect(statusWrites.map(s => s.status?.loadBalancer)).toEqual([{ ingress: [{ ip: lbIP }] }]);
+  });
+
+  it('connects to endpoints from the node IP', async () => {
+    const server = net.createServer(socket => socket.end(String(socket.remoteAddress)));
+    await new Promise<void>(resolve => server.listen(9001, ip('1.7'), resolve));
+    try {
+      services.set({ metadata: { namespace: 'ns', name: 'src', uid: 'uid-src' }, spec: { clusterIP: ip('64.11'), ports: [{ port: 7002 }] } });
+      endpoints.set({ metadata: { namespace: 'ns', name: 'src' }, subsets: [{ addresses: [{ ip: ip('1.7') }], ports: [{ port: 9001 }] }] });
+      await proxy.reconcile();
+      expect(await ask(ip('64.11'), 7002)).toBe(plan.nodeIP);
+    } finally {
+      server.close();
+    }
   });
 
   it('retries the next endpoint when one refuses', async () => {

@@ -100,7 +100,7 @@ export class ServiceProxy {
       if (!rr) this.rr.set(key, (rr = new RoundRobin()));
       // endpoints are looked up per connection so that a change applies to the next connection at once
       const backends = endpointsForServicePort(this.opts.endpoints.get(namespace, name), port);
-      void connectAny(rr.order(backends)).then(upstream => {
+      void connectAny(rr.order(backends), this.opts.address.nodeIP).then(upstream => {
         if (!upstream) socket.resetAndDestroy();
         else if (socket.destroyed) upstream.destroy();
         else splice(socket, upstream);

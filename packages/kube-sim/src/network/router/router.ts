@@ -11,6 +11,8 @@ import { buildRouterTable, Route, RouterTable } from './table';
 
 export interface RouterOptions {
   routerIP: string;
+  /** the source address of connections to backends (the node IP) */
+  sourceIP?: string;
   /** 443 unless a test needs another port */
   port?: number;
   routeDomain: string;
@@ -97,7 +99,7 @@ export class Router {
       const endpoints = this.opts.endpoints.get(target.namespace, target.serviceName);
       let rr = this.rr.get(serverName);
       if (!rr) this.rr.set(serverName, (rr = new RoundRobin()));
-      void connectAny(rr.order(target.select(service, endpoints))).then(upstream => {
+      void connectAny(rr.order(target.select(service, endpoints)), this.opts.sourceIP).then(upstream => {
         if (!upstream) socket.destroy();
         else if (socket.destroyed) upstream.destroy();
         else splice(socket, upstream, buffered);
