@@ -15,6 +15,7 @@ import { serviceAllocation } from './admission/services';
 import { storageObjectInUseProtection } from './admission/storageprotection';
 import { Authenticator } from './auth/authn';
 import { bootstrapRbac } from './auth/bootstrap';
+import { rbacEscalation } from './auth/escalation';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
 import { review } from './auth/review';
 import { crdLifecycle } from './crd';
@@ -98,6 +99,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
     }),
   );
   admission.use(crdLifecycle(api, closeWatchesOf));
+  admission.use(rbacEscalation(store, opts.rbac));
 
   const authorize = (a: Attributes) => (opts.rbac ? rbac.authorize(a) : { allowed: true, reason: '' });
 

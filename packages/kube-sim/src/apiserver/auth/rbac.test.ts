@@ -86,6 +86,42 @@ describe('RBAC', () => {
     await expect(sa.listNamespacedSecret({ namespace: 'team' })).rejects.toMatchObject({ code: 401 });
   });
 
+  it('prevents escalation: roles and bindings only with permissions already held', async () => {
+    const rbacAdmin = t.kubeConfig().makeApiClient(RbacAuthorizationV1Api);
+    await rbacAdmin.createNamespacedRole({
+      namespace: 'team',
+      body: { metadata: { name: 'rbac-writer' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create', 'get'] }] },
+    });
+    await rbacAdmin.createNamespacedRoleBinding({
+      namespace: 'team',
+      body: { metadata: { name: 'devs-rbac' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rbac-writer' }, subjects: [{ kind: 'Group', name: 'devs' }] },
+    });
+    const auth = { Authorization: 'Bearer alice-token' };
+    const within = await t.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles', {
+      metadata: { name: 'read-pvcs' },
+      rules: [{ apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list'] }],
+    }, auth);
+    expect(within.status).toBe(201);
+    const beyond = await t.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles', {
+      metadata: { name: 'read-secrets' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+    }, auth);
+    expect(beyond.status).toBe(403);
+    expect(beyond.body.message).toContain('is attempting to grant RBAC permissions not currently held');
+    const bindAdmin = await t.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings', {
+      metadata: { name: 'me-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'User', name: 'alice' }],
+    }, auth);
+    expect(bindAdmin.status).toBe(403);
+    const bindOwn = await t.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings', {
+      metadata: { name: 'bob-read' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-pvcs' },
+      subjects: [{ kind: 'User', name: 'bob' }],
+    }, auth);
+    expect(bindOwn.status).toBe(201);
+  });
+
   it('validates RBAC objects', async () => {
     const res = await t.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings', {
       metadata: { name: 'bad' },

@@ -1,4 +1,5 @@
 /** POST: decode, default, admit, validate, store (the generic registry's Create). */
+import type { UserInfo } from '../../contracts';
 import { alreadyExists } from '../errors';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { type ApiContext, gr, isDryRun, keyOf, type RestRequest, type RestResult } from './context';
@@ -6,7 +7,7 @@ import { decodeObject } from './body';
 import { bindNamespace, generateSuffix, prepareCreateMeta, validateCreate } from './objectmeta';
 
 /** Creates an already-decoded object; used by POST and by the API server's own side effects. */
-export function createObject(api: ApiContext, d: KindDescriptor, obj: KObject, opts: { dryRun?: boolean } = {}): KObject {
+export function createObject(api: ApiContext, d: KindDescriptor, obj: KObject, opts: { dryRun?: boolean; user?: UserInfo } = {}): KObject {
   prepareCreateMeta(d, obj);
   if (d.statusSubresource && d.initialStatus) {
     const status = d.initialStatus(obj);
@@ -15,7 +16,7 @@ export function createObject(api: ApiContext, d: KindDescriptor, obj: KObject, o
   } else if (d.statusSubresource) delete obj.status;
   d.defaulter?.(obj, api.kindContext);
   d.beforeCreate?.(obj, api.kindContext);
-  api.admission.admitCreate(d, obj, !!opts.dryRun);
+  api.admission.admitCreate(d, obj, { dryRun: !!opts.dryRun, user: opts.user });
   validateCreate(d, obj, api.kindContext);
   const key = keyOf(d);
   const ns = d.namespaced ? obj.metadata.namespace : undefined;
@@ -36,6 +37,6 @@ export function createObject(api: ApiContext, d: KindDescriptor, obj: KObject, o
 export function handleCreate(api: ApiContext, d: KindDescriptor, req: RestRequest): RestResult {
   const obj = decodeObject(req.body, req.contentType, d);
   bindNamespace(d, obj, req.info.namespace);
-  const created = createObject(api, d, obj, { dryRun: isDryRun(req.query) });
+  const created = createObject(api, d, obj, { dryRun: isDryRun(req.query), user: req.user });
   return { code: 201, body: created };
 }

@@ -14,5 +14,5 @@ export function handlePatch(api: ApiContext, d: KindDescriptor, req: RestRequest
   const obj = patched as KObject;
   if (obj.apiVersion !== apiVersionOf(d) || obj.kind !== d.kind)
     throw badRequest(`the API version or kind in the patched object (${obj.apiVersion}, ${obj.kind}) does not match the URL (${apiVersionOf(d)}, ${d.kind})`);
-  return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query) }) };
+  return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query), user: req.user }) };
 }

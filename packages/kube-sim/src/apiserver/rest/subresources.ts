@@ -59,7 +59,7 @@ export function handleScale(api: ApiContext, d: KindDescriptor, req: RestRequest
   const next = structuredClone(old);
   setPath(next, d.scale!.specReplicasPath, replicas ?? 0);
   next.metadata.resourceVersion = scale.metadata?.resourceVersion || old.metadata.resourceVersion;
-  const updated = updateObject(api, d, 'main', next, old, { dryRun: isDryRun(req.query) });
+  const updated = updateObject(api, d, 'main', next, old, { dryRun: isDryRun(req.query), user: req.user });
   return { code: 200, body: scaleOf(d, updated) };
 }
 

@@ -2,6 +2,7 @@
  * PUT of the main resource and of the status/finalize subresources, and the shared update path that patch,
  * scale and binding go through (the generic registry's Update with its strategies).
  */
+import type { UserInfo } from '../../contracts';
 import { badRequest, conflict, STALE_OBJECT } from '../errors';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { deepEqual } from '../util';
@@ -39,6 +40,7 @@ function applyStrategy(d: KindDescriptor, target: UpdateTarget, obj: KObject, ol
 
 export interface UpdateOptions {
   dryRun?: boolean;
+  user?: UserInfo;
   /** the patch path has already checked rv against the object it patched */
   skipPreconditions?: boolean;
 }
@@ -58,7 +60,7 @@ export function updateObject(
   let obj = applyStrategy(d, target, structuredClone(incoming), old);
   prepareUpdateMeta(obj, old);
   if (target === 'main') d.defaulter?.(obj, api.kindContext);
-  api.admission.admitUpdate(d, obj, old, !!opts.dryRun);
+  api.admission.admitUpdate(d, obj, old, { dryRun: !!opts.dryRun, user: opts.user });
   validateUpdate(d, obj, old, api.kindContext);
   if (shouldDeleteDuringUpdate(d, obj, old)) {
     if (opts.dryRun) return obj;
@@ -82,5 +84,5 @@ export function handleUpdate(api: ApiContext, d: KindDescriptor, req: RestReques
   obj.metadata.name = name;
   bindNamespace(d, obj, req.info.namespace);
   const old = getObject(api, d, req.info.namespace, name);
-  return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query) }) };
+  return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query), user: req.user }) };
 }
