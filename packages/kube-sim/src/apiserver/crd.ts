@@ -40,6 +40,7 @@ export function descriptorsOf(crd: KObject): KindDescriptor[] {
         generation: true,
         returnDeletedObject: true,
         schema,
+        printerColumns: v.additionalPrinterColumns ?? [],
         crd: crd.metadata.name,
         defaulter: o => structuralize(o, schema),
         validate: o => validateCustomResource(o, schema),

@@ -59,6 +59,17 @@ spec:
     expect(dep.metadata.generation).toBe(2);
   });
 
+  it('prints server-side tables with the real columns', async () => {
+    await t.request('POST', '/api/v1/namespaces/default/persistentvolumeclaims', {
+      metadata: { name: 'printed' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'fast' },
+    });
+    const lines = (await kubectl('get', 'pvc', 'printed')).trim().split('\n');
+    expect(lines[0].split(/\s+/)).toEqual(['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS', 'MODES', 'STORAGECLASS', 'AGE']);
+    expect(lines[1]).toMatch(/^printed\s+Pending\s+fast\s+\d+s$/);
+    expect(await kubectl('get', 'ns', 'default', '--no-headers')).toMatch(/^default\s+Active\s+\d+s/);
+  });
+
   it('watches PVCs with get -w', async () => {
     const child = spawn('kubectl', ['get', 'pvc', '-w', '-n', 'default', '-o', 'name'], { env });
     let out = '';

@@ -197,10 +197,10 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
         code = res.statusCode;
         return;
       }
-      const result = await dispatch(api, { info, query, body, contentType: req.headers['content-type'] ?? '', user }, res, extras);
+      const result = await dispatch(api, { info, query, body, contentType: req.headers['content-type'] ?? '', accept: req.headers.accept, user }, res, extras);
       if (result) {
         code = result.code;
-        writeJson(res, result.code, result.body);
+        writeJson(res, result.code, result.body, result.contentType ? { 'Content-Type': result.contentType } : {});
       } else code = res.statusCode;
     } catch (e) {
       const status = toStatus(e);

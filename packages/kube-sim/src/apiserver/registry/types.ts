@@ -65,6 +65,8 @@ export interface KindDescriptor {
   gracefulDelete?: (obj: KObject, requestedGrace: number | undefined) => GracefulDecision;
   /** custom resources carry their definition's openAPIV3Schema */
   schema?: KObject;
+  /** custom resources: the version's additionalPrinterColumns for Table output */
+  printerColumns?: KObject[];
   /** set for custom resources: the CRD that serves it */
   crd?: string;
 }

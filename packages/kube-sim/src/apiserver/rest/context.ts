@@ -20,12 +20,15 @@ export interface RestRequest {
   query: URLSearchParams;
   body?: Buffer;
   contentType: string;
+  /** the Accept header: `as=Table` turns reads into meta.k8s.io Tables */
+  accept?: string;
   user: UserInfo;
 }
 
 export interface RestResult {
   code: number;
   body: unknown;
+  contentType?: string;
 }
 
 export const gr = (d: KindDescriptor): GroupResource => ({ group: d.group, resource: d.plural });

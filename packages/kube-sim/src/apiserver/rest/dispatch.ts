@@ -1,7 +1,8 @@
 /** Routes a resource request to its handler by verb and subresource. */
 import type { ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, resourceNotFound } from '../errors';
-import type { KindDescriptor } from '../registry/types';
+import type { KindDescriptor, KObject } from '../registry/types';
+import { TABLE_CONTENT_TYPE, toTable, wantsTable } from '../table';
 import { REVIEW_KINDS } from '../registry/authorization';
 import { type ApiContext, type RestRequest, type RestResult } from './context';
 import { handleCreate } from './create';
@@ -18,6 +19,16 @@ export interface DispatchExtras {
   review(req: RestRequest): RestResult;
   log(req: RestRequest, d: KindDescriptor, res: ServerResponse): Promise<void>;
   issueToken(namespace: string, name: string, uid: string, seconds: number): { token: string; expires: Date };
+}
+
+/** Reads answered as a meta.k8s.io Table when the client asks for one (kubectl get). */
+function asTable(d: KindDescriptor, req: RestRequest, result: RestResult, isList: boolean): RestResult {
+  const version = wantsTable(req.accept);
+  if (!version) return result;
+  const body = result.body as KObject;
+  const items: KObject[] = isList ? body.items : [body];
+  const meta = isList ? body.metadata : { resourceVersion: body.metadata?.resourceVersion };
+  return { code: result.code, body: toTable(d, items, meta, req.query.get('includeObject'), version, d.printerColumns), contentType: TABLE_CONTENT_TYPE };
 }
 
 /** Returns a result to write, or undefined when the handler wrote the response itself (watch, log). */
@@ -50,12 +61,16 @@ export async function dispatch(
   if (!sub) {
     switch (info.verb) {
       case 'get':
-        return { code: 200, body: getObject(api, d, info.namespace, info.name!) };
+        return asTable(d, req, { code: 200, body: getObject(api, d, info.namespace, info.name!) }, false);
       case 'list':
-        return listObjects(api, d, info.namespace, req.query);
-      case 'watch':
-        serveWatch(api, d, info.namespace, info.name, req.query, res, extras.watches, extras.watchSettings);
+        return asTable(d, req, listObjects(api, d, info.namespace, req.query), true);
+      case 'watch': {
+        const version = wantsTable(req.accept);
+        const include = req.query.get('includeObject');
+        const transform = version ? (o: KObject) => toTable(d, [o], { resourceVersion: o.metadata?.resourceVersion }, include, version, d.printerColumns) : undefined;
+        serveWatch(api, d, info.namespace, info.name, req.query, res, extras.watches, extras.watchSettings, transform);
         return undefined;
+      }
       case 'create':
         return handleCreate(api, d, req);
       case 'update':

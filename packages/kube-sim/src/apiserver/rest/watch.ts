@@ -37,6 +37,8 @@ export function serveWatch(
   res: ServerResponse,
   open: WatchRegistry,
   settings: WatchSettings,
+  /** converts event objects (kubectl asks for Tables) */
+  transform: (o: KObject) => unknown = o => o,
 ): void {
   const filter = selectorFilter(d, q);
   const ns = d.namespaced ? namespace : undefined;
@@ -60,9 +62,9 @@ export function serveWatch(
     lastRv = e.rv;
     const now = matches(e.type === 'DELETED' ? e.old ?? e.object : e.object);
     const before = e.type === 'MODIFIED' ? matches(e.old) : now;
-    if (e.type === 'MODIFIED' && before && !now) write(res, 'DELETED', e.object);
-    else if (e.type === 'MODIFIED' && !before && now) write(res, 'ADDED', e.object);
-    else if (now) write(res, e.type, e.object);
+    if (e.type === 'MODIFIED' && before && !now) write(res, 'DELETED', transform(e.object));
+    else if (e.type === 'MODIFIED' && !before && now) write(res, 'ADDED', transform(e.object));
+    else if (now) write(res, e.type, transform(e.object));
   };
   const unsubscribe = api.store.hub.subscribe(key, e => (live ? deliver(e) : pending.push(e)));
 
@@ -84,7 +86,7 @@ export function serveWatch(
   try {
     if (sendInitial) {
       lastRv = api.store.resourceVersion;
-      for (const o of api.store.list(key, ns)) if (matches(o)) write(res, 'ADDED', o);
+      for (const o of api.store.list(key, ns)) if (matches(o)) write(res, 'ADDED', transform(o));
       if (bookmarks && q.get('sendInitialEvents') === 'true') {
         write(res, 'BOOKMARK', {
           kind: d.kind,

@@ -1,0 +1,36 @@
+import { age, crdPrinter, printerFor } from './printers';
+import { wantsTable } from '.';
+
+describe('table printing', () => {
+  it('formats ages like kubectl', () => {
+    const now = Date.parse('2024-01-10T00:00:00Z');
+    const ago = (s: number) => new Date(now - s * 1000).toISOString();
+    expect(age(ago(5), now)).toBe('5s');
+    expect(age(ago(130), now)).toBe('2m10s');
+    expect(age(ago(3600), now)).toBe('60m');
+    expect(age(ago(5 * 3600), now)).toBe('5h');
+    expect(age(ago(3 * 86400 + 3600), now)).toBe('3d1h');
+  });
+
+  it('prints pods with ready counts and Terminating', () => {
+    const p = printerFor('Pod', '');
+    const pod = {
+      metadata: { name: 'p', creationTimestamp: new Date().toISOString(), deletionTimestamp: new Date().toISOString() },
+      spec: { containers: [{ name: 'a' }, { name: 'b' }], nodeName: 'n' },
+      status: { phase: 'Running', containerStatuses: [{ ready: true, restartCount: 2 }, { ready: false, restartCount: 1 }] },
+    };
+    expect(p.cells(pod).slice(0, 4)).toEqual(['p', '1/2', 'Terminating', '3']);
+  });
+
+  it('uses additionalPrinterColumns for custom resources', () => {
+    const p = crdPrinter([{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }]);
+    expect(p.columns.map(c => c.name)).toEqual(['Name', 'Phase', 'Age']);
+    expect(p.cells({ metadata: { name: 'x' }, status: { phase: 'Done' } }).slice(0, 2)).toEqual(['x', 'Done']);
+  });
+
+  it('negotiates Table from the Accept header', () => {
+    expect(wantsTable('application/json;as=Table;v=v1;g=meta.k8s.io,application/json')).toBe('v1');
+    expect(wantsTable('application/json')).toBeUndefined();
+    expect(wantsTable(undefined)).toBeUndefined();
+  });
+});
