@@ -8,6 +8,7 @@ import { keyOf, type DaemonSet, type Node, type Pod } from '../kube/types';
 import { nodeSelectorMatches } from '../scheduler/node-fit';
 import { controllerOf, controllerRefTo, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods';
 import { templateHash } from './template-hash';
+import { claimObjects } from './ref-manager';
 
 const COMPONENT = 'daemonset-controller';
 const REVISION_LABEL = 'controller-revision-hash';
@@ -69,7 +70,7 @@ export function startDaemonSetController(ctx: ControllerContext): Stoppable {
     if (!d || d.metadata?.deletionTimestamp) return;
     const ns = d.metadata?.namespace as string;
     const revision = templateHash(d.spec?.template);
-    const owned = pods.list(ns).filter(p => controllerOf(p)?.uid === d.metadata?.uid);
+    const owned = await claimObjects(ctx, R.pods, d, controllerRefTo(d, 'apps/v1', 'DaemonSet'), d.spec?.selector, pods.list(ns));
     const wanted = nodes.list().filter(n => eligible(d, n));
     const wantedNames = new Set(wanted.map(n => n.metadata?.name as string));
     const byNode = new Map<string, Pod[]>();

@@ -5,6 +5,7 @@ import { R } from '../kube/resources';
 import { isAlreadyExists } from '../kube/rest';
 import { keyOf, nowIso, type Deployment, type Pod, type ReplicaSet } from '../kube/types';
 import { controllerOf, controllerRefTo, setCondition } from './pods';
+import { claimObjects } from './ref-manager';
 import { newRsReplicas, oldScaleDownBudget, surgeAndUnavailable } from './rollout';
 import { POD_TEMPLATE_HASH, templateHash, withoutHashLabel } from './template-hash';
 
@@ -79,7 +80,7 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     if (!d || d.metadata?.deletionTimestamp) return;
     const ns = d.metadata?.namespace as string;
     const desired = d.spec?.replicas ?? 1;
-    const owned = sets.list(ns).filter(rs => controllerOf(rs)?.uid === d.metadata?.uid);
+    const owned = await claimObjects(ctx, R.replicasets, d, controllerRefTo(d, 'apps/v1', 'Deployment'), d.spec?.selector, sets.list(ns));
     const want = templateHash(d.spec?.template);
     let newRs = owned.find(rs => templateHash(withoutHashLabel(rs.spec?.template)) === want);
     const old = owned.filter(rs => rs !== newRs).sort((a, b) => revisionOf(a) - revisionOf(b));

@@ -5,6 +5,7 @@ import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
 import { keyOf, nowIso, type Condition, type Job, type Pod } from '../kube/types';
 import { Expectations } from './expectations';
+import { claimObjects } from './ref-manager';
 import { controllerOf, controllerRefTo, deletionOrder, isPodActive, isPodReady, podFromTemplate, setCondition } from './pods';
 
 const COMPONENT = 'job-controller';
@@ -46,7 +47,7 @@ export function startJobController(ctx: ControllerContext): Stoppable {
     if (!j) return expectations.forget(key);
     if (j.metadata?.deletionTimestamp || finished(j)) return;
     const ns = j.metadata?.namespace as string;
-    const owned = pods.list(ns).filter(p => controllerOf(p)?.uid === j.metadata?.uid);
+    const owned = await claimObjects(ctx, R.pods, j, controllerRefTo(j, 'batch/v1', 'Job'), j.spec?.selector, pods.list(ns));
     const active = owned.filter(isPodActive);
     const succeeded = owned.filter(p => p.status?.phase === 'Succeeded').length;
     const failedPods = owned.filter(p => p.status?.phase === 'Failed');

@@ -3,8 +3,10 @@ import type { ControllerContext } from '../kube/context';
 import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
+import { matchesSelector } from '../kube/selectors';
 import { keyOf, type Pod, type ReplicaSet } from '../kube/types';
 import { Expectations } from './expectations';
+import { claimObjects } from './ref-manager';
 import { controllerOf, controllerRefTo, deletionOrder, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods';
 
 const COMPONENT = 'replicaset-controller';
@@ -19,8 +21,6 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
   const pods = ctx.informers.get<Pod>(R.pods);
   const expectations = new Expectations();
 
-  const ownedPods = (rs: ReplicaSet) => pods.list(rs.metadata?.namespace).filter(p => controllerOf(p)?.uid === rs.metadata?.uid);
-
   async function sync(key: string): Promise<number | void> {
     const rs = sets.get(key);
     if (!rs) {
@@ -28,7 +28,7 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
       return;
     }
     const ns = rs.metadata?.namespace as string;
-    const owned = ownedPods(rs);
+    const owned = await claimObjects(ctx, R.pods, rs, controllerRefTo(rs, 'apps/v1', 'ReplicaSet'), rs.spec?.selector, pods.list(ns));
     const active = owned.filter(isPodActive);
     if (expectations.satisfied(key) && !rs.metadata?.deletionTimestamp) {
       const want = rs.spec?.replicas ?? 1;
@@ -100,6 +100,8 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
   const enqueueOwner = (p: Pod) => {
     const ref = controllerOf(p);
     if (ref?.kind === 'ReplicaSet') queue.add(`${p.metadata?.namespace}/${ref.name}`);
+    // An orphan may be adopted by any set whose selector matches it.
+    if (!ref) for (const rs of sets.list(p.metadata?.namespace)) if (matchesSelector(rs.spec?.selector, p.metadata?.labels)) queue.add(keyOf(rs));
   };
   sets.addHandlers({ add: o => queue.add(keyOf(o)), update: (_, o) => queue.add(keyOf(o)), delete: o => queue.add(keyOf(o)) });
   pods.addHandlers({

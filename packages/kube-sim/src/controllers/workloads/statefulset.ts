@@ -7,6 +7,7 @@ import { keyOf, type PersistentVolumeClaim, type Pod, type StatefulSet } from '.
 import { claimName, ordinalOf, podName } from './ordinals';
 import { controllerOf, controllerRefTo, isPodAvailable, isPodReady, podFromTemplate } from './pods';
 import { templateHash } from './template-hash';
+import { claimObjects } from './ref-manager';
 
 const COMPONENT = 'statefulset-controller';
 const REVISION_LABEL = 'controller-revision-hash';
@@ -92,8 +93,7 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
     const parallel = s.spec?.podManagementPolicy === 'Parallel';
     const revision = revisionOf(s);
     const owned = new Map<number, Pod>();
-    for (const p of pods.list(ns)) {
-      if (controllerOf(p)?.uid !== s.metadata?.uid) continue;
+    for (const p of await claimObjects(ctx, R.pods, s, controllerRefTo(s, 'apps/v1', 'StatefulSet'), s.spec?.selector, pods.list(ns))) {
       const ord = ordinalOf(setName, p.metadata?.name as string);
       if (ord !== undefined) owned.set(ord, p);
     }

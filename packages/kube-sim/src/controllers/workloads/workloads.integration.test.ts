@@ -142,4 +142,25 @@ describe('Deployment → ReplicaSet → Pods, scheduler', () => {
     });
     expect(p.spec?.nodeName).toBe('ssd-node');
   });
+
+  it('a ReplicaSet adopts matching orphans and releases pods that stop matching', async () => {
+    await h.rest.create<Pod>(R.pods, NS, { metadata: { name: 'stray', labels: { app: 'adopt' } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    await h.rest.create<ReplicaSet>(R.replicasets, NS, {
+      metadata: { name: 'adopter' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'adopt' } }, template: { metadata: { labels: { app: 'adopt' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    });
+    const adopted = await waitFor('stray adopted', async () => {
+      const p = await h.rest.get<Pod>(R.pods, NS, 'stray');
+      return p.metadata?.ownerReferences?.[0]?.name === 'adopter' ? p : undefined;
+    });
+    expect(adopted.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', controller: true, blockOwnerDeletion: true });
+    await waitFor('2 pods', async () => live(await podsOf('app=adopt')).length === 2);
+    await new Promise(r => setTimeout(r, 300));
+    expect(live(await podsOf('app=adopt'))).toHaveLength(2);
+
+    const cur = await h.rest.get<Pod>(R.pods, NS, 'stray');
+    await h.rest.update(R.pods, { ...cur, metadata: { ...cur.metadata, labels: { app: 'debug' } } });
+    await waitFor('released', async () => !(await h.rest.get<Pod>(R.pods, NS, 'stray')).metadata?.ownerReferences?.length);
+    await waitFor('replacement', async () => live(await podsOf('app=adopt')).length === 2);
+  });
 });
