@@ -13,6 +13,7 @@ import { openshiftNamespaces } from './admission/openshift';
 import { serviceAccounts } from './admission/serviceaccounts';
 import { serviceAllocation } from './admission/services';
 import { storageObjectInUseProtection } from './admission/storageprotection';
+import { defaultStorageClass } from './admission/defaultstorageclass';
 import { Authenticator } from './auth/authn';
 import { bootstrapRbac } from './auth/bootstrap';
 import { rbacEscalation } from './auth/escalation';
@@ -90,6 +91,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
   admission.use(namespaceLifecycle(store));
   admission.use(serviceAllocation(store, opts.address));
   admission.use(storageObjectInUseProtection());
+  admission.use(defaultStorageClass(store));
   if (opts.openshift) admission.use(openshiftNamespaces(store));
   admission.use(
     serviceAccounts(store, namespace => {

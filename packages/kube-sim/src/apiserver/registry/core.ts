@@ -187,6 +187,7 @@ const endpoints: KindDescriptor = {
   plural: 'endpoints',
   singular: 'endpoints',
   namespaced: true,
+  allowCreateOnUpdate: true,
   shortNames: ['ep'],
   defaulter: e => {
     for (const s of e.subsets ?? []) for (const p of s.ports ?? []) p.protocol ??= 'TCP';
@@ -202,6 +203,12 @@ const secret: KindDescriptor = {
   fieldSelectors: { type: o => o.type },
   defaulter: s => {
     s.type ??= 'Opaque';
+    // stringData is write-only: the v1 conversion merges it into data (overwriting) and drops it.
+    if (s.stringData && typeof s.stringData === 'object') {
+      s.data ??= {};
+      for (const [k, v] of Object.entries(s.stringData)) s.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    }
+    delete s.stringData;
   },
   validate: validateSecret,
   validateUpdate: validateSecretUpdate,
@@ -250,6 +257,7 @@ const event: KindDescriptor = {
   plural: 'events',
   singular: 'event',
   namespaced: true,
+  allowCreateOnUpdate: true,
   shortNames: ['ev'],
   fieldSelectors: eventFieldSelectors,
 };

@@ -143,6 +143,25 @@ describe('kinds: defaults and validation', () => {
     expect(proto.status).toBe(415);
   });
 
+  it('merges Secret stringData into data, defaults the storage class, creates Endpoints on PUT', async () => {
+    const s = await post('/api/v1/namespaces/k/secrets', { metadata: { name: 'sd' }, data: { a: 'YQ==' }, stringData: { a: 'override', b: 'bee' } });
+    expect(s.body.data).toEqual({ a: Buffer.from('override').toString('base64'), b: Buffer.from('bee').toString('base64') });
+    expect(s.body.stringData).toBeUndefined();
+    await post('/apis/storage.k8s.io/v1/storageclasses', {
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'kube-sim.io/hostpath',
+    });
+    const spec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+    const defaulted = await post('/api/v1/namespaces/k/persistentvolumeclaims', { metadata: { name: 'dflt' }, spec });
+    expect(defaulted.body.spec.storageClassName).toBe('standard');
+    const explicitNone = await post('/api/v1/namespaces/k/persistentvolumeclaims', { metadata: { name: 'none' }, spec: { ...spec, storageClassName: '' } });
+    expect(explicitNone.body.spec.storageClassName).toBe('');
+    const ep = await t.request('PUT', '/api/v1/namespaces/k/endpoints/svc', { metadata: { name: 'svc' }, subsets: [] });
+    expect(ep.status).toBe(201);
+    const cm = await t.request('PUT', '/api/v1/namespaces/k/configmaps/absent', { metadata: { name: 'absent' } });
+    expect(cm.status).toBe(404);
+  });
+
   it('validates secrets and config maps', async () => {
     const tls = await post('/api/v1/namespaces/k/secrets', { metadata: { name: 't' }, type: 'kubernetes.io/tls', data: {} });
     expect(causes(tls)).toEqual(['FieldValueRequired data[tls.crt]', 'FieldValueRequired data[tls.key]']);

@@ -40,6 +40,8 @@ export interface KindDescriptor {
   extraSubresources?: string[];
   /** metadata.generation is set to 1 on create and bumped on every change outside metadata and status */
   generation?: boolean;
+  /** PUT of a missing object creates it (Endpoints, Events) */
+  allowCreateOnUpdate?: boolean;
   /** DELETE returns the object instead of a Success Status (pods, services, custom resources) */
   returnDeletedObject?: boolean;
   /** what status a new object starts with, when the kind has a status subresource (create ignores .status) */

@@ -3,7 +3,8 @@
  * scale and binding go through (the generic registry's Update with its strategies).
  */
 import type { UserInfo } from '../../contracts';
-import { badRequest, conflict, STALE_OBJECT } from '../errors';
+import { badRequest, conflict, notFound, STALE_OBJECT } from '../errors';
+import { createObject } from './create';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { deepEqual } from '../util';
 import { type ApiContext, gr, isDryRun, keyOf, type RestRequest, type RestResult } from './context';
@@ -83,6 +84,10 @@ export function handleUpdate(api: ApiContext, d: KindDescriptor, req: RestReques
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   obj.metadata.name = name;
   bindNamespace(d, obj, req.info.namespace);
+  if (d.allowCreateOnUpdate && target === 'main' && !api.store.get(keyOf(d), d.namespaced ? req.info.namespace : undefined, name)) {
+    if (obj.metadata.resourceVersion) throw notFound(gr(d), name);
+    return { code: 201, body: createObject(api, d, obj, { dryRun: isDryRun(req.query), user: req.user }) };
+  }
   const old = getObject(api, d, req.info.namespace, name);
   return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query), user: req.user }) };
 }
