@@ -41,8 +41,8 @@ describe('Volumes & transfers', () => {
     assert.match(text, /standard/);
     assert.match(text, /Bound/);
     assert.match(text, /Deployment payments-db/);
-    await page.getByText('Cluster east').waitFor();
-    await page.getByText('Cluster west').waitFor();
+    await page.getByText('Cluster east', { exact: true }).waitFor();
+    await page.getByText('Cluster west', { exact: true }).waitFor();
     await page.screenshot({ path: join(screenshotDir, 'payments-db-volumes.png'), fullPage: true });
   });
 
