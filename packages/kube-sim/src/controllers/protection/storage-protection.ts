@@ -10,8 +10,8 @@ export const PV_PROTECTION = 'kubernetes.io/pv-protection';
 
 /**
  * The pvc-protection and pv-protection controllers: the API server's StorageObjectInUseProtection admission
- * puts these finalizers on claims and volumes; a deleted claim keeps its finalizer while a pod that is not
- * finished still uses it, and a deleted volume while it is Bound.
+ * puts these finalizers on claims and volumes; a deleted claim keeps its finalizer while a scheduled pod
+ * still references it, and a deleted volume while it is Bound.
  */
 export function startStorageProtection(ctx: ControllerContext): Stoppable {
   const { rest } = ctx;
@@ -19,8 +19,10 @@ export function startStorageProtection(ctx: ControllerContext): Stoppable {
   const pvs = ctx.informers.get<PersistentVolume>(R.persistentvolumes);
   const pods = ctx.informers.get<Pod>(R.pods);
 
+  // podUsesPVC upstream: only scheduled pods count (the kubelet refuses to start a pod whose claim is being
+  // deleted), but every scheduled pod does, finished ones included, until the pod object itself is gone.
   const podUses = (p: Pod, claim: string) =>
-    p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (p.spec?.volumes ?? []).some(v => v.persistentVolumeClaim?.claimName === claim);
+    !!p.spec?.nodeName && (p.spec?.volumes ?? []).some(v => v.persistentVolumeClaim?.claimName === claim);
 
   async function dropFinalizer<T extends PersistentVolumeClaim | PersistentVolume>(r: typeof R.persistentvolumeclaims | typeof R.persistentvolumes, obj: T, finalizer: string) {
     await retryOnConflict(async () => {

@@ -46,9 +46,8 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
 
   async function setVolumePhase(pv: PersistentVolume, phase: string, message?: string): Promise<PersistentVolume> {
     if (pv.status?.phase === phase && (message === undefined || pv.status?.message === message)) return pv;
-    const next: PersistentVolume = { ...pv, status: { ...pv.status, phase, message, lastPhaseTransitionTime: undefined } };
+    const next: PersistentVolume = { ...pv, status: { ...pv.status, phase, message } };
     if (message === undefined) delete next.status!.message;
-    delete next.status!.lastPhaseTransitionTime;
     return rest.updateStatus(R.persistentvolumes, next);
   }
 

@@ -180,3 +180,24 @@ describe('default StorageClass', () => {
     expect(bound.spec?.storageClassName).toBe('standard');
   });
 });
+
+describe('storage object in use protection', () => {
+  it('keeps a deleted claim while a scheduled pod references it, then releases its volume', async () => {
+    await h.rest.create(R.persistentvolumeclaims, 'apps', claim('inuse', 'keep'));
+    const bound = await waitBound('apps', 'inuse');
+    await h.rest.create<Pod>(R.pods, 'apps', {
+      metadata: { name: 'user' },
+      spec: { containers: [{ name: 'c', image: 'x' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'inuse' } }] },
+    });
+    await waitFor('scheduled', async () => (await h.rest.get<Pod>(R.pods, 'apps', 'user')).spec?.nodeName);
+    await h.rest.delete(R.persistentvolumeclaims, 'apps', 'inuse');
+    await new Promise(r => setTimeout(r, 500));
+    const held = await getClaim('apps', 'inuse');
+    expect(held.metadata?.deletionTimestamp).toBeTruthy();
+    expect(held.metadata?.finalizers).toContain('kubernetes.io/pvc-protection');
+    expect((await getPv(bound.spec?.volumeName as string)).status?.phase).toBe('Bound');
+    await h.rest.delete(R.pods, 'apps', 'user', { gracePeriodSeconds: 0 });
+    await waitFor('claim gone', () => gone(() => getClaim('apps', 'inuse')));
+    await waitFor('Released', async () => (await getPv(bound.spec?.volumeName as string)).status?.phase === 'Released');
+  });
+});

@@ -4,7 +4,7 @@ import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { isAlreadyExists, isNotFound } from '../kube/rest';
 import { keyOf, type CronJob, type Job } from '../kube/types';
-import { missedTimes, nextAfter, parseCron, type CronSchedule } from './cron';
+import { checkTimeZone, missedTimes, nextAfter, parseCron, type CronSchedule } from './cron';
 import { controllerOf, controllerRefTo } from './pods';
 
 const COMPONENT = 'cronjob-controller';
@@ -28,6 +28,14 @@ export function startCronJobController(ctx: ControllerContext): Stoppable {
 
   function schedule(c: CronJob): CronSchedule | undefined {
     const expr = c.spec?.schedule ?? '';
+    if (c.spec?.timeZone) {
+      try {
+        checkTimeZone(c.spec.timeZone);
+      } catch {
+        events.record(cjObj(c), 'Warning', 'UnknownTimeZone', `invalid timeZone: "${c.spec.timeZone}"`);
+        return undefined;
+      }
+    }
     let s = parsed.get(expr);
     if (!s) {
       try {
