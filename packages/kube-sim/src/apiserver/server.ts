@@ -14,6 +14,7 @@ import { serviceAccounts } from './admission/serviceaccounts';
 import { serviceAllocation } from './admission/services';
 import { storageObjectInUseProtection } from './admission/storageprotection';
 import { defaultStorageClass } from './admission/defaultstorageclass';
+import { podSecurity } from './admission/podsecurity';
 import { Authenticator } from './auth/authn';
 import { bootstrapRbac } from './auth/bootstrap';
 import { rbacEscalation } from './auth/escalation';
@@ -92,6 +93,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
   admission.use(serviceAllocation(store, opts.address));
   admission.use(storageObjectInUseProtection());
   admission.use(defaultStorageClass(store));
+  admission.use(podSecurity(store));
   if (opts.openshift) admission.use(openshiftNamespaces(store));
   admission.use(
     serviceAccounts(store, namespace => {

@@ -36,6 +36,21 @@ describe('kinds: defaults and validation', () => {
     expect(noSa.status).toBe(403);
   });
 
+  it('enforces Pod Security levels from namespace labels', async () => {
+    await post('/api/v1/namespaces', { metadata: { name: 'locked', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+    const loose = await post('/api/v1/namespaces/locked/pods', { metadata: { name: 'loose' }, spec: { containers: [{ name: 'a', image: 'x' }] } });
+    expect(loose.status).toBe(403);
+    expect(loose.body.message).toMatch(/^pods "loose" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
+    const tight = await post('/api/v1/namespaces/locked/pods', {
+      metadata: { name: 'tight' },
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'a', image: 'x', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      },
+    });
+    expect(tight.status).toBe(201);
+  });
+
   it('defaults pods like the real server', async () => {
     const res = await post('/api/v1/namespaces/k/pods', {
       metadata: { name: 'ok' },
