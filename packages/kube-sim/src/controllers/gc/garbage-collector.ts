@@ -189,7 +189,8 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
       });
       fresh.push(inf);
     }
-    await Promise.all(fresh.map(i => i.start()));
+    // A resource that cannot be listed (yet) must not hold the collector back: its informer keeps retrying.
+    await Promise.race([Promise.all(fresh.map(i => i.start())), new Promise(r => setTimeout(r, 10_000).unref())]);
   }
 
   const ready = sync();

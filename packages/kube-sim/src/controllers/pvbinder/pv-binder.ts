@@ -133,7 +133,18 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     } else {
       events.record(claimObj(pvc), 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
     }
-    await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+    await claimPhase(pvc, 'Pending');
+  }
+
+  /** Phase changes from the cached object: only a change costs a read and a write. */
+  async function claimPhase(pvc: PersistentVolumeClaim, phase: string): Promise<void> {
+    if (pvc.status?.phase === phase && !pvc.status?.capacity) return;
+    await retryOnConflict(async () => setClaimPhase(await fresh(pvc), phase));
+  }
+
+  async function volumePhase(pv: PersistentVolume, phase: string): Promise<void> {
+    if (pv.status?.phase === phase) return;
+    await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, pv.metadata?.name as string), phase));
   }
 
   const fresh = (pvc: PersistentVolumeClaim) =>
@@ -149,14 +160,14 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     const pv = pvs.getByName(undefined, volumeName);
     if (!pv) {
       // The user asked for a volume that does not exist (yet): stay Pending until it appears.
-      await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+      await claimPhase(pvc, 'Pending');
       return;
     }
     if (!pv.spec?.claimRef) {
       const why = volumeUnsuitableReason(pv, pvc);
       if (why) {
         events.record(claimObj(pvc), 'Warning', 'VolumeMismatch', `Cannot bind to requested volume "${volumeName}": ${why}`);
-        await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+        await claimPhase(pvc, 'Pending');
         return;
       }
       return bind(volumeName, pvc);
@@ -165,14 +176,14 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     if (!pvc.metadata?.annotations?.[ANN.boundByController]) {
       events.record(claimObj(pvc), 'Warning', 'FailedBinding', `volume "${volumeName}" already bound to a different claim.`);
     }
-    await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Pending'));
+    await claimPhase(pvc, 'Pending');
   }
 
   async function syncBoundClaim(pvc: PersistentVolumeClaim): Promise<void> {
     const volumeName = pvc.spec?.volumeName;
     const lost = async (reason: string, message: string) => {
       if (pvc.status?.phase !== 'Lost') events.record(claimObj(pvc), 'Warning', reason, message);
-      await retryOnConflict(async () => setClaimPhase(await fresh(pvc), 'Lost'));
+      await claimPhase(pvc, 'Lost');
     };
     if (!volumeName) return lost('ClaimLost', 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
     const pv = pvs.getByName(undefined, volumeName);
@@ -230,7 +241,7 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     if (!ref || !ref.uid) {
       // Unclaimed, or pre-bound by a user to a claim that has not bound yet: available (for that claim only).
       if (ref) claimQueue.add(`${ref.namespace}/${ref.name}`);
-      await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Available'));
+      await volumePhase(pv, 'Available');
       return;
     }
     let claim = pvcs.getByName(ref.namespace, ref.name as string);
@@ -250,7 +261,7 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
       return;
     }
     if (claim.spec.volumeName === name) {
-      await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Bound'));
+      await volumePhase(pv, 'Bound');
       return;
     }
     // The claim went to another volume: undo our half of a binding that lost the race.
