@@ -106,6 +106,13 @@ export const unsupportedMediaType = (accepted: string[]) =>
     `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
   );
 
+/** A list or watch from a resourceVersion this server has not reached (NewTooLargeResourceVersionError). */
+export const tooLargeResourceVersion = (requested: number, current: number) =>
+  failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+
 export const tooManyRequests = (retryAfterSeconds: number) =>
   failure(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds });
 

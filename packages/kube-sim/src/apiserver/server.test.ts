@@ -149,6 +149,41 @@ describe('API server core via @kubernetes/client-node', () => {
     expect(errors[0]).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
   });
 
+  it('reports selector transitions in watches as ADDED/DELETED', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'trans' } } });
+    const seen: string[] = [];
+    const req = await new Watch(t.kubeConfig()).watch(
+      '/api/v1/namespaces/trans/configmaps',
+      { labelSelector: 'app=x' },
+      (type, obj) => seen.push(`${type}:${obj.metadata.name}`),
+      () => undefined,
+    );
+    await core.createNamespacedConfigMap({ namespace: 'trans', body: { metadata: { name: 'm', labels: { app: 'y' } } } });
+    await t.request('PATCH', '/api/v1/namespaces/trans/configmaps/m', { metadata: { labels: { app: 'x' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    await t.request('PATCH', '/api/v1/namespaces/trans/configmaps/m', { data: { a: '1' } }, { 'Content-Type': 'application/merge-patch+json' });
+    await t.request('PATCH', '/api/v1/namespaces/trans/configmaps/m', { metadata: { labels: { app: 'z' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    await new Promise(r => setTimeout(r, 200));
+    req.abort();
+    expect(seen).toEqual(['ADDED:m', 'MODIFIED:m', 'DELETED:m']);
+  });
+
+  it('creates nothing on a dry run', async () => {
+    const res = await t.request('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { metadata: { name: 'dry' } });
+    expect(res.status).toBe(201);
+    expect(res.body.metadata.uid).toBeDefined();
+    expect((await t.request('GET', '/api/v1/namespaces/default/configmaps/dry')).status).toBe(404);
+  });
+
+  it('answers 504 Timeout for a resourceVersion the server has not reached', async () => {
+    const list = await t.request('GET', '/api/v1/namespaces/default/configmaps');
+    const ahead = Number(list.body.metadata.resourceVersion) + 1000;
+    for (const q of [`resourceVersion=${ahead}`, `watch=1&resourceVersion=${ahead}`]) {
+      const res = await t.request('GET', `/api/v1/namespaces/default/configmaps?${q}`);
+      expect(res.status).toBe(504);
+      expect(res.body.details.causes[0].reason).toBe('ResourceVersionTooLarge');
+    }
+  });
+
   it('works for apps/v1 with defaults and generation', async () => {
     const apps = t.kubeConfig().makeApiClient(AppsV1Api);
     const dep = await apps.createNamespacedDeployment({

@@ -1,5 +1,5 @@
 /** GET of one object and LIST with label/field selectors and limit/continue pagination. */
-import { badRequest, notFound } from '../errors';
+import { badRequest, notFound, tooLargeResourceVersion } from '../errors';
 import { apiVersionOf, type KindDescriptor, type KObject } from '../registry/types';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from '../selectors';
 import { type ApiContext, gr, keyOf, type RestResult } from './context';
@@ -65,6 +65,8 @@ export function listObjects(api: ApiContext, d: KindDescriptor, namespace: strin
   const cont = q.get('continue');
   const token = cont ? decodeContinue(cont) : undefined;
   const rv = token?.rv ?? api.store.resourceVersion;
+  const asked = Number(q.get('resourceVersion') || 0);
+  if (asked > api.store.resourceVersion) throw tooLargeResourceVersion(asked, api.store.resourceVersion);
   const all = api.store.list(keyOf(d), d.namespaced ? namespace : undefined).filter(filter);
   const keyOfObj = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const remaining = token ? all.filter(o => keyOfObj(o) > token.start) : all;

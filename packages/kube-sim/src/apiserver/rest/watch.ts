@@ -4,7 +4,7 @@
  * selector transitions reported as ADDED/DELETED the way the real cacher does.
  */
 import type { ServerResponse } from 'node:http';
-import { ApiError, badRequest } from '../errors';
+import { ApiError, badRequest, tooLargeResourceVersion } from '../errors';
 import { apiVersionOf, type KindDescriptor, type KObject } from '../registry/types';
 import type { StoreEvent } from '../watch';
 import { type ApiContext, keyOf } from './context';
@@ -50,6 +50,7 @@ export function serveWatch(
   const bookmarks = ['1', 'true'].includes(q.get('allowWatchBookmarks') ?? '');
   const timeoutSeconds = Number(q.get('timeoutSeconds') ?? 0);
   const key = keyOf(d);
+  if (!sendInitial && Number(rvParam) > api.store.resourceVersion) throw tooLargeResourceVersion(Number(rvParam), api.store.resourceVersion);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();

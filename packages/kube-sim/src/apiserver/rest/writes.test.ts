@@ -191,6 +191,17 @@ describe('writes through @kubernetes/client-node', () => {
     await expect(core.readNamespacedPod({ name: 'unscheduled', namespace: 'p' })).rejects.toMatchObject({ code: 404 });
   });
 
+  it('evicts pods through pods/eviction', async () => {
+    await core.createNamespacedPod({ namespace: 'p', body: podBody('evictee', { nodeName: 'node-1' }) });
+    await core.createNamespacedPodEviction({
+      name: 'evictee',
+      namespace: 'p',
+      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evictee', namespace: 'p' }, deleteOptions: { gracePeriodSeconds: 5 } },
+    });
+    const pod = await core.readNamespacedPod({ name: 'evictee', namespace: 'p' });
+    expect(pod.metadata!.deletionGracePeriodSeconds).toBe(5);
+  });
+
   it('keeps objects with finalizers until they are removed, and honours propagation and preconditions', async () => {
     await core.createNamespacedConfigMap({ namespace: 'p', body: { metadata: { name: 'f', finalizers: ['example.com/hold'] } } });
     const del = await t.request('DELETE', '/api/v1/namespaces/p/configmaps/f', { propagationPolicy: 'Foreground' });
