@@ -108,3 +108,28 @@ describe('namespace lifecycle', () => {
     expect((await h.rest.list(CM, 'doomed')).items).toEqual([]);
   });
 });
+
+describe('garbage collector and custom resources', () => {
+  it('discovers a new CRD and collects the dependents of its deleted objects', async () => {
+    await h.rest.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      body: {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      },
+    });
+    const WIDGETS = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget', namespaced: true };
+    const w = await waitFor('widget created', () => h.rest.create<ConfigMapLike>(WIDGETS, NS, { metadata: { name: 'w1' } }));
+    await h.rest.create<ConfigMapLike>(CM, NS, { metadata: { name: 'w1-config', ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w1', uid: w.metadata?.uid as string }] } });
+    await new Promise(r => setTimeout(r, 300));
+    expect(await exists(() => h.rest.get(CM, NS, 'w1-config'))).toBe(true);
+    await h.rest.delete(WIDGETS, NS, 'w1');
+    await waitFor('dependent of the widget collected', async () => !(await exists(() => h.rest.get(CM, NS, 'w1-config'))), 30_000);
+  });
+});

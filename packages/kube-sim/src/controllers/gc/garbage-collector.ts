@@ -34,6 +34,7 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
   const monitored = new Map<string, Informer<KubeObject>>();
   const resourcesByGroupKind = new Map<string, ResourceRef>();
   let stopped = false;
+  let lastDiscovery = 0;
 
   const idOf = (r: ResourceRef) => `${r.group}/${r.plural}`;
 
@@ -78,8 +79,12 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
   async function ownerExists(ref: OwnerReference, dependentNamespace?: string): Promise<boolean | undefined> {
     if (graph.has(ref.uid) && current(ref.uid)) return true;
     const r = resourcesByGroupKind.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
-    // Unknown kind: we cannot tell, so we must not delete (upstream waits for the mapping too).
-    if (!r) return undefined;
+    // Unknown kind: we cannot tell, so we must not delete (upstream waits for the mapping too). A new CRD
+    // is the usual cause: look at discovery again soon rather than at the next periodic round.
+    if (!r) {
+      if (Date.now() - lastDiscovery > 2000) void sync().catch(() => undefined);
+      return undefined;
+    }
     try {
       const live = await rest.request<KubeObject>('GET', pathFor({ ...r, version: ref.apiVersion.split('/').pop() as string }, r.namespaced ? dependentNamespace : undefined, ref.name));
       return live.metadata?.uid === ref.uid;
@@ -161,7 +166,7 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
     const owners = md.ownerReferences ?? [];
     if (!owners.length) return;
     const states = await Promise.all(owners.map(o => ownerExists(o, md.namespace)));
-    if (states.some(s => s === undefined)) return 5000;
+    if (states.some(s => s === undefined)) return 2500;
     const dangling = owners.filter((_, i) => states[i] === false);
     if (!dangling.length) return;
     if (dangling.length === owners.length) {
@@ -175,6 +180,7 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
   const queue = ctx.queue('garbage-collector', process, 4);
 
   async function sync(): Promise<void> {
+    lastDiscovery = Date.now();
     const found = await discoverResources(rest, ['list', 'watch', 'delete']);
     const fresh: Informer<KubeObject>[] = [];
     for (const r of found) {
