@@ -113,7 +113,14 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
     const server = apiServer.url;
     const kc = (token: string) => kubeConfigFor({ name, server, caPem: ca.certPem, token });
 
-    const network = await startNetwork({ kubeConfig: kc(tokens.network), clusterName: name, address, dataDir: join(dataDir, 'network'), worldDir });
+    const network = await startNetwork({
+      kubeConfig: kc(tokens.network),
+      clusterName: name,
+      address,
+      dataDir: join(dataDir, 'network'),
+      worldDir,
+      routeDomain,
+    });
     stack.push(network);
     stack.push(await startControllers({ kubeConfig: kc(tokens.controllers), clusterName: name, dataDir, nodeName }));
     const kubelet = await startKubelet({
