@@ -77,3 +77,15 @@ export function selectIdentity(facts: IdentityFacts): Identity {
   if (src) return build(src, 'source-workload');
   return build({ runAsUser: DEFAULT_ID, runAsGroup: DEFAULT_ID, fsGroup: DEFAULT_ID }, 'default');
 }
+
+/**
+ * Who the client pod runs as: it only reads the source, so it takes the identity of the workload that
+ * wrote the files (and its fsGroup as a supplemental group), never an fsGroup of its own, which would make
+ * the kubelet change the group of the source's files.
+ */
+export function clientIdentity(sourcePodSpecs: V1PodSpec[] | undefined): { runAsUser: number; runAsGroup: number; supplementalGroups: number[] } {
+  const ids = firstWithUser(sourcePodSpecs);
+  const runAsUser = ids?.runAsUser ?? DEFAULT_ID;
+  const runAsGroup = ids?.runAsGroup ?? ids?.fsGroup ?? runAsUser;
+  return { runAsUser, runAsGroup, supplementalGroups: ids?.fsGroup !== undefined ? [ids.fsGroup] : [] };
+}

@@ -28,7 +28,6 @@ export function rsyncBaseFlags(ctx: MoverClientContext): string[] {
     '--exclude=/lost+found/',
     '--timeout=300',
     '--contimeout=30',
-    `--password-file=${ctx.layout.secretDir}/${RSYNC_PASSWORD}`,
     ...rsyncPermissionFlags(ctx.options.permissions),
     ...(ctx.options.delete ? ['--delete', '--delete-delay'] : []),
   ];
@@ -51,6 +50,10 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     'set -u',
     `trap 'touch ${shq(doneMarker(ctx.layout))}' EXIT`,
     `err=${shq(err)}`,
+    // read into the environment rather than --password-file: rsync refuses a password file that others
+    // could read, and the client's Secret volume must be readable without an fsGroup (see pods/build.ts)
+    `RSYNC_PASSWORD="$(cat ${shq(`${ctx.layout.secretDir}/${RSYNC_PASSWORD}`)})"`,
+    'export RSYNC_PASSWORD',
   ];
   for (const m of ctx.modules) {
     const src = shq(`${modulePath(ctx.layout, m)}/`);
@@ -78,6 +81,12 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
       '  if [ $rc -eq 0 ]; then break; fi',
       // files that vanish while the application still runs (staging) are expected, not a failure
       `  if [ $rc -eq 24 ]; then echo "${MARKER} warning source files vanished during the sync"; break; fi`,
+      // the volume's root directory belongs to root (or the provisioner), not to this non-root identity:
+      // its own mode and times cannot be set, which is no reason to fail when nothing else went wrong
+      `  if [ $rc -eq 23 ] && ! grep -vF -e 'rsync error:' -e ${shq(`"${remoteModulePath(ctx.remoteLayout, m)}/."`)} "$err" | grep -q .; then`,
+      `    echo "${MARKER} warning the mode and times of the volume root could not be set (it belongs to another user)"`,
+      '    break',
+      '  fi',
       '  if [ -n "$fidelity" ] && grep -qiE "acl|xattr|extended attribute" "$err"; then',
       `    echo "${MARKER} warning ACLs/xattrs are not supported here, copying without them"`,
       "    fidelity=''",

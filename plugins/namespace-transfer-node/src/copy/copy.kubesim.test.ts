@@ -1,0 +1,127 @@
+/**
+ * The copy flow end to end on kube-sim: real pods (rsync daemon + stunnel, stunnel + rsync client) move a
+ * real tree between PVCs, within one cluster over a ClusterIP Service and across clusters over a Route.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { ProgressSample, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { startClusters, type SimWorld } from 'kube-sim';
+import { gatherFacts } from '../gather';
+import { planTransfer } from '../plan';
+import { transferSelector } from '../naming';
+import { buildTree, chownTree, diffTrees, scanTree } from '../testing/trees';
+import { createBoundPvc, createWorkload, ensureNamespace, ensureStorageClass, volumeDir } from '../testing/kubesim';
+import { runCopy, type CopyEvent } from '.';
+
+jest.setTimeout(300_000);
+
+const APP_UID = 1001;
+
+describe('copy flow on kube-sim', () => {
+  let world: SimWorld;
+  let srcDir: string;
+
+  beforeAll(async () => {
+    world = await startClusters([{ name: 'east' }, { name: 'west', openshift: true }]);
+    const east = world.cluster('east').kubeConfig();
+    const west = world.cluster('west').kubeConfig();
+    for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
+    await ensureNamespace(east, 'shop', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    await ensureNamespace(east, 'shop2', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    await ensureNamespace(west, 'shop');
+    srcDir = await createBoundPvc(east, 'shop', 'data', 'fast');
+    buildTree(srcDir, { smallFiles: 400, sparseBytes: 64 * 1024 * 1024 });
+    chownTree(srcDir, APP_UID, APP_UID);
+    await createWorkload(east, 'shop', 'web', 'data', APP_UID);
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  const compare = (dst: string, opts: { modes?: boolean } = {}) => {
+    const a = scanTree(srcDir);
+    const b = scanTree(dst);
+    for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
+    return diffTrees(a, b, opts);
+  };
+
+  async function transfer(spec: TransferSpec) {
+    const kcs = { east: world.cluster('east').kubeConfig(), west: world.cluster('west').kubeConfig() };
+    const source = kcs[spec.source.cluster as 'east' | 'west'];
+    const destination = kcs[spec.destination.cluster as 'east' | 'west'];
+    const facts = await gatherFacts({ spec, source, destination });
+    const plan = planTransfer(facts);
+    expect(plan.refusals).toEqual([]);
+    const events: CopyEvent[] = [];
+    const result = await runCopy({
+      spec,
+      plan,
+      source,
+      destination,
+      sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      onEvent: e => events.push(e),
+    });
+    return { plan, result, events, source, destination };
+  }
+
+  const leftovers = async (kc: import('@kubernetes/client-node').KubeConfig, namespace: string, id: string) => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const labelSelector = transferSelector(id);
+    const [pods, secrets, services, cms] = await Promise.all([
+      core.listNamespacedPod({ namespace, labelSelector }),
+      core.listNamespacedSecret({ namespace, labelSelector }),
+      core.listNamespacedService({ namespace, labelSelector }),
+      core.listNamespacedConfigMap({ namespace, labelSelector }),
+    ]);
+    return [...pods.items, ...secrets.items, ...services.items, ...cms.items].map(o => o.metadata!.name);
+  };
+
+  it('same cluster, other namespace: ClusterIP, stunnel, rsync; files owned by the workload identity', async () => {
+    const spec: TransferSpec = {
+      id: 'same-1',
+      source: { cluster: 'east', namespace: 'shop', name: 'data' },
+      destination: { cluster: 'east', namespace: 'shop2', name: 'data' },
+      mode: 'copy',
+      intent: 'clone',
+    };
+    const { plan, result, events, source } = await transfer(spec);
+    expect(plan).toMatchObject({ endpoint: 'clusterip', transport: 'stunnel', mover: 'rsync', identity: { runAsUser: APP_UID } });
+    expect(result.syncs.map(s => [s.run, s.result.ok])).toEqual([
+      ['stage-1', true],
+      ['final', true],
+    ]);
+    const dst = await volumeDir(source, 'shop2', 'data');
+    expect(compare(dst)).toEqual([]);
+    for (const e of scanTree(dst).values()) expect(e.uid).toBe(APP_UID);
+    const samples = events.flatMap(e => (e.type === 'progress' ? [e.sample as ProgressSample] : []));
+    expect(samples.length).toBeGreaterThan(0);
+    expect(events.filter(e => e.type === 'phase').map(e => (e as { phase: string }).phase)).toEqual([
+      'Provisioning', 'Exposing', 'Staging', 'Syncing', 'CleaningUp', 'Succeeded',
+    ]);
+    expect(await leftovers(source, 'shop', spec.id)).toEqual([]);
+    expect(await leftovers(source, 'shop2', spec.id)).toEqual([]);
+  });
+
+  it('across clusters: a passthrough Route on the OpenShift-flavoured destination, group-writable files', async () => {
+    const spec: TransferSpec = {
+      id: 'cross-1',
+      source: { cluster: 'east', namespace: 'shop', name: 'data' },
+      destination: { cluster: 'west', namespace: 'shop', name: 'data' },
+      mode: 'copy',
+      intent: 'clone',
+      options: { stage: false },
+    };
+    const { plan, result, destination } = await transfer(spec);
+    expect(plan).toMatchObject({ endpoint: 'route', identity: { source: 'namespace-uid-range', groupWritable: true } });
+    expect(result.syncs.map(s => s.result.ok)).toEqual([true]);
+    const dst = await volumeDir(destination, 'shop', 'data');
+    expect(compare(dst, { modes: false })).toEqual([]);
+    const uid = plan.identity!.runAsUser;
+    for (const [path, e] of scanTree(dst)) {
+      if (path.startsWith('lost+found')) continue;
+      expect(e.uid).toBe(uid);
+      if (e.type !== 'symlink') expect(e.mode & 0o060).toBe(0o060);
+    }
+    expect(await leftovers(destination, 'shop', spec.id)).toEqual([]);
+  });
+});

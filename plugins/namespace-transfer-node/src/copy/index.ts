@@ -1,0 +1,3 @@
+export * from './types';
+export * from './session';
+export * from './run';

@@ -1,0 +1,327 @@
+import { CoreV1Api, type V1PersistentVolumeClaim, type V1Pod, type KubernetesObject } from '@kubernetes/client-node';
+import type { TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { endpointFor, waitForAddress, type EndpointContext, type ObservedExposure, type Route } from '../endpoint';
+import { Objects, pollUntil } from '../kube';
+import { LABEL_TRANSFER_ID, objectName, transferLabels, transferSelector } from '../naming';
+import { clientIdentity, containerSecurityContext, permissionRepair, podSecurityContext } from '../permissions';
+import { createTransferCredentials, serverNameFor, type TransferCredentials } from '../pki';
+import { buildConfigMap, buildPod, buildSecret } from '../pods';
+import { DEFAULT_PORTS, POD_LAYOUT, mergeSides, type ModuleSpec } from '../sides';
+import { DEFAULT_CLIENT_OPTIONS, transferFor, type Transfer } from '../transfer';
+import { SECRET_KEYS, transportFor, type EndpointAddress, type SeamContext, type Transport } from '../transport';
+import { withRetry } from '../clusters';
+import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
+
+const MODULE = 'data';
+
+/**
+ * The objects of one copy and the operations on them. Every operation is idempotent: it finds what an
+ * earlier (crashed) run made by its deterministic name and transfer-id label.
+ */
+export class CopySession {
+  readonly id: string;
+  readonly src: Objects;
+  readonly dst: Objects;
+  readonly mover: Transfer;
+  readonly transport: Transport;
+  readonly modules: ModuleSpec[] = [{ name: MODULE }];
+  private readonly image: string;
+
+  constructor(private readonly o: CopyOptions) {
+    this.id = o.spec.id;
+    this.src = new Objects(o.source);
+    this.dst = new Objects(o.destination);
+    const mover = transferFor(o.plan.mover);
+    if (!mover) throw new Error(`mover ${o.plan.mover} is not available`);
+    this.mover = mover;
+    this.transport = transportFor(o.plan.transport);
+    this.image = o.image ?? o.spec.options?.image ?? DEFAULT_IMAGE;
+  }
+
+  private get srcNs() {
+    return this.o.spec.source.namespace;
+  }
+
+  private get dstNs() {
+    return this.o.spec.destination.namespace;
+  }
+
+  /** The new PVC. Not waited for: with WaitForFirstConsumer it binds when the server pod is scheduled. */
+  async provisionDestination(): Promise<void> {
+    const d = this.o.plan.destination;
+    const pvc: V1PersistentVolumeClaim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name: d.name,
+        namespace: d.namespace,
+        labels: transferLabels(this.id),
+        annotations: { 'namespace-transfer.io/source': `${this.o.spec.source.cluster}/${this.srcNs}/${this.o.spec.source.name}` },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(d.storageClassName ? { storageClassName: d.storageClassName } : {}),
+        resources: { requests: { storage: String(d.sizeBytes ?? this.o.plan.source.capacityBytes) } },
+      },
+    };
+    await this.dst.ensure(pvc, this.id);
+  }
+
+  endpointContext(): EndpointContext {
+    const name = objectName(this.id, 'endpoint');
+    return {
+      transferId: this.id,
+      namespace: this.dstNs,
+      name,
+      labels: transferLabels(this.id, 'endpoint'),
+      selector: transferLabels(this.id, 'server'),
+      targetPort: DEFAULT_PORTS.exposed,
+      host: this.o.ingressDomain ? `${name}-${this.dstNs}.${this.o.ingressDomain}` : undefined,
+      ingressClassName: this.o.spec.options?.ingressClassName,
+      defaultSni: serverNameFor(this.id),
+    };
+  }
+
+  async expose(): Promise<EndpointAddress> {
+    const kind = this.o.plan.endpoint;
+    if (!kind) throw new Error('the plan has no endpoint');
+    const endpoint = endpointFor(kind);
+    const ctx = this.endpointContext();
+    for (const obj of endpoint.objects(ctx)) await this.dst.ensure(obj, this.id);
+    const header = (apiVersion: string, k: string): KubernetesObject => ({ apiVersion, kind: k, metadata: { name: ctx.name, namespace: ctx.namespace } });
+    const read = async (): Promise<ObservedExposure> => {
+      const observed: ObservedExposure = {};
+      if (endpoint.watches.includes('service')) observed.service = await this.dst.read(header('v1', 'Service'));
+      if (endpoint.watches.includes('ingress')) observed.ingress = await this.dst.read(header('networking.k8s.io/v1', 'Ingress'));
+      if (endpoint.watches.includes('route')) observed.route = await this.dst.read<Route>(header('route.openshift.io/v1', 'Route'));
+      if (endpoint.watches.includes('nodes')) {
+        observed.nodes = (await withRetry(() => this.o.destination.makeApiClient(CoreV1Api).listNode())).items;
+      }
+      return observed;
+    };
+    return waitForAddress(endpoint, ctx, { read, timeoutMs: this.o.timeouts?.endpointMs ?? 120_000, signal: this.o.signal });
+  }
+
+  seamContext(credentials: TransferCredentials): SeamContext {
+    return {
+      transferId: this.id,
+      credentials,
+      layout: POD_LAYOUT,
+      ports: DEFAULT_PORTS,
+      image: this.image,
+      securityContext: containerSecurityContext(),
+    };
+  }
+
+  /**
+   * Key material and configs, in Secrets/ConfigMaps of both namespaces. The CA key is gone once the
+   * certificates are issued, so a half-made set (crash in between) is replaced as a whole.
+   */
+  async credentials(address: EndpointAddress): Promise<TransferCredentials> {
+    const serverSecret = objectName(this.id, 'server');
+    const clientSecret = objectName(this.id, 'client');
+    const existingServer = await this.dst.read<{ data?: Record<string, string> } & KubernetesObject>({
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: serverSecret, namespace: this.dstNs },
+    });
+    const existingClient = await this.src.read<{ data?: Record<string, string> } & KubernetesObject>({
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: clientSecret, namespace: this.srcNs },
+    });
+    if (existingServer && existingClient) return this.credentialsFromSecrets(existingServer.data ?? {}, existingClient.data ?? {});
+    for (const [objects, ns, name] of [[this.dst, this.dstNs, serverSecret], [this.src, this.srcNs, clientSecret]] as const) {
+      await objects.remove({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns } });
+    }
+    await this.dst.remove({ apiVersion: 'v1', kind: 'Pod', metadata: { name: objectName(this.id, 'server'), namespace: this.dstNs } });
+    const credentials = await createTransferCredentials({ transferId: this.id, serverAltNames: [address.host] });
+    const ctx = this.seamContext(credentials);
+    const server = this.serverSide(ctx);
+    const client = this.clientSide(ctx, address, false);
+    await this.dst.ensure(buildSecret(serverSecret, this.dstNs, transferLabels(this.id, 'credentials'), server.secretData), this.id);
+    await this.src.ensure(buildSecret(clientSecret, this.srcNs, transferLabels(this.id, 'credentials'), client.secretData), this.id);
+    return credentials;
+  }
+
+  /** Rebuilds the credentials a resumed engine needs from the two Secrets (only the sides' own keys). */
+  private credentialsFromSecrets(server: Record<string, string>, client: Record<string, string>): TransferCredentials {
+    const dec = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
+    const password = dec(client['rsync.password']).trim() || dec(server['rsyncd.secrets']).split(':')[1]?.trim() || '';
+    return {
+      transferId: this.id,
+      caPem: dec(server[SECRET_KEYS.ca]),
+      server: { certPem: dec(server[SECRET_KEYS.cert]), keyPem: dec(server[SECRET_KEYS.key]) },
+      client: { certPem: dec(client[SECRET_KEYS.cert]), keyPem: dec(client[SECRET_KEYS.key]) },
+      serverName: serverNameFor(this.id),
+      clientName: `client.${this.id}.transfer.namespace-transfer.io`,
+      moverUser: 'nstransfer',
+      moverPassword: password,
+    };
+  }
+
+  private serverSide(ctx: SeamContext) {
+    return mergeSides(
+      this.transport.server(ctx),
+      this.mover.server({ ...ctx, modules: this.modules, listen: this.transport.moverListen(ctx) }),
+    );
+  }
+
+  private clientSide(ctx: SeamContext, address: EndpointAddress, resync: boolean) {
+    const identity = this.o.plan.identity;
+    return mergeSides(
+      this.transport.client(ctx, address),
+      this.mover.client({
+        ...ctx,
+        modules: this.modules,
+        connect: this.transport.moverConnect(ctx, address),
+        endpoint: address,
+        remoteLayout: POD_LAYOUT,
+        options: {
+          ...DEFAULT_CLIENT_OPTIONS,
+          delete: resync,
+          maxAttempts: this.o.spec.options?.maxAttempts ?? DEFAULT_CLIENT_OPTIONS.maxAttempts,
+          permissions: identity ? permissionRepair(identity) : DEFAULT_CLIENT_OPTIONS.permissions,
+        },
+      }),
+    );
+  }
+
+  async startServer(credentials: TransferCredentials): Promise<V1Pod> {
+    const ctx = this.seamContext(credentials);
+    const side = this.serverSide(ctx);
+    const name = objectName(this.id, 'server');
+    await this.dst.ensure(buildConfigMap(name, this.dstNs, transferLabels(this.id, 'config'), side.configData), this.id);
+    const identity = this.o.plan.identity;
+    if (!identity) throw new Error('the plan has no identity for the destination');
+    await this.dst.ensure(
+      buildPod({
+        name,
+        namespace: this.dstNs,
+        labels: transferLabels(this.id, 'server'),
+        side,
+        claims: [{ module: MODULE, claimName: this.o.plan.destination.name, readOnly: false }],
+        secretName: name,
+        configMapName: name,
+        securityContext: podSecurityContext(identity),
+        restartPolicy: 'Always',
+      }),
+      this.id,
+    );
+    return pollUntil(
+      async () => {
+        const pod = await this.dst.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: this.dstNs } });
+        if (pod?.status?.phase === 'Failed') throw new Error(`server pod ${this.dstNs}/${name} failed: ${pod.status.message ?? ''}`);
+        return pod?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
+      },
+      { timeoutMs: this.o.timeouts?.podReadyMs ?? 120_000, intervalMs: 500, signal: this.o.signal, what: `server pod ${this.dstNs}/${name} to become Ready` },
+    );
+  }
+
+  /** Runs one client pod to completion, streaming its mover's progress; `run` names the pod (stage-1, final). */
+  async sync(run: string, credentials: TransferCredentials, address: EndpointAddress, resync: boolean): Promise<SyncRunResult> {
+    const started = Date.now();
+    const ctx = this.seamContext(credentials);
+    const side = this.clientSide(ctx, address, resync);
+    const cmName = objectName(this.id, 'client');
+    const podName = objectName(this.id, 'client').replace(/-client$/, `-client-${run}`);
+    const core = this.o.source.makeApiClient(CoreV1Api);
+    // the mover's script is inline in the pod (it differs between runs: --delete on re-sync); the
+    // ConfigMap holds the transport's config
+    await this.src.ensure(buildConfigMap(cmName, this.srcNs, transferLabels(this.id, 'config'), side.configData), this.id);
+    const existing = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
+    if (existing && existing.status?.phase === 'Failed') {
+      // a failed run from before a crash: run it again
+      await this.src.remove(existing);
+      await pollUntil(async () => ((await this.src.read(existing)) ? undefined : true), { timeoutMs: 60_000, what: `old pod ${podName} to go away` });
+    }
+    const ids = clientIdentity(this.o.sourcePodSpecs);
+    await this.src.ensure(
+      buildPod({
+        name: podName,
+        namespace: this.srcNs,
+        labels: transferLabels(this.id, 'client'),
+        side,
+        claims: [{ module: MODULE, claimName: this.o.spec.source.name, readOnly: true }],
+        secretName: cmName,
+        configMapName: cmName,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: ids.runAsUser,
+          runAsGroup: ids.runAsGroup,
+          ...(ids.supplementalGroups.length ? { supplementalGroups: ids.supplementalGroups } : {}),
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+        restartPolicy: 'Never',
+        secretMode: 0o444,
+      }),
+      this.id,
+    );
+    const moverContainer = side.containers[side.containers.length - 1].name;
+    const parser = this.mover.createOutputParser();
+    let seen = 0;
+    const drainLogs = async () => {
+      const log = await core
+        .readNamespacedPodLog({ name: podName, namespace: this.srcNs, container: moverContainer })
+        .catch(() => undefined);
+      if (typeof log !== 'string' || log.length <= seen) return;
+      const chunk = log.slice(seen);
+      seen = log.length;
+      for (const sample of parser.push(chunk)) this.o.onEvent?.({ type: 'progress', run, sample });
+    };
+    const pod = await pollUntil(
+      async () => {
+        const p = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
+        if (p?.status?.containerStatuses?.length) await drainLogs();
+        return p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed' ? p : undefined;
+      },
+      { timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000, intervalMs: 1000, signal: this.o.signal, what: `client pod ${this.srcNs}/${podName} to finish` },
+    );
+    await drainLogs();
+    const status = pod.status?.containerStatuses?.find(c => c.name === moverContainer);
+    const exitCode = status?.state?.terminated?.exitCode ?? (pod.status?.phase === 'Succeeded' ? 0 : 1);
+    const result: TransferResultSummary = parser.finish(exitCode);
+    if (!result.ok) {
+      // the mover's errors rarely say why its sidecar refused: add the sidecars' last words
+      for (const c of side.containers.filter(x => x.name !== moverContainer)) {
+        const log = await core.readNamespacedPodLog({ name: podName, namespace: this.srcNs, container: c.name, tailLines: 5 }).catch(() => '');
+        for (const line of String(log).split('\n').filter(Boolean)) result.errors.push(`${c.name}: ${line}`);
+      }
+    }
+    if (pod.status?.phase === 'Failed' && result.ok) {
+      result.ok = false;
+      result.errors.push(`client pod ${podName} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim());
+    }
+    return { run, result, durationMs: Date.now() - started };
+  }
+
+  /** Rollback: the destination PVC goes too, but only if this transfer made it. */
+  async removeDestination(): Promise<void> {
+    const d = this.o.spec.destination;
+    const pvc = await this.dst.read<V1PersistentVolumeClaim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: d.name, namespace: d.namespace } });
+    if (pvc && pvc.metadata?.labels?.[LABEL_TRANSFER_ID] === this.id) await this.dst.remove({ ...pvc, apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
+  }
+
+  /** Deletes everything this transfer made in both namespaces, except the destination PVC. */
+  async cleanup(): Promise<void> {
+    const selector = transferSelector(this.id);
+    for (const [objects, ns] of [[this.src, this.srcNs], [this.dst, this.dstNs]] as const) {
+      for (const [apiVersion, kind] of [
+        ['v1', 'Pod'],
+        ['v1', 'Service'],
+        ['v1', 'Secret'],
+        ['v1', 'ConfigMap'],
+        ['networking.k8s.io/v1', 'Ingress'],
+        ['route.openshift.io/v1', 'Route'],
+      ] as const) {
+        let items: KubernetesObject[];
+        try {
+          items = await objects.list(apiVersion, kind, ns, selector);
+        } catch {
+          continue; // e.g. Routes on a cluster that does not serve them
+        }
+        for (const item of items) {
+          if (item.kind === undefined) item.kind = kind;
+          if (item.apiVersion === undefined) item.apiVersion = apiVersion;
+          await objects.remove(item);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  Plan, ProgressSample, TransferCheckpoint, TransferPhase, TransferResultSummary, TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+
+export type CopyEvent =
+  | { type: 'phase'; phase: TransferPhase; at: string }
+  | { type: 'progress'; run: string; sample: ProgressSample }
+  | { type: 'warning'; message: string }
+  | { type: 'step'; step: string; at: string };
+
+export interface CopyOptions {
+  spec: TransferSpec;
+  plan: Plan;
+  source: KubeConfig;
+  destination: KubeConfig;
+  /** image with rsync, stunnel and rclone (ignored by kube-sim) */
+  image?: string;
+  /** for the ingress endpoint: hosts are `<name>.<ingressDomain>` */
+  ingressDomain?: string;
+  /** pod specs of the source workloads (the client runs as their identity) */
+  sourcePodSpecs?: import('@kubernetes/client-node').V1PodSpec[];
+  onEvent?: (e: CopyEvent) => void;
+  onCheckpoint?: (c: TransferCheckpoint) => void | Promise<void>;
+  checkpoint?: TransferCheckpoint;
+  signal?: AbortSignal;
+  timeouts?: { endpointMs?: number; podReadyMs?: number; syncMs?: number };
+  /** keep everything the engine made (for debugging a failed test) */
+  skipCleanup?: boolean;
+}
+
+export interface SyncRunResult {
+  run: string;
+  result: TransferResultSummary;
+  durationMs: number;
+}
+
+export interface CopyResult {
+  syncs: SyncRunResult[];
+  checkpoint: TransferCheckpoint;
+}
+
+export const DEFAULT_IMAGE = 'quay.io/konveyor/rsync-transfer:latest';

@@ -1,0 +1,76 @@
+import { CoreV1Api, type KubeConfig, type V1Namespace, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { Discovery, httpStatus, withRetry } from '../clusters';
+import type { PlanFacts } from '../plan';
+import { mountsClaim, workloadsUsingClaim } from './workloads';
+
+async function orUndefined<T>(p: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await withRetry(p);
+  } catch (e) {
+    if (httpStatus(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+export interface GatherOptions {
+  spec: TransferSpec;
+  source: KubeConfig;
+  destination: KubeConfig;
+  /** an ingress class and host domain are configured for the destination */
+  ingressConfigured?: boolean;
+  /** whether the destination has a load balancer (unknown by default) */
+  loadBalancerAvailable?: boolean;
+}
+
+/** Reads everything planTransfer needs from the two clusters; writes nothing. */
+export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
+  const { spec } = o;
+  const src = o.source.makeApiClient(CoreV1Api);
+  const dst = o.destination.makeApiClient(CoreV1Api);
+  const srcDiscovery = new Discovery(o.source);
+  const dstDiscovery = new Discovery(o.destination);
+
+  const pvc: V1PersistentVolumeClaim | undefined = await orUndefined(() =>
+    src.readNamespacedPersistentVolumeClaim({ name: spec.source.name, namespace: spec.source.namespace }),
+  );
+  const pv: V1PersistentVolume | undefined = pvc?.spec?.volumeName
+    ? await orUndefined(() => src.readPersistentVolume({ name: pvc.spec!.volumeName! }))
+    : undefined;
+  const srcNs: V1Namespace | undefined = await orUndefined(() => src.readNamespace({ name: spec.source.namespace }));
+  const dstNs: V1Namespace | undefined = await orUndefined(() => dst.readNamespace({ name: spec.destination.namespace }));
+  const existing = dstNs
+    ? await orUndefined(() => dst.readNamespacedPersistentVolumeClaim({ name: spec.destination.name, namespace: spec.destination.namespace }))
+    : undefined;
+
+  const srcOpenshift = await srcDiscovery.isServed('apps.openshift.io/v1');
+  const dstOpenshift = await dstDiscovery.isServed('apps.openshift.io/v1');
+  const sourcePods = srcNs
+    ? (await withRetry(() => src.listNamespacedPod({ namespace: spec.source.namespace }))).items.filter(
+        p => mountsClaim(p.spec, spec.source.name) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+      )
+    : [];
+  const sourceWorkloads = srcNs ? await workloadsUsingClaim(o.source, spec.source.namespace, spec.source.name, { openshift: srcOpenshift }) : [];
+  const destinationWorkloads = dstNs
+    ? await workloadsUsingClaim(o.destination, spec.destination.namespace, spec.destination.name, { openshift: dstOpenshift })
+    : [];
+
+  return {
+    spec,
+    source: { pvc, pv, namespace: srcNs, storageClasses: await srcDiscovery.storageClasses() },
+    sourcePods,
+    sourceWorkloads,
+    destination: {
+      namespace: dstNs,
+      existingPvc: existing,
+      workloadPodSpecs: destinationWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      storageClasses: await dstDiscovery.storageClasses(),
+    },
+    discovery: {
+      sameCluster: spec.source.cluster === spec.destination.cluster,
+      routeApiServed: await dstDiscovery.routeApiServed(),
+      ingressConfigured: o.ingressConfigured ?? false,
+      loadBalancerAvailable: o.loadBalancerAvailable,
+    },
+  };
+}
