@@ -25,6 +25,7 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
   const pods = ctx.informers.get<Pod>(R.pods);
   const pvcs = ctx.informers.get<PersistentVolumeClaim>(R.persistentvolumeclaims);
 
+  const setName = (s: StatefulSet) => s.metadata?.name as string;
   const ssObj = (s: StatefulSet) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: s.metadata });
   const revisionOf = (s: StatefulSet) => `${s.metadata?.name}-${templateHash(s.spec?.template)}`;
   const isRunningReady = (p: Pod) => p.status?.phase === 'Running' && isPodReady(p) && !p.metadata?.deletionTimestamp;
@@ -34,12 +35,18 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
     for (const tpl of s.spec?.volumeClaimTemplates ?? []) {
       const name = claimName(tpl.metadata?.name as string, s.metadata?.name as string, ordinal);
       if (pvcs.getByName(ns, name)) continue;
+      // persistentVolumeClaimRetentionPolicy.whenDeleted=Delete: the set owns its claims, so the garbage
+      // collector removes them with it (the default, Retain, keeps them).
+      const ownedBySet = s.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
       const claim: PersistentVolumeClaim = {
         metadata: {
           name,
           namespace: ns,
           labels: { ...s.spec?.selector?.matchLabels, ...tpl.metadata?.labels },
           annotations: tpl.metadata?.annotations,
+          ...(ownedBySet
+            ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: setName(s), uid: s.metadata?.uid as string, blockOwnerDeletion: true }] }
+            : {}),
         },
         spec: structuredClone(tpl.spec),
       };
