@@ -63,8 +63,11 @@ export function failure(code: number, reason: string, message: string, det?: Sta
   return new ApiError(s);
 }
 
-export function successStatus(det: StatusDetails): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: det, code: 200 };
+/** A Success Status as the generic registry returns it for a delete: no code field (Go omits the zero value). */
+export function successStatus(det?: StatusDetails): Omit<Status, 'code'> {
+  const s: Omit<Status, 'code'> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' };
+  if (det) s.details = det;
+  return s;
 }
 
 export const notFound = (gr: GroupResource, name: string) =>

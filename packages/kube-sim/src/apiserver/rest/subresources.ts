@@ -1,5 +1,5 @@
 /** The scale, binding, eviction and token subresources. */
-import { badRequest, conflict, invalid, invalidObject, failure } from '../errors';
+import { badRequest, conflict, invalid, invalidObject, failure, successStatus } from '../errors';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { applyPatchBody } from '../patch';
 import { labelSelectorToString } from '../selectors';
@@ -63,7 +63,7 @@ export function handleScale(api: ApiContext, d: KindDescriptor, req: RestRequest
   return { code: 200, body: scaleOf(d, updated) };
 }
 
-const created = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+const created = successStatus();
 
 /** pods/binding: what the scheduler posts (pkg/registry/core/pod/storage BindingREST). */
 export function handleBinding(api: ApiContext, d: KindDescriptor, req: RestRequest): RestResult {
