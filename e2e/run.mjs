@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
-const files = (only.length ? only : readdirSync(dir).filter(f => f.endsWith('.test.mjs')).map(f => join(dir, f))).sort();
+const files = (
+  only.length
+    ? only
+    : readdirSync(dir)
+        .filter(f => f.endsWith('.test.mjs'))
+        .map(f => join(dir, f))
+).sort();
 const tap = join(mkdtempSync(join(tmpdir(), 'e2e-')), 'report.tap');
 
 const result = spawnSync(
@@ -26,8 +32,15 @@ const result = spawnSync(
 );
 
 const report = readFileSync(tap, 'utf8');
-const count = name => Number(report.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
-const summary = { passed: count('pass'), failed: count('fail') + count('cancelled') };
-process.stdout.write(`e2e: ${summary.passed} passed, ${summary.failed} failed\n`);
-if (process.env.E2E_SUMMARY_FILE) writeFileSync(process.env.E2E_SUMMARY_FILE, JSON.stringify(summary));
+const count = name =>
+  Number(report.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+const summary = {
+  passed: count('pass'),
+  failed: count('fail') + count('cancelled'),
+};
+process.stdout.write(
+  `e2e: ${summary.passed} passed, ${summary.failed} failed\n`,
+);
+if (process.env.E2E_SUMMARY_FILE)
+  writeFileSync(process.env.E2E_SUMMARY_FILE, JSON.stringify(summary));
 process.exit(result.status === 0 && summary.failed === 0 ? 0 : 1);

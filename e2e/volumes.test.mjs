@@ -13,7 +13,10 @@ async function signInAs(name) {
   await page.goto(portal.baseUrl);
   await page.getByRole('button', { name: `Sign in as ${name}` }).click();
   // The sidebar of the signed-in app appears once the demo provider issued the token.
-  await page.getByText('Catalog', { exact: false }).first().waitFor({ timeout: 60_000 });
+  await page
+    .getByText('Catalog', { exact: false })
+    .first()
+    .waitFor({ timeout: 60_000 });
 }
 
 describe('Volumes & transfers', () => {
@@ -32,7 +35,10 @@ describe('Volumes & transfers', () => {
 
   it('shows the seeded PVC of payments-db with size, class, status and its Deployment', async () => {
     await page.goto(`${portal.baseUrl}/catalog/default/component/payments-db`);
-    await page.getByText('Volumes & transfers', { exact: true }).first().click();
+    await page
+      .getByText('Volumes & transfers', { exact: true })
+      .first()
+      .click();
     const row = page.getByRole('row').filter({ hasText: 'payments-db-data' });
     await row.waitFor();
     const text = await row.innerText();
@@ -43,22 +49,40 @@ describe('Volumes & transfers', () => {
     assert.match(text, /Deployment payments-db/);
     await page.getByText('Cluster east', { exact: true }).waitFor();
     await page.getByText('Cluster west', { exact: true }).waitFor();
-    await page.screenshot({ path: join(screenshotDir, 'payments-db-volumes.png'), fullPage: true });
+    await page.screenshot({
+      path: join(screenshotDir, 'payments-db-volumes.png'),
+      fullPage: true,
+    });
   });
 
   it('shows the orders-api claims of a Deployment and a StatefulSet', async () => {
-    await page.goto(`${portal.baseUrl}/catalog/default/component/orders-api/volumes`);
+    await page.goto(
+      `${portal.baseUrl}/catalog/default/component/orders-api/volumes`,
+    );
     await page.getByRole('row').filter({ hasText: 'orders-uploads' }).waitFor();
-    const cache = await page.getByRole('row').filter({ hasText: 'data-orders-cache-0' }).innerText();
+    const cache = await page
+      .getByRole('row')
+      .filter({ hasText: 'data-orders-cache-0' })
+      .innerText();
     assert.match(cache, /StatefulSet orders-cache/);
     assert.match(cache, /fast/);
-    await page.screenshot({ path: join(screenshotDir, 'orders-api-volumes.png'), fullPage: true });
+    await page.screenshot({
+      path: join(screenshotDir, 'orders-api-volumes.png'),
+      fullPage: true,
+    });
   });
 
   it('explains which annotation to add on a component without Kubernetes resources', async () => {
-    await page.goto(`${portal.baseUrl}/catalog/default/component/billing-website/volumes`);
-    await page.getByText(/Missing Annotation/i).first().waitFor();
-    assert.ok(await page.getByText('backstage.io/kubernetes-id').first().isVisible());
+    await page.goto(
+      `${portal.baseUrl}/catalog/default/component/billing-website/volumes`,
+    );
+    await page
+      .getByText(/Missing Annotation/i)
+      .first()
+      .waitFor();
+    assert.ok(
+      await page.getByText('backstage.io/kubernetes-id').first().isVisible(),
+    );
   });
 
   it('lists the configured clusters and their reachability on the platform page', async () => {
@@ -66,8 +90,14 @@ describe('Volumes & transfers', () => {
     const east = page.getByRole('row').filter({ hasText: 'east' });
     await east.waitFor();
     assert.match(await east.innerText(), /Reachable/);
-    const west = await page.getByRole('row').filter({ hasText: 'west' }).innerText();
+    const west = await page
+      .getByRole('row')
+      .filter({ hasText: 'west' })
+      .innerText();
     assert.match(west, /OpenShift/);
-    await page.screenshot({ path: join(screenshotDir, 'namespace-transfer-page.png'), fullPage: true });
+    await page.screenshot({
+      path: join(screenshotDir, 'namespace-transfer-page.png'),
+      fullPage: true,
+    });
   });
 });

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const screenshotDir = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url));
+export const screenshotDir = fileURLToPath(
+  new URL('../../test-results/e2e/', import.meta.url),
+);
 
 export async function launchBrowser() {
   mkdirSync(screenshotDir, { recursive: true });

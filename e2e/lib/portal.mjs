@@ -3,7 +3,12 @@
 // seeded components.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { httpOk, start, stopAll, waitFor } from '../../scripts/lib/processes.mjs';
+import {
+  httpOk,
+  start,
+  stopAll,
+  waitFor,
+} from '../../scripts/lib/processes.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_USER_HEADER = 'x-namespace-transfer-demo-user';
@@ -13,7 +18,10 @@ export async function demoToken(baseUrl, user) {
   const res = await fetch(`${baseUrl}/api/auth/demo/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest', [DEMO_USER_HEADER]: user },
   });
-  if (!res.ok) throw new Error(`demo sign-in as ${user} failed: ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(
+      `demo sign-in as ${user} failed: ${res.status} ${await res.text()}`,
+    );
   return (await res.json()).backstageIdentity.token;
 }
 
@@ -21,9 +29,12 @@ async function catalogHas(baseUrl, ref) {
   const token = await demoToken(baseUrl, 'user:default/alice');
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
-  const res = await fetch(`${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
+  const res = await fetch(
+    `${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+    {
+      headers: { Authorization: `Bearer ${token}` },
+    },
+  );
   return res.ok;
 }
 
@@ -31,13 +42,22 @@ export async function startPortal() {
   const external = process.env.E2E_BASE_URL;
   const baseUrl = external ?? 'http://localhost:7007';
   if (!external) {
-    if (await httpOk(`${baseUrl}/.backstage/health/v1/readiness`)().catch(() => false)) {
-      throw new Error(`something already serves ${baseUrl}; stop it or set E2E_BASE_URL to test it`);
+    if (
+      await httpOk(`${baseUrl}/.backstage/health/v1/readiness`)().catch(
+        () => false,
+      )
+    ) {
+      throw new Error(
+        `something already serves ${baseUrl}; stop it or set E2E_BASE_URL to test it`,
+      );
     }
     let exited;
     start('demo', process.execPath, [join(repoRoot, 'scripts/demo.mjs')], {
       cwd: repoRoot,
-      env: { ...process.env, KUBE_SIM_DIR: process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim', 'e2e') },
+      env: {
+        ...process.env,
+        KUBE_SIM_DIR: process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim', 'e2e'),
+      },
       onExit: code => {
         exited = code;
       },
@@ -45,7 +65,8 @@ export async function startPortal() {
     await waitFor(
       'the demo portal',
       async () => {
-        if (exited !== undefined) throw new Error(`npm run demo exited with ${exited}`);
+        if (exited !== undefined)
+          throw new Error(`npm run demo exited with ${exited}`);
         return httpOk(`${baseUrl}/.backstage/health/v1/readiness`)();
       },
       900_000,
@@ -54,6 +75,13 @@ export async function startPortal() {
       throw e;
     });
   }
-  await waitFor('the seeded catalog', () => catalogHas(baseUrl, 'component:default/payments-db'), 120_000);
-  return { baseUrl, stop: () => (external ? Promise.resolve() : stopAll('SIGINT')) };
+  await waitFor(
+    'the seeded catalog',
+    () => catalogHas(baseUrl, 'component:default/payments-db'),
+    120_000,
+  );
+  return {
+    baseUrl,
+    stop: () => (external ? Promise.resolve() : stopAll('SIGINT')),
+  };
 }

@@ -4,5 +4,9 @@
  * @packageDocumentation
  */
 export { namespaceTransferPlugin as default } from './plugin';
-export { readClusterConfigs, buildKubeConfig, ClusterRegistry } from './clusters';
+export {
+  readClusterConfigs,
+  buildKubeConfig,
+  ClusterRegistry,
+} from './clusters';
 export type { ClusterConfig, ClusterClients } from './clusters';

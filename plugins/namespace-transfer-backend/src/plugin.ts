@@ -1,7 +1,14 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { namespaceTransferPermissions } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { ClusterRegistry, getClusterStatuses, readClusterConfigs } from './clusters';
+import {
+  ClusterRegistry,
+  getClusterStatuses,
+  readClusterConfigs,
+} from './clusters';
 import { createRouter } from './router';
 import { VolumesService } from './volumes';
 
@@ -25,14 +32,26 @@ export const namespaceTransferPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpRouter, httpAuth, permissions, permissionsRegistry, catalog }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
         permissionsRegistry.addPermissions(namespaceTransferPermissions);
 
         const clusters = readClusterConfigs(config, logger);
-        logger.info(`Namespace Transfer clusters: ${clusters.map(c => c.name).join(', ') || '(none configured)'}`);
+        logger.info(
+          `Namespace Transfer clusters: ${clusters.map(c => c.name).join(', ') || '(none configured)'}`,
+        );
         const registry = new ClusterRegistry(clusters);
         const timeoutMs =
-          config.getOptionalNumber('namespaceTransfer.clusterRequestTimeoutMs') ?? DEFAULT_CLUSTER_TIMEOUT_MS;
+          config.getOptionalNumber(
+            'namespaceTransfer.clusterRequestTimeoutMs',
+          ) ?? DEFAULT_CLUSTER_TIMEOUT_MS;
 
         httpRouter.use(
           await createRouter({

@@ -15,7 +15,8 @@ const api = ApiBlueprint.make({
     defineParams({
       api: namespaceTransferApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new NamespaceTransferClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new NamespaceTransferClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -28,8 +29,14 @@ const entityContent = EntityContentBlueprint.make({
   params: {
     path: 'volumes',
     title: 'Volumes & transfers',
-    filter: entity => ['component', 'resource'].includes(entity.kind.toLocaleLowerCase('en-US')),
-    loader: () => import('./components/EntityVolumesContent').then(m => <m.EntityVolumesContent />),
+    filter: entity =>
+      ['component', 'resource'].includes(
+        entity.kind.toLocaleLowerCase('en-US'),
+      ),
+    loader: () =>
+      import('./components/EntityVolumesContent').then(m => (
+        <m.EntityVolumesContent />
+      )),
   },
 });
 
@@ -39,7 +46,10 @@ const page = PageBlueprint.make({
     title: 'Namespace Transfer',
     icon: <StorageIcon />,
     routeRef: rootRouteRef,
-    loader: () => import('./components/ClustersPage').then(m => <m.NamespaceTransferContent />),
+    loader: () =>
+      import('./components/ClustersPage').then(m => (
+        <m.NamespaceTransferContent />
+      )),
   },
 });
 

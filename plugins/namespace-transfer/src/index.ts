@@ -3,7 +3,11 @@
  *
  * @packageDocumentation
  */
-export { namespaceTransferPlugin, EntityNamespaceTransferContent, NamespaceTransferPage } from './plugin';
+export {
+  namespaceTransferPlugin,
+  EntityNamespaceTransferContent,
+  NamespaceTransferPage,
+} from './plugin';
 export { namespaceTransferApiRef, NamespaceTransferClient } from './api';
 export type { NamespaceTransferApi } from './api';
 export { isNamespaceTransferAvailable } from './components/EntityVolumesContent';

@@ -16,7 +16,8 @@ export const namespaceTransferPlugin = createPlugin({
     createApiFactory({
       api: namespaceTransferApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new NamespaceTransferClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new NamespaceTransferClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef },
@@ -27,7 +28,10 @@ export const EntityNamespaceTransferContent = namespaceTransferPlugin.provide(
   createComponentExtension({
     name: 'EntityNamespaceTransferContent',
     component: {
-      lazy: () => import('./components/EntityVolumesContent').then(m => m.EntityVolumesContent),
+      lazy: () =>
+        import('./components/EntityVolumesContent').then(
+          m => m.EntityVolumesContent,
+        ),
     },
   }),
 );
@@ -36,7 +40,8 @@ export const EntityNamespaceTransferContent = namespaceTransferPlugin.provide(
 export const NamespaceTransferPage = namespaceTransferPlugin.provide(
   createRoutableExtension({
     name: 'NamespaceTransferPage',
-    component: () => import('./components/ClustersPage').then(m => m.NamespaceTransferPage),
+    component: () =>
+      import('./components/ClustersPage').then(m => m.NamespaceTransferPage),
     mountPoint: rootRouteRef,
   }),
 );

@@ -12,16 +12,36 @@ import { SignInPageProps } from '@backstage/plugin-app-react';
 import { DemoSignInPage, DemoUser } from './DemoSignInPage';
 
 const PROVIDERS: Record<string, SignInProviderConfig> = {
-  github: { id: 'github-auth-provider', title: 'GitHub', message: 'Sign in using GitHub', apiRef: githubAuthApiRef },
-  gitlab: { id: 'gitlab-auth-provider', title: 'GitLab', message: 'Sign in using GitLab', apiRef: gitlabAuthApiRef },
-  google: { id: 'google-auth-provider', title: 'Google', message: 'Sign in using Google', apiRef: googleAuthApiRef },
+  github: {
+    id: 'github-auth-provider',
+    title: 'GitHub',
+    message: 'Sign in using GitHub',
+    apiRef: githubAuthApiRef,
+  },
+  gitlab: {
+    id: 'gitlab-auth-provider',
+    title: 'GitLab',
+    message: 'Sign in using GitLab',
+    apiRef: gitlabAuthApiRef,
+  },
+  google: {
+    id: 'google-auth-provider',
+    title: 'Google',
+    message: 'Sign in using Google',
+    apiRef: googleAuthApiRef,
+  },
   microsoft: {
     id: 'microsoft-auth-provider',
     title: 'Microsoft',
     message: 'Sign in using Microsoft',
     apiRef: microsoftAuthApiRef,
   },
-  okta: { id: 'okta-auth-provider', title: 'Okta', message: 'Sign in using Okta', apiRef: oktaAuthApiRef },
+  okta: {
+    id: 'okta-auth-provider',
+    title: 'Okta',
+    message: 'Sign in using Okta',
+    apiRef: oktaAuthApiRef,
+  },
 };
 
 /** Chooses the sign-in by `app.signIn.mode`: the demo user picker, guest, or a real provider. */
@@ -29,7 +49,9 @@ export function AppSignInPage(props: SignInPageProps) {
   const config = useApi(configApiRef);
   const mode = config.getOptionalString('app.signIn.mode') ?? 'guest';
   if (mode === 'demo') {
-    const users: DemoUser[] = (config.getOptionalConfigArray('app.signIn.demoUsers') ?? []).map(u => ({
+    const users: DemoUser[] = (
+      config.getOptionalConfigArray('app.signIn.demoUsers') ?? []
+    ).map(u => ({
       userEntityRef: u.getString('userEntityRef'),
       title: u.getString('title'),
       description: u.getOptionalString('description'),

@@ -5,8 +5,16 @@ import { DemoSignInPage } from './DemoSignInPage';
 import { DEMO_USER_HEADER, DEMO_USER_STORAGE_KEY } from './demoIdentity';
 
 const users = [
-  { userEntityRef: 'user:default/alice', title: 'Alice', description: 'team-payments' },
-  { userEntityRef: 'user:default/carol', title: 'Carol', description: 'platform-team' },
+  {
+    userEntityRef: 'user:default/alice',
+    title: 'Alice',
+    description: 'team-payments',
+  },
+  {
+    userEntityRef: 'user:default/carol',
+    title: 'Carol',
+    description: 'platform-team',
+  },
 ];
 
 /** A token whose payload has an expiry, as the backend issues them. */
@@ -17,12 +25,18 @@ function session(userEntityRef: string) {
     profile: { displayName: 'alice' },
     backstageIdentity: {
       token,
-      identity: { type: 'user', userEntityRef, ownershipEntityRefs: [userEntityRef, 'group:default/team-payments'] },
+      identity: {
+        type: 'user',
+        userEntityRef,
+        ownershipEntityRefs: [userEntityRef, 'group:default/team-payments'],
+      },
     },
   };
 }
 
-const discovery = { getBaseUrl: async (id: string) => `http://localhost:7007/api/${id}` };
+const discovery = {
+  getBaseUrl: async (id: string) => `http://localhost:7007/api/${id}`,
+};
 const render = (onSignInSuccess: (identity: IdentityApi) => void) =>
   renderInTestApp(
     <TestApiProvider apis={[[discoveryApiRef, discovery]]}>
@@ -38,8 +52,12 @@ describe('DemoSignInPage', () => {
   });
 
   it('signs in as the picked user through the demo provider and remembers the choice', async () => {
-    const fetch = jest.fn(async (_url: string, _init?: RequestInit) =>
-      new Response(JSON.stringify(session('user:default/alice')), { status: 200, headers: { 'content-type': 'application/json' } }),
+    const fetch = jest.fn(
+      async (_url: string, _init?: RequestInit) =>
+        new Response(JSON.stringify(session('user:default/alice')), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
     );
     global.fetch = fetch as any;
     const onSignInSuccess = jest.fn<void, [IdentityApi]>();
@@ -50,28 +68,50 @@ describe('DemoSignInPage', () => {
 
     const [url, init] = fetch.mock.calls[0];
     expect(url).toBe('http://localhost:7007/api/auth/demo/refresh');
-    expect(new Headers(init?.headers).get(DEMO_USER_HEADER)).toBe('user:default/alice');
-    expect(window.localStorage.getItem(DEMO_USER_STORAGE_KEY)).toBe('user:default/alice');
+    expect(new Headers(init?.headers).get(DEMO_USER_HEADER)).toBe(
+      'user:default/alice',
+    );
+    expect(window.localStorage.getItem(DEMO_USER_STORAGE_KEY)).toBe(
+      'user:default/alice',
+    );
 
     const identity = onSignInSuccess.mock.calls[0][0];
-    await expect(identity.getBackstageIdentity()).resolves.toMatchObject({ userEntityRef: 'user:default/alice' });
+    await expect(identity.getBackstageIdentity()).resolves.toMatchObject({
+      userEntityRef: 'user:default/alice',
+    });
     await identity.signOut();
     expect(window.localStorage.getItem(DEMO_USER_STORAGE_KEY)).toBeNull();
   });
 
   it('shows the reason and the choice again when the backend refuses', async () => {
-    global.fetch = jest.fn(async () =>
-      new Response(
-        JSON.stringify({ error: { name: 'NotAllowedError', message: 'The demo sign-in works only with auth.environment development' }, response: { statusCode: 403 } }),
-        { status: 403, statusText: 'Forbidden', headers: { 'content-type': 'application/json' } },
-      ),
+    global.fetch = jest.fn(
+      async () =>
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'NotAllowedError',
+              message:
+                'The demo sign-in works only with auth.environment development',
+            },
+            response: { statusCode: 403 },
+          }),
+          {
+            status: 403,
+            statusText: 'Forbidden',
+            headers: { 'content-type': 'application/json' },
+          },
+        ),
     ) as any;
     window.localStorage.setItem(DEMO_USER_STORAGE_KEY, 'user:default/carol');
     const onSignInSuccess = jest.fn();
     await render(onSignInSuccess);
 
-    expect(await screen.findByText(/works only with auth.environment development/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Sign in as Carol' })).toBeInTheDocument();
+    expect(
+      await screen.findByText(/works only with auth.environment development/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sign in as Carol' }),
+    ).toBeInTheDocument();
     expect(window.localStorage.getItem(DEMO_USER_STORAGE_KEY)).toBeNull();
     expect(onSignInSuccess).not.toHaveBeenCalled();
   });

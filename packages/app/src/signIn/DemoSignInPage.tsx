@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { Content, Header, Page, ProxiedSignInPage, WarningPanel } from '@backstage/core-components';
+import {
+  Content,
+  Header,
+  Page,
+  ProxiedSignInPage,
+  WarningPanel,
+} from '@backstage/core-components';
 import { SignInPageProps } from '@backstage/plugin-app-react';
 import Button from '@material-ui/core/Button';
 import Card from '@material-ui/core/Card';
@@ -7,12 +13,18 @@ import CardActions from '@material-ui/core/CardActions';
 import CardContent from '@material-ui/core/CardContent';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { DEMO_USER_HEADER, DEMO_USER_STORAGE_KEY, forgetOnSignOut } from './demoIdentity';
+import {
+  DEMO_USER_HEADER,
+  DEMO_USER_STORAGE_KEY,
+  forgetOnSignOut,
+} from './demoIdentity';
 
 /** The backend's own explanation when there is one (a ResponseError carries it in its body). */
 function describe(error: Error): string {
   const body = (error as { body?: { error?: { message?: string } } }).body;
-  return body?.error?.message ? `${error.message}: ${body.error.message}` : error.message;
+  return body?.error?.message
+    ? `${error.message}: ${body.error.message}`
+    : error.message;
 }
 
 export interface DemoUser {
@@ -37,7 +49,9 @@ export function DemoSignInPage(props: SignInPageProps & { users: DemoUser[] }) {
       <ProxiedSignInPage
         provider="demo"
         headers={{ [DEMO_USER_HEADER]: picked }}
-        onSignInSuccess={identity => onSignInSuccess(forgetOnSignOut(identity, window.localStorage))}
+        onSignInSuccess={identity =>
+          onSignInSuccess(forgetOnSignOut(identity, window.localStorage))
+        }
         ErrorComponent={({ error }) => {
           // Leave the failed choice behind and offer the list again, with the reason on top.
           window.localStorage.removeItem(DEMO_USER_STORAGE_KEY);
@@ -56,10 +70,17 @@ export function DemoSignInPage(props: SignInPageProps & { users: DemoUser[] }) {
 
   return (
     <Page themeId="home">
-      <Header title="Namespace Transfer" subtitle="Demo sign-in: choose who you are" />
+      <Header
+        title="Namespace Transfer"
+        subtitle="Demo sign-in: choose who you are"
+      />
       <Content>
         {failure && (
-          <WarningPanel severity="error" title="Sign-in failed" message={describe(failure)} />
+          <WarningPanel
+            severity="error"
+            title="Sign-in failed"
+            message={describe(failure)}
+          />
         )}
         <Grid container spacing={3}>
           {users.map(user => (
@@ -72,7 +93,11 @@ export function DemoSignInPage(props: SignInPageProps & { users: DemoUser[] }) {
                   </Typography>
                 </CardContent>
                 <CardActions>
-                  <Button color="primary" variant="contained" onClick={() => pick(user.userEntityRef)}>
+                  <Button
+                    color="primary"
+                    variant="contained"
+                    onClick={() => pick(user.userEntityRef)}
+                  >
                     Sign in as {user.title}
                   </Button>
                 </CardActions>

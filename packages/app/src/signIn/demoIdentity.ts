@@ -7,7 +7,10 @@ export const DEMO_USER_STORAGE_KEY = 'namespace-transfer:demo-user';
 export const DEMO_USER_HEADER = 'x-namespace-transfer-demo-user';
 
 /** Signing out forgets the picked user, so the next page load offers the choice again. */
-export function forgetOnSignOut(identity: IdentityApi, storage: Storage): IdentityApi {
+export function forgetOnSignOut(
+  identity: IdentityApi,
+  storage: Storage,
+): IdentityApi {
   return {
     getProfileInfo: () => identity.getProfileInfo(),
     getBackstageIdentity: () => identity.getBackstageIdentity(),

@@ -26,7 +26,9 @@ export class ClusterRegistry {
 
   constructor(
     private readonly clusters: ClusterConfig[],
-    private readonly makeKubeConfig: (cluster: ClusterConfig) => KubeConfig = buildKubeConfig,
+    private readonly makeKubeConfig: (
+      cluster: ClusterConfig,
+    ) => KubeConfig = buildKubeConfig,
   ) {}
 
   list(): ClusterConfig[] {

@@ -12,11 +12,18 @@ export async function getClusterStatuses(
 ): Promise<ClusterStatus[]> {
   return Promise.all(
     registry.list().map(async (cluster): Promise<ClusterStatus> => {
-      const base = { name: cluster.name, url: cluster.url, skipTLSVerify: cluster.skipTLSVerify };
+      const base = {
+        name: cluster.name,
+        url: cluster.url,
+        skipTLSVerify: cluster.skipTLSVerify,
+      };
       try {
         const clients = registry.clients(cluster.name);
         const [version, groups] = await withTimeout(
-          Promise.all([clients.version.getCode(), clients.apis.getAPIVersions()]),
+          Promise.all([
+            clients.version.getCode(),
+            clients.apis.getAPIVersions(),
+          ]),
           timeoutMs,
           `reading /version of cluster '${cluster.name}'`,
         );
@@ -27,7 +34,11 @@ export async function getClusterStatuses(
           openshift: groups.groups.some(g => g.name === 'route.openshift.io'),
         };
       } catch (error) {
-        return { ...base, reachable: false, error: classifyClusterError(cluster.name, error) };
+        return {
+          ...base,
+          reachable: false,
+          error: classifyClusterError(cluster.name, error),
+        };
       }
     }),
   );

@@ -13,13 +13,34 @@ describe('readClusterConfigs', () => {
   it('reads clusters in the format of the Kubernetes plugin, TLS verification on by default', () => {
     const clusters = readClusterConfigs(
       kubernetes([
-        { name: 'east', url: 'https://127.1.0.1:6443', authProvider: 'serviceAccount', serviceAccountToken: 't', caData: 'Q0E=' },
-        { name: 'west', url: 'https://127.2.0.1:6443', authProvider: 'serviceAccount', caFile: '/ca.pem', skipTLSVerify: true },
+        {
+          name: 'east',
+          url: 'https://127.1.0.1:6443',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 't',
+          caData: 'Q0E=',
+        },
+        {
+          name: 'west',
+          url: 'https://127.2.0.1:6443',
+          authProvider: 'serviceAccount',
+          caFile: '/ca.pem',
+          skipTLSVerify: true,
+        },
       ]),
     );
     expect(clusters).toEqual([
-      expect.objectContaining({ name: 'east', serviceAccountToken: 't', caData: 'Q0E=', skipTLSVerify: false }),
-      expect.objectContaining({ name: 'west', caFile: '/ca.pem', skipTLSVerify: true }),
+      expect.objectContaining({
+        name: 'east',
+        serviceAccountToken: 't',
+        caData: 'Q0E=',
+        skipTLSVerify: false,
+      }),
+      expect.objectContaining({
+        name: 'west',
+        caFile: '/ca.pem',
+        skipTLSVerify: true,
+      }),
     ]);
   });
 
@@ -30,7 +51,16 @@ describe('readClusterConfigs', () => {
   it('skips other locator types with a warning', () => {
     const warn = jest.fn();
     const clusters = readClusterConfigs(
-      kubernetes([{ name: 'east', url: 'https://127.1.0.1:6443', authProvider: 'serviceAccount' }], [{ type: 'catalog' }]),
+      kubernetes(
+        [
+          {
+            name: 'east',
+            url: 'https://127.1.0.1:6443',
+            authProvider: 'serviceAccount',
+          },
+        ],
+        [{ type: 'catalog' }],
+      ),
       { warn } as any,
     );
     expect(clusters.map(c => c.name)).toEqual(['east']);
@@ -39,7 +69,9 @@ describe('readClusterConfigs', () => {
 
   it('refuses unsupported auth providers, duplicate names and bad urls', () => {
     expect(() =>
-      readClusterConfigs(kubernetes([{ name: 'a', url: 'https://x', authProvider: 'google' }])),
+      readClusterConfigs(
+        kubernetes([{ name: 'a', url: 'https://x', authProvider: 'google' }]),
+      ),
     ).toThrow(/supports only 'serviceAccount'/);
     expect(() =>
       readClusterConfigs(
@@ -50,7 +82,11 @@ describe('readClusterConfigs', () => {
       ),
     ).toThrow(/more than once/);
     expect(() =>
-      readClusterConfigs(kubernetes([{ name: 'a', url: 'not a url', authProvider: 'serviceAccount' }])),
+      readClusterConfigs(
+        kubernetes([
+          { name: 'a', url: 'not a url', authProvider: 'serviceAccount' },
+        ]),
+      ),
     ).toThrow(/invalid url/);
   });
 });

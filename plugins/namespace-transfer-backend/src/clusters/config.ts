@@ -21,8 +21,12 @@ const SUPPORTED_AUTH_PROVIDERS = new Set(['serviceAccount']);
  * Kubernetes plugin. Locator types other than `config` (catalog, gke, ...) are reported and skipped; a
  * cluster with an unsupported authProvider is refused at startup because the engine cannot act for it.
  */
-export function readClusterConfigs(config: Config, logger?: LoggerService): ClusterConfig[] {
-  const methods = config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+export function readClusterConfigs(
+  config: Config,
+  logger?: LoggerService,
+): ClusterConfig[] {
+  const methods =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   const clusters: ClusterConfig[] = [];
   for (const method of methods) {
     const type = method.getString('type');

@@ -3,7 +3,15 @@ import { classifyClusterError, withTimeout } from './errors';
 
 describe('classifyClusterError', () => {
   it('reports 401 as a refused token', () => {
-    const result = classifyClusterError('east', new ApiException(401, 'Unauthorized', '{"kind":"Status","message":"Unauthorized"}', {}));
+    const result = classifyClusterError(
+      'east',
+      new ApiException(
+        401,
+        'Unauthorized',
+        '{"kind":"Status","message":"Unauthorized"}',
+        {},
+      ),
+    );
     expect(result).toMatchObject({ reason: 'unauthorized', statusCode: 401 });
     expect(result.message).toContain("'east'");
   });
@@ -11,28 +19,43 @@ describe('classifyClusterError', () => {
   it('reports 403 with the message of the Status body', () => {
     const body = JSON.stringify({
       kind: 'Status',
-      message: 'persistentvolumeclaims is forbidden: User "x" cannot list resource "persistentvolumeclaims"',
+      message:
+        'persistentvolumeclaims is forbidden: User "x" cannot list resource "persistentvolumeclaims"',
     });
-    const result = classifyClusterError('west', new ApiException(403, 'Forbidden', body, {}));
+    const result = classifyClusterError(
+      'west',
+      new ApiException(403, 'Forbidden', body, {}),
+    );
     expect(result.reason).toBe('forbidden');
-    expect(result.message).toContain('cannot list resource "persistentvolumeclaims"');
+    expect(result.message).toContain(
+      'cannot list resource "persistentvolumeclaims"',
+    );
   });
 
   it('reports a refused connection wrapped by fetch as unreachable', () => {
-    const cause = Object.assign(new Error('connect ECONNREFUSED 127.9.0.1:6443'), { code: 'ECONNREFUSED' });
+    const cause = Object.assign(
+      new Error('connect ECONNREFUSED 127.9.0.1:6443'),
+      { code: 'ECONNREFUSED' },
+    );
     const error = Object.assign(new Error('request failed'), { cause });
-    expect(classifyClusterError('east', error)).toMatchObject({ reason: 'unreachable' });
+    expect(classifyClusterError('east', error)).toMatchObject({
+      reason: 'unreachable',
+    });
   });
 
   it('reports certificate failures as tls', () => {
-    const error = Object.assign(new Error('self-signed'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    const error = Object.assign(new Error('self-signed'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
     expect(classifyClusterError('east', error).reason).toBe('tls');
   });
 
   it('reports a timeout', async () => {
     const never = new Promise(() => {});
     const error = await withTimeout(never, 10, 'list pvcs').catch(e => e);
-    expect(classifyClusterError('east', error)).toMatchObject({ reason: 'timeout' });
+    expect(classifyClusterError('east', error)).toMatchObject({
+      reason: 'timeout',
+    });
   });
 
   it('passes through a result that arrives in time', async () => {

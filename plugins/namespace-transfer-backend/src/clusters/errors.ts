@@ -1,7 +1,15 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ClusterError } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'EPIPE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 const TIMEOUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED']);
 const TLS = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -28,7 +36,11 @@ function statusMessage(body: unknown): string | undefined {
       return body.trim() || undefined;
     }
   }
-  if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
+  if (
+    parsed &&
+    typeof parsed === 'object' &&
+    typeof (parsed as { message?: unknown }).message === 'string'
+  ) {
     return (parsed as { message: string }).message;
   }
   return undefined;
@@ -48,7 +60,10 @@ function errorCode(error: unknown): string | undefined {
  * Turns whatever a cluster call threw into a per-cluster error a person can act on; the caller keeps the
  * other clusters' results.
  */
-export function classifyClusterError(cluster: string, error: unknown): ClusterError {
+export function classifyClusterError(
+  cluster: string,
+  error: unknown,
+): ClusterError {
   if (error instanceof ApiException) {
     const detail = statusMessage(error.body);
     if (error.code === 401) {
@@ -74,10 +89,16 @@ export function classifyClusterError(cluster: string, error: unknown): ClusterEr
   const code = errorCode(error);
   const text = error instanceof Error ? error.message : String(error);
   if (code && UNREACHABLE.has(code)) {
-    return { reason: 'unreachable', message: `Cluster '${cluster}' is unreachable (${code}): ${text}` };
+    return {
+      reason: 'unreachable',
+      message: `Cluster '${cluster}' is unreachable (${code}): ${text}`,
+    };
   }
   if (error instanceof ClusterTimeoutError || (code && TIMEOUT.has(code))) {
-    return { reason: 'timeout', message: `Cluster '${cluster}' did not answer in time: ${text}` };
+    return {
+      reason: 'timeout',
+      message: `Cluster '${cluster}' did not answer in time: ${text}`,
+    };
   }
   if (code && TLS.has(code)) {
     return {
@@ -85,14 +106,25 @@ export function classifyClusterError(cluster: string, error: unknown): ClusterEr
       message: `The TLS certificate of cluster '${cluster}' could not be verified (${code}). Check caData/caFile.`,
     };
   }
-  return { reason: 'error', message: `Cluster '${cluster}' could not be read: ${text}` };
+  return {
+    reason: 'error',
+    message: `Cluster '${cluster}' could not be read: ${text}`,
+  };
 }
 
 /** Rejects when the call takes longer than `ms`: client-node sets no request timeout of its own. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ClusterTimeoutError(`${what} took longer than ${ms} ms`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(new ClusterTimeoutError(`${what} took longer than ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -17,20 +17,34 @@ export interface VolumesServiceOptions {
 export class VolumesService {
   constructor(private readonly options: VolumesServiceOptions) {}
 
-  async getEntityVolumes(entityRef: string, credentials: BackstageCredentials): Promise<EntityVolumesResponse> {
+  async getEntityVolumes(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityVolumesResponse> {
     // The caller's credentials: a user who cannot see the entity in the catalog cannot list its volumes.
-    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     const selector = entityKubernetesSelector(entity);
     const { registry, timeoutMs } = this.options;
 
     const clusters = await Promise.all(
       registry.list().map(async cluster => {
         try {
-          const volumes = await readClusterVolumes(registry.clients(cluster.name), selector, timeoutMs);
+          const volumes = await readClusterVolumes(
+            registry.clients(cluster.name),
+            selector,
+            timeoutMs,
+          );
           return { cluster: cluster.name, volumes };
         } catch (error) {
-          return { cluster: cluster.name, volumes: [], error: classifyClusterError(cluster.name, error) };
+          return {
+            cluster: cluster.name,
+            volumes: [],
+            error: classifyClusterError(cluster.name, error),
+          };
         }
       }),
     );

@@ -27,7 +27,10 @@ function toRef(w: WorkloadObject): ChainLink {
 }
 
 /** Follows controller ownerReferences upwards: pod → ReplicaSet → Deployment, pod → Job → CronJob, ... */
-function ownerChain(pod: V1Pod, byUid: Map<string, WorkloadObject>): ChainLink[] {
+function ownerChain(
+  pod: V1Pod,
+  byUid: Map<string, WorkloadObject>,
+): ChainLink[] {
   const chain: ChainLink[] = [];
   const seen = new Set<string>();
   let ref = controllerRef(pod.metadata);
@@ -81,16 +84,25 @@ function toVolume(
     capacity: pvc.status?.capacity?.storage ?? requested,
     requested,
     storageClass: pvc.spec?.storageClassName ?? undefined,
-    phase: pvc.metadata?.deletionTimestamp ? 'Terminating' : pvc.status?.phase ?? 'Pending',
+    phase: pvc.metadata?.deletionTimestamp
+      ? 'Terminating'
+      : (pvc.status?.phase ?? 'Pending'),
     accessModes: pvc.spec?.accessModes ?? [],
     volumeMode: pvc.spec?.volumeMode,
     volumeName: pvc.spec?.volumeName || undefined,
     createdAt: timestamp(pvc.metadata?.creationTimestamp),
     usedBy: {
-      pods: pods.map(p => ({ name: p.metadata?.name ?? '', phase: p.status?.phase, nodeName: p.spec?.nodeName })),
+      pods: pods.map(p => ({
+        name: p.metadata?.name ?? '',
+        phase: p.status?.phase,
+        nodeName: p.spec?.nodeName,
+      })),
       workloads,
     },
-    transferable: resolveTransferable(pvc.metadata?.annotations, snapshot.namespaceAnnotations),
+    transferable: resolveTransferable(
+      pvc.metadata?.annotations,
+      snapshot.namespaceAnnotations,
+    ),
   };
 }
 
@@ -107,16 +119,20 @@ export function collectNamespaceVolumes(
 ): Volume[] {
   const ns = snapshot.namespace;
   const byUid = new Map<string, WorkloadObject>();
-  for (const w of snapshot.workloads) if (w.metadata.uid) byUid.set(w.metadata.uid, w);
+  for (const w of snapshot.workloads)
+    if (w.metadata.uid) byUid.set(w.metadata.uid, w);
 
-  const chains = new Map<V1Pod, ChainLink[]>(snapshot.pods.map(p => [p, ownerChain(p, byUid)]));
+  const chains = new Map<V1Pod, ChainLink[]>(
+    snapshot.pods.map(p => [p, ownerChain(p, byUid)]),
+  );
   const podClaims = new Map<V1Pod, string[]>(
     snapshot.pods.map(p => [p, claimsOfPodSpec(p.spec, p.metadata?.name)]),
   );
 
   const claims = new Set<string>();
   for (const pvc of snapshot.pvcs) {
-    if (labelled.pvcs.has(objectKey(ns, pvc.metadata?.name))) claims.add(pvc.metadata?.name ?? '');
+    if (labelled.pvcs.has(objectKey(ns, pvc.metadata?.name)))
+      claims.add(pvc.metadata?.name ?? '');
   }
   for (const pod of snapshot.pods) {
     const ownedByEntity =
@@ -125,11 +141,16 @@ export function collectNamespaceVolumes(
     if (ownedByEntity) podClaims.get(pod)!.forEach(c => claims.add(c));
   }
   for (const w of snapshot.workloads) {
-    if (!labelled.workloads.has(workloadKey(w.kind, ns, w.metadata.name))) continue;
+    if (!labelled.workloads.has(workloadKey(w.kind, ns, w.metadata.name)))
+      continue;
     claimsOfPodSpec(w.podSpec).forEach(c => claims.add(c));
     for (const pvc of snapshot.pvcs) {
       const name = pvc.metadata?.name ?? '';
-      if ((w.claimTemplates ?? []).some(t => isStatefulSetClaim(name, t, w.metadata.name ?? ''))) {
+      if (
+        (w.claimTemplates ?? []).some(t =>
+          isStatefulSetClaim(name, t, w.metadata.name ?? ''),
+        )
+      ) {
         claims.add(name);
       }
     }

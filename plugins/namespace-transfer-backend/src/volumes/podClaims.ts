@@ -4,7 +4,10 @@ import { V1PodSpec } from '@kubernetes/client-node';
  * The PVC names a pod spec mounts. A generic ephemeral volume is a PVC too: the ephemeral volume
  * controller names it `<pod>-<volume>`, so it is only known for a pod, not for a template.
  */
-export function claimsOfPodSpec(spec: V1PodSpec | undefined, podName?: string): string[] {
+export function claimsOfPodSpec(
+  spec: V1PodSpec | undefined,
+  podName?: string,
+): string[] {
   const claims: string[] = [];
   for (const volume of spec?.volumes ?? []) {
     if (volume.persistentVolumeClaim?.claimName) {
@@ -17,7 +20,13 @@ export function claimsOfPodSpec(spec: V1PodSpec | undefined, podName?: string): 
 }
 
 /** Whether `claimName` is one of the PVCs a StatefulSet's volumeClaimTemplate creates. */
-export function isStatefulSetClaim(claimName: string, template: string, statefulSet: string): boolean {
+export function isStatefulSetClaim(
+  claimName: string,
+  template: string,
+  statefulSet: string,
+): boolean {
   const prefix = `${template}-${statefulSet}-`;
-  return claimName.startsWith(prefix) && /^\d+$/.test(claimName.slice(prefix.length));
+  return (
+    claimName.startsWith(prefix) && /^\d+$/.test(claimName.slice(prefix.length))
+  );
 }

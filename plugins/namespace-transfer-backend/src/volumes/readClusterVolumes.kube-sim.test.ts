@@ -8,7 +8,12 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { startClusters, SimWorld, SimCluster } from 'kube-sim';
 import { seedDemoCluster } from 'kube-sim/src/seed';
 import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { classifyClusterError, ClusterConfig, ClusterRegistry, getClusterStatuses } from '../clusters';
+import {
+  classifyClusterError,
+  ClusterConfig,
+  ClusterRegistry,
+  getClusterStatuses,
+} from '../clusters';
 import { readClusterVolumes } from './readClusterVolumes';
 
 jest.setTimeout(180_000);
@@ -29,8 +34,15 @@ const clusterConfig = (over: Partial<ClusterConfig> = {}): ClusterConfig => ({
   ...over,
 });
 
-const read = (selector: { labelSelector: string; namespace?: string }, over: Partial<ClusterConfig> = {}) =>
-  readClusterVolumes(new ClusterRegistry([clusterConfig(over)]).clients('east'), selector, 20_000);
+const read = (
+  selector: { labelSelector: string; namespace?: string },
+  over: Partial<ClusterConfig> = {},
+) =>
+  readClusterVolumes(
+    new ClusterRegistry([clusterConfig(over)]).clients('east'),
+    selector,
+    20_000,
+  );
 
 /** Controllers and the provisioner work asynchronously, as on a real cluster: wait for the state. */
 async function eventually(
@@ -44,7 +56,9 @@ async function eventually(
     if (ready(last)) return last;
     await new Promise(r => setTimeout(r, 500));
   }
-  throw new Error(`cluster did not reach the expected state; last read: ${JSON.stringify(last, null, 2)}`);
+  throw new Error(
+    `cluster did not reach the expected state; last read: ${JSON.stringify(last, null, 2)}`,
+  );
 }
 
 beforeAll(async () => {
@@ -59,7 +73,10 @@ afterAll(async () => {
 
 describe('readClusterVolumes on kube-sim', () => {
   it('finds a labelled PVC and the Deployment that mounts it through its ReplicaSet and pod', async () => {
-    const selector = { labelSelector: 'backstage.io/kubernetes-id=payments-db', namespace: 'payments' };
+    const selector = {
+      labelSelector: 'backstage.io/kubernetes-id=payments-db',
+      namespace: 'payments',
+    };
     const volumes = await eventually(
       selector,
       v => v[0]?.usedBy.pods.length === 1 && v[0].usedBy.workloads.length === 1,
@@ -77,52 +94,96 @@ describe('readClusterVolumes on kube-sim', () => {
     // Phase and bound volume are whatever the API server reports for the claim; read it on both sides of
     // our read so that a binding in between cannot make the comparison flaky.
     const core = east.kubeConfig().makeApiClient(CoreV1Api);
-    const claim = () => core.readNamespacedPersistentVolumeClaim({ namespace: 'payments', name: 'payments-db-data' });
-    for (;;) {
+    const claim = () =>
+      core.readNamespacedPersistentVolumeClaim({
+        namespace: 'payments',
+        name: 'payments-db-data',
+      });
+    let stable:
+      { ours: Volume; server: Awaited<ReturnType<typeof claim>> } | undefined;
+    while (!stable) {
       const before = await claim();
-      const [again] = await read(selector);
+      const [ours] = await read(selector);
       const after = await claim();
-      if (before.status?.phase === after.status?.phase && before.spec?.volumeName === after.spec?.volumeName) {
-        expect(again.phase).toBe(after.status?.phase);
-        expect(again.volumeName).toBe(after.spec?.volumeName || undefined);
-        break;
+      if (
+        before.metadata?.resourceVersion === after.metadata?.resourceVersion
+      ) {
+        stable = { ours, server: after };
       }
     }
+    expect(stable.ours.phase).toBe(stable.server.status?.phase);
+    expect(stable.ours.volumeName).toBe(
+      stable.server.spec?.volumeName || undefined,
+    );
     expect(volumes[0].usedBy.workloads).toEqual([
-      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'payments-db', replicas: 1 },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'payments-db',
+        replicas: 1,
+      },
     ]);
     expect(volumes[0].usedBy.pods[0].name).toMatch(/^payments-db-/);
   });
 
   it('finds the StatefulSet claim from its volumeClaimTemplate, searching all namespaces', async () => {
-    const volumes = await eventually({ labelSelector: 'backstage.io/kubernetes-id=orders-api' }, v =>
-      v.some(x => x.name === 'data-orders-cache-0' && x.usedBy.pods.length === 1),
+    const volumes = await eventually(
+      { labelSelector: 'backstage.io/kubernetes-id=orders-api' },
+      v =>
+        v.some(
+          x => x.name === 'data-orders-cache-0' && x.usedBy.pods.length === 1,
+        ),
     );
-    expect(volumes.map(v => `${v.namespace}/${v.name}`)).toEqual(['orders/data-orders-cache-0', 'orders/orders-uploads']);
+    expect(volumes.map(v => `${v.namespace}/${v.name}`)).toEqual([
+      'orders/data-orders-cache-0',
+      'orders/orders-uploads',
+    ]);
     const cache = volumes.find(v => v.name === 'data-orders-cache-0')!;
     expect(cache).toMatchObject({ capacity: '1Gi', storageClass: 'fast' });
     expect(cache.usedBy.workloads).toEqual([
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'orders-cache', replicas: 1 },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        name: 'orders-cache',
+        replicas: 1,
+      },
     ]);
   });
 
   it('reads the opt-out annotation of the namespace', async () => {
     const core = east.kubeConfig().makeApiClient(CoreV1Api);
     const ns = await core.readNamespace({ name: 'payments' });
-    ns.metadata!.annotations = { ...ns.metadata!.annotations, 'namespace-transfer.io/transferable': 'false' };
+    ns.metadata!.annotations = {
+      ...ns.metadata!.annotations,
+      'namespace-transfer.io/transferable': 'false',
+    };
     await core.replaceNamespace({ name: 'payments', body: ns });
-    const [volume] = await read({ labelSelector: 'backstage.io/kubernetes-id=payments-db', namespace: 'payments' });
-    expect(volume.transferable).toMatchObject({ transferable: false, source: 'namespace-annotation' });
+    const [volume] = await read({
+      labelSelector: 'backstage.io/kubernetes-id=payments-db',
+      namespace: 'payments',
+    });
+    expect(volume.transferable).toMatchObject({
+      transferable: false,
+      source: 'namespace-annotation',
+    });
   });
 
   it('returns nothing for a selector that matches nothing', async () => {
-    await expect(read({ labelSelector: 'backstage.io/kubernetes-id=nothing-here' })).resolves.toEqual([]);
+    await expect(
+      read({ labelSelector: 'backstage.io/kubernetes-id=nothing-here' }),
+    ).resolves.toEqual([]);
   });
 
   it('classifies a token without RBAC grants as forbidden, with the API server message', async () => {
-    const nobody = east.userKubeConfig({ username: 'nobody', groups: ['system:authenticated'] });
+    const nobody = east.userKubeConfig({
+      username: 'nobody',
+      groups: ['system:authenticated'],
+    });
     const error = await read(
-      { labelSelector: 'backstage.io/kubernetes-id=payments-db', namespace: 'payments' },
+      {
+        labelSelector: 'backstage.io/kubernetes-id=payments-db',
+        namespace: 'payments',
+      },
       { serviceAccountToken: nobody.getCurrentUser()!.token },
     ).catch(e => e);
     const classified = classifyClusterError('east', error);
@@ -131,22 +192,40 @@ describe('readClusterVolumes on kube-sim', () => {
   });
 
   it('classifies an unknown token as unauthorized', async () => {
-    const error = await read({ labelSelector: 'a=b', namespace: 'payments' }, { serviceAccountToken: 'not-a-token' }).catch(
-      e => e,
-    );
-    expect(classifyClusterError('east', error)).toMatchObject({ reason: 'unauthorized', statusCode: 401 });
+    const error = await read(
+      { labelSelector: 'a=b', namespace: 'payments' },
+      { serviceAccountToken: 'not-a-token' },
+    ).catch(e => e);
+    expect(classifyClusterError('east', error)).toMatchObject({
+      reason: 'unauthorized',
+      statusCode: 401,
+    });
   });
 
   it('verifies TLS by default: without the cluster CA the connection is refused', async () => {
-    const error = await read({ labelSelector: 'a=b', namespace: 'payments' }, { caData: undefined }).catch(e => e);
+    const error = await read(
+      { labelSelector: 'a=b', namespace: 'payments' },
+      { caData: undefined },
+    ).catch(e => e);
     expect(classifyClusterError('east', error).reason).toBe('tls');
   });
 
   it('reports reachability, version and flavour of the cluster', async () => {
-    const registry = new ClusterRegistry([clusterConfig(), clusterConfig({ name: 'down', url: 'https://127.0.0.1:1' })]);
+    const registry = new ClusterRegistry([
+      clusterConfig(),
+      clusterConfig({ name: 'down', url: 'https://127.0.0.1:1' }),
+    ]);
     const statuses = await getClusterStatuses(registry, 10_000);
-    expect(statuses[0]).toMatchObject({ name: 'east', reachable: true, openshift: false });
+    expect(statuses[0]).toMatchObject({
+      name: 'east',
+      reachable: true,
+      openshift: false,
+    });
     expect(statuses[0].version).toMatch(/^v1\./);
-    expect(statuses[1]).toMatchObject({ name: 'down', reachable: false, error: { reason: 'unreachable' } });
+    expect(statuses[1]).toMatchObject({
+      name: 'down',
+      reachable: false,
+      error: { reason: 'unreachable' },
+    });
   });
 });

@@ -38,11 +38,19 @@ export interface LabelledKeys {
   workloads: Set<string>;
 }
 
-export const objectKey = (namespace: string | undefined, name: string | undefined) => `${namespace}/${name}`;
-export const workloadKey = (kind: string, namespace: string | undefined, name: string | undefined) =>
-  `${kind}/${namespace}/${name}`;
+export const objectKey = (
+  namespace: string | undefined,
+  name: string | undefined,
+) => `${namespace}/${name}`;
+export const workloadKey = (
+  kind: string,
+  namespace: string | undefined,
+  name: string | undefined,
+) => `${kind}/${namespace}/${name}`;
 
 /** The ownerReference that marks the managing controller, as the garbage collector and kubectl read it. */
-export function controllerRef(metadata: V1ObjectMeta | undefined): V1OwnerReference | undefined {
+export function controllerRef(
+  metadata: V1ObjectMeta | undefined,
+): V1OwnerReference | undefined {
   return metadata?.ownerReferences?.find(ref => ref.controller === true);
 }

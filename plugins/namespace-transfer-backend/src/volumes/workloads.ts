@@ -32,7 +32,9 @@ export const fromStatefulSet = (s: V1StatefulSet): WorkloadObject => ({
   metadata: s.metadata ?? {},
   podSpec: s.spec?.template.spec,
   replicas: s.spec?.replicas ?? 1,
-  claimTemplates: (s.spec?.volumeClaimTemplates ?? []).map(t => t.metadata?.name ?? '').filter(Boolean),
+  claimTemplates: (s.spec?.volumeClaimTemplates ?? [])
+    .map(t => t.metadata?.name ?? '')
+    .filter(Boolean),
 });
 
 export const fromDaemonSet = (d: V1DaemonSet): WorkloadObject => ({

@@ -18,7 +18,9 @@ describe('namespace transfer permissions', () => {
   });
 
   it('gives read and approve the actions a policy can match on', () => {
-    expect(isPermission(transferReadPermission, transferReadPermission)).toBe(true);
+    expect(isPermission(transferReadPermission, transferReadPermission)).toBe(
+      true,
+    );
     expect(transferReadPermission.attributes.action).toBe('read');
     expect(transferApprovePermission.attributes.action).toBe('update');
     expect(transferReadPermission.type).toBe('basic');

@@ -2,12 +2,7 @@ import { Volume } from './types';
 
 /** Why a cluster could not answer. */
 export type ClusterErrorReason =
-  | 'unreachable'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'timeout'
-  | 'tls'
-  | 'error';
+  'unreachable' | 'unauthorized' | 'forbidden' | 'timeout' | 'tls' | 'error';
 
 export interface ClusterError {
   reason: ClusterErrorReason;

@@ -6,8 +6,14 @@ const ENTITY_REF = /^[^:/\s]+:[^:/\s]+\/[^:/\s]+$/;
 /** Query of `GET /volumes`. */
 export const volumesQuerySchema = z.object({
   entityRef: z
-    .string({ required_error: 'entityRef is required, e.g. component:default/payments-db' })
-    .regex(ENTITY_REF, 'entityRef must have the form kind:namespace/name, e.g. component:default/payments-db'),
+    .string({
+      required_error:
+        'entityRef is required, e.g. component:default/payments-db',
+    })
+    .regex(
+      ENTITY_REF,
+      'entityRef must have the form kind:namespace/name, e.g. component:default/payments-db',
+    ),
 });
 
 export type VolumesQuery = z.infer<typeof volumesQuerySchema>;

@@ -37,7 +37,11 @@ describe('resolveTransferable', () => {
   });
 
   it('accepts case and whitespace variations of true/false', () => {
-    expect(resolveTransferable(flag(' FALSE '), undefined).transferable).toBe(false);
-    expect(resolveTransferable(undefined, flag('True')).transferable).toBe(true);
+    expect(resolveTransferable(flag(' FALSE '), undefined).transferable).toBe(
+      false,
+    );
+    expect(resolveTransferable(undefined, flag('True')).transferable).toBe(
+      true,
+    );
   });
 });

@@ -20,7 +20,8 @@ export interface VolumeWorkloadRef {
 }
 
 /** Where the transferable decision came from. */
-export type TransferableSource = 'pvc-annotation' | 'namespace-annotation' | 'default';
+export type TransferableSource =
+  'pvc-annotation' | 'namespace-annotation' | 'default';
 
 export interface TransferableInfo {
   transferable: boolean;

@@ -31,8 +31,15 @@ export function createDemoAuthenticator(options: { environment: string }) {
       return {
         enabled:
           options.environment === 'development' ||
-          config.getOptionalBoolean('dangerouslyAllowOutsideDevelopment') === true,
-        allowedUsers: users && new Set(users.map(u => stringifyEntityRef(parseEntityRef(u, { defaultKind: 'user' })))),
+          config.getOptionalBoolean('dangerouslyAllowOutsideDevelopment') ===
+            true,
+        allowedUsers:
+          users &&
+          new Set(
+            users.map(u =>
+              stringifyEntityRef(parseEntityRef(u, { defaultKind: 'user' })),
+            ),
+          ),
       };
     },
     async authenticate({ req }: { req: Request }, ctx) {
@@ -42,16 +49,27 @@ export function createDemoAuthenticator(options: { environment: string }) {
         );
       }
       const picked = req.header(DEMO_USER_HEADER)?.trim();
-      if (!picked) throw new InputError(`Missing ${DEMO_USER_HEADER} header naming the user to sign in as`);
+      if (!picked)
+        throw new InputError(
+          `Missing ${DEMO_USER_HEADER} header naming the user to sign in as`,
+        );
       let ref: string;
       try {
-        ref = stringifyEntityRef(parseEntityRef(picked, { defaultKind: 'user', defaultNamespace: 'default' }));
+        ref = stringifyEntityRef(
+          parseEntityRef(picked, {
+            defaultKind: 'user',
+            defaultNamespace: 'default',
+          }),
+        );
       } catch {
         throw new InputError(`'${picked}' is not a user entity reference`);
       }
-      if (!ref.startsWith('user:')) throw new InputError(`'${picked}' is not a user`);
+      if (!ref.startsWith('user:'))
+        throw new InputError(`'${picked}' is not a user`);
       if (ctx.allowedUsers && !ctx.allowedUsers.has(ref)) {
-        throw new NotAllowedError(`${ref} is not one of the demo users (auth.providers.demo.users)`);
+        throw new NotAllowedError(
+          `${ref} is not one of the demo users (auth.providers.demo.users)`,
+        );
       }
       return { result: { userEntityRef: ref } };
     },

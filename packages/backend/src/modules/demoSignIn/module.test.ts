@@ -19,14 +19,21 @@ async function start(environment: string) {
     features: [
       authPlugin,
       authModuleDemoSignIn,
-      catalogServiceMock.factory({ entities: [user('alice', 'team-payments'), user('carol', 'platform-team')] }),
+      catalogServiceMock.factory({
+        entities: [
+          user('alice', 'team-payments'),
+          user('carol', 'platform-team'),
+        ],
+      }),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
           auth: {
             environment,
             session: { secret: 'test' },
-            providers: { demo: { users: ['user:default/alice', 'user:default/carol'] } },
+            providers: {
+              demo: { users: ['user:default/alice', 'user:default/carol'] },
+            },
           },
         },
       }),
@@ -36,7 +43,9 @@ async function start(environment: string) {
 }
 
 const refresh = (server: any, who?: string) => {
-  const req = request(server).get('/api/auth/demo/refresh').set('X-Requested-With', 'XMLHttpRequest');
+  const req = request(server)
+    .get('/api/auth/demo/refresh')
+    .set('X-Requested-With', 'XMLHttpRequest');
   return who ? req.set(DEMO_USER_HEADER, who) : req;
 };
 
@@ -48,7 +57,10 @@ describe('demo sign-in provider', () => {
     expect(res.body.backstageIdentity.identity).toEqual({
       type: 'user',
       userEntityRef: 'user:default/alice',
-      ownershipEntityRefs: expect.arrayContaining(['user:default/alice', 'group:default/team-payments']),
+      ownershipEntityRefs: expect.arrayContaining([
+        'user:default/alice',
+        'group:default/team-payments',
+      ]),
     });
     expect(res.body.backstageIdentity.token).toMatch(/^ey/);
     expect(res.body.profile.displayName).toBe('alice');
@@ -58,7 +70,9 @@ describe('demo sign-in provider', () => {
     const server = await start('development');
     expect((await refresh(server, 'user:default/mallory')).status).toBe(403);
     expect((await refresh(server)).status).toBe(400);
-    expect((await refresh(server, 'group:default/platform-team')).status).toBe(400);
+    expect((await refresh(server, 'group:default/platform-team')).status).toBe(
+      400,
+    );
   });
 
   it('is refused outside development', async () => {

@@ -1,5 +1,11 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { authProvidersExtensionPoint, createProxyAuthProviderFactory } from '@backstage/plugin-auth-node';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  authProvidersExtensionPoint,
+  createProxyAuthProviderFactory,
+} from '@backstage/plugin-auth-node';
 import { createDemoAuthenticator } from './demoAuthenticator';
 
 /**
@@ -11,13 +17,17 @@ export const authModuleDemoSignIn = createBackendModule({
   moduleId: 'demo-sign-in-provider',
   register(reg) {
     reg.registerInit({
-      deps: { providers: authProvidersExtensionPoint, config: coreServices.rootConfig },
+      deps: {
+        providers: authProvidersExtensionPoint,
+        config: coreServices.rootConfig,
+      },
       async init({ providers, config }) {
         providers.registerProvider({
           providerId: 'demo',
           factory: createProxyAuthProviderFactory({
             authenticator: createDemoAuthenticator({
-              environment: config.getOptionalString('auth.environment') ?? 'development',
+              environment:
+                config.getOptionalString('auth.environment') ?? 'development',
             }),
             signInResolver: async ({ result }, ctx) =>
               ctx.signInWithCatalogUser({ entityRef: result.userEntityRef }),

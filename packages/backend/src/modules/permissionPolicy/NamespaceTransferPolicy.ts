@@ -1,6 +1,13 @@
 import { Config } from '@backstage/config';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   transferApprovePermission,
   transferAuditPermission,
@@ -21,7 +28,9 @@ const ADMIN_PERMISSIONS = new Set([
  */
 export class NamespaceTransferPolicy implements PermissionPolicy {
   static fromConfig(config: Config): NamespaceTransferPolicy {
-    return new NamespaceTransferPolicy(config.getOptionalStringArray('namespaceTransfer.admins') ?? []);
+    return new NamespaceTransferPolicy(
+      config.getOptionalStringArray('namespaceTransfer.admins') ?? [],
+    );
   }
 
   private readonly admins: Set<string>;
@@ -30,12 +39,17 @@ export class NamespaceTransferPolicy implements PermissionPolicy {
     this.admins = new Set(admins.map(a => a.toLocaleLowerCase('en-US')));
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (!ADMIN_PERMISSIONS.has(request.permission.name)) {
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user?.info.ownershipEntityRefs ?? [];
-    const isAdmin = claims.some(ref => this.admins.has(ref.toLocaleLowerCase('en-US')));
+    const isAdmin = claims.some(ref =>
+      this.admins.has(ref.toLocaleLowerCase('en-US')),
+    );
     return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
   }
 }

@@ -7,13 +7,24 @@ describe('NamespaceTransferPage', () => {
   it('lists clusters with their reachability and the reason of a failure', async () => {
     const getClusters = jest.fn(async () => ({
       clusters: [
-        { name: 'east', url: 'https://127.1.0.1:6443', reachable: true, version: 'v1.28.0', openshift: false, skipTLSVerify: false },
+        {
+          name: 'east',
+          url: 'https://127.1.0.1:6443',
+          reachable: true,
+          version: 'v1.28.0',
+          openshift: false,
+          skipTLSVerify: false,
+        },
         {
           name: 'west',
           url: 'https://127.2.0.1:6443',
           reachable: false,
           skipTLSVerify: false,
-          error: { reason: 'unauthorized' as const, message: "Cluster 'west' refused the configured service account token" },
+          error: {
+            reason: 'unauthorized' as const,
+            message:
+              "Cluster 'west' refused the configured service account token",
+          },
         },
       ],
     }));
@@ -26,15 +37,26 @@ describe('NamespaceTransferPage', () => {
     expect(screen.getByText('Reachable')).toBeInTheDocument();
     expect(screen.getByText('v1.28.0')).toBeInTheDocument();
     expect(screen.getByText('unauthorized')).toBeInTheDocument();
-    expect(screen.getByText(/refused the configured service account token/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/refused the configured service account token/),
+    ).toBeInTheDocument();
   });
 
   it('says how to configure clusters when there are none', async () => {
     await renderInTestApp(
-      <TestApiProvider apis={[[namespaceTransferApiRef, { getClusters: async () => ({ clusters: [] }) }]]}>
+      <TestApiProvider
+        apis={[
+          [
+            namespaceTransferApiRef,
+            { getClusters: async () => ({ clusters: [] }) },
+          ],
+        ]}
+      >
         <NamespaceTransferPage />
       </TestApiProvider>,
     );
-    expect(await screen.findByText(/No clusters configured/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No clusters configured/),
+    ).toBeInTheDocument();
   });
 });

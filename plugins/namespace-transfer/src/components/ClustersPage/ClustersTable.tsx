@@ -24,11 +24,20 @@ const columns: TableColumn<ClusterStatus>[] = [
   {
     title: 'Status',
     field: 'reachable',
-    render: c => (c.reachable ? <StatusOK>Reachable</StatusOK> : <StatusError>{c.error?.reason ?? 'unreachable'}</StatusError>),
+    render: c =>
+      c.reachable ? (
+        <StatusOK>Reachable</StatusOK>
+      ) : (
+        <StatusError>{c.error?.reason ?? 'unreachable'}</StatusError>
+      ),
   },
   { title: 'Version', field: 'version', render: c => c.version ?? '—' },
   { title: 'Flavour', render: flavour },
-  { title: 'TLS', render: c => (c.skipTLSVerify ? 'not verified (skipTLSVerify)' : 'verified') },
+  {
+    title: 'TLS',
+    render: c =>
+      c.skipTLSVerify ? 'not verified (skipTLSVerify)' : 'verified',
+  },
   {
     title: 'Details',
     render: c => (
@@ -42,7 +51,10 @@ const columns: TableColumn<ClusterStatus>[] = [
 /** The configured clusters and whether the backend can reach them with their credentials. */
 export function ClustersTable() {
   const api = useApi(namespaceTransferApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.getClusters(), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getClusters(),
+    [api],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
@@ -52,10 +64,18 @@ export function ClustersTable() {
       options={{ paging: false, search: false }}
       columns={columns}
       data={value?.clusters ?? []}
-      actions={[{ icon: () => <span>↻</span>, tooltip: 'Check again', isFreeAction: true, onClick: () => retry() }]}
+      actions={[
+        {
+          icon: () => <span>↻</span>,
+          tooltip: 'Check again',
+          isFreeAction: true,
+          onClick: () => retry(),
+        },
+      ]}
       emptyContent={
         <Typography variant="body2" style={{ padding: 16 }}>
-          No clusters configured. Add them under kubernetes.clusterLocatorMethods (type: config).
+          No clusters configured. Add them under
+          kubernetes.clusterLocatorMethods (type: config).
         </Typography>
       }
     />

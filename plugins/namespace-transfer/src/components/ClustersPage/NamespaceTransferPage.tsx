@@ -1,4 +1,9 @@
-import { Content, ContentHeader, Header, Page } from '@backstage/core-components';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+} from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { ClustersTable } from './ClustersTable';
 
@@ -20,7 +25,10 @@ export function NamespaceTransferContent() {
 export function NamespaceTransferPage() {
   return (
     <Page themeId="tool">
-      <Header title="Namespace Transfer" subtitle="Move and copy PVC data between namespaces and clusters" />
+      <Header
+        title="Namespace Transfer"
+        subtitle="Move and copy PVC data between namespaces and clusters"
+      />
       <NamespaceTransferContent />
     </Page>
   );

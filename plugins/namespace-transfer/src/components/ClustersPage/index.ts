@@ -1,1 +1,4 @@
-export { NamespaceTransferContent, NamespaceTransferPage } from './NamespaceTransferPage';
+export {
+  NamespaceTransferContent,
+  NamespaceTransferPage,
+} from './NamespaceTransferPage';

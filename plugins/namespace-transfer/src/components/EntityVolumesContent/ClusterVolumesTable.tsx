@@ -1,7 +1,10 @@
 import { Table, TableColumn, WarningPanel } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { ClusterVolumes, Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  ClusterVolumes,
+  Volume,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { UsedBy } from './UsedBy';
 import { VolumeStatus } from './VolumeStatus';
 
@@ -9,16 +12,34 @@ const columns: TableColumn<Volume>[] = [
   { title: 'Name', field: 'name', highlight: true },
   { title: 'Namespace', field: 'namespace' },
   { title: 'Capacity', field: 'capacity', render: v => v.capacity ?? '—' },
-  { title: 'Storage class', field: 'storageClass', render: v => v.storageClass ?? '(cluster default)' },
-  { title: 'Status', field: 'phase', render: v => <VolumeStatus phase={v.phase} /> },
-  { title: 'Access modes', field: 'accessModes', render: v => v.accessModes.join(', ') },
-  { title: 'Used by', render: v => <UsedBy usedBy={v.usedBy} />, sorting: false },
+  {
+    title: 'Storage class',
+    field: 'storageClass',
+    render: v => v.storageClass ?? '(cluster default)',
+  },
+  {
+    title: 'Status',
+    field: 'phase',
+    render: v => <VolumeStatus phase={v.phase} />,
+  },
+  {
+    title: 'Access modes',
+    field: 'accessModes',
+    render: v => v.accessModes.join(', '),
+  },
+  {
+    title: 'Used by',
+    render: v => <UsedBy usedBy={v.usedBy} />,
+    sorting: false,
+  },
   {
     title: 'Transferable',
     field: 'transferable.transferable',
     render: v => (
       <Tooltip title={v.transferable.reason}>
-        <Typography variant="body2">{v.transferable.transferable ? 'Yes' : 'No'}</Typography>
+        <Typography variant="body2">
+          {v.transferable.transferable ? 'Yes' : 'No'}
+        </Typography>
       </Tooltip>
     ),
   },

@@ -32,7 +32,10 @@ export function EntityVolumesContent() {
   if (!available) {
     return (
       <MissingAnnotationEmptyState
-        annotation={[KUBERNETES_ID_ANNOTATION, KUBERNETES_LABEL_SELECTOR_ANNOTATION]}
+        annotation={[
+          KUBERNETES_ID_ANNOTATION,
+          KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+        ]}
         readMoreUrl="https://backstage.io/docs/features/kubernetes/configuration#surfacing-your-kubernetes-components-as-part-of-an-entity"
       />
     );
@@ -50,13 +53,17 @@ export function EntityVolumesContent() {
     );
   }
   const total = value.clusters.reduce((n, c) => n + c.volumes.length, 0);
-  const scope = value.selector.namespace ? ` in namespace ${value.selector.namespace}` : ' in all namespaces';
+  const scope = value.selector.namespace
+    ? ` in namespace ${value.selector.namespace}`
+    : ' in all namespaces';
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <Typography variant="body2" color="textSecondary">
-          {total} volume{total === 1 ? '' : 's'} found by label selector <code>{value.selector.labelSelector}</code>
-          {scope} on {value.clusters.length} cluster{value.clusters.length === 1 ? '' : 's'}.
+          {total} volume{total === 1 ? '' : 's'} found by label selector{' '}
+          <code>{value.selector.labelSelector}</code>
+          {scope} on {value.clusters.length} cluster
+          {value.clusters.length === 1 ? '' : 's'}.
         </Typography>
       </Grid>
       {value.clusters.map(cluster => (

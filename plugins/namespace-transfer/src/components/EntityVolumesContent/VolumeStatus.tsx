@@ -1,4 +1,9 @@
-import { StatusError, StatusOK, StatusPending, StatusWarning } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
 
 /** PVC phase with the status colours people know from the Kubernetes plugin. */
 export function VolumeStatus({ phase }: { phase: string }) {
