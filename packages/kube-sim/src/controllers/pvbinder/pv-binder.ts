@@ -4,6 +4,7 @@ import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { ApiError, isNotFound } from '../kube/rest';
 import { keyOf, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from '../kube/types';
+import { bindClaim, setClaimPhase, setVolumePhase } from './bind';
 import { ANN, claimClass, findBestMatch, isVolumeBoundToClaim, volumeUnsuitableReason } from './matching';
 
 const COMPONENT = 'persistentvolume-controller';
@@ -24,84 +25,6 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     const sc = classes.getByName(undefined, claimClass(pvc));
     return sc?.volumeBindingMode === 'WaitForFirstConsumer';
   };
-
-  async function setClaimPhase(pvc: PersistentVolumeClaim, phase: string, pv?: PersistentVolume): Promise<PersistentVolumeClaim> {
-    const status = pvc.status ?? {};
-    const capacity = pv ? pv.spec?.capacity : undefined;
-    const accessModes = pv ? pv.spec?.accessModes : undefined;
-    if (
-      status.phase === phase &&
-      JSON.stringify(status.capacity) === JSON.stringify(capacity) &&
-      JSON.stringify(status.accessModes) === JSON.stringify(accessModes)
-    )
-      return pvc;
-    const next: PersistentVolumeClaim = { ...pvc, status: { ...status, phase, capacity, accessModes } };
-    if (!pv) {
-      // A Pending or Lost claim reports no capacity/access modes, as upstream resets them.
-      delete next.status!.capacity;
-      delete next.status!.accessModes;
-    }
-    return rest.updateStatus(R.persistentvolumeclaims, next);
-  }
-
-  async function setVolumePhase(pv: PersistentVolume, phase: string, message?: string): Promise<PersistentVolume> {
-    if (pv.status?.phase === phase && (message === undefined || pv.status?.message === message)) return pv;
-    const next: PersistentVolume = { ...pv, status: { ...pv.status, phase, message } };
-    if (message === undefined) delete next.status!.message;
-    return rest.updateStatus(R.persistentvolumes, next);
-  }
-
-  /** bind() upstream: volume side first, so a crash in between leaves a pre-bound volume, never a lost claim. */
-  async function bind(pvName: string, claim: PersistentVolumeClaim): Promise<void> {
-    const pv = await retryOnConflict(async () => {
-      const cur = await rest.get<PersistentVolume>(R.persistentvolumes, undefined, pvName);
-      const ref = cur.spec?.claimRef;
-      // Already ours: a repeated bind must not rewrite the volume on every claim change.
-      if (ref?.uid && ref.uid === claim.metadata?.uid) return cur;
-      if (ref && !isVolumeBoundToClaim(cur, claim)) throw new Error(`volume ${pvName} was taken by another claim`);
-      const annotations = { ...cur.metadata?.annotations };
-      if (!isVolumeBoundToClaim(cur, claim)) annotations[ANN.boundByController] = 'yes';
-      return rest.update(R.persistentvolumes, {
-        ...cur,
-        metadata: { ...cur.metadata, annotations },
-        spec: {
-          ...cur.spec,
-          claimRef: {
-            kind: 'PersistentVolumeClaim',
-            apiVersion: 'v1',
-            namespace: claim.metadata?.namespace,
-            name: claim.metadata?.name,
-            uid: claim.metadata?.uid,
-            resourceVersion: claim.metadata?.resourceVersion,
-          },
-        },
-      });
-    });
-    const boundPv = await retryOnConflict(async () =>
-      setVolumePhase(await rest.get<PersistentVolume>(R.persistentvolumes, undefined, pvName), 'Bound'),
-    );
-    const ns = claim.metadata?.namespace;
-    const name = claim.metadata?.name as string;
-    const updated = await retryOnConflict(async () => {
-      const cur = await rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, ns, name);
-      if (cur.metadata?.uid !== claim.metadata?.uid) throw new Error('claim was replaced while binding');
-      const annotations = { ...cur.metadata?.annotations };
-      if (cur.spec?.volumeName === pvName && annotations[ANN.bindCompleted] === 'yes') return cur;
-      if (cur.spec?.volumeName !== pvName) annotations[ANN.boundByController] = 'yes';
-      annotations[ANN.bindCompleted] = 'yes';
-      return rest.update(R.persistentvolumeclaims, {
-        ...cur,
-        metadata: { ...cur.metadata, annotations },
-        spec: { ...cur.spec, volumeName: pvName },
-      });
-    });
-    await retryOnConflict(async () =>
-      setClaimPhase(await rest.get<PersistentVolumeClaim>(R.persistentvolumeclaims, ns, name), 'Bound', boundPv),
-    );
-    if (pv.spec?.claimRef?.uid === claim.metadata?.uid && updated.spec?.volumeName === pvName && claim.status?.phase !== 'Bound') {
-      ctx.log(COMPONENT, `bound ${keyOf(claim)} to ${pvName}`);
-    }
-  }
 
   async function provisionOrWait(pvc: PersistentVolumeClaim): Promise<void> {
     const className = claimClass(pvc);
@@ -139,12 +62,12 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
   /** Phase changes from the cached object: only a change costs a read and a write. */
   async function claimPhase(pvc: PersistentVolumeClaim, phase: string): Promise<void> {
     if (pvc.status?.phase === phase && !pvc.status?.capacity) return;
-    await retryOnConflict(async () => setClaimPhase(await fresh(pvc), phase));
+    await retryOnConflict(async () => setClaimPhase(rest, await fresh(pvc), phase));
   }
 
   async function volumePhase(pv: PersistentVolume, phase: string): Promise<void> {
     if (pv.status?.phase === phase) return;
-    await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, pv.metadata?.name as string), phase));
+    await retryOnConflict(async () => setVolumePhase(rest, await rest.get(R.persistentvolumes, undefined, pv.metadata?.name as string), phase));
   }
 
   const fresh = (pvc: PersistentVolumeClaim) =>
@@ -155,7 +78,7 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     if (!volumeName) {
       const pv = findBestMatch(pvc, pvs.list(), { delayBinding: isDelayBinding(pvc) });
       if (!pv) return provisionOrWait(pvc);
-      return bind(pv.metadata?.name as string, pvc);
+      return bindClaim(rest, pv.metadata?.name as string, pvc);
     }
     const pv = pvs.getByName(undefined, volumeName);
     if (!pv) {
@@ -170,9 +93,9 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
         await claimPhase(pvc, 'Pending');
         return;
       }
-      return bind(volumeName, pvc);
+      return bindClaim(rest, volumeName, pvc);
     }
-    if (isVolumeBoundToClaim(pv, pvc)) return bind(volumeName, pvc);
+    if (isVolumeBoundToClaim(pv, pvc)) return bindClaim(rest, volumeName, pvc);
     if (!pvc.metadata?.annotations?.[ANN.boundByController]) {
       events.record(claimObj(pvc), 'Warning', 'FailedBinding', `volume "${volumeName}" already bound to a different claim.`);
     }
@@ -188,9 +111,9 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     if (!volumeName) return lost('ClaimLost', 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
     const pv = pvs.getByName(undefined, volumeName);
     if (!pv) return lost('ClaimLost', 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
-    if (!pv.spec?.claimRef) return bind(volumeName, pvc);
+    if (!pv.spec?.claimRef) return bindClaim(rest, volumeName, pvc);
     if (pv.spec.claimRef.uid === pvc.metadata?.uid) {
-      if (pvc.status?.phase !== 'Bound' || pv.status?.phase !== 'Bound') return bind(volumeName, pvc);
+      if (pvc.status?.phase !== 'Bound' || pv.status?.phase !== 'Bound') return bindClaim(rest, volumeName, pvc);
       return;
     }
     return lost('ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
@@ -281,7 +204,7 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     const name = pv.metadata?.name as string;
     let cur = pv;
     if (pv.status?.phase !== 'Released' && pv.status?.phase !== 'Failed') {
-      cur = await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Released'));
+      cur = await retryOnConflict(async () => setVolumePhase(rest, await rest.get(R.persistentvolumes, undefined, name), 'Released'));
     }
     const policy = cur.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
     if (policy === 'Retain' || cur.status?.phase === 'Failed') return;
@@ -290,12 +213,12 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
       if (cur.metadata?.annotations?.[ANN.provisionedBy]) return;
       const msg = 'error getting deleter volume plugin for volume "' + name + '": no deletable volume plugin matched';
       events.record(pvObj(cur), 'Warning', 'VolumeFailedDelete', msg);
-      await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Failed', msg));
+      await retryOnConflict(async () => setVolumePhase(rest, await rest.get(R.persistentvolumes, undefined, name), 'Failed', msg));
       return;
     }
     const msg = 'No recycler plugin found for the volume!';
     events.record(pvObj(cur), 'Warning', 'VolumeFailedRecycle', msg);
-    await retryOnConflict(async () => setVolumePhase(await rest.get(R.persistentvolumes, undefined, name), 'Failed', msg));
+    await retryOnConflict(async () => setVolumePhase(rest, await rest.get(R.persistentvolumes, undefined, name), 'Failed', msg));
   }
 
   const claimQueue = ctx.queue('pv-binder-claims', key => syncClaim(key));
