@@ -101,6 +101,41 @@ describe('CRDs', () => {
     expect(w.metadata.generation).toBe(2);
   });
 
+  it('serves several versions from one storage version', async () => {
+    const schema = { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } } } } };
+    const ext = t.kubeConfig().makeApiClient(ApiextensionsV1Api);
+    await ext.createCustomResourceDefinition({
+      body: {
+        metadata: { name: 'gadgets.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Cluster',
+          names: { plural: 'gadgets', kind: 'Gadget' },
+          versions: [
+            { name: 'v1alpha1', served: true, storage: false, schema },
+            { name: 'v1', served: true, storage: true, schema },
+          ],
+        },
+      } as any,
+    });
+    const created: any = await custom.createClusterCustomObject({
+      group: 'example.com',
+      version: 'v1alpha1',
+      plural: 'gadgets',
+      body: { apiVersion: 'example.com/v1alpha1', kind: 'Gadget', metadata: { name: 'g' }, spec: { n: 1 } },
+    });
+    expect(created.apiVersion).toBe('example.com/v1alpha1');
+    const asV1: any = await custom.getClusterCustomObject({ group: 'example.com', version: 'v1', plural: 'gadgets', name: 'g' });
+    expect(asV1.apiVersion).toBe('example.com/v1');
+    const patched: any = await custom.patchClusterCustomObject(
+      { group: 'example.com', version: 'v1alpha1', plural: 'gadgets', name: 'g', body: { spec: { n: 2 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(patched).toMatchObject({ apiVersion: 'example.com/v1alpha1', spec: { n: 2 } });
+    const list: any = await custom.listClusterCustomObject({ group: 'example.com', version: 'v1alpha1', plural: 'gadgets' });
+    expect(list.items[0].apiVersion).toBe('example.com/v1alpha1');
+  });
+
   it('watches custom objects and removes them with their CRD', async () => {
     const seen: string[] = [];
     const closed = new Promise<void>(resolve => {

@@ -41,6 +41,7 @@ export function descriptorsOf(crd: KObject): KindDescriptor[] {
         returnDeletedObject: true,
         schema,
         printerColumns: v.additionalPrinterColumns ?? [],
+        storageVersion: (spec.versions ?? []).find((x: KObject) => x.storage)?.name,
         crd: crd.metadata.name,
         defaulter: o => structuralize(o, schema),
         validate: o => validateCustomResource(o, schema),

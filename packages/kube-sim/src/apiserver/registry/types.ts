@@ -69,6 +69,8 @@ export interface KindDescriptor {
   schema?: KObject;
   /** custom resources: the version's additionalPrinterColumns for Table output */
   printerColumns?: KObject[];
+  /** custom resources: the version objects are stored in */
+  storageVersion?: string;
   /** set for custom resources: the CRD that serves it */
   crd?: string;
 }

@@ -4,6 +4,7 @@ import { alreadyExists } from '../errors';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { type ApiContext, gr, isDryRun, keyOf, type RestRequest, type RestResult } from './context';
 import { decodeObject } from './body';
+import { toStorage } from './versions';
 import { bindNamespace, generateSuffix, prepareCreateMeta, validateCreate } from './objectmeta';
 
 /** Creates an already-decoded object; used by POST and by the API server's own side effects. */
@@ -29,7 +30,7 @@ export function createObject(api: ApiContext, d: KindDescriptor, obj: KObject, o
     if (api.store.get(key, ns, obj.metadata.name)) throw alreadyExists(gr(d), obj.metadata.name);
   }
   if (opts.dryRun) return obj;
-  const stored = api.store.create(key, obj);
+  const stored = api.store.create(key, toStorage(d, obj));
   api.admission.afterCreate(d, stored);
   return stored;
 }

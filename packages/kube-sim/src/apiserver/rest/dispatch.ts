@@ -12,6 +12,7 @@ import { getObject, listObjects } from './read';
 import { handleBinding, handleEviction, handleScale, handleTokenRequest } from './subresources';
 import { handleUpdate } from './update';
 import { serveWatch, type WatchRegistry, type WatchSettings } from './watch';
+import { present } from './versions';
 
 export interface DispatchExtras {
   watches: WatchRegistry;
@@ -26,13 +27,24 @@ function asTable(d: KindDescriptor, req: RestRequest, result: RestResult, isList
   const version = wantsTable(req.accept);
   if (!version) return result;
   const body = result.body as KObject;
-  const items: KObject[] = isList ? body.items : [body];
+  const items: KObject[] = (isList ? body.items : [body]).map((o: KObject) => present(d, o) as KObject);
   const meta = isList ? body.metadata : { resourceVersion: body.metadata?.resourceVersion };
   return { code: result.code, body: toTable(d, items, meta, req.query.get('includeObject'), version, d.printerColumns), contentType: TABLE_CONTENT_TYPE };
 }
 
 /** Returns a result to write, or undefined when the handler wrote the response itself (watch, log). */
 export async function dispatch(
+  api: ApiContext,
+  req: RestRequest,
+  res: ServerResponse,
+  extras: DispatchExtras,
+): Promise<RestResult | undefined> {
+  const d = api.registry.lookup(req.info.group, req.info.version, req.info.resource ?? '');
+  const result = await route(api, req, res, extras);
+  return result && d ? { ...result, body: present(d, result.body) } : result;
+}
+
+async function route(
   api: ApiContext,
   req: RestRequest,
   res: ServerResponse,
@@ -67,7 +79,8 @@ export async function dispatch(
       case 'watch': {
         const version = wantsTable(req.accept);
         const include = req.query.get('includeObject');
-        const transform = version ? (o: KObject) => toTable(d, [o], { resourceVersion: o.metadata?.resourceVersion }, include, version, d.printerColumns) : undefined;
+        const transform = (o: KObject) =>
+          version ? toTable(d, [present(d, o) as KObject], { resourceVersion: o.metadata?.resourceVersion }, include, version, d.printerColumns) : present(d, o);
         serveWatch(api, d, info.namespace, info.name, req.query, res, extras.watches, extras.watchSettings, transform);
         return undefined;
       }

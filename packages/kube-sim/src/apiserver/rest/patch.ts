@@ -5,11 +5,12 @@ import { applyPatchBody } from '../patch';
 import { isPlainObject } from '../util';
 import { type ApiContext, isDryRun, type RestRequest, type RestResult } from './context';
 import { getObject } from './read';
+import { present } from './versions';
 import { updateObject, type UpdateTarget } from './update';
 
 export function handlePatch(api: ApiContext, d: KindDescriptor, req: RestRequest, target: UpdateTarget): RestResult {
   const old = getObject(api, d, req.info.namespace, req.info.name!);
-  const patched = applyPatchBody(req.contentType, old, req.body, d);
+  const patched = applyPatchBody(req.contentType, present(d, old), req.body, d);
   if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw badRequest('the patch produced an object without metadata');
   const obj = patched as KObject;
   if (obj.apiVersion !== apiVersionOf(d) || obj.kind !== d.kind)

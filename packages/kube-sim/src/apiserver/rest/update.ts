@@ -12,6 +12,7 @@ import { decodeObject } from './body';
 import { getObject } from './read';
 import { bindNamespace, bumpGeneration, prepareUpdateMeta, shouldDeleteDuringUpdate, validateUpdate } from './objectmeta';
 import { removeNow } from './delete';
+import { toStorage } from './versions';
 
 export type UpdateTarget = 'main' | 'status' | 'finalize';
 
@@ -68,6 +69,7 @@ export function updateObject(
     return removeNow(api, d, obj);
   }
   obj.metadata.resourceVersion = old.metadata.resourceVersion;
+  toStorage(d, obj);
   bumpGeneration(d, obj, old);
   // A no-op write keeps the resourceVersion and produces no watch event, as etcd3's GuaranteedUpdate.
   if (deepEqual(obj, old)) return old;
