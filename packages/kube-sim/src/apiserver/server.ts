@@ -19,7 +19,7 @@ import { Authenticator } from './auth/authn';
 import { bootstrapRbac } from './auth/bootstrap';
 import { rbacEscalation } from './auth/escalation';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
-import { review } from './auth/review';
+import { review, rulesReview } from './auth/review';
 import { crdLifecycle } from './crd';
 import { apiGroup, apiGroupList, apiVersions, resourceList, SERVER_VERSION } from './discovery';
 import { ApiError, failure, forbidden, resourceNotFound, toStatus, unauthorized } from './errors';
@@ -114,6 +114,7 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
       const body = parseJson(req.body) as KObject;
       const kind = api.registry.lookup(req.info.group, req.info.version, req.info.resource!)!.kind;
       if (body.kind !== undefined && body.kind !== kind) throw failure(400, 'BadRequest', `the kind in the data (${body.kind}) does not match the expected kind (${kind})`);
+      if (kind === 'SelfSubjectRulesReview') return { code: 201, body: rulesReview(body, req.user, (u, ns) => rbac.rulesFor(u, ns), opts.rbac) };
       return { code: 201, body: review({ ...body, kind }, req.user, authorize) };
     },
     log: (req, d, res) => proxyLog(api, d, req, res, { ca: opts.ca.certPem, client: opts.kubeletClient }),
@@ -183,6 +184,8 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
     let code = 0;
     try {
       const bodyPromise = readBody(req);
+      // Requests refused before their body is read must not leave a rejected promise behind.
+      bodyPromise.catch(() => undefined);
       const user = authn.authenticate(req);
       if (!user) throw unauthorized();
       const info = parseRequest(req.method ?? 'GET', url.pathname, query);

@@ -122,6 +122,13 @@ describe('RBAC', () => {
     expect(bindOwn.status).toBe(201);
   });
 
+  it('lists the rules of the requester (kubectl auth can-i --list)', async () => {
+    const res = await t.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { spec: { namespace: 'team' } }, { Authorization: 'Bearer alice-token' });
+    expect(res.status).toBe(201);
+    expect(res.body.status.resourceRules).toEqual(expect.arrayContaining([expect.objectContaining({ resources: ['persistentvolumeclaims', 'pods/log'] })]));
+    expect(res.body.status.nonResourceRules.length).toBeGreaterThan(0);
+  });
+
   it('validates RBAC objects', async () => {
     const res = await t.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings', {
       metadata: { name: 'bad' },

@@ -25,6 +25,25 @@ function attributesFrom(spec: KObject, user: UserInfo, kind: string): Attributes
   return { user, verb: nra.verb ?? '', isResourceRequest: false, path: nra.path ?? '', apiGroup: '', resource: '' };
 }
 
+/** SelfSubjectRulesReview: the rules that apply to the requester in spec.namespace (kubectl auth can-i --list). */
+export function rulesReview(body: KObject, requester: UserInfo, rulesFor: (u: UserInfo, ns?: string) => KObject[], rbacEnabled: boolean): KObject {
+  const namespace = body.spec?.namespace;
+  const rules = rbacEnabled && !requester.groups.includes('system:masters')
+    ? rulesFor(requester, namespace || undefined)
+    : [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }];
+  return {
+    kind: 'SelfSubjectRulesReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec: body.spec ?? {},
+    status: {
+      resourceRules: rules.filter(r => !r.nonResourceURLs).map(r => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
+      nonResourceRules: rules.filter(r => r.nonResourceURLs).map(r => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+      incomplete: false,
+    },
+  };
+}
+
 export function review(body: KObject, requester: UserInfo, authorize: Authorize): KObject {
   const kind = body.kind;
   if (kind !== 'SelfSubjectAccessReview' && kind !== 'SubjectAccessReview') throw badRequest(`unsupported review kind ${kind}`);

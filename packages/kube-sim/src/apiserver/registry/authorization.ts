@@ -13,6 +13,13 @@ export const authorizationKinds: KindDescriptor[] = [
   },
   {
     ...authz,
+    kind: 'SelfSubjectRulesReview',
+    plural: 'selfsubjectrulesreviews',
+    singular: 'selfsubjectrulesreview',
+    namespaced: false,
+  },
+  {
+    ...authz,
     kind: 'SubjectAccessReview',
     plural: 'subjectaccessreviews',
     singular: 'subjectaccessreview',
@@ -21,4 +28,4 @@ export const authorizationKinds: KindDescriptor[] = [
 ];
 
 /** Kinds whose create is a question, not a write. */
-export const REVIEW_KINDS = new Set(['SelfSubjectAccessReview', 'SubjectAccessReview']);
+export const REVIEW_KINDS = new Set(['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview']);
