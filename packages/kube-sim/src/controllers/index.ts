@@ -20,7 +20,9 @@ export { PROVISIONER_NAME } from './provisioner/hostpath-provisioner';
  * Starts what kube-controller-manager and kube-scheduler do for one cluster. Every part only uses the
  * public API through the given KubeConfig; they share one informer per resource.
  */
-export async function startControllers(opts: ControllerOptions & { resyncMs?: number }): Promise<Stoppable> {
+export async function startControllers(
+  opts: ControllerOptions & { resyncMs?: number },
+): Promise<Stoppable> {
   const ctx = createContext(opts, opts.resyncMs);
   const parts: Stoppable[] = [
     startPvBinder(ctx),

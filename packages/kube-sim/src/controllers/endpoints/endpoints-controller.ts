@@ -23,18 +23,31 @@ export function startEndpointsController(ctx: ControllerContext): Stoppable {
     if (!svc) {
       // The Service is gone: its Endpoints go with it (they carry no ownerReference upstream either).
       const ep = endpoints.get(key);
-      if (ep) await rest.delete(R.endpoints, ns, name, { uid: ep.metadata?.uid }).catch(e => (isNotFound(e) ? undefined : Promise.reject(e)));
+      if (ep)
+        await rest
+          .delete(R.endpoints, ns, name, { uid: ep.metadata?.uid })
+          .catch(e => (isNotFound(e) ? undefined : Promise.reject(e)));
       return;
     }
     if (!svc.spec?.selector || svc.metadata?.deletionTimestamp) return;
-    const selected = pods.list(ns).filter(p => matchesMap(svc.spec?.selector, p.metadata?.labels));
+    const selected = pods
+      .list(ns)
+      .filter(p => matchesMap(svc.spec?.selector, p.metadata?.labels));
     const subsets = computeSubsets(svc, selected);
     const labels = { ...svc.metadata?.labels };
     const cached = endpoints.get(key);
-    if (cached && JSON.stringify(cached.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(cached.metadata?.labels ?? {}) === JSON.stringify(labels)) return;
+    if (
+      cached &&
+      JSON.stringify(cached.subsets ?? []) === JSON.stringify(subsets) &&
+      JSON.stringify(cached.metadata?.labels ?? {}) === JSON.stringify(labels)
+    )
+      return;
     if (!cached) {
       try {
-        await rest.create(R.endpoints, ns, { metadata: { name, namespace: ns, labels }, subsets });
+        await rest.create(R.endpoints, ns, {
+          metadata: { name, namespace: ns, labels },
+          subsets,
+        });
         return;
       } catch (e) {
         if (!isAlreadyExists(e)) throw e;
@@ -42,7 +55,11 @@ export function startEndpointsController(ctx: ControllerContext): Stoppable {
     }
     await retryOnConflict(async () => {
       const live = await rest.get<Endpoints>(R.endpoints, ns, name);
-      return rest.update(R.endpoints, { ...live, metadata: { ...live.metadata, labels }, subsets });
+      return rest.update(R.endpoints, {
+        ...live,
+        metadata: { ...live.metadata, labels },
+        subsets,
+      });
     });
   }
 
@@ -50,9 +67,16 @@ export function startEndpointsController(ctx: ControllerContext): Stoppable {
   const servicesOf = (p: Pod) =>
     services
       .list(p.metadata?.namespace)
-      .filter(s => s.spec?.selector && matchesMap(s.spec.selector, p.metadata?.labels))
+      .filter(
+        s =>
+          s.spec?.selector && matchesMap(s.spec.selector, p.metadata?.labels),
+      )
       .forEach(s => queue.add(keyOf(s)));
-  services.addHandlers({ add: s => queue.add(keyOf(s)), update: (_, s) => queue.add(keyOf(s)), delete: s => queue.add(keyOf(s)) });
+  services.addHandlers({
+    add: s => queue.add(keyOf(s)),
+    update: (_, s) => queue.add(keyOf(s)),
+    delete: s => queue.add(keyOf(s)),
+  });
   pods.addHandlers({
     add: servicesOf,
     // Label changes can move a pod out of a Service: both the old and the new selection are resynced.
@@ -62,6 +86,8 @@ export function startEndpointsController(ctx: ControllerContext): Stoppable {
     },
     delete: servicesOf,
   });
-  endpoints.addHandlers({ delete: ep => services.get(keyOf(ep)) && queue.add(keyOf(ep)) });
+  endpoints.addHandlers({
+    delete: ep => services.get(keyOf(ep)) && queue.add(keyOf(ep)),
+  });
   return { stop: async () => undefined };
 }

@@ -18,7 +18,8 @@ interface GraphNode {
   owners: OwnerReference[];
 }
 
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+const groupOf = (apiVersion: string) =>
+  apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 
 /**
  * The garbage collector of kube-controller-manager: a graph of every object's ownerReferences across all
@@ -27,7 +28,9 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
  * dependents are gone; an owner deleted with orphan propagation has its references removed from its
  * dependents before its orphan finalizer is removed.
  */
-export function startGarbageCollector(ctx: ControllerContext): Stoppable & { ready: Promise<void> } {
+export function startGarbageCollector(
+  ctx: ControllerContext,
+): Stoppable & { ready: Promise<void> } {
   const { rest } = ctx;
   const graph = new Map<string, GraphNode>();
   const dependents = new Map<string, Set<string>>();
@@ -62,23 +65,41 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
       for (const d of dependents.get(uid) ?? []) queue.add(d);
       return;
     }
-    link(uid, { resource: r, namespace: obj.metadata?.namespace, name: obj.metadata?.name as string, owners: obj.metadata?.ownerReferences ?? [] });
+    link(uid, {
+      resource: r,
+      namespace: obj.metadata?.namespace,
+      name: obj.metadata?.name as string,
+      owners: obj.metadata?.ownerReferences ?? [],
+    });
     const md = obj.metadata;
-    if (md?.ownerReferences?.length || (md?.deletionTimestamp && md.finalizers?.some(f => f === FOREGROUND || f === ORPHAN))) queue.add(uid);
+    if (
+      md?.ownerReferences?.length ||
+      (md?.deletionTimestamp &&
+        md.finalizers?.some(f => f === FOREGROUND || f === ORPHAN))
+    )
+      queue.add(uid);
     // A dependent whose state changed may be what a foreground-deleting owner waits for.
-    for (const o of md?.ownerReferences ?? []) if (graph.has(o.uid)) queue.add(o.uid);
+    for (const o of md?.ownerReferences ?? [])
+      if (graph.has(o.uid)) queue.add(o.uid);
   }
 
   function current(uid: string): KubeObject | undefined {
     const node = graph.get(uid);
     if (!node) return undefined;
-    const obj = monitored.get(idOf(node.resource))?.getByName(node.namespace, node.name);
+    const obj = monitored
+      .get(idOf(node.resource))
+      ?.getByName(node.namespace, node.name);
     return obj?.metadata?.uid === uid ? obj : undefined;
   }
 
-  async function ownerExists(ref: OwnerReference, dependentNamespace?: string): Promise<boolean | undefined> {
+  async function ownerExists(
+    ref: OwnerReference,
+    dependentNamespace?: string,
+  ): Promise<boolean | undefined> {
     if (graph.has(ref.uid) && current(ref.uid)) return true;
-    const r = resourcesByGroupKind.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
+    const r = resourcesByGroupKind.get(
+      `${groupOf(ref.apiVersion)}/${ref.kind}`,
+    );
     // Unknown kind: we cannot tell, so we must not delete (upstream waits for the mapping too). A new CRD
     // is the usual cause: look at discovery again soon rather than at the next periodic round.
     if (!r) {
@@ -86,7 +107,14 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
       return undefined;
     }
     try {
-      const live = await rest.request<KubeObject>('GET', pathFor({ ...r, version: ref.apiVersion.split('/').pop() as string }, r.namespaced ? dependentNamespace : undefined, ref.name));
+      const live = await rest.request<KubeObject>(
+        'GET',
+        pathFor(
+          { ...r, version: ref.apiVersion.split('/').pop() as string },
+          r.namespaced ? dependentNamespace : undefined,
+          ref.name,
+        ),
+      );
       return live.metadata?.uid === ref.uid;
     } catch (e) {
       if (isNotFound(e)) return false;
@@ -94,38 +122,75 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
     }
   }
 
-  function pathFor(r: ResourceRef, namespace: string | undefined, name: string): string {
-    const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  function pathFor(
+    r: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+  ): string {
+    const base = r.group
+      ? `/apis/${r.group}/${r.version}`
+      : `/api/${r.version}`;
     return `${base}${r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${r.plural}/${encodeURIComponent(name)}`;
   }
 
-  async function rewrite(node: GraphNode, uid: string, change: (obj: KubeObject) => KubeObject | undefined): Promise<void> {
+  async function rewrite(
+    node: GraphNode,
+    uid: string,
+    change: (obj: KubeObject) => KubeObject | undefined,
+  ): Promise<void> {
     await retryOnConflict(async () => {
       let live: KubeObject;
       try {
-        live = await rest.request<KubeObject>('GET', pathFor(node.resource, node.namespace, node.name));
+        live = await rest.request<KubeObject>(
+          'GET',
+          pathFor(node.resource, node.namespace, node.name),
+        );
       } catch (e) {
         if (isNotFound(e)) return;
         throw e;
       }
       if (live.metadata?.uid !== uid) return;
       const next = change(live);
-      if (next) await rest.request('PUT', pathFor(node.resource, node.namespace, node.name), { body: next });
+      if (next)
+        await rest.request(
+          'PUT',
+          pathFor(node.resource, node.namespace, node.name),
+          { body: next },
+        );
     });
   }
 
   const removeFinalizer = (node: GraphNode, uid: string, finalizer: string) =>
     rewrite(node, uid, obj =>
       obj.metadata?.finalizers?.includes(finalizer)
-        ? { ...obj, metadata: { ...obj.metadata, finalizers: obj.metadata.finalizers.filter(f => f !== finalizer) } }
+        ? {
+            ...obj,
+            metadata: {
+              ...obj.metadata,
+              finalizers: obj.metadata.finalizers.filter(f => f !== finalizer),
+            },
+          }
         : undefined,
     );
 
-  async function deleteObject(node: GraphNode, uid: string, propagationPolicy: string): Promise<void> {
+  async function deleteObject(
+    node: GraphNode,
+    uid: string,
+    propagationPolicy: string,
+  ): Promise<void> {
     try {
-      await rest.request('DELETE', pathFor(node.resource, node.namespace, node.name), {
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid }, propagationPolicy },
-      });
+      await rest.request(
+        'DELETE',
+        pathFor(node.resource, node.namespace, node.name),
+        {
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            preconditions: { uid },
+            propagationPolicy,
+          },
+        },
+      );
     } catch (e) {
       // 404: already gone; 409: the uid precondition failed, i.e. a new object took the name.
       if (!isNotFound(e) && !(e instanceof ApiError && e.code === 409)) throw e;
@@ -142,7 +207,15 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
       if (md.finalizers?.includes(ORPHAN)) {
         for (const d of deps) {
           const dn = graph.get(d) as GraphNode;
-          await rewrite(dn, d, o => ({ ...o, metadata: { ...o.metadata, ownerReferences: (o.metadata?.ownerReferences ?? []).filter(r => r.uid !== uid) } }));
+          await rewrite(dn, d, o => ({
+            ...o,
+            metadata: {
+              ...o.metadata,
+              ownerReferences: (o.metadata?.ownerReferences ?? []).filter(
+                r => r.uid !== uid,
+              ),
+            },
+          }));
         }
         await removeFinalizer(node, uid, ORPHAN);
         return;
@@ -154,8 +227,14 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
           const ref = dep.metadata?.ownerReferences?.find(r => r.uid === uid);
           if (ref?.blockOwnerDeletion) blocking++;
           if (!dep.metadata?.deletionTimestamp) {
-            const hasOwnDeps = [...(dependents.get(d) ?? [])].some(x => current(x));
-            await deleteObject(graph.get(d) as GraphNode, d, hasOwnDeps ? 'Foreground' : 'Background');
+            const hasOwnDeps = [...(dependents.get(d) ?? [])].some(x =>
+              current(x),
+            );
+            await deleteObject(
+              graph.get(d) as GraphNode,
+              d,
+              hasOwnDeps ? 'Foreground' : 'Background',
+            );
           }
         }
         if (blocking > 0) return 1000;
@@ -165,7 +244,9 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
     }
     const owners = md.ownerReferences ?? [];
     if (!owners.length) return;
-    const states = await Promise.all(owners.map(o => ownerExists(o, md.namespace)));
+    const states = await Promise.all(
+      owners.map(o => ownerExists(o, md.namespace)),
+    );
     if (states.some(s => s === undefined)) return 2500;
     const dangling = owners.filter((_, i) => states[i] === false);
     if (!dangling.length) return;
@@ -174,7 +255,15 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
       return;
     }
     const gone = new Set(dangling.map(o => o.uid));
-    await rewrite(node, uid, o => ({ ...o, metadata: { ...o.metadata, ownerReferences: (o.metadata?.ownerReferences ?? []).filter(r => !gone.has(r.uid)) } }));
+    await rewrite(node, uid, o => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        ownerReferences: (o.metadata?.ownerReferences ?? []).filter(
+          r => !gone.has(r.uid),
+        ),
+      },
+    }));
   }
 
   const queue = ctx.queue('garbage-collector', process, 4);
@@ -196,16 +285,27 @@ export function startGarbageCollector(ctx: ControllerContext): Stoppable & { rea
       fresh.push(inf);
     }
     // A resource that cannot be listed (yet) must not hold the collector back: its informer keeps retrying.
-    await Promise.race([Promise.all(fresh.map(i => i.start())), new Promise(r => setTimeout(r, 10_000).unref())]);
+    await Promise.race([
+      Promise.all(fresh.map(i => i.start())),
+      new Promise(r => setTimeout(r, 10_000).unref()),
+    ]);
   }
 
   const ready = sync();
   const timer = setInterval(() => {
-    if (!stopped) sync().catch(e => ctx.log('garbage-collector', `discovery failed: ${(e as Error).message}`));
+    if (!stopped)
+      sync().catch(e =>
+        ctx.log(
+          'garbage-collector',
+          `discovery failed: ${(e as Error).message}`,
+        ),
+      );
   }, REDISCOVER_MS);
   timer.unref();
   return {
-    ready: ready.catch(e => ctx.log('garbage-collector', `discovery failed: ${(e as Error).message}`)),
+    ready: ready.catch(e =>
+      ctx.log('garbage-collector', `discovery failed: ${(e as Error).message}`),
+    ),
     stop: async () => {
       stopped = true;
       clearInterval(timer);

@@ -24,11 +24,17 @@ export class InformerFactory {
     private readonly resyncMs = DEFAULT_RESYNC_MS,
   ) {}
 
-  get<T extends KubeObject>(r: ResourceRef, opts: InformerOptions = {}): Informer<T> {
+  get<T extends KubeObject>(
+    r: ResourceRef,
+    opts: InformerOptions = {},
+  ): Informer<T> {
     const id = `${r.group}/${r.version}/${r.plural}?${opts.namespace ?? ''}&${opts.labelSelector ?? ''}&${opts.fieldSelector ?? ''}`;
     let inf = this.informers.get(id);
     if (!inf) {
-      inf = new Informer<KubeObject>(this.kc, this.rest, r, { resyncMs: this.resyncMs, ...opts });
+      inf = new Informer<KubeObject>(this.kc, this.rest, r, {
+        resyncMs: this.resyncMs,
+        ...opts,
+      });
       this.informers.set(id, inf);
       if (this.started) void inf.start();
     }
@@ -56,13 +62,19 @@ export interface ControllerContext {
   log(component: string, message: string): void;
 }
 
-export function createContext(options: ControllerOptions, resyncMs = DEFAULT_RESYNC_MS): ControllerContext & { stop(): Promise<void> } {
+export function createContext(
+  options: ControllerOptions,
+  resyncMs = DEFAULT_RESYNC_MS,
+): ControllerContext & { stop(): Promise<void> } {
   const rest = new RestClient(options.kubeConfig);
   const informers = new InformerFactory(options.kubeConfig, rest, resyncMs);
   const queues: WorkQueue[] = [];
   const debug = !!process.env.KUBE_SIM_DEBUG;
   const log = (component: string, message: string) => {
-    if (debug) process.stderr.write(`[${options.clusterName}/${component}] ${message}\n`);
+    if (debug)
+      process.stderr.write(
+        `[${options.clusterName}/${component}] ${message}\n`,
+      );
   };
   return {
     kc: options.kubeConfig,
@@ -72,7 +84,9 @@ export function createContext(options: ControllerOptions, resyncMs = DEFAULT_RES
     log,
     recorder: component => new EventRecorder(rest, component, options.nodeName),
     queue(name, reconcile, concurrency) {
-      const q = new WorkQueue(name, reconcile, concurrency, (key, err) => log(name, `${key}: ${(err as Error)?.message ?? err}`));
+      const q = new WorkQueue(name, reconcile, concurrency, (key, err) =>
+        log(name, `${key}: ${(err as Error)?.message ?? err}`),
+      );
       queues.push(q);
       return q;
     },

@@ -27,11 +27,21 @@ export class EventRecorder {
     private readonly host: string,
   ) {}
 
-  record(obj: KubeObject, type: EventType, reason: string, message: string): void {
+  record(
+    obj: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): void {
     void this.write(obj, type, reason, message).catch(() => undefined);
   }
 
-  private async write(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  private async write(
+    obj: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
     const md = obj.metadata ?? {};
     const namespace = md.namespace || 'default';
     const dedupe = `${md.uid}|${reason}|${type}|${message}`;
@@ -41,7 +51,10 @@ export class EventRecorder {
       prior.count++;
       prior.at = Date.now();
       try {
-        await this.rest.patch(R.events, prior.namespace, prior.name, { count: prior.count, lastTimestamp: now });
+        await this.rest.patch(R.events, prior.namespace, prior.name, {
+          count: prior.count,
+          lastTimestamp: now,
+        });
         return;
       } catch (e) {
         if (!isNotFound(e)) throw e;

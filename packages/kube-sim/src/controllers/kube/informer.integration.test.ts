@@ -1,24 +1,39 @@
 import { R } from '../kube/resources';
 import type { Namespace, Pod, ReplicaSet } from '../kube/types';
-import { registerNode, startHarness, waitFor, type ControllerHarness } from '../testing/harness';
+import {
+  registerNode,
+  startHarness,
+  waitFor,
+  type ControllerHarness,
+} from '../testing/harness';
 import { Informer } from './informer';
 import type { KubeObject } from './types';
 
 jest.setTimeout(120_000);
 
 let h: ControllerHarness;
-const CM = { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true };
+const CM = {
+  group: '',
+  version: 'v1',
+  plural: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+};
 
 beforeAll(async () => {
   h = await startHarness('inf');
   await registerNode(h.rest, h.nodeName);
-  await h.rest.create<Namespace>(R.namespaces, undefined, { metadata: { name: 'inf' } });
+  await h.rest.create<Namespace>(R.namespaces, undefined, {
+    metadata: { name: 'inf' },
+  });
 });
 afterAll(async () => h?.stop());
 
 describe('Informer against a real API server', () => {
   it('resumes after dropped watches and re-lists after 410 Gone, ending with the true state', async () => {
-    const inf = new Informer<KubeObject>(h.kc, h.rest, CM, { namespace: 'inf' });
+    const inf = new Informer<KubeObject>(h.kc, h.rest, CM, {
+      namespace: 'inf',
+    });
     const seen = { add: 0, del: 0 };
     inf.addHandlers({ add: () => seen.add++, delete: () => seen.del++ });
     await inf.start();
@@ -34,14 +49,26 @@ describe('Informer against a real API server', () => {
 
     // Hold the next watch back while more than the server's history window of changes happens,
     // so resuming from the last resourceVersion must fail with 410 and the informer must re-list.
-    const slow = h.api.faults.add({ verb: 'watch', resource: 'configmaps', latencyMs: 4000 });
+    const slow = h.api.faults.add({
+      verb: 'watch',
+      resource: 'configmaps',
+      latencyMs: 4000,
+    });
     h.api.faults.dropWatches();
     await h.rest.delete(CM, 'inf', 'before');
     for (let i = 0; i < 1050; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => h.rest.create(CM, 'inf', { metadata: { name: `bulk-${i + j}` } })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          h.rest.create(CM, 'inf', { metadata: { name: `bulk-${i + j}` } }),
+        ),
+      );
     }
     slow();
-    await waitFor('re-listed', () => inf.list('inf').length === 1051 && !inf.getByName('inf', 'before'), 30_000);
+    await waitFor(
+      're-listed',
+      () => inf.list('inf').length === 1051 && !inf.getByName('inf', 'before'),
+      30_000,
+    );
     expect(seen.del).toBeGreaterThanOrEqual(1);
     expect(inf.stats.lists).toBe(2);
     await h.rest.create(CM, 'inf', { metadata: { name: 'live-again' } });
@@ -50,21 +77,49 @@ describe('Informer against a real API server', () => {
   });
 
   it('controllers converge while writes fail at random and watches drop', async () => {
-    const stopFaults = h.api.faults.add({ verb: 'create', resource: 'pods', errorRate: 0.5, status: 500, count: 6 });
-    const stopStatusFaults = h.api.faults.add({ verb: 'update', resource: 'replicasets/status', errorRate: 0.5, status: 503, count: 4 });
+    const stopFaults = h.api.faults.add({
+      verb: 'create',
+      resource: 'pods',
+      errorRate: 0.5,
+      status: 500,
+      count: 6,
+    });
+    const stopStatusFaults = h.api.faults.add({
+      verb: 'update',
+      resource: 'replicasets/status',
+      errorRate: 0.5,
+      status: 503,
+      count: 4,
+    });
     await h.rest.create<ReplicaSet>(R.replicasets, 'inf', {
       metadata: { name: 'flaky' },
-      spec: { replicas: 4, selector: { matchLabels: { app: 'flaky' } }, template: { metadata: { labels: { app: 'flaky' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'flaky' } },
+        template: {
+          metadata: { labels: { app: 'flaky' } },
+          spec: { containers: [{ name: 'c', image: 'x' }] },
+        },
+      },
     });
     setTimeout(() => h.api.faults.dropWatches(), 200);
-    await waitFor('4 pods and status', async () => {
-      const pods = (await h.rest.list<Pod>(R.pods, 'inf', { labelSelector: 'app=flaky' })).items;
-      const rs = await h.rest.get<ReplicaSet>(R.replicasets, 'inf', 'flaky');
-      return pods.length === 4 && rs.status?.replicas === 4;
-    }, 60_000);
+    await waitFor(
+      '4 pods and status',
+      async () => {
+        const pods = (
+          await h.rest.list<Pod>(R.pods, 'inf', { labelSelector: 'app=flaky' })
+        ).items;
+        const rs = await h.rest.get<ReplicaSet>(R.replicasets, 'inf', 'flaky');
+        return pods.length === 4 && rs.status?.replicas === 4;
+      },
+      60_000,
+    );
     // Never more than asked for, even with retries and lost watches.
     await new Promise(r => setTimeout(r, 500));
-    expect((await h.rest.list<Pod>(R.pods, 'inf', { labelSelector: 'app=flaky' })).items).toHaveLength(4);
+    expect(
+      (await h.rest.list<Pod>(R.pods, 'inf', { labelSelector: 'app=flaky' }))
+        .items,
+    ).toHaveLength(4);
     stopFaults();
     stopStatusFaults();
   });

@@ -64,7 +64,9 @@ export class Informer<T extends KubeObject> {
 
   list(namespace?: string): T[] {
     const all = [...this.store.values()];
-    return namespace === undefined ? all : all.filter(o => o.metadata?.namespace === namespace);
+    return namespace === undefined
+      ? all
+      : all.filter(o => o.metadata?.namespace === namespace);
   }
 
   /** Resolves once the first list has been stored. */
@@ -92,7 +94,8 @@ export class Informer<T extends KubeObject> {
   }
 
   private resync(): void {
-    for (const obj of this.store.values()) for (const h of this.handlers) h.update?.(obj, obj);
+    for (const obj of this.store.values())
+      for (const h of this.handlers) h.update?.(obj, obj);
   }
 
   private async run(): Promise<void> {
@@ -105,19 +108,26 @@ export class Informer<T extends KubeObject> {
         if (outcome === 'gone') this.resourceVersion = '';
         failures = 0;
         // A server that keeps closing watches at once must not turn this loop into a busy one.
-        if (Date.now() - began < 500 && !this.stopped) await sleep(100 + Math.random() * 200);
+        if (Date.now() - began < 500 && !this.stopped)
+          await sleep(100 + Math.random() * 200);
       } catch (e) {
         if (this.stopped) break;
         if (e instanceof ApiError && e.code === 410) this.resourceVersion = '';
         failures++;
         // Back off so an unavailable API server is not hammered; jitter spreads the informers apart.
-        await sleep(Math.min(100 * 2 ** Math.min(failures, 6), 5000) * (0.5 + Math.random()));
+        await sleep(
+          Math.min(100 * 2 ** Math.min(failures, 6), 5000) *
+            (0.5 + Math.random()),
+        );
       }
     }
   }
 
   private query(): Record<string, string | undefined> {
-    return { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector };
+    return {
+      labelSelector: this.opts.labelSelector,
+      fieldSelector: this.opts.fieldSelector,
+    };
   }
 
   private async relist(): Promise<void> {
@@ -126,7 +136,11 @@ export class Informer<T extends KubeObject> {
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await this.rest.list<T>(this.resource, this.opts.namespace, { ...this.query(), limit: 500, continue: cont });
+      const page = await this.rest.list<T>(this.resource, this.opts.namespace, {
+        ...this.query(),
+        limit: 500,
+        continue: cont,
+      });
       items.push(...page.items);
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? '';
@@ -192,13 +206,29 @@ export class Informer<T extends KubeObject> {
         if (rv) this.resourceVersion = rv;
       };
       const onDone = (err: unknown) => {
-        const code = (err as { statusCode?: number; code?: number } | null)?.statusCode;
+        const code = (err as { statusCode?: number; code?: number } | null)
+          ?.statusCode;
         if (gone || code === 410) resolve('gone');
-        else if (err && !this.stopped && (err as { name?: string }).name !== 'AbortError') reject(err);
+        else if (
+          err &&
+          !this.stopped &&
+          (err as { name?: string }).name !== 'AbortError'
+        )
+          reject(err);
         else resolve('closed');
       };
       this.watch
-        .watch(path, { ...this.query(), resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds }, onEvent, onDone)
+        .watch(
+          path,
+          {
+            ...this.query(),
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds,
+          },
+          onEvent,
+          onDone,
+        )
         .then(ctrl => {
           this.abort = ctrl;
           if (this.stopped) ctrl.abort();

@@ -25,14 +25,19 @@ const SUFFIX: Record<string, number> = {
 export function parseQuantity(q: string | number | undefined): number {
   if (q === undefined || q === '') throw new Error('empty quantity');
   if (typeof q === 'number') return q;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.exec(q.trim());
+  const m =
+    /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.exec(
+      q.trim(),
+    );
   if (!m) throw new Error(`invalid quantity ${JSON.stringify(q)}`);
   const n = Number(m[1]);
   if (m[2]) return n * 10 ** Number(m[2].slice(1));
   return n * SUFFIX[m[3] ?? ''];
 }
 
-export function tryParseQuantity(q: string | number | undefined): number | undefined {
+export function tryParseQuantity(
+  q: string | number | undefined,
+): number | undefined {
   try {
     return parseQuantity(q);
   } catch {

@@ -5,12 +5,52 @@ describe('label selectors', () => {
     const labels = { app: 'web', tier: 'front' };
     expect(matchesSelector({ matchLabels: { app: 'web' } }, labels)).toBe(true);
     expect(matchesSelector({ matchLabels: { app: 'db' } }, labels)).toBe(false);
-    expect(matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, labels)).toBe(true);
-    expect(matchesSelector({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
-    expect(matchesSelector({ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, labels)).toBe(true);
-    expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels)).toBe(true);
-    expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels)).toBe(false);
-    expect(matchesSelector({ matchExpressions: [{ key: 'app', operator: 'Bogus' }] }, labels)).toBe(false);
+    expect(
+      matchesSelector(
+        {
+          matchExpressions: [
+            { key: 'tier', operator: 'In', values: ['front', 'back'] },
+          ],
+        },
+        labels,
+      ),
+    ).toBe(true);
+    expect(
+      matchesSelector(
+        {
+          matchExpressions: [
+            { key: 'tier', operator: 'NotIn', values: ['front'] },
+          ],
+        },
+        labels,
+      ),
+    ).toBe(false);
+    expect(
+      matchesSelector(
+        {
+          matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }],
+        },
+        labels,
+      ),
+    ).toBe(true);
+    expect(
+      matchesSelector(
+        { matchExpressions: [{ key: 'app', operator: 'Exists' }] },
+        labels,
+      ),
+    ).toBe(true);
+    expect(
+      matchesSelector(
+        { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] },
+        labels,
+      ),
+    ).toBe(false);
+    expect(
+      matchesSelector(
+        { matchExpressions: [{ key: 'app', operator: 'Bogus' }] },
+        labels,
+      ),
+    ).toBe(false);
   });
 
   it('treats an empty selector as everything and a missing one as nothing', () => {

@@ -7,10 +7,14 @@ type Labels = Record<string, string> | undefined;
  * matches everything; a missing (undefined) selector matches nothing, as for Services and workload
  * selectors the callers must decide that themselves.
  */
-export function matchesSelector(selector: LabelSelector | undefined, labels: Labels): boolean {
+export function matchesSelector(
+  selector: LabelSelector | undefined,
+  labels: Labels,
+): boolean {
   if (!selector) return false;
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {}))
+    if (l[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
     const values = e.values ?? [];
@@ -35,7 +39,10 @@ export function matchesSelector(selector: LabelSelector | undefined, labels: Lab
 }
 
 /** A Service's (or nodeSelector's) plain map selector: every pair must match; empty matches everything. */
-export function matchesMap(selector: Record<string, string> | undefined, labels: Labels): boolean {
+export function matchesMap(
+  selector: Record<string, string> | undefined,
+  labels: Labels,
+): boolean {
   const l = labels ?? {};
   return Object.entries(selector ?? {}).every(([k, v]) => l[k] === v);
 }

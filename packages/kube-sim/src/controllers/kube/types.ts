@@ -40,7 +40,15 @@ export type StatefulSet = Json<k.V1StatefulSet>;
 export type DaemonSet = Json<k.V1DaemonSet>;
 export type Job = Json<k.V1Job>;
 export type CronJob = Json<k.V1CronJob>;
-export type Condition = { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; lastUpdateTime?: string; lastProbeTime?: string };
+export type Condition = {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  lastUpdateTime?: string;
+  lastProbeTime?: string;
+};
 
 export interface ListResult<T> {
   metadata?: { resourceVersion?: string; continue?: string };
@@ -55,10 +63,14 @@ export function keyOf(obj: KubeObject): string {
 
 export function splitKey(key: string): { namespace?: string; name: string } {
   const i = key.indexOf('/');
-  return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+  return i < 0
+    ? { name: key }
+    : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
 export function nowIso(): string {
   // The API serializes metav1.Time with second precision (RFC 3339).
-  return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(Date.now() / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
 }

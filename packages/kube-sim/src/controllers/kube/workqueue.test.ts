@@ -7,10 +7,14 @@ describe('WorkQueue', () => {
     const runs: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>(r => (release = r));
-    const q = new WorkQueue('t', async k => {
-      runs.push(k);
-      if (k === 'block') await gate;
-    }, 1);
+    const q = new WorkQueue(
+      't',
+      async k => {
+        runs.push(k);
+        if (k === 'block') await gate;
+      },
+      1,
+    );
     q.add('block');
     q.add('a');
     q.add('a');
@@ -24,13 +28,17 @@ describe('WorkQueue', () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     let runs = 0;
-    const q = new WorkQueue('t', async () => {
-      concurrent++;
-      maxConcurrent = Math.max(maxConcurrent, concurrent);
-      runs++;
-      await tick(20);
-      concurrent--;
-    }, 4);
+    const q = new WorkQueue(
+      't',
+      async () => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        runs++;
+        await tick(20);
+        concurrent--;
+      },
+      4,
+    );
     q.add('k');
     await tick();
     q.add('k');
@@ -44,10 +52,15 @@ describe('WorkQueue', () => {
   it('retries a failing key with backoff until it succeeds', async () => {
     let attempts = 0;
     const errors: unknown[] = [];
-    const q = new WorkQueue('t', async () => {
-      attempts++;
-      if (attempts < 3) throw new Error('boom');
-    }, 1, (_, e) => errors.push(e));
+    const q = new WorkQueue(
+      't',
+      async () => {
+        attempts++;
+        if (attempts < 3) throw new Error('boom');
+      },
+      1,
+      (_, e) => errors.push(e),
+    );
     q.add('k');
     for (let i = 0; i < 100 && attempts < 3; i++) await tick(20);
     expect(attempts).toBe(3);

@@ -66,7 +66,11 @@ export class WorkQueue {
   }
 
   private pump(): void {
-    while (!this.stopped && this.running < this.concurrency && this.queue.length > 0) {
+    while (
+      !this.stopped &&
+      this.running < this.concurrency &&
+      this.queue.length > 0
+    ) {
       const key = this.queue.shift() as string;
       this.queued.delete(key);
       this.active.add(key);

@@ -19,22 +19,55 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
   const namespaces = ctx.informers.get<Namespace>(R.namespaces);
   let finalizeUnsupported = false;
 
-  async function setContentCondition(ns: Namespace, remaining: number, resources: string[]): Promise<void> {
+  async function setContentCondition(
+    ns: Namespace,
+    remaining: number,
+    resources: string[],
+  ): Promise<void> {
     const status = remaining
-      ? { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${resources.join(', ')}` }
-      : { type: 'NamespaceContentRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' };
+      ? {
+          type: 'NamespaceContentRemaining',
+          status: 'True',
+          reason: 'SomeResourcesRemain',
+          message: `Some resources are remaining: ${resources.join(', ')}`,
+        }
+      : {
+          type: 'NamespaceContentRemaining',
+          status: 'False',
+          reason: 'ContentRemoved',
+          message: 'All content successfully removed',
+        };
     const conditions = setCondition(ns.status?.conditions, status, nowIso());
-    if (JSON.stringify(conditions) === JSON.stringify(ns.status?.conditions ?? [])) return;
+    if (
+      JSON.stringify(conditions) === JSON.stringify(ns.status?.conditions ?? [])
+    )
+      return;
     await retryOnConflict(async () => {
-      const live = await rest.get<Namespace>(R.namespaces, undefined, ns.metadata?.name as string);
-      return rest.updateStatus(R.namespaces, { ...live, status: { ...live.status, conditions: setCondition(live.status?.conditions, status, nowIso()) } });
+      const live = await rest.get<Namespace>(
+        R.namespaces,
+        undefined,
+        ns.metadata?.name as string,
+      );
+      return rest.updateStatus(R.namespaces, {
+        ...live,
+        status: {
+          ...live.status,
+          conditions: setCondition(live.status?.conditions, status, nowIso()),
+        },
+      });
     }).catch(() => undefined);
   }
 
   async function sync(name: string): Promise<number | void> {
     const ns = namespaces.getByName(undefined, name);
-    if (!ns?.metadata?.deletionTimestamp || !(ns.spec?.finalizers ?? []).includes(FINALIZER)) return;
-    const resources = (await discoverResources(rest, ['list', 'delete'])).filter(r => r.namespaced);
+    if (
+      !ns?.metadata?.deletionTimestamp ||
+      !(ns.spec?.finalizers ?? []).includes(FINALIZER)
+    )
+      return;
+    const resources = (
+      await discoverResources(rest, ['list', 'delete'])
+    ).filter(r => r.namespaced);
     let remaining = 0;
     const left: string[] = [];
     for (const r of resources) {
@@ -42,19 +75,35 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
       try {
         items = (await rest.list<KubeObject>(r, name)).items;
       } catch (e) {
-        if (e instanceof ApiError && (e.code === 404 || e.code === 405)) continue;
+        if (e instanceof ApiError && (e.code === 404 || e.code === 405))
+          continue;
         throw e;
       }
       if (!items.length) continue;
       remaining += items.length;
-      left.push(`${r.plural}${r.group ? `.${r.group}` : ''} has ${items.length} resource instances`);
+      left.push(
+        `${r.plural}${r.group ? `.${r.group}` : ''} has ${items.length} resource instances`,
+      );
       for (const o of items) {
         if (o.metadata?.deletionTimestamp) continue;
         await rest
-          .request('DELETE', resourcePath(r, name, o.metadata?.name as string), {
-            body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: o.metadata?.uid }, propagationPolicy: 'Background' },
-          })
-          .catch(e => (isNotFound(e) || (e instanceof ApiError && e.code === 409) ? undefined : Promise.reject(e)));
+          .request(
+            'DELETE',
+            resourcePath(r, name, o.metadata?.name as string),
+            {
+              body: {
+                apiVersion: 'v1',
+                kind: 'DeleteOptions',
+                preconditions: { uid: o.metadata?.uid },
+                propagationPolicy: 'Background',
+              },
+            },
+          )
+          .catch(e =>
+            isNotFound(e) || (e instanceof ApiError && e.code === 409)
+              ? undefined
+              : Promise.reject(e),
+          );
       }
     }
     await setContentCondition(ns, remaining, left);
@@ -64,18 +113,35 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
     try {
       await retryOnConflict(async () => {
         const live = await rest.get<Namespace>(R.namespaces, undefined, name);
-        const finalizers = (live.spec?.finalizers ?? []).filter(f => f !== FINALIZER);
-        return rest.request('PUT', resourcePath(R.namespaces, undefined, name, 'finalize'), {
-          body: { ...live, apiVersion: 'v1', kind: 'Namespace', spec: { ...live.spec, finalizers } },
-        });
+        const finalizers = (live.spec?.finalizers ?? []).filter(
+          f => f !== FINALIZER,
+        );
+        return rest.request(
+          'PUT',
+          resourcePath(R.namespaces, undefined, name, 'finalize'),
+          {
+            body: {
+              ...live,
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              spec: { ...live.spec, finalizers },
+            },
+          },
+        );
       });
     } catch (e) {
       if (isNotFound(e)) {
         // Either the namespace is gone, or the API server does not serve /finalize: then nothing can be done.
-        const still = await rest.get(R.namespaces, undefined, name).then(() => true, () => false);
+        const still = await rest.get(R.namespaces, undefined, name).then(
+          () => true,
+          () => false,
+        );
         if (still) {
           finalizeUnsupported = true;
-          ctx.log('namespace-controller', 'the API server does not serve namespaces/{name}/finalize');
+          ctx.log(
+            'namespace-controller',
+            'the API server does not serve namespaces/{name}/finalize',
+          );
         }
         return;
       }
@@ -84,6 +150,9 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
   }
 
   const queue = ctx.queue('namespace', sync, 2);
-  namespaces.addHandlers({ add: n => queue.add(keyOf(n)), update: (_, n) => queue.add(keyOf(n)) });
+  namespaces.addHandlers({
+    add: n => queue.add(keyOf(n)),
+    update: (_, n) => queue.add(keyOf(n)),
+  });
   return { stop: async () => undefined };
 }

@@ -4,7 +4,12 @@ import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
 import { R } from '../kube/resources';
 import { isAlreadyExists, isNotFound } from '../kube/rest';
-import { keyOf, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from '../kube/types';
+import {
+  keyOf,
+  type PersistentVolume,
+  type PersistentVolumeClaim,
+  type StorageClass,
+} from '../kube/types';
 import { ANN, claimClass, requestedBytes } from '../pvbinder/matching';
 import { formatBytes, remainingCapacity } from './capacity';
 
@@ -19,36 +24,64 @@ const COMPONENT = `${PROVISIONER_NAME}_kube-sim`;
 export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
   const { rest } = ctx;
   const events = ctx.recorder(COMPONENT);
-  const pvcs = ctx.informers.get<PersistentVolumeClaim>(R.persistentvolumeclaims);
+  const pvcs = ctx.informers.get<PersistentVolumeClaim>(
+    R.persistentvolumeclaims,
+  );
   const pvs = ctx.informers.get<PersistentVolume>(R.persistentvolumes);
   const classes = ctx.informers.get<StorageClass>(R.storageclasses);
   // PVs created but maybe not yet seen by the informer: counted against capacity all the same.
   const justCreated = new Map<string, PersistentVolume>();
 
   const rootOf = (sc: StorageClass) =>
-    sc.parameters?.root ? path.resolve(sc.parameters.root) : path.join(ctx.options.dataDir, 'storage', sc.metadata?.name as string);
+    sc.parameters?.root
+      ? path.resolve(sc.parameters.root)
+      : path.join(ctx.options.dataDir, 'storage', sc.metadata?.name as string);
 
-  const claimRef = (pvc: PersistentVolumeClaim) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: pvc.metadata });
+  const claimRef = (pvc: PersistentVolumeClaim) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: pvc.metadata,
+  });
 
   function wantsUs(pvc: PersistentVolumeClaim): boolean {
     const ann = pvc.metadata?.annotations ?? {};
-    return (ann[ANN.storageProvisioner] ?? ann[ANN.betaStorageProvisioner]) === PROVISIONER_NAME;
+    return (
+      (ann[ANN.storageProvisioner] ?? ann[ANN.betaStorageProvisioner]) ===
+      PROVISIONER_NAME
+    );
   }
 
   async function provision(key: string): Promise<number | void> {
     const pvc = pvcs.get(key);
-    if (!pvc || pvc.metadata?.deletionTimestamp || pvc.spec?.volumeName || !wantsUs(pvc)) return;
+    if (
+      !pvc ||
+      pvc.metadata?.deletionTimestamp ||
+      pvc.spec?.volumeName ||
+      !wantsUs(pvc)
+    )
+      return;
     const pvName = `pvc-${pvc.metadata?.uid}`;
     if (pvs.getByName(undefined, pvName) || justCreated.has(pvName)) return;
     const sc = classes.getByName(undefined, claimClass(pvc));
     if (!sc || sc.provisioner !== PROVISIONER_NAME) return;
-    if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata?.annotations?.[ANN.selectedNode]) return;
+    if (
+      sc.volumeBindingMode === 'WaitForFirstConsumer' &&
+      !pvc.metadata?.annotations?.[ANN.selectedNode]
+    )
+      return;
     if (pvc.spec?.selector) {
-      events.record(claimRef(pvc), 'Warning', 'ProvisioningFailed', 'claim Selector is not supported');
+      events.record(
+        claimRef(pvc),
+        'Warning',
+        'ProvisioningFailed',
+        'claim Selector is not supported',
+      );
       return;
     }
     const request = requestedBytes(pvc);
-    const known = new Map(pvs.list().map(pv => [pv.metadata?.name as string, pv] as const));
+    const known = new Map(
+      pvs.list().map(pv => [pv.metadata?.name as string, pv] as const),
+    );
     for (const [n, pv] of justCreated) if (!known.has(n)) known.set(n, pv);
     const cap = remainingCapacity(sc, [...known.values()]);
     if (cap && request > cap.remaining) {
@@ -61,13 +94,21 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
       // The provisioner library retries failed claims; capacity may be freed meanwhile.
       return 15_000;
     }
-    events.record(claimRef(pvc), 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${key}"`);
+    events.record(
+      claimRef(pvc),
+      'Normal',
+      'Provisioning',
+      `External provisioner is provisioning volume for claim "${key}"`,
+    );
     const dir = path.join(rootOf(sc), pvName);
     await fs.mkdir(dir, { recursive: true });
     // World-writable like other hostPath provisioners: pods run under arbitrary UIDs.
     await fs.chmod(dir, 0o777);
     const pv: PersistentVolume = {
-      metadata: { name: pvName, annotations: { [ANN.provisionedBy]: PROVISIONER_NAME } },
+      metadata: {
+        name: pvName,
+        annotations: { [ANN.provisionedBy]: PROVISIONER_NAME },
+      },
       spec: {
         capacity: { storage: pvc.spec?.resources?.requests?.storage ?? '0' },
         accessModes: pvc.spec?.accessModes,
@@ -91,23 +132,44 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
       justCreated.set(pvName, created);
     } catch (e) {
       if (!isAlreadyExists(e)) {
-        events.record(claimRef(pvc), 'Warning', 'ProvisioningFailed', `failed to create volume ${pvName}: ${(e as Error).message}`);
+        events.record(
+          claimRef(pvc),
+          'Warning',
+          'ProvisioningFailed',
+          `failed to create volume ${pvName}: ${(e as Error).message}`,
+        );
         throw e;
       }
     }
-    events.record(claimRef(pvc), 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`);
+    events.record(
+      claimRef(pvc),
+      'Normal',
+      'ProvisioningSucceeded',
+      `Successfully provisioned volume ${pvName}`,
+    );
   }
 
   async function reclaim(name: string): Promise<void> {
     const pv = pvs.getByName(undefined, name);
-    if (!pv || pv.metadata?.annotations?.[ANN.provisionedBy] !== PROVISIONER_NAME) return;
-    if (pv.status?.phase !== 'Released' || pv.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
+    if (
+      !pv ||
+      pv.metadata?.annotations?.[ANN.provisionedBy] !== PROVISIONER_NAME
+    )
+      return;
+    if (
+      pv.status?.phase !== 'Released' ||
+      pv.spec?.persistentVolumeReclaimPolicy !== 'Delete'
+    )
+      return;
     if (pv.metadata?.deletionTimestamp) return;
     const dir = pv.spec?.hostPath?.path;
     // Never remove anything but a directory this provisioner made for exactly this volume.
-    if (dir && path.basename(dir) === name) await fs.rm(dir, { recursive: true, force: true });
+    if (dir && path.basename(dir) === name)
+      await fs.rm(dir, { recursive: true, force: true });
     try {
-      await rest.delete(R.persistentvolumes, undefined, name, { uid: pv.metadata?.uid });
+      await rest.delete(R.persistentvolumes, undefined, name, {
+        uid: pv.metadata?.uid,
+      });
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -117,7 +179,10 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
   const claimQueue = ctx.queue('provisioner-claims', provision, 1);
   const volumeQueue = ctx.queue('provisioner-volumes', reclaim);
 
-  pvcs.addHandlers({ add: o => claimQueue.add(keyOf(o)), update: (_, o) => claimQueue.add(keyOf(o)) });
+  pvcs.addHandlers({
+    add: o => claimQueue.add(keyOf(o)),
+    update: (_, o) => claimQueue.add(keyOf(o)),
+  });
   pvs.addHandlers({
     add: o => {
       justCreated.delete(o.metadata?.name as string);
@@ -127,7 +192,8 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
     delete: o => {
       justCreated.delete(o.metadata?.name as string);
       // Freed capacity may let a waiting claim through.
-      for (const c of pvcs.list()) if (!c.spec?.volumeName && wantsUs(c)) claimQueue.add(keyOf(c));
+      for (const c of pvcs.list())
+        if (!c.spec?.volumeName && wantsUs(c)) claimQueue.add(keyOf(c));
     },
   });
   return { stop: async () => undefined };

@@ -30,8 +30,16 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `ctrl-${name}-`));
   const plan = await allocateAddressPlan();
   const ca = await createCertificateAuthority(`${name}-ca`);
-  const serving = await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' });
-  const kubeletClient = await ca.issue({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
+  const serving = await ca.issue({
+    commonName: 'kube-apiserver',
+    ips: [plan.nodeIP],
+    usage: 'server',
+  });
+  const kubeletClient = await ca.issue({
+    commonName: 'kube-apiserver-kubelet-client',
+    organizations: ['system:masters'],
+    usage: 'client',
+  });
   const api = await startApiServer({
     clusterName: name,
     address: plan,
@@ -43,17 +51,33 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
     routeDomain: `apps.${name}.test`,
     rbac: true,
     tokens: {
-      admin: { username: 'admin', groups: ['system:masters', 'system:authenticated'] },
-      controllers: { username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] },
+      admin: {
+        username: 'admin',
+        groups: ['system:masters', 'system:authenticated'],
+      },
+      controllers: {
+        username: 'system:kube-controller-manager',
+        groups: ['system:masters', 'system:authenticated'],
+      },
     },
   });
-  const kc = kubeConfigFor({ name, server: api.url, caPem: ca.certPem, token: 'admin' });
+  const kc = kubeConfigFor({
+    name,
+    server: api.url,
+    caPem: ca.certPem,
+    token: 'admin',
+  });
   const nodeName = `${name}-node-1`;
   let controllers: Stoppable | undefined;
   const rest = new RestClient(kc);
   try {
     controllers = await startControllers({
-      kubeConfig: kubeConfigFor({ name, server: api.url, caPem: ca.certPem, token: 'controllers' }),
+      kubeConfig: kubeConfigFor({
+        name,
+        server: api.url,
+        caPem: ca.certPem,
+        token: 'controllers',
+      }),
       clusterName: name,
       dataDir,
       nodeName,
@@ -79,7 +103,12 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
   };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () =>
+    Promise<T | undefined | false | null> | T | undefined | false | null,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -89,22 +118,48 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     await new Promise(r => setTimeout(r, 100));
   }
 }
 
 /** Registers a Ready node, as a kubelet would. */
-export async function registerNode(rest: RestClient, name: string, labels: Record<string, string> = {}): Promise<Node> {
-  const node = await rest.create<Node>(R.nodes, undefined, { metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } } });
+export async function registerNode(
+  rest: RestClient,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<Node> {
+  const node = await rest.create<Node>(R.nodes, undefined, {
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
+  });
   return rest.updateStatus(R.nodes, {
     ...node,
-    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() }], addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] },
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          lastHeartbeatTime: nowIso(),
+          lastTransitionTime: nowIso(),
+        },
+      ],
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+    },
   });
 }
 
 /** Writes pods/status as a kubelet that started the pod would: Running, with an IP, Ready or not. */
-export async function markPodRunning(rest: RestClient, namespace: string, name: string, ip: string, ready = true): Promise<Pod> {
+export async function markPodRunning(
+  rest: RestClient,
+  namespace: string,
+  name: string,
+  ip: string,
+  ready = true,
+): Promise<Pod> {
   const pod = await rest.get<Pod>(R.pods, namespace, name);
   const now = nowIso();
   return rest.updateStatus(R.pods, {
@@ -118,14 +173,34 @@ export async function markPodRunning(rest: RestClient, namespace: string, name: 
       conditions: [
         { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
         { type: 'Initialized', status: 'True', lastTransitionTime: now },
-        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
-        { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
+        {
+          type: 'ContainersReady',
+          status: ready ? 'True' : 'False',
+          lastTransitionTime: now,
+        },
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          lastTransitionTime: now,
+        },
       ],
     },
   });
 }
 
-export async function markPodFinished(rest: RestClient, namespace: string, name: string, phase: 'Succeeded' | 'Failed'): Promise<Pod> {
+export async function markPodFinished(
+  rest: RestClient,
+  namespace: string,
+  name: string,
+  phase: 'Succeeded' | 'Failed',
+): Promise<Pod> {
   const pod = await rest.get<Pod>(R.pods, namespace, name);
-  return rest.updateStatus(R.pods, { ...pod, status: { ...pod.status, phase, conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }] } });
+  return rest.updateStatus(R.pods, {
+    ...pod,
+    status: {
+      ...pod.status,
+      phase,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }],
+    },
+  });
 }

@@ -25,24 +25,50 @@ describe('cron', () => {
   });
 
   it('finds the next time', () => {
-    expect(next('*/5 * * * *', '2024-01-01T00:02:30Z')).toBe('2024-01-01T00:05:00.000Z');
-    expect(next('* * * * *', '2024-01-01T00:05:00Z')).toBe('2024-01-01T00:06:00.000Z');
-    expect(next('@daily', '2024-01-01T10:00:00Z')).toBe('2024-01-02T00:00:00.000Z');
-    expect(next('0 12 29 2 *', '2024-03-01T00:00:00Z')).toBe('2028-02-29T12:00:00.000Z');
-    expect(next('30 2 * * *', '2024-06-01T00:00:00Z', 'Europe/Berlin')).toBe('2024-06-01T00:30:00.000Z');
+    expect(next('*/5 * * * *', '2024-01-01T00:02:30Z')).toBe(
+      '2024-01-01T00:05:00.000Z',
+    );
+    expect(next('* * * * *', '2024-01-01T00:05:00Z')).toBe(
+      '2024-01-01T00:06:00.000Z',
+    );
+    expect(next('@daily', '2024-01-01T10:00:00Z')).toBe(
+      '2024-01-02T00:00:00.000Z',
+    );
+    expect(next('0 12 29 2 *', '2024-03-01T00:00:00Z')).toBe(
+      '2028-02-29T12:00:00.000Z',
+    );
+    expect(next('30 2 * * *', '2024-06-01T00:00:00Z', 'Europe/Berlin')).toBe(
+      '2024-06-01T00:30:00.000Z',
+    );
   });
 
   it('ORs day-of-month and day-of-week when both are restricted', () => {
     // 2024-01-02 is a Tuesday; the 15th is the next day-of-month hit.
-    expect(next('0 0 15 * tue', '2024-01-01T00:00:00Z')).toBe('2024-01-02T00:00:00.000Z');
-    expect(next('0 0 15 * *', '2024-01-01T00:00:00Z')).toBe('2024-01-15T00:00:00.000Z');
+    expect(next('0 0 15 * tue', '2024-01-01T00:00:00Z')).toBe(
+      '2024-01-02T00:00:00.000Z',
+    );
+    expect(next('0 0 15 * *', '2024-01-01T00:00:00Z')).toBe(
+      '2024-01-15T00:00:00.000Z',
+    );
   });
 
   it('lists missed times, keeping the newest', () => {
     const s = parseCron('* * * * *');
-    const times = missedTimes(s, t('2024-01-01T00:00:00Z'), t('2024-01-01T00:03:30Z'));
-    expect(times.map(x => new Date(x).toISOString())).toEqual(['2024-01-01T00:01:00.000Z', '2024-01-01T00:02:00.000Z', '2024-01-01T00:03:00.000Z']);
-    const many = missedTimes(s, t('2024-01-01T00:00:00Z'), t('2024-01-01T05:00:00Z'));
+    const times = missedTimes(
+      s,
+      t('2024-01-01T00:00:00Z'),
+      t('2024-01-01T00:03:30Z'),
+    );
+    expect(times.map(x => new Date(x).toISOString())).toEqual([
+      '2024-01-01T00:01:00.000Z',
+      '2024-01-01T00:02:00.000Z',
+      '2024-01-01T00:03:00.000Z',
+    ]);
+    const many = missedTimes(
+      s,
+      t('2024-01-01T00:00:00Z'),
+      t('2024-01-01T05:00:00Z'),
+    );
     expect(many.length).toBe(101);
     expect(new Date(many[100]).toISOString()).toBe('2024-01-01T05:00:00.000Z');
   });

@@ -23,10 +23,29 @@ const MACROS: Record<string, string> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 };
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTHS = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-function parseField(field: string, min: number, max: number, names?: string[], nameBase = 0): { set: Set<number>; star: boolean } {
+function parseField(
+  field: string,
+  min: number,
+  max: number,
+  names?: string[],
+  nameBase = 0,
+): { set: Set<number>; star: boolean } {
   const set = new Set<number>();
   const value = (s: string) => {
     const i = names?.indexOf(s.toLowerCase()) ?? -1;
@@ -38,7 +57,8 @@ function parseField(field: string, min: number, max: number, names?: string[], n
   for (const part of field.split(',')) {
     const [range, stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new Error(`invalid cron step "${part}"`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new Error(`invalid cron step "${part}"`);
     let lo: number;
     let hi: number;
     if (range === '*' || range === '?') {
@@ -53,7 +73,8 @@ function parseField(field: string, min: number, max: number, names?: string[], n
       lo = value(range);
       hi = stepText === undefined ? lo : max;
     }
-    if (lo < min || hi > max || lo > hi) throw new Error(`cron value out of range in "${part}" (${min}-${max})`);
+    if (lo < min || hi > max || lo > hi)
+      throw new Error(`cron value out of range in "${part}" (${min}-${max})`);
     for (let v = lo; v <= hi; v += step) set.add(v);
   }
   return { set, star };
@@ -61,10 +82,14 @@ function parseField(field: string, min: number, max: number, names?: string[], n
 
 export function parseCron(expr: string): CronSchedule {
   let text = expr.trim();
-  if (text.startsWith('TZ=') || text.startsWith('CRON_TZ=')) throw new Error('time zones belong in spec.timeZone, not in the schedule');
+  if (text.startsWith('TZ=') || text.startsWith('CRON_TZ='))
+    throw new Error('time zones belong in spec.timeZone, not in the schedule');
   text = MACROS[text.toLowerCase()] ?? text;
   const fields = text.split(/\s+/);
-  if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: "${expr}"`);
+  if (fields.length !== 5)
+    throw new Error(
+      `expected exactly 5 fields, found ${fields.length}: "${expr}"`,
+    );
   const minutes = parseField(fields[0], 0, 59);
   const hours = parseField(fields[1], 0, 23);
   const days = parseField(fields[2], 1, 31);
@@ -98,14 +123,30 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(t: number, timeZone: string): Wall {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
     const d = new Date(t);
-    return { minute: d.getUTCMinutes(), hour: d.getUTCHours(), day: d.getUTCDate(), month: d.getUTCMonth() + 1, weekday: d.getUTCDay() };
+    return {
+      minute: d.getUTCMinutes(),
+      hour: d.getUTCHours(),
+      day: d.getUTCDate(),
+      month: d.getUTCMonth() + 1,
+      weekday: d.getUTCDay(),
+    };
   }
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      minute: 'numeric',
+      hour: 'numeric',
+      day: 'numeric',
+      month: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(timeZone, f);
   }
-  const parts = Object.fromEntries(f.formatToParts(new Date(t)).map(p => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    f.formatToParts(new Date(t)).map(p => [p.type, p.value]),
+  );
   return {
     minute: Number(parts.minute),
     hour: Number(parts.hour),
@@ -130,7 +171,11 @@ function dayMatches(s: CronSchedule, w: Wall): boolean {
 const MINUTE = 60_000;
 
 /** The first time strictly after `after` (ms) that the schedule fires, or undefined within five years. */
-export function nextAfter(s: CronSchedule, after: number, timeZone = 'UTC'): number | undefined {
+export function nextAfter(
+  s: CronSchedule,
+  after: number,
+  timeZone = 'UTC',
+): number | undefined {
   let t = Math.floor(after / MINUTE) * MINUTE + MINUTE;
   const limit = after + 5 * 366 * 24 * 60 * MINUTE;
   while (t <= limit) {
@@ -156,9 +201,19 @@ export function nextAfter(s: CronSchedule, after: number, timeZone = 'UTC'): num
  * Scheduled times in (earliest, now], newest last, at most `cap` + 1 of them (the caller only needs the
  * latest and whether too many were missed, as getMostRecentScheduleTime upstream).
  */
-export function missedTimes(s: CronSchedule, earliest: number, now: number, timeZone = 'UTC', cap = 100): number[] {
+export function missedTimes(
+  s: CronSchedule,
+  earliest: number,
+  now: number,
+  timeZone = 'UTC',
+  cap = 100,
+): number[] {
   const out: number[] = [];
-  for (let t = nextAfter(s, earliest, timeZone); t !== undefined && t <= now; t = nextAfter(s, t, timeZone)) {
+  for (
+    let t = nextAfter(s, earliest, timeZone);
+    t !== undefined && t <= now;
+    t = nextAfter(s, t, timeZone)
+  ) {
     out.push(t);
     if (out.length > cap + 1) out.shift();
   }

@@ -4,12 +4,19 @@
  * twice. Expectations expire after a while so a lost event cannot block an owner forever.
  */
 export class Expectations {
-  private readonly pending = new Map<string, { adds: number; deletes: Set<string>; at: number }>();
+  private readonly pending = new Map<
+    string,
+    { adds: number; deletes: Set<string>; at: number }
+  >();
 
   constructor(private readonly ttlMs = 60_000) {}
 
   expect(owner: string, adds: number, deletes: string[] = []): void {
-    this.pending.set(owner, { adds, deletes: new Set(deletes), at: Date.now() });
+    this.pending.set(owner, {
+      adds,
+      deletes: new Set(deletes),
+      at: Date.now(),
+    });
   }
 
   observedAdd(owner: string): void {
@@ -30,7 +37,10 @@ export class Expectations {
   satisfied(owner: string): boolean {
     const e = this.pending.get(owner);
     if (!e) return true;
-    if ((e.adds <= 0 && e.deletes.size === 0) || Date.now() - e.at > this.ttlMs) {
+    if (
+      (e.adds <= 0 && e.deletes.size === 0) ||
+      Date.now() - e.at > this.ttlMs
+    ) {
       this.pending.delete(owner);
       return true;
     }

@@ -21,7 +21,8 @@ export async function claimObjects<T extends KubeObject>(
 ): Promise<T[]> {
   const ownerUid = owner.metadata?.uid;
   // Without a selector nothing can be matched: keep exactly what already carries our controllerRef.
-  if (!selector) return candidates.filter(o => controllerOf(o)?.uid === ownerUid);
+  if (!selector)
+    return candidates.filter(o => controllerOf(o)?.uid === ownerUid);
   const claimed: T[] = [];
   for (const obj of candidates) {
     const ref = controllerOf(obj);
@@ -32,22 +33,56 @@ export async function claimObjects<T extends KubeObject>(
         claimed.push(obj);
         continue;
       }
-      await patchOwners(ctx, resource, obj, (obj.metadata?.ownerReferences ?? []).filter(r => r.uid !== ownerUid));
+      await patchOwners(
+        ctx,
+        resource,
+        obj,
+        (obj.metadata?.ownerReferences ?? []).filter(r => r.uid !== ownerUid),
+      );
       continue;
     }
     // An empty selector would adopt everything in the namespace: upstream refuses it, and so do we.
-    const empty = !selector || (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length);
-    if (!matches || empty || owner.metadata?.deletionTimestamp || obj.metadata?.deletionTimestamp) continue;
-    if (await patchOwners(ctx, resource, obj, [...(obj.metadata?.ownerReferences ?? []), ownerRef])) claimed.push(obj);
+    const empty =
+      !selector ||
+      (!Object.keys(selector.matchLabels ?? {}).length &&
+        !(selector.matchExpressions ?? []).length);
+    if (
+      !matches ||
+      empty ||
+      owner.metadata?.deletionTimestamp ||
+      obj.metadata?.deletionTimestamp
+    )
+      continue;
+    if (
+      await patchOwners(ctx, resource, obj, [
+        ...(obj.metadata?.ownerReferences ?? []),
+        ownerRef,
+      ])
+    )
+      claimed.push(obj);
   }
   return claimed;
 }
 
-async function patchOwners(ctx: ControllerContext, resource: ResourceRef, obj: KubeObject, ownerReferences: OwnerReference[]): Promise<boolean> {
+async function patchOwners(
+  ctx: ControllerContext,
+  resource: ResourceRef,
+  obj: KubeObject,
+  ownerReferences: OwnerReference[],
+): Promise<boolean> {
   try {
-    await ctx.rest.patch(resource, obj.metadata?.namespace, obj.metadata?.name as string, {
-      metadata: { uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion, ownerReferences },
-    });
+    await ctx.rest.patch(
+      resource,
+      obj.metadata?.namespace,
+      obj.metadata?.name as string,
+      {
+        metadata: {
+          uid: obj.metadata?.uid,
+          resourceVersion: obj.metadata?.resourceVersion,
+          ownerReferences,
+        },
+      },
+    );
     return true;
   } catch (e) {
     if (isNotFound(e) || isConflict(e)) return false;

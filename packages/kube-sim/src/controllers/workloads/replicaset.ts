@@ -7,7 +7,15 @@ import { matchesSelector } from '../kube/selectors';
 import { keyOf, type Pod, type ReplicaSet } from '../kube/types';
 import { Expectations } from './expectations';
 import { claimObjects } from './ref-manager';
-import { controllerOf, controllerRefTo, deletionOrder, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './pods';
+import {
+  controllerOf,
+  controllerRefTo,
+  deletionOrder,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  podFromTemplate,
+} from './pods';
 
 const COMPONENT = 'replicaset-controller';
 /** upstream creates pods in slow-start batches; a burst limit keeps one reconcile bounded */
@@ -28,7 +36,14 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
       return;
     }
     const ns = rs.metadata?.namespace as string;
-    const owned = await claimObjects(ctx, R.pods, rs, controllerRefTo(rs, 'apps/v1', 'ReplicaSet'), rs.spec?.selector, pods.list(ns));
+    const owned = await claimObjects(
+      ctx,
+      R.pods,
+      rs,
+      controllerRefTo(rs, 'apps/v1', 'ReplicaSet'),
+      rs.spec?.selector,
+      pods.list(ns),
+    );
     const active = owned.filter(isPodActive);
     if (expectations.satisfied(key) && !rs.metadata?.deletionTimestamp) {
       const want = rs.spec?.replicas ?? 1;
@@ -40,25 +55,53 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
         await Promise.all(
           Array.from({ length: n }, async () => {
             try {
-              const pod = await rest.create(R.pods, ns, podFromTemplate(rs.spec?.template, ref, ns, { generateName: `${rs.metadata?.name}-` }));
-              events.record(rsObj(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
+              const pod = await rest.create(
+                R.pods,
+                ns,
+                podFromTemplate(rs.spec?.template, ref, ns, {
+                  generateName: `${rs.metadata?.name}-`,
+                }),
+              );
+              events.record(
+                rsObj(rs),
+                'Normal',
+                'SuccessfulCreate',
+                `Created pod: ${pod.metadata?.name}`,
+              );
             } catch (e) {
               expectations.lowerAdds(key);
-              events.record(rsObj(rs), 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
+              events.record(
+                rsObj(rs),
+                'Warning',
+                'FailedCreate',
+                `Error creating: ${(e as Error).message}`,
+              );
               throw e;
             }
           }),
         );
       } else if (diff > 0) {
         const victims = [...active].sort(deletionOrder).slice(0, diff);
-        expectations.expect(key, 0, victims.map(p => p.metadata?.name as string));
+        expectations.expect(
+          key,
+          0,
+          victims.map(p => p.metadata?.name as string),
+        );
         await Promise.all(
           victims.map(async p => {
             try {
-              await rest.delete(R.pods, ns, p.metadata?.name as string, { uid: p.metadata?.uid });
-              events.record(rsObj(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name}`);
+              await rest.delete(R.pods, ns, p.metadata?.name as string, {
+                uid: p.metadata?.uid,
+              });
+              events.record(
+                rsObj(rs),
+                'Normal',
+                'SuccessfulDelete',
+                `Deleted pod: ${p.metadata?.name}`,
+              );
             } catch (e) {
-              if (isNotFound(e)) expectations.observedDelete(key, p.metadata?.name as string);
+              if (isNotFound(e))
+                expectations.observedDelete(key, p.metadata?.name as string);
               else throw e;
             }
           }),
@@ -68,18 +111,25 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
     return updateStatus(rs, owned);
   }
 
-  async function updateStatus(rs: ReplicaSet, owned: Pod[]): Promise<number | void> {
+  async function updateStatus(
+    rs: ReplicaSet,
+    owned: Pod[],
+  ): Promise<number | void> {
     const active = owned.filter(isPodActive);
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const selectorLabels = rs.spec?.template?.metadata?.labels ?? {};
     const status = {
       replicas: active.length,
-      fullyLabeledReplicas: active.filter(p => Object.entries(selectorLabels).every(([k, v]) => p.metadata?.labels?.[k] === v)).length,
+      fullyLabeledReplicas: active.filter(p =>
+        Object.entries(selectorLabels).every(
+          ([k, v]) => p.metadata?.labels?.[k] === v,
+        ),
+      ).length,
       readyReplicas: active.filter(isPodReady).length,
       availableReplicas: active.filter(p => isPodAvailable(p, minReady)).length,
       observedGeneration: rs.metadata?.generation,
     };
-    const cur: NonNullable<ReplicaSet["status"]> = rs.status ?? { replicas: 0 };
+    const cur: NonNullable<ReplicaSet['status']> = rs.status ?? { replicas: 0 };
     const same =
       cur.replicas === status.replicas &&
       (cur.fullyLabeledReplicas ?? 0) === status.fullyLabeledReplicas &&
@@ -88,38 +138,62 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
       cur.observedGeneration === status.observedGeneration;
     if (!same) {
       await retryOnConflict(async () => {
-        const live = await rest.get<ReplicaSet>(R.replicasets, rs.metadata?.namespace, rs.metadata?.name as string);
-        return rest.updateStatus(R.replicasets, { ...live, status: { ...live.status, ...status } });
+        const live = await rest.get<ReplicaSet>(
+          R.replicasets,
+          rs.metadata?.namespace,
+          rs.metadata?.name as string,
+        );
+        return rest.updateStatus(R.replicasets, {
+          ...live,
+          status: { ...live.status, ...status },
+        });
       });
     }
     // Ready but not yet available pods become available later without any event: look again then.
-    if (minReady > 0 && status.readyReplicas > status.availableReplicas) return minReady * 1000;
+    if (minReady > 0 && status.readyReplicas > status.availableReplicas)
+      return minReady * 1000;
   }
 
   const queue = ctx.queue('replicaset', sync);
   const enqueueOwner = (p: Pod) => {
     const ref = controllerOf(p);
-    if (ref?.kind === 'ReplicaSet') queue.add(`${p.metadata?.namespace}/${ref.name}`);
+    if (ref?.kind === 'ReplicaSet')
+      queue.add(`${p.metadata?.namespace}/${ref.name}`);
     // An orphan may be adopted by any set whose selector matches it.
-    if (!ref) for (const rs of sets.list(p.metadata?.namespace)) if (matchesSelector(rs.spec?.selector, p.metadata?.labels)) queue.add(keyOf(rs));
+    if (!ref)
+      for (const rs of sets.list(p.metadata?.namespace))
+        if (matchesSelector(rs.spec?.selector, p.metadata?.labels))
+          queue.add(keyOf(rs));
   };
-  sets.addHandlers({ add: o => queue.add(keyOf(o)), update: (_, o) => queue.add(keyOf(o)), delete: o => queue.add(keyOf(o)) });
+  sets.addHandlers({
+    add: o => queue.add(keyOf(o)),
+    update: (_, o) => queue.add(keyOf(o)),
+    delete: o => queue.add(keyOf(o)),
+  });
   pods.addHandlers({
     add: p => {
       const ref = controllerOf(p);
-      if (ref?.kind === 'ReplicaSet') expectations.observedAdd(`${p.metadata?.namespace}/${ref.name}`);
+      if (ref?.kind === 'ReplicaSet')
+        expectations.observedAdd(`${p.metadata?.namespace}/${ref.name}`);
       enqueueOwner(p);
     },
     update: (_, p) => {
       // A pod being gracefully deleted already counts as gone for the expectations, as upstream.
       const ref = controllerOf(p);
       if (ref?.kind === 'ReplicaSet' && p.metadata?.deletionTimestamp)
-        expectations.observedDelete(`${p.metadata?.namespace}/${ref.name}`, p.metadata?.name as string);
+        expectations.observedDelete(
+          `${p.metadata?.namespace}/${ref.name}`,
+          p.metadata?.name as string,
+        );
       enqueueOwner(p);
     },
     delete: p => {
       const ref = controllerOf(p);
-      if (ref?.kind === 'ReplicaSet') expectations.observedDelete(`${p.metadata?.namespace}/${ref.name}`, p.metadata?.name as string);
+      if (ref?.kind === 'ReplicaSet')
+        expectations.observedDelete(
+          `${p.metadata?.namespace}/${ref.name}`,
+          p.metadata?.name as string,
+        );
       enqueueOwner(p);
     },
   });

@@ -1,4 +1,9 @@
-import { newRsReplicas, oldScaleDownBudget, resolveIntOrPercent, surgeAndUnavailable } from './rollout';
+import {
+  newRsReplicas,
+  oldScaleDownBudget,
+  resolveIntOrPercent,
+  surgeAndUnavailable,
+} from './rollout';
 import { claimName, ordinalOf, podName } from './ordinals';
 import { templateHash } from './template-hash';
 
@@ -12,17 +17,42 @@ describe('rolling update arithmetic', () => {
   });
 
   it('surges the new set within maxSurge', () => {
-    expect(newRsReplicas(3, 1, { replicas: 0, available: 0 }, [{ replicas: 0, available: 0 }, { replicas: 3, available: 3 }])).toBe(1);
-    expect(newRsReplicas(3, 1, { replicas: 0, available: 0 }, [{ replicas: 0, available: 0 }])).toBe(3);
-    expect(newRsReplicas(0, 1, { replicas: 3, available: 3 }, [{ replicas: 3, available: 3 }])).toBe(0);
+    expect(
+      newRsReplicas(3, 1, { replicas: 0, available: 0 }, [
+        { replicas: 0, available: 0 },
+        { replicas: 3, available: 3 },
+      ]),
+    ).toBe(1);
+    expect(
+      newRsReplicas(3, 1, { replicas: 0, available: 0 }, [
+        { replicas: 0, available: 0 },
+      ]),
+    ).toBe(3);
+    expect(
+      newRsReplicas(0, 1, { replicas: 3, available: 3 }, [
+        { replicas: 3, available: 3 },
+      ]),
+    ).toBe(0);
   });
 
   it('scales old sets down only as far as availability allows', () => {
     // 3 desired, 0 unavailable allowed: the new pod must be available before an old one goes.
-    expect(oldScaleDownBudget(3, 0, { replicas: 1, available: 0 }, [{ replicas: 3, available: 3 }])).toEqual({ unhealthy: 0, healthy: 0 });
-    expect(oldScaleDownBudget(3, 0, { replicas: 1, available: 1 }, [{ replicas: 3, available: 3 }])).toEqual({ unhealthy: 0, healthy: 1 });
+    expect(
+      oldScaleDownBudget(3, 0, { replicas: 1, available: 0 }, [
+        { replicas: 3, available: 3 },
+      ]),
+    ).toEqual({ unhealthy: 0, healthy: 0 });
+    expect(
+      oldScaleDownBudget(3, 0, { replicas: 1, available: 1 }, [
+        { replicas: 3, available: 3 },
+      ]),
+    ).toEqual({ unhealthy: 0, healthy: 1 });
     // unhealthy old pods can always go
-    expect(oldScaleDownBudget(3, 0, { replicas: 1, available: 1 }, [{ replicas: 3, available: 1 }]).unhealthy).toBe(1);
+    expect(
+      oldScaleDownBudget(3, 0, { replicas: 1, available: 1 }, [
+        { replicas: 3, available: 1 },
+      ]).unhealthy,
+    ).toBe(1);
   });
 });
 
@@ -36,9 +66,18 @@ describe('names', () => {
   });
 
   it('hashes templates stably, ignoring key order and the hash label itself', () => {
-    const a = templateHash({ metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } });
-    const b = templateHash({ spec: { containers: [{ image: 'i', name: 'c' }] }, metadata: { labels: { 'pod-template-hash': a, app: 'x' } } });
-    const c = templateHash({ metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const a = templateHash({
+      metadata: { labels: { app: 'x' } },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    });
+    const b = templateHash({
+      spec: { containers: [{ image: 'i', name: 'c' }] },
+      metadata: { labels: { 'pod-template-hash': a, app: 'x' } },
+    });
+    const c = templateHash({
+      metadata: { labels: { app: 'y' } },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    });
     expect(a).toBe(b);
     expect(a).not.toBe(c);
     expect(a).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);

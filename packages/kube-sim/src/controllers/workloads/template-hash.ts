@@ -24,7 +24,9 @@ function fnv1a32(s: string): number {
 }
 
 /** The template without the pod-template-hash label, so a ReplicaSet's template compares with its Deployment's. */
-export function withoutHashLabel(t: PodTemplateSpec | undefined): PodTemplateSpec {
+export function withoutHashLabel(
+  t: PodTemplateSpec | undefined,
+): PodTemplateSpec {
   const labels = { ...t?.metadata?.labels };
   delete labels[POD_TEMPLATE_HASH];
   return { ...t, metadata: { ...t?.metadata, labels } };
@@ -34,8 +36,13 @@ export function withoutHashLabel(t: PodTemplateSpec | undefined): PodTemplateSpe
  * ComputeHash upstream: FNV-32a of the template (plus the collision count), printed in decimal and mapped
  * onto the alphabet of rand.SafeEncodeString, so names never spell words or look like numbers.
  */
-export function templateHash(t: PodTemplateSpec | undefined, collisionCount?: number): string {
+export function templateHash(
+  t: PodTemplateSpec | undefined,
+  collisionCount?: number,
+): string {
   let s = canonical(withoutHashLabel(t));
   if (collisionCount) s += `#${collisionCount}`;
-  return [...String(fnv1a32(s))].map(c => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+  return [...String(fnv1a32(s))]
+    .map(c => SAFE[c.charCodeAt(0) % SAFE.length])
+    .join('');
 }
