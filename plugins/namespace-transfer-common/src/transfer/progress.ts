@@ -30,4 +30,6 @@ export interface TransferResultSummary {
   bytesTransferred?: number;
   errors: string[];
   warnings: string[];
+  /** for a verification run: the paths that differ between source and destination */
+  differences?: string[];
 }

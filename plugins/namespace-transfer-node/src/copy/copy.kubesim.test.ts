@@ -2,7 +2,7 @@
  * The copy flow end to end on kube-sim: real pods (rsync daemon + stunnel, stunnel + rsync client) move a
  * real tree between PVCs, within one cluster over a ClusterIP Service and across clusters over a Route.
  */
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { ProgressSample, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters, type SimWorld } from 'kube-sim';
 import { gatherFacts } from '../gather';
@@ -31,7 +31,7 @@ describe('copy flow on kube-sim', () => {
     srcDir = await createBoundPvc(east, 'shop', 'data', 'fast');
     buildTree(srcDir, { smallFiles: 400, sparseBytes: 64 * 1024 * 1024 });
     chownTree(srcDir, APP_UID, APP_UID);
-    await createWorkload(east, 'shop', 'web', 'data', APP_UID);
+    await createWorkload(east, 'shop', 'web', 'data', APP_UID, 1);
   });
 
   afterAll(async () => {
@@ -89,6 +89,7 @@ describe('copy flow on kube-sim', () => {
     expect(result.syncs.map(s => [s.run, s.result.ok])).toEqual([
       ['stage-1', true],
       ['final', true],
+      ['verify', true],
     ]);
     const dst = await volumeDir(source, 'shop2', 'data');
     expect(compare(dst)).toEqual([]);
@@ -96,8 +97,15 @@ describe('copy flow on kube-sim', () => {
     const samples = events.flatMap(e => (e.type === 'progress' ? [e.sample as ProgressSample] : []));
     expect(samples.length).toBeGreaterThan(0);
     expect(events.filter(e => e.type === 'phase').map(e => (e as { phase: string }).phase)).toEqual([
-      'Provisioning', 'Exposing', 'Staging', 'Syncing', 'CleaningUp', 'Succeeded',
+      'Provisioning', 'Exposing', 'Staging', 'Quiescing', 'Syncing', 'Verifying', 'Finalizing', 'CleaningUp', 'Succeeded',
     ]);
+    expect(result.syncs.map(s => s.run)).toEqual(['stage-1', 'final', 'verify']);
+    expect(result.verified).toMatchObject({ mode: 'full' });
+    expect(result.downtimeMs).toBeGreaterThan(0);
+    // a clone gives the application back, with the value recorded before the quiesce
+    const web = await source.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    expect(web.spec!.replicas).toBe(1);
+    expect(web.metadata!.annotations?.['namespace-transfer.io/quiesced-by']).toBeUndefined();
     expect(await leftovers(source, 'shop', spec.id)).toEqual([]);
     expect(await leftovers(source, 'shop2', spec.id)).toEqual([]);
   });
@@ -108,12 +116,21 @@ describe('copy flow on kube-sim', () => {
       source: { cluster: 'east', namespace: 'shop', name: 'data' },
       destination: { cluster: 'west', namespace: 'shop', name: 'data' },
       mode: 'copy',
-      intent: 'clone',
-      options: { stage: false },
+      intent: 'move',
+      options: { stage: false, verify: 'sample', verifySampleRatio: 0.5 },
     };
-    const { plan, result, destination } = await transfer(spec);
+    const { plan, result, destination, source } = await transfer(spec);
     expect(plan).toMatchObject({ endpoint: 'route', identity: { source: 'namespace-uid-range', groupWritable: true } });
-    expect(result.syncs.map(s => s.result.ok)).toEqual([true]);
+    expect(result.syncs.map(s => [s.run, s.result.ok])).toEqual([
+      ['final', true],
+      ['verify', true],
+    ]);
+    // a move keeps the application stopped and marks the source with where its data went
+    const web = await source.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    expect(web.spec!.replicas).toBe(0);
+    expect(web.metadata!.annotations?.['namespace-transfer.io/quiesced-replicas']).toBe('1');
+    const pvc = await source.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({ name: 'data', namespace: 'shop' });
+    expect(pvc.metadata!.annotations?.['namespace-transfer.io/transferred-to']).toBe('west/shop/data');
     const dst = await volumeDir(destination, 'shop', 'data');
     expect(compare(dst, { modes: false })).toEqual([]);
     const uid = plan.identity!.runAsUser;

@@ -1,32 +1,33 @@
 import type { TransferCheckpoint, TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { objectName } from '../naming';
+import { quiesceWorkloads, restoreWorkloads, waitUntilUnmounted } from '../quiesce';
 import type { EndpointAddress } from '../transport';
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
 /**
- * The copy flow as a sequence of idempotent steps, with a checkpoint after each: provision the destination
- * PVC, expose the server, issue credentials, start the server, sync (staged first when asked), clean up.
- * A new process given the checkpoint skips finished steps; each step also finds what a crashed run made.
+ * The copy flow as a sequence of idempotent steps with a checkpoint after each: provision the destination
+ * PVC, expose the server, issue credentials, start the server, stage while the application runs, quiesce,
+ * final sync, verify, finalize (clone: restore workloads; move: mark the source), clean up. A new process
+ * given the checkpoint skips finished steps; each step also finds what a crashed run made. On failure or
+ * cancel it rolls back: the engine's objects and the destination PVC go, the workloads come back.
  */
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   const session = new CopySession(o);
-  const checkpoint: TransferCheckpoint = o.checkpoint ?? {
-    transferId: o.spec.id,
-    version: 1,
-    phase: 'Pending',
-    completedSteps: [],
-    state: {},
-    updatedAt: new Date().toISOString(),
-  };
-  if (checkpoint.transferId !== o.spec.id) throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
-  const syncs: SyncRunResult[] = (checkpoint.state.syncs as SyncRunResult[] | undefined) ?? [];
+  const { spec, plan } = o;
+  const checkpoint: TransferCheckpoint = o.checkpoint
+    ? structuredClone(o.checkpoint)
+    : { transferId: spec.id, version: 1, phase: 'Pending', completedSteps: [], state: {}, updatedAt: new Date().toISOString() };
+  if (checkpoint.transferId !== spec.id) throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
+  if (checkpoint.version !== 1) throw new Error(`checkpoint version ${checkpoint.version} is not supported`);
+  const syncs: SyncRunResult[] = [];
 
   const phase = (p: TransferPhase) => {
     checkpoint.phase = p;
     o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
   };
   const step = async <T>(name: string, p: TransferPhase, fn: () => Promise<T>): Promise<T> => {
-    if (checkpoint.completedSteps.includes(name) && name in checkpoint.state) return checkpoint.state[name] as T;
+    if (checkpoint.completedSteps.includes(name)) return checkpoint.state[name] as T;
     if (checkpoint.phase !== p) phase(p);
     const value = await fn();
     checkpoint.completedSteps.push(name);
@@ -36,42 +37,77 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     await o.onCheckpoint?.(structuredClone(checkpoint));
     return value;
   };
+  const sync = async (run: string, what: string, fn: () => Promise<SyncRunResult>) => {
+    const r = await fn();
+    syncs.push(r);
+    for (const w of r.result.warnings) o.onEvent?.({ type: 'warning', message: `${run}: ${w}` });
+    if (!r.result.ok) throw new Error(`${what} failed: ${r.result.errors.join('; ')}`);
+    return r;
+  };
+
+  const inUse = plan.workloads.length > 0;
+  const quiesce = inUse && spec.options?.quiesce !== false;
+  const stage = spec.options?.stage !== false && inUse;
+  const verifyMode = spec.options?.verify ?? 'full';
+  let quiesced = checkpoint.completedSteps.includes('quiesce');
 
   try {
     await step('provision-destination', 'Provisioning', () => session.provisionDestination());
     const address = await step<EndpointAddress>('expose', 'Exposing', () => session.expose());
-    // credentials are never in the checkpoint: a resumed run reads them back from the Secrets
-    await step('credentials', 'Exposing', async () => {
-      await session.credentials(address);
-    });
+    // key material never goes into the checkpoint: a resumed run reads it back from the Secrets
     const credentials = await session.credentials(address);
     await step('server', 'Exposing', async () => {
       await session.startServer(credentials);
     });
-    const stage = o.spec.options?.stage !== false;
     if (stage) {
-      await step('sync-stage-1', 'Staging', async () => {
-        const r = await session.sync('stage-1', credentials, address, false);
-        syncs.push(r);
-        if (!r.result.ok) throw new Error(`staging sync failed: ${r.result.errors.join('; ')}`);
-        return r;
+      await step('sync-stage-1', 'Staging', () =>
+        sync('stage-1', 'staging sync', () => session.sync('stage-1', credentials, address, { resync: false })),
+      );
+    }
+    if (quiesce) {
+      await step('quiesce', 'Quiescing', async () => {
+        const startedAt = Date.now();
+        quiesced = true;
+        await quiesceWorkloads(o.source, plan.workloads, spec.id);
+        const own = `${objectName(spec.id, 'client').replace(/-client$/, '')}-`;
+        await waitUntilUnmounted(o.source, spec.source.namespace, spec.source.name, {
+          timeoutMs: o.timeouts?.quiesceMs ?? 300_000,
+          signal: o.signal,
+          ignorePods: name => name.startsWith(own),
+        });
+        return { startedAt };
       });
     }
-    await step('sync-final', 'Syncing', async () => {
-      const r = await session.sync('final', credentials, address, stage);
-      syncs.push(r);
-      if (!r.result.ok) throw new Error(`final sync failed: ${r.result.errors.join('; ')}`);
-      return r;
+    await step('sync-final', 'Syncing', () =>
+      sync('final', 'final sync', () => session.sync('final', credentials, address, { resync: stage })),
+    );
+    if (verifyMode !== 'none') {
+      await step('verify', 'Verifying', async () => {
+        const r = await sync('verify', 'verification', () =>
+          session.sync('verify', credentials, address, {
+            resync: false,
+            verify: { mode: verifyMode, sampleRatio: spec.options?.verifySampleRatio },
+          }),
+        );
+        return { files: r.result.filesTotal, bytes: r.result.bytesTotal, mode: verifyMode };
+      });
+    }
+    const q = checkpoint.state.quiesce as { startedAt: number } | undefined;
+    const downtimeMs = q ? await step('downtime', 'Finalizing', async () => Date.now() - q.startedAt) : 0;
+    await step('finalize', 'Finalizing', async () => {
+      if (spec.intent === 'clone') await restoreWorkloads(o.source, plan.workloads, spec.id);
+      else await session.markSourceTransferred(spec.options?.deleteSource === true);
     });
     if (!o.skipCleanup) await step('cleanup', 'CleaningUp', () => session.cleanup());
     phase('Succeeded');
-    checkpoint.state.syncs = syncs;
-    return { syncs, checkpoint };
+    return { syncs, checkpoint, downtimeMs, verified: checkpoint.state.verify as CopyResult['verified'] };
   } catch (e) {
+    const warn = (what: string) => (err: unknown) => o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
     if (!o.skipCleanup) {
-      phase('CleaningUp');
-      await session.cleanup().catch(err => o.onEvent?.({ type: 'warning', message: `cleanup after failure: ${String(err)}` }));
-      await session.removeDestination().catch(err => o.onEvent?.({ type: 'warning', message: `removing the destination PVC: ${String(err)}` }));
+      phase('RollingBack');
+      await session.cleanup().catch(warn('cleanup after failure'));
+      await session.removeDestination().catch(warn('removing the destination PVC'));
+      if (quiesced) await restoreWorkloads(o.source, plan.workloads, spec.id).catch(warn('restoring the workloads'));
     }
     phase(o.signal?.aborted ? 'Cancelled' : 'Failed');
     throw e;

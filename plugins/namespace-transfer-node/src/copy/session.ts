@@ -7,9 +7,9 @@ import { clientIdentity, containerSecurityContext, permissionRepair, podSecurity
 import { createTransferCredentials, serverNameFor, type TransferCredentials } from '../pki';
 import { buildConfigMap, buildPod, buildSecret } from '../pods';
 import { DEFAULT_PORTS, POD_LAYOUT, mergeSides, type ModuleSpec } from '../sides';
-import { DEFAULT_CLIENT_OPTIONS, transferFor, type Transfer } from '../transfer';
+import { DEFAULT_CLIENT_OPTIONS, transferFor, type MoverClientOptions, type Transfer } from '../transfer';
 import { SECRET_KEYS, transportFor, type EndpointAddress, type SeamContext, type Transport } from '../transport';
-import { withRetry } from '../clusters';
+import { retryOnConflict, withRetry } from '../clusters';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
 const MODULE = 'data';
@@ -163,7 +163,7 @@ export class CopySession {
     );
   }
 
-  private clientSide(ctx: SeamContext, address: EndpointAddress, resync: boolean) {
+  private clientSide(ctx: SeamContext, address: EndpointAddress, resync: boolean, verify?: MoverClientOptions['verify']) {
     const identity = this.o.plan.identity;
     return mergeSides(
       this.transport.client(ctx, address),
@@ -176,6 +176,7 @@ export class CopySession {
         options: {
           ...DEFAULT_CLIENT_OPTIONS,
           delete: resync,
+          verify,
           maxAttempts: this.o.spec.options?.maxAttempts ?? DEFAULT_CLIENT_OPTIONS.maxAttempts,
           permissions: identity ? permissionRepair(identity) : DEFAULT_CLIENT_OPTIONS.permissions,
         },
@@ -215,10 +216,15 @@ export class CopySession {
   }
 
   /** Runs one client pod to completion, streaming its mover's progress; `run` names the pod (stage-1, final). */
-  async sync(run: string, credentials: TransferCredentials, address: EndpointAddress, resync: boolean): Promise<SyncRunResult> {
+  async sync(
+    run: string,
+    credentials: TransferCredentials,
+    address: EndpointAddress,
+    opts: { resync: boolean; verify?: MoverClientOptions['verify'] },
+  ): Promise<SyncRunResult> {
     const started = Date.now();
     const ctx = this.seamContext(credentials);
-    const side = this.clientSide(ctx, address, resync);
+    const side = this.clientSide(ctx, address, opts.resync, opts.verify);
     const cmName = objectName(this.id, 'client');
     const podName = objectName(this.id, 'client').replace(/-client$/, `-client-${run}`);
     const core = this.o.source.makeApiClient(CoreV1Api);
@@ -289,6 +295,24 @@ export class CopySession {
       result.errors.push(`client pod ${podName} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim());
     }
     return { run, result, durationMs: Date.now() - started };
+  }
+
+  /** For `move`: the source PVC says where its data went (and is deleted only when asked). */
+  async markSourceTransferred(deleteSource: boolean): Promise<void> {
+    const s = this.o.spec.source;
+    const d = this.o.spec.destination;
+    const header = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: s.name, namespace: s.namespace } };
+    await retryOnConflict(async () => {
+      const pvc = await this.src.read<V1PersistentVolumeClaim>(header);
+      if (!pvc) return;
+      pvc.metadata!.annotations = {
+        ...pvc.metadata!.annotations,
+        'namespace-transfer.io/transferred-to': `${d.cluster}/${d.namespace}/${d.name}`,
+        'namespace-transfer.io/transfer-id': this.id,
+      };
+      await this.src.api.replace({ ...pvc, apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
+    });
+    if (deleteSource) await this.src.remove(header);
   }
 
   /** Rollback: the destination PVC goes too, but only if this transfer made it. */

@@ -24,7 +24,7 @@ export interface CopyOptions {
   onCheckpoint?: (c: TransferCheckpoint) => void | Promise<void>;
   checkpoint?: TransferCheckpoint;
   signal?: AbortSignal;
-  timeouts?: { endpointMs?: number; podReadyMs?: number; syncMs?: number };
+  timeouts?: { endpointMs?: number; podReadyMs?: number; syncMs?: number; quiesceMs?: number };
   /** keep everything the engine made (for debugging a failed test) */
   skipCleanup?: boolean;
 }
@@ -36,8 +36,12 @@ export interface SyncRunResult {
 }
 
 export interface CopyResult {
+  /** the mover runs of this process (a resumed run does not repeat earlier ones) */
   syncs: SyncRunResult[];
   checkpoint: TransferCheckpoint;
+  /** quiesce start to verified (0 when nothing had to be stopped) */
+  downtimeMs: number;
+  verified?: { files?: number; bytes?: number; mode: string };
 }
 
 export const DEFAULT_IMAGE = 'quay.io/konveyor/rsync-transfer:latest';

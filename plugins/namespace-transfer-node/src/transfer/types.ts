@@ -24,6 +24,8 @@ export interface MoverClientOptions {
   /** measure what this run will move before moving it, for exact progress totals */
   exactTotals: boolean;
   permissions: PermissionRepair;
+  /** compare instead of copy: checksum every file (`full`) or a random share of them (`sample`) */
+  verify?: { mode: 'full' | 'sample'; sampleRatio?: number };
 }
 
 export const DEFAULT_CLIENT_OPTIONS: MoverClientOptions = {

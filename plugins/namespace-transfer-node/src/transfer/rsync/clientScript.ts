@@ -55,6 +55,7 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     `RSYNC_PASSWORD="$(cat ${shq(`${ctx.layout.secretDir}/${RSYNC_PASSWORD}`)})"`,
     'export RSYNC_PASSWORD',
   ];
+  if (o.verify) return `${[...out, ...verifyLines(ctx, base, target)].join('\n')}\n`;
   for (const m of ctx.modules) {
     const src = shq(`${modulePath(ctx.layout, m)}/`);
     out.push(
@@ -103,4 +104,35 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
   }
   out.push(`echo '${MARKER} done'`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Verification: a dry run with checksums that itemizes every difference (content, size, type, link
+ * target, missing and, for a full check, extra files). Empty itemized output means equal trees.
+ */
+function verifyLines(ctx: MoverClientContext, base: string, target: (m: string) => string): string[] {
+  const v = ctx.options.verify!;
+  const lines: string[] = [];
+  for (const m of ctx.modules) {
+    const src = modulePath(ctx.layout, m);
+    lines.push(`echo '${MARKER} verify module=${m.name} mode=${v.mode}'`);
+    let extra = "'--delete'";
+    if (v.mode === 'sample') {
+      const list = `${ctx.layout.scratchDir}/verify-${m.name}.list`;
+      const ratio = Math.min(1, Math.max(0, v.sampleRatio ?? 0.1));
+      lines.push(
+        `(cd ${shq(src)} && find . -type f | awk -v r=${ratio} 'BEGIN { srand() } rand() < r') > ${shq(list)}`,
+        `echo "${MARKER} sampled $(wc -l < ${shq(list)}) files"`,
+      );
+      extra = shq(`--files-from=${list}`);
+    }
+    lines.push(
+      'n=0',
+      `until rsync ${base} ${extra} --dry-run --checksum --itemize-changes --info=stats2 ${shq(`${src}/`)} ${target(m.name)}; do`,
+      `  n=$((n + 1)); if [ $n -ge ${ctx.options.maxAttempts} ]; then echo "${MARKER} failed module=${m.name} rc=verify"; exit 1; fi; sleep 2`,
+      'done',
+    );
+  }
+  lines.push(`echo '${MARKER} done'`);
+  return lines;
 }

@@ -5,7 +5,9 @@ import { parseClock, parseGroupedInt, parseRate } from '../units';
 // `     30,000,119  50%  336.22MB/s    0:00:00 (xfr#42, to-chk=9/55)`
 const PROGRESS2 =
   /^\s*([\d,]+)\s+(\d+)%\s+([\d.]+[kMGTP]?B\/s)\s+(\d+:\d{2}:\d{2})(?:\s+\(xfr#(\d+),\s*(?:ir|to)-chk=(\d+)\/(\d+)\))?/;
-const SECTION = new RegExp(`^${MARKER} (estimate|sync) module=(\\S+)(?: attempt=(\\d+))?`);
+const SECTION = new RegExp(`^${MARKER} (estimate|sync|verify) module=(\\S+)(?: attempt=(\\d+))?`);
+// `>fcs.T...... path`, `cL+++++++++ link -> target`, `*deleting   path` (itemized, dry run)
+const ITEMIZED = /^(\*deleting|[<>ch.][fdLDS][.+?a-zA-Z]{9})\s+(.+?)(?: -> .*)?$/;
 const WARNING = new RegExp(`^${MARKER} warning (.*)$`);
 const FAILED = new RegExp(`^${MARKER} failed module=(\\S+) rc=(\\d+)`);
 
@@ -39,18 +41,20 @@ export interface ParserOptions {
 export function createRsyncOutputParser(now: () => Date = () => new Date(), opts: ParserOptions = {}): MoverOutputParser {
   const minInterval = opts.minIntervalMs ?? 500;
   let buffer = '';
-  let section: 'none' | 'estimate' | 'sync' = 'none';
+  let section: 'none' | 'estimate' | 'sync' | 'verify' = 'none';
+  const differences: string[] = [];
   let module = '';
   let attempt = 1;
   let maxAttempt = 1;
   let lastEmit = -Infinity;
   const estimates = new Map<string, Stats>();
   const syncStats = new Map<string, Stats>();
+  const verifyStats = new Map<string, Stats>();
   const errors: string[] = [];
   const warnings: string[] = [];
 
   const currentStats = (): Stats => {
-    const map = section === 'estimate' ? estimates : syncStats;
+    const map = section === 'estimate' ? estimates : section === 'verify' ? verifyStats : syncStats;
     let s = map.get(module);
     if (!s) map.set(module, (s = {}));
     return s;
@@ -110,7 +114,7 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
     if (!line) return;
     let m: RegExpExecArray | null;
     if ((m = SECTION.exec(line))) {
-      section = m[1] as 'estimate' | 'sync';
+      section = m[1] as 'estimate' | 'sync' | 'verify';
       module = m[2];
       if (section === 'sync') {
         attempt = Number(m[3] ?? 1);
@@ -135,6 +139,11 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
       if (s) samples.push(s);
       return;
     }
+    if (section === 'verify' && (m = ITEMIZED.exec(line))) {
+      // the root's own times/mode may be unsettable (see the client script): not a difference in the data
+      if (m[2] !== './') differences.push(`${m[1].startsWith('*') ? 'extra' : 'differs'}: ${m[2]}`);
+      return;
+    }
     if (section !== 'none' && readStat(line.trim(), currentStats())) return;
     if (/^rsync( error)?:|^@ERROR|^ERROR:/.test(line.trim())) errors.push(line.trim());
   };
@@ -156,6 +165,24 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
         for (const s of syncStats.values()) if (s[k] !== undefined) total = (total ?? 0) + (s[k] as number);
         return total;
       };
+      if (verifyStats.size) {
+        let files = 0;
+        let bytes = 0;
+        for (const v of verifyStats.values()) {
+          files += v.files ?? 0;
+          bytes += v.totalSize ?? 0;
+        }
+        return {
+          exitCode,
+          ok: exitCode === 0 && differences.length === 0,
+          attempts: maxAttempt,
+          filesTotal: files,
+          bytesTotal: bytes,
+          errors: exitCode === 0 ? differences.map(d => `verify: ${d}`) : errors,
+          warnings,
+          differences,
+        };
+      }
       return {
         exitCode,
         ok: exitCode === 0,

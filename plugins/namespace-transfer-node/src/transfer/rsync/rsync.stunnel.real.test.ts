@@ -124,6 +124,29 @@ describe('rsync over stunnel, as local processes', () => {
     expect(scanTree(dst()).has('lost+found')).toBe(true);
   });
 
+  it('verifies with checksums and names every differing path', async () => {
+    const ok = await run(creds, { verify: { mode: 'full' } });
+    expect({ exit: ok.exitCode, differences: ok.result.differences, ok: ok.result.ok }).toEqual({ exit: 0, differences: [], ok: true });
+    expect(ok.result.filesTotal).toBeGreaterThan(1500);
+    // same size and mtime, different content: only a checksum finds it
+    const victim = join(dst(), 'small', 'd5', 'f5.txt');
+    const before = require('node:fs').statSync(victim);
+    const content = require('node:fs').readFileSync(victim, 'utf8');
+    writeFileSync(victim, content.replace('file 5', 'FILE 5'));
+    require('node:fs').utimesSync(victim, before.atime, before.mtime);
+    unlinkSync(join(dst(), 'relative-link'));
+    writeFileSync(join(dst(), 'stray'), 'not in the source');
+    chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
+    const bad = await run(creds, { verify: { mode: 'full' } });
+    expect(bad.result.ok).toBe(false);
+    expect(bad.result.differences!.sort()).toEqual(['differs: relative-link', 'differs: small/d5/f5.txt', 'extra: stray']);
+    const sampled = await run(creds, { verify: { mode: 'sample', sampleRatio: 1 } });
+    expect(sampled.result.differences).toContain('differs: small/d5/f5.txt');
+    // put the destination right again for the next test
+    const fix = await run(creds, { delete: true });
+    expect(fix.exitCode).toBe(0);
+  });
+
   it('refuses a client certificate issued by another transfer', async () => {
     const other = await createTransferCredentials({ transferId: 'tr-local-1' });
     writeFileSync(join(src(), 'should-not-arrive'), 'x');
