@@ -5,7 +5,11 @@
  * asynchronously; here it happens on the write that creates the CRD.
  */
 import type { AdmissionPlugin } from './admission';
-import { type KindDescriptor, type KObject, resourceKey } from './registry/types';
+import {
+  type KindDescriptor,
+  type KObject,
+  resourceKey,
+} from './registry/types';
 import type { ApiContext } from './rest/context';
 import { nowTimestamp } from './rest/context';
 import { structuralize, validateCustomResource } from './validation/schema';
@@ -18,7 +22,10 @@ export function descriptorsOf(crd: KObject): KindDescriptor[] {
   return (spec.versions ?? [])
     .filter((v: KObject) => v.served)
     .map((v: KObject): KindDescriptor => {
-      const schema = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+      const schema = v.schema?.openAPIV3Schema ?? {
+        type: 'object',
+        'x-kubernetes-preserve-unknown-fields': true,
+      };
       const scale = v.subresources?.scale;
       return {
         group: spec.group,
@@ -34,14 +41,17 @@ export function descriptorsOf(crd: KObject): KindDescriptor[] {
           ? {
               specReplicasPath: stripDot(scale.specReplicasPath),
               statusReplicasPath: stripDot(scale.statusReplicasPath),
-              labelSelectorPath: scale.labelSelectorPath ? stripDot(scale.labelSelectorPath) : undefined,
+              labelSelectorPath: scale.labelSelectorPath
+                ? stripDot(scale.labelSelectorPath)
+                : undefined,
             }
           : undefined,
         generation: true,
         returnDeletedObject: true,
         schema,
         printerColumns: v.additionalPrinterColumns ?? [],
-        storageVersion: (spec.versions ?? []).find((x: KObject) => x.storage)?.name,
+        storageVersion: (spec.versions ?? []).find((x: KObject) => x.storage)
+          ?.name,
         crd: crd.metadata.name,
         defaulter: o => structuralize(o, schema),
         validate: o => validateCustomResource(o, schema),
@@ -52,7 +62,9 @@ export function descriptorsOf(crd: KObject): KindDescriptor[] {
 function establish(crd: KObject): KObject {
   const next = structuredClone(crd);
   const now = nowTimestamp();
-  const storage = (crd.spec.versions ?? []).find((v: KObject) => v.storage)?.name;
+  const storage = (crd.spec.versions ?? []).find(
+    (v: KObject) => v.storage,
+  )?.name;
   const stored: string[] = [...(crd.status?.storedVersions ?? [])];
   if (storage && !stored.includes(storage)) stored.push(storage);
   next.status = {
@@ -60,17 +72,34 @@ function establish(crd: KObject): KObject {
     acceptedNames: { ...crd.spec.names },
     storedVersions: stored,
     conditions: [
-      { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
-      { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        lastTransitionTime: now,
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        lastTransitionTime: now,
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+      },
     ],
   };
   return next;
 }
 
-export function crdLifecycle(api: ApiContext, closeWatches: (resource: string) => void): AdmissionPlugin {
-  const isCrd = (d: KindDescriptor) => d.kind === 'CustomResourceDefinition' && d.group === 'apiextensions.k8s.io';
+export function crdLifecycle(
+  api: ApiContext,
+  closeWatches: (resource: string) => void,
+): AdmissionPlugin {
+  const isCrd = (d: KindDescriptor) =>
+    d.kind === 'CustomResourceDefinition' && d.group === 'apiextensions.k8s.io';
   const unregister = (crd: KObject) => {
-    for (const d of api.registry.all().filter(x => x.crd === crd.metadata.name)) api.registry.remove(d.group, d.version, d.plural);
+    for (const d of api.registry.all().filter(x => x.crd === crd.metadata.name))
+      api.registry.remove(d.group, d.version, d.plural);
   };
   const register = (crd: KObject) => {
     unregister(crd);
@@ -80,7 +109,11 @@ export function crdLifecycle(api: ApiContext, closeWatches: (resource: string) =
     afterCreate(d, crd) {
       if (!isCrd(d)) return;
       register(crd);
-      api.store.update('customresourcedefinitions.apiextensions.k8s.io', establish(crd), crd);
+      api.store.update(
+        'customresourcedefinitions.apiextensions.k8s.io',
+        establish(crd),
+        crd,
+      );
     },
     afterUpdate(d, crd) {
       if (isCrd(d) && !crd.metadata.deletionTimestamp) register(crd);
@@ -88,7 +121,10 @@ export function crdLifecycle(api: ApiContext, closeWatches: (resource: string) =
     afterDelete(d, crd) {
       if (!isCrd(d)) return;
       unregister(crd);
-      const key = resourceKey({ group: crd.spec.group, plural: crd.spec.names.plural });
+      const key = resourceKey({
+        group: crd.spec.group,
+        plural: crd.spec.names.plural,
+      });
       closeWatches(key);
       api.store.dropResource(key);
     },

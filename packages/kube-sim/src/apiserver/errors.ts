@@ -49,7 +49,11 @@ function qualified(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
 }
 
-function details(gr: GroupResource, name?: string, extra: Partial<StatusDetails> = {}): StatusDetails {
+function details(
+  gr: GroupResource,
+  name?: string,
+  extra: Partial<StatusDetails> = {},
+): StatusDetails {
   const d: StatusDetails = {};
   if (name) d.name = name;
   if (gr.group) d.group = gr.group;
@@ -57,48 +61,90 @@ function details(gr: GroupResource, name?: string, extra: Partial<StatusDetails>
   return { ...d, ...extra };
 }
 
-export function failure(code: number, reason: string, message: string, det?: StatusDetails): ApiError {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+export function failure(
+  code: number,
+  reason: string,
+  message: string,
+  det?: StatusDetails,
+): ApiError {
+  const s: Status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  };
   if (det) s.details = det;
   return new ApiError(s);
 }
 
 /** A Success Status as the generic registry returns it for a delete: no code field (Go omits the zero value). */
 export function successStatus(det?: StatusDetails): Omit<Status, 'code'> {
-  const s: Omit<Status, 'code'> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' };
+  const s: Omit<Status, 'code'> = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+  };
   if (det) s.details = det;
   return s;
 }
 
 export const notFound = (gr: GroupResource, name: string) =>
-  failure(404, 'NotFound', `${qualified(gr)} "${name}" not found`, details(gr, name));
+  failure(
+    404,
+    'NotFound',
+    `${qualified(gr)} "${name}" not found`,
+    details(gr, name),
+  );
 
 export const alreadyExists = (gr: GroupResource, name: string) =>
-  failure(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists`, details(gr, name));
+  failure(
+    409,
+    'AlreadyExists',
+    `${qualified(gr)} "${name}" already exists`,
+    details(gr, name),
+  );
 
 export const conflict = (gr: GroupResource, name: string, why: string) =>
-  failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, details(gr, name));
+  failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`,
+    details(gr, name),
+  );
 
 export const STALE_OBJECT =
   'the object has been modified; please apply your changes to the latest version and try again';
 
-export const badRequest = (message: string) => failure(400, 'BadRequest', message);
+export const badRequest = (message: string) =>
+  failure(400, 'BadRequest', message);
 
 export const unauthorized = () => failure(401, 'Unauthorized', 'Unauthorized');
 
-export const forbidden = (gr: GroupResource, name: string | undefined, why: string) =>
+export const forbidden = (
+  gr: GroupResource,
+  name: string | undefined,
+  why: string,
+) =>
   failure(
     403,
     'Forbidden',
-    name ? `${qualified(gr)} "${name}" is forbidden: ${why}` : `${qualified(gr)} is forbidden: ${why}`,
+    name
+      ? `${qualified(gr)} "${name}" is forbidden: ${why}`
+      : `${qualified(gr)} is forbidden: ${why}`,
     details(gr, name),
   );
 
-export const methodNotAllowed = (message = 'the server does not allow this method on the requested resource') =>
-  failure(405, 'MethodNotAllowed', message);
+export const methodNotAllowed = (
+  message = 'the server does not allow this method on the requested resource',
+) => failure(405, 'MethodNotAllowed', message);
 
 /** Unknown group, version or resource: the real server's generic NotFound without details. */
-export const resourceNotFound = () => failure(404, 'NotFound', 'the server could not find the requested resource');
+export const resourceNotFound = () =>
+  failure(404, 'NotFound', 'the server could not find the requested resource');
 
 export const expired = (message: string) => failure(410, 'Expired', message);
 
@@ -111,18 +157,40 @@ export const unsupportedMediaType = (accepted: string[]) =>
 
 /** A list or watch from a resourceVersion this server has not reached (NewTooLargeResourceVersionError). */
 export const tooLargeResourceVersion = (requested: number, current: number) =>
-  failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
-    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
-    retryAfterSeconds: 1,
-  });
+  failure(
+    504,
+    'Timeout',
+    `Timeout: Too large resource version: ${requested}, current: ${current}`,
+    {
+      causes: [
+        {
+          reason: 'ResourceVersionTooLarge',
+          message: 'Too large resource version',
+        },
+      ],
+      retryAfterSeconds: 1,
+    },
+  );
 
 export const tooManyRequests = (retryAfterSeconds: number) =>
-  failure(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds });
+  failure(
+    429,
+    'TooManyRequests',
+    'Too many requests, please try again later.',
+    { retryAfterSeconds },
+  );
 
 export const internalError = (message: string) =>
-  failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: '', message }] });
+  failure(500, 'InternalError', `Internal error occurred: ${message}`, {
+    causes: [{ reason: '', message }],
+  });
 
-export const notAcceptable = () => failure(406, 'NotAcceptable', 'only the following media types are accepted: application/json');
+export const notAcceptable = () =>
+  failure(
+    406,
+    'NotAcceptable',
+    'only the following media types are accepted: application/json',
+  );
 
 /** A field error in the shape of k8s.io/apimachinery/pkg/util/validation/field. */
 export interface FieldError {
@@ -160,7 +228,9 @@ export function fieldErrorBody(e: FieldError): string {
       return e.detail ? `Forbidden: ${e.detail}` : 'Forbidden';
     case 'FieldValueNotSupported':
       return `Unsupported value: ${quoteValue(e.value)}${
-        e.supported?.length ? `: supported values: ${e.supported.map(s => JSON.stringify(s)).join(', ')}` : ''
+        e.supported?.length
+          ? `: supported values: ${e.supported.map(s => JSON.stringify(s)).join(', ')}`
+          : ''
       }`;
     case 'FieldValueDuplicate':
       return `Duplicate value: ${quoteValue(e.value)}`;
@@ -175,8 +245,16 @@ export function fieldErrorBody(e: FieldError): string {
   }
 }
 
-export const required = (field: string, detail?: string): FieldError => ({ type: 'FieldValueRequired', field, detail });
-export const invalid = (field: string, value: unknown, detail?: string): FieldError => ({
+export const required = (field: string, detail?: string): FieldError => ({
+  type: 'FieldValueRequired',
+  field,
+  detail,
+});
+export const invalid = (
+  field: string,
+  value: unknown,
+  detail?: string,
+): FieldError => ({
   type: 'FieldValueInvalid',
   field,
   value,
@@ -187,23 +265,45 @@ export const forbiddenField = (field: string, detail?: string): FieldError => ({
   field,
   detail,
 });
-export const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({
+export const notSupported = (
+  field: string,
+  value: unknown,
+  supported: string[],
+): FieldError => ({
   type: 'FieldValueNotSupported',
   field,
   value,
   supported,
 });
-export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value });
+export const duplicate = (field: string, value: unknown): FieldError => ({
+  type: 'FieldValueDuplicate',
+  field,
+  value,
+});
 
 /** 422 Invalid: `Kind.group "name" is invalid: [a: ..., b: ...]` with causes. */
-export function invalidObject(kind: string, group: string, name: string, errs: FieldError[]): ApiError {
+export function invalidObject(
+  kind: string,
+  group: string,
+  name: string,
+  errs: FieldError[],
+): ApiError {
   const msgs = errs.map(e => `${e.field}: ${fieldErrorBody(e)}`);
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   const list = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const det: StatusDetails = { name, kind };
   if (group) det.group = group;
-  det.causes = errs.map(e => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
-  return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${list}`, det);
+  det.causes = errs.map(e => ({
+    reason: e.type,
+    message: fieldErrorBody(e),
+    field: e.field,
+  }));
+  return failure(
+    422,
+    'Invalid',
+    `${qualifiedKind} "${name}" is invalid: ${list}`,
+    det,
+  );
 }
 
 export function toStatus(err: unknown): Status {

@@ -47,9 +47,15 @@ export class Faults implements FaultInjector {
     this.onDropWatches();
   }
 
-  private static matches(r: FaultRule, verb: string, resource: string, namespace?: string): boolean {
+  private static matches(
+    r: FaultRule,
+    verb: string,
+    resource: string,
+    namespace?: string,
+  ): boolean {
     if (r.verb && r.verb !== '*' && r.verb !== verb) return false;
-    if (r.resource && r.resource !== '*' && r.resource !== resource) return false;
+    if (r.resource && r.resource !== '*' && r.resource !== resource)
+      return false;
     if (r.namespace && r.namespace !== namespace) return false;
     return true;
   }
@@ -61,7 +67,9 @@ export class Faults implements FaultInjector {
     for (const a of this.rules) {
       if (!Faults.matches(a.rule, verb, resource, namespace)) continue;
       latencyMs += a.rule.latencyMs ?? 0;
-      const fails = a.rule.errorRate ?? (a.rule.status !== undefined || a.rule.count !== undefined ? 1 : 0);
+      const fails =
+        a.rule.errorRate ??
+        (a.rule.status !== undefined || a.rule.count !== undefined ? 1 : 0);
       if (!error && a.failuresLeft > 0 && fails > 0 && Math.random() < fails) {
         a.failuresLeft -= 1;
         error = injected(a.rule.status ?? 500);
@@ -75,6 +83,15 @@ function injected(code: number): ApiError {
   if (code === 429) return tooManyRequests(1);
   const reason = REASONS[code] ?? 'InternalError';
   const message =
-    code === 500 ? 'Internal error occurred: injected fault' : code === 503 ? 'the server is currently unable to handle the request' : `injected fault (${code})`;
-  return failure(code, reason, message, code === 503 || code === 504 ? { retryAfterSeconds: 1 } : undefined);
+    code === 500
+      ? 'Internal error occurred: injected fault'
+      : code === 503
+        ? 'the server is currently unable to handle the request'
+        : `injected fault (${code})`;
+  return failure(
+    code,
+    reason,
+    message,
+    code === 503 || code === 504 ? { retryAfterSeconds: 1 } : undefined,
+  );
 }

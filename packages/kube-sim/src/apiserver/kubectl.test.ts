@@ -12,7 +12,8 @@ describe('kubectl', () => {
   let t: TestServer;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const kubectl = async (...args: string[]) => (await run('kubectl', args, { env, timeout: 30_000 })).stdout;
+  const kubectl = async (...args: string[]) =>
+    (await run('kubectl', args, { env, timeout: 30_000 })).stdout;
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -27,7 +28,9 @@ describe('kubectl', () => {
 
   it('lists namespaces', async () => {
     const out = await kubectl('get', 'ns', '-o', 'name');
-    expect(out.split('\n')).toEqual(expect.arrayContaining(['namespace/default', 'namespace/kube-system']));
+    expect(out.split('\n')).toEqual(
+      expect.arrayContaining(['namespace/default', 'namespace/kube-system']),
+    );
   });
 
   it('applies, re-applies with changes and reads back', async () => {
@@ -50,37 +53,80 @@ spec:
 `;
     const file = join(dir, 'm.yaml');
     writeFileSync(file, manifest('1', 'busybox:1.36'));
-    expect(await kubectl('apply', '-f', file)).toContain('deployment.apps/web created');
+    expect(await kubectl('apply', '-f', file)).toContain(
+      'deployment.apps/web created',
+    );
     writeFileSync(file, manifest('2', 'busybox:1.37'));
-    expect(await kubectl('apply', '-f', file)).toContain('deployment.apps/web configured');
-    expect(await kubectl('get', 'cm', 'applied', '-o', 'jsonpath={.data.a}')).toBe('2');
+    expect(await kubectl('apply', '-f', file)).toContain(
+      'deployment.apps/web configured',
+    );
+    expect(
+      await kubectl('get', 'cm', 'applied', '-o', 'jsonpath={.data.a}'),
+    ).toBe('2');
     const dep = JSON.parse(await kubectl('get', 'deploy', 'web', '-o', 'json'));
-    expect(dep.spec.template.spec.containers[0]).toMatchObject({ image: 'busybox:1.37', env: [{ name: 'A', value: '2' }] });
+    expect(dep.spec.template.spec.containers[0]).toMatchObject({
+      image: 'busybox:1.37',
+      env: [{ name: 'A', value: '2' }],
+    });
     expect(dep.metadata.generation).toBe(2);
   });
 
   it('prints server-side tables with the real columns', async () => {
-    await t.request('POST', '/api/v1/namespaces/default/persistentvolumeclaims', {
-      metadata: { name: 'printed' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'fast' },
-    });
+    await t.request(
+      'POST',
+      '/api/v1/namespaces/default/persistentvolumeclaims',
+      {
+        metadata: { name: 'printed' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+          storageClassName: 'fast',
+        },
+      },
+    );
     const lines = (await kubectl('get', 'pvc', 'printed')).trim().split('\n');
-    expect(lines[0].split(/\s+/)).toEqual(['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS', 'MODES', 'STORAGECLASS', 'AGE']);
+    expect(lines[0].split(/\s+/)).toEqual([
+      'NAME',
+      'STATUS',
+      'VOLUME',
+      'CAPACITY',
+      'ACCESS',
+      'MODES',
+      'STORAGECLASS',
+      'AGE',
+    ]);
     expect(lines[1]).toMatch(/^printed\s+Pending\s+fast\s+\d+s$/);
-    expect(await kubectl('get', 'ns', 'default', '--no-headers')).toMatch(/^default\s+Active\s+\d+s/);
+    expect(await kubectl('get', 'ns', 'default', '--no-headers')).toMatch(
+      /^default\s+Active\s+\d+s/,
+    );
   });
 
   it('watches PVCs with get -w', async () => {
-    const child = spawn('kubectl', ['get', 'pvc', '-w', '-n', 'default', '-o', 'name'], { env });
+    const child = spawn(
+      'kubectl',
+      ['get', 'pvc', '-w', '-n', 'default', '-o', 'name'],
+      { env },
+    );
     let out = '';
     child.stdout.on('data', c => (out += c));
     await new Promise(r => setTimeout(r, 1500));
-    await t.request('POST', '/api/v1/namespaces/default/persistentvolumeclaims', {
-      metadata: { name: 'watched' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    });
+    await t.request(
+      'POST',
+      '/api/v1/namespaces/default/persistentvolumeclaims',
+      {
+        metadata: { name: 'watched' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+    );
     const deadline = Date.now() + 10_000;
-    while (!out.includes('persistentvolumeclaim/watched') && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+    while (
+      !out.includes('persistentvolumeclaim/watched') &&
+      Date.now() < deadline
+    )
+      await new Promise(r => setTimeout(r, 100));
     child.kill();
     expect(out).toContain('persistentvolumeclaim/watched');
   });

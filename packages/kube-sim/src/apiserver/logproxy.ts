@@ -14,30 +14,51 @@ import { getObject } from './rest/read';
 const goList = (names: string[]) => `[${names.join(' ')}]`;
 
 /** The container a log request means (pkg/registry/core/pod/strategy.go LogLocation). */
-export function resolveContainer(pod: KObject, requested: string | null): string {
-  const containers: string[] = (pod.spec?.containers ?? []).map((c: KObject) => c.name);
-  const inits: string[] = (pod.spec?.initContainers ?? []).map((c: KObject) => c.name);
+export function resolveContainer(
+  pod: KObject,
+  requested: string | null,
+): string {
+  const containers: string[] = (pod.spec?.containers ?? []).map(
+    (c: KObject) => c.name,
+  );
+  const inits: string[] = (pod.spec?.initContainers ?? []).map(
+    (c: KObject) => c.name,
+  );
   const name = pod.metadata.name;
   if (requested) {
-    if (![...containers, ...inits].includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${name}`);
+    if (![...containers, ...inits].includes(requested))
+      throw badRequest(`container ${requested} is not valid for pod ${name}`);
     return requested;
   }
   if (containers.length === 1) return containers[0];
-  const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+  const annotated =
+    pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
   if (annotated && containers.includes(annotated)) return annotated;
   let msg = `a container name must be specified for pod ${name}, choose one of: ${goList(containers)}`;
   if (inits.length) msg += ` or one of the init containers: ${goList(inits)}`;
   throw badRequest(msg);
 }
 
-function kubeletAddress(node: KObject): { host: string; port: number } | undefined {
+function kubeletAddress(
+  node: KObject,
+): { host: string; port: number } | undefined {
   const addresses: KObject[] = node.status?.addresses ?? [];
-  const host = addresses.find(a => a.type === 'InternalIP')?.address ?? addresses.find(a => a.type === 'Hostname')?.address;
+  const host =
+    addresses.find(a => a.type === 'InternalIP')?.address ??
+    addresses.find(a => a.type === 'Hostname')?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
   return host && port ? { host, port } : undefined;
 }
 
-const FORWARDED = ['follow', 'previous', 'timestamps', 'tailLines', 'sinceSeconds', 'sinceTime', 'limitBytes'];
+const FORWARDED = [
+  'follow',
+  'previous',
+  'timestamps',
+  'tailLines',
+  'sinceSeconds',
+  'sinceTime',
+  'limitBytes',
+];
 
 export async function proxyLog(
   api: ApiContext,
@@ -50,15 +71,28 @@ export async function proxyLog(
   const container = resolveContainer(pod, req.query.get('container'));
   for (const n of ['tailLines', 'sinceSeconds', 'limitBytes']) {
     const v = req.query.get(n);
-    if (v !== null && !(Number.isInteger(Number(v)) && Number(v) >= (n === 'tailLines' ? 0 : 1)))
-      throw failure(422, 'Invalid', `PodLogOptions "${pod.metadata.name}" is invalid: ${n}: Invalid value: ${v}: must be greater than or equal to ${n === 'tailLines' ? 0 : 1}`);
+    if (
+      v !== null &&
+      !(Number.isInteger(Number(v)) && Number(v) >= (n === 'tailLines' ? 0 : 1))
+    )
+      throw failure(
+        422,
+        'Invalid',
+        `PodLogOptions "${pod.metadata.name}" is invalid: ${n}: Invalid value: ${v}: must be greater than or equal to ${n === 'tailLines' ? 0 : 1}`,
+      );
   }
   const nodeName = pod.spec?.nodeName;
-  if (!nodeName) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  if (!nodeName)
+    throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
   const node = api.store.get('nodes', undefined, nodeName);
   if (!node) throw notFound({ group: '', resource: 'nodes' }, nodeName);
   const addr = kubeletAddress(node);
-  if (!addr) throw failure(500, 'InternalError', `Internal error occurred: node ${nodeName} has no kubelet endpoint`);
+  if (!addr)
+    throw failure(
+      500,
+      'InternalError',
+      `Internal error occurred: node ${nodeName} has no kubelet endpoint`,
+    );
   const q = new URLSearchParams();
   for (const k of FORWARDED) {
     const v = req.query.get(k);
@@ -68,19 +102,36 @@ export async function proxyLog(
 
   await new Promise<void>((resolve, reject) => {
     const upstream = https.request(
-      { host: addr.host, port: addr.port, path, method: 'GET', ca: creds.ca, cert: creds.client.certPem, key: creds.client.keyPem },
+      {
+        host: addr.host,
+        port: addr.port,
+        path,
+        method: 'GET',
+        ca: creds.ca,
+        cert: creds.client.certPem,
+        key: creds.client.keyPem,
+      },
       up => {
         if ((up.statusCode ?? 500) >= 300) {
           let text = '';
           up.setEncoding('utf8');
           up.on('data', c => (text += c));
           up.on('end', () => {
-            const code = up.statusCode === 404 ? 404 : up.statusCode ?? 500;
-            reject(failure(code, code === 404 ? 'NotFound' : 'InternalError', text.trim() || `kubelet answered ${code}`));
+            const code = up.statusCode === 404 ? 404 : (up.statusCode ?? 500);
+            reject(
+              failure(
+                code,
+                code === 404 ? 'NotFound' : 'InternalError',
+                text.trim() || `kubelet answered ${code}`,
+              ),
+            );
           });
           return;
         }
-        res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+        res.writeHead(200, {
+          'Content-Type': 'text/plain',
+          'Transfer-Encoding': 'chunked',
+        });
         res.flushHeaders();
         up.pipe(res);
         up.on('end', resolve);
@@ -95,7 +146,14 @@ export async function proxyLog(
       if (res.headersSent) {
         res.end();
         resolve();
-      } else reject(failure(500, 'InternalError', `Get "https://${addr.host}:${addr.port}${path}": ${e.message}`));
+      } else
+        reject(
+          failure(
+            500,
+            'InternalError',
+            `Get "https://${addr.host}:${addr.port}${path}": ${e.message}`,
+          ),
+        );
     });
     upstream.end();
   });

@@ -20,8 +20,15 @@ export const OPENAPI_V2_JSON = {
 
 export const OPENAPI_V2_PROTOBUF = Buffer.concat([
   field(1, Buffer.from('2.0')),
-  field(2, Buffer.concat([field(1, Buffer.from('Kubernetes')), field(2, Buffer.from(SERVER_VERSION.gitVersion))])),
+  field(
+    2,
+    Buffer.concat([
+      field(1, Buffer.from('Kubernetes')),
+      field(2, Buffer.from(SERVER_VERSION.gitVersion)),
+    ]),
+  ),
 ]);
 
 // What the real server answers with (Go's mime parser rejects the '@' form clients ask for).
-export const PROTOBUF_MIME = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+export const PROTOBUF_MIME =
+  'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';

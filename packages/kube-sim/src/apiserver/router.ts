@@ -20,7 +20,11 @@ export interface RequestInfo {
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-export function parseRequest(method: string, path: string, query: URLSearchParams): RequestInfo {
+export function parseRequest(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): RequestInfo {
   const clean = path.replace(/\/+$/, '') || '/';
   const parts = clean.split('/').filter(Boolean).map(decodeURIComponent);
   const nonResource = (discovery?: RequestInfo['discovery']): RequestInfo => ({
@@ -40,7 +44,8 @@ export function parseRequest(method: string, path: string, query: URLSearchParam
     version = parts[1];
     rest = parts.slice(2);
   } else {
-    if (parts.length < 4) return nonResource({ group: parts[1], version: parts[2] });
+    if (parts.length < 4)
+      return nonResource({ group: parts[1], version: parts[2] });
     group = parts[1];
     version = parts[2];
     rest = parts.slice(3);
@@ -55,13 +60,15 @@ export function parseRequest(method: string, path: string, query: URLSearchParam
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length > 1) {
     namespace = rest[1];
-    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
+    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]))
+      rest = rest.slice(2);
   }
   const [resource, name, subresource] = rest;
   if (resource === 'namespaces') namespace = undefined;
   const m = method.toUpperCase();
   if (m === 'GET' || m === 'HEAD') {
-    const watch = legacyWatch || ['1', 'true'].includes(query.get('watch') ?? '');
+    const watch =
+      legacyWatch || ['1', 'true'].includes(query.get('watch') ?? '');
     verb = name ? (watch ? 'watch' : 'get') : watch ? 'watch' : 'list';
   } else if (m === 'POST') verb = 'create';
   else if (m === 'PUT') verb = 'update';

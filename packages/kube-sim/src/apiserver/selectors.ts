@@ -30,7 +30,8 @@ function splitTopLevel(s: string): string[] {
   return parts.map(p => p.trim()).filter(p => p.length > 0);
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function parseLabelRequirement(term: string): Requirement {
@@ -48,7 +49,9 @@ function parseLabelRequirement(term: string): Requirement {
   if (m) return { key: m[1], op: m[2] === '!=' ? 'neq' : 'eq', values: [m[3]] };
   m = /^([^=!\s()]+)$/.exec(term);
   if (m) return { key: m[1], op: 'exists', values: [] };
-  throw badRequest(`unable to parse requirement: found '${term}', expected: !, identifier, or 'end of string'`);
+  throw badRequest(
+    `unable to parse requirement: found '${term}', expected: !, identifier, or 'end of string'`,
+  );
 }
 
 function evaluate(reqs: Requirement[]): Matcher {
@@ -76,16 +79,24 @@ export function parseLabelSelector(s: string | undefined | null): Matcher {
   if (!s || !s.trim()) return () => true;
   const reqs = splitTopLevel(s).map(parseLabelRequirement);
   for (const r of reqs) {
-    if (!LABEL_KEY.test(r.key)) throw badRequest(`unable to parse requirement: invalid label key "${r.key}"`);
+    if (!LABEL_KEY.test(r.key))
+      throw badRequest(
+        `unable to parse requirement: invalid label key "${r.key}"`,
+      );
     for (const v of r.values) {
       if (v.length > 63 || !LABEL_VALUE.test(v))
-        throw badRequest(`unable to parse requirement: invalid label value: "${v}"`);
+        throw badRequest(
+          `unable to parse requirement: invalid label value: "${v}"`,
+        );
     }
   }
   return evaluate(reqs);
 }
 
-export function matchLabels(selector: Matcher, labels: Record<string, string> | undefined): boolean {
+export function matchLabels(
+  selector: Matcher,
+  labels: Record<string, string> | undefined,
+): boolean {
   return selector(k => labels?.[k]);
 }
 
@@ -96,16 +107,26 @@ export interface FieldRequirement {
 }
 
 /** Parses a field selector; the caller checks the fields against what the kind supports. */
-export function parseFieldSelector(s: string | undefined | null): FieldRequirement[] {
+export function parseFieldSelector(
+  s: string | undefined | null,
+): FieldRequirement[] {
   if (!s || !s.trim()) return [];
   return splitTopLevel(s).map(term => {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
-    if (!m) throw badRequest(`invalid selector: '${s}'; can't understand '${term}'`);
-    return { field: m[1].trim(), op: m[2] === '!=' ? 'neq' : 'eq', value: m[3].trim() };
+    if (!m)
+      throw badRequest(`invalid selector: '${s}'; can't understand '${term}'`);
+    return {
+      field: m[1].trim(),
+      op: m[2] === '!=' ? 'neq' : 'eq',
+      value: m[3].trim(),
+    };
   });
 }
 
-export function matchFields(reqs: FieldRequirement[], get: (field: string) => string | undefined): boolean {
+export function matchFields(
+  reqs: FieldRequirement[],
+  get: (field: string) => string | undefined,
+): boolean {
   return reqs.every(r => {
     const v = get(r.field) ?? '';
     return r.op === 'eq' ? v === r.value : v !== r.value;
@@ -118,10 +139,17 @@ export function labelSelectorFromObject(sel: {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }): Matcher {
   const reqs: Requirement[] = [];
-  for (const [key, value] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key, op: 'eq', values: [value] });
+  for (const [key, value] of Object.entries(sel.matchLabels ?? {}))
+    reqs.push({ key, op: 'eq', values: [value] });
   for (const e of sel.matchExpressions ?? []) {
     const op: Op =
-      e.operator === 'In' ? 'in' : e.operator === 'NotIn' ? 'notin' : e.operator === 'Exists' ? 'exists' : 'notexists';
+      e.operator === 'In'
+        ? 'in'
+        : e.operator === 'NotIn'
+          ? 'notin'
+          : e.operator === 'Exists'
+            ? 'exists'
+            : 'notexists';
     reqs.push({ key: e.key, op, values: e.values ?? [] });
   }
   return evaluate(reqs);
@@ -133,7 +161,8 @@ export function labelSelectorToString(sel: {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {}))
+    parts.push(`${k}=${v}`);
   for (const e of sel.matchExpressions ?? []) {
     const vals = [...(e.values ?? [])].sort().join(',');
     if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);

@@ -21,8 +21,21 @@ import { rbacEscalation } from './auth/escalation';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
 import { review, rulesReview } from './auth/review';
 import { crdLifecycle } from './crd';
-import { apiGroup, apiGroupList, apiVersions, resourceList, SERVER_VERSION } from './discovery';
-import { ApiError, failure, forbidden, resourceNotFound, toStatus, unauthorized } from './errors';
+import {
+  apiGroup,
+  apiGroupList,
+  apiVersions,
+  resourceList,
+  SERVER_VERSION,
+} from './discovery';
+import {
+  ApiError,
+  failure,
+  forbidden,
+  resourceNotFound,
+  toStatus,
+  unauthorized,
+} from './errors';
 import { Faults } from './faults';
 import { OPENAPI_V2_JSON, OPENAPI_V2_PROTOBUF, PROTOBUF_MIME } from './openapi';
 import { proxyLog } from './logproxy';
@@ -52,7 +65,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+        reject(
+          failure(
+            413,
+            'RequestEntityTooLarge',
+            'Request entity too large: limit is 3145728',
+          ),
+        );
         req.destroy();
       } else chunks.push(c);
     });
@@ -61,15 +80,27 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function writeJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+function writeJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-export async function startApiServer(opts: ApiServerOptions, internal: InternalOptions = {}): Promise<ApiServer> {
+export async function startApiServer(
+  opts: ApiServerOptions,
+  internal: InternalOptions = {},
+): Promise<ApiServer> {
   const store = new Store(new WatchHub(internal.watchHistory ?? 1000));
   const registry = new Registry(opts.openshift);
   const admission = new Admission();
@@ -99,45 +130,99 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
     serviceAccounts(store, namespace => {
       const sa = registry.lookup('', 'v1', 'serviceaccounts')!;
       if (!store.get('serviceaccounts', namespace, 'default'))
-        createObject(api, sa, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
+        createObject(api, sa, {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'default', namespace },
+        });
     }),
   );
   admission.use(crdLifecycle(api, closeWatchesOf));
   admission.use(rbacEscalation(store, opts.rbac));
 
-  const authorize = (a: Attributes) => (opts.rbac ? rbac.authorize(a) : { allowed: true, reason: '' });
+  const authorize = (a: Attributes) =>
+    opts.rbac ? rbac.authorize(a) : { allowed: true, reason: '' };
 
   const extras: DispatchExtras = {
     watches: { add: w => watches.add(w), delete: w => watches.delete(w) },
     watchSettings: { bookmarkIntervalMs: internal.bookmarkIntervalMs ?? 5000 },
     review: (req: RestRequest): RestResult => {
       const body = parseJson(req.body) as KObject;
-      const kind = api.registry.lookup(req.info.group, req.info.version, req.info.resource!)!.kind;
-      if (body.kind !== undefined && body.kind !== kind) throw failure(400, 'BadRequest', `the kind in the data (${body.kind}) does not match the expected kind (${kind})`);
-      if (kind === 'SelfSubjectRulesReview') return { code: 201, body: rulesReview(body, req.user, (u, ns) => rbac.rulesFor(u, ns), opts.rbac) };
-      return { code: 201, body: review({ ...body, kind }, req.user, authorize) };
+      const kind = api.registry.lookup(
+        req.info.group,
+        req.info.version,
+        req.info.resource!,
+      )!.kind;
+      if (body.kind !== undefined && body.kind !== kind)
+        throw failure(
+          400,
+          'BadRequest',
+          `the kind in the data (${body.kind}) does not match the expected kind (${kind})`,
+        );
+      if (kind === 'SelfSubjectRulesReview')
+        return {
+          code: 201,
+          body: rulesReview(
+            body,
+            req.user,
+            (u, ns) => rbac.rulesFor(u, ns),
+            opts.rbac,
+          ),
+        };
+      return {
+        code: 201,
+        body: review({ ...body, kind }, req.user, authorize),
+      };
     },
-    log: (req, d, res) => proxyLog(api, d, req, res, { ca: opts.ca.certPem, client: opts.kubeletClient }),
+    log: (req, d, res) =>
+      proxyLog(api, d, req, res, {
+        ca: opts.ca.certPem,
+        client: opts.kubeletClient,
+      }),
     issueToken: (namespace, name, uid, seconds) => {
       const token = randomBytes(32).toString('base64url');
       const expires = new Date(Date.now() + seconds * 1000);
-      authn.issueServiceAccountToken(token, namespace, name, uid, expires.getTime());
+      authn.issueServiceAccountToken(
+        token,
+        namespace,
+        name,
+        uid,
+        expires.getTime(),
+      );
       return { token, expires };
     },
   };
 
   // What a fresh cluster has: the system namespaces and the default RBAC roles.
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
-    createObject(api, registry.lookup('', 'v1', 'namespaces')!, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  for (const name of [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+  ])
+    createObject(api, registry.lookup('', 'v1', 'namespaces')!, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
   for (const obj of bootstrapRbac()) {
     const d = registry.byKind(obj.apiVersion, obj.kind)!;
     createObject(api, d, obj);
   }
 
-  function nonResource(info: RequestInfo & { accept?: string }, res: ServerResponse): void {
+  function nonResource(
+    info: RequestInfo & { accept?: string },
+    res: ServerResponse,
+  ): void {
     const p = info.path;
-    if (info.verb !== 'get' && info.verb !== 'head') throw failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-    if (p === '/version' || p === '/version/') return writeJson(res, 200, SERVER_VERSION);
+    if (info.verb !== 'get' && info.verb !== 'head')
+      throw failure(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
+    if (p === '/version' || p === '/version/')
+      return writeJson(res, 200, SERVER_VERSION);
     if (['/healthz', '/livez', '/readyz'].includes(p)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
@@ -145,22 +230,36 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
     }
     if (p === '/openapi/v2') {
       if ((info.accept ?? '').includes('protobuf')) {
-        res.writeHead(200, { 'Content-Type': PROTOBUF_MIME, 'Content-Length': OPENAPI_V2_PROTOBUF.length });
+        res.writeHead(200, {
+          'Content-Type': PROTOBUF_MIME,
+          'Content-Length': OPENAPI_V2_PROTOBUF.length,
+        });
         res.end(OPENAPI_V2_PROTOBUF);
         return;
       }
       return writeJson(res, 200, OPENAPI_V2_JSON);
     }
-    if (p === '/api') return writeJson(res, 200, apiVersions(`${opts.address.nodeIP}:${port}`));
+    if (p === '/api')
+      return writeJson(res, 200, apiVersions(`${opts.address.nodeIP}:${port}`));
     if (p === '/apis') return writeJson(res, 200, apiGroupList(registry));
     const disc = info.discovery;
-    if (disc && p.startsWith('/api/') && disc.version && !disc.group) return writeJson(res, 200, resourceList(registry, '', disc.version));
-    if (disc && p.startsWith('/apis/') && disc.group && !disc.version) return writeJson(res, 200, apiGroup(registry, disc.group));
-    if (disc && p.startsWith('/apis/') && disc.group && disc.version) return writeJson(res, 200, resourceList(registry, disc.group, disc.version));
+    if (disc && p.startsWith('/api/') && disc.version && !disc.group)
+      return writeJson(res, 200, resourceList(registry, '', disc.version));
+    if (disc && p.startsWith('/apis/') && disc.group && !disc.version)
+      return writeJson(res, 200, apiGroup(registry, disc.group));
+    if (disc && p.startsWith('/apis/') && disc.group && disc.version)
+      return writeJson(
+        res,
+        200,
+        resourceList(registry, disc.group, disc.version),
+      );
     throw resourceNotFound();
   }
 
-  function attributesOf(info: RequestInfo, user: RestRequest['user']): Attributes {
+  function attributesOf(
+    info: RequestInfo,
+    user: RestRequest['user'],
+  ): Attributes {
     const namespaceResource = info.resource === 'namespaces' && !info.group;
     return {
       user,
@@ -177,7 +276,10 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
 
   const trace = !!process.env.KUBE_SIM_APISERVER_TRACE;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const query = url.searchParams;
     const started = Date.now();
@@ -189,14 +291,26 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
       const user = authn.authenticate(req);
       if (!user) throw unauthorized();
       const info = parseRequest(req.method ?? 'GET', url.pathname, query);
-      const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource ?? '';
+      const resource = info.subresource
+        ? `${info.resource}/${info.subresource}`
+        : (info.resource ?? '');
       const fault = faults.evaluate(info.verb, resource, info.namespace);
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.error) throw fault.error;
       const attrs = attributesOf(info, user);
       if (!authorize(attrs).allowed) {
-        if (!info.isResourceRequest) throw failure(403, 'Forbidden', `forbidden: ${forbiddenReason(attrs)}`, {});
-        throw forbidden({ group: info.group, resource: info.resource ?? '' }, info.name, forbiddenReason(attrs));
+        if (!info.isResourceRequest)
+          throw failure(
+            403,
+            'Forbidden',
+            `forbidden: ${forbiddenReason(attrs)}`,
+            {},
+          );
+        throw forbidden(
+          { group: info.group, resource: info.resource ?? '' },
+          info.name,
+          forbiddenReason(attrs),
+        );
       }
       const body = await bodyPromise;
       if (!info.isResourceRequest) {
@@ -204,10 +318,27 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
         code = res.statusCode;
         return;
       }
-      const result = await dispatch(api, { info, query, body, contentType: req.headers['content-type'] ?? '', accept: req.headers.accept, user }, res, extras);
+      const result = await dispatch(
+        api,
+        {
+          info,
+          query,
+          body,
+          contentType: req.headers['content-type'] ?? '',
+          accept: req.headers.accept,
+          user,
+        },
+        res,
+        extras,
+      );
       if (result) {
         code = result.code;
-        writeJson(res, result.code, result.body, result.contentType ? { 'Content-Type': result.contentType } : {});
+        writeJson(
+          res,
+          result.code,
+          result.body,
+          result.contentType ? { 'Content-Type': result.contentType } : {},
+        );
       } else code = res.statusCode;
     } catch (e) {
       const status = toStatus(e);
@@ -218,15 +349,25 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
         return;
       }
       const headers: Record<string, string> = {};
-      if (status.details?.retryAfterSeconds) headers['Retry-After'] = String(status.details.retryAfterSeconds);
+      if (status.details?.retryAfterSeconds)
+        headers['Retry-After'] = String(status.details.retryAfterSeconds);
       writeJson(res, status.code, status, headers);
     } finally {
-      if (trace) console.error(`[apiserver ${opts.clusterName}] ${req.method} ${req.url} ${code} ${Date.now() - started}ms`);
+      if (trace)
+        console.error(
+          `[apiserver ${opts.clusterName}] ${req.method} ${req.url} ${code} ${Date.now() - started}ms`,
+        );
     }
   }
 
   const server = https.createServer(
-    { cert: opts.serving.certPem, key: opts.serving.keyPem, ca: opts.ca.certPem, requestCert: true, rejectUnauthorized: false },
+    {
+      cert: opts.serving.certPem,
+      key: opts.serving.keyPem,
+      ca: opts.ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     (req, res) => void handle(req, res),
   );
   server.keepAliveTimeout = 30_000;
@@ -240,14 +381,30 @@ export async function startApiServer(opts: ApiServerOptions, internal: InternalO
   createObject(api, registry.lookup('', 'v1', 'services')!, {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { clusterIP: opts.address.serviceRange.first, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      clusterIP: opts.address.serviceRange.first,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
+    },
   });
   createObject(api, registry.lookup('', 'v1', 'endpoints')!, {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-    subsets: [{ addresses: [{ ip: opts.address.nodeIP }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
+    subsets: [
+      {
+        addresses: [{ ip: opts.address.nodeIP }],
+        ports: [{ name: 'https', port, protocol: 'TCP' }],
+      },
+    ],
   });
 
   return {

@@ -31,7 +31,11 @@ export class Store {
     return b;
   }
 
-  get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+  get(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+  ): KObject | undefined {
     const o = this.data.get(resource)?.get(objectKey(namespace, name));
     return o ? clone(o) : undefined;
   }
@@ -54,14 +58,24 @@ export class Store {
     return this.data.get(resource)?.size ?? 0;
   }
 
-  private write(resource: string, type: StoreEvent['type'], obj: KObject, old?: KObject): KObject {
+  private write(
+    resource: string,
+    type: StoreEvent['type'],
+    obj: KObject,
+    old?: KObject,
+  ): KObject {
     this.revision += 1;
     const stored = clone(obj);
     stored.metadata.resourceVersion = String(this.revision);
     const key = objectKey(stored.metadata.namespace, stored.metadata.name);
     if (type === 'DELETED') this.bucket(resource).delete(key);
     else this.bucket(resource).set(key, stored);
-    this.hub.publish(resource, { type, object: clone(stored), old, rv: this.revision });
+    this.hub.publish(resource, {
+      type,
+      object: clone(stored),
+      old,
+      rv: this.revision,
+    });
     return clone(stored);
   }
 

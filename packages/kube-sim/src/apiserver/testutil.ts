@@ -2,12 +2,18 @@
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AddressPlan, ApiServer, UserInfo } from '../contracts';
-import { createCertificateAuthority, type CertificateAuthority, type KeyPair } from '../pki';
+import {
+  createCertificateAuthority,
+  type CertificateAuthority,
+  type KeyPair,
+} from '../pki';
 import { startApiServer, type InternalOptions } from './server';
 
 export const ADMIN_TOKEN = 'admin-token';
 
-export function testAddressPlan(octet = 200 + Math.floor(Math.random() * 50)): AddressPlan {
+export function testAddressPlan(
+  octet = 200 + Math.floor(Math.random() * 50),
+): AddressPlan {
   const p = `127.${octet}`;
   return {
     octet,
@@ -26,17 +32,35 @@ export interface TestServer {
   kubeletClient: KeyPair;
   kubeConfig(token?: string): KubeConfig;
   /** raw HTTPS request with the admin token unless another is given */
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
 }
 
 export async function startTestServer(
-  opts: { openshift?: boolean; rbac?: boolean; tokens?: Record<string, UserInfo> } = {},
+  opts: {
+    openshift?: boolean;
+    rbac?: boolean;
+    tokens?: Record<string, UserInfo>;
+  } = {},
   internal: InternalOptions = {},
 ): Promise<TestServer> {
   const address = testAddressPlan();
   const ca = await createCertificateAuthority('kube-sim-test-ca');
-  const serving = await ca.issue({ commonName: 'kube-apiserver', dnsNames: ['localhost', 'kubernetes'], ips: [address.nodeIP], usage: 'server' });
-  const kubeletClient = await ca.issue({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
+  const serving = await ca.issue({
+    commonName: 'kube-apiserver',
+    dnsNames: ['localhost', 'kubernetes'],
+    ips: [address.nodeIP],
+    usage: 'server',
+  });
+  const kubeletClient = await ca.issue({
+    commonName: 'kube-apiserver-kubelet-client',
+    organizations: ['system:masters'],
+    usage: 'client',
+  });
   const server = await startApiServer(
     {
       clusterName: 'test',
@@ -47,7 +71,10 @@ export async function startTestServer(
       kubeletClient,
       openshift: !!opts.openshift,
       routeDomain: 'apps.test.kube-sim.local',
-      tokens: { [ADMIN_TOKEN]: { username: 'admin', groups: ['system:masters'] }, ...(opts.tokens ?? {}) },
+      tokens: {
+        [ADMIN_TOKEN]: { username: 'admin', groups: ['system:masters'] },
+        ...(opts.tokens ?? {}),
+      },
       rbac: !!opts.rbac,
     },
     internal,
@@ -55,16 +82,33 @@ export async function startTestServer(
   const kubeConfig = (token = ADMIN_TOKEN) => {
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: 'test', server: server.url, caData: Buffer.from(ca.certPem).toString('base64'), skipTLSVerify: false }],
+      clusters: [
+        {
+          name: 'test',
+          server: server.url,
+          caData: Buffer.from(ca.certPem).toString('base64'),
+          skipTLSVerify: false,
+        },
+      ],
       users: [{ name: 'user', token }],
       contexts: [{ name: 'test', cluster: 'test', user: 'user' }],
       currentContext: 'test',
     });
     return kc;
   };
-  const request: TestServer['request'] = async (method, path, body, headers = {}) => {
+  const request: TestServer['request'] = async (
+    method,
+    path,
+    body,
+    headers = {},
+  ) => {
     return new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const data =
+        body === undefined
+          ? undefined
+          : typeof body === 'string'
+            ? body
+            : JSON.stringify(body);
       const req = https.request(
         `${server.url}${path}`,
         {
@@ -72,7 +116,12 @@ export async function startTestServer(
           ca: ca.certPem,
           headers: {
             Authorization: `Bearer ${ADMIN_TOKEN}`,
-            ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}),
+            ...(data !== undefined
+              ? {
+                  'Content-Type': 'application/json',
+                  'Content-Length': String(Buffer.byteLength(data)),
+                }
+              : {}),
             ...headers,
           },
         },
@@ -88,8 +137,14 @@ export async function startTestServer(
               parsed = undefined;
             }
             const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
-            resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: h });
+            for (const [k, v] of Object.entries(res.headers))
+              if (typeof v === 'string') h.set(k, v);
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parsed,
+              text,
+              headers: h,
+            });
           });
         },
       );

@@ -4,7 +4,13 @@ import type { KObject } from './registry/types';
 /** Semantic equality of JSON values: key order does not matter, undefined members equal missing ones. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (
+    a === null ||
+    b === null ||
+    typeof a !== 'object' ||
+    typeof b !== 'object'
+  )
+    return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
@@ -36,4 +42,5 @@ export function setPath(obj: KObject, path: string, value: unknown): void {
   cur[keys[keys.length - 1]] = value;
 }
 
-export const isPlainObject = (v: unknown): v is KObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is KObject =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -2,13 +2,19 @@ import { Store } from './store';
 import { WatchHub } from './watch';
 
 describe('watch cache and store', () => {
-  const obj = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'n' } });
+  const obj = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'n' },
+  });
 
   it('numbers every write from one cluster-wide counter', () => {
     const s = new Store();
     const a = s.create('configmaps', obj('a'));
     const b = s.create('secrets', obj('b'));
-    expect(Number(b.metadata.resourceVersion)).toBe(Number(a.metadata.resourceVersion) + 1);
+    expect(Number(b.metadata.resourceVersion)).toBe(
+      Number(a.metadata.resourceVersion) + 1,
+    );
     const gone = s.remove('configmaps', a);
     expect(Number(gone.metadata.resourceVersion)).toBe(3);
     expect(s.get('configmaps', 'n', 'a')).toBeUndefined();
@@ -24,9 +30,15 @@ describe('watch cache and store', () => {
   it('replays events after a resourceVersion and expires what fell out of the window', () => {
     const s = new Store(new WatchHub(3));
     for (const n of ['a', 'b', 'c', 'd', 'e']) s.create('configmaps', obj(n));
-    expect(s.hub.since('configmaps', 3).map(e => e.object.metadata.name)).toEqual(['d', 'e']);
-    expect(s.hub.since('configmaps', 2).map(e => e.object.metadata.name)).toEqual(['c', 'd', 'e']);
-    expect(() => s.hub.since('configmaps', 1)).toThrow(expect.objectContaining({ code: 410 }));
+    expect(
+      s.hub.since('configmaps', 3).map(e => e.object.metadata.name),
+    ).toEqual(['d', 'e']);
+    expect(
+      s.hub.since('configmaps', 2).map(e => e.object.metadata.name),
+    ).toEqual(['c', 'd', 'e']);
+    expect(() => s.hub.since('configmaps', 1)).toThrow(
+      expect.objectContaining({ code: 410 }),
+    );
     // other resources keep their own window
     expect(s.hub.since('secrets', 0)).toEqual([]);
   });
@@ -34,7 +46,9 @@ describe('watch cache and store', () => {
   it('delivers live events to subscribers until they unsubscribe', () => {
     const s = new Store();
     const seen: string[] = [];
-    const off = s.hub.subscribe('configmaps', e => seen.push(`${e.type}:${e.object.metadata.name}`));
+    const off = s.hub.subscribe('configmaps', e =>
+      seen.push(`${e.type}:${e.object.metadata.name}`),
+    );
     const a = s.create('configmaps', obj('a'));
     s.update('configmaps', { ...a, data: { x: '1' } }, a);
     off();

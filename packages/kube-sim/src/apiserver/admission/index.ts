@@ -12,8 +12,17 @@ export interface AdmissionAttributes {
 }
 
 export interface AdmissionPlugin {
-  admitCreate?(d: KindDescriptor, obj: KObject, attrs: AdmissionAttributes): void;
-  admitUpdate?(d: KindDescriptor, obj: KObject, old: KObject, attrs: AdmissionAttributes): void;
+  admitCreate?(
+    d: KindDescriptor,
+    obj: KObject,
+    attrs: AdmissionAttributes,
+  ): void;
+  admitUpdate?(
+    d: KindDescriptor,
+    obj: KObject,
+    old: KObject,
+    attrs: AdmissionAttributes,
+  ): void;
   admitDelete?(d: KindDescriptor, obj: KObject): void;
   afterCreate?(d: KindDescriptor, obj: KObject): void;
   afterUpdate?(d: KindDescriptor, obj: KObject, old: KObject): void;
@@ -27,10 +36,19 @@ export class Admission {
     this.plugins.push(p);
   }
 
-  admitCreate(d: KindDescriptor, obj: KObject, attrs: AdmissionAttributes): void {
+  admitCreate(
+    d: KindDescriptor,
+    obj: KObject,
+    attrs: AdmissionAttributes,
+  ): void {
     for (const p of this.plugins) p.admitCreate?.(d, obj, attrs);
   }
-  admitUpdate(d: KindDescriptor, obj: KObject, old: KObject, attrs: AdmissionAttributes): void {
+  admitUpdate(
+    d: KindDescriptor,
+    obj: KObject,
+    old: KObject,
+    attrs: AdmissionAttributes,
+  ): void {
     for (const p of this.plugins) p.admitUpdate?.(d, obj, old, attrs);
   }
   admitDelete(d: KindDescriptor, obj: KObject): void {

@@ -15,8 +15,14 @@ export function namespaceLifecycle(store: Store): AdmissionPlugin {
       const ns = obj.metadata.namespace;
       const namespace = store.get('namespaces', undefined, ns);
       if (!namespace) throw notFound({ group: '', resource: 'namespaces' }, ns);
-      if (namespace.status?.phase === 'Terminating' || namespace.metadata.deletionTimestamp) {
-        const det: Record<string, unknown> = { name: obj.metadata.name, kind: d.plural };
+      if (
+        namespace.status?.phase === 'Terminating' ||
+        namespace.metadata.deletionTimestamp
+      ) {
+        const det: Record<string, unknown> = {
+          name: obj.metadata.name,
+          kind: d.plural,
+        };
         if (d.group) det.group = d.group;
         throw failure(
           403,
@@ -24,14 +30,24 @@ export function namespaceLifecycle(store: Store): AdmissionPlugin {
           `${d.group ? `${d.plural}.${d.group}` : d.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
           {
             ...det,
-            causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+            causes: [
+              {
+                reason: 'NamespaceTerminating',
+                message: `namespace ${ns} is being terminated`,
+                field: 'metadata.namespace',
+              },
+            ],
           },
         );
       }
     },
     admitDelete(d, obj) {
       if (d.kind === 'Namespace' && !d.group && IMMORTAL.has(obj.metadata.name))
-        throw forbidden({ group: '', resource: 'namespaces' }, obj.metadata.name, 'this namespace may not be deleted');
+        throw forbidden(
+          { group: '', resource: 'namespaces' },
+          obj.metadata.name,
+          'this namespace may not be deleted',
+        );
     },
   };
 }

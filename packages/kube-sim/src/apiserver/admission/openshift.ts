@@ -24,7 +24,13 @@ export function openshiftNamespaces(store: Store): AdmissionPlugin {
       const ann = (obj.metadata.annotations ??= {});
       if (ann[UID_RANGE]) return;
       const taken = new Set(
-        store.list('namespaces').map(ns => Number(String(ns.metadata.annotations?.[UID_RANGE] ?? '').split('/')[0])),
+        store
+          .list('namespaces')
+          .map(ns =>
+            Number(
+              String(ns.metadata.annotations?.[UID_RANGE] ?? '').split('/')[0],
+            ),
+          ),
       );
       let n = 0;
       while (taken.has(BASE + n * BLOCK)) n++;

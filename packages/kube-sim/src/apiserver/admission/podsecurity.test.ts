@@ -1,8 +1,19 @@
 import { violations } from './podsecurity';
 
 const restrictedPod = {
-  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-  containers: [{ name: 'app', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+  securityContext: {
+    runAsNonRoot: true,
+    seccompProfile: { type: 'RuntimeDefault' },
+  },
+  containers: [
+    {
+      name: 'app',
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      },
+    },
+  ],
   volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }],
 };
 
@@ -12,7 +23,12 @@ describe('Pod Security Standards', () => {
   });
 
   it('lists what breaks restricted, container by container', () => {
-    const v = violations('restricted', { containers: [{ name: 'a' }, { name: 'b', securityContext: { runAsUser: 0 } }] });
+    const v = violations('restricted', {
+      containers: [
+        { name: 'a' },
+        { name: 'b', securityContext: { runAsUser: 0 } },
+      ],
+    });
     expect(v).toEqual([
       'allowPrivilegeEscalation != false (containers "a", "b" must set securityContext.allowPrivilegeEscalation=false)',
       'unrestricted capabilities (containers "a", "b" must set securityContext.capabilities.drop=["ALL"])',
@@ -23,13 +39,23 @@ describe('Pod Security Standards', () => {
   });
 
   it('baseline refuses host access and privilege but not root', () => {
-    const pod = { hostNetwork: true, containers: [{ name: 'a', securityContext: { privileged: true, runAsUser: 0 } }], volumes: [{ name: 'h', hostPath: { path: '/' } }] };
+    const pod = {
+      hostNetwork: true,
+      containers: [
+        { name: 'a', securityContext: { privileged: true, runAsUser: 0 } },
+      ],
+      volumes: [{ name: 'h', hostPath: { path: '/' } }],
+    };
     expect(violations('baseline', pod)).toEqual([
       'host namespaces (hostNetwork=true)',
       'privileged (container "a" must not set securityContext.privileged=true)',
       'hostPath volumes (volume "h")',
     ]);
-    expect(violations('baseline', { containers: [{ name: 'a', securityContext: { runAsUser: 0 } }] })).toEqual([]);
+    expect(
+      violations('baseline', {
+        containers: [{ name: 'a', securityContext: { runAsUser: 0 } }],
+      }),
+    ).toEqual([]);
     expect(violations('privileged', pod)).toEqual([]);
   });
 });

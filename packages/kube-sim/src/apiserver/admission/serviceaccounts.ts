@@ -8,14 +8,21 @@ import { forbidden } from '../errors';
 import type { KObject } from '../registry/types';
 import type { Store } from '../store';
 
-export function serviceAccounts(store: Store, createDefault: (namespace: string) => void): AdmissionPlugin {
+export function serviceAccounts(
+  store: Store,
+  createDefault: (namespace: string) => void,
+): AdmissionPlugin {
   return {
     admitCreate(d, obj) {
       if (d.kind !== 'Pod' || d.group) return;
       const sa = obj.spec?.serviceAccountName ?? 'default';
       const ns = obj.metadata.namespace;
       if (!store.get('serviceaccounts', ns, sa))
-        throw forbidden({ group: '', resource: 'pods' }, obj.metadata.name, `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`);
+        throw forbidden(
+          { group: '', resource: 'pods' },
+          obj.metadata.name,
+          `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
+        );
     },
     afterCreate(d, obj: KObject) {
       if (d.kind === 'Namespace' && !d.group) createDefault(obj.metadata.name);

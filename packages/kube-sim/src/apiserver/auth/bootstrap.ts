@@ -10,8 +10,38 @@ const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 
 const NAMESPACED_WORKLOADS: [string, string[]][] = [
-  ['', ['pods', 'pods/log', 'pods/status', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'configmaps', 'secrets', 'serviceaccounts', 'events']],
-  ['apps', ['deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status']],
+  [
+    '',
+    [
+      'pods',
+      'pods/log',
+      'pods/status',
+      'services',
+      'endpoints',
+      'persistentvolumeclaims',
+      'persistentvolumeclaims/status',
+      'configmaps',
+      'secrets',
+      'serviceaccounts',
+      'events',
+    ],
+  ],
+  [
+    'apps',
+    [
+      'deployments',
+      'deployments/scale',
+      'deployments/status',
+      'replicasets',
+      'replicasets/scale',
+      'replicasets/status',
+      'statefulsets',
+      'statefulsets/scale',
+      'statefulsets/status',
+      'daemonsets',
+      'daemonsets/status',
+    ],
+  ],
   ['batch', ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']],
   ['networking.k8s.io', ['ingresses', 'ingresses/status']],
   ['route.openshift.io', ['routes', 'routes/status']],
@@ -29,16 +59,28 @@ function rules(verbs: string[], withSecrets: boolean): KObject[] {
 const clusterRole = (name: string, r: KObject[]): KObject => ({
   apiVersion: RBAC,
   kind: 'ClusterRole',
-  metadata: { name, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+  metadata: {
+    name,
+    labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+  },
   rules: r,
 });
 
 const groupBinding = (name: string, role: string, group: string): KObject => ({
   apiVersion: RBAC,
   kind: 'ClusterRoleBinding',
-  metadata: { name, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-  subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+  metadata: {
+    name,
+    labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+  },
+  roleRef: {
+    apiGroup: 'rbac.authorization.k8s.io',
+    kind: 'ClusterRole',
+    name: role,
+  },
+  subjects: [
+    { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group },
+  ],
 });
 
 export function bootstrapRbac(): KObject[] {
@@ -49,8 +91,16 @@ export function bootstrapRbac(): KObject[] {
     ]),
     clusterRole('admin', [
       ...rules([...READ, ...WRITE], true),
-      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: [...READ, ...WRITE] },
-      { apiGroups: [''], resources: ['pods/exec', 'pods/eviction', 'pods/portforward'], verbs: ['create', 'get'] },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['roles', 'rolebindings'],
+        verbs: [...READ, ...WRITE],
+      },
+      {
+        apiGroups: [''],
+        resources: ['pods/exec', 'pods/eviction', 'pods/portforward'],
+        verbs: ['create', 'get'],
+      },
     ]),
     clusterRole('edit', [
       ...rules([...READ, ...WRITE], true),
@@ -59,19 +109,56 @@ export function bootstrapRbac(): KObject[] {
     clusterRole('view', rules(READ, false)),
     clusterRole('system:discovery', [
       {
-        nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+        nonResourceURLs: [
+          '/api',
+          '/api/*',
+          '/apis',
+          '/apis/*',
+          '/healthz',
+          '/livez',
+          '/openapi',
+          '/openapi/*',
+          '/readyz',
+          '/version',
+          '/version/',
+        ],
         verbs: ['get'],
       },
     ]),
     clusterRole('system:basic-user', [
-      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+      {
+        apiGroups: ['authorization.k8s.io'],
+        resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+        verbs: ['create'],
+      },
     ]),
     clusterRole('system:public-info-viewer', [
-      { nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] },
+      {
+        nonResourceURLs: [
+          '/healthz',
+          '/livez',
+          '/readyz',
+          '/version',
+          '/version/',
+        ],
+        verbs: ['get'],
+      },
     ]),
     groupBinding('cluster-admin', 'cluster-admin', 'system:masters'),
-    groupBinding('system:discovery', 'system:discovery', 'system:authenticated'),
-    groupBinding('system:basic-user', 'system:basic-user', 'system:authenticated'),
-    groupBinding('system:public-info-viewer', 'system:public-info-viewer', 'system:authenticated'),
+    groupBinding(
+      'system:discovery',
+      'system:discovery',
+      'system:authenticated',
+    ),
+    groupBinding(
+      'system:basic-user',
+      'system:basic-user',
+      'system:authenticated',
+    ),
+    groupBinding(
+      'system:public-info-viewer',
+      'system:public-info-viewer',
+      'system:authenticated',
+    ),
   ];
 }

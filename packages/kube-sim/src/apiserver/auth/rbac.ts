@@ -28,10 +28,17 @@ function has(list: string[] | undefined, v: string): boolean {
 }
 
 function resourceMatches(rule: KObject, a: Attributes): boolean {
-  const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const combined = a.subresource
+    ? `${a.resource}/${a.subresource}`
+    : a.resource;
   const resources: string[] = rule.resources ?? [];
   if (resources.includes('*') || resources.includes(combined)) return true;
-  if (a.subresource && (resources.includes(`*/${a.subresource}`) || resources.includes(`${a.resource}/*`))) return true;
+  if (
+    a.subresource &&
+    (resources.includes(`*/${a.subresource}`) ||
+      resources.includes(`${a.resource}/*`))
+  )
+    return true;
   return false;
 }
 
@@ -39,7 +46,10 @@ export function ruleAllows(rule: KObject, a: Attributes): boolean {
   if (!has(rule.verbs, a.verb)) return false;
   if (!a.isResourceRequest) {
     return (rule.nonResourceURLs ?? []).some(
-      (u: string) => u === '*' || u === a.path || (u.endsWith('*') && a.path.startsWith(u.slice(0, -1))),
+      (u: string) =>
+        u === '*' ||
+        u === a.path ||
+        (u.endsWith('*') && a.path.startsWith(u.slice(0, -1))),
     );
   }
   if (!has(rule.apiGroups, a.apiGroup)) return false;
@@ -48,7 +58,11 @@ export function ruleAllows(rule: KObject, a: Attributes): boolean {
   return names.length === 0 || (!!a.name && names.includes(a.name));
 }
 
-function subjectMatches(s: KObject, user: UserInfo, bindingNamespace?: string): boolean {
+function subjectMatches(
+  s: KObject,
+  user: UserInfo,
+  bindingNamespace?: string,
+): boolean {
   if (s.kind === 'User') return s.name === user.username;
   if (s.kind === 'Group') return user.groups.includes(s.name);
   if (s.kind === 'ServiceAccount') {
@@ -62,21 +76,41 @@ export class RbacAuthorizer {
   constructor(private readonly store: Store) {}
 
   private rulesOf(ref: KObject, namespace?: string): KObject[] {
-    if (ref?.kind === 'ClusterRole') return this.store.get('clusterroles.rbac.authorization.k8s.io', undefined, ref.name)?.rules ?? [];
+    if (ref?.kind === 'ClusterRole')
+      return (
+        this.store.get(
+          'clusterroles.rbac.authorization.k8s.io',
+          undefined,
+          ref.name,
+        )?.rules ?? []
+      );
     if (ref?.kind === 'Role' && namespace)
-      return this.store.get('roles.rbac.authorization.k8s.io', namespace, ref.name)?.rules ?? [];
+      return (
+        this.store.get('roles.rbac.authorization.k8s.io', namespace, ref.name)
+          ?.rules ?? []
+      );
     return [];
   }
 
   /** Every rule that applies to the user in `namespace` (cluster-wide rules always do). */
   rulesFor(user: UserInfo, namespace?: string): KObject[] {
     const rules: KObject[] = [];
-    for (const b of this.store.list('clusterrolebindings.rbac.authorization.k8s.io')) {
-      if ((b.subjects ?? []).some((s: KObject) => subjectMatches(s, user))) rules.push(...this.rulesOf(b.roleRef));
+    for (const b of this.store.list(
+      'clusterrolebindings.rbac.authorization.k8s.io',
+    )) {
+      if ((b.subjects ?? []).some((s: KObject) => subjectMatches(s, user)))
+        rules.push(...this.rulesOf(b.roleRef));
     }
     if (namespace) {
-      for (const b of this.store.list('rolebindings.rbac.authorization.k8s.io', namespace)) {
-        if ((b.subjects ?? []).some((s: KObject) => subjectMatches(s, user, namespace)))
+      for (const b of this.store.list(
+        'rolebindings.rbac.authorization.k8s.io',
+        namespace,
+      )) {
+        if (
+          (b.subjects ?? []).some((s: KObject) =>
+            subjectMatches(s, user, namespace),
+          )
+        )
           rules.push(...this.rulesOf(b.roleRef, namespace));
       }
     }
@@ -84,17 +118,25 @@ export class RbacAuthorizer {
   }
 
   authorize(a: Attributes): Decision {
-    if (a.user.groups.includes('system:masters')) return { allowed: true, reason: '' };
-    const rules = this.rulesFor(a.user, a.isResourceRequest ? a.namespace : undefined);
-    if (rules.some(r => ruleAllows(r, a))) return { allowed: true, reason: 'RBAC: allowed by a binding' };
+    if (a.user.groups.includes('system:masters'))
+      return { allowed: true, reason: '' };
+    const rules = this.rulesFor(
+      a.user,
+      a.isResourceRequest ? a.namespace : undefined,
+    );
+    if (rules.some(r => ruleAllows(r, a)))
+      return { allowed: true, reason: 'RBAC: allowed by a binding' };
     return { allowed: false, reason: '' };
   }
 }
 
 /** `User "x" cannot list resource "pods" in API group "" in the namespace "y"` */
 export function forbiddenReason(a: Attributes): string {
-  if (!a.isResourceRequest) return `User "${a.user.username}" cannot ${a.verb} path "${a.path}"`;
+  if (!a.isResourceRequest)
+    return `User "${a.user.username}" cannot ${a.verb} path "${a.path}"`;
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
+  const scope = a.namespace
+    ? `in the namespace "${a.namespace}"`
+    : 'at the cluster scope';
   return `User "${a.user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}" ${scope}`;
 }

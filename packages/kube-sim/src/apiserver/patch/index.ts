@@ -11,23 +11,37 @@ export const MERGE_PATCH = 'application/merge-patch+json';
 export const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
 export const APPLY_PATCH = 'application/apply-patch+yaml';
 
-const METADATA_KEYS: Record<string, string> = { 'metadata.ownerReferences': 'uid' };
+const METADATA_KEYS: Record<string, string> = {
+  'metadata.ownerReferences': 'uid',
+};
 
 export function schemaOf(d: KindDescriptor | undefined): StrategicSchema {
   return {
     mergeKeys: { ...METADATA_KEYS, ...(d?.mergeKeys ?? {}) },
-    mergePrimitiveLists: ['metadata.finalizers', ...(d?.mergePrimitiveLists ?? [])],
+    mergePrimitiveLists: [
+      'metadata.finalizers',
+      ...(d?.mergePrimitiveLists ?? []),
+    ],
   };
 }
 
 /** Media types accepted for a kind: custom resources have no strategic merge (no Go struct to read keys from). */
 export function acceptedPatchTypes(d: KindDescriptor): string[] {
-  return d.crd ? [JSON_PATCH, MERGE_PATCH] : [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
+  return d.crd
+    ? [JSON_PATCH, MERGE_PATCH]
+    : [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
 }
 
-export function applyPatchBody(contentType: string, original: unknown, body: Buffer | undefined, d: KindDescriptor, schema = schemaOf(d)): unknown {
+export function applyPatchBody(
+  contentType: string,
+  original: unknown,
+  body: Buffer | undefined,
+  d: KindDescriptor,
+  schema = schemaOf(d),
+): unknown {
   const type = contentType.split(';')[0].trim().toLowerCase();
-  if (!acceptedPatchTypes(d).includes(type)) throw unsupportedMediaType(acceptedPatchTypes(d));
+  if (!acceptedPatchTypes(d).includes(type))
+    throw unsupportedMediaType(acceptedPatchTypes(d));
   const patch = parseJson(body);
   if (type === JSON_PATCH) return jsonPatch(original, patch);
   if (type === MERGE_PATCH) return jsonMergePatch(original, patch);

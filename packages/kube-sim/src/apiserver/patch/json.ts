@@ -14,14 +14,24 @@ const MALFORMED = new Set([
 ]);
 
 export function jsonPatch(original: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(ops))
+    throw badRequest(
+      'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+    );
   try {
-    return applyPatch(structuredClone(original), ops as Operation[], true, false).newDocument;
+    return applyPatch(
+      structuredClone(original),
+      ops as Operation[],
+      true,
+      false,
+    ).newDocument;
   } catch (e) {
     if (e instanceof JsonPatchError) {
       const message = e.message.split('\n')[0];
       if (MALFORMED.has(e.name)) throw badRequest(message);
-      throw failure(422, 'Invalid', message, { causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }] });
+      throw failure(422, 'Invalid', message, {
+        causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+      });
     }
     throw e;
   }

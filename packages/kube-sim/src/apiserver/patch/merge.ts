@@ -3,7 +3,9 @@ import { isPlainObject } from '../util';
 
 export function jsonMergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
-  const out: Record<string, unknown> = isPlainObject(target) ? structuredClone(target) : {};
+  const out: Record<string, unknown> = isPlainObject(target)
+    ? structuredClone(target)
+    : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = jsonMergePatch(out[k], v);

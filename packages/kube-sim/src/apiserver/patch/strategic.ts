@@ -25,38 +25,67 @@ function join(path: string, key: string): string {
 }
 
 function stripDirectives(v: Json): Json {
-  if (Array.isArray(v)) return v.filter(e => !(isPlainObject(e) && e.$patch === 'delete')).map(stripDirectives);
+  if (Array.isArray(v))
+    return v
+      .filter(e => !(isPlainObject(e) && e.$patch === 'delete'))
+      .map(stripDirectives);
   if (!isPlainObject(v)) return v;
   const out: Obj = {};
   for (const [k, val] of Object.entries(v)) {
-    if (k === '$patch' || k === '$retainKeys' || k.startsWith(SET_ORDER) || k.startsWith(DELETE_PRIMITIVE)) continue;
+    if (
+      k === '$patch' ||
+      k === '$retainKeys' ||
+      k.startsWith(SET_ORDER) ||
+      k.startsWith(DELETE_PRIMITIVE)
+    )
+      continue;
     if (val === null) continue;
     out[k] = stripDirectives(val);
   }
   return out;
 }
 
-function mergeKeyedList(original: Json[], patch: Json[], key: string, path: string, schema: StrategicSchema): Json[] {
+function mergeKeyedList(
+  original: Json[],
+  patch: Json[],
+  key: string,
+  path: string,
+  schema: StrategicSchema,
+): Json[] {
   if (patch.some(e => isPlainObject(e) && e.$patch === 'replace'))
-    return patch.filter(e => !(isPlainObject(e) && e.$patch === 'replace')).map(stripDirectives);
+    return patch
+      .filter(e => !(isPlainObject(e) && e.$patch === 'replace'))
+      .map(stripDirectives);
   const result = original.map(e => structuredClone(e));
   for (const item of patch) {
     if (!isPlainObject(item)) {
-      throw failure(422, 'Invalid', `unable to find api field in struct for the list element at ${path}`);
+      throw failure(
+        422,
+        'Invalid',
+        `unable to find api field in struct for the list element at ${path}`,
+      );
     }
-    if (!(key in item)) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
+    if (!(key in item))
+      throw badRequest(
+        `map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`,
+      );
     const idx = result.findIndex(e => isPlainObject(e) && e[key] === item[key]);
     if (item.$patch === 'delete') {
       if (idx >= 0) result.splice(idx, 1);
       continue;
     }
-    if (idx >= 0) result[idx] = mergeObject(result[idx], item, `${path}[]`, schema);
+    if (idx >= 0)
+      result[idx] = mergeObject(result[idx], item, `${path}[]`, schema);
     else result.push(stripDirectives(item));
   }
   return result;
 }
 
-function applyElementOrder(list: Json[], order: Json[], key: string | undefined): Json[] {
+function applyElementOrder(
+  list: Json[],
+  order: Json[],
+  key: string | undefined,
+): Json[] {
   const id = (e: Json) => (key && isPlainObject(e) ? e[key] : e);
   const ordered: Json[] = [];
   for (const o of order) {
@@ -68,23 +97,34 @@ function applyElementOrder(list: Json[], order: Json[], key: string | undefined)
   return ordered;
 }
 
-function mergeObject(original: Json, patch: Obj, path: string, schema: StrategicSchema): Json {
+function mergeObject(
+  original: Json,
+  patch: Obj,
+  path: string,
+  schema: StrategicSchema,
+): Json {
   if (patch.$patch === 'replace') return stripDirectives(patch);
   if (patch.$patch === 'delete') return undefined;
-  if (patch.$patch !== undefined && patch.$patch !== 'merge') throw badRequest(`Unknown patch type: ${String(patch.$patch)} in map: ${JSON.stringify(patch)}`);
+  if (patch.$patch !== undefined && patch.$patch !== 'merge')
+    throw badRequest(
+      `Unknown patch type: ${String(patch.$patch)} in map: ${JSON.stringify(patch)}`,
+    );
   const out: Obj = isPlainObject(original) ? structuredClone(original) : {};
   const orders: [string, Json[]][] = [];
   for (const [k, v] of Object.entries(patch)) {
     if (k === '$patch' || k === '$retainKeys') continue;
     if (k.startsWith(SET_ORDER)) {
-      if (!Array.isArray(v)) throw badRequest(`invalid patch: ${k} must be a list`);
+      if (!Array.isArray(v))
+        throw badRequest(`invalid patch: ${k} must be a list`);
       orders.push([k.slice(SET_ORDER.length), v]);
       continue;
     }
     if (k.startsWith(DELETE_PRIMITIVE)) {
       const list = k.slice(DELETE_PRIMITIVE.length);
-      if (!Array.isArray(v)) throw badRequest(`invalid patch: ${k} must be a list`);
-      if (Array.isArray(out[list])) out[list] = (out[list] as Json[]).filter(e => !v.includes(e));
+      if (!Array.isArray(v))
+        throw badRequest(`invalid patch: ${k} must be a list`);
+      if (Array.isArray(out[list]))
+        out[list] = (out[list] as Json[]).filter(e => !v.includes(e));
       continue;
     }
     const sub = join(path, k);
@@ -92,7 +132,14 @@ function mergeObject(original: Json, patch: Obj, path: string, schema: Strategic
       delete out[k];
     } else if (Array.isArray(v)) {
       const key = schema.mergeKeys[sub];
-      if (key) out[k] = mergeKeyedList(Array.isArray(out[k]) ? (out[k] as Json[]) : [], v, key, sub, schema);
+      if (key)
+        out[k] = mergeKeyedList(
+          Array.isArray(out[k]) ? (out[k] as Json[]) : [],
+          v,
+          key,
+          sub,
+          schema,
+        );
       else if (schema.mergePrimitiveLists.includes(sub)) {
         const cur = Array.isArray(out[k]) ? [...(out[k] as Json[])] : [];
         for (const e of v) if (!cur.includes(e)) cur.push(e);
@@ -107,7 +154,12 @@ function mergeObject(original: Json, patch: Obj, path: string, schema: Strategic
     }
   }
   for (const [list, order] of orders) {
-    if (Array.isArray(out[list])) out[list] = applyElementOrder(out[list] as Json[], order, schema.mergeKeys[join(path, list)]);
+    if (Array.isArray(out[list]))
+      out[list] = applyElementOrder(
+        out[list] as Json[],
+        order,
+        schema.mergeKeys[join(path, list)],
+      );
   }
   if (Array.isArray(patch.$retainKeys)) {
     const keep = new Set(patch.$retainKeys as string[]);
@@ -116,8 +168,15 @@ function mergeObject(original: Json, patch: Obj, path: string, schema: Strategic
   return out;
 }
 
-export function strategicMergePatch(original: Json, patch: Json, schema: StrategicSchema): Json {
-  if (!isPlainObject(patch)) throw badRequest('the body of the request could not be decoded: strategic merge patch must be a JSON object');
+export function strategicMergePatch(
+  original: Json,
+  patch: Json,
+  schema: StrategicSchema,
+): Json {
+  if (!isPlainObject(patch))
+    throw badRequest(
+      'the body of the request could not be decoded: strategic merge patch must be a JSON object',
+    );
   const out = mergeObject(original, patch, '', schema);
   return out === undefined ? {} : out;
 }

@@ -8,22 +8,67 @@ function validateCrd(crd: KObject): FieldError[] {
   const names: KObject = spec.names ?? {};
   if (!spec.group) errs.push(required('spec.group'));
   else if (!String(spec.group).includes('.'))
-    errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
+    errs.push(
+      invalid(
+        'spec.group',
+        spec.group,
+        'should be a domain with at least one dot',
+      ),
+    );
   if (!names.plural) errs.push(required('spec.names.plural'));
   if (!names.kind) errs.push(required('spec.names.kind'));
-  if (names.plural && spec.group && crd.metadata?.name !== `${names.plural}.${spec.group}`)
-    errs.push(invalid('metadata.name', crd.metadata?.name, 'must be spec.names.plural+"."+spec.group'));
-  if (!['Cluster', 'Namespaced'].includes(spec.scope)) errs.push(notSupported('spec.scope', spec.scope ?? '', ['Cluster', 'Namespaced']));
+  if (
+    names.plural &&
+    spec.group &&
+    crd.metadata?.name !== `${names.plural}.${spec.group}`
+  )
+    errs.push(
+      invalid(
+        'metadata.name',
+        crd.metadata?.name,
+        'must be spec.names.plural+"."+spec.group',
+      ),
+    );
+  if (!['Cluster', 'Namespaced'].includes(spec.scope))
+    errs.push(
+      notSupported('spec.scope', spec.scope ?? '', ['Cluster', 'Namespaced']),
+    );
   const versions: KObject[] = Array.isArray(spec.versions) ? spec.versions : [];
-  if (!versions.length) errs.push(invalid('spec.versions', versions, 'must have exactly one version marked as storage version'));
+  if (!versions.length)
+    errs.push(
+      invalid(
+        'spec.versions',
+        versions,
+        'must have exactly one version marked as storage version',
+      ),
+    );
   else if (versions.filter(v => v.storage).length !== 1)
-    errs.push(invalid('spec.versions', versions.map(v => v.name), 'must have exactly one version marked as storage version'));
+    errs.push(
+      invalid(
+        'spec.versions',
+        versions.map(v => v.name),
+        'must have exactly one version marked as storage version',
+      ),
+    );
   versions.forEach((v, i) => {
     if (!v.name) errs.push(required(`spec.versions[${i}].name`));
-    if (v.served === undefined) errs.push(required(`spec.versions[${i}].served`));
-    if (!v.schema?.openAPIV3Schema) errs.push(required(`spec.versions[${i}].schema.openAPIV3Schema`, 'schemas are required'));
+    if (v.served === undefined)
+      errs.push(required(`spec.versions[${i}].served`));
+    if (!v.schema?.openAPIV3Schema)
+      errs.push(
+        required(
+          `spec.versions[${i}].schema.openAPIV3Schema`,
+          'schemas are required',
+        ),
+      );
     else if (v.schema.openAPIV3Schema.type !== 'object')
-      errs.push(invalid(`spec.versions[${i}].schema.openAPIV3Schema.type`, v.schema.openAPIV3Schema.type, 'must be object at the root'));
+      errs.push(
+        invalid(
+          `spec.versions[${i}].schema.openAPIV3Schema.type`,
+          v.schema.openAPIV3Schema.type,
+          'must be object at the root',
+        ),
+      );
   });
   return errs;
 }
@@ -39,7 +84,11 @@ const crd: KindDescriptor = {
   categories: ['api-extensions'],
   statusSubresource: true,
   generation: true,
-  initialStatus: () => ({ conditions: [], acceptedNames: { plural: '', kind: '' }, storedVersions: [] }),
+  initialStatus: () => ({
+    conditions: [],
+    acceptedNames: { plural: '', kind: '' },
+    storedVersions: [],
+  }),
   mergeKeys: { 'status.conditions': 'type' },
   defaulter: c => {
     c.spec ??= {};
@@ -53,8 +102,10 @@ const crd: KindDescriptor = {
   validate: validateCrd,
   validateUpdate: (c, old) => {
     const errs = validateCrd(c);
-    if (c.spec?.scope !== old.spec?.scope) errs.push(invalid('spec.scope', c.spec?.scope, 'field is immutable'));
-    if (c.spec?.group !== old.spec?.group) errs.push(invalid('spec.group', c.spec?.group, 'field is immutable'));
+    if (c.spec?.scope !== old.spec?.scope)
+      errs.push(invalid('spec.scope', c.spec?.scope, 'field is immutable'));
+    if (c.spec?.group !== old.spec?.group)
+      errs.push(invalid('spec.group', c.spec?.group, 'field is immutable'));
     return errs;
   },
 };

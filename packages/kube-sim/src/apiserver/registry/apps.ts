@@ -2,7 +2,11 @@
 import { defaultPodTemplate, podSpecMergeKeys } from './podspec';
 import type { KindDescriptor, KObject } from './types';
 import { deepEqual } from '../util';
-import { validateSelectorImmutable, validateWorkload, type WorkloadShape } from '../validation/workloads';
+import {
+  validateSelectorImmutable,
+  validateWorkload,
+  type WorkloadShape,
+} from '../validation/workloads';
 
 const apps = { group: 'apps', version: 'v1' };
 const statusKeys = { 'status.conditions': 'type' };
@@ -26,7 +30,11 @@ function workload(
     statusSubresource: true,
     generation: true,
     scale: scalable
-      ? { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' }
+      ? {
+          specReplicasPath: 'spec.replicas',
+          statusReplicasPath: 'status.replicas',
+          labelSelectorPath: 'spec.selector',
+        }
       : undefined,
     initialStatus: () => ({}),
     mergeKeys: { ...podSpecMergeKeys('spec.template.spec'), ...statusKeys },
@@ -36,7 +44,10 @@ function workload(
       defaultPodTemplate(o.spec.template);
     },
     validate: o => validateWorkload(o, shape),
-    validateUpdate: (o, old) => [...validateWorkload(o, shape), ...validateSelectorImmutable(o, old, 'spec.selector')],
+    validateUpdate: (o, old) => [
+      ...validateWorkload(o, shape),
+      ...validateSelectorImmutable(o, old, 'spec.selector'),
+    ],
   };
 }
 
@@ -48,7 +59,12 @@ export const appsKinds: KindDescriptor[] = [
     'Deployment',
     'deployments',
     ['deploy'],
-    { template, selector: 'spec.selector', replicas: 'spec.replicas', restartPolicies: undefined },
+    {
+      template,
+      selector: 'spec.selector',
+      replicas: 'spec.replicas',
+      restartPolicies: undefined,
+    },
     d => {
       d.spec.replicas ??= 1;
       d.spec.strategy ??= { type: 'RollingUpdate' };
@@ -63,9 +79,16 @@ export const appsKinds: KindDescriptor[] = [
     },
     true,
   ),
-  workload('ReplicaSet', 'replicasets', ['rs'], { template, selector: 'spec.selector', replicas: 'spec.replicas' }, r => {
-    r.spec.replicas ??= 1;
-  }, true),
+  workload(
+    'ReplicaSet',
+    'replicasets',
+    ['rs'],
+    { template, selector: 'spec.selector', replicas: 'spec.replicas' },
+    r => {
+      r.spec.replicas ??= 1;
+    },
+    true,
+  ),
   workload(
     'StatefulSet',
     'statefulsets',
@@ -75,9 +98,13 @@ export const appsKinds: KindDescriptor[] = [
       s.spec.replicas ??= 1;
       s.spec.podManagementPolicy ??= 'OrderedReady';
       s.spec.updateStrategy ??= { type: 'RollingUpdate' };
-      if (s.spec.updateStrategy.type === 'RollingUpdate') s.spec.updateStrategy.rollingUpdate ??= { partition: 0 };
+      if (s.spec.updateStrategy.type === 'RollingUpdate')
+        s.spec.updateStrategy.rollingUpdate ??= { partition: 0 };
       s.spec.revisionHistoryLimit ??= 10;
-      s.spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+      s.spec.persistentVolumeClaimRetentionPolicy ??= {
+        whenDeleted: 'Retain',
+        whenScaled: 'Retain',
+      };
       for (const t of s.spec.volumeClaimTemplates ?? []) {
         t.apiVersion ??= 'v1';
         t.kind ??= 'PersistentVolumeClaim';
@@ -88,26 +115,47 @@ export const appsKinds: KindDescriptor[] = [
     },
     true,
   ),
-  workload('DaemonSet', 'daemonsets', ['ds'], { template, selector: 'spec.selector', restartPolicies: always }, d => {
-    d.spec.updateStrategy ??= { type: 'RollingUpdate' };
-    if (d.spec.updateStrategy.type === 'RollingUpdate')
-      d.spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 };
-    d.spec.revisionHistoryLimit ??= 10;
-  }, false),
+  workload(
+    'DaemonSet',
+    'daemonsets',
+    ['ds'],
+    { template, selector: 'spec.selector', restartPolicies: always },
+    d => {
+      d.spec.updateStrategy ??= { type: 'RollingUpdate' };
+      if (d.spec.updateStrategy.type === 'RollingUpdate')
+        d.spec.updateStrategy.rollingUpdate ??= {
+          maxUnavailable: 1,
+          maxSurge: 0,
+        };
+      d.spec.revisionHistoryLimit ??= 10;
+    },
+    false,
+  ),
 ];
 
 // ValidateStatefulSetUpdate: only these spec fields may change after creation.
-const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const STS_MUTABLE = [
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+];
 const sts = appsKinds.find(k => k.kind === 'StatefulSet')!;
 const stsUpdate = sts.validateUpdate!;
 sts.validateUpdate = (o, old, ctx) => {
   const errs = stsUpdate(o, old, ctx);
-  const rest = (x: KObject) => Object.fromEntries(Object.entries(x.spec ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)));
+  const rest = (x: KObject) =>
+    Object.fromEntries(
+      Object.entries(x.spec ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)),
+    );
   if (!deepEqual(rest(o), rest(old)))
     errs.push({
       type: 'FieldValueForbidden',
       field: 'spec',
-      detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+      detail:
+        "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
     });
   return errs;
 };
@@ -118,8 +166,17 @@ for (const k of appsKinds) {
   k.validate = (o, ctx) => {
     const errs = base(o, ctx);
     const rp = o.spec?.template?.spec?.restartPolicy;
-    if (rp && rp !== 'Always' && !errs.some(e => e.field === 'spec.template.spec.restartPolicy'))
-      errs.push({ type: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', value: rp, supported: always });
+    if (
+      rp &&
+      rp !== 'Always' &&
+      !errs.some(e => e.field === 'spec.template.spec.restartPolicy')
+    )
+      errs.push({
+        type: 'FieldValueNotSupported',
+        field: 'spec.template.spec.restartPolicy',
+        value: rp,
+        supported: always,
+      });
     return errs;
   };
 }

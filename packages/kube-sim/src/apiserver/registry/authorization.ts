@@ -1,7 +1,11 @@
 /** authorization.k8s.io/v1 reviews: create-only, never stored (handled by auth/review.ts). */
 import type { KindDescriptor } from './types';
 
-const authz = { group: 'authorization.k8s.io', version: 'v1', verbs: ['create'] };
+const authz = {
+  group: 'authorization.k8s.io',
+  version: 'v1',
+  verbs: ['create'],
+};
 
 export const authorizationKinds: KindDescriptor[] = [
   {
@@ -28,4 +32,8 @@ export const authorizationKinds: KindDescriptor[] = [
 ];
 
 /** Kinds whose create is a question, not a write. */
-export const REVIEW_KINDS = new Set(['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview']);
+export const REVIEW_KINDS = new Set([
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'SubjectAccessReview',
+]);

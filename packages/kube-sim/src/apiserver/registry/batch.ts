@@ -2,7 +2,10 @@
 import { defaultPodTemplate, podSpecMergeKeys } from './podspec';
 import type { KindDescriptor, KObject } from './types';
 import { type FieldError, invalid, required } from '../errors';
-import { validateSelectorImmutable, validateWorkload } from '../validation/workloads';
+import {
+  validateSelectorImmutable,
+  validateWorkload,
+} from '../validation/workloads';
 import { deepEqual } from '../util';
 import { validCronSchedule } from '../validation/cron';
 
@@ -37,19 +40,35 @@ function generateSelector(job: KObject): void {
   };
   job.spec.template ??= {};
   job.spec.template.metadata ??= {};
-  job.spec.template.metadata.labels = { ...(job.spec.template.metadata.labels ?? {}), ...labels };
-  job.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  job.spec.template.metadata.labels = {
+    ...(job.spec.template.metadata.labels ?? {}),
+    ...labels,
+  };
+  job.spec.selector = {
+    matchLabels: { 'batch.kubernetes.io/controller-uid': uid },
+  };
 }
 
-const jobShape = { template: 'spec.template', selector: 'spec.selector', restartPolicies: RESTART };
+const jobShape = {
+  template: 'spec.template',
+  selector: 'spec.selector',
+  restartPolicies: RESTART,
+};
 
 function validateJobUpdate(job: KObject, old: KObject): FieldError[] {
-  const errs = [...validateWorkload(job, jobShape), ...validateSelectorImmutable(job, old, 'spec.selector')];
+  const errs = [
+    ...validateWorkload(job, jobShape),
+    ...validateSelectorImmutable(job, old, 'spec.selector'),
+  ];
   if (!deepEqual(job.spec?.completions, old.spec?.completions))
-    errs.push(invalid('spec.completions', job.spec?.completions, 'field is immutable'));
+    errs.push(
+      invalid('spec.completions', job.spec?.completions, 'field is immutable'),
+    );
   // The template may change only while the job is suspended (mutable scheduling directives).
   if (!old.spec?.suspend && !deepEqual(job.spec?.template, old.spec?.template))
-    errs.push(invalid('spec.template', job.spec?.template, 'field is immutable'));
+    errs.push(
+      invalid('spec.template', job.spec?.template, 'field is immutable'),
+    );
   return errs;
 }
 
@@ -63,8 +82,13 @@ const job: KindDescriptor = {
   statusSubresource: true,
   generation: true,
   initialStatus: () => ({}),
-  fieldSelectors: { 'status.successful': o => String(o.status?.succeeded ?? 0) },
-  mergeKeys: { ...podSpecMergeKeys('spec.template.spec'), 'status.conditions': 'type' },
+  fieldSelectors: {
+    'status.successful': o => String(o.status?.succeeded ?? 0),
+  },
+  mergeKeys: {
+    ...podSpecMergeKeys('spec.template.spec'),
+    'status.conditions': 'type',
+  },
   defaulter: j => {
     j.spec ??= {};
     defaultJobSpec(j.spec);
@@ -97,13 +121,26 @@ const cronJob: KindDescriptor = {
     defaultJobSpec(c.spec.jobTemplate.spec);
   },
   validate: c => {
-    const errs = validateWorkload(c, { template: 'spec.jobTemplate.spec.template', restartPolicies: RESTART });
+    const errs = validateWorkload(c, {
+      template: 'spec.jobTemplate.spec.template',
+      restartPolicies: RESTART,
+    });
     if (!c.spec?.schedule) errs.push(required('spec.schedule'));
     else if (!validCronSchedule(c.spec.schedule))
-      errs.push(invalid('spec.schedule', c.spec.schedule, 'unparseable cron schedule'));
+      errs.push(
+        invalid('spec.schedule', c.spec.schedule, 'unparseable cron schedule'),
+      );
     const policies = ['Allow', 'Forbid', 'Replace'];
-    if (c.spec?.concurrencyPolicy && !policies.includes(c.spec.concurrencyPolicy))
-      errs.push({ type: 'FieldValueNotSupported', field: 'spec.concurrencyPolicy', value: c.spec.concurrencyPolicy, supported: policies });
+    if (
+      c.spec?.concurrencyPolicy &&
+      !policies.includes(c.spec.concurrencyPolicy)
+    )
+      errs.push({
+        type: 'FieldValueNotSupported',
+        field: 'spec.concurrencyPolicy',
+        value: c.spec.concurrencyPolicy,
+        supported: policies,
+      });
     return errs;
   },
 };

@@ -1,11 +1,28 @@
 /** The core (`v1`) kinds the project uses. Defaults follow pkg/apis/core/v1/defaults.go. */
-import { defaultPodSpec, podSpecMergeKeys, POD_STATUS_MERGE_KEYS } from './podspec';
+import {
+  defaultPodSpec,
+  podSpecMergeKeys,
+  POD_STATUS_MERGE_KEYS,
+} from './podspec';
 import type { KindDescriptor, KObject } from './types';
-import { validateNamespace, validateNamespaceUpdate } from '../validation/namespace';
+import {
+  validateNamespace,
+  validateNamespaceUpdate,
+} from '../validation/namespace';
 import { validatePod, validatePodUpdate } from '../validation/pod';
-import { validatePvc, validatePvcUpdate, validatePv, validatePvUpdate } from '../validation/volumes';
+import {
+  validatePvc,
+  validatePvcUpdate,
+  validatePv,
+  validatePvUpdate,
+} from '../validation/volumes';
 import { validateService, validateServiceUpdate } from '../validation/service';
-import { validateConfigMap, validateSecret, validateSecretUpdate, validateServiceAccount } from '../validation/config';
+import {
+  validateConfigMap,
+  validateSecret,
+  validateSecretUpdate,
+  validateServiceAccount,
+} from '../validation/config';
 import { dns1123Label } from '../validation/names';
 
 const core = { group: '', version: 'v1' };
@@ -26,7 +43,10 @@ const namespace: KindDescriptor = {
     ns.spec ??= {};
     ns.spec.finalizers ??= ['kubernetes'];
     // NamespaceDefaultLabelName: the API server always labels a namespace with its own name.
-    ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
+    ns.metadata.labels = {
+      ...(ns.metadata.labels ?? {}),
+      'kubernetes.io/metadata.name': ns.metadata.name,
+    };
   },
   nameCheck: dns1123Label,
   // Only the finalize subresource changes spec.finalizers (pkg/registry/core/namespace/strategy.go).
@@ -58,7 +78,10 @@ const podFieldSelectors: Record<string, (o: KObject) => string | undefined> = {
 };
 
 function qosClass(pod: KObject): string {
-  const containers: KObject[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const containers: KObject[] = [
+    ...(pod.spec?.containers ?? []),
+    ...(pod.spec?.initContainers ?? []),
+  ];
   let any = false;
   let guaranteed = true;
   for (const c of containers) {
@@ -66,7 +89,8 @@ function qosClass(pod: KObject): string {
     const lim = c.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) any = true;
     for (const r of ['cpu', 'memory']) {
-      if (!lim[r] || (req[r] !== undefined && req[r] !== lim[r])) guaranteed = false;
+      if (!lim[r] || (req[r] !== undefined && req[r] !== lim[r]))
+        guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -86,7 +110,11 @@ const pod: KindDescriptor = {
   returnDeletedObject: true,
   initialStatus: p => ({ phase: 'Pending', qosClass: qosClass(p) }),
   fieldSelectors: podFieldSelectors,
-  mergeKeys: { ...podSpecMergeKeys('spec'), ...POD_STATUS_MERGE_KEYS, 'spec.tolerations': '' },
+  mergeKeys: {
+    ...podSpecMergeKeys('spec'),
+    ...POD_STATUS_MERGE_KEYS,
+    'spec.tolerations': '',
+  },
   defaulter: p => {
     p.spec ??= {};
     defaultPodSpec(p.spec);
@@ -96,9 +124,17 @@ const pod: KindDescriptor = {
     p.spec.priority ??= 0;
     // DefaultTolerationSeconds admission plugin.
     const tol: KObject[] = (p.spec.tolerations ??= []);
-    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    for (const key of [
+      'node.kubernetes.io/not-ready',
+      'node.kubernetes.io/unreachable',
+    ]) {
       if (!tol.some(t => t.key === key || (t.operator === 'Exists' && !t.key)))
-        tol.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+        tol.push({
+          key,
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        });
     }
   },
   validate: validatePod,
@@ -107,7 +143,8 @@ const pod: KindDescriptor = {
     // pkg/registry/core/pod/strategy.go CheckGracefulTermination
     let grace = requested ?? p.spec?.terminationGracePeriodSeconds ?? 30;
     if (!p.spec?.nodeName) grace = 0;
-    if (p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded') grace = 0;
+    if (p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded')
+      grace = 0;
     return { grace };
   },
 };
@@ -174,8 +211,10 @@ const service: KindDescriptor = {
       s.spec.ipFamilies ??= ['IPv4'];
       s.spec.ipFamilyPolicy ??= 'SingleStack';
     }
-    if (s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer') s.spec.externalTrafficPolicy ??= 'Cluster';
-    if (s.spec.type === 'LoadBalancer') s.spec.allocateLoadBalancerNodePorts ??= true;
+    if (s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer')
+      s.spec.externalTrafficPolicy ??= 'Cluster';
+    if (s.spec.type === 'LoadBalancer')
+      s.spec.allocateLoadBalancerNodePorts ??= true;
   },
   validate: validateService,
   validateUpdate: validateServiceUpdate,
@@ -190,7 +229,8 @@ const endpoints: KindDescriptor = {
   allowCreateOnUpdate: true,
   shortNames: ['ep'],
   defaulter: e => {
-    for (const s of e.subsets ?? []) for (const p of s.ports ?? []) p.protocol ??= 'TCP';
+    for (const s of e.subsets ?? [])
+      for (const p of s.ports ?? []) p.protocol ??= 'TCP';
   },
 };
 
@@ -206,7 +246,8 @@ const secret: KindDescriptor = {
     // stringData is write-only: the v1 conversion merges it into data (overwriting) and drops it.
     if (s.stringData && typeof s.stringData === 'object') {
       s.data ??= {};
-      for (const [k, v] of Object.entries(s.stringData)) s.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      for (const [k, v] of Object.entries(s.stringData))
+        s.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
     }
     delete s.stringData;
   },
@@ -237,19 +278,21 @@ const serviceAccount: KindDescriptor = {
   validate: validateServiceAccount,
 };
 
-const eventFieldSelectors: Record<string, (o: KObject) => string | undefined> = {
-  'involvedObject.kind': o => o.involvedObject?.kind ?? '',
-  'involvedObject.namespace': o => o.involvedObject?.namespace ?? '',
-  'involvedObject.name': o => o.involvedObject?.name ?? '',
-  'involvedObject.uid': o => o.involvedObject?.uid ?? '',
-  'involvedObject.apiVersion': o => o.involvedObject?.apiVersion ?? '',
-  'involvedObject.resourceVersion': o => o.involvedObject?.resourceVersion ?? '',
-  'involvedObject.fieldPath': o => o.involvedObject?.fieldPath ?? '',
-  reason: o => o.reason ?? '',
-  reportingComponent: o => o.reportingComponent ?? '',
-  source: o => o.source?.component ?? o.reportingComponent ?? '',
-  type: o => o.type ?? '',
-};
+const eventFieldSelectors: Record<string, (o: KObject) => string | undefined> =
+  {
+    'involvedObject.kind': o => o.involvedObject?.kind ?? '',
+    'involvedObject.namespace': o => o.involvedObject?.namespace ?? '',
+    'involvedObject.name': o => o.involvedObject?.name ?? '',
+    'involvedObject.uid': o => o.involvedObject?.uid ?? '',
+    'involvedObject.apiVersion': o => o.involvedObject?.apiVersion ?? '',
+    'involvedObject.resourceVersion': o =>
+      o.involvedObject?.resourceVersion ?? '',
+    'involvedObject.fieldPath': o => o.involvedObject?.fieldPath ?? '',
+    reason: o => o.reason ?? '',
+    reportingComponent: o => o.reportingComponent ?? '',
+    source: o => o.source?.component ?? o.reportingComponent ?? '',
+    type: o => o.type ?? '',
+  };
 
 const event: KindDescriptor = {
   ...core,
@@ -272,7 +315,9 @@ const node: KindDescriptor = {
   statusSubresource: true,
   // Nodes may set their status on create (the kubelet registers with it).
   initialStatus: n => n.status,
-  fieldSelectors: { 'spec.unschedulable': o => String(!!o.spec?.unschedulable) },
+  fieldSelectors: {
+    'spec.unschedulable': o => String(!!o.spec?.unschedulable),
+  },
   mergeKeys: {
     'status.conditions': 'type',
     'status.addresses': 'type',

@@ -45,12 +45,18 @@ export class Registry {
     this.byResource.delete(Registry.key(group, version, plural));
   }
 
-  lookup(group: string, version: string, plural: string): KindDescriptor | undefined {
+  lookup(
+    group: string,
+    version: string,
+    plural: string,
+  ): KindDescriptor | undefined {
     return this.byResource.get(Registry.key(group, version, plural));
   }
 
   byKind(apiVersion: string, kind: string): KindDescriptor | undefined {
-    return this.all().find(d => apiVersionOf(d) === apiVersion && d.kind === kind);
+    return this.all().find(
+      d => apiVersionOf(d) === apiVersion && d.kind === kind,
+    );
   }
 
   /** The descriptor of a resource in any served version (RBAC and admission think in group + resource). */

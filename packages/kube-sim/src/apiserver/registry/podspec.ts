@@ -58,7 +58,8 @@ function defaultContainer(c: KObject): void {
   c.imagePullPolicy ??= defaultImagePullPolicy(c.image);
   c.resources ??= {};
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
-  for (const e of c.env ?? []) if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= 'v1';
+  for (const e of c.env ?? [])
+    if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= 'v1';
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
@@ -70,7 +71,18 @@ function defaultVolume(v: KObject): void {
   if (v.hostPath) v.hostPath.type ??= '';
   if (v.downwardAPI) v.downwardAPI.defaultMode ??= 420;
   if (v.projected) v.projected.defaultMode ??= 420;
-  const known = ['secret', 'configMap', 'hostPath', 'persistentVolumeClaim', 'emptyDir', 'downwardAPI', 'projected', 'nfs', 'csi', 'ephemeral'];
+  const known = [
+    'secret',
+    'configMap',
+    'hostPath',
+    'persistentVolumeClaim',
+    'emptyDir',
+    'downwardAPI',
+    'projected',
+    'nfs',
+    'csi',
+    'ephemeral',
+  ];
   if (!known.some(k => k in v)) v.emptyDir = {};
 }
 
@@ -96,7 +108,9 @@ export function defaultPodTemplate(template: KObject | undefined): void {
 }
 
 function get(obj: KObject, path: string): KObject | undefined {
-  return path.split('.').reduce<KObject | undefined>((o, k) => (o ? o[k] : undefined), obj);
+  return path
+    .split('.')
+    .reduce<KObject | undefined>((o, k) => (o ? o[k] : undefined), obj);
 }
 
 export function podTemplateAt(obj: KObject, path: string): KObject | undefined {

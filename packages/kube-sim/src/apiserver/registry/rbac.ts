@@ -10,13 +10,37 @@ function validateRules(rules: unknown): FieldError[] {
   const errs: FieldError[] = [];
   (Array.isArray(rules) ? rules : []).forEach((r: KObject, i: number) => {
     const p = `rules[${i}]`;
-    if (!(r.verbs ?? []).length) errs.push(required(`${p}.verbs`, 'verbs must contain at least one value'));
+    if (!(r.verbs ?? []).length)
+      errs.push(
+        required(`${p}.verbs`, 'verbs must contain at least one value'),
+      );
     const nonResource = (r.nonResourceURLs ?? []).length > 0;
-    if (nonResource && ((r.apiGroups ?? []).length || (r.resources ?? []).length))
-      errs.push(invalid(`${p}.nonResourceURLs`, r.nonResourceURLs, 'rules cannot apply to both regular resources and non-resource URLs'));
+    if (
+      nonResource &&
+      ((r.apiGroups ?? []).length || (r.resources ?? []).length)
+    )
+      errs.push(
+        invalid(
+          `${p}.nonResourceURLs`,
+          r.nonResourceURLs,
+          'rules cannot apply to both regular resources and non-resource URLs',
+        ),
+      );
     if (!nonResource) {
-      if (!(r.apiGroups ?? []).length) errs.push(required(`${p}.apiGroups`, 'resource rules must supply at least one api group'));
-      if (!(r.resources ?? []).length) errs.push(required(`${p}.resources`, 'resource rules must supply at least one resource'));
+      if (!(r.apiGroups ?? []).length)
+        errs.push(
+          required(
+            `${p}.apiGroups`,
+            'resource rules must supply at least one api group',
+          ),
+        );
+      if (!(r.resources ?? []).length)
+        errs.push(
+          required(
+            `${p}.resources`,
+            'resource rules must supply at least one resource',
+          ),
+        );
     }
   });
   return errs;
@@ -24,8 +48,10 @@ function validateRules(rules: unknown): FieldError[] {
 
 function defaultSubjects(b: KObject): void {
   for (const s of b.subjects ?? []) {
-    if ((s.kind === 'User' || s.kind === 'Group') && s.apiGroup === undefined) s.apiGroup = 'rbac.authorization.k8s.io';
-    if (s.kind === 'ServiceAccount' && s.apiGroup === undefined) s.apiGroup = '';
+    if ((s.kind === 'User' || s.kind === 'Group') && s.apiGroup === undefined)
+      s.apiGroup = 'rbac.authorization.k8s.io';
+    if (s.kind === 'ServiceAccount' && s.apiGroup === undefined)
+      s.apiGroup = '';
   }
 }
 
@@ -35,26 +61,51 @@ function validateBinding(b: KObject, clusterScoped: boolean): FieldError[] {
   const kinds = clusterScoped ? ['ClusterRole'] : ['Role', 'ClusterRole'];
   if (!ref) errs.push(required('roleRef'));
   else {
-    if (ref.apiGroup !== 'rbac.authorization.k8s.io') errs.push(notSupported('roleRef.apiGroup', ref.apiGroup ?? '', ['rbac.authorization.k8s.io']));
-    if (!kinds.includes(ref.kind)) errs.push(notSupported('roleRef.kind', ref.kind ?? '', kinds));
+    if (ref.apiGroup !== 'rbac.authorization.k8s.io')
+      errs.push(
+        notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [
+          'rbac.authorization.k8s.io',
+        ]),
+      );
+    if (!kinds.includes(ref.kind))
+      errs.push(notSupported('roleRef.kind', ref.kind ?? '', kinds));
     if (!ref.name) errs.push(required('roleRef.name'));
   }
-  (Array.isArray(b.subjects) ? b.subjects : []).forEach((s: KObject, i: number) => {
-    const p = `subjects[${i}]`;
-    if (!s.name) errs.push(required(`${p}.name`));
-    if (!['ServiceAccount', 'User', 'Group'].includes(s.kind)) errs.push(notSupported(`${p}.kind`, s.kind ?? '', ['ServiceAccount', 'User', 'Group']));
-    if (s.kind === 'ServiceAccount' && clusterScoped && !s.namespace) errs.push(required(`${p}.namespace`));
-  });
+  (Array.isArray(b.subjects) ? b.subjects : []).forEach(
+    (s: KObject, i: number) => {
+      const p = `subjects[${i}]`;
+      if (!s.name) errs.push(required(`${p}.name`));
+      if (!['ServiceAccount', 'User', 'Group'].includes(s.kind))
+        errs.push(
+          notSupported(`${p}.kind`, s.kind ?? '', [
+            'ServiceAccount',
+            'User',
+            'Group',
+          ]),
+        );
+      if (s.kind === 'ServiceAccount' && clusterScoped && !s.namespace)
+        errs.push(required(`${p}.namespace`));
+    },
+  );
   return errs;
 }
 
 const roleRefImmutable = (b: KObject, old: KObject): FieldError[] =>
-  deepEqual(b.roleRef, old.roleRef) ? [] : [invalid('roleRef', b.roleRef, 'cannot change roleRef')];
+  deepEqual(b.roleRef, old.roleRef)
+    ? []
+    : [invalid('roleRef', b.roleRef, 'cannot change roleRef')];
 
 const base = { ...rbac, nameCheck: pathSegmentName };
 
 export const rbacKinds: KindDescriptor[] = [
-  { ...base, kind: 'Role', plural: 'roles', singular: 'role', namespaced: true, validate: r => validateRules(r.rules) },
+  {
+    ...base,
+    kind: 'Role',
+    plural: 'roles',
+    singular: 'role',
+    namespaced: true,
+    validate: r => validateRules(r.rules),
+  },
   {
     ...base,
     kind: 'ClusterRole',
@@ -71,7 +122,10 @@ export const rbacKinds: KindDescriptor[] = [
     namespaced: true,
     defaulter: defaultSubjects,
     validate: b => validateBinding(b, false),
-    validateUpdate: (b, old) => [...validateBinding(b, false), ...roleRefImmutable(b, old)],
+    validateUpdate: (b, old) => [
+      ...validateBinding(b, false),
+      ...roleRefImmutable(b, old),
+    ],
   },
   {
     ...base,
@@ -81,6 +135,9 @@ export const rbacKinds: KindDescriptor[] = [
     namespaced: false,
     defaulter: defaultSubjects,
     validate: b => validateBinding(b, true),
-    validateUpdate: (b, old) => [...validateBinding(b, true), ...roleRefImmutable(b, old)],
+    validateUpdate: (b, old) => [
+      ...validateBinding(b, true),
+      ...roleRefImmutable(b, old),
+    ],
   },
 ];

@@ -60,11 +60,18 @@ export interface KindDescriptor {
   /** runs on create after uid and name are assigned (the Job strategy derives its selector from the uid) */
   beforeCreate?: (obj: KObject, ctx: KindContext) => void;
   validate?: (obj: KObject, ctx: KindContext) => FieldError[];
-  validateUpdate?: (obj: KObject, old: KObject, ctx: KindContext) => FieldError[];
+  validateUpdate?: (
+    obj: KObject,
+    old: KObject,
+    ctx: KindContext,
+  ) => FieldError[];
   /** extra condition before a terminating object may really go away (Namespace: spec.finalizers empty) */
   canFinalize?: (obj: KObject) => boolean;
   /** how DELETE starts: default is immediate unless finalizers; pods and namespaces override */
-  gracefulDelete?: (obj: KObject, requestedGrace: number | undefined) => GracefulDecision;
+  gracefulDelete?: (
+    obj: KObject,
+    requestedGrace: number | undefined,
+  ) => GracefulDecision;
   /** custom resources carry their definition's openAPIV3Schema */
   schema?: KObject;
   /** custom resources: the version's additionalPrinterColumns for Table output */
@@ -82,7 +89,16 @@ export interface GracefulDecision {
   mark?: (obj: KObject) => void;
 }
 
-export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 export function apiVersionOf(d: { group: string; version: string }): string {
   return d.group ? `${d.group}/${d.version}` : d.version;

@@ -31,14 +31,22 @@ export interface RestResult {
   contentType?: string;
 }
 
-export const gr = (d: KindDescriptor): GroupResource => ({ group: d.group, resource: d.plural });
+export const gr = (d: KindDescriptor): GroupResource => ({
+  group: d.group,
+  resource: d.plural,
+});
 export const keyOf = resourceKey;
 
 export function isDryRun(q: URLSearchParams, opts?: KObject): boolean {
-  return q.getAll('dryRun').includes('All') || (Array.isArray(opts?.dryRun) && opts!.dryRun.includes('All'));
+  return (
+    q.getAll('dryRun').includes('All') ||
+    (Array.isArray(opts?.dryRun) && opts!.dryRun.includes('All'))
+  );
 }
 
 /** RFC 3339 with second precision, as metav1.Time marshals. */
 export function nowTimestamp(offsetSeconds = 0): string {
-  return new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
 }

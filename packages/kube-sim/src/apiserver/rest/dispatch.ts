@@ -9,7 +9,12 @@ import { handleCreate } from './create';
 import { handleDelete, handleDeleteCollection } from './delete';
 import { handlePatch } from './patch';
 import { getObject, listObjects } from './read';
-import { handleBinding, handleEviction, handleScale, handleTokenRequest } from './subresources';
+import {
+  handleBinding,
+  handleEviction,
+  handleScale,
+  handleTokenRequest,
+} from './subresources';
 import { handleUpdate } from './update';
 import { serveWatch, type WatchRegistry, type WatchSettings } from './watch';
 import { present } from './versions';
@@ -19,17 +24,42 @@ export interface DispatchExtras {
   watchSettings: WatchSettings;
   review(req: RestRequest): RestResult;
   log(req: RestRequest, d: KindDescriptor, res: ServerResponse): Promise<void>;
-  issueToken(namespace: string, name: string, uid: string, seconds: number): { token: string; expires: Date };
+  issueToken(
+    namespace: string,
+    name: string,
+    uid: string,
+    seconds: number,
+  ): { token: string; expires: Date };
 }
 
 /** Reads answered as a meta.k8s.io Table when the client asks for one (kubectl get). */
-function asTable(d: KindDescriptor, req: RestRequest, result: RestResult, isList: boolean): RestResult {
+function asTable(
+  d: KindDescriptor,
+  req: RestRequest,
+  result: RestResult,
+  isList: boolean,
+): RestResult {
   const version = wantsTable(req.accept);
   if (!version) return result;
   const body = result.body as KObject;
-  const items: KObject[] = (isList ? body.items : [body]).map((o: KObject) => present(d, o) as KObject);
-  const meta = isList ? body.metadata : { resourceVersion: body.metadata?.resourceVersion };
-  return { code: result.code, body: toTable(d, items, meta, req.query.get('includeObject'), version, d.printerColumns), contentType: TABLE_CONTENT_TYPE };
+  const items: KObject[] = (isList ? body.items : [body]).map(
+    (o: KObject) => present(d, o) as KObject,
+  );
+  const meta = isList
+    ? body.metadata
+    : { resourceVersion: body.metadata?.resourceVersion };
+  return {
+    code: result.code,
+    body: toTable(
+      d,
+      items,
+      meta,
+      req.query.get('includeObject'),
+      version,
+      d.printerColumns,
+    ),
+    contentType: TABLE_CONTENT_TYPE,
+  };
 }
 
 /** Returns a result to write, or undefined when the handler wrote the response itself (watch, log). */
@@ -39,7 +69,11 @@ export async function dispatch(
   res: ServerResponse,
   extras: DispatchExtras,
 ): Promise<RestResult | undefined> {
-  const d = api.registry.lookup(req.info.group, req.info.version, req.info.resource ?? '');
+  const d = api.registry.lookup(
+    req.info.group,
+    req.info.version,
+    req.info.resource ?? '',
+  );
   const result = await route(api, req, res, extras);
   return result && d ? { ...result, body: present(d, result.body) } : result;
 }
@@ -54,9 +88,13 @@ async function route(
   const d = api.registry.lookup(info.group, info.version, info.resource ?? '');
   if (!d) throw resourceNotFound();
   if (!d.namespaced && info.namespace) throw resourceNotFound();
-  const named = ['get', 'update', 'patch', 'delete'].includes(info.verb) || (info.verb === 'create' && !!info.subresource);
-  if (d.namespaced && !info.namespace && (named || info.verb === 'create')) throw resourceNotFound();
-  if (info.verb === 'create' && info.name && !info.subresource) throw methodNotAllowed();
+  const named =
+    ['get', 'update', 'patch', 'delete'].includes(info.verb) ||
+    (info.verb === 'create' && !!info.subresource);
+  if (d.namespaced && !info.namespace && (named || info.verb === 'create'))
+    throw resourceNotFound();
+  if (info.verb === 'create' && info.name && !info.subresource)
+    throw methodNotAllowed();
 
   if (REVIEW_KINDS.has(d.kind)) {
     if (info.verb !== 'create') throw methodNotAllowed();
@@ -73,15 +111,44 @@ async function route(
   if (!sub) {
     switch (info.verb) {
       case 'get':
-        return asTable(d, req, { code: 200, body: getObject(api, d, info.namespace, info.name!) }, false);
+        return asTable(
+          d,
+          req,
+          { code: 200, body: getObject(api, d, info.namespace, info.name!) },
+          false,
+        );
       case 'list':
-        return asTable(d, req, listObjects(api, d, info.namespace, req.query), true);
+        return asTable(
+          d,
+          req,
+          listObjects(api, d, info.namespace, req.query),
+          true,
+        );
       case 'watch': {
         const version = wantsTable(req.accept);
         const include = req.query.get('includeObject');
         const transform = (o: KObject) =>
-          version ? toTable(d, [present(d, o) as KObject], { resourceVersion: o.metadata?.resourceVersion }, include, version, d.printerColumns) : present(d, o);
-        serveWatch(api, d, info.namespace, info.name, req.query, res, extras.watches, extras.watchSettings, transform);
+          version
+            ? toTable(
+                d,
+                [present(d, o) as KObject],
+                { resourceVersion: o.metadata?.resourceVersion },
+                include,
+                version,
+                d.printerColumns,
+              )
+            : present(d, o);
+        serveWatch(
+          api,
+          d,
+          info.namespace,
+          info.name,
+          req.query,
+          res,
+          extras.watches,
+          extras.watchSettings,
+          transform,
+        );
         return undefined;
       }
       case 'create':
@@ -99,7 +166,8 @@ async function route(
     }
   }
   if (sub === 'status' && d.statusSubresource) {
-    if (info.verb === 'get') return { code: 200, body: getObject(api, d, info.namespace, info.name!) };
+    if (info.verb === 'get')
+      return { code: 200, body: getObject(api, d, info.namespace, info.name!) };
     if (info.verb === 'update') return handleUpdate(api, d, req, 'status');
     if (info.verb === 'patch') return handlePatch(api, d, req, 'status');
     throw methodNotAllowed();
@@ -126,6 +194,7 @@ async function route(
     await extras.log(req, d, res);
     return undefined;
   }
-  if (info.verb === 'create' && !info.name) throw badRequest('a subresource needs a name');
+  if (info.verb === 'create' && !info.name)
+    throw badRequest('a subresource needs a name');
   throw resourceNotFound();
 }

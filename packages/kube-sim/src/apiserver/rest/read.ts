@@ -1,11 +1,30 @@
 /** GET of one object and LIST with label/field selectors and limit/continue pagination. */
 import { badRequest, notFound, tooLargeResourceVersion } from '../errors';
-import { apiVersionOf, type KindDescriptor, type KObject } from '../registry/types';
-import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement } from '../selectors';
+import {
+  apiVersionOf,
+  type KindDescriptor,
+  type KObject,
+} from '../registry/types';
+import {
+  matchFields,
+  matchLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  type FieldRequirement,
+} from '../selectors';
 import { type ApiContext, gr, keyOf, type RestResult } from './context';
 
-export function getObject(api: ApiContext, d: KindDescriptor, namespace: string | undefined, name: string): KObject {
-  const obj = api.store.get(keyOf(d), d.namespaced ? namespace : undefined, name);
+export function getObject(
+  api: ApiContext,
+  d: KindDescriptor,
+  namespace: string | undefined,
+  name: string,
+): KObject {
+  const obj = api.store.get(
+    keyOf(d),
+    d.namespaced ? namespace : undefined,
+    name,
+  );
   if (!obj) throw notFound(gr(d), name);
   return obj;
 }
@@ -13,7 +32,10 @@ export function getObject(api: ApiContext, d: KindDescriptor, namespace: string 
 export type ObjectFilter = (o: KObject) => boolean;
 
 /** The fields a kind can be selected by, and how to read them. */
-export function fieldGetter(d: KindDescriptor, obj: KObject): (field: string) => string | undefined {
+export function fieldGetter(
+  d: KindDescriptor,
+  obj: KObject,
+): (field: string) => string | undefined {
   return field => {
     if (field === 'metadata.name') return obj.metadata?.name;
     if (field === 'metadata.namespace') return obj.metadata?.namespace ?? '';
@@ -22,19 +44,31 @@ export function fieldGetter(d: KindDescriptor, obj: KObject): (field: string) =>
 }
 
 function checkFields(d: KindDescriptor, reqs: FieldRequirement[]): void {
-  const known = ['metadata.name', 'metadata.namespace', ...Object.keys(d.fieldSelectors ?? {})];
+  const known = [
+    'metadata.name',
+    'metadata.namespace',
+    ...Object.keys(d.fieldSelectors ?? {}),
+  ];
   for (const r of reqs) {
     if (known.includes(r.field)) continue;
-    if (d.crd) throw badRequest(`"${r.field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+    if (d.crd)
+      throw badRequest(
+        `"${r.field}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+      );
     throw badRequest(`field label not supported: ${r.field}`);
   }
 }
 
-export function selectorFilter(d: KindDescriptor, q: URLSearchParams): ObjectFilter {
+export function selectorFilter(
+  d: KindDescriptor,
+  q: URLSearchParams,
+): ObjectFilter {
   const labels = parseLabelSelector(q.get('labelSelector'));
   const fields = parseFieldSelector(q.get('fieldSelector'));
   checkFields(d, fields);
-  return o => matchLabels(labels, o.metadata?.labels) && matchFields(fields, fieldGetter(d, o));
+  return o =>
+    matchLabels(labels, o.metadata?.labels) &&
+    matchFields(fields, fieldGetter(d, o));
 }
 
 /** Items of typed lists carry no apiVersion/kind on the real server; custom resources keep theirs. */
@@ -56,19 +90,30 @@ function decodeContinue(token: string): ContinueToken {
   } catch {
     // fall through
   }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  throw badRequest(
+    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+  );
 }
 
-export function listObjects(api: ApiContext, d: KindDescriptor, namespace: string | undefined, q: URLSearchParams): RestResult {
+export function listObjects(
+  api: ApiContext,
+  d: KindDescriptor,
+  namespace: string | undefined,
+  q: URLSearchParams,
+): RestResult {
   const filter = selectorFilter(d, q);
   const limit = Number(q.get('limit') ?? 0);
   const cont = q.get('continue');
   const token = cont ? decodeContinue(cont) : undefined;
   const rv = token?.rv ?? api.store.resourceVersion;
   const asked = Number(q.get('resourceVersion') || 0);
-  if (asked > api.store.resourceVersion) throw tooLargeResourceVersion(asked, api.store.resourceVersion);
-  const all = api.store.list(keyOf(d), d.namespaced ? namespace : undefined).filter(filter);
-  const keyOfObj = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  if (asked > api.store.resourceVersion)
+    throw tooLargeResourceVersion(asked, api.store.resourceVersion);
+  const all = api.store
+    .list(keyOf(d), d.namespaced ? namespace : undefined)
+    .filter(filter);
+  const keyOfObj = (o: KObject) =>
+    `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const remaining = token ? all.filter(o => keyOfObj(o) > token.start) : all;
   const page = limit > 0 ? remaining.slice(0, limit) : remaining;
   const metadata: KObject = { resourceVersion: String(rv) };
@@ -79,6 +124,11 @@ export function listObjects(api: ApiContext, d: KindDescriptor, namespace: strin
   }
   return {
     code: 200,
-    body: { kind: `${d.kind}List`, apiVersion: apiVersionOf(d), metadata, items: page.map(o => listItem(d, o)) },
+    body: {
+      kind: `${d.kind}List`,
+      apiVersion: apiVersionOf(d),
+      metadata,
+      items: page.map(o => listItem(d, o)),
+    },
   };
 }

@@ -7,17 +7,35 @@ import { badRequest, conflict, notFound, STALE_OBJECT } from '../errors';
 import { createObject } from './create';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { deepEqual } from '../util';
-import { type ApiContext, gr, isDryRun, keyOf, type RestRequest, type RestResult } from './context';
+import {
+  type ApiContext,
+  gr,
+  isDryRun,
+  keyOf,
+  type RestRequest,
+  type RestResult,
+} from './context';
 import { decodeObject } from './body';
 import { getObject } from './read';
-import { bindNamespace, bumpGeneration, prepareUpdateMeta, shouldDeleteDuringUpdate, validateUpdate } from './objectmeta';
+import {
+  bindNamespace,
+  bumpGeneration,
+  prepareUpdateMeta,
+  shouldDeleteDuringUpdate,
+  validateUpdate,
+} from './objectmeta';
 import { removeNow } from './delete';
 import { toStorage } from './versions';
 
 export type UpdateTarget = 'main' | 'status' | 'finalize';
 
 /** Applies the strategy of `target` to a client's new object, given the stored one. */
-function applyStrategy(d: KindDescriptor, target: UpdateTarget, obj: KObject, old: KObject): KObject {
+function applyStrategy(
+  d: KindDescriptor,
+  target: UpdateTarget,
+  obj: KObject,
+  old: KObject,
+): KObject {
   if (target === 'status') {
     // ResetObjectMetaForStatus + the status strategies: only .status comes from the client.
     const next = structuredClone(old);
@@ -29,7 +47,10 @@ function applyStrategy(d: KindDescriptor, target: UpdateTarget, obj: KObject, ol
   if (target === 'finalize') {
     const next = structuredClone(old);
     next.metadata.resourceVersion = obj.metadata.resourceVersion;
-    next.spec = { ...(next.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] };
+    next.spec = {
+      ...(next.spec ?? {}),
+      finalizers: obj.spec?.finalizers ?? [],
+    };
     return next;
   }
   if (d.statusSubresource) {
@@ -58,11 +79,15 @@ export function updateObject(
 ): KObject {
   const name = old.metadata.name;
   const rv = incoming.metadata?.resourceVersion;
-  if (rv && rv !== old.metadata.resourceVersion) throw conflict(gr(d), name, STALE_OBJECT);
+  if (rv && rv !== old.metadata.resourceVersion)
+    throw conflict(gr(d), name, STALE_OBJECT);
   let obj = applyStrategy(d, target, structuredClone(incoming), old);
   prepareUpdateMeta(obj, old);
   if (target === 'main') d.defaulter?.(obj, api.kindContext);
-  api.admission.admitUpdate(d, obj, old, { dryRun: !!opts.dryRun, user: opts.user });
+  api.admission.admitUpdate(d, obj, old, {
+    dryRun: !!opts.dryRun,
+    user: opts.user,
+  });
   validateUpdate(d, obj, old, api.kindContext);
   if (shouldDeleteDuringUpdate(d, obj, old)) {
     if (opts.dryRun) return obj;
@@ -79,17 +104,44 @@ export function updateObject(
   return obj;
 }
 
-export function handleUpdate(api: ApiContext, d: KindDescriptor, req: RestRequest, target: UpdateTarget): RestResult {
+export function handleUpdate(
+  api: ApiContext,
+  d: KindDescriptor,
+  req: RestRequest,
+  target: UpdateTarget,
+): RestResult {
   const obj = decodeObject(req.body, req.contentType, d);
   const name = req.info.name!;
   if (obj.metadata.name !== name)
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+    );
   obj.metadata.name = name;
   bindNamespace(d, obj, req.info.namespace);
-  if (d.allowCreateOnUpdate && target === 'main' && !api.store.get(keyOf(d), d.namespaced ? req.info.namespace : undefined, name)) {
+  if (
+    d.allowCreateOnUpdate &&
+    target === 'main' &&
+    !api.store.get(
+      keyOf(d),
+      d.namespaced ? req.info.namespace : undefined,
+      name,
+    )
+  ) {
     if (obj.metadata.resourceVersion) throw notFound(gr(d), name);
-    return { code: 201, body: createObject(api, d, obj, { dryRun: isDryRun(req.query), user: req.user }) };
+    return {
+      code: 201,
+      body: createObject(api, d, obj, {
+        dryRun: isDryRun(req.query),
+        user: req.user,
+      }),
+    };
   }
   const old = getObject(api, d, req.info.namespace, name);
-  return { code: 200, body: updateObject(api, d, target, obj, old, { dryRun: isDryRun(req.query), user: req.user }) };
+  return {
+    code: 200,
+    body: updateObject(api, d, target, obj, old, {
+      dryRun: isDryRun(req.query),
+      user: req.user,
+    }),
+  };
 }

@@ -3,11 +3,16 @@
  * conversion strategy None, converting is rewriting apiVersion: objects are stored in the storage version
  * and presented in the version of the request.
  */
-import { apiVersionOf, type KindDescriptor, type KObject } from '../registry/types';
+import {
+  apiVersionOf,
+  type KindDescriptor,
+  type KObject,
+} from '../registry/types';
 import { isPlainObject } from '../util';
 
 export function toStorage(d: KindDescriptor, obj: KObject): KObject {
-  if (d.crd && d.storageVersion && d.storageVersion !== d.version) obj.apiVersion = `${d.group}/${d.storageVersion}`;
+  if (d.crd && d.storageVersion && d.storageVersion !== d.version)
+    obj.apiVersion = `${d.group}/${d.storageVersion}`;
   return obj;
 }
 
@@ -15,6 +20,7 @@ export function toStorage(d: KindDescriptor, obj: KObject): KObject {
 export function present(d: KindDescriptor, body: unknown): unknown {
   if (!d.crd || !isPlainObject(body)) return body;
   if (body.kind === d.kind) return { ...body, apiVersion: apiVersionOf(d) };
-  if (Array.isArray(body.items)) return { ...body, items: body.items.map((i: KObject) => present(d, i)) };
+  if (Array.isArray(body.items))
+    return { ...body, items: body.items.map((i: KObject) => present(d, i)) };
   return body;
 }

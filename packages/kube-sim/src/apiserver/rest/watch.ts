@@ -5,7 +5,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { ApiError, badRequest, tooLargeResourceVersion } from '../errors';
-import { apiVersionOf, type KindDescriptor, type KObject } from '../registry/types';
+import {
+  apiVersionOf,
+  type KindDescriptor,
+  type KObject,
+} from '../registry/types';
 import type { StoreEvent } from '../watch';
 import { type ApiContext, keyOf } from './context';
 import { selectorFilter } from './read';
@@ -43,16 +47,26 @@ export function serveWatch(
   const filter = selectorFilter(d, q);
   const ns = d.namespaced ? namespace : undefined;
   const matches = (o: KObject | undefined) =>
-    !!o && (!ns || o.metadata?.namespace === ns) && (!name || o.metadata?.name === name) && filter(o);
+    !!o &&
+    (!ns || o.metadata?.namespace === ns) &&
+    (!name || o.metadata?.name === name) &&
+    filter(o);
   const rvParam = q.get('resourceVersion') ?? '';
-  if (rvParam && !/^\d+$/.test(rvParam)) throw badRequest(`invalid resource version: ${rvParam}`);
-  const sendInitial = q.get('sendInitialEvents') === 'true' || rvParam === '' || rvParam === '0';
+  if (rvParam && !/^\d+$/.test(rvParam))
+    throw badRequest(`invalid resource version: ${rvParam}`);
+  const sendInitial =
+    q.get('sendInitialEvents') === 'true' || rvParam === '' || rvParam === '0';
   const bookmarks = ['1', 'true'].includes(q.get('allowWatchBookmarks') ?? '');
   const timeoutSeconds = Number(q.get('timeoutSeconds') ?? 0);
   const key = keyOf(d);
-  if (!sendInitial && Number(rvParam) > api.store.resourceVersion) throw tooLargeResourceVersion(Number(rvParam), api.store.resourceVersion);
+  if (!sendInitial && Number(rvParam) > api.store.resourceVersion)
+    throw tooLargeResourceVersion(Number(rvParam), api.store.resourceVersion);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
 
   const pending: StoreEvent[] = [];
@@ -61,13 +75,17 @@ export function serveWatch(
   const deliver = (e: StoreEvent) => {
     if (e.rv <= lastRv) return;
     lastRv = e.rv;
-    const now = matches(e.type === 'DELETED' ? e.old ?? e.object : e.object);
+    const now = matches(e.type === 'DELETED' ? (e.old ?? e.object) : e.object);
     const before = e.type === 'MODIFIED' ? matches(e.old) : now;
-    if (e.type === 'MODIFIED' && before && !now) write(res, 'DELETED', transform(e.object));
-    else if (e.type === 'MODIFIED' && !before && now) write(res, 'ADDED', transform(e.object));
+    if (e.type === 'MODIFIED' && before && !now)
+      write(res, 'DELETED', transform(e.object));
+    else if (e.type === 'MODIFIED' && !before && now)
+      write(res, 'ADDED', transform(e.object));
     else if (now) write(res, e.type, transform(e.object));
   };
-  const unsubscribe = api.store.hub.subscribe(key, e => (live ? deliver(e) : pending.push(e)));
+  const unsubscribe = api.store.hub.subscribe(key, e =>
+    live ? deliver(e) : pending.push(e),
+  );
 
   let bookmarkTimer: NodeJS.Timeout | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
@@ -87,12 +105,16 @@ export function serveWatch(
   try {
     if (sendInitial) {
       lastRv = api.store.resourceVersion;
-      for (const o of api.store.list(key, ns)) if (matches(o)) write(res, 'ADDED', transform(o));
+      for (const o of api.store.list(key, ns))
+        if (matches(o)) write(res, 'ADDED', transform(o));
       if (bookmarks && q.get('sendInitialEvents') === 'true') {
         write(res, 'BOOKMARK', {
           kind: d.kind,
           apiVersion: apiVersionOf(d),
-          metadata: { resourceVersion: String(lastRv), annotations: { 'k8s.io/initial-events-end': 'true' } },
+          metadata: {
+            resourceVersion: String(lastRv),
+            annotations: { 'k8s.io/initial-events-end': 'true' },
+          },
         });
       }
     } else {
@@ -113,8 +135,13 @@ export function serveWatch(
 
   if (bookmarks) {
     bookmarkTimer = setInterval(() => {
-      write(res, 'BOOKMARK', { kind: d.kind, apiVersion: apiVersionOf(d), metadata: { resourceVersion: String(api.store.resourceVersion) } });
+      write(res, 'BOOKMARK', {
+        kind: d.kind,
+        apiVersion: apiVersionOf(d),
+        metadata: { resourceVersion: String(api.store.resourceVersion) },
+      });
     }, settings.bookmarkIntervalMs);
   }
-  if (timeoutSeconds > 0) timeoutTimer = setTimeout(handle.close, timeoutSeconds * 1000);
+  if (timeoutSeconds > 0)
+    timeoutTimer = setTimeout(handle.close, timeoutSeconds * 1000);
 }

@@ -15,21 +15,41 @@ describe('table printing', () => {
   it('prints pods with ready counts and Terminating', () => {
     const p = printerFor('Pod', '');
     const pod = {
-      metadata: { name: 'p', creationTimestamp: new Date().toISOString(), deletionTimestamp: new Date().toISOString() },
+      metadata: {
+        name: 'p',
+        creationTimestamp: new Date().toISOString(),
+        deletionTimestamp: new Date().toISOString(),
+      },
       spec: { containers: [{ name: 'a' }, { name: 'b' }], nodeName: 'n' },
-      status: { phase: 'Running', containerStatuses: [{ ready: true, restartCount: 2 }, { ready: false, restartCount: 1 }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { ready: true, restartCount: 2 },
+          { ready: false, restartCount: 1 },
+        ],
+      },
     };
     expect(p.cells(pod).slice(0, 4)).toEqual(['p', '1/2', 'Terminating', '3']);
   });
 
   it('uses additionalPrinterColumns for custom resources', () => {
-    const p = crdPrinter([{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }]);
+    const p = crdPrinter([
+      { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    ]);
     expect(p.columns.map(c => c.name)).toEqual(['Name', 'Phase', 'Age']);
-    expect(p.cells({ metadata: { name: 'x' }, status: { phase: 'Done' } }).slice(0, 2)).toEqual(['x', 'Done']);
+    expect(
+      p
+        .cells({ metadata: { name: 'x' }, status: { phase: 'Done' } })
+        .slice(0, 2),
+    ).toEqual(['x', 'Done']);
   });
 
   it('negotiates Table from the Accept header', () => {
-    expect(wantsTable('application/json;as=Table;v=v1;g=meta.k8s.io,application/json')).toBe('v1');
+    expect(
+      wantsTable(
+        'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      ),
+    ).toBe('v1');
     expect(wantsTable('application/json')).toBeUndefined();
     expect(wantsTable(undefined)).toBeUndefined();
   });

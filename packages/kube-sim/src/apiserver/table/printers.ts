@@ -18,7 +18,12 @@ export interface Printer {
   cells(o: KObject): unknown[];
 }
 
-const col = (name: string, type: Column['type'] = 'string', priority = 0, format = ''): Column => ({
+const col = (
+  name: string,
+  type: Column['type'] = 'string',
+  priority = 0,
+  format = '',
+): Column => ({
   name,
   type,
   format,
@@ -44,26 +49,53 @@ const NAME = col('Name', 'string', 0, 'name');
 const AGE = col('Age');
 const name = (o: KObject) => o.metadata?.name;
 const ageOf = (o: KObject) => age(o.metadata?.creationTimestamp);
-const none = (v: unknown) => (v === undefined || v === null || v === '' ? '<none>' : v);
+const none = (v: unknown) =>
+  v === undefined || v === null || v === '' ? '<none>' : v;
 
-const MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-const modes = (list: string[] | undefined) => (list ?? []).map(m => MODES[m] ?? m).join(',');
+const MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
+const modes = (list: string[] | undefined) =>
+  (list ?? []).map(m => MODES[m] ?? m).join(',');
 
 function podStatus(p: KObject): string {
   if (p.metadata?.deletionTimestamp) return 'Terminating';
-  const waiting = (p.status?.containerStatuses ?? []).find((c: KObject) => c.state?.waiting?.reason)?.state.waiting.reason;
-  const terminated = (p.status?.containerStatuses ?? []).find((c: KObject) => c.state?.terminated?.reason)?.state.terminated.reason;
-  return p.status?.reason ?? waiting ?? (p.status?.phase === 'Running' ? 'Running' : terminated) ?? p.status?.phase ?? 'Unknown';
+  const waiting = (p.status?.containerStatuses ?? []).find(
+    (c: KObject) => c.state?.waiting?.reason,
+  )?.state.waiting.reason;
+  const terminated = (p.status?.containerStatuses ?? []).find(
+    (c: KObject) => c.state?.terminated?.reason,
+  )?.state.terminated.reason;
+  return (
+    p.status?.reason ??
+    waiting ??
+    (p.status?.phase === 'Running' ? 'Running' : terminated) ??
+    p.status?.phase ??
+    'Unknown'
+  );
 }
 
 function servicePorts(s: KObject): string {
   const ports: KObject[] = s.spec?.ports ?? [];
   if (!ports.length) return '<none>';
-  return ports.map(p => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+  return ports
+    .map(
+      p =>
+        `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`,
+    )
+    .join(',');
 }
 
 function externalIP(s: KObject): string {
-  const ips = [...(s.status?.loadBalancer?.ingress ?? []).map((i: KObject) => i.ip ?? i.hostname), ...(s.spec?.externalIPs ?? [])];
+  const ips = [
+    ...(s.status?.loadBalancer?.ingress ?? []).map(
+      (i: KObject) => i.ip ?? i.hostname,
+    ),
+    ...(s.spec?.externalIPs ?? []),
+  ];
   if (ips.length) return ips.join(',');
   if (s.spec?.type === 'LoadBalancer') return '<pending>';
   if (s.spec?.type === 'ExternalName') return s.spec.externalName;
@@ -72,16 +104,41 @@ function externalIP(s: KObject): string {
 
 const PRINTERS: Record<string, Printer> = {
   Pod: {
-    columns: [NAME, col('Ready'), col('Status'), col('Restarts', 'string'), AGE, col('IP', 'string', 1), col('Node', 'string', 1)],
+    columns: [
+      NAME,
+      col('Ready'),
+      col('Status'),
+      col('Restarts', 'string'),
+      AGE,
+      col('IP', 'string', 1),
+      col('Node', 'string', 1),
+    ],
     cells: p => {
       const cs: KObject[] = p.status?.containerStatuses ?? [];
       const total = (p.spec?.containers ?? []).length;
       const restarts = cs.reduce((n, c) => n + (c.restartCount ?? 0), 0);
-      return [name(p), `${cs.filter(c => c.ready).length}/${total}`, podStatus(p), String(restarts), ageOf(p), none(p.status?.podIP), none(p.spec?.nodeName)];
+      return [
+        name(p),
+        `${cs.filter(c => c.ready).length}/${total}`,
+        podStatus(p),
+        String(restarts),
+        ageOf(p),
+        none(p.status?.podIP),
+        none(p.spec?.nodeName),
+      ];
     },
   },
   PersistentVolumeClaim: {
-    columns: [NAME, col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), AGE, col('VolumeMode', 'string', 1)],
+    columns: [
+      NAME,
+      col('Status'),
+      col('Volume'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('StorageClass'),
+      AGE,
+      col('VolumeMode', 'string', 1),
+    ],
     cells: c => [
       name(c),
       c.metadata?.deletionTimestamp ? 'Terminating' : c.status?.phase,
@@ -94,34 +151,85 @@ const PRINTERS: Record<string, Printer> = {
     ],
   },
   PersistentVolume: {
-    columns: [NAME, col('Capacity'), col('Access Modes'), col('Reclaim Policy'), col('Status'), col('Claim'), col('StorageClass'), col('Reason'), AGE],
+    columns: [
+      NAME,
+      col('Capacity'),
+      col('Access Modes'),
+      col('Reclaim Policy'),
+      col('Status'),
+      col('Claim'),
+      col('StorageClass'),
+      col('Reason'),
+      AGE,
+    ],
     cells: v => [
       name(v),
       v.spec?.capacity?.storage,
       modes(v.spec?.accessModes),
       v.spec?.persistentVolumeReclaimPolicy,
       v.metadata?.deletionTimestamp ? 'Terminating' : v.status?.phase,
-      v.spec?.claimRef ? `${v.spec.claimRef.namespace}/${v.spec.claimRef.name}` : '',
+      v.spec?.claimRef
+        ? `${v.spec.claimRef.namespace}/${v.spec.claimRef.name}`
+        : '',
       v.spec?.storageClassName ?? '',
       v.status?.reason ?? '',
       ageOf(v),
     ],
   },
-  Namespace: { columns: [NAME, col('Status'), AGE], cells: n => [name(n), n.status?.phase, ageOf(n)] },
+  Namespace: {
+    columns: [NAME, col('Status'), AGE],
+    cells: n => [name(n), n.status?.phase, ageOf(n)],
+  },
   Deployment: {
-    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), AGE],
-    cells: d => [name(d), `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0, ageOf(d)],
+    columns: [
+      NAME,
+      col('Ready'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      AGE,
+    ],
+    cells: d => [
+      name(d),
+      `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
+      d.status?.updatedReplicas ?? 0,
+      d.status?.availableReplicas ?? 0,
+      ageOf(d),
+    ],
   },
   StatefulSet: {
     columns: [NAME, col('Ready'), AGE],
-    cells: s => [name(s), `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, ageOf(s)],
+    cells: s => [
+      name(s),
+      `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`,
+      ageOf(s),
+    ],
   },
   ReplicaSet: {
-    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE],
-    cells: r => [name(r), r.spec?.replicas ?? 0, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, ageOf(r)],
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      AGE,
+    ],
+    cells: r => [
+      name(r),
+      r.spec?.replicas ?? 0,
+      r.status?.replicas ?? 0,
+      r.status?.readyReplicas ?? 0,
+      ageOf(r),
+    ],
   },
   Service: {
-    columns: [NAME, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), AGE, col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Type'),
+      col('Cluster-IP'),
+      col('External-IP'),
+      col('Port(s)'),
+      AGE,
+      col('Selector', 'string', 1),
+    ],
     cells: s => [
       name(s),
       s.spec?.type,
@@ -129,27 +237,69 @@ const PRINTERS: Record<string, Printer> = {
       externalIP(s),
       servicePorts(s),
       ageOf(s),
-      Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>',
+      Object.entries(s.spec?.selector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '<none>',
     ],
   },
   Job: {
     columns: [NAME, col('Completions'), AGE],
-    cells: j => [name(j), `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`, ageOf(j)],
+    cells: j => [
+      name(j),
+      `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`,
+      ageOf(j),
+    ],
   },
   CronJob: {
-    columns: [NAME, col('Schedule'), col('Suspend', 'boolean'), col('Active', 'integer'), col('Last Schedule'), AGE],
-    cells: c => [name(c), c.spec?.schedule, String(!!c.spec?.suspend), (c.status?.active ?? []).length, c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>', ageOf(c)],
+    columns: [
+      NAME,
+      col('Schedule'),
+      col('Suspend', 'boolean'),
+      col('Active', 'integer'),
+      col('Last Schedule'),
+      AGE,
+    ],
+    cells: c => [
+      name(c),
+      c.spec?.schedule,
+      String(!!c.spec?.suspend),
+      (c.status?.active ?? []).length,
+      c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>',
+      ageOf(c),
+    ],
   },
   Node: {
     columns: [NAME, col('Status'), col('Roles'), AGE, col('Version')],
     cells: n => {
-      const ready = (n.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready')?.status === 'True';
-      return [name(n), `${ready ? 'Ready' : 'NotReady'}${n.spec?.unschedulable ? ',SchedulingDisabled' : ''}`, '<none>', ageOf(n), n.status?.nodeInfo?.kubeletVersion ?? ''];
+      const ready =
+        (n.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready')
+          ?.status === 'True';
+      return [
+        name(n),
+        `${ready ? 'Ready' : 'NotReady'}${n.spec?.unschedulable ? ',SchedulingDisabled' : ''}`,
+        '<none>',
+        ageOf(n),
+        n.status?.nodeInfo?.kubeletVersion ?? '',
+      ];
     },
   },
   StorageClass: {
-    columns: [NAME, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion', 'boolean'), AGE],
-    cells: s => [name(s), s.provisioner, s.reclaimPolicy, s.volumeBindingMode, String(!!s.allowVolumeExpansion), ageOf(s)],
+    columns: [
+      NAME,
+      col('Provisioner'),
+      col('ReclaimPolicy'),
+      col('VolumeBindingMode'),
+      col('AllowVolumeExpansion', 'boolean'),
+      AGE,
+    ],
+    cells: s => [
+      name(s),
+      s.provisioner,
+      s.reclaimPolicy,
+      s.volumeBindingMode,
+      String(!!s.allowVolumeExpansion),
+      ageOf(s),
+    ],
   },
   Secret: {
     columns: [NAME, col('Type'), col('Data', 'integer'), AGE],
@@ -157,36 +307,74 @@ const PRINTERS: Record<string, Printer> = {
   },
   ConfigMap: {
     columns: [NAME, col('Data', 'integer'), AGE],
-    cells: c => [name(c), Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, ageOf(c)],
+    cells: c => [
+      name(c),
+      Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length,
+      ageOf(c),
+    ],
   },
   Route: {
-    columns: [NAME, col('Host/Port'), col('Path'), col('Services'), col('Port'), col('Termination'), AGE],
-    cells: r => [name(r), r.spec?.host, r.spec?.path ?? '', r.spec?.to?.name, r.spec?.port?.targetPort ?? '<all>', r.spec?.tls?.termination ?? '', ageOf(r)],
+    columns: [
+      NAME,
+      col('Host/Port'),
+      col('Path'),
+      col('Services'),
+      col('Port'),
+      col('Termination'),
+      AGE,
+    ],
+    cells: r => [
+      name(r),
+      r.spec?.host,
+      r.spec?.path ?? '',
+      r.spec?.to?.name,
+      r.spec?.port?.targetPort ?? '<all>',
+      r.spec?.tls?.termination ?? '',
+      ageOf(r),
+    ],
   },
 };
 
-const DEFAULT: Printer = { columns: [NAME, AGE], cells: o => [name(o), ageOf(o)] };
+const DEFAULT: Printer = {
+  columns: [NAME, AGE],
+  cells: o => [name(o), ageOf(o)],
+};
 
 /** A CRD version's additionalPrinterColumns (simple `.a.b` JSONPaths), Name first and Age last as kubectl shows. */
 export function crdPrinter(columns: KObject[] | undefined): Printer {
   if (!columns?.length) return DEFAULT;
-  const cols = columns.map(c => col(c.name, c.type === 'date' ? 'string' : c.type, c.priority ?? 0, c.format ?? ''));
+  const cols = columns.map(c =>
+    col(
+      c.name,
+      c.type === 'date' ? 'string' : c.type,
+      c.priority ?? 0,
+      c.format ?? '',
+    ),
+  );
   return {
     columns: [NAME, ...cols, AGE],
     cells: o => [
       name(o),
       ...columns.map(c => {
         const v = getPath(o, String(c.jsonPath).replace(/^\./, ''));
-        return c.type === 'date' && typeof v === 'string' ? age(v) : v ?? '';
+        return c.type === 'date' && typeof v === 'string' ? age(v) : (v ?? '');
       }),
       ageOf(o),
     ],
   };
 }
 
-export function printerFor(kind: string, group: string, crdColumns?: KObject[]): Printer {
+export function printerFor(
+  kind: string,
+  group: string,
+  crdColumns?: KObject[],
+): Printer {
   if (crdColumns !== undefined) return crdPrinter(crdColumns);
   const p = PRINTERS[kind];
   // Only the built-in group of that kind name gets its printer (apps Deployment, not some CRD's Deployment).
-  return p && (group === '' || ['apps', 'batch', 'storage.k8s.io', 'route.openshift.io'].includes(group)) ? p : DEFAULT;
+  return p &&
+    (group === '' ||
+      ['apps', 'batch', 'storage.k8s.io', 'route.openshift.io'].includes(group))
+    ? p
+    : DEFAULT;
 }

@@ -1,8 +1,41 @@
 /** Standard 5-field cron syntax plus the @-macros that robfig/cron (used by the CronJob controller) accepts. */
 
-const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
-const RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-const NAMES = [[], [], [], ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']];
+const MACROS = [
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+];
+const RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+const NAMES = [
+  [],
+  [],
+  [],
+  [
+    'jan',
+    'feb',
+    'mar',
+    'apr',
+    'may',
+    'jun',
+    'jul',
+    'aug',
+    'sep',
+    'oct',
+    'nov',
+    'dec',
+  ],
+  ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+];
 
 function validField(f: string, i: number): boolean {
   const [lo, hi] = RANGES[i];
@@ -24,7 +57,8 @@ function validField(f: string, i: number): boolean {
 
 export function validCronSchedule(s: string): boolean {
   let spec = s.trim();
-  if (/^(CRON_)?TZ=\S+\s+/.test(spec)) spec = spec.replace(/^(CRON_)?TZ=\S+\s+/, '');
+  if (/^(CRON_)?TZ=\S+\s+/.test(spec))
+    spec = spec.replace(/^(CRON_)?TZ=\S+\s+/, '');
   if (MACROS.includes(spec)) return true;
   if (/^@every\s+\S+$/.test(spec)) return true;
   const fields = spec.split(/\s+/);

@@ -1,7 +1,8 @@
 /** Name and label syntax of k8s.io/apimachinery/pkg/util/validation, with the real messages. */
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -64,7 +65,8 @@ export function qualifiedName(key: string): string[] {
   }
   if (!name) out.push('name part must be non-empty');
   else {
-    if (name.length > 63) out.push('name part must be no more than 63 characters');
+    if (name.length > 63)
+      out.push('name part must be no more than 63 characters');
     if (!QUALIFIED_NAME.test(name))
       out.push(
         "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
@@ -84,4 +86,5 @@ export function labelValue(v: string): string[] {
 }
 
 export const isCIdentifier = (s: string) => C_IDENTIFIER.test(s);
-export const isEnvVarName = (s: string) => ENV_VAR_NAME.test(s) && s !== '.' && s !== '..' && !s.startsWith('..');
+export const isEnvVarName = (s: string) =>
+  ENV_VAR_NAME.test(s) && s !== '.' && s !== '..' && !s.startsWith('..');

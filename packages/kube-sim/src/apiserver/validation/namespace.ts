@@ -6,8 +6,11 @@ import { qualifiedName } from './names';
 export function validateNamespace(ns: KObject): FieldError[] {
   const errs: FieldError[] = [];
   (ns.spec?.finalizers ?? []).forEach((f: unknown, i: number) => {
-    if (typeof f !== 'string') errs.push(invalid(`spec.finalizers[${i}]`, f, 'must be a string'));
-    else for (const m of qualifiedName(f)) errs.push(invalid(`spec.finalizers[${i}]`, f, m));
+    if (typeof f !== 'string')
+      errs.push(invalid(`spec.finalizers[${i}]`, f, 'must be a string'));
+    else
+      for (const m of qualifiedName(f))
+        errs.push(invalid(`spec.finalizers[${i}]`, f, m));
   });
   return errs;
 }

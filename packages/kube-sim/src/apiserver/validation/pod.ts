@@ -22,7 +22,8 @@ export function validatePodUpdate(pod: KObject, old: KObject): FieldError[] {
     });
   }
   mutable.activeDeadlineSeconds = next.activeDeadlineSeconds;
-  if (mutable.activeDeadlineSeconds === undefined) delete mutable.activeDeadlineSeconds;
+  if (mutable.activeDeadlineSeconds === undefined)
+    delete mutable.activeDeadlineSeconds;
   const oldTol: KObject[] = old.spec?.tolerations ?? [];
   const newTol: KObject[] = next.tolerations ?? [];
   const onlyAdditions = oldTol.every(t => newTol.some(n => same(n, t)));

@@ -1,21 +1,55 @@
 /** PersistentVolumeClaim and PersistentVolume validation (pkg/apis/core/validation). */
-import { type FieldError, forbiddenField, invalid, notSupported, required } from '../errors';
+import {
+  type FieldError,
+  forbiddenField,
+  invalid,
+  notSupported,
+  required,
+} from '../errors';
 import type { KObject } from '../registry/types';
 import { deepEqual } from '../util';
 import { parseQuantity, QUANTITY_MESSAGE } from './quantity';
 
-const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+const ACCESS_MODES = [
+  'ReadOnlyMany',
+  'ReadWriteMany',
+  'ReadWriteOnce',
+  'ReadWriteOncePod',
+];
 const VOLUME_MODES = ['Block', 'Filesystem'];
-const PV_SOURCES = ['hostPath', 'local', 'nfs', 'csi', 'iscsi', 'fc', 'rbd', 'cephfs', 'azureFile', 'awsElasticBlockStore', 'gcePersistentDisk'];
+const PV_SOURCES = [
+  'hostPath',
+  'local',
+  'nfs',
+  'csi',
+  'iscsi',
+  'fc',
+  'rbd',
+  'cephfs',
+  'azureFile',
+  'awsElasticBlockStore',
+  'gcePersistentDisk',
+];
 
-function validateAccessModes(modes: unknown, path: string, errs: FieldError[]): void {
+function validateAccessModes(
+  modes: unknown,
+  path: string,
+  errs: FieldError[],
+): void {
   if (!Array.isArray(modes) || modes.length === 0) {
     errs.push(required(path, 'at least 1 access mode is required'));
     return;
   }
-  for (const m of modes) if (!ACCESS_MODES.includes(m)) errs.push(notSupported(path, m, ACCESS_MODES));
+  for (const m of modes)
+    if (!ACCESS_MODES.includes(m))
+      errs.push(notSupported(path, m, ACCESS_MODES));
   if (modes.includes('ReadWriteOncePod') && modes.length > 1)
-    errs.push(forbiddenField(path, 'may not use ReadWriteOncePod with other access modes'));
+    errs.push(
+      forbiddenField(
+        path,
+        'may not use ReadWriteOncePod with other access modes',
+      ),
+    );
 }
 
 function validateStorage(q: unknown, path: string, errs: FieldError[]): void {
@@ -31,9 +65,20 @@ export function validatePvc(pvc: KObject): FieldError[] {
   const storage = spec.resources?.requests?.storage;
   if (storage === undefined) errs.push(required('spec.resources[storage]'));
   else validateStorage(storage, 'spec.resources[storage]', errs);
-  if (spec.volumeMode && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
-  if (spec.storageClassName !== undefined && spec.storageClassName !== '' && typeof spec.storageClassName !== 'string')
-    errs.push(invalid('spec.storageClassName', spec.storageClassName, 'must be a string'));
+  if (spec.volumeMode && !VOLUME_MODES.includes(spec.volumeMode))
+    errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
+  if (
+    spec.storageClassName !== undefined &&
+    spec.storageClassName !== '' &&
+    typeof spec.storageClassName !== 'string'
+  )
+    errs.push(
+      invalid(
+        'spec.storageClassName',
+        spec.storageClassName,
+        'must be a string',
+      ),
+    );
   return errs;
 }
 
@@ -45,14 +90,25 @@ export function validatePvcUpdate(pvc: KObject, old: KObject): FieldError[] {
   if (!oldSpec.volumeName) oldSpec.volumeName = newSpec.volumeName;
   if (oldSpec.volumeName === undefined) delete oldSpec.volumeName;
   const bound = (pvc.status?.phase ?? old.status?.phase) === 'Bound';
-  if (bound && newSpec.resources?.requests) newSpec.resources.requests.storage = oldSpec.resources?.requests?.storage;
+  if (bound && newSpec.resources?.requests)
+    newSpec.resources.requests.storage = oldSpec.resources?.requests?.storage;
   newSpec.volumeAttributesClassName = oldSpec.volumeAttributesClassName;
   if (!deepEqual(oldSpec, newSpec))
-    errs.push(forbiddenField('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
+    errs.push(
+      forbiddenField(
+        'spec',
+        'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+      ),
+    );
   const oldSize = parseQuantity(old.spec?.resources?.requests?.storage) ?? 0;
   const newSize = parseQuantity(pvc.spec?.resources?.requests?.storage) ?? 0;
   if (bound && newSize < oldSize)
-    errs.push(forbiddenField('spec.resources.requests.storage', 'field can not be less than previous value'));
+    errs.push(
+      forbiddenField(
+        'spec.resources.requests.storage',
+        'field can not be less than previous value',
+      ),
+    );
   return errs;
 }
 
@@ -64,27 +120,65 @@ export function validatePv(pv: KObject): FieldError[] {
   if (storage === undefined) errs.push(required('spec.capacity'));
   else validateStorage(storage, 'spec.capacity[storage]', errs);
   const sources = PV_SOURCES.filter(s => s in spec);
-  if (sources.length === 0) errs.push(required('spec', 'must specify a volume type'));
-  if (sources.length > 1) errs.push(forbiddenField(`spec.${sources[1]}`, 'may not specify more than 1 volume type'));
-  if (spec.hostPath && !spec.hostPath.path) errs.push(required('spec.hostPath.path'));
+  if (sources.length === 0)
+    errs.push(required('spec', 'must specify a volume type'));
+  if (sources.length > 1)
+    errs.push(
+      forbiddenField(
+        `spec.${sources[1]}`,
+        'may not specify more than 1 volume type',
+      ),
+    );
+  if (spec.hostPath && !spec.hostPath.path)
+    errs.push(required('spec.hostPath.path'));
   if (spec.local && !spec.local.path) errs.push(required('spec.local.path'));
   const policies = ['Delete', 'Recycle', 'Retain'];
-  if (spec.persistentVolumeReclaimPolicy && !policies.includes(spec.persistentVolumeReclaimPolicy))
-    errs.push(notSupported('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, policies));
-  if (spec.volumeMode && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
-  if (spec.claimRef && !spec.claimRef.name) errs.push(required('spec.claimRef.name'));
-  if (spec.claimRef && !spec.claimRef.namespace) errs.push(required('spec.claimRef.namespace'));
+  if (
+    spec.persistentVolumeReclaimPolicy &&
+    !policies.includes(spec.persistentVolumeReclaimPolicy)
+  )
+    errs.push(
+      notSupported(
+        'spec.persistentVolumeReclaimPolicy',
+        spec.persistentVolumeReclaimPolicy,
+        policies,
+      ),
+    );
+  if (spec.volumeMode && !VOLUME_MODES.includes(spec.volumeMode))
+    errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
+  if (spec.claimRef && !spec.claimRef.name)
+    errs.push(required('spec.claimRef.name'));
+  if (spec.claimRef && !spec.claimRef.namespace)
+    errs.push(required('spec.claimRef.namespace'));
   return errs;
 }
 
 export function validatePvUpdate(pv: KObject, old: KObject): FieldError[] {
   const errs = validatePv(pv);
-  const sourceOf = (s: KObject) => Object.fromEntries(PV_SOURCES.filter(k => k in (s ?? {})).map(k => [k, s[k]]));
+  const sourceOf = (s: KObject) =>
+    Object.fromEntries(
+      PV_SOURCES.filter(k => k in (s ?? {})).map(k => [k, s[k]]),
+    );
   if (!deepEqual(sourceOf(pv.spec), sourceOf(old.spec)))
-    errs.push(forbiddenField('spec.persistentvolumesource', 'spec.persistentvolumesource is immutable after creation'));
-  if ((old.spec?.volumeMode ?? 'Filesystem') !== (pv.spec?.volumeMode ?? 'Filesystem'))
-    errs.push(invalid('spec.volumeMode', pv.spec?.volumeMode, 'field is immutable'));
-  if (old.spec?.nodeAffinity && !deepEqual(old.spec.nodeAffinity, pv.spec?.nodeAffinity))
-    errs.push(invalid('spec.nodeAffinity', pv.spec?.nodeAffinity, 'field is immutable'));
+    errs.push(
+      forbiddenField(
+        'spec.persistentvolumesource',
+        'spec.persistentvolumesource is immutable after creation',
+      ),
+    );
+  if (
+    (old.spec?.volumeMode ?? 'Filesystem') !==
+    (pv.spec?.volumeMode ?? 'Filesystem')
+  )
+    errs.push(
+      invalid('spec.volumeMode', pv.spec?.volumeMode, 'field is immutable'),
+    );
+  if (
+    old.spec?.nodeAffinity &&
+    !deepEqual(old.spec.nodeAffinity, pv.spec?.nodeAffinity)
+  )
+    errs.push(
+      invalid('spec.nodeAffinity', pv.spec?.nodeAffinity, 'field is immutable'),
+    );
   return errs;
 }

@@ -15,12 +15,17 @@ export interface WorkloadShape {
   restartPolicies?: string[];
 }
 
-export function validateWorkload(obj: KObject, shape: WorkloadShape): FieldError[] {
+export function validateWorkload(
+  obj: KObject,
+  shape: WorkloadShape,
+): FieldError[] {
   const errs: FieldError[] = [];
   if (shape.replicas) {
     const r = getPath(obj, shape.replicas);
     if (r !== undefined && (!Number.isInteger(r) || (r as number) < 0))
-      errs.push(invalid(shape.replicas, r, 'must be greater than or equal to 0'));
+      errs.push(
+        invalid(shape.replicas, r, 'must be greater than or equal to 0'),
+      );
   }
   const template = getPath(obj, shape.template) as KObject | undefined;
   if (!template) {
@@ -33,20 +38,50 @@ export function validateWorkload(obj: KObject, shape: WorkloadShape): FieldError
     const sel = getPath(obj, shape.selector) as KObject | undefined;
     if (!sel) errs.push(required(shape.selector));
     else {
-      if (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length)
-        errs.push(invalid(shape.selector, sel, 'empty selector is invalid for deployment'));
+      if (
+        !Object.keys(sel.matchLabels ?? {}).length &&
+        !(sel.matchExpressions ?? []).length
+      )
+        errs.push(
+          invalid(
+            shape.selector,
+            sel,
+            'empty selector is invalid for deployment',
+          ),
+        );
       else if (!labelSelectorFromObject(sel)(k => labels[k]))
-        errs.push(invalid(`${shape.template}.metadata.labels`, labels, '`selector` does not match template `labels`'));
+        errs.push(
+          invalid(
+            `${shape.template}.metadata.labels`,
+            labels,
+            '`selector` does not match template `labels`',
+          ),
+        );
     }
   }
   const rp = template.spec?.restartPolicy;
   if (shape.restartPolicies && rp === undefined)
-    errs.push(required(`${shape.template}.spec.restartPolicy`, `valid values: ${shape.restartPolicies.map(p => `"${p}"`).join(', ')}`));
-  errs.push(...validatePodSpec(template.spec, `${shape.template}.spec`, shape.restartPolicies));
+    errs.push(
+      required(
+        `${shape.template}.spec.restartPolicy`,
+        `valid values: ${shape.restartPolicies.map(p => `"${p}"`).join(', ')}`,
+      ),
+    );
+  errs.push(
+    ...validatePodSpec(
+      template.spec,
+      `${shape.template}.spec`,
+      shape.restartPolicies,
+    ),
+  );
   return errs;
 }
 
-export function validateSelectorImmutable(obj: KObject, old: KObject, path: string): FieldError[] {
+export function validateSelectorImmutable(
+  obj: KObject,
+  old: KObject,
+  path: string,
+): FieldError[] {
   const a = getPath(obj, path);
   const b = getPath(old, path);
   return deepEqual(a, b) ? [] : [invalid(path, a, 'field is immutable')];
