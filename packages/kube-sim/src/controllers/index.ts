@@ -13,6 +13,7 @@ import { startStatefulSetController } from './workloads/statefulset';
 import { startDaemonSetController } from './workloads/daemonset';
 import { startJobController } from './workloads/job';
 import { startCronJobController } from './workloads/cronjob';
+import { startTtlAfterFinishedController } from './workloads/ttl-after-finished';
 
 export { PROVISIONER_NAME } from './provisioner/hostpath-provisioner';
 
@@ -37,6 +38,7 @@ export async function startControllers(
     startDaemonSetController(ctx),
     startJobController(ctx),
     startCronJobController(ctx),
+    startTtlAfterFinishedController(ctx),
   ];
   await ctx.informers.start();
   const gc = startGarbageCollector(ctx);

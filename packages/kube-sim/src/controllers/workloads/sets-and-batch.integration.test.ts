@@ -221,6 +221,35 @@ describe('Job', () => {
     expect(j.status?.startTime).toBeTruthy();
   });
 
+  it('deletes a finished Job with its pods once ttlSecondsAfterFinished has passed', async () => {
+    await h.rest.create<Job>(R.jobs, NS, {
+      metadata: { name: 'brief' },
+      spec: {
+        ttlSecondsAfterFinished: 1,
+        template: podTemplate({ job: 'brief' }, 'Never'),
+      },
+    });
+    const p = await waitFor('pod', async () => (await podsOf('job=brief'))[0]);
+    await markPodFinished(h.rest, NS, p.metadata?.name as string, 'Succeeded');
+    await waitFor(
+      'Complete',
+      async () =>
+        (await h.rest.get<Job>(R.jobs, NS, 'brief')).status?.completionTime,
+    );
+    await waitFor(
+      'job gone',
+      async () =>
+        !(await h.rest.list<Job>(R.jobs, NS)).items.some(
+          j => j.metadata?.name === 'brief',
+        ),
+      15_000,
+    );
+    expect(
+      (await h.rest.list<Pod>(R.pods, NS, { labelSelector: 'job=brief' }))
+        .items,
+    ).toEqual([]);
+  });
+
   it('fails with BackoffLimitExceeded', async () => {
     await h.rest.create<Job>(R.jobs, NS, {
       metadata: { name: 'bad' },
