@@ -16,6 +16,7 @@ import {
   transferReadPermission,
   volumesQuerySchema,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { openApiDocument } from './openapi';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -72,6 +73,10 @@ export async function createRouter(
   router.get('/entities/:kind/:namespace/:name/volumes', async (req, res) => {
     const { kind, namespace, name } = req.params;
     await sendVolumes(req, res, { entityRef: `${kind}:${namespace}/${name}` });
+  });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
   });
 
   router.get('/clusters', async (req, res) => {
