@@ -313,6 +313,94 @@ const PRINTERS: Record<string, Printer> = {
       ageOf(c),
     ],
   },
+  DaemonSet: {
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Node Selector'),
+      AGE,
+    ],
+    cells: d => [
+      name(d),
+      d.status?.desiredNumberScheduled ?? 0,
+      d.status?.currentNumberScheduled ?? 0,
+      d.status?.numberReady ?? 0,
+      d.status?.updatedNumberScheduled ?? 0,
+      d.status?.numberAvailable ?? 0,
+      Object.entries(d.spec?.template?.spec?.nodeSelector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '<none>',
+      ageOf(d),
+    ],
+  },
+  Event: {
+    columns: [
+      col('Last Seen'),
+      col('Type'),
+      col('Reason'),
+      col('Object'),
+      col('Message'),
+    ],
+    cells: e => [
+      age(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp),
+      e.type,
+      e.reason,
+      `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
+      e.message,
+    ],
+  },
+  Endpoints: {
+    columns: [NAME, col('Endpoints'), AGE],
+    cells: e => {
+      const eps = (e.subsets ?? []).flatMap((s: KObject) =>
+        (s.addresses ?? []).flatMap((a: KObject) =>
+          s.ports?.length
+            ? s.ports.map((p: KObject) => `${a.ip}:${p.port}`)
+            : [a.ip],
+        ),
+      );
+      return [
+        name(e),
+        eps.length
+          ? eps.slice(0, 3).join(',') +
+            (eps.length > 3 ? ` + ${eps.length - 3} more...` : '')
+          : '<none>',
+        ageOf(e),
+      ];
+    },
+  },
+  ServiceAccount: {
+    columns: [NAME, col('Secrets', 'integer'), AGE],
+    cells: s => [name(s), (s.secrets ?? []).length, ageOf(s)],
+  },
+  Ingress: {
+    columns: [
+      NAME,
+      col('Class'),
+      col('Hosts'),
+      col('Address'),
+      col('Ports'),
+      AGE,
+    ],
+    cells: i => [
+      name(i),
+      i.spec?.ingressClassName ?? '<none>',
+      (i.spec?.rules ?? []).map((r: KObject) => r.host ?? '*').join(',') || '*',
+      (i.status?.loadBalancer?.ingress ?? [])
+        .map((x: KObject) => x.ip ?? x.hostname)
+        .join(','),
+      i.spec?.tls?.length ? '80, 443' : '80',
+      ageOf(i),
+    ],
+  },
+  CustomResourceDefinition: {
+    columns: [NAME, col('Created At', 'date')],
+    cells: c => [name(c), c.metadata?.creationTimestamp],
+  },
   Route: {
     columns: [
       NAME,
@@ -372,9 +460,14 @@ export function printerFor(
   if (crdColumns !== undefined) return crdPrinter(crdColumns);
   const p = PRINTERS[kind];
   // Only the built-in group of that kind name gets its printer (apps Deployment, not some CRD's Deployment).
-  return p &&
-    (group === '' ||
-      ['apps', 'batch', 'storage.k8s.io', 'route.openshift.io'].includes(group))
-    ? p
-    : DEFAULT;
+  const builtin = [
+    '',
+    'apps',
+    'batch',
+    'storage.k8s.io',
+    'networking.k8s.io',
+    'apiextensions.k8s.io',
+    'route.openshift.io',
+  ];
+  return p && builtin.includes(group) ? p : DEFAULT;
 }
