@@ -1,0 +1,179 @@
+/**
+ * More of the copy flow on kube-sim: cancel rolls back, a crashed engine resumes from its checkpoint,
+ * rclone over the null transport, and the LoadBalancer and NodePort exposures across clusters.
+ */
+import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { EndpointKind, TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { startClusters, type SimWorld } from 'kube-sim';
+import { gatherFacts } from '../gather';
+import { planTransfer } from '../plan';
+import { transferSelector } from '../naming';
+import { pollUntil } from '../kube';
+import { buildTree, chownTree, diffTrees, scanTree } from '../testing/trees';
+import { createBoundPvc, createWorkload, ensureNamespace, ensureStorageClass, volumeDir } from '../testing/kubesim';
+import { runCopy, type CopyEvent, type CopyOptions } from '.';
+
+jest.setTimeout(300_000);
+
+const APP_UID = 1001;
+
+describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () => {
+  let world: SimWorld;
+  let east: KubeConfig;
+  let west: KubeConfig;
+  let srcDir: string;
+
+  beforeAll(async () => {
+    world = await startClusters([{ name: 'east' }, { name: 'west' }]);
+    east = world.cluster('east').kubeConfig();
+    west = world.cluster('west').kubeConfig();
+    for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
+    for (const ns of ['app', 'clone1', 'clone2', 'clone3']) await ensureNamespace(east, ns);
+    for (const ns of ['lb', 'np']) await ensureNamespace(west, ns);
+    srcDir = await createBoundPvc(east, 'app', 'vol', 'fast');
+    buildTree(srcDir, { smallFiles: 300, sparseBytes: 32 * 1024 * 1024 });
+    chownTree(srcDir, APP_UID, APP_UID);
+    await createWorkload(east, 'app', 'web', 'vol', APP_UID, 1);
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  const spec = (id: string, destination: TransferSpec['destination'], options: TransferSpec['options'] = {}): TransferSpec => ({
+    id,
+    source: { cluster: 'east', namespace: 'app', name: 'vol' },
+    destination,
+    mode: 'copy',
+    intent: 'clone',
+    options,
+  });
+
+  async function prepare(s: TransferSpec) {
+    const destination = s.destination.cluster === 'east' ? east : west;
+    const facts = await gatherFacts({ spec: s, source: east, destination });
+    const plan = planTransfer(facts);
+    expect(plan.refusals).toEqual([]);
+    const base: CopyOptions = {
+      spec: s,
+      plan,
+      source: east,
+      destination,
+      sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+    };
+    return { plan, base, destination };
+  }
+
+  const equalToSource = async (kc: KubeConfig, ns: string, name: string, opts: { modes?: boolean; times?: boolean } = {}) => {
+    const a = scanTree(srcDir);
+    const b = scanTree(await volumeDir(kc, ns, name));
+    for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
+    return diffTrees(a, b, opts);
+  };
+
+  const leftovers = async (kc: KubeConfig, namespace: string, id: string) => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const labelSelector = transferSelector(id);
+    const lists = await Promise.all([
+      core.listNamespacedPod({ namespace, labelSelector }),
+      core.listNamespacedSecret({ namespace, labelSelector }),
+      core.listNamespacedService({ namespace, labelSelector }),
+      core.listNamespacedConfigMap({ namespace, labelSelector }),
+      core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }),
+    ]);
+    return lists.flatMap(l => l.items.map(o => o.metadata!.name));
+  };
+
+  const replicas = async () => (await east.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'app' })).spec!.replicas;
+
+  it('cancel during the final sync rolls back: nothing left, destination PVC gone, workloads restored', async () => {
+    const s = spec('cancel-1', { cluster: 'east', namespace: 'clone1', name: 'vol' }, { stage: false });
+    const { base } = await prepare(s);
+    const ac = new AbortController();
+    const phases: string[] = [];
+    const run = runCopy({
+      ...base,
+      signal: ac.signal,
+      onEvent: (e: CopyEvent) => {
+        if (e.type !== 'phase') return;
+        phases.push(e.phase);
+        if (e.phase === 'Syncing') setTimeout(() => ac.abort(new Error('cancelled by the test')), 300);
+      },
+    });
+    await expect(run).rejects.toThrow('cancelled by the test');
+    expect(phases.slice(-2)).toEqual(['RollingBack', 'Cancelled']);
+    expect(await replicas()).toBe(1);
+    await pollUntil(async () => ((await leftovers(east, 'clone1', s.id)).length === 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the cancelled transfer to leave nothing behind',
+    });
+    expect(await leftovers(east, 'app', s.id)).toEqual([]);
+    const pvc = await east.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({ name: 'vol', namespace: 'app' });
+    expect(pvc.metadata!.annotations?.['namespace-transfer.io/transferred-to']).toBeUndefined();
+  });
+
+  it('a crashed engine resumes from its checkpoint without redoing finished steps or duplicating objects', async () => {
+    const s = spec('resume-1', { cluster: 'east', namespace: 'clone2', name: 'vol' });
+    const { base } = await prepare(s);
+    let saved: TransferCheckpoint | undefined;
+    // the first process "dies" right after the server pod is up (skipCleanup: a dead process rolls nothing back)
+    await expect(
+      runCopy({
+        ...base,
+        skipCleanup: true,
+        onCheckpoint: c => {
+          saved = c;
+          if (c.completedSteps.includes('server')) throw new Error('engine crashed');
+        },
+      }),
+    ).rejects.toThrow('engine crashed');
+    expect(saved!.completedSteps).toEqual(['provision-destination', 'expose', 'server']);
+    const serverBefore = await east.makeApiClient(CoreV1Api).readNamespacedPod({ name: 'nst-resume-1-server', namespace: 'clone2' });
+
+    const steps: string[] = [];
+    let serverDuring: Promise<string | undefined> | undefined;
+    const result = await runCopy({
+      ...base,
+      checkpoint: saved,
+      onEvent: e => {
+        if (e.type !== 'step') return;
+        steps.push(e.step);
+        if (e.step === 'sync-stage-1') {
+          serverDuring = east
+            .makeApiClient(CoreV1Api)
+            .readNamespacedPod({ name: 'nst-resume-1-server', namespace: 'clone2' })
+            .then(p => p.metadata!.uid);
+        }
+      },
+    });
+    expect(steps).toEqual(['sync-stage-1', 'quiesce', 'sync-final', 'verify', 'downtime', 'finalize', 'cleanup']);
+    expect(result.checkpoint.phase).toBe('Succeeded');
+    expect(await equalToSource(east, 'clone2', 'vol')).toEqual([]);
+    // the server pod made before the crash was reused, not replaced
+    expect(await serverDuring).toBe(serverBefore.metadata!.uid);
+    expect(await leftovers(east, 'clone2', s.id)).toEqual(['vol']);
+    expect(await replicas()).toBe(1);
+  });
+
+  it('rclone with its own TLS over the null transport', async () => {
+    const s = spec('rclone-1', { cluster: 'east', namespace: 'clone3', name: 'vol' }, { mover: 'rclone', stage: false, verify: 'none' });
+    const { plan, base } = await prepare(s);
+    expect(plan).toMatchObject({ mover: 'rclone', transport: 'null', endpoint: 'clusterip' });
+    const result = await runCopy(base);
+    expect(result.syncs.map(r => [r.run, r.result.ok])).toEqual([['final', true]]);
+    expect(await equalToSource(east, 'clone3', 'vol', { modes: false, times: false })).toEqual([]);
+  });
+
+  it.each<[EndpointKind, string]>([
+    ['loadbalancer', 'lb'],
+    ['nodeport', 'np'],
+  ])('across clusters over a %s', async (endpoint, ns) => {
+    const s = spec(`${endpoint}-1`, { cluster: 'west', namespace: ns, name: 'vol' }, { endpoint, stage: false });
+    const { plan, base, destination } = await prepare(s);
+    expect(plan.endpoint).toBe(endpoint);
+    const result = await runCopy({ ...base, timeouts: { endpointMs: 60_000 } });
+    expect(result.syncs.map(r => r.result.ok)).toEqual([true, true]);
+    expect(await equalToSource(destination, ns, 'vol')).toEqual([]);
+    expect(await leftovers(destination, ns, s.id)).toEqual(['vol']);
+  });
+});
