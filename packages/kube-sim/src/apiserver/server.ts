@@ -16,28 +16,21 @@ import { storageObjectInUseProtection } from './admission/storageprotection';
 import { defaultStorageClass } from './admission/defaultstorageclass';
 import { podSecurity } from './admission/podsecurity';
 import { Authenticator } from './auth/authn';
-import { bootstrapRbac } from './auth/bootstrap';
 import { rbacEscalation } from './auth/escalation';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
 import { review, rulesReview } from './auth/review';
 import { crdLifecycle } from './crd';
 import {
-  apiGroup,
-  apiGroupList,
-  apiVersions,
-  resourceList,
-  SERVER_VERSION,
-} from './discovery';
-import {
   ApiError,
   failure,
   forbidden,
-  resourceNotFound,
   toStatus,
   unauthorized,
 } from './errors';
 import { Faults } from './faults';
-import { OPENAPI_V2_JSON, OPENAPI_V2_PROTOBUF, PROTOBUF_MIME } from './openapi';
+import { readBody, writeJson } from './http';
+import { serveNonResource } from './nonresource';
+import { seedCluster, seedKubernetesService } from './bootstrap';
 import { proxyLog } from './logproxy';
 import { Registry } from './registry';
 import type { KObject } from './registry/types';
@@ -50,49 +43,10 @@ import { parseRequest, type RequestInfo } from './router';
 import { Store } from './store';
 import { WatchHub } from './watch';
 
-const MAX_BODY = 3 * 1024 * 1024;
-
 /** Internal knobs for tests; the contract's options are what the cluster composition passes. */
 export interface InternalOptions {
   watchHistory?: number;
   bookmarkIntervalMs?: number;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(
-          failure(
-            413,
-            'RequestEntityTooLarge',
-            'Request entity too large: limit is 3145728',
-          ),
-        );
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function writeJson(
-  res: ServerResponse,
-  code: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -193,68 +147,7 @@ export async function startApiServer(
     },
   };
 
-  // What a fresh cluster has: the system namespaces and the default RBAC roles.
-  for (const name of [
-    'default',
-    'kube-system',
-    'kube-public',
-    'kube-node-lease',
-  ])
-    createObject(api, registry.lookup('', 'v1', 'namespaces')!, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name },
-    });
-  for (const obj of bootstrapRbac()) {
-    const d = registry.byKind(obj.apiVersion, obj.kind)!;
-    createObject(api, d, obj);
-  }
-
-  function nonResource(
-    info: RequestInfo & { accept?: string },
-    res: ServerResponse,
-  ): void {
-    const p = info.path;
-    if (info.verb !== 'get' && info.verb !== 'head')
-      throw failure(
-        405,
-        'MethodNotAllowed',
-        'the server does not allow this method on the requested resource',
-      );
-    if (p === '/version' || p === '/version/')
-      return writeJson(res, 200, SERVER_VERSION);
-    if (['/healthz', '/livez', '/readyz'].includes(p)) {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('ok');
-      return;
-    }
-    if (p === '/openapi/v2') {
-      if ((info.accept ?? '').includes('protobuf')) {
-        res.writeHead(200, {
-          'Content-Type': PROTOBUF_MIME,
-          'Content-Length': OPENAPI_V2_PROTOBUF.length,
-        });
-        res.end(OPENAPI_V2_PROTOBUF);
-        return;
-      }
-      return writeJson(res, 200, OPENAPI_V2_JSON);
-    }
-    if (p === '/api')
-      return writeJson(res, 200, apiVersions(`${opts.address.nodeIP}:${port}`));
-    if (p === '/apis') return writeJson(res, 200, apiGroupList(registry));
-    const disc = info.discovery;
-    if (disc && p.startsWith('/api/') && disc.version && !disc.group)
-      return writeJson(res, 200, resourceList(registry, '', disc.version));
-    if (disc && p.startsWith('/apis/') && disc.group && !disc.version)
-      return writeJson(res, 200, apiGroup(registry, disc.group));
-    if (disc && p.startsWith('/apis/') && disc.group && disc.version)
-      return writeJson(
-        res,
-        200,
-        resourceList(registry, disc.group, disc.version),
-      );
-    throw resourceNotFound();
-  }
+  seedCluster(api);
 
   function attributesOf(
     info: RequestInfo,
@@ -314,7 +207,13 @@ export async function startApiServer(
       }
       const body = await bodyPromise;
       if (!info.isResourceRequest) {
-        nonResource({ ...info, accept: req.headers.accept }, res);
+        serveNonResource(
+          registry,
+          info,
+          req.headers.accept,
+          `${opts.address.nodeIP}:${port}`,
+          res,
+        );
         code = res.statusCode;
         return;
       }
@@ -377,35 +276,7 @@ export async function startApiServer(
   });
   const port = (server.address() as AddressInfo).port;
 
-  // The default/kubernetes Service takes the first address of the service range, as on a real cluster.
-  createObject(api, registry.lookup('', 'v1', 'services')!, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: { component: 'apiserver', provider: 'kubernetes' },
-    },
-    spec: {
-      clusterIP: opts.address.serviceRange.first,
-      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
-    },
-  });
-  createObject(api, registry.lookup('', 'v1', 'endpoints')!, {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
-    },
-    subsets: [
-      {
-        addresses: [{ ip: opts.address.nodeIP }],
-        ports: [{ name: 'https', port, protocol: 'TCP' }],
-      },
-    ],
-  });
+  seedKubernetesService(api, opts.address, port);
 
   return {
     url: `https://${opts.address.nodeIP}:${port}`,
