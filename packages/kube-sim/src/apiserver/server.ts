@@ -15,18 +15,13 @@ import { serviceAllocation } from './admission/services';
 import { storageObjectInUseProtection } from './admission/storageprotection';
 import { defaultStorageClass } from './admission/defaultstorageclass';
 import { podSecurity } from './admission/podsecurity';
+import { serviceAccountTokenSecrets } from './admission/satokensecrets';
 import { Authenticator } from './auth/authn';
 import { rbacEscalation } from './auth/escalation';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
 import { review, rulesReview } from './auth/review';
 import { crdLifecycle } from './crd';
-import {
-  ApiError,
-  failure,
-  forbidden,
-  toStatus,
-  unauthorized,
-} from './errors';
+import { ApiError, failure, forbidden, toStatus, unauthorized } from './errors';
 import { Faults } from './faults';
 import { readBody, writeJson } from './http';
 import { serveNonResource } from './nonresource';
@@ -79,6 +74,7 @@ export async function startApiServer(
   admission.use(storageObjectInUseProtection());
   admission.use(defaultStorageClass(store));
   admission.use(podSecurity(store));
+  admission.use(serviceAccountTokenSecrets(store, opts.ca.certPem));
   if (opts.openshift) admission.use(openshiftNamespaces(store));
   admission.use(
     serviceAccounts(store, namespace => {

@@ -280,6 +280,41 @@ describe('RBAC', () => {
     expect(res.body.status.nonResourceRules.length).toBeGreaterThan(0);
   });
 
+  it('fills legacy service-account token Secrets and accepts their tokens', async () => {
+    await admin.createNamespacedServiceAccount({
+      namespace: 'team',
+      body: { metadata: { name: 'portal' } },
+    });
+    await admin.createNamespacedSecret({
+      namespace: 'team',
+      body: {
+        metadata: {
+          name: 'portal-token',
+          annotations: { 'kubernetes.io/service-account.name': 'portal' },
+        },
+        type: 'kubernetes.io/service-account-token',
+      },
+    });
+    const secret = await admin.readNamespacedSecret({
+      name: 'portal-token',
+      namespace: 'team',
+    });
+    expect(Buffer.from(secret.data!['ca.crt'], 'base64').toString()).toBe(
+      t.ca.certPem,
+    );
+    const token = Buffer.from(secret.data!.token, 'base64').toString();
+    const whoami = await t.request(
+      'GET',
+      '/api/v1/namespaces/team/configmaps',
+      undefined,
+      { Authorization: `Bearer ${token}` },
+    );
+    expect(whoami.status).toBe(403);
+    expect(whoami.body.message).toContain(
+      'User "system:serviceaccount:team:portal"',
+    );
+  });
+
   it('validates RBAC objects', async () => {
     const res = await t.request(
       'POST',
