@@ -17,8 +17,6 @@ export interface InformerOptions {
   resyncMs?: number;
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
 /**
  * List-then-watch cache of one resource, as client-go's reflector + shared informer: it lists to get a
  * consistent snapshot and a resourceVersion, watches from there, resumes a dropped watch from the last
@@ -34,6 +32,7 @@ export class Informer<T extends KubeObject> {
   private synced!: Promise<void>;
   private markSynced!: () => void;
   private loop?: Promise<void>;
+  private wake?: () => void;
   private readonly watch: Watch;
   /** how often the informer listed and watched: the re-list after a 410 shows here */
   readonly stats = { lists: 0, watches: 0 };
@@ -85,8 +84,20 @@ export class Informer<T extends KubeObject> {
     return this.synced;
   }
 
+  /** waits, but wakes at once on stop() so shutdown never sits out a backoff */
+  private sleep(ms: number): Promise<void> {
+    return new Promise(r => {
+      const t = setTimeout(r, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     this.abort?.abort();
     this.markSynced();
@@ -109,13 +120,13 @@ export class Informer<T extends KubeObject> {
         failures = 0;
         // A server that keeps closing watches at once must not turn this loop into a busy one.
         if (Date.now() - began < 500 && !this.stopped)
-          await sleep(100 + Math.random() * 200);
+          await this.sleep(100 + Math.random() * 200);
       } catch (e) {
         if (this.stopped) break;
         if (e instanceof ApiError && e.code === 410) this.resourceVersion = '';
         failures++;
         // Back off so an unavailable API server is not hammered; jitter spreads the informers apart.
-        await sleep(
+        await this.sleep(
           Math.min(100 * 2 ** Math.min(failures, 6), 5000) *
             (0.5 + Math.random()),
         );

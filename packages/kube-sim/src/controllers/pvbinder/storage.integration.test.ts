@@ -357,6 +357,49 @@ describe('binding as the real PV controller', () => {
 });
 
 describe('WaitForFirstConsumer', () => {
+  it('pre-binds a static volume for the node the scheduler picked, then binds the pod', async () => {
+    await h.rest.create<StorageClass>(R.storageclasses, undefined, {
+      metadata: { name: 'local' },
+      provisioner: 'kubernetes.io/no-provisioner',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    });
+    await h.rest.create<PersistentVolume>(R.persistentvolumes, undefined, {
+      metadata: { name: 'local-pv' },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'local',
+        hostPath: { path: '/tmp/local-pv' },
+      },
+    });
+    await h.rest.create(
+      R.persistentvolumeclaims,
+      'apps',
+      claim('local-claim', 'local'),
+    );
+    await new Promise(r => setTimeout(r, 500));
+    expect((await getClaim('apps', 'local-claim')).status?.phase).toBe(
+      'Pending',
+    );
+    await h.rest.create<Pod>(R.pods, 'apps', {
+      metadata: { name: 'local-user' },
+      spec: {
+        containers: [{ name: 'c', image: 'x' }],
+        volumes: [
+          { name: 'd', persistentVolumeClaim: { claimName: 'local-claim' } },
+        ],
+      },
+    });
+    expect((await waitBound('apps', 'local-claim')).spec?.volumeName).toBe(
+      'local-pv',
+    );
+    await waitFor(
+      'pod bound',
+      async () =>
+        (await h.rest.get<Pod>(R.pods, 'apps', 'local-user')).spec?.nodeName,
+    );
+  });
+
   it('waits for a scheduled consumer, then provisions on the selected node and binds the pod', async () => {
     await h.rest.create(
       R.persistentvolumeclaims,

@@ -95,6 +95,8 @@ export function startScheduler(ctx: ControllerContext): Stoppable {
       return;
     }
     const ns = pod.metadata?.namespace as string;
+    // A gated pod waits, unscheduled, until its creator removes the gates (pod scheduling readiness).
+    if (pod.spec?.schedulingGates?.length) return;
     const claims: PersistentVolumeClaim[] = [];
     for (const v of pod.spec?.volumes ?? []) {
       const claimName = v.persistentVolumeClaim?.claimName;
