@@ -41,7 +41,8 @@ export class Store {
   }
 
   /** Objects of one resource, sorted by namespace/name as etcd keys are. */
-  list(resource: string, namespace?: string): KObject[] {
+  /** `filter` sees the stored object (read-only) so that only the matching ones are copied. */
+  list(resource: string, namespace?: string, filter?: (o: KObject) => boolean): KObject[] {
     const b = this.data.get(resource);
     if (!b) return [];
     const keys = [...b.keys()].sort();
@@ -49,6 +50,7 @@ export class Store {
     for (const k of keys) {
       const o = b.get(k)!;
       if (namespace && o.metadata?.namespace !== namespace) continue;
+      if (filter && !filter(o)) continue;
       out.push(clone(o));
     }
     return out;

@@ -201,9 +201,11 @@ export function handleDeleteCollection(
 ): RestResult {
   const opts = parseDeleteOptions(req);
   const filter = selectorFilter(d, req.query);
-  const items = api.store
-    .list(keyOf(d), d.namespaced ? req.info.namespace : undefined)
-    .filter(filter);
+  const items = api.store.list(
+    keyOf(d),
+    d.namespaced ? req.info.namespace : undefined,
+    filter,
+  );
   const out: KObject[] = [];
   for (const item of items) {
     try {

@@ -109,9 +109,11 @@ export function listObjects(
   const asked = Number(q.get('resourceVersion') || 0);
   if (asked > api.store.resourceVersion)
     throw tooLargeResourceVersion(asked, api.store.resourceVersion);
-  const all = api.store
-    .list(keyOf(d), d.namespaced ? namespace : undefined)
-    .filter(filter);
+  const all = api.store.list(
+    keyOf(d),
+    d.namespaced ? namespace : undefined,
+    filter,
+  );
   const keyOfObj = (o: KObject) =>
     `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const remaining = token ? all.filter(o => keyOfObj(o) > token.start) : all;
