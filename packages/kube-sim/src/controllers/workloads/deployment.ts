@@ -6,12 +6,14 @@ import { isAlreadyExists } from '../kube/rest';
 import {
   keyOf,
   nowIso,
+  type Condition,
   type Deployment,
   type Pod,
   type ReplicaSet,
 } from '../kube/types';
 import { controllerOf, controllerRefTo, setCondition } from './pods';
 import { claimObjects } from './ref-manager';
+import { deadlineIn, madeProgress, progressingCondition } from './progress';
 import {
   newRsReplicas,
   oldScaleDownBudget,
@@ -165,7 +167,7 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     }
   }
 
-  async function sync(key: string): Promise<void> {
+  async function sync(key: string): Promise<number | void> {
     const d = deployments.get(key);
     if (!d || d.metadata?.deletionTimestamp) return;
     const ns = d.metadata?.namespace as string;
@@ -304,7 +306,7 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
         });
       });
     }
-    await syncStatus(key, newRs, unavailable, created);
+    return syncStatus(key, newRs, unavailable, created);
   }
 
   async function cleanupHistory(
@@ -335,7 +337,7 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     newRs: ReplicaSet | undefined,
     unavailable: number,
     created: boolean,
-  ): Promise<void> {
+  ): Promise<number | void> {
     const d = deployments.get(key);
     if (!d) return;
     const owned = sets
@@ -371,30 +373,27 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     const rsName = fresh?.metadata?.name;
     const complete =
       updated === desired && replicas === desired && available === desired;
-    conditions = setCondition(
-      conditions,
-      complete
-        ? {
-            type: 'Progressing',
-            status: 'True',
-            reason: 'NewReplicaSetAvailable',
-            message: `ReplicaSet "${rsName}" has successfully progressed.`,
-          }
-        : created
-          ? {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'NewReplicaSetCreated',
-              message: `Created new replica set "${rsName}"`,
-            }
-          : {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'ReplicaSetUpdated',
-              message: `ReplicaSet "${rsName}" is progressing.`,
-            },
-      now,
-    );
+    const counts = {
+      replicas,
+      updatedReplicas: updated,
+      readyReplicas: sum(rs => rs.status?.readyReplicas),
+      availableReplicas: available,
+    };
+    const deadlineSeconds = d.spec?.progressDeadlineSeconds ?? undefined;
+    const progressing = progressingCondition({
+      prior: d.status?.conditions?.find(c => c.type === 'Progressing') as
+        Condition | undefined,
+      rsName,
+      complete,
+      created,
+      progressed: madeProgress(d.status ?? {}, counts),
+      deadlineSeconds,
+      now: Date.now(),
+    });
+    conditions = [
+      ...conditions.filter(c => c.type !== 'Progressing'),
+      progressing,
+    ];
     const status = {
       ...d.status,
       observedGeneration: d.metadata?.generation,
@@ -406,11 +405,13 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
         Math.max(0, sum(rs => rs.spec?.replicas) - available) || undefined,
       conditions,
     };
+    // A rollout that stalls must be looked at again when its deadline passes.
+    const requeue = deadlineIn(progressing, deadlineSeconds, Date.now());
     if (
       JSON.stringify(stripTimes(status)) ===
       JSON.stringify(stripTimes(d.status ?? {}))
     )
-      return;
+      return requeue;
     await retryOnConflict(async () => {
       const live = await rest.get<Deployment>(
         R.deployments,
@@ -422,6 +423,7 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
         status: { ...status, collisionCount: live.status?.collisionCount },
       });
     });
+    return requeue;
   }
 
   const queue = ctx.queue('deployment', sync);

@@ -342,4 +342,22 @@ describe('Deployment → ReplicaSet → Pods, scheduler', () => {
       async () => live(await podsOf('app=adopt')).length === 2,
     );
   });
+
+  it('reports ProgressDeadlineExceeded when a rollout stops moving', async () => {
+    const d = deployment('stuck', 1, 'v1');
+    d.spec!.progressDeadlineSeconds = 1;
+    await h.rest.create(R.deployments, NS, d);
+    // No kubelet runs the pod: it never becomes ready, so the rollout cannot progress.
+    const cond = await waitFor(
+      'deadline exceeded',
+      async () => {
+        const x = await h.rest.get<Deployment>(R.deployments, NS, 'stuck');
+        return x.status?.conditions?.find(
+          c => c.type === 'Progressing' && c.status === 'False',
+        );
+      },
+      15_000,
+    );
+    expect(cond.reason).toBe('ProgressDeadlineExceeded');
+  });
 });
