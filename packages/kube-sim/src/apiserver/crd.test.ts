@@ -140,6 +140,20 @@ describe('CRDs', () => {
       'spec.size',
       'spec.mode',
     ]);
+    const strict = await t.request(
+      'POST',
+      '/apis/example.com/v1/namespaces/default/widgets?fieldValidation=Strict',
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'strict' },
+        spec: { size: 1, bogus: true },
+      },
+    );
+    expect(strict.status).toBe(400);
+    expect(strict.body.message).toBe(
+      'strict decoding error: unknown field "spec.bogus"',
+    );
     const missing = await t.request(
       'POST',
       '/apis/example.com/v1/namespaces/default/widgets',

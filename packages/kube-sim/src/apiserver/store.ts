@@ -42,7 +42,11 @@ export class Store {
 
   /** Objects of one resource, sorted by namespace/name as etcd keys are. */
   /** `filter` sees the stored object (read-only) so that only the matching ones are copied. */
-  list(resource: string, namespace?: string, filter?: (o: KObject) => boolean): KObject[] {
+  list(
+    resource: string,
+    namespace?: string,
+    filter?: (o: KObject) => boolean,
+  ): KObject[] {
     const b = this.data.get(resource);
     if (!b) return [];
     const keys = [...b.keys()].sort();

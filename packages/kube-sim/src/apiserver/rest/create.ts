@@ -12,6 +12,7 @@ import {
 } from './context';
 import { decodeObject } from './body';
 import { toStorage } from './versions';
+import { checkFieldValidation } from './fieldvalidation';
 import {
   bindNamespace,
   generateSuffix,
@@ -62,6 +63,7 @@ export function handleCreate(
   req: RestRequest,
 ): RestResult {
   const obj = decodeObject(req.body, req.contentType, d);
+  checkFieldValidation(d, obj, req.query);
   bindNamespace(d, obj, req.info.namespace);
   const created = createObject(api, d, obj, {
     dryRun: isDryRun(req.query),

@@ -15,6 +15,7 @@ import {
 } from './context';
 import { getObject } from './read';
 import { present } from './versions';
+import { checkFieldValidation } from './fieldvalidation';
 import { updateObject, type UpdateTarget } from './update';
 
 export function handlePatch(
@@ -28,6 +29,7 @@ export function handlePatch(
   if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
     throw badRequest('the patch produced an object without metadata');
   const obj = patched as KObject;
+  checkFieldValidation(d, obj, req.query);
   if (obj.apiVersion !== apiVersionOf(d) || obj.kind !== d.kind)
     throw badRequest(
       `the API version or kind in the patched object (${obj.apiVersion}, ${obj.kind}) does not match the URL (${apiVersionOf(d)}, ${d.kind})`,

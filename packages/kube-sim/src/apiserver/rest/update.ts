@@ -26,6 +26,7 @@ import {
 } from './objectmeta';
 import { removeNow } from './delete';
 import { toStorage } from './versions';
+import { checkFieldValidation } from './fieldvalidation';
 
 export type UpdateTarget = 'main' | 'status' | 'finalize';
 
@@ -111,6 +112,7 @@ export function handleUpdate(
   target: UpdateTarget,
 ): RestResult {
   const obj = decodeObject(req.body, req.contentType, d);
+  checkFieldValidation(d, obj, req.query);
   const name = req.info.name!;
   if (obj.metadata.name !== name)
     throw badRequest(

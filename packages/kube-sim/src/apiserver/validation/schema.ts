@@ -42,19 +42,44 @@ export function applyDefaults(v: unknown, s: Schema | undefined): void {
 }
 
 /** Drops fields the schema does not know, unless it preserves unknown fields there. */
-export function prune(v: unknown, s: Schema | undefined): void {
-  if (!s) return;
+export function prune(
+  v: unknown,
+  s: Schema | undefined,
+  path = '',
+  removed: string[] = [],
+): string[] {
+  if (!s) return removed;
   // Preserving unknown fields keeps them, but the fields the schema does describe are still pruned inside.
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
   if (isPlainObject(v)) {
     const props = (s.properties ?? {}) as Record<string, Schema>;
     for (const k of Object.keys(v)) {
-      if (props[k]) prune(v[k], props[k]);
+      const sub = path ? `${path}.${k}` : k;
+      if (props[k]) prune(v[k], props[k], sub, removed);
       else if (isPlainObject(s.additionalProperties))
-        prune(v[k], s.additionalProperties);
-      else if (!preserve && s.additionalProperties !== true) delete v[k];
+        prune(v[k], s.additionalProperties, sub, removed);
+      else if (!preserve && s.additionalProperties !== true) {
+        delete v[k];
+        removed.push(sub);
+      }
     }
-  } else if (Array.isArray(v) && s.items) for (const e of v) prune(e, s.items);
+  } else if (Array.isArray(v) && s.items)
+    v.forEach((e, i) => prune(e, s.items, `${path}[${i}]`, removed));
+  return removed;
+}
+
+const ROOT_META = {
+  apiVersion: {},
+  kind: {},
+  metadata: { 'x-kubernetes-preserve-unknown-fields': true },
+};
+
+/** The fields pruning would drop: what fieldValidation=Strict refuses. */
+export function unknownFields(obj: KObject, schema: Schema): string[] {
+  return prune(structuredClone(obj), {
+    ...schema,
+    properties: { ...(schema.properties ?? {}), ...ROOT_META },
+  });
 }
 
 export function validateValue(
@@ -183,12 +208,7 @@ export function structuralize(obj: KObject, schema: Schema): void {
   applyDefaults(obj, schema);
   prune(obj, {
     ...schema,
-    properties: {
-      ...(schema.properties ?? {}),
-      apiVersion: {},
-      kind: {},
-      metadata: { 'x-kubernetes-preserve-unknown-fields': true },
-    },
+    properties: { ...(schema.properties ?? {}), ...ROOT_META },
   });
   Object.assign(obj, { apiVersion, kind, metadata });
 }
