@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { launchBrowser, screenshotDir } from './lib/browser.mjs';
 import { startPortal } from './lib/portal.mjs';
+import { withoutClusterRoleBinding } from './lib/kubectl.mjs';
 
 let portal;
 let browser;
@@ -83,6 +84,47 @@ describe('Volumes & transfers', () => {
     assert.ok(
       await page.getByText('backstage.io/kubernetes-id').first().isVisible(),
     );
+  });
+
+  it('shows a cluster that refuses access as an error without hiding the other cluster', async t => {
+    if (!portal.kubeconfig) {
+      t.skip('set E2E_KUBECONFIG to change what the demo clusters allow');
+      return;
+    }
+    // The backend's ServiceAccount on west loses the read-only ClusterRole of deploy/rbac.
+    await withoutClusterRoleBinding(
+      portal.kubeconfig,
+      'west',
+      'namespace-transfer-reader-namespace-transfer',
+      async () => {
+        await page.goto(
+          `${portal.baseUrl}/catalog/default/component/reports/volumes`,
+        );
+        await page
+          .getByText(/Cluster west: forbidden/)
+          .first()
+          .waitFor();
+        await page.getByText('Cluster east', { exact: true }).waitFor();
+        assert.ok(
+          await page
+            .getByText(/403 Forbidden/)
+            .first()
+            .isVisible(),
+        );
+        await page.screenshot({
+          path: join(screenshotDir, 'reports-west-forbidden.png'),
+          fullPage: true,
+        });
+      },
+    );
+    await page.goto(
+      `${portal.baseUrl}/catalog/default/component/reports/volumes`,
+    );
+    const archive = await page
+      .getByRole('row')
+      .filter({ hasText: 'reports-archive' })
+      .innerText();
+    assert.match(archive, /Deployment reports/);
   });
 
   it('lists the configured clusters and their reachability on the platform page', async () => {

@@ -41,6 +41,11 @@ async function catalogHas(baseUrl, ref) {
 export async function startPortal() {
   const external = process.env.E2E_BASE_URL;
   const baseUrl = external ?? 'http://localhost:7007';
+  const simDir = process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim', 'e2e');
+  // kubectl access to the demo clusters (admin); for an external portal only when E2E_KUBECONFIG is set.
+  const kubeconfig = external
+    ? process.env.E2E_KUBECONFIG
+    : join(simDir, 'kubeconfig');
   if (!external) {
     if (
       await httpOk(`${baseUrl}/.backstage/health/v1/readiness`)().catch(
@@ -82,6 +87,7 @@ export async function startPortal() {
   );
   return {
     baseUrl,
+    kubeconfig,
     stop: () => (external ? Promise.resolve() : stopAll('SIGINT')),
   };
 }

@@ -49,8 +49,10 @@ const columns: TableColumn<Volume>[] = [
 export function ClusterVolumesTable({ cluster }: { cluster: ClusterVolumes }) {
   if (cluster.error) {
     return (
+      // Expanded: the message says what to fix (token, RBAC, CA), so it must not hide behind a click.
       <WarningPanel
         severity="error"
+        defaultExpanded
         title={`Cluster ${cluster.cluster}: ${cluster.error.reason}`}
         message={cluster.error.message}
       />

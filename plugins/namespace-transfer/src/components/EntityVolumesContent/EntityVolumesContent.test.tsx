@@ -98,6 +98,9 @@ describe('EntityVolumesContent', () => {
     expect(screen.getByText('No')).toBeInTheDocument();
     expect(screen.getByText(/Cluster west: unreachable/)).toBeInTheDocument();
     expect(
+      screen.getByText(/Cluster 'west' is unreachable \(ECONNREFUSED\)/),
+    ).toBeVisible();
+    expect(
       screen.getByText(/1 volume found by label selector/),
     ).toBeInTheDocument();
   });

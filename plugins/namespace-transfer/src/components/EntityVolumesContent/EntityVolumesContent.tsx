@@ -56,14 +56,19 @@ export function EntityVolumesContent() {
   const scope = value.selector.namespace
     ? ` in namespace ${value.selector.namespace}`
     : ' in all namespaces';
+  const read = value.clusters.filter(c => !c.error).length;
+  // Say how many clusters answered, so "0 volumes" is not mistaken for "none anywhere".
+  const clusters =
+    read === value.clusters.length
+      ? `${read} cluster${read === 1 ? '' : 's'}`
+      : `${read} of ${value.clusters.length} clusters (${value.clusters.length - read} could not be read)`;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <Typography variant="body2" color="textSecondary">
           {total} volume{total === 1 ? '' : 's'} found by label selector{' '}
           <code>{value.selector.labelSelector}</code>
-          {scope} on {value.clusters.length} cluster
-          {value.clusters.length === 1 ? '' : 's'}.
+          {scope} on {clusters}.
         </Typography>
       </Grid>
       {value.clusters.map(cluster => (
