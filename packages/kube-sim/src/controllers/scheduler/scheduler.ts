@@ -192,6 +192,15 @@ export function startScheduler(ctx: ControllerContext): Stoppable {
           });
         });
       } else if (!pv) {
+        // Without a provisioner nothing will ever appear: the pod cannot go anywhere (VolumeBinding filter).
+        const sc = classes.getByName(undefined, claimClass(c));
+        if (!sc || sc.provisioner === 'kubernetes.io/no-provisioner') {
+          assumed.delete(key);
+          return markUnschedulable(
+            pod,
+            `0/${nodes.list().length} nodes are available: ${nodes.list().length} node(s) didn't find available persistent volumes to bind.`,
+          ).then(() => 5000);
+        }
         await retryOnConflict(async () => {
           const live = await rest.get<PersistentVolumeClaim>(
             R.persistentvolumeclaims,
@@ -267,5 +276,6 @@ export function startScheduler(ctx: ControllerContext): Stoppable {
     update: (_, c) => wakeClaimUsers(c),
   });
   classes.addHandlers({ add: wakeAll });
+  pvs.addHandlers({ add: wakeAll });
   return { stop: async () => undefined };
 }
