@@ -87,6 +87,14 @@ export function validatePvcUpdate(pvc: KObject, old: KObject): FieldError[] {
   const errs = validatePvc(pvc);
   const oldSpec = structuredClone(old.spec ?? {});
   const newSpec = structuredClone(pvc.spec ?? {});
+  // RetroactiveDefaultStorageClass (GA in 1.28): an unbound claim created without a class may get one.
+  if (
+    old.spec?.storageClassName === undefined &&
+    !old.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] &&
+    !old.spec?.volumeName &&
+    newSpec.storageClassName !== undefined
+  )
+    oldSpec.storageClassName = newSpec.storageClassName;
   if (!oldSpec.volumeName) oldSpec.volumeName = newSpec.volumeName;
   if (oldSpec.volumeName === undefined) delete oldSpec.volumeName;
   const bound = (pvc.status?.phase ?? old.status?.phase) === 'Bound';
