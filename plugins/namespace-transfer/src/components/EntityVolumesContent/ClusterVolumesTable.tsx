@@ -8,6 +8,15 @@ import {
 import { UsedBy } from './UsedBy';
 import { VolumeStatus } from './VolumeStatus';
 
+/** kubectl's short forms keep the column narrow; the tooltip has the full names. */
+const ACCESS_MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
+const shortAccessMode = (mode: string) => ACCESS_MODES[mode] ?? mode;
+
 const columns: TableColumn<Volume>[] = [
   { title: 'Name', field: 'name', highlight: true },
   { title: 'Namespace', field: 'namespace' },
@@ -25,7 +34,13 @@ const columns: TableColumn<Volume>[] = [
   {
     title: 'Access modes',
     field: 'accessModes',
-    render: v => v.accessModes.join(', '),
+    render: v => (
+      <Tooltip title={v.accessModes.join(', ')}>
+        <Typography variant="body2">
+          {v.accessModes.map(shortAccessMode).join(', ')}
+        </Typography>
+      </Tooltip>
+    ),
   },
   {
     title: 'Used by',

@@ -89,6 +89,7 @@ describe('EntityVolumesContent', () => {
     expect(screen.getByText('1Gi')).toBeInTheDocument();
     expect(screen.getByText('standard')).toBeInTheDocument();
     expect(screen.getByText('Bound')).toBeInTheDocument();
+    expect(screen.getByText('RWO')).toBeInTheDocument();
     expect(
       screen.getByText('Deployment payments-db (1 replica)'),
     ).toBeInTheDocument();
