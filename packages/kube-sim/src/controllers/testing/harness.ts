@@ -8,9 +8,10 @@ import { kubeConfigFor } from '../../kubeconfig';
 import { allocateAddressPlan } from '../../network';
 import { createCertificateAuthority } from '../../pki';
 import { startControllers } from '..';
-import { R } from '../kube/resources';
+import { retryOnConflict } from '../kube/conflict';
+import { R, type ResourceRef } from '../kube/resources';
 import { RestClient } from '../kube/rest';
-import { nowIso, type Node, type Pod } from '../kube/types';
+import { nowIso, type KubeObject, type Node, type Pod } from '../kube/types';
 
 /**
  * A real kube-sim API server with the controllers running against it, for integration tests. There is no
@@ -203,4 +204,23 @@ export async function markPodFinished(
       conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }],
     },
   });
+}
+
+/**
+ * A user's edit: read, change, write, and read again when a controller wrote the object meanwhile
+ * (client-go's RetryOnConflict), so tests do not fail on the controllers' own status writes.
+ */
+export async function edit<T extends KubeObject>(
+  h: ControllerHarness,
+  resource: ResourceRef,
+  namespace: string,
+  name: string,
+  change: (obj: T) => T,
+): Promise<T> {
+  return retryOnConflict(async () =>
+    h.rest.update<T>(
+      resource,
+      change(await h.rest.get<T>(resource, namespace, name)),
+    ),
+  );
 }

@@ -16,6 +16,7 @@ import {
   startHarness,
   waitFor,
   type ControllerHarness,
+  edit,
 } from '../testing/harness';
 
 jest.setTimeout(150_000);
@@ -129,11 +130,10 @@ describe('StatefulSet', () => {
     );
     expect(claim.metadata?.labels).toMatchObject({ app: 'db' });
 
-    const cur = await h.rest.get<StatefulSet>(R.statefulsets, NS, 'db');
-    await h.rest.update(R.statefulsets, {
+    await edit<StatefulSet>(h, R.statefulsets, NS, 'db', cur => ({
       ...cur,
       spec: { ...cur.spec!, replicas: 1 },
-    });
+    }));
     await waitFor(
       'db-1 deleted',
       async () =>

@@ -12,6 +12,7 @@ import {
   startHarness,
   waitFor,
   type ControllerHarness,
+  edit,
 } from '../testing/harness';
 
 jest.setTimeout(90_000);
@@ -156,12 +157,10 @@ describe('Deployment → ReplicaSet → Pods, scheduler', () => {
   });
 
   it('rolls a template change with RollingUpdate, and scaling to 0 deletes every pod', async () => {
-    const cur = await h.rest.get<Deployment>(R.deployments, NS, 'web');
-    const template = structuredClone(cur.spec?.template);
-    template!.spec!.containers[0].image = 'v2';
-    await h.rest.update(R.deployments, {
-      ...cur,
-      spec: { ...cur.spec!, template: template! },
+    await edit<Deployment>(h, R.deployments, NS, 'web', cur => {
+      const template = structuredClone(cur.spec!.template);
+      template.spec!.containers[0].image = 'v2';
+      return { ...cur, spec: { ...cur.spec!, template } };
     });
     await waitFor(
       'rolled to v2',
@@ -194,11 +193,10 @@ describe('Deployment → ReplicaSet → Pods, scheduler', () => {
     ).items.filter(r => r.metadata?.ownerReferences?.[0]?.name === 'web');
     expect(sets.map(r => r.spec?.replicas).sort()).toEqual([0, 2]);
 
-    const now = await h.rest.get<Deployment>(R.deployments, NS, 'web');
-    await h.rest.update(R.deployments, {
+    await edit<Deployment>(h, R.deployments, NS, 'web', now => ({
       ...now,
       spec: { ...now.spec!, replicas: 0 },
-    });
+    }));
     await waitFor(
       'pods marked for deletion',
       async () => live(await podsOf('app=web')).length === 0,
@@ -224,12 +222,10 @@ describe('Deployment → ReplicaSet → Pods, scheduler', () => {
         live(await podsOf('app=db')).filter(p => p.spec?.nodeName).length === 1,
     );
     await runScheduledPods('app=db');
-    const cur = await h.rest.get<Deployment>(R.deployments, NS, 'db');
-    const template = structuredClone(cur.spec!.template);
-    template.spec!.containers[0].image = 'v2';
-    await h.rest.update(R.deployments, {
-      ...cur,
-      spec: { ...cur.spec!, template },
+    await edit<Deployment>(h, R.deployments, NS, 'db', cur => {
+      const template = structuredClone(cur.spec!.template);
+      template.spec!.containers[0].image = 'v2';
+      return { ...cur, spec: { ...cur.spec!, template } };
     });
     await waitFor(
       'old pod deleted',
@@ -326,11 +322,10 @@ describe('Deployment → ReplicaSet → Pods, scheduler', () => {
     await new Promise(r => setTimeout(r, 300));
     expect(live(await podsOf('app=adopt'))).toHaveLength(2);
 
-    const cur = await h.rest.get<Pod>(R.pods, NS, 'stray');
-    await h.rest.update(R.pods, {
+    await edit<Pod>(h, R.pods, NS, 'stray', cur => ({
       ...cur,
       metadata: { ...cur.metadata, labels: { app: 'debug' } },
-    });
+    }));
     await waitFor(
       'released',
       async () =>
