@@ -68,3 +68,4 @@ export async function startClusters(specs: ClusterOptions[], opts: WorldOptions 
 }
 
 export { startCluster };
+export { seedDemoCluster, demoManifests, applyManifests, readManifests, DEMO_CLUSTERS } from './seed';

@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { startClusters, SimWorld, SimCluster } from 'kube-sim';
-import { seedDemoCluster } from 'kube-sim/src/seed';
+import { seedDemoCluster, startClusters, SimWorld, SimCluster } from 'kube-sim';
 import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
   classifyClusterError,
