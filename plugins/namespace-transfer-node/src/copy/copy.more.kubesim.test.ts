@@ -164,6 +164,57 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     expect(await equalToSource(east, 'clone3', 'vol', { modes: false, times: false })).toEqual([]);
   });
 
+  it('completes although its client pod is killed mid-copy and the API server fails requests', async () => {
+    await ensureNamespace(east, 'big');
+    await ensureNamespace(east, 'bigdst');
+    const dir = await createBoundPvc(east, 'big', 'vol', 'fast', '2Gi');
+    require('node:child_process').execFileSync('sh', ['-c', `head -c 400000000 /dev/urandom > '${dir}/blob' && mkdir -p '${dir}/d' && for i in $(seq 1 200); do echo $i > '${dir}/d/f'$i; done && chown -R ${APP_UID}:${APP_UID} '${dir}'`]);
+    const s: TransferSpec = { ...spec('kill-1', { cluster: 'east', namespace: 'bigdst', name: 'vol' }, { stage: false }), source: { cluster: 'east', namespace: 'big', name: 'vol' } };
+    const { base } = await prepare(s);
+    const sim = world.cluster('east');
+    const removeFaults = [
+      sim.apiServer.faults.add({ verb: 'get', errorRate: 0.2, status: 503, count: 15 }),
+      sim.apiServer.faults.add({ verb: 'create', errorRate: 0.3, status: 500, count: 4 }),
+      sim.apiServer.faults.add({ verb: 'list', errorRate: 0.2, status: 429, count: 4 }),
+    ];
+    let killed = false;
+    const warnings: string[] = [];
+    try {
+      const result = await runCopy({
+        ...base,
+        onEvent: e => {
+          if (e.type === 'warning') warnings.push(e.message);
+          if (e.type === 'phase' && e.phase === 'Syncing') {
+            // kill the mover once it has started copying (its first progress line is in the log)
+            const core = east.makeApiClient(CoreV1Api);
+            const poll = async (): Promise<void> => {
+              const log = await core
+                .readNamespacedPodLog({ name: 'nst-kill-1-client-final', namespace: 'big', container: 'rsync' })
+                .catch(() => '');
+              if (/\d+%/.test(String(log))) {
+                killed = true;
+                await sim.kubelet.killPod('big', 'nst-kill-1-client-final', { container: 'rsync' });
+                return;
+              }
+              await new Promise(r => setTimeout(r, 100));
+              return poll();
+            };
+            void poll();
+          }
+        },
+      });
+      expect(killed).toBe(true);
+      expect(warnings.some(w => /client pod was killed/.test(w))).toBe(true);
+      expect(result.checkpoint.phase).toBe('Succeeded');
+    } finally {
+      removeFaults.forEach(r => r());
+    }
+    const b = scanTree(await volumeDir(east, 'bigdst', 'vol'));
+    const a = scanTree(dir);
+    for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
+    expect(diffTrees(a, b)).toEqual([]);
+  });
+
   it.each<[EndpointKind, string]>([
     ['loadbalancer', 'lb'],
     ['nodeport', 'np'],

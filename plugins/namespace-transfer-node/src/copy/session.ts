@@ -223,6 +223,22 @@ export class CopySession {
     opts: { resync: boolean; verify?: MoverClientOptions['verify'] },
   ): Promise<SyncRunResult> {
     const started = Date.now();
+    const maxPods = 3;
+    for (let n = 1; ; n++) {
+      const { result, killed } = await this.syncOnce(run, credentials, address, opts);
+      // the mover retries inside its pod; a pod whose processes were killed (node trouble, OOM, eviction)
+      // is replaced: --partial and the re-sync make the next one continue rather than start over
+      if (result.ok || !killed || n >= maxPods) return { run, result, durationMs: Date.now() - started };
+      this.o.onEvent?.({ type: 'warning', message: `${run}: client pod was killed (${killed}); starting it again (${n + 1}/${maxPods})` });
+    }
+  }
+
+  private async syncOnce(
+    run: string,
+    credentials: TransferCredentials,
+    address: EndpointAddress,
+    opts: { resync: boolean; verify?: MoverClientOptions['verify'] },
+  ): Promise<{ result: TransferResultSummary; killed?: string }> {
     const ctx = this.seamContext(credentials);
     const side = this.clientSide(ctx, address, opts.resync, opts.verify);
     const cmName = objectName(this.id, 'client');
@@ -232,7 +248,7 @@ export class CopySession {
     // ConfigMap holds the transport's config
     await this.src.ensure(buildConfigMap(cmName, this.srcNs, transferLabels(this.id, 'config'), side.configData), this.id);
     const existing = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
-    if (existing && existing.status?.phase === 'Failed') {
+    if (existing && (existing.status?.phase === 'Failed' || existing.metadata?.deletionTimestamp)) {
       // a failed run from before a crash: run it again
       await this.src.remove(existing);
       await pollUntil(async () => ((await this.src.read(existing)) ? undefined : true), { timeoutMs: 60_000, what: `old pod ${podName} to go away` });
@@ -275,7 +291,9 @@ export class CopySession {
       async () => {
         const p = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
         if (p?.status?.containerStatuses?.length) await drainLogs();
-        return p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed' ? p : undefined;
+        if (p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed') return p;
+        // a killed mover cannot tell its sidecar to stop (no trap runs on SIGKILL): its end is the end
+        return p?.status?.containerStatuses?.find(c => c.name === moverContainer)?.state?.terminated ? p : undefined;
       },
       { timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000, intervalMs: 1000, signal: this.o.signal, what: `client pod ${this.srcNs}/${podName} to finish` },
     );
@@ -294,7 +312,16 @@ export class CopySession {
       result.ok = false;
       result.errors.push(`client pod ${podName} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim());
     }
-    return { run, result, durationMs: Date.now() - started };
+    const killedBy = (pod.status?.containerStatuses ?? [])
+      .map(c => ({ name: c.name, t: c.state?.terminated }))
+      .find(c => c.t && (c.t.signal || (c.t.exitCode ?? 0) >= 128 || (c.name !== moverContainer && c.t.exitCode !== 0)));
+    const killed = !result.ok && killedBy ? `${killedBy.name} ended with ${killedBy.t!.signal ? `signal ${killedBy.t!.signal}` : `exit code ${killedBy.t!.exitCode}`}` : undefined;
+    if (killed) {
+      const header = { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } };
+      await this.src.remove(header);
+      await pollUntil(async () => ((await this.src.read(header)) ? undefined : true), { timeoutMs: 60_000, what: `killed pod ${podName} to go away` });
+    }
+    return { result, killed };
   }
 
   /** For `move`: the source PVC says where its data went (and is deleted only when asked). */

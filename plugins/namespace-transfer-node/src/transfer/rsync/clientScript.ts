@@ -54,6 +54,10 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     // could read, and the client's Secret volume must be readable without an fsGroup (see pods/build.ts)
     `RSYNC_PASSWORD="$(cat ${shq(`${ctx.layout.secretDir}/${RSYNC_PASSWORD}`)})"`,
     'export RSYNC_PASSWORD',
+    `rcf=${shq(`${ctx.layout.scratchDir}/rsync.rc`)}`,
+    // container logs are line-based (a kubelet only ships a line once it ends) and progress2 ends its
+    // lines with \r: turn them into real lines, unbuffered, so progress is visible while it happens
+    'if command -v stdbuf >/dev/null 2>&1; then lines() { stdbuf -o0 tr "\\r" "\\n"; }; else lines() { tr "\\r" "\\n"; }; fi',
   ];
   if (o.verify) return `${[...out, ...verifyLines(ctx, base, target)].join('\n')}\n`;
   for (const m of ctx.modules) {
@@ -77,7 +81,8 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     out.push(
       'while :; do',
       `  echo "${MARKER} sync module=${m.name} attempt=$attempt"`,
-      `  rsync ${base} $fidelity --info=progress2,stats2 ${src} ${target(m.name)} 2>"$err"; rc=$?`,
+      `  { rsync ${base} $fidelity --info=progress2,stats2 ${src} ${target(m.name)} 2>"$err"; echo $? > "$rcf"; } | lines`,
+      '  rc=$(cat "$rcf")',
       '  cat "$err" >&2',
       '  if [ $rc -eq 0 ]; then break; fi',
       // files that vanish while the application still runs (staging) are expected, not a failure
