@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { launchBrowser, screenshotDir } from './lib/browser.mjs';
 import { startPortal } from './lib/portal.mjs';
-import { withoutClusterRoleBinding } from './lib/kubectl.mjs';
+import { withoutClusterRoleBinding } from './lib/clusterAdmin.mjs';
 
 let portal;
 let browser;

@@ -42,7 +42,7 @@ export async function startPortal() {
   const external = process.env.E2E_BASE_URL;
   const baseUrl = external ?? 'http://localhost:7007';
   const simDir = process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim', 'e2e');
-  // kubectl access to the demo clusters (admin); for an external portal only when E2E_KUBECONFIG is set.
+  // Admin access to the demo clusters; for an external portal only when E2E_KUBECONFIG is set.
   const kubeconfig = external
     ? process.env.E2E_KUBECONFIG
     : join(simDir, 'kubeconfig');

@@ -1,5 +1,5 @@
 /** The real kubectl binary against the server: get, client-side apply (GET + strategic merge PATCH), get -w. */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,16 @@ import { startTestServer, type TestServer } from './testutil';
 
 const run = promisify(execFile);
 
-describe('kubectl', () => {
+// kubectl is not a Debian package: run these where it is installed, as the issue asks, and say so.
+const kubectlInstalled =
+  spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status ===
+  0;
+if (!kubectlInstalled)
+  process.stdout.write(
+    'kubectl not installed: skipping the kubectl compatibility tests\n',
+  );
+
+(kubectlInstalled ? describe : describe.skip)('kubectl', () => {
   let t: TestServer;
   let dir: string;
   let env: NodeJS.ProcessEnv;
