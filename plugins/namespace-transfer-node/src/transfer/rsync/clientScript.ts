@@ -126,7 +126,8 @@ function verifyLines(ctx: MoverClientContext, base: string, target: (m: string) 
       const list = `${ctx.layout.scratchDir}/verify-${m.name}.list`;
       const ratio = Math.min(1, Math.max(0, v.sampleRatio ?? 0.1));
       lines.push(
-        `(cd ${shq(src)} && find . -type f | awk -v r=${ratio} 'BEGIN { srand() } rand() < r') > ${shq(list)}`,
+        // lost+found is never transferred, so it is never sampled either (the daemon would refuse it)
+        `(cd ${shq(src)} && find . -path ./lost+found -prune -o -type f -print | awk -v r=${ratio} 'BEGIN { srand() } rand() < r') > ${shq(list)}`,
         `echo "${MARKER} sampled $(wc -l < ${shq(list)}) files"`,
       );
       extra = shq(`--files-from=${list}`);
