@@ -13,8 +13,11 @@ import type { CopyOptions, CopyResult, SyncRunResult } from './types';
  * cancel it rolls back: the engine's objects and the destination PVC go, the workloads come back.
  */
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
-  const session = new CopySession(o);
   const { spec, plan } = o;
+  // a refused plan creates nothing: the caller shows the refusals instead
+  if (!plan.allowed) throw new Error(`transfer ${spec.id} refused: ${plan.refusals.map(r => r.message).join('; ')}`);
+  if (plan.mode !== 'copy') throw new Error(`transfer ${spec.id} is planned as ${plan.mode}, not copy`);
+  const session = new CopySession(o);
   const checkpoint: TransferCheckpoint = o.checkpoint
     ? structuredClone(o.checkpoint)
     : { transferId: spec.id, version: 1, phase: 'Pending', completedSteps: [], state: {}, updatedAt: new Date().toISOString() };

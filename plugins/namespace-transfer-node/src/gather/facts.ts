@@ -13,6 +13,18 @@ async function orUndefined<T>(p: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+const FORBIDDEN = Symbol('forbidden');
+
+/** For cluster-scoped reads a namespace-scoped identity may not make: 403 becomes "unknown". */
+async function orForbidden<T>(p: () => Promise<T>): Promise<T | undefined | typeof FORBIDDEN> {
+  try {
+    return await orUndefined(p);
+  } catch (e) {
+    if (httpStatus(e) === 403) return FORBIDDEN;
+    throw e;
+  }
+}
+
 export interface GatherOptions {
   spec: TransferSpec;
   source: KubeConfig;
@@ -34,37 +46,56 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
   const pvc: V1PersistentVolumeClaim | undefined = await orUndefined(() =>
     src.readNamespacedPersistentVolumeClaim({ name: spec.source.name, namespace: spec.source.namespace }),
   );
+  const unreadable: NonNullable<PlanFacts['unreadable']> = [];
+  const known = <T>(v: T | undefined | typeof FORBIDDEN, what: NonNullable<PlanFacts['unreadable']>[number]): T | undefined => {
+    if (v !== FORBIDDEN) return v;
+    unreadable.push(what);
+    return undefined;
+  };
   const pv: V1PersistentVolume | undefined = pvc?.spec?.volumeName
-    ? await orUndefined(() => src.readPersistentVolume({ name: pvc.spec!.volumeName! }))
+    ? known(await orForbidden(() => src.readPersistentVolume({ name: pvc.spec!.volumeName! })), 'persistentVolume')
     : undefined;
-  const srcNs: V1Namespace | undefined = await orUndefined(() => src.readNamespace({ name: spec.source.namespace }));
-  const dstNs: V1Namespace | undefined = await orUndefined(() => dst.readNamespace({ name: spec.destination.namespace }));
-  const existing = dstNs
+  const srcNs: V1Namespace | undefined = known(await orForbidden(() => src.readNamespace({ name: spec.source.namespace })), 'sourceNamespace');
+  const dstNs: V1Namespace | undefined = known(await orForbidden(() => dst.readNamespace({ name: spec.destination.namespace })), 'destinationNamespace');
+  const dstNsUsable = dstNs || unreadable.includes('destinationNamespace');
+  const srcNsUsable = srcNs || unreadable.includes('sourceNamespace');
+  const existing = dstNsUsable
     ? await orUndefined(() => dst.readNamespacedPersistentVolumeClaim({ name: spec.destination.name, namespace: spec.destination.namespace }))
     : undefined;
 
   const srcOpenshift = await srcDiscovery.isServed('apps.openshift.io/v1');
   const dstOpenshift = await dstDiscovery.isServed('apps.openshift.io/v1');
-  const sourcePods = srcNs
+  const sourcePods = srcNsUsable
     ? (await withRetry(() => src.listNamespacedPod({ namespace: spec.source.namespace }))).items.filter(
         p => mountsClaim(p.spec, spec.source.name) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
       )
     : [];
-  const sourceWorkloads = srcNs ? await workloadsUsingClaim(o.source, spec.source.namespace, spec.source.name, { openshift: srcOpenshift }) : [];
-  const destinationWorkloads = dstNs
+  const sourceWorkloads = srcNsUsable ? await workloadsUsingClaim(o.source, spec.source.namespace, spec.source.name, { openshift: srcOpenshift }) : [];
+  const destinationWorkloads = dstNsUsable
     ? await workloadsUsingClaim(o.destination, spec.destination.namespace, spec.destination.name, { openshift: dstOpenshift })
     : [];
 
+  const classes = async (d: Discovery) => {
+    const c = await orForbidden(() => d.storageClasses());
+    if (c === FORBIDDEN) {
+      if (!unreadable.includes('storageClasses')) unreadable.push('storageClasses');
+      return [];
+    }
+    return c ?? [];
+  };
+  const sourceClasses = await classes(srcDiscovery);
+  const destinationClasses = await classes(dstDiscovery);
   return {
     spec,
-    source: { pvc, pv, namespace: srcNs, storageClasses: await srcDiscovery.storageClasses() },
+    unreadable,
+    source: { pvc, pv, namespace: srcNs, storageClasses: sourceClasses },
     sourcePods,
     sourceWorkloads,
     destination: {
       namespace: dstNs,
       existingPvc: existing,
       workloadPodSpecs: destinationWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
-      storageClasses: await dstDiscovery.storageClasses(),
+      storageClasses: destinationClasses,
     },
     discovery: {
       sameCluster: spec.source.cluster === spec.destination.cluster,

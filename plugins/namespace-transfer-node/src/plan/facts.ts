@@ -36,6 +36,11 @@ export interface PlanFacts {
     storageClasses: V1StorageClass[];
   };
   discovery: EndpointFacts;
+  /**
+   * Facts the engine's identity may not read (a namespace-scoped Role cannot see namespaces, storage
+   * classes or PVs): the plan warns instead of refusing on them.
+   */
+  unreadable?: Array<'sourceNamespace' | 'destinationNamespace' | 'storageClasses' | 'persistentVolume'>;
   /** movers measured or assumed throughput, bytes per second */
   throughputBytesPerSecond?: number;
 }

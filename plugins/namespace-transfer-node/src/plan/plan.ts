@@ -50,14 +50,16 @@ export function planTransfer(facts: PlanFacts): Plan {
   const sourceClass = pvc?.spec?.storageClassName ?? pv?.spec?.storageClassName;
 
   // destination
-  if (!facts.destination.namespace) {
+  const unreadable = new Set(facts.unreadable ?? []);
+  for (const u of unreadable) warnings.push(`not allowed to read ${u}: the checks that need it were skipped`);
+  if (!facts.destination.namespace && !unreadable.has('destinationNamespace')) {
     refusals.add('DestinationNamespaceMissing', `destination namespace ${spec.destination.cluster}/${spec.destination.namespace} does not exist`);
   }
   if (facts.destination.existingPvc) {
     refusals.add('DestinationExists', `destination PVC ${ref(spec.destination)} already exists`);
   }
   const mapped = mapStorageClass(spec.destination.storageClassName, sourceClass, facts.destination.storageClasses);
-  if (!mapped.found) {
+  if (!mapped.found && !unreadable.has('storageClasses')) {
     refusals.add(
       'StorageClassUnknown',
       `storage class "${mapped.name ?? '(none)'}" does not exist in cluster ${spec.destination.cluster} (${mapped.how})`,
