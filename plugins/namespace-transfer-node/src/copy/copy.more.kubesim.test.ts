@@ -29,7 +29,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     west = world.cluster('west').kubeConfig();
     for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
     for (const ns of ['app', 'clone1', 'clone2', 'clone3']) await ensureNamespace(east, ns);
-    for (const ns of ['lb', 'np']) await ensureNamespace(west, ns);
+    for (const ns of ['lb', 'np', 'ing']) await ensureNamespace(west, ns);
     srcDir = await createBoundPvc(east, 'app', 'vol', 'fast');
     buildTree(srcDir, { smallFiles: 300, sparseBytes: 32 * 1024 * 1024 });
     chownTree(srcDir, APP_UID, APP_UID);
@@ -51,7 +51,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
 
   async function prepare(s: TransferSpec) {
     const destination = s.destination.cluster === 'east' ? east : west;
-    const facts = await gatherFacts({ spec: s, source: east, destination });
+    const facts = await gatherFacts({ spec: s, source: east, destination, ingressConfigured: s.options?.endpoint === 'ingress' });
     const plan = planTransfer(facts);
     expect(plan.refusals).toEqual([]);
     const base: CopyOptions = {
@@ -213,6 +213,15 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     const a = scanTree(dir);
     for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
     expect(diffTrees(a, b)).toEqual([]);
+  });
+
+  it('across clusters over an Ingress with TLS passthrough (SNI routes to the server)', async () => {
+    const s = spec('ingress-1', { cluster: 'west', namespace: 'ing', name: 'vol' }, { endpoint: 'ingress', stage: false, verify: 'none' });
+    const { plan, base, destination } = await prepare(s);
+    expect(plan.endpoint).toBe('ingress');
+    const result = await runCopy({ ...base, ingressDomain: 'ingress.west.kube-sim.test', timeouts: { endpointMs: 60_000 } });
+    expect(result.syncs.map(r => r.result.ok)).toEqual([true]);
+    expect(await equalToSource(destination, 'ing', 'vol')).toEqual([]);
   });
 
   it.each<[EndpointKind, string]>([
