@@ -3,7 +3,7 @@ import type { ControllerContext } from '../kube/context';
 import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { isAlreadyExists, isNotFound } from '../kube/rest';
-import { matchesMap } from '../kube/selectors';
+import { matchesMap } from '../../lib/selectors';
 import { keyOf, type Endpoints, type Pod, type Service } from '../kube/types';
 import { computeSubsets } from './subsets';
 

@@ -10,7 +10,7 @@ import {
   nextAfter,
   parseCron,
   type CronSchedule,
-} from './cron';
+} from '../../lib/cron';
 import { controllerOf, controllerRefTo } from './pods';
 
 const COMPONENT = 'cronjob-controller';

@@ -3,7 +3,7 @@ import type { ControllerContext } from '../kube/context';
 import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
-import { matchesMap } from '../kube/selectors';
+import { matchesMap } from '../../lib/selectors';
 import { keyOf, type DaemonSet, type Node, type Pod } from '../kube/types';
 import { nodeSelectorMatches } from '../scheduler/node-fit';
 import {

@@ -3,7 +3,7 @@ import type { ControllerContext } from '../kube/context';
 import { retryOnConflict } from '../kube/conflict';
 import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
-import { matchesSelector } from '../kube/selectors';
+import { matchesSelector } from '../../lib/selectors';
 import { keyOf, type Pod, type ReplicaSet } from '../kube/types';
 import { Expectations } from './expectations';
 import { claimObjects } from './ref-manager';
