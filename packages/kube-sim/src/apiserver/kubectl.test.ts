@@ -22,7 +22,7 @@ describe('kubectl', () => {
     env = { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir };
   });
   afterAll(async () => {
-    await t.server.stop();
+    await t.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

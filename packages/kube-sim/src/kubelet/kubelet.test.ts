@@ -4,11 +4,11 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startApiServer } from '../apiserver';
-import type { ApiServer, Kubelet } from '../contracts';
-import { kubeConfigFor } from '../kubeconfig';
-import { allocateAddressPlan, buildShim } from '../network';
-import { createCertificateAuthority, KeyPair } from '../pki';
+import type { Kubelet } from '../contracts';
+import { buildShim } from '../network';
+import type { KeyPair } from '../pki';
+import { MASTER, startTestApiServer, type TestApiServer } from '../testing/apiServer';
+import { waitFor as waitUntil } from '../testing/waitFor';
 import { startKubelet } from '.';
 
 // The kubelet against a real kube-sim API server, running real processes (needs root). No controllers:
@@ -19,29 +19,17 @@ const NODE = 'kt-node-1';
 const NS = 'kt';
 
 let dir: string;
-let api: ApiServer;
 let kubelet: Kubelet;
 let core: CoreV1Api;
 let kc: KubeConfig;
-let release: () => void;
+let server: TestApiServer;
 let nodeIP: string;
 let apiClientCert: KeyPair;
 let caPem: string;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+// real processes start slower than controllers react: a longer default than the shared helper's
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>
+  waitUntil(what, fn, timeoutMs);
 
 const getPod = (name: string) => core.readNamespacedPod({ namespace: NS, name });
 
@@ -112,35 +100,24 @@ async function bindClaim(claim: string, pvName: string, pvDir: string): Promise<
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubelet-it-'));
-  const plan = await allocateAddressPlan();
-  release = plan.release;
-  nodeIP = plan.nodeIP;
-  const ca = await createCertificateAuthority('kt-ca');
-  caPem = ca.certPem;
-  const serving = await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' });
-  apiClientCert = await ca.issue({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
-  const kubeletServing = await ca.issue({ commonName: NODE, ips: [plan.nodeIP], usage: 'server' });
-  api = await startApiServer({
-    clusterName: 'kt',
-    address: plan,
-    port: 0,
-    ca,
-    serving,
-    kubeletClient: apiClientCert,
-    openshift: false,
-    routeDomain: 'apps.kt.test',
-    rbac: true,
+  server = await startTestApiServer({
+    name: 'kt',
     tokens: {
-      admin: { username: 'admin', groups: ['system:masters', 'system:authenticated'] },
+      admin: MASTER,
       node: { username: `system:node:${NODE}`, groups: ['system:nodes', 'system:masters', 'system:authenticated'] },
     },
   });
-  kc = kubeConfigFor({ name: 'kt', server: api.url, caPem, token: 'admin' });
+  const { ca, plan } = server;
+  nodeIP = plan.nodeIP;
+  caPem = ca.certPem;
+  apiClientCert = server.kubeletClient;
+  const kubeletServing = await ca.issue({ commonName: NODE, ips: [plan.nodeIP], usage: 'server' });
+  kc = server.kubeConfig('admin');
   core = kc.makeApiClient(CoreV1Api);
   const hostsFile = path.join(dir, 'hosts');
   await fs.writeFile(hostsFile, `127.0.0.1 localhost\n${plan.nodeIP} node.kt.test\n`);
   kubelet = await startKubelet({
-    kubeConfig: kubeConfigFor({ name: 'kt', server: api.url, caPem, token: 'node' }),
+    kubeConfig: server.kubeConfig('node'),
     clusterName: 'kt',
     nodeName: NODE,
     address: plan,
@@ -156,8 +133,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kubelet?.stop();
-  await api?.stop();
-  release?.();
+  await server?.stop();
   await fs.rm(dir, { recursive: true, force: true });
 });
 

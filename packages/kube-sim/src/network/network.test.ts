@@ -5,11 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
-import { startApiServer } from '../apiserver';
-import type { ApiServer } from '../contracts';
-import { kubeConfigFor } from '../kubeconfig';
-import { CertificateAuthority, createCertificateAuthority, KeyPair } from '../pki';
-import { allocateAddressPlan } from './address/allocate';
+import type { AddressPlan } from '../contracts';
+import type { CertificateAuthority, KeyPair } from '../pki';
+import { MASTER, startTestApiServer, type TestApiServer } from '../testing/apiServer';
+import { waitFor } from '../testing/waitFor';
 import { RunningNetwork, startNetwork } from './network';
 import { ask, TagServers } from './proxy/testServers';
 import { PodProcesses } from './shim/testProcesses';
@@ -18,20 +17,7 @@ import { PASSTHROUGH_ANNOTATION, Route } from './router/table';
 jest.setTimeout(90_000);
 const run = promisify(execFile);
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`${what} did not happen in ${ms} ms${last ? `: ${last}` : ''}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000) => waitFor(what, fn, ms);
 
 async function startTlsBackend(host: string, port: number, tag: string, keyPair: KeyPair): Promise<tls.Server> {
   const server = tls.createServer({ cert: keyPair.certPem, key: keyPair.keyPem }, socket => {
@@ -62,9 +48,9 @@ function tlsAsk(host: string, port: number, servername: string, ca: string): Pro
 describe('startNetwork against a real API server', () => {
   const clusterName = 'netit';
   const routeDomain = 'apps.netit.kube-sim.test';
-  let plan: Awaited<ReturnType<typeof allocateAddressPlan>>;
+  let server: TestApiServer;
+  let plan: AddressPlan;
   let tmp: string;
-  let api: ApiServer;
   let kc: KubeConfig;
   let core: CoreV1Api;
   let network: RunningNetwork;
@@ -77,28 +63,18 @@ describe('startNetwork against a real API server', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    plan = await allocateAddressPlan();
-    ip = s => `127.${plan.octet}.${s}`;
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-'));
-    ca = await createCertificateAuthority('network-it');
-    caPem = ca.certPem;
-    const serving = await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' });
-    const kubeletClient = await ca.issue({ commonName: 'kubelet-client', organizations: ['system:masters'], usage: 'client' });
-    backendCert = await ca.issue({ commonName: 'backend', dnsNames: [`secure.${routeDomain}`, 'ingress.netit.test'], usage: 'server' });
     const token = 'network-it-admin';
-    api = await startApiServer({
-      clusterName,
-      address: plan,
-      port: 0,
-      ca,
-      serving,
-      kubeletClient,
+    server = await startTestApiServer({
+      name: clusterName,
       openshift: true,
       routeDomain,
-      rbac: true,
-      tokens: { [token]: { username: 'system:kube-proxy', groups: ['system:masters', 'system:authenticated'] } },
+      tokens: { [token]: { ...MASTER, username: 'system:kube-proxy' } },
     });
-    kc = kubeConfigFor({ name: clusterName, server: api.url, caPem, token });
+    ({ plan, ca, caPem } = server);
+    ip = s => `127.${plan.octet}.${s}`;
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-'));
+    backendCert = await ca.issue({ commonName: 'backend', dnsNames: [`secure.${routeDomain}`, 'ingress.netit.test'], usage: 'server' });
+    kc = server.kubeConfig(token);
     core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'ns' } } });
     network = await startNetwork({
@@ -115,10 +91,9 @@ describe('startNetwork against a real API server', () => {
   afterAll(async () => {
     if (process.env.KUBE_SIM_TEST_LOGS) process.stderr.write(logs.join('\n') + '\n');
     await network?.stop();
-    await api?.stop();
+    await server?.stop();
     await servers.closeAll();
     await Promise.all(tlsServers.map(s => new Promise(r => s.close(r))));
-    plan?.release();
     await fs.rm(tmp, { recursive: true, force: true });
   });
 
@@ -313,7 +288,7 @@ print(c.recv(100).decode())'`;
   });
 
   it('follows changes after the API server drops its watches', async () => {
-    api.faults.dropWatches();
+    server.api.faults.dropWatches();
     await servers.start(ip('1.8'), 9100, 'late-pod');
     const svc: V1Service = await core.createNamespacedService({
       namespace: 'ns',
@@ -343,25 +318,13 @@ print(c.recv(100).decode())'`;
 
 describe('startNetwork on a plain (not OpenShift) cluster in a shared world', () => {
   it('serves no routes, and merges the names other clusters published', async () => {
-    const plan = await allocateAddressPlan();
+    const server = await startTestApiServer({ name: 'plain', tokens: { t: { ...MASTER, username: 'system:kube-proxy' } } });
+    const plan = server.plan;
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-plain-'));
     const worldDir = path.join(tmp, 'world');
     await fs.mkdir(worldDir);
     await fs.writeFile(path.join(worldDir, 'other.hosts'), '# other\n127.99.0.2 rsync.apps.other.test\n');
-    const ca = await createCertificateAuthority('network-it-plain');
-    const api = await startApiServer({
-      clusterName: 'plain',
-      address: plan,
-      port: 0,
-      ca,
-      serving: await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' }),
-      kubeletClient: await ca.issue({ commonName: 'kubelet-client', organizations: ['system:masters'], usage: 'client' }),
-      openshift: false,
-      routeDomain: 'apps.plain.test',
-      rbac: true,
-      tokens: { t: { username: 'system:kube-proxy', groups: ['system:masters', 'system:authenticated'] } },
-    });
-    const kc = kubeConfigFor({ name: 'plain', server: api.url, caPem: ca.certPem, token: 't' });
+    const kc = server.kubeConfig('t');
     const network = await startNetwork({ kubeConfig: kc, clusterName: 'plain', address: plan, dataDir: path.join(tmp, 'data'), worldDir });
     try {
       expect(network.routesServed()).toBe(false);
@@ -371,8 +334,7 @@ describe('startNetwork on a plain (not OpenShift) cluster in a shared world', ()
       expect(await fs.readFile(path.join(worldDir, 'plain.hosts'), 'utf8')).toBe('# plain\n');
     } finally {
       await network.stop();
-      await api.stop();
-      plan.release();
+      await server.stop();
     }
     expect(await fs.readdir(worldDir)).toEqual(['other.hosts']);
     await fs.rm(tmp, { recursive: true, force: true });

@@ -1,23 +1,15 @@
 import { CoreV1Api, V1Service } from '@kubernetes/client-node';
-import { startApiServer } from '../../apiserver';
 import type { ApiServer } from '../../contracts';
-import { kubeConfigFor } from '../../kubeconfig';
-import { createCertificateAuthority } from '../../pki';
-import { allocateAddressPlan } from '../address/allocate';
+import { MASTER, startTestApiServer, type TestApiServer } from '../../testing/apiServer';
+import { waitFor } from '../../testing/waitFor';
 import { Informer, startInformer } from './informer';
 
 jest.setTimeout(60_000);
 
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what} did not happen in ${ms} ms`);
-    await new Promise(r => setTimeout(r, 20));
-  }
-}
+const until = (what: string, check: () => boolean, ms = 10_000) => waitFor(what, check, ms, 20);
 
 describe('startInformer against a real API server', () => {
-  let plan: Awaited<ReturnType<typeof allocateAddressPlan>>;
+  let server: TestApiServer;
   let api: ApiServer;
   let core: CoreV1Api;
   let informer: Informer<V1Service>;
@@ -26,25 +18,15 @@ describe('startInformer against a real API server', () => {
   const errors: unknown[] = [];
 
   beforeAll(async () => {
-    plan = await allocateAddressPlan();
-    const ca = await createCertificateAuthority('informer-test');
     // a watch history of two events makes a resumed watch fall out of the window easily
-    api = await startApiServer(
-      {
-        clusterName: 'informer',
-        address: plan,
-        port: 0,
-        ca,
-        serving: await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' }),
-        kubeletClient: await ca.issue({ commonName: 'kubelet-client', usage: 'client' }),
-        openshift: false,
-        routeDomain: 'apps.informer.test',
-        rbac: false,
-        tokens: { t: { username: 'admin', groups: ['system:masters', 'system:authenticated'] } },
-      },
-      { watchHistory: 2 },
-    );
-    const kc = kubeConfigFor({ name: 'informer', server: api.url, caPem: ca.certPem, token: 't' });
+    server = await startTestApiServer({
+      name: 'informer',
+      rbac: false,
+      tokens: { t: MASTER },
+      internal: { watchHistory: 2 },
+    });
+    api = server.api;
+    const kc = server.kubeConfig('t');
     core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'ns' } } });
     informer = startInformer<V1Service>({
@@ -63,8 +45,7 @@ describe('startInformer against a real API server', () => {
 
   afterAll(async () => {
     informer?.stop();
-    await api?.stop();
-    plan?.release();
+    await server?.stop();
   });
 
   const create = (name: string) =>
