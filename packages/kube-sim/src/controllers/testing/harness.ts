@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ApiServer, Stoppable } from '../../contracts';
 import { MASTER, startTestApiServer } from '../../testing/apiServer';
 import { startControllers } from '..';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R, type ResourceRef } from '../kube/resources';
 import { RestClient } from '../kube/rest';
 import { nowIso, type KubeObject, type Node, type Pod } from '../kube/types';

@@ -1,12 +1,17 @@
 import { CoreV1Api, V1Service } from '@kubernetes/client-node';
 import type { ApiServer } from '../../contracts';
-import { MASTER, startTestApiServer, type TestApiServer } from '../../testing/apiServer';
+import {
+  MASTER,
+  startTestApiServer,
+  type TestApiServer,
+} from '../../testing/apiServer';
 import { waitFor } from '../../testing/waitFor';
 import { Informer, startInformer } from './informer';
 
 jest.setTimeout(60_000);
 
-const until = (what: string, check: () => boolean, ms = 10_000) => waitFor(what, check, ms, 20);
+const until = (what: string, check: () => boolean, ms = 10_000) =>
+  waitFor(what, check, ms, 20);
 
 describe('startInformer against a real API server', () => {
   let server: TestApiServer;
@@ -35,7 +40,10 @@ describe('startInformer against a real API server', () => {
       list: async () => {
         lists++;
         const l = await core.listNamespacedService({ namespace: 'ns' });
-        return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+        return {
+          items: l.items,
+          resourceVersion: l.metadata?.resourceVersion ?? '',
+        };
       },
       onChange: () => changes++,
       onError: err => errors.push(err),
@@ -49,16 +57,24 @@ describe('startInformer against a real API server', () => {
   });
 
   const create = (name: string) =>
-    core.createNamespacedService({ namespace: 'ns', body: { metadata: { name }, spec: { ports: [{ port: 80 }] } } });
+    core.createNamespacedService({
+      namespace: 'ns',
+      body: { metadata: { name }, spec: { ports: [{ port: 80 }] } },
+    });
 
   it('lists, then follows additions, updates and deletions through the watch', async () => {
     expect(lists).toBe(1);
     await create('a');
     await until('a added', () => informer.get('ns', 'a') !== undefined);
-    await core.patchNamespacedService(
-      { namespace: 'ns', name: 'a', body: [{ op: 'add', path: '/metadata/labels', value: { x: 'y' } }] },
+    await core.patchNamespacedService({
+      namespace: 'ns',
+      name: 'a',
+      body: [{ op: 'add', path: '/metadata/labels', value: { x: 'y' } }],
+    });
+    await until(
+      'a updated',
+      () => informer.get('ns', 'a')?.metadata?.labels?.x === 'y',
     );
-    await until('a updated', () => informer.get('ns', 'a')?.metadata?.labels?.x === 'y');
     await core.deleteNamespacedService({ namespace: 'ns', name: 'a' });
     await until('a deleted', () => informer.get('ns', 'a') === undefined);
     expect(lists).toBe(1);
@@ -74,13 +90,26 @@ describe('startInformer against a real API server', () => {
 
   it('lists again when the resourceVersion it resumes from is gone (410)', async () => {
     // the re-watch after the drop is held back until more changes than the history keeps have happened
-    const slow = api.faults.add({ verb: 'watch', resource: 'services', latencyMs: 1500 });
+    const slow = api.faults.add({
+      verb: 'watch',
+      resource: 'services',
+      latencyMs: 1500,
+    });
     api.faults.dropWatches();
     for (const name of ['c1', 'c2', 'c3', 'c4']) await create(name);
-    await until('all seen after the re-list', () => ['c1', 'c2', 'c3', 'c4'].every(n => informer.get('ns', n)), 15_000);
+    await until(
+      'all seen after the re-list',
+      () => ['c1', 'c2', 'c3', 'c4'].every(n => informer.get('ns', n)),
+      15_000,
+    );
     slow();
     expect(lists).toBe(2);
-    expect(informer.items().map(s => s.metadata?.name).sort()).toEqual(['b', 'c1', 'c2', 'c3', 'c4']);
+    expect(
+      informer
+        .items()
+        .map(s => s.metadata?.name)
+        .sort(),
+    ).toEqual(['b', 'c1', 'c2', 'c3', 'c4']);
     expect(errors).toEqual([]);
   });
 });
