@@ -83,7 +83,7 @@ describe('CRDs', () => {
     t = await startTestServer();
     custom = t.kubeConfig().makeApiClient(CustomObjectsApi);
   });
-  afterAll(() => t.server.stop());
+  afterAll(() => t.stop());
 
   it('establishes a CRD and serves its resources in discovery', async () => {
     const ext = t.kubeConfig().makeApiClient(ApiextensionsV1Api);

@@ -36,7 +36,7 @@ describe('Faults (through the server)', () => {
   beforeAll(async () => {
     t = await startTestServer();
   });
-  afterAll(() => t.server.stop());
+  afterAll(() => t.stop());
 
   it('injects 429 with Retry-After, then recovers', async () => {
     const remove = t.server.faults.add({

@@ -31,7 +31,7 @@ if (!kubectlInstalled)
     env = { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir };
   });
   afterAll(async () => {
-    await t.server.stop();
+    await t.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

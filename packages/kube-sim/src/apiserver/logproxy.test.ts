@@ -110,7 +110,7 @@ describe('pods/log proxy', () => {
   });
   afterAll(async () => {
     kubelet.close();
-    await t.server.stop();
+    await t.stop();
   });
 
   it('proxies to the kubelet with the client certificate and the query', async () => {

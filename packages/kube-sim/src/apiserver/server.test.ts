@@ -13,7 +13,7 @@ describe('API server core via @kubernetes/client-node', () => {
     );
     core = t.kubeConfig().makeApiClient(CoreV1Api);
   });
-  afterAll(() => t.server.stop());
+  afterAll(() => t.stop());
 
   it('rejects unknown and missing tokens with a 401 Status', async () => {
     const bad = await t.request('GET', '/api/v1/namespaces', undefined, {

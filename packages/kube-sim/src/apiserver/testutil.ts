@@ -1,29 +1,12 @@
 /** Test fixture: one API server on a random loopback /16 with a fresh CA, and clients for it. */
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { AddressPlan, ApiServer, UserInfo } from '../contracts';
-import {
-  createCertificateAuthority,
-  type CertificateAuthority,
-  type KeyPair,
-} from '../pki';
-import { startApiServer, type InternalOptions } from './server';
+import type { CertificateAuthority, KeyPair } from '../pki';
+import { startTestApiServer } from '../testing/apiServer';
+import type { InternalOptions } from './server';
 
 export const ADMIN_TOKEN = 'admin-token';
-
-export function testAddressPlan(
-  octet = 200 + Math.floor(Math.random() * 50),
-): AddressPlan {
-  const p = `127.${octet}`;
-  return {
-    octet,
-    nodeIP: `${p}.0.1`,
-    routerIP: `${p}.0.2`,
-    podRange: { first: `${p}.1.1`, last: `${p}.63.254` },
-    serviceRange: { first: `${p}.64.1`, last: `${p}.127.254` },
-    loadBalancerRange: { first: `${p}.128.1`, last: `${p}.128.254` },
-  };
-}
 
 export interface TestServer {
   server: ApiServer;
@@ -38,6 +21,8 @@ export interface TestServer {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  /** stops the server and releases its addresses */
+  stop(): Promise<void>;
 }
 
 export async function startTestServer(
@@ -48,54 +33,18 @@ export async function startTestServer(
   } = {},
   internal: InternalOptions = {},
 ): Promise<TestServer> {
-  const address = testAddressPlan();
-  const ca = await createCertificateAuthority('kube-sim-test-ca');
-  const serving = await ca.issue({
-    commonName: 'kube-apiserver',
-    dnsNames: ['localhost', 'kubernetes'],
-    ips: [address.nodeIP],
-    usage: 'server',
-  });
-  const kubeletClient = await ca.issue({
-    commonName: 'kube-apiserver-kubelet-client',
-    organizations: ['system:masters'],
-    usage: 'client',
-  });
-  const server = await startApiServer(
-    {
-      clusterName: 'test',
-      address,
-      port: 0,
-      ca,
-      serving,
-      kubeletClient,
-      openshift: !!opts.openshift,
-      routeDomain: 'apps.test.kube-sim.local',
-      tokens: {
-        [ADMIN_TOKEN]: { username: 'admin', groups: ['system:masters'] },
-        ...(opts.tokens ?? {}),
-      },
-      rbac: !!opts.rbac,
+  const t = await startTestApiServer({
+    name: 'test',
+    openshift: opts.openshift,
+    rbac: !!opts.rbac,
+    routeDomain: 'apps.test.kube-sim.local',
+    tokens: {
+      [ADMIN_TOKEN]: { username: 'admin', groups: ['system:masters'] },
+      ...(opts.tokens ?? {}),
     },
     internal,
-  );
-  const kubeConfig = (token = ADMIN_TOKEN) => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: 'test',
-          server: server.url,
-          caData: Buffer.from(ca.certPem).toString('base64'),
-          skipTLSVerify: false,
-        },
-      ],
-      users: [{ name: 'user', token }],
-      contexts: [{ name: 'test', cluster: 'test', user: 'user' }],
-      currentContext: 'test',
-    });
-    return kc;
-  };
+  });
+  const { api: server, ca } = t;
   const request: TestServer['request'] = async (
     method,
     path,
@@ -153,5 +102,13 @@ export async function startTestServer(
       req.end();
     });
   };
-  return { server, ca, address, kubeletClient, kubeConfig, request };
+  return {
+    server,
+    ca,
+    address: t.plan,
+    kubeletClient: t.kubeletClient,
+    kubeConfig: (token = ADMIN_TOKEN) => t.kubeConfig(token),
+    request,
+    stop: t.stop,
+  };
 }

@@ -12,17 +12,13 @@ import {
 } from '@kubernetes/client-node';
 import type { EnvSources } from './env/containerEnv';
 import type { VolumeSources } from './volumes/prepare';
-
-export function statusCode(e: unknown): number | undefined {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
+import { httpStatusOf } from '../client/errors';
 
 async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {
-    if (statusCode(e) === 404) return undefined;
+    if (httpStatusOf(e) === 404) return undefined;
     throw e;
   }
 }
@@ -48,11 +44,21 @@ export class KubeletApi implements EnvSources, VolumeSources {
   }
 
   masterService(): Promise<V1Service | undefined> {
-    return orUndefined(this.core.readNamespacedService({ namespace: 'default', name: 'kubernetes' }));
+    return orUndefined(
+      this.core.readNamespacedService({
+        namespace: 'default',
+        name: 'kubernetes',
+      }),
+    );
   }
 
-  pvc(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {
-    return orUndefined(this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+  pvc(
+    namespace: string,
+    name: string,
+  ): Promise<V1PersistentVolumeClaim | undefined> {
+    return orUndefined(
+      this.core.readNamespacedPersistentVolumeClaim({ namespace, name }),
+    );
   }
 
   pv(name: string): Promise<V1PersistentVolume | undefined> {
@@ -63,7 +69,12 @@ export class KubeletApi implements EnvSources, VolumeSources {
    * Writes pods/status with a merge patch carrying the uid, so a status for an old incarnation of a pod
    * with the same name is never applied to its successor.
    */
-  async patchPodStatus(namespace: string, name: string, uid: string, status: V1PodStatus): Promise<void> {
+  async patchPodStatus(
+    namespace: string,
+    name: string,
+    uid: string,
+    status: V1PodStatus,
+  ): Promise<void> {
     await this.core.patchNamespacedPodStatus(
       { namespace, name, body: { metadata: { uid }, status } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
@@ -80,7 +91,7 @@ export class KubeletApi implements EnvSources, VolumeSources {
         body: { gracePeriodSeconds: 0, preconditions: { uid } },
       });
     } catch (e) {
-      if (statusCode(e) !== 404 && statusCode(e) !== 409) throw e;
+      if (httpStatusOf(e) !== 404 && httpStatusOf(e) !== 409) throw e;
     }
   }
 }

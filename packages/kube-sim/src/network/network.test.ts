@@ -1,15 +1,24 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, NetworkingV1Api, V1Service } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  NetworkingV1Api,
+  V1Service,
+} from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
-import { startApiServer } from '../apiserver';
-import type { ApiServer } from '../contracts';
-import { kubeConfigFor } from '../kubeconfig';
-import { CertificateAuthority, createCertificateAuthority, KeyPair } from '../pki';
-import { allocateAddressPlan } from './address/allocate';
+import type { AddressPlan } from '../contracts';
+import type { CertificateAuthority, KeyPair } from '../pki';
+import {
+  MASTER,
+  startTestApiServer,
+  type TestApiServer,
+} from '../testing/apiServer';
+import { waitFor } from '../testing/waitFor';
 import { RunningNetwork, startNetwork } from './network';
 import { ask, TagServers } from './proxy/testServers';
 import { PodProcesses } from './shim/testProcesses';
@@ -18,31 +27,35 @@ import { PASSTHROUGH_ANNOTATION, Route } from './router/table';
 jest.setTimeout(90_000);
 const run = promisify(execFile);
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`${what} did not happen in ${ms} ms${last ? `: ${last}` : ''}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+const eventually = <T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  ms = 15_000,
+) => waitFor(what, fn, ms);
 
-async function startTlsBackend(host: string, port: number, tag: string, keyPair: KeyPair): Promise<tls.Server> {
-  const server = tls.createServer({ cert: keyPair.certPem, key: keyPair.keyPem }, socket => {
-    socket.on('error', () => undefined);
-    socket.on('data', d => socket.end(`${tag}:${d}`));
-  });
+async function startTlsBackend(
+  host: string,
+  port: number,
+  tag: string,
+  keyPair: KeyPair,
+): Promise<tls.Server> {
+  const server = tls.createServer(
+    { cert: keyPair.certPem, key: keyPair.keyPem },
+    socket => {
+      socket.on('error', () => undefined);
+      socket.on('data', d => socket.end(`${tag}:${d}`));
+    },
+  );
   await new Promise<void>(resolve => server.listen(port, host, resolve));
   return server;
 }
 
-function tlsAsk(host: string, port: number, servername: string, ca: string): Promise<string> {
+function tlsAsk(
+  host: string,
+  port: number,
+  servername: string,
+  ca: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let secure = false;
     const socket = tls.connect({ host, port, servername, ca }, () => {
@@ -50,7 +63,10 @@ function tlsAsk(host: string, port: number, servername: string, ca: string): Pro
       socket.write('ping');
     });
     let out = '';
-    const finish = () => (secure ? resolve(out) : reject(new Error('closed before the TLS handshake')));
+    const finish = () =>
+      secure
+        ? resolve(out)
+        : reject(new Error('closed before the TLS handshake'));
     socket.on('data', d => (out += d));
     socket.on('end', finish);
     socket.on('close', finish);
@@ -62,9 +78,9 @@ function tlsAsk(host: string, port: number, servername: string, ca: string): Pro
 describe('startNetwork against a real API server', () => {
   const clusterName = 'netit';
   const routeDomain = 'apps.netit.kube-sim.test';
-  let plan: Awaited<ReturnType<typeof allocateAddressPlan>>;
+  let server: TestApiServer;
+  let plan: AddressPlan;
   let tmp: string;
-  let api: ApiServer;
   let kc: KubeConfig;
   let core: CoreV1Api;
   let network: RunningNetwork;
@@ -77,28 +93,22 @@ describe('startNetwork against a real API server', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    plan = await allocateAddressPlan();
-    ip = s => `127.${plan.octet}.${s}`;
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-'));
-    ca = await createCertificateAuthority('network-it');
-    caPem = ca.certPem;
-    const serving = await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' });
-    const kubeletClient = await ca.issue({ commonName: 'kubelet-client', organizations: ['system:masters'], usage: 'client' });
-    backendCert = await ca.issue({ commonName: 'backend', dnsNames: [`secure.${routeDomain}`, 'ingress.netit.test'], usage: 'server' });
     const token = 'network-it-admin';
-    api = await startApiServer({
-      clusterName,
-      address: plan,
-      port: 0,
-      ca,
-      serving,
-      kubeletClient,
+    server = await startTestApiServer({
+      name: clusterName,
       openshift: true,
       routeDomain,
-      rbac: true,
-      tokens: { [token]: { username: 'system:kube-proxy', groups: ['system:masters', 'system:authenticated'] } },
+      tokens: { [token]: { ...MASTER, username: 'system:kube-proxy' } },
     });
-    kc = kubeConfigFor({ name: clusterName, server: api.url, caPem, token });
+    ({ plan, ca, caPem } = server);
+    ip = s => `127.${plan.octet}.${s}`;
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-'));
+    backendCert = await ca.issue({
+      commonName: 'backend',
+      dnsNames: [`secure.${routeDomain}`, 'ingress.netit.test'],
+      usage: 'server',
+    });
+    kc = server.kubeConfig(token);
     core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'ns' } } });
     network = await startNetwork({
@@ -113,12 +123,12 @@ describe('startNetwork against a real API server', () => {
   });
 
   afterAll(async () => {
-    if (process.env.KUBE_SIM_TEST_LOGS) process.stderr.write(logs.join('\n') + '\n');
+    if (process.env.KUBE_SIM_TEST_LOGS)
+      process.stderr.write(logs.join('\n') + '\n');
     await network?.stop();
-    await api?.stop();
+    await server?.stop();
     await servers.closeAll();
     await Promise.all(tlsServers.map(s => new Promise(r => s.close(r))));
-    plan?.release();
     await fs.rm(tmp, { recursive: true, force: true });
   });
 
@@ -132,28 +142,51 @@ describe('startNetwork against a real API server', () => {
     await servers.start(ip('1.4'), 9000, 'web-pod');
     const created = await core.createNamespacedService({
       namespace: 'ns',
-      body: { metadata: { name: 'web' }, spec: { type: 'LoadBalancer', ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }], selector: { app: 'web' } } },
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          type: 'LoadBalancer',
+          ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }],
+          selector: { app: 'web' },
+        },
+      },
     });
     await core.createNamespacedEndpoints({
       namespace: 'ns',
-      body: { metadata: { name: 'web' }, subsets: [{ addresses: [{ ip: ip('1.4') }], ports: [{ name: 'tcp', port: 9000 }] }] },
+      body: {
+        metadata: { name: 'web' },
+        subsets: [
+          {
+            addresses: [{ ip: ip('1.4') }],
+            ports: [{ name: 'tcp', port: 9000 }],
+          },
+        ],
+      },
     });
     const clusterIP = created.spec!.clusterIP!;
     const nodePort = created.spec!.ports![0].nodePort!;
     expect(clusterIP.startsWith(`127.${plan.octet}.`)).toBe(true);
     const svc = await eventually('LoadBalancer status', async () => {
-      const s = await core.readNamespacedService({ namespace: 'ns', name: 'web' });
+      const s = await core.readNamespacedService({
+        namespace: 'ns',
+        name: 'web',
+      });
       return s.status?.loadBalancer?.ingress?.length ? s : undefined;
     });
     const lbIP = svc.status!.loadBalancer!.ingress![0].ip!;
     expect(lbIP).toBe(ip('128.1'));
-    expect(await eventually('ClusterIP', () => ask(clusterIP, 7000, 'c'))).toBe('web-pod:c');
+    expect(await eventually('ClusterIP', () => ask(clusterIP, 7000, 'c'))).toBe(
+      'web-pod:c',
+    );
     expect(await ask(plan.nodeIP, nodePort, 'n')).toBe('web-pod:n');
     expect(await ask(lbIP, 7000, 'l')).toBe('web-pod:l');
 
     const hosts = await eventually('hosts entry', async () => {
       const text = await fs.readFile(network.hostsFile, 'utf8');
-      return text.includes(`${clusterIP} web.ns.svc.cluster.local web.ns.svc`) && text;
+      return (
+        text.includes(`${clusterIP} web.ns.svc.cluster.local web.ns.svc`) &&
+        text
+      );
     });
     expect(hosts.split('\n')).toContain('127.0.0.1 localhost');
   });
@@ -165,21 +198,45 @@ import socket
 c = socket.create_connection(("web.ns.svc.cluster.local", 7000))
 c.sendall(b"dns")
 print(c.recv(100).decode())'`;
-    const { stdout } = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
-      env: { ...process.env, LD_PRELOAD: network.shimPath, KUBE_SIM_POD_IP: ip('1.77') },
-    });
+    const { stdout } = await run(
+      'unshare',
+      ['-m', '--propagation', 'private', 'sh', '-c', script],
+      {
+        env: {
+          ...process.env,
+          LD_PRELOAD: network.shimPath,
+          KUBE_SIM_POD_IP: ip('1.77'),
+        },
+      },
+    );
     expect(stdout.trim()).toBe('web-pod:dns');
   });
 
   it('passes TLS through the router by SNI for a passthrough Route and writes its status', async () => {
-    tlsServers.push(await startTlsBackend(ip('1.5'), 8443, 'route-pod', backendCert));
+    tlsServers.push(
+      await startTlsBackend(ip('1.5'), 8443, 'route-pod', backendCert),
+    );
     await core.createNamespacedService({
       namespace: 'ns',
-      body: { metadata: { name: 'secure' }, spec: { ports: [{ name: 'tls', port: 443, targetPort: 8443 }], selector: { app: 'secure' } } },
+      body: {
+        metadata: { name: 'secure' },
+        spec: {
+          ports: [{ name: 'tls', port: 443, targetPort: 8443 }],
+          selector: { app: 'secure' },
+        },
+      },
     });
     await core.createNamespacedEndpoints({
       namespace: 'ns',
-      body: { metadata: { name: 'secure' }, subsets: [{ addresses: [{ ip: ip('1.5') }], ports: [{ name: 'tls', port: 8443 }] }] },
+      body: {
+        metadata: { name: 'secure' },
+        subsets: [
+          {
+            addresses: [{ ip: ip('1.5') }],
+            ports: [{ name: 'tls', port: 8443 }],
+          },
+        ],
+      },
     });
     const custom = kc.makeApiClient(CustomObjectsApi);
     const host = `secure.${routeDomain}`;
@@ -192,11 +249,22 @@ print(c.recv(100).decode())'`;
         apiVersion: 'route.openshift.io/v1',
         kind: 'Route',
         metadata: { name: 'secure' },
-        spec: { host, to: { kind: 'Service', name: 'secure' }, port: { targetPort: 'tls' }, tls: { termination: 'passthrough' } },
+        spec: {
+          host,
+          to: { kind: 'Service', name: 'secure' },
+          port: { targetPort: 'tls' },
+          tls: { termination: 'passthrough' },
+        },
       },
     });
     const route = await eventually('Route admitted', async () => {
-      const r = (await custom.getNamespacedCustomObject({ group: 'route.openshift.io', version: 'v1', namespace: 'ns', plural: 'routes', name: 'secure' })) as Route;
+      const r = (await custom.getNamespacedCustomObject({
+        group: 'route.openshift.io',
+        version: 'v1',
+        namespace: 'ns',
+        plural: 'routes',
+        name: 'secure',
+      })) as Route;
       return r.status?.ingress?.length ? r : undefined;
     });
     expect(route.status!.ingress![0]).toMatchObject({
@@ -205,12 +273,21 @@ print(c.recv(100).decode())'`;
       routerCanonicalHostname: `router-default.${routeDomain}`,
       conditions: [{ type: 'Admitted', status: 'True' }],
     });
-    expect(await tlsAsk(plan.routerIP, 443, host, caPem)).toBe('route-pod:ping');
+    expect(await tlsAsk(plan.routerIP, 443, host, caPem)).toBe(
+      'route-pod:ping',
+    );
     await eventually('route host in the world file', async () =>
-      (await fs.readFile(path.join(tmp, 'world', `${clusterName}.hosts`), 'utf8')).includes(`${plan.routerIP} ${host}`),
+      (
+        await fs.readFile(
+          path.join(tmp, 'world', `${clusterName}.hosts`),
+          'utf8',
+        )
+      ).includes(`${plan.routerIP} ${host}`),
     );
     await eventually('route host in the hosts file', async () =>
-      (await fs.readFile(network.hostsFile, 'utf8')).includes(`${plan.routerIP} ${host}`),
+      (await fs.readFile(network.hostsFile, 'utf8')).includes(
+        `${plan.routerIP} ${host}`,
+      ),
     );
   });
 
@@ -223,12 +300,22 @@ print(c.recv(100).decode())'`;
     try {
       await fs.mkdir(path.join(dir, 'src', 'sub'), { recursive: true });
       await fs.mkdir(path.join(dir, 'dest'));
-      await fs.writeFile(path.join(dir, 'src', 'sub', 'file.txt'), 'moved through the router\n');
-      const cert = await ca.issue({ commonName: host, dnsNames: [host], usage: 'server' });
+      await fs.writeFile(
+        path.join(dir, 'src', 'sub', 'file.txt'),
+        'moved through the router\n',
+      );
+      const cert = await ca.issue({
+        commonName: host,
+        dnsNames: [host],
+        usage: 'server',
+      });
       await fs.writeFile(path.join(dir, 'cert.pem'), cert.certPem);
       await fs.writeFile(path.join(dir, 'key.pem'), cert.keyPem);
       await fs.writeFile(path.join(dir, 'ca.pem'), caPem);
-      await fs.writeFile(path.join(dir, 'rsyncd.conf'), `use chroot = no\nport = 873\naddress = 127.0.0.1\n[data]\npath = ${dir}/src\nread only = yes\n`);
+      await fs.writeFile(
+        path.join(dir, 'rsyncd.conf'),
+        `use chroot = no\nport = 873\naddress = 127.0.0.1\n[data]\npath = ${dir}/src\nread only = yes\n`,
+      );
       await fs.writeFile(
         path.join(dir, 'server.conf'),
         `foreground = yes\npid =\n[rsync]\naccept = 8443\nconnect = 127.0.0.1:873\ncert = ${dir}/cert.pem\nkey = ${dir}/key.pem\n`,
@@ -238,15 +325,41 @@ print(c.recv(100).decode())'`;
         `pid = ${dir}/client.pid\n[rsync]\nclient = yes\naccept = 127.0.0.1:1873\nconnect = ${host}:443\nverifyChain = yes\nCAfile = ${dir}/ca.pem\ncheckHost = ${host}\n`,
       );
       // the server pod: rsync daemon on its localhost, stunnel in front of it on :8443
-      procs.start(server, 'rsync', ['--daemon', '--no-detach', `--config=${dir}/rsyncd.conf`], /never/).catch(() => undefined);
-      await procs.start(server, 'stunnel4', [path.join(dir, 'server.conf')], /Configuration successful/);
+      procs
+        .start(
+          server,
+          'rsync',
+          ['--daemon', '--no-detach', `--config=${dir}/rsyncd.conf`],
+          /never/,
+        )
+        .catch(() => undefined);
+      await procs.start(
+        server,
+        'stunnel4',
+        [path.join(dir, 'server.conf')],
+        /Configuration successful/,
+      );
       await core.createNamespacedService({
         namespace: 'ns',
-        body: { metadata: { name: 'rsync-server' }, spec: { ports: [{ name: 'stunnel', port: 8443 }], selector: { app: 'rsync-server' } } },
+        body: {
+          metadata: { name: 'rsync-server' },
+          spec: {
+            ports: [{ name: 'stunnel', port: 8443 }],
+            selector: { app: 'rsync-server' },
+          },
+        },
       });
       await core.createNamespacedEndpoints({
         namespace: 'ns',
-        body: { metadata: { name: 'rsync-server' }, subsets: [{ addresses: [{ ip: server }], ports: [{ name: 'stunnel', port: 8443 }] }] },
+        body: {
+          metadata: { name: 'rsync-server' },
+          subsets: [
+            {
+              addresses: [{ ip: server }],
+              ports: [{ name: 'stunnel', port: 8443 }],
+            },
+          ],
+        },
       });
       await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
         group: 'route.openshift.io',
@@ -257,10 +370,19 @@ print(c.recv(100).decode())'`;
           apiVersion: 'route.openshift.io/v1',
           kind: 'Route',
           metadata: { name: 'rsync-server' },
-          spec: { host, to: { kind: 'Service', name: 'rsync-server' }, port: { targetPort: 'stunnel' }, tls: { termination: 'passthrough' } },
+          spec: {
+            host,
+            to: { kind: 'Service', name: 'rsync-server' },
+            port: { targetPort: 'stunnel' },
+            tls: { termination: 'passthrough' },
+          },
         },
       });
-      await eventually('route host resolvable', async () => (await fs.readFile(network.hostsFile, 'utf8')).includes(`${plan.routerIP} ${host}`));
+      await eventually('route host resolvable', async () =>
+        (await fs.readFile(network.hostsFile, 'utf8')).includes(
+          `${plan.routerIP} ${host}`,
+        ),
+      );
       // the client pod: stunnel client to the route host (resolved through the cluster hosts file), then rsync
       const script = [
         `mount --bind ${network.hostsFile} /etc/hosts`,
@@ -270,68 +392,139 @@ print(c.recv(100).decode())'`;
         `kill $(cat ${dir}/client.pid)`,
         'exit $rc',
       ].join('\n');
-      await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
-        env: { ...process.env, LD_PRELOAD: network.shimPath, KUBE_SIM_POD_IP: client },
-      });
-      expect(await fs.readFile(path.join(dir, 'dest', 'sub', 'file.txt'), 'utf8')).toBe('moved through the router\n');
+      await run(
+        'unshare',
+        ['-m', '--propagation', 'private', 'sh', '-c', script],
+        {
+          env: {
+            ...process.env,
+            LD_PRELOAD: network.shimPath,
+            KUBE_SIM_POD_IP: client,
+          },
+        },
+      );
+      expect(
+        await fs.readFile(path.join(dir, 'dest', 'sub', 'file.txt'), 'utf8'),
+      ).toBe('moved through the router\n');
     } finally {
       await procs.killAll();
     }
   });
 
   it('passes TLS through for an ssl-passthrough Ingress and writes its status', async () => {
-    tlsServers.push(await startTlsBackend(ip('1.6'), 9443, 'ingress-pod', backendCert));
+    tlsServers.push(
+      await startTlsBackend(ip('1.6'), 9443, 'ingress-pod', backendCert),
+    );
     await core.createNamespacedService({
       namespace: 'ns',
-      body: { metadata: { name: 'ing' }, spec: { ports: [{ name: 'https', port: 443, targetPort: 9443 }], selector: { app: 'ing' } } },
+      body: {
+        metadata: { name: 'ing' },
+        spec: {
+          ports: [{ name: 'https', port: 443, targetPort: 9443 }],
+          selector: { app: 'ing' },
+        },
+      },
     });
     await core.createNamespacedEndpoints({
       namespace: 'ns',
-      body: { metadata: { name: 'ing' }, subsets: [{ addresses: [{ ip: ip('1.6') }], ports: [{ name: 'https', port: 9443 }] }] },
+      body: {
+        metadata: { name: 'ing' },
+        subsets: [
+          {
+            addresses: [{ ip: ip('1.6') }],
+            ports: [{ name: 'https', port: 9443 }],
+          },
+        ],
+      },
     });
     const networking = kc.makeApiClient(NetworkingV1Api);
     await networking.createNamespacedIngress({
       namespace: 'ns',
       body: {
-        metadata: { name: 'ing', annotations: { [PASSTHROUGH_ANNOTATION]: 'true' } },
+        metadata: {
+          name: 'ing',
+          annotations: { [PASSTHROUGH_ANNOTATION]: 'true' },
+        },
         spec: {
           rules: [
             {
               host: 'ingress.netit.test',
-              http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'ing', port: { number: 443 } } } }] },
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: {
+                      service: { name: 'ing', port: { number: 443 } },
+                    },
+                  },
+                ],
+              },
             },
           ],
         },
       },
     });
     await eventually('Ingress status', async () => {
-      const i = await networking.readNamespacedIngress({ namespace: 'ns', name: 'ing' });
+      const i = await networking.readNamespacedIngress({
+        namespace: 'ns',
+        name: 'ing',
+      });
       return i.status?.loadBalancer?.ingress?.[0]?.ip === plan.routerIP;
     });
-    expect(await tlsAsk(plan.routerIP, 443, 'ingress.netit.test', caPem)).toBe('ingress-pod:ping');
-    await expect(tlsAsk(plan.routerIP, 443, 'unknown.netit.test', caPem)).rejects.toThrow(/before the TLS handshake|ECONNRESET|disconnected/);
+    expect(await tlsAsk(plan.routerIP, 443, 'ingress.netit.test', caPem)).toBe(
+      'ingress-pod:ping',
+    );
+    await expect(
+      tlsAsk(plan.routerIP, 443, 'unknown.netit.test', caPem),
+    ).rejects.toThrow(/before the TLS handshake|ECONNRESET|disconnected/);
   });
 
   it('follows changes after the API server drops its watches', async () => {
-    api.faults.dropWatches();
+    server.api.faults.dropWatches();
     await servers.start(ip('1.8'), 9100, 'late-pod');
     const svc: V1Service = await core.createNamespacedService({
       namespace: 'ns',
-      body: { metadata: { name: 'late' }, spec: { ports: [{ port: 7100, targetPort: 9100 }], selector: { app: 'late' } } },
+      body: {
+        metadata: { name: 'late' },
+        spec: {
+          ports: [{ port: 7100, targetPort: 9100 }],
+          selector: { app: 'late' },
+        },
+      },
     });
     await core.createNamespacedEndpoints({
       namespace: 'ns',
-      body: { metadata: { name: 'late' }, subsets: [{ addresses: [{ ip: ip('1.8') }], ports: [{ port: 9100 }] }] },
+      body: {
+        metadata: { name: 'late' },
+        subsets: [{ addresses: [{ ip: ip('1.8') }], ports: [{ port: 9100 }] }],
+      },
     });
-    expect(await eventually('late service', () => ask(svc.spec!.clusterIP!, 7100, 'x'))).toBe('late-pod:x');
+    expect(
+      await eventually('late service', () =>
+        ask(svc.spec!.clusterIP!, 7100, 'x'),
+      ),
+    ).toBe('late-pod:x');
   });
 
   it('closes the listeners of a deleted Service and releases its load balancer address', async () => {
-    const web = await core.readNamespacedService({ namespace: 'ns', name: 'web' });
+    const web = await core.readNamespacedService({
+      namespace: 'ns',
+      name: 'web',
+    });
     await core.deleteNamespacedService({ namespace: 'ns', name: 'web' });
-    await eventually('ClusterIP closed', () => ask(web.spec!.clusterIP!, 7000).then(() => false, () => true));
+    await eventually('ClusterIP closed', () =>
+      ask(web.spec!.clusterIP!, 7000).then(
+        () => false,
+        () => true,
+      ),
+    );
     await expect(ask(ip('128.1'), 7000)).rejects.toThrow(/ECONNREFUSED/);
-    await eventually('hosts entry gone', async () => !(await fs.readFile(network.hostsFile, 'utf8')).includes('web.ns.svc'));
+    await eventually(
+      'hosts entry gone',
+      async () =>
+        !(await fs.readFile(network.hostsFile, 'utf8')).includes('web.ns.svc'),
+    );
   });
 
   it('stops: listeners closed, own world file removed', async () => {
@@ -343,36 +536,39 @@ print(c.recv(100).decode())'`;
 
 describe('startNetwork on a plain (not OpenShift) cluster in a shared world', () => {
   it('serves no routes, and merges the names other clusters published', async () => {
-    const plan = await allocateAddressPlan();
+    const server = await startTestApiServer({
+      name: 'plain',
+      tokens: { t: { ...MASTER, username: 'system:kube-proxy' } },
+    });
+    const plan = server.plan;
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-plain-'));
     const worldDir = path.join(tmp, 'world');
     await fs.mkdir(worldDir);
-    await fs.writeFile(path.join(worldDir, 'other.hosts'), '# other\n127.99.0.2 rsync.apps.other.test\n');
-    const ca = await createCertificateAuthority('network-it-plain');
-    const api = await startApiServer({
+    await fs.writeFile(
+      path.join(worldDir, 'other.hosts'),
+      '# other\n127.99.0.2 rsync.apps.other.test\n',
+    );
+    const kc = server.kubeConfig('t');
+    const network = await startNetwork({
+      kubeConfig: kc,
       clusterName: 'plain',
       address: plan,
-      port: 0,
-      ca,
-      serving: await ca.issue({ commonName: 'kube-apiserver', ips: [plan.nodeIP], usage: 'server' }),
-      kubeletClient: await ca.issue({ commonName: 'kubelet-client', organizations: ['system:masters'], usage: 'client' }),
-      openshift: false,
-      routeDomain: 'apps.plain.test',
-      rbac: true,
-      tokens: { t: { username: 'system:kube-proxy', groups: ['system:masters', 'system:authenticated'] } },
+      dataDir: path.join(tmp, 'data'),
+      worldDir,
     });
-    const kc = kubeConfigFor({ name: 'plain', server: api.url, caPem: ca.certPem, token: 't' });
-    const network = await startNetwork({ kubeConfig: kc, clusterName: 'plain', address: plan, dataDir: path.join(tmp, 'data'), worldDir });
     try {
       expect(network.routesServed()).toBe(false);
       await eventually('world names merged', async () =>
-        (await fs.readFile(network.hostsFile, 'utf8')).includes('127.99.0.2 rsync.apps.other.test'),
+        (await fs.readFile(network.hostsFile, 'utf8')).includes(
+          '127.99.0.2 rsync.apps.other.test',
+        ),
       );
-      expect(await fs.readFile(path.join(worldDir, 'plain.hosts'), 'utf8')).toBe('# plain\n');
+      expect(
+        await fs.readFile(path.join(worldDir, 'plain.hosts'), 'utf8'),
+      ).toBe('# plain\n');
     } finally {
       await network.stop();
-      await api.stop();
-      plan.release();
+      await server.stop();
     }
     expect(await fs.readdir(worldDir)).toEqual(['other.hosts']);
     await fs.rm(tmp, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Network, NetworkOptions } from '../contracts';
 import { loadBalancerNames, renderClusterRecords, renderHostsFile, writeInPlace } from './dns/hostsFile';
 import { WorldNames } from './dns/world';
-import { describeError } from './kube/errors';
+import { describeError } from '../client/errors';
 import { Informer, startInformer } from './kube/informer';
 import { ServiceProxy } from './proxy/serviceProxy';
 import { Router } from './router/router';

@@ -19,7 +19,7 @@ describe('RBAC', () => {
     await admin.createNamespace({ body: { metadata: { name: 'team' } } });
     await admin.createNamespace({ body: { metadata: { name: 'other' } } });
   });
-  afterAll(() => t.server.stop());
+  afterAll(() => t.stop());
 
   it('denies what is not granted with the real Forbidden message', async () => {
     const alice = t.kubeConfig('alice-token').makeApiClient(CoreV1Api);

@@ -7,7 +7,7 @@ import {
   validateWorkload,
 } from '../validation/workloads';
 import { deepEqual } from '../util';
-import { validCronSchedule } from '../validation/cron';
+import { validCronSchedule } from '../../lib/cron';
 
 const batch = { group: 'batch', version: 'v1' };
 const RESTART = ['OnFailure', 'Never'];

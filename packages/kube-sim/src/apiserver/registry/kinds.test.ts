@@ -11,7 +11,7 @@ describe('kinds: defaults and validation', () => {
     t = await startTestServer({ openshift: true });
     await post('/api/v1/namespaces', { metadata: { name: 'k' } });
   });
-  afterAll(() => t.server.stop());
+  afterAll(() => t.stop());
 
   it('validates pod specs', async () => {
     const res = await post('/api/v1/namespaces/k/pods', {

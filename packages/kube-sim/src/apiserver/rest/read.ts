@@ -10,8 +10,9 @@ import {
   matchLabels,
   parseFieldSelector,
   parseLabelSelector,
+  SelectorSyntaxError,
   type FieldRequirement,
-} from '../selectors';
+} from '../../lib/selectors';
 import { type ApiContext, gr, keyOf, type RestResult } from './context';
 
 export function getObject(
@@ -59,12 +60,21 @@ function checkFields(d: KindDescriptor, reqs: FieldRequirement[]): void {
   }
 }
 
+function asBadRequest<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof SelectorSyntaxError) throw badRequest(e.message);
+    throw e;
+  }
+}
+
 export function selectorFilter(
   d: KindDescriptor,
   q: URLSearchParams,
 ): ObjectFilter {
-  const labels = parseLabelSelector(q.get('labelSelector'));
-  const fields = parseFieldSelector(q.get('fieldSelector'));
+  const labels = asBadRequest(() => parseLabelSelector(q.get('labelSelector')));
+  const fields = asBadRequest(() => parseFieldSelector(q.get('fieldSelector')));
   checkFields(d, fields);
   return o =>
     matchLabels(labels, o.metadata?.labels) &&

@@ -9,7 +9,7 @@ import {
 } from '../errors';
 import type { KindDescriptor, KObject } from '../registry/types';
 import { applyPatchBody } from '../patch';
-import { labelSelectorToString } from '../selectors';
+import { labelSelectorToString } from '../../lib/selectors';
 import { getPath, isPlainObject, setPath } from '../util';
 import {
   type ApiContext,

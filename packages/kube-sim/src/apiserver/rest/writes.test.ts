@@ -34,7 +34,7 @@ describe('writes through @kubernetes/client-node', () => {
     apps = t.kubeConfig().makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: 'p' } } });
   });
-  afterAll(() => t.server.stop());
+  afterAll(() => t.stop());
 
   it('applies strategic merge patches by merge key, with $patch directives', async () => {
     await apps.createNamespacedDeployment({

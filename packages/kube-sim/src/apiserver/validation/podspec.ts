@@ -8,7 +8,7 @@ import {
 } from '../errors';
 import type { KObject } from '../registry/types';
 import { dns1123Label, isEnvVarName } from './names';
-import { parseQuantity, QUANTITY_MESSAGE } from './quantity';
+import { QUANTITY_MESSAGE, tryParseQuantity } from '../../lib/quantity';
 
 const VOLUME_SOURCES = [
   'hostPath',
@@ -62,7 +62,7 @@ function validateResources(
 ): void {
   for (const kind of ['limits', 'requests'] as const) {
     for (const [k, v] of Object.entries(r?.[kind] ?? {})) {
-      const n = parseQuantity(v);
+      const n = tryParseQuantity(v);
       if (n === undefined)
         errs.push(invalid(`${path}.${kind}[${k}]`, v, QUANTITY_MESSAGE));
       else if (n < 0)
@@ -79,7 +79,7 @@ function validateResources(
     const lim = r?.limits?.[k];
     if (
       lim !== undefined &&
-      (parseQuantity(v) ?? 0) > (parseQuantity(lim) ?? Infinity)
+      (tryParseQuantity(v) ?? 0) > (tryParseQuantity(lim) ?? Infinity)
     )
       errs.push(
         invalid(

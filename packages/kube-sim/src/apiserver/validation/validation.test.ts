@@ -1,4 +1,3 @@
-import { validCronSchedule } from './cron';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta';
 import {
   dns1035Label,
@@ -7,7 +6,6 @@ import {
   pathSegmentName,
   qualifiedName,
 } from './names';
-import { parseQuantity } from './quantity';
 import { validateCustomResource, structuralize } from './schema';
 import { fieldErrorBody, invalidObject } from '../errors';
 
@@ -92,23 +90,6 @@ describe('errors', () => {
       kind: 'Deployment',
       name: 'd',
     });
-  });
-});
-
-describe('quantities and cron', () => {
-  it('parses quantities', () => {
-    expect(parseQuantity('1Gi')).toBe(2 ** 30);
-    expect(parseQuantity('500M')).toBe(5e8);
-    expect(parseQuantity('100m')).toBeCloseTo(0.1);
-    expect(parseQuantity('1e3')).toBe(1000);
-    expect(parseQuantity('lots')).toBeUndefined();
-  });
-  it('accepts standard cron schedules and macros', () => {
-    expect(validCronSchedule('*/5 * * * *')).toBe(true);
-    expect(validCronSchedule('0 3 * * mon-fri')).toBe(true);
-    expect(validCronSchedule('@hourly')).toBe(true);
-    expect(validCronSchedule('61 * * * *')).toBe(false);
-    expect(validCronSchedule('* * *')).toBe(false);
   });
 });
 

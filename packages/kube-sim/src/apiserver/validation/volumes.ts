@@ -8,7 +8,7 @@ import {
 } from '../errors';
 import type { KObject } from '../registry/types';
 import { deepEqual } from '../util';
-import { parseQuantity, QUANTITY_MESSAGE } from './quantity';
+import { QUANTITY_MESSAGE, tryParseQuantity } from '../../lib/quantity';
 
 const ACCESS_MODES = [
   'ReadOnlyMany',
@@ -53,7 +53,7 @@ function validateAccessModes(
 }
 
 function validateStorage(q: unknown, path: string, errs: FieldError[]): void {
-  const n = parseQuantity(q);
+  const n = tryParseQuantity(q);
   if (n === undefined) errs.push(invalid(path, q, QUANTITY_MESSAGE));
   else if (n <= 0) errs.push(invalid(path, q, 'must be greater than zero'));
 }
@@ -108,8 +108,8 @@ export function validatePvcUpdate(pvc: KObject, old: KObject): FieldError[] {
         'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
       ),
     );
-  const oldSize = parseQuantity(old.spec?.resources?.requests?.storage) ?? 0;
-  const newSize = parseQuantity(pvc.spec?.resources?.requests?.storage) ?? 0;
+  const oldSize = tryParseQuantity(old.spec?.resources?.requests?.storage) ?? 0;
+  const newSize = tryParseQuantity(pvc.spec?.resources?.requests?.storage) ?? 0;
   if (bound && newSize < oldSize)
     errs.push(
       forbiddenField(

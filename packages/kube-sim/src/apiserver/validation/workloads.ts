@@ -1,7 +1,7 @@
 /** Validation of workloads that own pods through a selector and a pod template (apps/v1, batch/v1). */
 import { type FieldError, invalid, required } from '../errors';
 import type { KObject } from '../registry/types';
-import { labelSelectorFromObject } from '../selectors';
+import { labelSelectorFromObject } from '../../lib/selectors';
 import { deepEqual, getPath } from '../util';
 import { validateLabels } from './meta';
 import { validatePodSpec } from './podspec';

@@ -1,9 +1,9 @@
 import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R } from '../kube/resources';
 import { isAlreadyExists, isNotFound } from '../kube/rest';
-import { matchesMap } from '../kube/selectors';
+import { matchesMap } from '../../lib/selectors';
 import { keyOf, type Endpoints, type Pod, type Service } from '../kube/types';
 import { computeSubsets } from './subsets';
 

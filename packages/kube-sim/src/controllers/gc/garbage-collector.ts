@@ -1,6 +1,6 @@
 import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { discoverResources } from '../kube/discovery';
 import type { Informer } from '../kube/informer';
 import type { ResourceRef } from '../kube/resources';

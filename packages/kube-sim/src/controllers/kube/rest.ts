@@ -19,8 +19,7 @@ export class ApiError extends Error {
 
 export const isNotFound = (e: unknown) =>
   e instanceof ApiError && e.code === 404;
-export const isConflict = (e: unknown) =>
-  e instanceof ApiError && e.code === 409 && e.reason !== 'AlreadyExists';
+export { isConflict } from '../../client/errors';
 export const isAlreadyExists = (e: unknown) =>
   e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
 

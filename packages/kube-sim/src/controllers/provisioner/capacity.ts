@@ -1,5 +1,5 @@
 import { capacityBytes } from '../pvbinder/matching';
-import { tryParseQuantity } from '../kube/quantity';
+import { tryParseQuantity } from '../../lib/quantity';
 import type { PersistentVolume, StorageClass } from '../kube/types';
 
 /** Bytes as the API would print them, in the largest binary unit that divides them. */

@@ -1,4 +1,4 @@
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R } from '../kube/resources';
 import type { RestClient } from '../kube/rest';
 import type { PersistentVolume, PersistentVolumeClaim } from '../kube/types';

@@ -1,5 +1,5 @@
-import { tryParseQuantity } from '../kube/quantity';
-import { matchesSelector } from '../kube/selectors';
+import { tryParseQuantity } from '../../lib/quantity';
+import { matchesSelector } from '../../lib/selectors';
 import type { PersistentVolume, PersistentVolumeClaim } from '../kube/types';
 
 /** The annotations the real PV controller reads and writes. */

@@ -1,4 +1,4 @@
-import { matchesMap } from '../kube/selectors';
+import { matchesMap } from '../../lib/selectors';
 import type { Node, PersistentVolume, Pod } from '../kube/types';
 
 type Requirement = { key: string; operator: string; values?: string[] };

@@ -2,13 +2,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { startApiServer } from '../../apiserver';
 import type { ApiServer, Stoppable } from '../../contracts';
-import { kubeConfigFor } from '../../kubeconfig';
-import { allocateAddressPlan } from '../../network';
-import { createCertificateAuthority } from '../../pki';
+import { MASTER, startTestApiServer } from '../../testing/apiServer';
 import { startControllers } from '..';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R, type ResourceRef } from '../kube/resources';
 import { RestClient } from '../kube/rest';
 import { nowIso, type KubeObject, type Node, type Pod } from '../kube/types';
@@ -29,67 +26,30 @@ export interface ControllerHarness {
 
 export async function startHarness(name: string): Promise<ControllerHarness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `ctrl-${name}-`));
-  const plan = await allocateAddressPlan();
-  const ca = await createCertificateAuthority(`${name}-ca`);
-  const serving = await ca.issue({
-    commonName: 'kube-apiserver',
-    ips: [plan.nodeIP],
-    usage: 'server',
-  });
-  const kubeletClient = await ca.issue({
-    commonName: 'kube-apiserver-kubelet-client',
-    organizations: ['system:masters'],
-    usage: 'client',
-  });
-  const api = await startApiServer({
-    clusterName: name,
-    address: plan,
-    port: 0,
-    ca,
-    serving,
-    kubeletClient,
-    openshift: false,
-    routeDomain: `apps.${name}.test`,
-    rbac: true,
+  const server = await startTestApiServer({
+    name,
     tokens: {
-      admin: {
-        username: 'admin',
-        groups: ['system:masters', 'system:authenticated'],
-      },
-      controllers: {
-        username: 'system:kube-controller-manager',
-        groups: ['system:masters', 'system:authenticated'],
-      },
+      admin: MASTER,
+      controllers: { ...MASTER, username: 'system:kube-controller-manager' },
     },
   });
-  const kc = kubeConfigFor({
-    name,
-    server: api.url,
-    caPem: ca.certPem,
-    token: 'admin',
-  });
+  const kc = server.kubeConfig('admin');
   const nodeName = `${name}-node-1`;
   let controllers: Stoppable | undefined;
   const rest = new RestClient(kc);
   try {
     controllers = await startControllers({
-      kubeConfig: kubeConfigFor({
-        name,
-        server: api.url,
-        caPem: ca.certPem,
-        token: 'controllers',
-      }),
+      kubeConfig: server.kubeConfig('controllers'),
       clusterName: name,
       dataDir,
       nodeName,
     });
   } catch (e) {
-    await api.stop();
-    plan.release();
+    await server.stop();
     throw e;
   }
   return {
-    api,
+    api: server.api,
     kc,
     rest,
     dataDir,
@@ -97,35 +57,13 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
     async stop() {
       await controllers?.stop();
       rest.close();
-      await api.stop();
-      plan.release();
+      await server.stop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  fn: () =>
-    Promise<T | undefined | false | null> | T | undefined | false | null,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end)
-      throw new Error(
-        `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+export { waitFor } from '../../testing/waitFor';
 
 /** Registers a Ready node, as a kubelet would. */
 export async function registerNode(

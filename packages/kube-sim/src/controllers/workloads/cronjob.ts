@@ -1,6 +1,6 @@
 import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R } from '../kube/resources';
 import { isAlreadyExists, isNotFound } from '../kube/rest';
 import { keyOf, type CronJob, type Job } from '../kube/types';
@@ -10,7 +10,7 @@ import {
   nextAfter,
   parseCron,
   type CronSchedule,
-} from './cron';
+} from '../../lib/cron';
 import { controllerOf, controllerRefTo } from './pods';
 
 const COMPONENT = 'cronjob-controller';

@@ -1,7 +1,7 @@
 import type { ControllerContext } from '../kube/context';
 import type { ResourceRef } from '../kube/resources';
 import { isConflict, isNotFound } from '../kube/rest';
-import { matchesSelector } from '../kube/selectors';
+import { matchesSelector } from '../../lib/selectors';
 import type { KubeObject, LabelSelector, OwnerReference } from '../kube/types';
 import { controllerOf } from './pods';
 

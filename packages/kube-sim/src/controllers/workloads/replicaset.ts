@@ -1,9 +1,9 @@
 import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
-import { matchesSelector } from '../kube/selectors';
+import { matchesSelector } from '../../lib/selectors';
 import { keyOf, type Pod, type ReplicaSet } from '../kube/types';
 import { Expectations } from './expectations';
 import { claimObjects } from './ref-manager';

@@ -1,6 +1,6 @@
 import type { Stoppable } from '../../contracts';
 import type { ControllerContext } from '../kube/context';
-import { retryOnConflict } from '../kube/conflict';
+import { retryOnConflict } from '../../client/conflict';
 import { R } from '../kube/resources';
 import { isAlreadyExists, isNotFound } from '../kube/rest';
 import {

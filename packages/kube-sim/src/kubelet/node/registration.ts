@@ -1,5 +1,5 @@
 import { CoreV1Api, V1Node } from '@kubernetes/client-node';
-import { statusCode } from '../api';
+import { httpStatusOf } from '../../client/errors';
 import { buildNode, readyConditions } from './nodeObject';
 
 const HEARTBEAT_MS = 10_000;
@@ -22,9 +22,11 @@ export class NodeRegistration {
     const desired = await buildNode(this.nodeName, this.nodeIP);
     let node: V1Node;
     try {
-      node = await this.core.createNode({ body: { ...desired, status: undefined } });
+      node = await this.core.createNode({
+        body: { ...desired, status: undefined },
+      });
     } catch (e) {
-      if (statusCode(e) !== 409) throw e;
+      if (httpStatusOf(e) !== 409) throw e;
       node = await this.core.readNode({ name: this.nodeName });
       node.metadata = {
         ...node.metadata,
@@ -40,7 +42,10 @@ export class NodeRegistration {
   private async writeStatus(node: V1Node, desired: V1Node): Promise<void> {
     const body: V1Node = {
       ...node,
-      status: { ...desired.status, conditions: readyConditions(new Date(), node.status?.conditions) },
+      status: {
+        ...desired.status,
+        conditions: readyConditions(new Date(), node.status?.conditions),
+      },
     };
     await this.core.replaceNodeStatus({ name: this.nodeName, body });
   }
@@ -56,7 +61,14 @@ export class NodeRegistration {
       await this.writeStatus(node, await buildNode(this.nodeName, this.nodeIP));
     } catch (e) {
       // Node deleted by someone: register again, as the real kubelet does (register schedules on).
-      if (statusCode(e) === 404 && (await this.register().then(() => true, () => false))) return;
+      if (
+        httpStatusOf(e) === 404 &&
+        (await this.register().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
     }
     this.schedule();
   }

@@ -2,7 +2,8 @@ import type { V1Pod, V1PodStatus, V1Probe } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { KubeletApi, statusCode } from '../api';
+import { httpStatusOf } from '../../client/errors';
+import { KubeletApi } from '../api';
 import { ContainerConfigError } from '../env/containerEnv';
 import type { EventRecorder } from '../events';
 import type { PodIPAllocator } from '../ipam';
@@ -11,7 +12,13 @@ import type { ExitInfo } from '../runtime/process';
 import { probeOnce, ProbeKind, ProbeRunner } from '../runtime/probe';
 import { MountError, prepareVolumes, PreparedVolume } from '../volumes/prepare';
 import { ContainerRecord } from './containerRecord';
-import { foreignConditions, podConditions, podPhase, qosClass, withTransitionTimes } from './status';
+import {
+  foreignConditions,
+  podConditions,
+  podPhase,
+  qosClass,
+  withTransitionTimes,
+} from './status';
 
 export interface WorkerContext {
   node: NodeFacts;
@@ -26,7 +33,11 @@ const RETRY_MS = 2000;
 const MOUNT_EVENT_EVERY_MS = 30_000;
 
 export function podLogDir(dataDir: string, pod: V1Pod): string {
-  return path.join(dataDir, 'logs', `${pod.metadata!.namespace}_${pod.metadata!.name}_${pod.metadata!.uid}`);
+  return path.join(
+    dataDir,
+    'logs',
+    `${pod.metadata!.namespace}_${pod.metadata!.name}_${pod.metadata!.uid}`,
+  );
 }
 
 /**
@@ -62,8 +73,12 @@ export class PodWorker {
   ) {
     this.pod = pod;
     this.uid = pod.metadata!.uid!;
-    this.init = (pod.spec?.initContainers ?? []).map(c => new ContainerRecord(c, true));
-    this.main = (pod.spec?.containers ?? []).map(c => new ContainerRecord(c, false));
+    this.init = (pod.spec?.initContainers ?? []).map(
+      c => new ContainerRecord(c, true),
+    );
+    this.main = (pod.spec?.containers ?? []).map(
+      c => new ContainerRecord(c, false),
+    );
     // A pod already terminal when we first see it (e.g. after a kubelet restart) is never run again.
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') this.final = true;
@@ -106,7 +121,8 @@ export class PodWorker {
 
   /** Signals running containers (fault injection); the normal exit handling follows. */
   signal(sig: NodeJS.Signals, container?: string): void {
-    for (const r of this.containers()) if (!container || r.name === container) r.running?.proc.kill(sig);
+    for (const r of this.containers())
+      if (!container || r.name === container) r.running?.proc.kill(sig);
   }
 
   /** Kills everything at once (kubelet shutdown). */
@@ -169,8 +185,12 @@ export class PodWorker {
     }
     if (this.final) return;
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
-    this.podIP ??= this.pod.spec?.hostNetwork ? this.ctx.node.hostIP : this.ctx.ipam.allocate(this.uid);
-    this.startTime ??= this.pod.status?.startTime ? new Date(this.pod.status.startTime) : new Date();
+    this.podIP ??= this.pod.spec?.hostNetwork
+      ? this.ctx.node.hostIP
+      : this.ctx.ipam.allocate(this.uid);
+    this.startTime ??= this.pod.status?.startTime
+      ? new Date(this.pod.status.startTime)
+      : new Date();
 
     if (!this.volumes) {
       try {
@@ -184,7 +204,10 @@ export class PodWorker {
       } catch (e) {
         if (!(e instanceof MountError)) throw e;
         // Retried every RETRY_MS, but reported like the kubelet: again only when it changes or now and then.
-        if (e.message !== this.mountError || Date.now() - this.mountEventAt > MOUNT_EVENT_EVERY_MS) {
+        if (
+          e.message !== this.mountError ||
+          Date.now() - this.mountEventAt > MOUNT_EVENT_EVERY_MS
+        ) {
           this.mountError = e.message;
           this.mountEventAt = Date.now();
           this.ctx.events.record(this.pod, 'Warning', 'FailedMount', e.message);
@@ -201,7 +224,8 @@ export class PodWorker {
       initDone = false;
       if (!r.running && !r.starting) {
         const exit = r.terminated?.exitCode;
-        if (exit === undefined || policy !== 'Never') await this.ensureStarted(r, exit !== undefined);
+        if (exit === undefined || policy !== 'Never')
+          await this.ensureStarted(r, exit !== undefined);
       }
       break;
     }
@@ -210,7 +234,8 @@ export class PodWorker {
         if (r.running || r.starting) continue;
         const exit = r.terminated?.exitCode;
         if (exit === undefined) await this.ensureStarted(r, false);
-        else if (policy === 'Always' || (policy === 'OnFailure' && exit !== 0)) await this.ensureStarted(r, true);
+        else if (policy === 'Always' || (policy === 'OnFailure' && exit !== 0))
+          await this.ensureStarted(r, true);
       }
     }
     const status = await this.pushStatus();
@@ -221,18 +246,33 @@ export class PodWorker {
   }
 
   /** Starts a container now, or records why it has to wait (back-off, config error). */
-  private async ensureStarted(r: ContainerRecord, isRestart: boolean): Promise<void> {
+  private async ensureStarted(
+    r: ContainerRecord,
+    isRestart: boolean,
+  ): Promise<void> {
     const now = Date.now();
     if (isRestart && r.terminated) {
-      const ran = r.terminated.finishedAt && r.terminated.startedAt
-        ? new Date(r.terminated.finishedAt).getTime() - new Date(r.terminated.startedAt).getTime()
-        : 0;
-      const wait = r.backoff.remaining(new Date(r.terminated.finishedAt ?? now), ran, now);
+      const ran =
+        r.terminated.finishedAt && r.terminated.startedAt
+          ? new Date(r.terminated.finishedAt).getTime() -
+            new Date(r.terminated.startedAt).getTime()
+          : 0;
+      const wait = r.backoff.remaining(
+        new Date(r.terminated.finishedAt ?? now),
+        ran,
+        now,
+      );
       if (wait > 0) {
         const ref = `${this.name}_${this.namespace}(${this.uid})`;
         // One event per back-off period, not one per status change seen while waiting.
         if (r.waiting?.reason !== 'CrashLoopBackOff') {
-          this.ctx.events.record(this.pod, 'Warning', 'BackOff', `Back-off restarting failed container ${r.name} in pod ${ref}`, r.name);
+          this.ctx.events.record(
+            this.pod,
+            'Warning',
+            'BackOff',
+            `Back-off restarting failed container ${r.name} in pod ${ref}`,
+            r.name,
+          );
         }
         r.waiting = {
           reason: 'CrashLoopBackOff',
@@ -251,14 +291,19 @@ export class PodWorker {
 
   private async start(r: ContainerRecord, isRestart: boolean): Promise<void> {
     r.starting = true;
-    const attempt = isRestart && r.terminated ? r.restartCount + 1 : r.restartCount;
+    const attempt =
+      isRestart && r.terminated ? r.restartCount + 1 : r.restartCount;
     try {
       const running = await startContainer(this.ctx.node, this.ctx.api, {
         pod: this.pod,
         container: r.spec,
         podIP: this.podIP!,
         podDir: this.podDir,
-        logFile: path.join(podLogDir(this.ctx.dataDir, this.pod), r.name, `${attempt}.log`),
+        logFile: path.join(
+          podLogDir(this.ctx.dataDir, this.pod),
+          r.name,
+          `${attempt}.log`,
+        ),
         volumes: this.volumes!,
       });
       if (isRestart && r.terminated) {
@@ -275,23 +320,50 @@ export class PodWorker {
       r.startedAt = running.proc.startedAt;
       r.started = !r.spec.startupProbe;
       r.ready = false;
-      this.ctx.events.record(this.pod, 'Normal', 'Created', `Created container ${r.name}`, r.name);
-      this.ctx.events.record(this.pod, 'Normal', 'Started', `Started container ${r.name}`, r.name);
+      this.ctx.events.record(
+        this.pod,
+        'Normal',
+        'Created',
+        `Created container ${r.name}`,
+        r.name,
+      );
+      this.ctx.events.record(
+        this.pod,
+        'Normal',
+        'Started',
+        `Started container ${r.name}`,
+        r.name,
+      );
       if (!r.init) this.startProbes(r);
-      void running.proc.exited.then(info => this.onExit(r, running.stateDir, info));
+      void running.proc.exited.then(info =>
+        this.onExit(r, running.stateDir, info),
+      );
     } catch (e) {
-      const reason = e instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
+      const reason =
+        e instanceof ContainerConfigError
+          ? 'CreateContainerConfigError'
+          : 'CreateContainerError';
       const message = (e as Error).message;
       r.waiting = { reason, message };
       r.retryAt = Date.now() + RETRY_MS;
-      this.ctx.events.record(this.pod, 'Warning', 'Failed', `Error: ${message}`, r.name);
+      this.ctx.events.record(
+        this.pod,
+        'Warning',
+        'Failed',
+        `Error: ${message}`,
+        r.name,
+      );
       this.wakeIn(RETRY_MS);
     } finally {
       r.starting = false;
     }
   }
 
-  private async onExit(r: ContainerRecord, stateDir: string, info: ExitInfo): Promise<void> {
+  private async onExit(
+    r: ContainerRecord,
+    stateDir: string,
+    info: ExitInfo,
+  ): Promise<void> {
     r.stopProbes();
     r.running = undefined;
     r.ready = false;
@@ -300,7 +372,13 @@ export class PodWorker {
     if (setup && !this.terminating) {
       r.waiting = { reason: 'CreateContainerError', message: setup };
       r.retryAt = Date.now() + RETRY_MS;
-      this.ctx.events.record(this.pod, 'Warning', 'Failed', `Error: ${setup}`, r.name);
+      this.ctx.events.record(
+        this.pod,
+        'Warning',
+        'Failed',
+        `Error: ${setup}`,
+        r.name,
+      );
     } else {
       r.waiting = undefined;
       r.terminated = {
@@ -316,7 +394,11 @@ export class PodWorker {
 
   private startProbes(r: ContainerRecord): void {
     const running = r.running!;
-    const make = (kind: ProbeKind, probe: V1Probe, onResult: (ok: boolean) => void) =>
+    const make = (
+      kind: ProbeKind,
+      probe: V1Probe,
+      onResult: (ok: boolean) => void,
+    ) =>
       new ProbeRunner(
         kind,
         probe,
@@ -324,16 +406,32 @@ export class PodWorker {
         onResult,
         msg => {
           const label = kind[0].toUpperCase() + kind.slice(1);
-          this.ctx.events.record(this.pod, 'Warning', 'Unhealthy', `${label} probe failed: ${msg}`, r.name);
+          this.ctx.events.record(
+            this.pod,
+            'Warning',
+            'Unhealthy',
+            `${label} probe failed: ${msg}`,
+            r.name,
+          );
         },
       );
-    const restartOnFailure = (kind: ProbeKind, probe: V1Probe) => (ok: boolean) => {
-      if (ok || r.running !== running) return;
-      this.ctx.events.record(this.pod, 'Normal', 'Killing', `Container ${r.name} failed ${kind} probe, will be restarted`, r.name);
-      r.stopProbes();
-      const grace = probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
-      void this.stopContainer(r, grace * 1000, false);
-    };
+    const restartOnFailure =
+      (kind: ProbeKind, probe: V1Probe) => (ok: boolean) => {
+        if (ok || r.running !== running) return;
+        this.ctx.events.record(
+          this.pod,
+          'Normal',
+          'Killing',
+          `Container ${r.name} failed ${kind} probe, will be restarted`,
+          r.name,
+        );
+        r.stopProbes();
+        const grace =
+          probe.terminationGracePeriodSeconds ??
+          this.pod.spec?.terminationGracePeriodSeconds ??
+          30;
+        void this.stopContainer(r, grace * 1000, false);
+      };
     const afterStartup = () => {
       if (r.spec.readinessProbe) {
         const p = make('readiness', r.spec.readinessProbe, ok => {
@@ -346,7 +444,11 @@ export class PodWorker {
         r.ready = true;
       }
       if (r.spec.livenessProbe) {
-        const p = make('liveness', r.spec.livenessProbe, restartOnFailure('liveness', r.spec.livenessProbe));
+        const p = make(
+          'liveness',
+          r.spec.livenessProbe,
+          restartOnFailure('liveness', r.spec.livenessProbe),
+        );
         r.probes.push(p);
         p.start();
       }
@@ -369,7 +471,11 @@ export class PodWorker {
   }
 
   /** SIGTERM (after an optional preStop hook), SIGKILL when the grace period is over; resolves on exit. */
-  private async stopContainer(r: ContainerRecord, graceMs: number, runPreStop: boolean): Promise<void> {
+  private async stopContainer(
+    r: ContainerRecord,
+    graceMs: number,
+    runPreStop: boolean,
+  ): Promise<void> {
     const running = r.running;
     if (!running) return;
     const deadline = Date.now() + graceMs;
@@ -377,7 +483,13 @@ export class PodWorker {
     if (runPreStop && preStop?.exec?.command && graceMs > 0) {
       const out = await running.exec(preStop.exec.command, graceMs);
       if (!out.ok) {
-        this.ctx.events.record(this.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${out.message}`, r.name);
+        this.ctx.events.record(
+          this.pod,
+          'Warning',
+          'FailedPreStopHook',
+          `PreStopHook failed: ${out.message}`,
+          r.name,
+        );
       }
     }
     running.proc.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
@@ -390,19 +502,29 @@ export class PodWorker {
   private async terminate(): Promise<void> {
     const graceSec = this.gone
       ? 0
-      : this.pod.metadata?.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+      : (this.pod.metadata?.deletionGracePeriodSeconds ??
+        this.pod.spec?.terminationGracePeriodSeconds ??
+        30);
     const stops: Promise<void>[] = [];
     for (const r of this.containers()) {
       r.stopProbes();
       r.retryAt = Number.MAX_SAFE_INTEGER;
       if (r.running) {
-        if (!this.gone) this.ctx.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${r.name}`, r.name);
+        if (!this.gone)
+          this.ctx.events.record(
+            this.pod,
+            'Normal',
+            'Killing',
+            `Stopping container ${r.name}`,
+            r.name,
+          );
         stops.push(this.stopContainer(r, graceSec * 1000, !this.gone));
       }
     }
     await Promise.all(stops);
     // onExit runs asynchronously after the process ends: wait until every record has its final state.
-    while (this.containers().some(r => r.running)) await new Promise(res => setTimeout(res, 20));
+    while (this.containers().some(r => r.running))
+      await new Promise(res => setTimeout(res, 20));
     if (!this.gone) {
       await this.pushStatus(true).catch(() => undefined);
       for (let attempt = 0; ; attempt++) {
@@ -425,8 +547,15 @@ export class PodWorker {
     this.ctx.ipam.release(this.uid);
     this.ctx.events.forget(this.uid);
     // Only kubelet-owned data: emptyDirs, projected files, root mount points, logs. PV data is not here.
-    await fs.rm(this.podDir, { recursive: true, force: true }).catch(() => undefined);
-    await fs.rm(podLogDir(this.ctx.dataDir, this.pod), { recursive: true, force: true }).catch(() => undefined);
+    await fs
+      .rm(this.podDir, { recursive: true, force: true })
+      .catch(() => undefined);
+    await fs
+      .rm(podLogDir(this.ctx.dataDir, this.pod), {
+        recursive: true,
+        force: true,
+      })
+      .catch(() => undefined);
   }
 
   /** Computes the status and writes it when it changed. */
@@ -434,11 +563,17 @@ export class PodWorker {
     const pod = this.pod;
     const anyInitLeft = this.init.some(r => !r.succeeded);
     const initStatuses = this.init.map(r => r.status('PodInitializing'));
-    const mainStatuses = this.main.map(r => r.status(anyInitLeft ? 'PodInitializing' : 'ContainerCreating'));
+    const mainStatuses = this.main.map(r =>
+      r.status(anyInitLeft ? 'PodInitializing' : 'ContainerCreating'),
+    );
     const phase = podPhase(pod, initStatuses, mainStatuses, terminal);
     const now = new Date();
     const conditions = [
-      ...withTransitionTimes(podConditions(pod, phase, initStatuses, mainStatuses), this.lastStatus?.conditions ?? pod.status?.conditions, now),
+      ...withTransitionTimes(
+        podConditions(pod, phase, initStatuses, mainStatuses),
+        this.lastStatus?.conditions ?? pod.status?.conditions,
+        now,
+      ),
       ...foreignConditions(pod),
     ];
     const hostIP = this.ctx.node.hostIP;
@@ -457,11 +592,16 @@ export class PodWorker {
     const json = JSON.stringify(status);
     if (json === this.lastStatusJson) return status;
     try {
-      await this.ctx.api.patchPodStatus(this.namespace, this.name, this.uid, status);
+      await this.ctx.api.patchPodStatus(
+        this.namespace,
+        this.name,
+        this.uid,
+        status,
+      );
       this.lastStatusJson = json;
       this.lastStatus = status;
     } catch (e) {
-      if (statusCode(e) === 404) return status;
+      if (httpStatusOf(e) === 404) return status;
       this.wakeIn(RETRY_MS / 2);
     }
     return status;

@@ -1,5 +1,5 @@
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { httpStatusOf } from './errors';
+import { httpStatusOf } from '../../client/errors';
 
 /** The parts of an object the informer needs; everything else is the caller's type. */
 export interface ObjectWithMeta {

@@ -1,4 +1,4 @@
-import { describeError } from './errors';
+import { describeError } from '../../client/errors';
 
 const RETRY_MS = 2000;
 

@@ -1,4 +1,5 @@
-import { httpStatusOf } from './errors';
+import { retryOnConflict } from '../../client/conflict';
+import { httpStatusOf } from '../../client/errors';
 
 export interface StatusWrite<T> {
   /** the object as last seen (its resourceVersion is the precondition of the first attempt) */
@@ -15,19 +16,19 @@ export interface StatusWrite<T> {
  * Writes a status through the status subresource with optimistic concurrency, as controllers do: on 409
  * Conflict re-read and re-apply; a 404 means the object is gone and there is nothing to write.
  */
-export async function writeStatus<T>(w: StatusWrite<T>, attempts = 5): Promise<void> {
-  let obj = w.current;
-  for (let i = 0; i < attempts; i++) {
+export async function writeStatus<T>(
+  w: StatusWrite<T>,
+  attempts = 5,
+): Promise<void> {
+  let obj: T | undefined;
+  await retryOnConflict(async () => {
+    obj = obj === undefined ? w.current : await w.read();
     const desired = w.apply(obj);
     if (!desired) return;
     try {
       await w.replace(desired);
-      return;
     } catch (err) {
-      const status = httpStatusOf(err);
-      if (status === 404) return;
-      if (status !== 409 || i === attempts - 1) throw err;
-      obj = await w.read();
+      if (httpStatusOf(err) !== 404) throw err;
     }
-  }
+  }, attempts);
 }

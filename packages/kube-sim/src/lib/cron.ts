@@ -3,6 +3,8 @@
  * CronJobs: lists, ranges, steps, `*` and `?`, month and weekday names, 7 as Sunday, and the @hourly,
  * @daily/@midnight, @weekly, @monthly, @yearly/@annually macros. When both day fields are restricted a
  * day matches either (standard cron). Times are evaluated in the given IANA time zone (default UTC).
+ * The API server validates schedules with the same parser the controller runs them with, so what is
+ * accepted is what fires.
  */
 export interface CronSchedule {
   minutes: Set<number>;
@@ -108,6 +110,24 @@ export function parseCron(expr: string): CronSchedule {
     dayRestricted: !days.star,
     weekdayRestricted: !weekdays.star,
   };
+}
+
+const TZ_PREFIX = /^(CRON_)?TZ=\S+\s+/;
+
+/**
+ * What the API server accepts in spec.schedule: a parseable schedule, optionally after a TZ= prefix
+ * (validation leaves that to the controller), or robfig's @every; macros are case-sensitive there.
+ */
+export function validCronSchedule(schedule: string): boolean {
+  const spec = schedule.trim().replace(TZ_PREFIX, '');
+  if (/^@every\s+\S+$/.test(spec)) return true;
+  if (spec.startsWith('@') && !(spec in MACROS)) return false;
+  try {
+    parseCron(spec);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 interface Wall {

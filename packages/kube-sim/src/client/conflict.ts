@@ -1,4 +1,4 @@
-import { isConflict } from './rest';
+import { isConflict } from './errors';
 
 /**
  * Runs a read-modify-write until it is not rejected for a stale resourceVersion, as client-go's

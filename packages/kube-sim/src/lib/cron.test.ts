@@ -1,4 +1,4 @@
-import { missedTimes, nextAfter, parseCron } from './cron';
+import { missedTimes, nextAfter, parseCron, validCronSchedule } from './cron';
 
 const t = (s: string) => Date.parse(s);
 const next = (expr: string, after: string, tz?: string) => {
@@ -71,5 +71,22 @@ describe('cron', () => {
     );
     expect(many.length).toBe(101);
     expect(new Date(many[100]).toISOString()).toBe('2024-01-01T05:00:00.000Z');
+  });
+});
+
+describe('validCronSchedule', () => {
+  it('accepts standard cron schedules and macros', () => {
+    expect(validCronSchedule('*/5 * * * *')).toBe(true);
+    expect(validCronSchedule('0 3 * * mon-fri')).toBe(true);
+    expect(validCronSchedule('@hourly')).toBe(true);
+    expect(validCronSchedule('61 * * * *')).toBe(false);
+    expect(validCronSchedule('* * *')).toBe(false);
+  });
+
+  it('leaves a TZ prefix and @every to the controller, rejects what robfig cannot parse', () => {
+    expect(validCronSchedule('TZ=Europe/Paris 0 3 * * *')).toBe(true);
+    expect(validCronSchedule('@every 5m')).toBe(true);
+    expect(validCronSchedule('@HOURLY')).toBe(false);
+    expect(validCronSchedule('*/0 * * * *')).toBe(false);
   });
 });

@@ -2,9 +2,22 @@
  * Label and field selectors with the syntax of k8s.io/apimachinery/pkg/labels and .../fields:
  * `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a` for labels; `a=b`, `a==b`, `a!=b` for fields.
  */
-import { badRequest } from './errors';
 
-type Op = 'eq' | 'neq' | 'in' | 'notin' | 'exists' | 'notexists';
+/** A selector string that does not parse; the API server answers it with a 400 carrying the message. */
+export class SelectorSyntaxError extends Error {}
+
+const badRequest = (message: string) => new SelectorSyntaxError(message);
+
+/** `none` stands for an operator metav1.LabelSelector does not know: it matches nothing. */
+type Op = 'eq' | 'neq' | 'in' | 'notin' | 'exists' | 'notexists' | 'none';
+
+/** A metav1.LabelSelector object. */
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+type Labels = Record<string, string> | undefined;
 
 interface Requirement {
   key: string;
@@ -69,8 +82,10 @@ function evaluate(reqs: Requirement[]): Matcher {
           return v === undefined || !r.values.includes(v);
         case 'exists':
           return v !== undefined;
-        default:
+        case 'notexists':
           return v === undefined;
+        default:
+          return false;
       }
     });
 }
@@ -93,11 +108,16 @@ export function parseLabelSelector(s: string | undefined | null): Matcher {
   return evaluate(reqs);
 }
 
-export function matchLabels(
-  selector: Matcher,
-  labels: Record<string, string> | undefined,
-): boolean {
-  return selector(k => labels?.[k]);
+/** Own keys only: a label named like an Object.prototype member must not appear to be set. */
+const labelGetter =
+  (labels: Labels) =>
+  (key: string): string | undefined =>
+    labels && Object.prototype.hasOwnProperty.call(labels, key)
+      ? labels[key]
+      : undefined;
+
+export function matchLabels(selector: Matcher, labels: Labels): boolean {
+  return selector(labelGetter(labels));
 }
 
 export interface FieldRequirement {
@@ -133,33 +153,27 @@ export function matchFields(
   });
 }
 
-/** A `metav1.LabelSelector` object (matchLabels + matchExpressions) as a Matcher, as controllers use them. */
-export function labelSelectorFromObject(sel: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}): Matcher {
+const OPERATORS: Record<string, Op> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: 'notexists',
+};
+
+/** A `metav1.LabelSelector` object (matchLabels + matchExpressions) as a Matcher. */
+export function labelSelectorFromObject(sel: LabelSelectorObject): Matcher {
   const reqs: Requirement[] = [];
   for (const [key, value] of Object.entries(sel.matchLabels ?? {}))
     reqs.push({ key, op: 'eq', values: [value] });
   for (const e of sel.matchExpressions ?? []) {
-    const op: Op =
-      e.operator === 'In'
-        ? 'in'
-        : e.operator === 'NotIn'
-          ? 'notin'
-          : e.operator === 'Exists'
-            ? 'exists'
-            : 'notexists';
+    const op = OPERATORS[e.operator] ?? 'none';
     reqs.push({ key: e.key, op, values: e.values ?? [] });
   }
   return evaluate(reqs);
 }
 
 /** The string form the Scale subresource reports in status.selector. */
-export function labelSelectorToString(sel: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}): string {
+export function labelSelectorToString(sel: LabelSelectorObject): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(sel.matchLabels ?? {}))
     parts.push(`${k}=${v}`);
@@ -171,4 +185,32 @@ export function labelSelectorToString(sel: {
     else parts.push(`!${e.key}`);
   }
   return parts.sort().join(',');
+}
+
+/**
+ * A workload's or claim's selector against labels. An empty selector matches everything; a missing
+ * one matches nothing (for Services and workloads the callers decide that themselves).
+ */
+export function matchesSelector(
+  selector: LabelSelectorObject | undefined,
+  labels: Labels,
+): boolean {
+  if (!selector) return false;
+  return matchLabels(labelSelectorFromObject(selector), labels);
+}
+
+/** A Service's (or nodeSelector's) plain map selector: every pair must match; empty matches everything. */
+export function matchesMap(
+  selector: Record<string, string> | undefined,
+  labels: Labels,
+): boolean {
+  const l = labels ?? {};
+  return Object.entries(selector ?? {}).every(([k, v]) => l[k] === v);
+}
+
+/** The labelSelector query string form of a map selector. */
+export function mapToQuery(selector: Record<string, string>): string {
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }

@@ -16,5 +16,15 @@ describe('parseQuantity', () => {
     expect(() => parseQuantity('1GB')).toThrow(/invalid quantity/);
     expect(() => parseQuantity('')).toThrow();
     expect(tryParseQuantity('lots')).toBeUndefined();
+    expect(tryParseQuantity(undefined)).toBeUndefined();
+    expect(tryParseQuantity({})).toBeUndefined();
+  });
+
+  it('reads decimal suffixes and exponents as the API server does', () => {
+    expect(parseQuantity('500M')).toBe(5e8);
+    expect(parseQuantity('100m')).toBeCloseTo(0.1);
+    expect(parseQuantity('1e3')).toBe(1000);
+    expect(parseQuantity(' 1Gi ')).toBe(2 ** 30);
+    expect(parseQuantity(3)).toBe(3);
   });
 });
