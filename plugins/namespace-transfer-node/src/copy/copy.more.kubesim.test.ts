@@ -28,7 +28,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     east = world.cluster('east').kubeConfig();
     west = world.cluster('west').kubeConfig();
     for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
-    for (const ns of ['app', 'clone1', 'clone2', 'clone3']) await ensureNamespace(east, ns);
+    for (const ns of ['app', 'clone1', 'clone2', 'clone3', 'clone4']) await ensureNamespace(east, ns);
     for (const ns of ['lb', 'np', 'ing']) await ensureNamespace(west, ns);
     srcDir = await createBoundPvc(east, 'app', 'vol', 'fast');
     buildTree(srcDir, { smallFiles: 300, sparseBytes: 32 * 1024 * 1024 });
@@ -153,6 +153,30 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     expect(await serverDuring).toBe(serverBefore.metadata!.uid);
     expect(await leftovers(east, 'clone2', s.id)).toEqual(['vol']);
     expect(await replicas()).toBe(1);
+  });
+
+  it('stage while the app runs (repeatable), then cut over with a small delta and measured downtime', async () => {
+    const s = spec('stage-1', { cluster: 'east', namespace: 'clone4', name: 'vol' });
+    const { base } = await prepare(s);
+    const first = await runCopy({ ...base, until: 'staged' });
+    expect(first.checkpoint.phase).toBe('Staging');
+    expect(first.syncs.map(r => r.run)).toEqual(['stage-1']);
+    expect(await replicas()).toBe(1); // the application kept running
+    // the application changes a file and removes one between the stages
+    require('node:fs').writeFileSync(`${srcDir}/small/d7/f7.txt`, 'changed while staged');
+    require('node:fs').rmSync(`${srcDir}/small/d8/f8.txt`);
+    chownTree(srcDir, APP_UID, APP_UID);
+    const second = await runCopy({ ...base, until: 'staged', checkpoint: first.checkpoint });
+    expect(second.syncs.map(r => [r.run, r.result.filesTransferred])).toEqual([['stage-2', 1]]);
+    const cutover = await runCopy({ ...base, checkpoint: second.checkpoint });
+    expect(cutover.syncs.map(r => r.run)).toEqual(['final', 'verify']);
+    expect(cutover.syncs[0].result.filesTransferred).toBe(0);
+    expect(cutover.downtimeMs).toBeGreaterThan(0);
+    expect(cutover.checkpoint.completedSteps).toEqual([
+      'provision-destination', 'expose', 'server', 'sync-stage-1', 'sync-stage-2', 'quiesce', 'sync-final', 'verify', 'downtime', 'finalize', 'cleanup',
+    ]);
+    expect(await equalToSource(east, 'clone4', 'vol')).toEqual([]);
+    expect(await replicas()).toBe(1); // a clone gives the application back
   });
 
   it('rclone with its own TLS over the null transport', async () => {

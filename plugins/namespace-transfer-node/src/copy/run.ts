@@ -62,11 +62,18 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     await step('server', 'Exposing', async () => {
       await session.startServer(credentials);
     });
-    if (stage) {
-      await step('sync-stage-1', 'Staging', () =>
-        sync('stage-1', 'staging sync', () => session.sync('stage-1', credentials, address, { resync: false })),
+    const stagesDone = checkpoint.completedSteps.filter(s => s.startsWith('sync-stage-')).length;
+    if (o.until === 'staged' || (stage && stagesDone === 0)) {
+      // every staging run after the first is a delta sync that also removes what the app deleted
+      const run = `stage-${stagesDone + 1}`;
+      await step(`sync-${run}`, 'Staging', () =>
+        sync(run, 'staging sync', () => session.sync(run, credentials, address, { resync: stagesDone > 0 })),
       );
+      if (o.until === 'staged') {
+        return { syncs, checkpoint, downtimeMs: 0 };
+      }
     }
+    const staged = stage || stagesDone > 0;
     if (quiesce) {
       await step('quiesce', 'Quiescing', async () => {
         const startedAt = Date.now();
@@ -82,7 +89,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
       });
     }
     await step('sync-final', 'Syncing', () =>
-      sync('final', 'final sync', () => session.sync('final', credentials, address, { resync: stage })),
+      sync('final', 'final sync', () => session.sync('final', credentials, address, { resync: staged })),
     );
     if (verifyMode !== 'none') {
       await step('verify', 'Verifying', async () => {

@@ -25,6 +25,12 @@ export interface CopyOptions {
   checkpoint?: TransferCheckpoint;
   signal?: AbortSignal;
   timeouts?: { endpointMs?: number; podReadyMs?: number; syncMs?: number; quiesceMs?: number };
+  /**
+   * `staged`: stop after one more staging sync while the application keeps running (repeatable: each call
+   * with the returned checkpoint runs stage-2, stage-3, ...); nothing is cleaned up. Without it, the run
+   * goes on through cutover (quiesce, final delta sync, verify) to the end.
+   */
+  until?: 'staged';
   /** keep everything the engine made (for debugging a failed test) */
   skipCleanup?: boolean;
 }
