@@ -1,3 +1,4 @@
 export * from './types';
 export * from './session';
 export * from './run';
+export * from './planAndCopy';

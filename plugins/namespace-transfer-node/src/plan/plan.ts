@@ -1,6 +1,6 @@
 import type { Plan, TransportKind, WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { selectEndpoint } from '../endpoint';
-import { selectIdentity, OPENSHIFT_UID_RANGE } from '../permissions';
+import { idsFromPodSpec, selectIdentity, OPENSHIFT_UID_RANGE } from '../permissions';
 import { transferFor } from '../transfer';
 import { isDnsLabel } from '../naming';
 import type { PlanFacts } from './facts';
@@ -147,6 +147,10 @@ export function planTransfer(facts: PlanFacts): Plan {
       : undefined;
   if (mode === 'copy' && !destAnnotations[OPENSHIFT_UID_RANGE] && facts.discovery.routeApiServed) {
     warnings.push('the destination serves Routes but its namespace has no UID range annotation');
+  }
+  if (mode === 'copy' && !facts.sourceWorkloads.some(w => w.podSpec && idsFromPodSpec(w.podSpec).runAsUser)) {
+    // the client reads as the identity that wrote the files; without one it can only read what others may
+    warnings.push('no workload of the source PVC names its user: the client reads as a default non-root user, so files only their owner may read will fail');
   }
   const podSecurity = {
     source: facts.source.namespace?.metadata?.labels?.[POD_SECURITY_ENFORCE],
