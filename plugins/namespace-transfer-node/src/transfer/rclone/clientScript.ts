@@ -24,7 +24,6 @@ export function rcloneClientFlags(ctx: MoverClientContext): string[] {
     `--client-key=${s}/${SECRET_KEYS.key}`,
     // symlinks travel as .rclonelink objects and become symlinks again on the server
     '--links',
-    '--create-empty-src-dirs',
     '--exclude=/lost+found/**',
     `--config=${ctx.layout.scratchDir}/rclone.conf`,
     `--cache-dir=${ctx.layout.scratchDir}/cache`,
@@ -43,13 +42,27 @@ export function rcloneClientScript(ctx: MoverClientContext): string {
   const flags = rcloneClientFlags(ctx).map(shq).join(' ');
   const verb = o.delete ? 'sync' : 'copy';
   const out: string[] = ['set -u', `trap 'touch ${shq(doneMarker(ctx.layout))}' EXIT`, `export HOME=${shq(ctx.layout.scratchDir)}`];
+  if (o.verify) {
+    // WebDAV serves no hashes: compare by downloading (always every file: rclone check cannot sample).
+    // The combined report marks each path: "=" same, "*" differs, "+" only in the source, "-" only in
+    // the destination
+    for (const m of ctx.modules) {
+      out.push(
+        `echo "${MARKER} verify module=${m.name} mode=${o.verify.mode}"`,
+        `rclone check ${shq(`${modulePath(ctx.layout, m)}/`)} ${shq(`:webdav:/${m.name}`)} ${flags} --download --combined=-; rc=$?`,
+        `echo "${MARKER} checked module=${m.name} rc=$rc"`,
+      );
+    }
+    out.push(`echo '${MARKER} done'`);
+    return `${out.join('\n')}\n`;
+  }
   for (const m of ctx.modules) {
     out.push(
       `delay=${o.initialBackoffSeconds}`,
       'attempt=1',
       'while :; do',
       `  echo "${MARKER} sync module=${m.name} attempt=$attempt"`,
-      `  rclone ${verb} ${shq(`${modulePath(ctx.layout, m)}/`)} ${shq(`:webdav:/${m.name}`)} ${flags}; rc=$?`,
+      `  rclone ${verb} --create-empty-src-dirs ${shq(`${modulePath(ctx.layout, m)}/`)} ${shq(`:webdav:/${m.name}`)} ${flags}; rc=$?`,
       '  if [ $rc -eq 0 ]; then break; fi',
       `  case $rc in ${FATAL_CODES.join('|')}) echo "${MARKER} failed module=${m.name} rc=$rc"; exit $rc;; esac`,
       `  if [ $attempt -ge ${o.maxAttempts} ]; then echo "${MARKER} failed module=${m.name} rc=$rc"; exit $rc; fi`,

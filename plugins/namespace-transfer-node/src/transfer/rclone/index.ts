@@ -39,6 +39,8 @@ export const rcloneTransfer: Transfer = {
             `--key=${s}/${SECRET_KEYS.key}`,
             `--client-ca=${s}/${SECRET_KEYS.ca}`,
             '--links',
+            // no cached directory listings: a verification must see the disk as it is now
+            '--dir-cache-time=0s',
             `--config=${ctx.layout.scratchDir}/rclone.conf`,
             `--cache-dir=${ctx.layout.scratchDir}/cache`,
             '--use-json-log',

@@ -2,6 +2,8 @@ import type { ProgressSample, TransferResultSummary } from '@namespace-transfer/
 import { MARKER, type MoverOutputParser } from '../types';
 
 const SECTION = new RegExp(`^${MARKER} sync module=(\\S+) attempt=(\\d+)`);
+const VERIFY = new RegExp(`^${MARKER} verify module=(\\S+)`);
+const CHECKED = new RegExp(`^${MARKER} checked module=(\\S+) rc=(\\d+)`);
 const FAILED = new RegExp(`^${MARKER} failed module=(\\S+) rc=(\\d+)`);
 
 interface RcloneStats {
@@ -27,6 +29,9 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
   const finalStats = new Map<string, RcloneStats>();
   const errors: string[] = [];
   const warnings: string[] = [];
+  let verifying = false;
+  let checkedFiles = 0;
+  const differences: string[] = [];
 
   const before = () => {
     let bytes = 0;
@@ -49,6 +54,24 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
       maxAttempt = Math.max(maxAttempt, attempt);
       finalStats.delete(module);
       return;
+    }
+    if ((m = VERIFY.exec(trimmed))) {
+      verifying = true;
+      return;
+    }
+    if ((m = CHECKED.exec(trimmed))) {
+      if (m[2] !== '0' && differences.length === 0) errors.push(`rclone check of module ${m[1]} failed with exit code ${m[2]}`);
+      return;
+    }
+    if (verifying) {
+      const c = /^([=*+-]) (.+)$/.exec(line.replace(/\s+$/, ''));
+      if (c) {
+        checkedFiles++;
+        if (c[1] === '*') differences.push(`differs: ${c[2]}`);
+        if (c[1] === '+') differences.push(`differs: ${c[2]}`);
+        if (c[1] === '-') differences.push(`extra: ${c[2]}`);
+        return;
+      }
     }
     if ((m = FAILED.exec(trimmed))) {
       errors.push(`module ${m[1]} failed with rclone exit code ${m[2]}`);
@@ -99,6 +122,17 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
     finish(exitCode: number): TransferResultSummary {
       if (buffer) handleLine(buffer, []);
       buffer = '';
+      if (verifying) {
+        return {
+          exitCode,
+          ok: errors.length === 0 && differences.length === 0,
+          attempts: 1,
+          filesTotal: checkedFiles,
+          errors: [...errors, ...differences.map(d => `verify: ${d}`)],
+          warnings,
+          differences,
+        };
+      }
       let bytes = 0;
       let files = 0;
       for (const s of finalStats.values()) {

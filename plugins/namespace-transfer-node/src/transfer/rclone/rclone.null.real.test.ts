@@ -102,6 +102,19 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
     expect(b.has('lost+found')).toBe(true);
   });
 
+  it('verifies by downloading and names differing and extra paths', async () => {
+    const ok = await run(creds, { verify: { mode: "full" } });
+    expect({ ok: ok.result.ok, differences: ok.result.differences }).toEqual({ ok: true, differences: [] });
+    expect(ok.result.filesTotal).toBeGreaterThan(250);
+    writeFileSync(join(dst(), 'original'), 'tampered\n');
+    writeFileSync(join(dst(), 'stray'), 'x');
+    chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
+    const bad = await run(creds, { verify: { mode: 'full' } });
+    expect(bad.result.ok).toBe(false);
+    expect(bad.result.differences!.sort()).toEqual(['differs: original', 'extra: stray']);
+    expect((await run(creds, { delete: true })).exitCode).toBe(0);
+  });
+
   it('refuses a client certificate issued by another transfer', async () => {
     const other = await createTransferCredentials({ transferId: 'tr-rclone-1', serverAltNames: [server.endpoint.host] });
     writeFileSync(join(src(), 'should-not-arrive'), 'x');

@@ -1,0 +1,14 @@
+/**
+ * What a rebind records on the objects themselves, so that a resumed run, a rollback or a person can see
+ * which transfer holds a volume and what to put back.
+ */
+
+/** On the PV: the transfer that holds it. A second transfer refuses a held volume. */
+export const HELD_BY = 'namespace-transfer.io/rebind-held-by';
+/** On the PV: its reclaim policy before it was set to Retain (restored at the end or on rollback). */
+export const RECORDED_RECLAIM_POLICY = 'namespace-transfer.io/rebind-reclaim-policy';
+/** On the source PVC: the transfer that is moving it, and where to. */
+export const TRANSFERRING = 'namespace-transfer.io/transferring';
+export const TRANSFERRING_TO = 'namespace-transfer.io/transferring-to';
+/** On the destination PVC: where its volume came from. */
+export const TRANSFERRED_FROM = 'namespace-transfer.io/transferred-from';

@@ -1,0 +1,65 @@
+import type { KubeConfig, V1PersistentVolumeClaimSpec } from '@kubernetes/client-node';
+import type { Refusal, TransferCheckpoint, TransferSpec, WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { CopyEvent } from '../copy/types';
+
+/** Rebind reports through the same event shape as the copy flow (no progress samples: nothing is copied). */
+export type RebindEvent = CopyEvent;
+
+export interface RebindOptions {
+  spec: TransferSpec;
+  /** source and destination are one cluster: a volume cannot be handed to another one */
+  kubeConfig: KubeConfig;
+  onEvent?: (e: RebindEvent) => void;
+  onCheckpoint?: (c: TransferCheckpoint) => void | Promise<void>;
+  checkpoint?: TransferCheckpoint;
+  /** honoured until the source claim is deleted; after that the run finishes (or puts the source back) */
+  signal?: AbortSignal;
+  /** whether a storage class without the allow-transfer annotation allows rebind (default false) */
+  allowTransferDefault?: boolean;
+  /** source PVC labels copied to the destination claim (default: all) */
+  keepLabels?: string[];
+  timeouts?: { quiesceMs?: number; deleteMs?: number; bindMs?: number };
+}
+
+/** What the destination claim is made from, recorded before the source goes (a resumed run needs it). */
+export interface SourceRecord {
+  uid: string;
+  volumeName: string;
+  spec: Pick<V1PersistentVolumeClaimSpec, 'accessModes' | 'storageClassName' | 'volumeMode' | 'resources'>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface PreconditionState {
+  workloads: WorkloadRef[];
+  volumeName: string;
+}
+
+export interface RebindResult {
+  checkpoint: TransferCheckpoint;
+  volumeName: string;
+  /** quiesce to bound (0 when nothing had to be stopped) */
+  downtimeMs: number;
+}
+
+/** A refused precondition, named so that the UI, CLI and the KEP status can say which one. */
+export interface PreconditionFailure extends Refusal {
+  precondition:
+    | 'SourceBound'
+    | 'ClaimRefPointsBack'
+    | 'NotInUse'
+    | 'NotOptedOut'
+    | 'StorageClassAllows'
+    | 'DestinationNamespaceExists'
+    | 'DestinationNameFree'
+    | 'VolumeNotHeld'
+    | 'SameCluster'
+    | 'IntentIsMove';
+}
+
+export class RebindRefusedError extends Error {
+  constructor(readonly transferId: string, readonly failures: PreconditionFailure[]) {
+    super(`rebind ${transferId} refused: ${failures.map(f => `${f.precondition}: ${f.message}`).join('; ')}`);
+    this.name = 'RebindRefusedError';
+  }
+}

@@ -1,0 +1,225 @@
+import { CoreV1Api, type KubeConfig, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { httpStatus, retryOnConflict, withRetry } from '../clusters';
+import { LABEL_TRANSFER_ID, transferLabels } from '../naming';
+import { pollUntil } from '../kube';
+import { HELD_BY, RECORDED_RECLAIM_POLICY, TRANSFERRED_FROM, TRANSFERRING, TRANSFERRING_TO } from './annotations';
+import type { SourceRecord } from './types';
+
+/**
+ * The object operations of a rebind. Each is a read-modify-write with the read resourceVersion (a
+ * concurrent change is a 409 and a fresh retry, never a lost update), and each is a no-op when an earlier
+ * run already did it, so a resumed run can repeat any of them.
+ */
+export class RebindVolume {
+  readonly core: CoreV1Api;
+
+  constructor(kc: KubeConfig, readonly transferId: string, readonly pvName: string) {
+    this.core = kc.makeApiClient(CoreV1Api);
+  }
+
+  private async readPv(): Promise<V1PersistentVolume> {
+    return withRetry(() => this.core.readPersistentVolume({ name: this.pvName }));
+  }
+
+  private async updatePv(change: (pv: V1PersistentVolume) => boolean): Promise<V1PersistentVolume> {
+    return retryOnConflict(async () => {
+      const pv = await this.readPv();
+      if (!change(pv)) return pv;
+      return this.core.replacePersistentVolume({ name: this.pvName, body: pv });
+    });
+  }
+
+  private own(pv: V1PersistentVolume): Record<string, string> {
+    const ann = (pv.metadata!.annotations ??= {});
+    const holder = ann[HELD_BY];
+    if (holder && holder !== this.transferId) throw new Error(`PersistentVolume ${this.pvName} is held by transfer ${holder}`);
+    return ann;
+  }
+
+  /** Takes the volume for this transfer and records its reclaim policy (the first recorded value stays). */
+  async hold(): Promise<string> {
+    const pv = await this.updatePv(pv => {
+      const ann = this.own(pv);
+      if (ann[HELD_BY] && ann[RECORDED_RECLAIM_POLICY]) return false;
+      ann[HELD_BY] = this.transferId;
+      ann[RECORDED_RECLAIM_POLICY] ??= pv.spec?.persistentVolumeReclaimPolicy ?? 'Delete';
+      return true;
+    });
+    return pv.metadata!.annotations![RECORDED_RECLAIM_POLICY];
+  }
+
+  async setReclaimPolicy(policy: string): Promise<void> {
+    await this.updatePv(pv => {
+      this.own(pv);
+      if (pv.spec!.persistentVolumeReclaimPolicy === policy) return false;
+      pv.spec!.persistentVolumeReclaimPolicy = policy;
+      return true;
+    });
+  }
+
+  /** Puts the recorded policy back and lets go of the volume (only if this transfer holds it). */
+  async release(): Promise<void> {
+    await this.updatePv(pv => {
+      const ann = pv.metadata?.annotations ?? {};
+      if (ann[HELD_BY] !== this.transferId) return false;
+      if (ann[RECORDED_RECLAIM_POLICY]) pv.spec!.persistentVolumeReclaimPolicy = ann[RECORDED_RECLAIM_POLICY];
+      delete ann[HELD_BY];
+      delete ann[RECORDED_RECLAIM_POLICY];
+      return true;
+    });
+  }
+
+  /**
+   * Points the claimRef at a claim by name and namespace only: the uid and resourceVersion of the old claim
+   * would make the binder treat the volume as Released to a claim that no longer exists.
+   */
+  async pointAt(namespace: string, name: string): Promise<void> {
+    await this.updatePv(pv => {
+      this.own(pv);
+      const ref = pv.spec?.claimRef;
+      if (ref?.namespace === namespace && ref?.name === name) return false;
+      pv.spec!.claimRef = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name };
+      return true;
+    });
+  }
+
+  async claimRef() {
+    return (await this.readPv()).spec?.claimRef;
+  }
+
+  async readClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {
+    try {
+      return await withRetry(() => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+    } catch (e) {
+      if (httpStatus(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Marks the source claim as being transferred and records what the destination claim is made from. */
+  async markSource(namespace: string, name: string, to: string): Promise<SourceRecord> {
+    const pvc = await retryOnConflict(async () => {
+      const c = await this.readClaim(namespace, name);
+      if (!c) throw new Error(`source PVC ${namespace}/${name} is gone`);
+      if (c.spec?.volumeName !== this.pvName) throw new Error(`source PVC ${namespace}/${name} is no longer bound to ${this.pvName}`);
+      const ann = (c.metadata!.annotations ??= {});
+      if (ann[TRANSFERRING] && ann[TRANSFERRING] !== this.transferId) throw new Error(`source PVC ${namespace}/${name} is being transferred by ${ann[TRANSFERRING]}`);
+      if (ann[TRANSFERRING] === this.transferId && ann[TRANSFERRING_TO] === to) return c;
+      ann[TRANSFERRING] = this.transferId;
+      ann[TRANSFERRING_TO] = to;
+      return this.core.replaceNamespacedPersistentVolumeClaim({ namespace, name, body: c });
+    });
+    const { accessModes, storageClassName, volumeMode, resources } = pvc.spec!;
+    const annotations = { ...pvc.metadata?.annotations };
+    delete annotations[TRANSFERRING];
+    delete annotations[TRANSFERRING_TO];
+    return {
+      uid: pvc.metadata!.uid!,
+      volumeName: this.pvName,
+      spec: { accessModes, storageClassName, volumeMode, resources: { requests: resources?.requests } },
+      labels: { ...pvc.metadata?.labels },
+      annotations,
+    };
+  }
+
+  /** Rollback before the point of no return: the source claim loses its mark. */
+  async unmarkSource(namespace: string, name: string): Promise<void> {
+    await retryOnConflict(async () => {
+      const c = await this.readClaim(namespace, name);
+      const ann = c?.metadata?.annotations;
+      if (!c || ann?.[TRANSFERRING] !== this.transferId) return;
+      delete ann[TRANSFERRING];
+      delete ann[TRANSFERRING_TO];
+      await this.core.replaceNamespacedPersistentVolumeClaim({ namespace, name, body: c });
+    });
+  }
+
+  /**
+   * Deletes the source claim (only the one recorded: a uid precondition) and waits until it is gone; the
+   * pvc-protection finalizer keeps it while any scheduled pod, finished ones included, references it.
+   */
+  async deleteSource(namespace: string, name: string, uid: string, opts: { timeoutMs: number }): Promise<void> {
+    try {
+      await withRetry(() =>
+        this.core.deleteNamespacedPersistentVolumeClaim({ namespace, name, body: { preconditions: { uid } } }),
+      );
+    } catch (e) {
+      // 404: gone already; 409: the uid differs, i.e. ours is gone and someone made a new one
+      if (httpStatus(e) !== 404 && httpStatus(e) !== 409) throw e;
+    }
+    let finalizers: string[] = [];
+    await pollUntil(
+      async () => {
+        const c = await this.readClaim(namespace, name);
+        finalizers = c?.metadata?.finalizers ?? [];
+        return !c || c.metadata?.uid !== uid ? true : undefined;
+      },
+      { timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to go (finalizers: ${finalizers.join(', ') || 'none'}; a pod that still references it keeps it)` },
+    );
+  }
+
+  /** Creates a claim for the volume by name (idempotent: a claim this transfer made is adopted). */
+  async createClaim(namespace: string, name: string, record: SourceRecord, extra: { from?: string; labels?: Record<string, string> }): Promise<V1PersistentVolumeClaim> {
+    const body: V1PersistentVolumeClaim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name,
+        namespace,
+        labels: { ...extra.labels, [LABEL_TRANSFER_ID]: this.transferId },
+        annotations: extra.from ? { [TRANSFERRED_FROM]: extra.from } : undefined,
+      },
+      spec: { ...record.spec, volumeName: this.pvName },
+    };
+    try {
+      return await withRetry(() => this.core.createNamespacedPersistentVolumeClaim({ namespace, body }));
+    } catch (e) {
+      if (httpStatus(e) !== 409) throw e;
+    }
+    const existing = await this.readClaim(namespace, name);
+    if (!existing) return this.createClaim(namespace, name, record, extra);
+    if (existing.metadata?.labels?.[LABEL_TRANSFER_ID] !== this.transferId || existing.spec?.volumeName !== this.pvName) {
+      throw new ClaimTakenError(`PVC ${namespace}/${name} appeared meanwhile and does not belong to transfer ${this.transferId}`);
+    }
+    return existing;
+  }
+
+  async waitBound(namespace: string, name: string, opts: { timeoutMs: number }): Promise<void> {
+    await pollUntil(
+      async () => {
+        const c = await this.readClaim(namespace, name);
+        if (c?.status?.phase !== 'Bound' || c.spec?.volumeName !== this.pvName) return undefined;
+        const ref = await this.claimRef();
+        return ref?.uid === c.metadata?.uid ? true : undefined;
+      },
+      { timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to bind to ${this.pvName}` },
+    );
+  }
+
+  /** The transfer label is only a marker while it runs: the claim is the user's afterwards. */
+  async unlabelClaim(namespace: string, name: string): Promise<void> {
+    await retryOnConflict(async () => {
+      const c = await this.readClaim(namespace, name);
+      if (!c?.metadata?.labels || c.metadata.labels[LABEL_TRANSFER_ID] !== this.transferId) return;
+      delete c.metadata.labels[LABEL_TRANSFER_ID];
+      await this.core.replaceNamespacedPersistentVolumeClaim({ namespace, name, body: c });
+    });
+  }
+}
+
+export class ClaimTakenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClaimTakenError';
+  }
+}
+
+/** labels for the destination claim: the ones asked to keep (default all), never another transfer's */
+export function keptLabels(labels: Record<string, string>, keep?: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (k in transferLabels('x')) continue;
+    if (!keep || keep.includes(k)) out[k] = v;
+  }
+  return out;
+}
