@@ -195,16 +195,6 @@ export class RebindVolume {
       { timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to bind to ${this.pvName}` },
     );
   }
-
-  /** The transfer label is only a marker while it runs: the claim is the user's afterwards. */
-  async unlabelClaim(namespace: string, name: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const c = await this.readClaim(namespace, name);
-      if (!c?.metadata?.labels || c.metadata.labels[LABEL_TRANSFER_ID] !== this.transferId) return;
-      delete c.metadata.labels[LABEL_TRANSFER_ID];
-      await this.core.replaceNamespacedPersistentVolumeClaim({ namespace, name, body: c });
-    });
-  }
 }
 
 export class ClaimTakenError extends Error {

@@ -1,0 +1,137 @@
+import type { TransferCheckpoint, TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { gatherFacts } from '../gather';
+import { quiesceWorkloads, restoreWorkloads, waitUntilUnmounted } from '../quiesce';
+import { checkRebindPreconditions } from './preconditions';
+import { ClaimTakenError, keptLabels, RebindVolume } from './volume';
+import { RebindRefusedError, type PreconditionState, type RebindOptions, type RebindResult, type SourceRecord } from './types';
+
+/** The step after which the source claim may already be gone: from here on the run never undoes the move by abort. */
+export const POINT_OF_NO_RETURN = 'delete-source';
+
+export const REBIND_STEPS = [
+  'preconditions', 'record-reclaim-policy', 'retain', 'mark-source', 'quiesce', 'delete-source',
+  'point-claim-ref', 'create-destination', 'wait-bound', 'restore-reclaim-policy', 'finalize',
+] as const;
+
+/**
+ * Hands a PersistentVolume from a claim in one namespace to a new claim in another (the KEP's rebind), as
+ * idempotent steps with a checkpoint after each. Before the source claim is deleted, a failure or cancel
+ * puts everything back; after it, the volume keeps Retain and a claimRef naming a claim, and a failure
+ * gives the volume back to a re-created source claim (or leaves the checkpoint to resume from).
+ */
+export async function runRebind(o: RebindOptions): Promise<RebindResult> {
+  const { spec } = o;
+  const checkpoint: TransferCheckpoint = o.checkpoint
+    ? structuredClone(o.checkpoint)
+    : { transferId: spec.id, version: 1, phase: 'Pending', completedSteps: [], state: {}, updatedAt: new Date().toISOString() };
+  if (checkpoint.transferId !== spec.id) throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
+  if (checkpoint.version !== 1) throw new Error(`checkpoint version ${checkpoint.version} is not supported`);
+  const done = (s: string) => checkpoint.completedSteps.includes(s);
+  const phase = (p: TransferPhase) => {
+    checkpoint.phase = p;
+    o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
+  };
+  const step = async <T>(name: (typeof REBIND_STEPS)[number], p: TransferPhase, fn: () => Promise<T>): Promise<T> => {
+    if (done(name)) return checkpoint.state[name] as T;
+    // cancelling is only possible while everything can still be put back
+    if (!done(POINT_OF_NO_RETURN)) o.signal?.throwIfAborted();
+    if (checkpoint.phase !== p) phase(p);
+    const value = await fn();
+    checkpoint.completedSteps.push(name);
+    checkpoint.state[name] = value === undefined ? null : value;
+    checkpoint.updatedAt = new Date().toISOString();
+    o.onEvent?.({ type: 'step', step: name, at: checkpoint.updatedAt });
+    await o.onCheckpoint?.(structuredClone(checkpoint));
+    return value;
+  };
+  const src = spec.source;
+  const dst = spec.destination;
+  const kc = o.kubeConfig;
+
+  const pre = await step('preconditions', 'Planning', async (): Promise<PreconditionState> => {
+    const facts = await gatherFacts({ spec, source: kc, destination: kc });
+    const failures = checkRebindPreconditions(facts, { allowTransferDefault: o.allowTransferDefault });
+    if (failures.length) throw new RebindRefusedError(spec.id, failures);
+    return { workloads: facts.sourceWorkloads.map(w => w.ref), volumeName: facts.source.pvc!.spec!.volumeName! };
+  }).catch(e => {
+    // a refusal changed nothing: there is nothing to roll back
+    phase('Failed');
+    throw e;
+  });
+  const volume = new RebindVolume(kc, spec.id, pre.volumeName);
+  let quiesced = done('quiesce');
+
+  try {
+    await step('record-reclaim-policy', 'Rebinding', () => volume.hold());
+    await step('retain', 'Rebinding', () => volume.setReclaimPolicy('Retain'));
+    const record = await step<SourceRecord>('mark-source', 'Rebinding', () =>
+      volume.markSource(src.namespace, src.name, `${dst.namespace}/${dst.name}`),
+    );
+    const q = await step('quiesce', 'Quiescing', async () => {
+      const startedAt = Date.now();
+      quiesced = true;
+      if (pre.workloads.length) await quiesceWorkloads(kc, pre.workloads, spec.id);
+      await waitUntilUnmounted(kc, src.namespace, src.name, { timeoutMs: o.timeouts?.quiesceMs ?? 300_000, signal: o.signal });
+      return { startedAt };
+    });
+    await step(POINT_OF_NO_RETURN, 'Rebinding', async () => {
+      // the last moment to refuse cheaply: a destination claim that appeared while quiescing
+      const taken = await volume.readClaim(dst.namespace, dst.name);
+      if (taken) throw new ClaimTakenError(`PVC ${dst.namespace}/${dst.name} appeared meanwhile`);
+      await volume.deleteSource(src.namespace, src.name, record.uid, { timeoutMs: o.timeouts?.deleteMs ?? 120_000 });
+    });
+    await step('point-claim-ref', 'Rebinding', async () => {
+      const taken = await volume.readClaim(dst.namespace, dst.name);
+      if (taken && taken.metadata?.labels?.['namespace-transfer.io/transfer-id'] !== spec.id) {
+        throw new ClaimTakenError(`PVC ${dst.namespace}/${dst.name} appeared meanwhile`);
+      }
+      await volume.pointAt(dst.namespace, dst.name);
+    });
+    await step('create-destination', 'Rebinding', async () => {
+      await volume.createClaim(dst.namespace, dst.name, record, {
+        from: `${src.namespace}/${src.name}`,
+        labels: keptLabels(record.labels, o.keepLabels),
+      });
+    });
+    await step('wait-bound', 'Rebinding', () => volume.waitBound(dst.namespace, dst.name, { timeoutMs: o.timeouts?.bindMs ?? 120_000 }));
+    await step('restore-reclaim-policy', 'Finalizing', () => volume.release());
+    // a move keeps the source workloads scaled down (their recorded replicas stay on them), as copy does
+    await step('finalize', 'Finalizing', async () => undefined);
+    phase('Succeeded');
+    return { checkpoint, volumeName: pre.volumeName, downtimeMs: q?.startedAt ? Date.now() - q.startedAt : 0 };
+  } catch (e) {
+    const warn = (what: string) => (err: unknown) => o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
+    phase('RollingBack');
+    if (done(POINT_OF_NO_RETURN)) {
+      await giveBack(volume, o, checkpoint.state['mark-source'] as SourceRecord).catch(warn('giving the volume back to the source claim'));
+    } else {
+      await volume.unmarkSource(src.namespace, src.name).catch(warn('unmarking the source PVC'));
+      await volume.release().catch(warn('restoring the reclaim policy'));
+    }
+    if (quiesced) await restoreWorkloads(kc, pre.workloads, spec.id).catch(warn('restoring the workloads'));
+    phase(o.signal?.aborted && !done(POINT_OF_NO_RETURN) ? 'Cancelled' : 'Failed');
+    throw e;
+  }
+}
+
+/**
+ * After the source claim is gone the only way back is a new source claim for the same volume: the PV is
+ * pointed at it by name (still Retain, never deleted), it binds, and only then the policy goes back.
+ * A destination claim this transfer made goes first, so two claims never compete for the volume.
+ */
+async function giveBack(volume: RebindVolume, o: RebindOptions, record: SourceRecord): Promise<void> {
+  const { source: src, destination: dst, id } = o.spec;
+  const made = await volume.readClaim(dst.namespace, dst.name);
+  if (made?.metadata?.labels?.['namespace-transfer.io/transfer-id'] === id && made.spec?.volumeName === volume.pvName) {
+    // the claim's bound uid is on the PV: re-pointing first keeps the PV from being Released to nothing
+    await volume.pointAt(src.namespace, src.name);
+    await volume.core.deleteNamespacedPersistentVolumeClaim({ namespace: dst.namespace, name: dst.name });
+  }
+  await volume.pointAt(src.namespace, src.name);
+  const existing = await volume.readClaim(src.namespace, src.name);
+  if (!existing) {
+    await volume.createClaim(src.namespace, src.name, record, { labels: record.labels });
+  }
+  await volume.waitBound(src.namespace, src.name, { timeoutMs: o.timeouts?.bindMs ?? 120_000 });
+  await volume.release();
+}
