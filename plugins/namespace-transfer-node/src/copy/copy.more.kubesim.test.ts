@@ -180,11 +180,11 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
   });
 
   it('rclone with its own TLS over the null transport', async () => {
-    const s = spec('rclone-1', { cluster: 'east', namespace: 'clone3', name: 'vol' }, { mover: 'rclone', stage: false, verify: 'none' });
+    const s = spec('rclone-1', { cluster: 'east', namespace: 'clone3', name: 'vol' }, { mover: 'rclone', stage: false });
     const { plan, base } = await prepare(s);
     expect(plan).toMatchObject({ mover: 'rclone', transport: 'null', endpoint: 'clusterip' });
     const result = await runCopy(base);
-    expect(result.syncs.map(r => [r.run, r.result.ok])).toEqual([['final', true]]);
+    expect(result.syncs.map(r => [r.run, r.result.ok])).toEqual([['final', true], ['verify', true]]);
     expect(await equalToSource(east, 'clone3', 'vol', { modes: false, times: false })).toEqual([]);
   });
 

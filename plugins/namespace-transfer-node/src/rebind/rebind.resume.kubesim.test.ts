@@ -1,0 +1,156 @@
+/**
+ * Rebind survives crashes and failures at every step: a run stopped after any step is completed by a new
+ * run from its checkpoint, and a failure injected into any step (a non-retryable API error from kube-sim's
+ * fault injection) leaves the source as it was: claim bound to its volume, policy, application.
+ */
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import type { TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { startClusters, type FaultRule, type SimWorld } from 'kube-sim';
+import { createBoundPvc, createWorkload, ensureNamespace, volumeDir } from '../testing/kubesim';
+import { ensureClass } from './testing';
+import { HELD_BY, REBIND_STEPS, runRebind, TRANSFERRING } from '.';
+
+jest.setTimeout(600_000);
+
+const spec = (id: string, ns: string): TransferSpec => ({
+  id,
+  source: { cluster: 'east', namespace: ns, name: 'data' },
+  destination: { cluster: 'east', namespace: `${ns}-to`, name: 'moved' },
+  mode: 'rebind',
+  intent: 'move',
+});
+
+/** A KubeConfig that counts the writes (non-GET requests) made through it. */
+class CountingKubeConfig extends KubeConfig {
+  writes = 0;
+  override async applySecurityAuthentication(context: Parameters<KubeConfig['applySecurityAuthentication']>[0]) {
+    if (context.getHttpMethod() !== 'GET') this.writes++;
+    return super.applySecurityAuthentication(context);
+  }
+}
+
+describe('rebind resumes and rolls back on kube-sim', () => {
+  let world: SimWorld;
+  let kc: KubeConfig;
+  let core: CoreV1Api;
+
+  beforeAll(async () => {
+    world = await startClusters([{ name: 'east' }]);
+    kc = world.cluster('east').kubeConfig();
+    core = kc.makeApiClient(CoreV1Api);
+    await ensureClass(kc, 'movable', 'true');
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  /** a source claim with a file and a running Deployment, in a namespace of its own */
+  async function setup(ns: string, size = '1Gi') {
+    await ensureNamespace(kc, ns);
+    await ensureNamespace(kc, `${ns}-to`);
+    const dir = await createBoundPvc(kc, ns, 'data', 'movable', size);
+    writeFileSync(`${dir}/hello.txt`, ns);
+    await createWorkload(kc, ns, 'web', 'data', 1001, 1);
+    const pvc = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' });
+    return { dir, pvName: pvc.spec!.volumeName! };
+  }
+
+  async function expectMoved(ns: string, pvName: string) {
+    const moved = await core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
+    expect(moved.status?.phase).toBe('Bound');
+    expect(moved.spec?.volumeName).toBe(pvName);
+    const pv = await core.readPersistentVolume({ name: pvName });
+    expect(pv.spec?.claimRef?.uid).toBe(moved.metadata!.uid);
+    expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
+    expect(pv.metadata?.annotations?.[HELD_BY]).toBeUndefined();
+    await expect(core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' })).rejects.toMatchObject({ code: 404 });
+    expect(readFileSync(`${await volumeDir(kc, `${ns}-to`, 'moved')}/hello.txt`, 'utf8')).toBe(ns);
+  }
+
+  async function expectRestored(ns: string, pvName: string) {
+    const src = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' });
+    expect(src.status?.phase).toBe('Bound');
+    expect(src.spec?.volumeName).toBe(pvName);
+    expect(src.metadata?.annotations?.[TRANSFERRING]).toBeUndefined();
+    const pv = await core.readPersistentVolume({ name: pvName });
+    expect(pv.spec?.claimRef).toMatchObject({ namespace: ns, name: 'data', uid: src.metadata!.uid });
+    expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
+    expect(pv.metadata?.annotations?.[HELD_BY]).toBeUndefined();
+    await expect(core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' })).rejects.toMatchObject({ code: 404 });
+    const web = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: ns });
+    expect(web.spec!.replicas).toBe(1);
+    expect(readFileSync(`${await volumeDir(kc, ns, 'data')}/hello.txt`, 'utf8')).toBe(ns);
+  }
+
+  it.each(REBIND_STEPS.map((s, i) => [s, i] as const))('a crash after %s: a new run from the checkpoint completes', async (stepName, i) => {
+    const ns = `crash-${i}`;
+    const { pvName } = await setup(ns);
+    let saved: TransferCheckpoint | undefined;
+    // the "process" stops right after the checkpoint of this step: nothing of it runs any more
+    const crashed = runRebind({
+      spec: spec(`crash-${i}`, ns),
+      kubeConfig: kc,
+      onCheckpoint: c => {
+        saved = c;
+        return c.completedSteps.includes(stepName) ? new Promise<void>(() => {}) : undefined;
+      },
+    });
+    const stopped = await Promise.race([crashed.then(() => 'finished'), new Promise(r => setTimeout(r, 100)).then(async function wait(): Promise<string> {
+      return saved?.completedSteps.includes(stepName) ? 'stopped' : new Promise(r => setTimeout(r, 100)).then(wait);
+    })]);
+    expect(stopped).toBe('stopped');
+    const result = await runRebind({ spec: spec(`crash-${i}`, ns), kubeConfig: kc, checkpoint: saved });
+    expect(result.checkpoint.completedSteps).toEqual([...REBIND_STEPS]);
+    await expectMoved(ns, pvName);
+  });
+
+  // the write each step makes, failed once with a non-retryable error just before the step runs
+  const faults: Array<[string, (ns: string) => FaultRule]> = [
+    ['record-reclaim-policy', () => ({ verb: 'update', resource: 'persistentvolumes' })],
+    ['retain', () => ({ verb: 'update', resource: 'persistentvolumes' })],
+    ['mark-source', ns => ({ verb: 'update', resource: 'persistentvolumeclaims', namespace: ns })],
+    ['quiesce', ns => ({ verb: 'update', resource: 'deployments', namespace: ns })],
+    ['delete-source', ns => ({ verb: 'delete', resource: 'persistentvolumeclaims', namespace: ns })],
+    ['point-claim-ref', () => ({ verb: 'update', resource: 'persistentvolumes' })],
+    ['create-destination', ns => ({ verb: 'create', resource: 'persistentvolumeclaims', namespace: `${ns}-to` })],
+    ['wait-bound', ns => ({ verb: 'get', resource: 'persistentvolumeclaims', namespace: `${ns}-to` })],
+    ['restore-reclaim-policy', () => ({ verb: 'update', resource: 'persistentvolumes' })],
+  ];
+
+  it.each(faults.map(([s, f], i) => [s, f, i] as const))('a failure in %s restores the source', async (stepName, fault, i) => {
+    const ns = `fail-${i}`;
+    const { pvName } = await setup(ns);
+    const before = REBIND_STEPS[REBIND_STEPS.indexOf(stepName as (typeof REBIND_STEPS)[number]) - 1];
+    const injected = { ...fault(ns), errorRate: 1, status: 403, count: 1 };
+    const err = await runRebind({
+      spec: spec(`fail-${i}`, ns),
+      kubeConfig: kc,
+      onCheckpoint: c => {
+        if (c.completedSteps.at(-1) === before) world.cluster('east').apiServer.faults.add(injected);
+      },
+    }).catch(e => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(String(err)).toMatch(/403|Forbidden/);
+    await expectRestored(ns, pvName);
+  });
+
+  it('a 1 GiB and a 10 GiB sparse volume take the same API writes', async () => {
+    const writes: number[] = [];
+    for (const [i, size] of ['1Gi', '10Gi'].entries()) {
+      const ns = `size-${i}`;
+      const { dir } = await setup(ns, size);
+      // sparse: the apparent size is the volume's, the blocks are not allocated
+      const fd = openSync(`${dir}/big`, 'w');
+      ftruncateSync(fd, size === '1Gi' ? 2 ** 30 : 10 * 2 ** 30);
+      closeSync(fd);
+      const counting = new CountingKubeConfig();
+      counting.loadFromString(kc.exportConfig());
+      await runRebind({ spec: spec(`size-${i}`, ns), kubeConfig: counting });
+      writes.push(counting.writes);
+    }
+    expect(writes[0]).toBeGreaterThan(5);
+    expect(writes[1]).toBe(writes[0]);
+  });
+});
