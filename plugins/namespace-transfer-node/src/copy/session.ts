@@ -10,6 +10,7 @@ import { DEFAULT_PORTS, POD_LAYOUT, mergeSides, type ModuleSpec } from '../sides
 import { DEFAULT_CLIENT_OPTIONS, transferFor, type MoverClientOptions, type Transfer } from '../transfer';
 import { SECRET_KEYS, transportFor, type EndpointAddress, type SeamContext, type Transport } from '../transport';
 import { retryOnConflict, withRetry } from '../clusters';
+import { mountsClaim } from '../gather';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
 const MODULE = 'data';
@@ -254,6 +255,10 @@ export class CopySession {
       await pollUntil(async () => ((await this.src.read(existing)) ? undefined : true), { timeoutMs: 60_000, what: `old pod ${podName} to go away` });
     }
     const ids = clientIdentity(this.o.sourcePodSpecs);
+    // while the application still runs (staging), a ReadWriteOnce source can only be mounted on its node
+    const appNode = (await withRetry(() => core.listNamespacedPod({ namespace: this.srcNs }))).items.find(
+      p => mountsClaim(p.spec, this.o.spec.source.name) && p.status?.phase === 'Running' && !p.metadata?.name?.startsWith(`nst-${this.id}-`),
+    )?.spec?.nodeName;
     await this.src.ensure(
       buildPod({
         name: podName,
@@ -272,6 +277,7 @@ export class CopySession {
         },
         restartPolicy: 'Never',
         secretMode: 0o444,
+        nodeName: appNode,
       }),
       this.id,
     );

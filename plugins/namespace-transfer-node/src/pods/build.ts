@@ -52,7 +52,18 @@ export function buildPod(o: PodOptions): V1Pod {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: o.securityContext,
-      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
+      // required node affinity rather than nodeName: the scheduler still checks the node can take the pod
+      ...(o.nodeName
+        ? {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [o.nodeName] }] }],
+                },
+              },
+            },
+          }
+        : {}),
       terminationGracePeriodSeconds: 5,
       containers: o.side.containers.map(c => ({ ...c, env: [POD_IP, ...(c.env ?? [])] })),
       volumes,
