@@ -48,8 +48,11 @@ export function ensureNodeModules() {
   const marker = join(repoRoot, 'node_modules', '.package-lock.json');
   const lock = join(repoRoot, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('installing npm dependencies (npm ci, a few minutes the first time)');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
+  // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`: npm 11 leaves
+  // other platforms' optional packages (@swc/core-darwin-arm64, ...) out of the lock it writes, and then
+  // its own `npm ci` refuses that lock as out of sync.
+  log('installing npm dependencies (npm install from package-lock.json, a few minutes the first time)');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
 }
 
 /** PostgreSQL for the store tests; started when installed but not running, installed when absent. */
