@@ -74,10 +74,12 @@ export class RebindVolume {
    * would make the binder treat the volume as Released to a claim that no longer exists.
    */
   async pointAt(namespace: string, name: string): Promise<void> {
+    // a uid of a claim of that name that no longer exists (the deleted source) must go as well
+    const live = (await this.readClaim(namespace, name))?.metadata?.uid;
     await this.updatePv(pv => {
       this.own(pv);
       const ref = pv.spec?.claimRef;
-      if (ref?.namespace === namespace && ref?.name === name) return false;
+      if (ref?.namespace === namespace && ref?.name === name && (!ref.uid || ref.uid === live)) return false;
       pv.spec!.claimRef = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name };
       return true;
     });
