@@ -221,7 +221,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
                 return;
               }
               await new Promise(r => setTimeout(r, 100));
-              return poll();
+              await poll();
             };
             void poll();
           }

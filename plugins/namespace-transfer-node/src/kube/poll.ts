@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 export class WaitTimeoutError extends Error {
   constructor(message: string) {
     super(message);
@@ -13,22 +15,14 @@ export interface PollOptions {
   what: string;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (e) {
+    // surface the caller's reason (e.g. "cancelled by the user"), not a generic AbortError
+    if (signal?.aborted) throw signal.reason;
+    throw e;
+  }
 }
 
 /** Calls `check` until it returns a value; throws a timeout that says what never happened. */

@@ -17,9 +17,10 @@ export interface LocalIdentity {
 
 /** Kubernetes' `$(VAR)` expansion: defined variables are replaced, `$$(VAR)` escapes. */
 export function expandKubeVars(text: string, env: Record<string, string>): string {
-  return text.replace(/\$(\$)?\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escaped, name) =>
-    escaped ? `$(${name})` : name in env ? env[name] : whole,
-  );
+  return text.replace(/\$(\$)?\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escaped, name) => {
+    if (escaped) return `$(${name})`;
+    return name in env ? env[name] : whole;
+  });
 }
 
 /** Writes a side's Secret and ConfigMap data where its containers expect them. */

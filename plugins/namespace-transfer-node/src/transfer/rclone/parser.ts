@@ -47,34 +47,35 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
   const handleLine = (line: string, samples: ProgressSample[]) => {
     const trimmed = line.trim();
     if (!trimmed) return;
-    let m: RegExpExecArray | null;
-    if ((m = SECTION.exec(trimmed))) {
-      module = m[1];
-      attempt = Number(m[2]);
+    const sec = SECTION.exec(trimmed);
+    if (sec) {
+      module = sec[1];
+      attempt = Number(sec[2]);
       maxAttempt = Math.max(maxAttempt, attempt);
       finalStats.delete(module);
       return;
     }
-    if ((m = VERIFY.exec(trimmed))) {
+    if (VERIFY.test(trimmed)) {
       verifying = true;
       return;
     }
-    if ((m = CHECKED.exec(trimmed))) {
-      if (m[2] !== '0' && differences.length === 0) errors.push(`rclone check of module ${m[1]} failed with exit code ${m[2]}`);
+    const checked = CHECKED.exec(trimmed);
+    if (checked) {
+      if (checked[2] !== '0' && differences.length === 0) {
+        errors.push(`rclone check of module ${checked[1]} failed with exit code ${checked[2]}`);
+      }
       return;
     }
-    if (verifying) {
-      const c = /^([=*+-]) (.+)$/.exec(line.replace(/\s+$/, ''));
-      if (c) {
-        checkedFiles++;
-        if (c[1] === '*') differences.push(`differs: ${c[2]}`);
-        if (c[1] === '+') differences.push(`differs: ${c[2]}`);
-        if (c[1] === '-') differences.push(`extra: ${c[2]}`);
-        return;
-      }
+    const c = verifying ? /^([=*+-]) (.+)$/.exec(line.replace(/\s+$/, '')) : null;
+    if (c) {
+      checkedFiles++;
+      if (c[1] === '*' || c[1] === '+') differences.push(`differs: ${c[2]}`);
+      if (c[1] === '-') differences.push(`extra: ${c[2]}`);
+      return;
     }
-    if ((m = FAILED.exec(trimmed))) {
-      errors.push(`module ${m[1]} failed with rclone exit code ${m[2]}`);
+    const failed = FAILED.exec(trimmed);
+    if (failed) {
+      errors.push(`module ${failed[1]} failed with rclone exit code ${failed[2]}`);
       return;
     }
     if (!trimmed.startsWith('{')) {

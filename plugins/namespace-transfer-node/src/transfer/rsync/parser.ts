@@ -18,14 +18,22 @@ interface Stats {
   transferredSize?: number;
 }
 
+const STATS: Array<[RegExp, keyof Stats]> = [
+  [/^Number of files: ([\d,]+)/, 'files'],
+  [/^Number of regular files transferred: ([\d,]+)/, 'regularTransferred'],
+  [/^Total file size: ([\d,]+) bytes/, 'totalSize'],
+  [/^Total transferred file size: ([\d,]+) bytes/, 'transferredSize'],
+];
+
 function readStat(line: string, stats: Stats): boolean {
-  let m: RegExpExecArray | null;
-  if ((m = /^Number of files: ([\d,]+)/.exec(line))) stats.files = parseGroupedInt(m[1]);
-  else if ((m = /^Number of regular files transferred: ([\d,]+)/.exec(line))) stats.regularTransferred = parseGroupedInt(m[1]);
-  else if ((m = /^Total file size: ([\d,]+) bytes/.exec(line))) stats.totalSize = parseGroupedInt(m[1]);
-  else if ((m = /^Total transferred file size: ([\d,]+) bytes/.exec(line))) stats.transferredSize = parseGroupedInt(m[1]);
-  else return false;
-  return true;
+  for (const [re, key] of STATS) {
+    const m = re.exec(line);
+    if (m) {
+      stats[key] = parseGroupedInt(m[1]);
+      return true;
+    }
+  }
+  return false;
 }
 
 export interface ParserOptions {
@@ -54,7 +62,8 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
   const warnings: string[] = [];
 
   const currentStats = (): Stats => {
-    const map = section === 'estimate' ? estimates : section === 'verify' ? verifyStats : syncStats;
+    const maps = { estimate: estimates, verify: verifyStats, sync: syncStats, none: syncStats };
+    const map = maps[section];
     let s = map.get(module);
     if (!s) map.set(module, (s = {}));
     return s;
@@ -112,36 +121,39 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
   const handleLine = (raw: string, samples: ProgressSample[]) => {
     const line = raw.replace(/\s+$/, '');
     if (!line) return;
-    let m: RegExpExecArray | null;
-    if ((m = SECTION.exec(line))) {
-      section = m[1] as 'estimate' | 'sync' | 'verify';
-      module = m[2];
+    const sec = SECTION.exec(line);
+    if (sec) {
+      section = sec[1] as 'estimate' | 'sync' | 'verify';
+      module = sec[2];
       if (section === 'sync') {
-        attempt = Number(m[3] ?? 1);
+        attempt = Number(sec[3] ?? 1);
         maxAttempt = Math.max(maxAttempt, attempt);
         // a retried module starts over; its earlier partial stats are not a result
         syncStats.delete(module);
       }
       return;
     }
-    if ((m = WARNING.exec(line))) {
-      warnings.push(m[1]);
+    const warning = WARNING.exec(line);
+    if (warning) {
+      warnings.push(warning[1]);
       return;
     }
-    if ((m = FAILED.exec(line))) {
-      errors.push(`module ${m[1]} failed with rsync exit code ${m[2]}`);
+    const failed = FAILED.exec(line);
+    if (failed) {
+      errors.push(`module ${failed[1]} failed with rsync exit code ${failed[2]}`);
       return;
     }
     if (line.startsWith(MARKER)) return;
-    if (section === 'sync' && (m = PROGRESS2.exec(line))) {
-      const pct = Number(m[2]);
-      const s = progress(m, pct >= 100);
+    const prog = section === 'sync' ? PROGRESS2.exec(line) : null;
+    if (prog) {
+      const s = progress(prog, Number(prog[2]) >= 100);
       if (s) samples.push(s);
       return;
     }
-    if (section === 'verify' && (m = ITEMIZED.exec(line))) {
+    const item = section === 'verify' ? ITEMIZED.exec(line) : null;
+    if (item) {
       // the root's own times/mode may be unsettable (see the client script): not a difference in the data
-      if (m[2] !== './') differences.push(`${m[1].startsWith('*') ? 'extra' : 'differs'}: ${m[2]}`);
+      if (item[2] !== './') differences.push(`${item[1].startsWith('*') ? 'extra' : 'differs'}: ${item[2]}`);
       return;
     }
     if (section !== 'none' && readStat(line.trim(), currentStats())) return;
