@@ -1,0 +1,51 @@
+/**
+ * The Role shipped in deploy/ is what an operator installs; COPY_ROLE_RULES is what the engine's tests run
+ * with. Comparing them here keeps the two from drifting apart.
+ */
+import { join } from 'node:path';
+import type { V1PolicyRule, V1Role } from '@kubernetes/client-node';
+import { readManifests } from 'kube-sim';
+import { COPY_ROLE_NAME, COPY_ROLE_RULES } from './rules';
+
+const file = join(__dirname, '..', '..', '..', '..', 'deploy', 'rbac', 'namespace-transfer-copy.yaml');
+
+/** One line per (apiGroup, resource, verb), so order and grouping of the rules do not matter. */
+function grants(rules: V1PolicyRule[]): string[] {
+  const out = new Set<string>();
+  for (const r of rules) {
+    for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) for (const v of r.verbs) out.add(`${g}/${res}:${v}`);
+  }
+  return [...out].sort();
+}
+
+describe('deploy/rbac/namespace-transfer-copy.yaml', () => {
+  let role: V1Role;
+
+  beforeAll(async () => {
+    const docs = await readManifests(file);
+    expect(docs).toHaveLength(1);
+    role = docs[0] as V1Role;
+  });
+
+  it('is a namespace-scoped Role named like the one the engine creates', () => {
+    expect(role.apiVersion).toBe('rbac.authorization.k8s.io/v1');
+    expect(role.kind).toBe('Role');
+    expect(role.metadata?.name).toBe(COPY_ROLE_NAME);
+    // left to the RoleBinding/`kubectl apply -n`: the same file is applied in both namespaces
+    expect(role.metadata?.namespace).toBeUndefined();
+  });
+
+  it('grants exactly COPY_ROLE_RULES', () => {
+    expect(grants(role.rules ?? [])).toEqual(grants(COPY_ROLE_RULES));
+  });
+
+  it('grants nothing broader than named resources and verbs', () => {
+    for (const r of role.rules ?? []) {
+      expect(r.verbs).not.toContain('*');
+      expect(r.resources).not.toContain('*');
+      expect(r.apiGroups).not.toContain('*');
+      expect(r.resourceNames ?? []).toEqual([]);
+      expect(r.nonResourceURLs ?? []).toEqual([]);
+    }
+  });
+});
