@@ -35,7 +35,9 @@ function toPem(label: string, der: ArrayBuffer): string {
 }
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 }
 
 function validity(days: number) {
@@ -49,8 +51,22 @@ function subject(cn: string, orgs: string[] = []): string {
   return [`CN=${escape(cn)}`, ...orgs.map(o => `O=${escape(o)}`)].join(', ');
 }
 
-export async function createCertificateAuthority(commonName: string, days = 3650): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+function extendedKeyUsages(
+  usage: IssueOptions['usage'],
+): x509.ExtendedKeyUsageType[] {
+  if (usage === 'server') return [x509.ExtendedKeyUsage.serverAuth];
+  if (usage === 'client') return [x509.ExtendedKeyUsage.clientAuth];
+  return [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth];
+}
+
+export async function createCertificateAuthority(
+  commonName: string,
+  days = 3650,
+): Promise<CertificateAuthority> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: subject(commonName),
@@ -59,34 +75,45 @@ export async function createCertificateAuthority(commonName: string, days = 3650
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const caKeyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const caKeyPem = toPem(
+    'PRIVATE KEY',
+    await webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
+  );
 
   return {
-    certPem: caCert.toString('pem') + '\n',
+    certPem: `${caCert.toString('pem')}\n`,
     keyPem: caKeyPem,
     async issue(opts: IssueOptions): Promise<KeyPair> {
-      const leafKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const leafKeys = (await webcrypto.subtle.generateKey(ALG, true, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair;
       const ext: x509.Extension[] = [
         new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-        new x509.ExtendedKeyUsageExtension(
-          opts.usage === 'server'
-            ? [x509.ExtendedKeyUsage.serverAuth]
-            : opts.usage === 'client'
-              ? [x509.ExtendedKeyUsage.clientAuth]
-              : [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.keyEncipherment,
+          true,
         ),
+        new x509.ExtendedKeyUsageExtension(extendedKeyUsages(opts.usage)),
         await x509.AuthorityKeyIdentifierExtension.create(caCert),
       ];
       const names = [
-        ...(opts.dnsNames ?? []).map(value => ({ type: 'dns' as const, value })),
+        ...(opts.dnsNames ?? []).map(value => ({
+          type: 'dns' as const,
+          value,
+        })),
         ...(opts.ips ?? []).map(value => ({ type: 'ip' as const, value })),
       ];
-      if (names.length) ext.push(new x509.SubjectAlternativeNameExtension(names));
+      if (names.length)
+        ext.push(new x509.SubjectAlternativeNameExtension(names));
       const cert = await x509.X509CertificateGenerator.create({
         serialNumber: serial(),
         subject: subject(opts.commonName, opts.organizations),
@@ -98,8 +125,11 @@ export async function createCertificateAuthority(commonName: string, days = 3650
         extensions: ext,
       });
       return {
-        certPem: cert.toString('pem') + '\n',
-        keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey)),
+        certPem: `${cert.toString('pem')}\n`,
+        keyPem: toPem(
+          'PRIVATE KEY',
+          await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey),
+        ),
       };
     },
   };

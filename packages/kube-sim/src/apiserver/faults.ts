@@ -82,12 +82,10 @@ export class Faults implements FaultInjector {
 function injected(code: number): ApiError {
   if (code === 429) return tooManyRequests(1);
   const reason = REASONS[code] ?? 'InternalError';
-  const message =
-    code === 500
-      ? 'Internal error occurred: injected fault'
-      : code === 503
-        ? 'the server is currently unable to handle the request'
-        : `injected fault (${code})`;
+  let message = `injected fault (${code})`;
+  if (code === 500) message = 'Internal error occurred: injected fault';
+  else if (code === 503)
+    message = 'the server is currently unable to handle the request';
   return failure(
     code,
     reason,

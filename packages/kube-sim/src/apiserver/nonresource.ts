@@ -28,20 +28,9 @@ export function serveNonResource(
       'the server does not allow this method on the requested resource',
     );
   if (p === '/version') return writeJson(res, 200, SERVER_VERSION);
-  if (['/healthz', '/livez', '/readyz'].includes(p)) {
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('ok');
-    return;
-  }
+  if (['/healthz', '/livez', '/readyz'].includes(p)) return writeHealthy(res);
   if (p === '/openapi/v2') {
-    if ((accept ?? '').includes('protobuf')) {
-      res.writeHead(200, {
-        'Content-Type': PROTOBUF_MIME,
-        'Content-Length': OPENAPI_V2_PROTOBUF.length,
-      });
-      res.end(OPENAPI_V2_PROTOBUF);
-      return;
-    }
+    if ((accept ?? '').includes('protobuf')) return writeOpenApiProtobuf(res);
     return writeJson(res, 200, OPENAPI_V2_JSON);
   }
   if (p === '/api') return writeJson(res, 200, apiVersions(serverAddress));
@@ -58,4 +47,17 @@ export function serveNonResource(
       resourceList(registry, disc.group, disc.version),
     );
   throw resourceNotFound();
+}
+
+function writeHealthy(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('ok');
+}
+
+function writeOpenApiProtobuf(res: ServerResponse): void {
+  res.writeHead(200, {
+    'Content-Type': PROTOBUF_MIME,
+    'Content-Length': OPENAPI_V2_PROTOBUF.length,
+  });
+  res.end(OPENAPI_V2_PROTOBUF);
 }

@@ -69,7 +69,8 @@ export function parseRequest(
   if (m === 'GET' || m === 'HEAD') {
     const watch =
       legacyWatch || ['1', 'true'].includes(query.get('watch') ?? '');
-    verb = name ? (watch ? 'watch' : 'get') : watch ? 'watch' : 'list';
+    if (watch) verb = 'watch';
+    else verb = name ? 'get' : 'list';
   } else if (m === 'POST') verb = 'create';
   else if (m === 'PUT') verb = 'update';
   else if (m === 'PATCH') verb = 'patch';

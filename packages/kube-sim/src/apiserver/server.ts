@@ -164,6 +164,8 @@ export async function startApiServer(
   }
 
   const trace = !!process.env.KUBE_SIM_APISERVER_TRACE;
+  // known once the server listens, which is before any request can reach handle()
+  let port = 0;
 
   async function handle(
     req: IncomingMessage,
@@ -270,7 +272,7 @@ export async function startApiServer(
     server.once('error', reject);
     server.listen(opts.port, opts.address.nodeIP, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   seedKubernetesService(api, opts.address, port);
 

@@ -52,12 +52,9 @@ export async function startTestServer(
     headers = {},
   ) => {
     return new Promise((resolve, reject) => {
-      const data =
-        body === undefined
-          ? undefined
-          : typeof body === 'string'
-            ? body
-            : JSON.stringify(body);
+      let data: string | undefined;
+      if (typeof body === 'string') data = body;
+      else if (body !== undefined) data = JSON.stringify(body);
       const req = https.request(
         `${server.url}${path}`,
         {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startClusters, type ClusterOptions } from '../index';
 import { DEMO_CLUSTERS, seedDemoCluster } from '../seed';
+import { PACKAGE_DIR } from '../lib/packageDir';
 
 const HELP = `Usage: npm run sim -- [options]
 
@@ -36,7 +37,8 @@ Example:
   KUBECONFIG=.sim/kubeconfig kubectl --context east get pvc -A
 `;
 
-const repoRoot = resolve(__dirname, '../../../..');
+// the package lives at <repo>/packages/kube-sim
+const repoRoot = resolve(PACKAGE_DIR, '../..');
 
 async function main() {
   const { values } = parseArgs({
@@ -94,26 +96,33 @@ async function main() {
   }
   await writeFile(
     join(dir, 'app-config.kube-sim.yaml'),
-    `# Written by kube-sim (npm run sim): the local clusters, for Backstage. Regenerated at every start.\n${stringify({
-      kubernetes: {
-        serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: [{ type: 'config', clusters: clustersConfig }],
+    `# Written by kube-sim (npm run sim): the local clusters, for Backstage. Regenerated at every start.\n${stringify(
+      {
+        kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
+          clusterLocatorMethods: [{ type: 'config', clusters: clustersConfig }],
+        },
       },
-    })}`,
+    )}`,
     { mode: 0o600 },
   );
 
   for (const c of world.clusters) {
-    process.stdout.write(`cluster ${c.name}${c.openshift ? ' (OpenShift-flavoured)' : ''}: ${c.server}\n`);
+    process.stdout.write(
+      `cluster ${c.name}${c.openshift ? ' (OpenShift-flavoured)' : ''}: ${c.server}\n`,
+    );
   }
   process.stdout.write(
     `kubeconfig: ${world.kubeconfigPath}\nBackstage config: ${join(dir, 'app-config.kube-sim.yaml')}\n` +
       `ready in ${((Date.now() - started) / 1000).toFixed(1)}s; Ctrl-C stops it.\n`,
   );
-  if (values['ready-file']) await writeFile(values['ready-file'], `${process.pid}\n`);
+  if (values['ready-file'])
+    await writeFile(values['ready-file'], `${process.pid}\n`);
 }
 
 main().catch(e => {
-  process.stderr.write(`kube-sim: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(
+    `kube-sim: ${e instanceof Error ? e.message : String(e)}\n`,
+  );
   process.exit(1);
 });

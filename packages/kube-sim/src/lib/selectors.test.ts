@@ -30,7 +30,7 @@ describe('label selectors', () => {
 
   it('rejects malformed selectors with a 400', () => {
     expect(() => parseLabelSelector('app=we b')).toThrow();
-    expect(() => parseLabelSelector('app=' + 'x'.repeat(64))).toThrow(
+    expect(() => parseLabelSelector(`app=${'x'.repeat(64)}`)).toThrow(
       /invalid label value/,
     );
   });

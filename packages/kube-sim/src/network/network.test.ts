@@ -124,7 +124,7 @@ describe('startNetwork against a real API server', () => {
 
   afterAll(async () => {
     if (process.env.KUBE_SIM_TEST_LOGS)
-      process.stderr.write(logs.join('\n') + '\n');
+      process.stderr.write(`${logs.join('\n')}\n`);
     await network?.stop();
     await server?.stop();
     await servers.closeAll();
@@ -293,8 +293,8 @@ print(c.recv(100).decode())'`;
 
   it('moves a tree with rsync over stunnel through a passthrough Route, as the copy flow does', async () => {
     const procs = new PodProcesses(network.shimPath);
-    const server = ip('1.30');
-    const client = ip('1.31');
+    const serverIP = ip('1.30');
+    const clientIP = ip('1.31');
     const host = `rsync-server.${routeDomain}`;
     const dir = path.join(tmp, 'rsync');
     try {
@@ -327,14 +327,14 @@ print(c.recv(100).decode())'`;
       // the server pod: rsync daemon on its localhost, stunnel in front of it on :8443
       procs
         .start(
-          server,
+          serverIP,
           'rsync',
           ['--daemon', '--no-detach', `--config=${dir}/rsyncd.conf`],
           /never/,
         )
         .catch(() => undefined);
       await procs.start(
-        server,
+        serverIP,
         'stunnel4',
         [path.join(dir, 'server.conf')],
         /Configuration successful/,
@@ -355,7 +355,7 @@ print(c.recv(100).decode())'`;
           metadata: { name: 'rsync-server' },
           subsets: [
             {
-              addresses: [{ ip: server }],
+              addresses: [{ ip: serverIP }],
               ports: [{ name: 'stunnel', port: 8443 }],
             },
           ],
@@ -399,7 +399,7 @@ print(c.recv(100).decode())'`;
           env: {
             ...process.env,
             LD_PRELOAD: network.shimPath,
-            KUBE_SIM_POD_IP: client,
+            KUBE_SIM_POD_IP: clientIP,
           },
         },
       );

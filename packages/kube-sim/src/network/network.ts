@@ -9,7 +9,12 @@ import {
 } from '@kubernetes/client-node';
 import path from 'node:path';
 import type { Network, NetworkOptions } from '../contracts';
-import { loadBalancerNames, renderClusterRecords, renderHostsFile, writeInPlace } from './dns/hostsFile';
+import {
+  loadBalancerNames,
+  renderClusterRecords,
+  renderHostsFile,
+  writeInPlace,
+} from './dns/hostsFile';
 import { WorldNames } from './dns/world';
 import { describeError } from '../client/errors';
 import { Informer, startInformer } from './kube/informer';
@@ -43,15 +48,31 @@ const DISCOVERY_RETRY_MS = 2000;
 /** Whether the API server serves route.openshift.io/v1, from discovery as `oc`/the engine would see it. */
 async function servesRoutes(apis: ApisApi): Promise<boolean> {
   const groups = await apis.getAPIVersions();
-  return groups.groups.some(g => g.name === 'route.openshift.io' && g.versions.some(v => v.version === 'v1'));
+  return groups.groups.some(
+    g =>
+      g.name === 'route.openshift.io' &&
+      g.versions.some(v => v.version === 'v1'),
+  );
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`kube-sim network: ${what} did not answer within ${ms} ms`)), ms);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `kube-sim network: ${what} did not answer within ${ms} ms`,
+            ),
+          ),
+        ms,
+      );
     }),
   ]);
 }
@@ -61,8 +82,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * world's external names, all driven by watches on the API server; plus the pod network shim the kubelet
  * preloads into container processes.
  */
-export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNetwork> {
-  const log = opts.log ?? ((msg: string) => process.stderr.write(`kube-sim network [${opts.clusterName}]: ${msg}\n`));
+export async function startNetwork(
+  opts: StartNetworkOptions,
+): Promise<RunningNetwork> {
+  const log =
+    opts.log ??
+    ((msg: string) =>
+      process.stderr.write(`kube-sim network [${opts.clusterName}]: ${msg}\n`));
   const kc = opts.kubeConfig;
   const core = kc.makeApiClient(CoreV1Api);
   const networking = kc.makeApiClient(NetworkingV1Api);
@@ -103,7 +129,10 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     path: '/api/v1/services',
     list: async () => {
       const l = await core.listServiceForAllNamespaces();
-      return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+      return {
+        items: l.items,
+        resourceVersion: l.metadata?.resourceVersion ?? '',
+      };
     },
     onChange: kick,
     onError: onError('services watch'),
@@ -113,7 +142,10 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     path: '/api/v1/endpoints',
     list: async () => {
       const l = await core.listEndpointsForAllNamespaces();
-      return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+      return {
+        items: l.items,
+        resourceVersion: l.metadata?.resourceVersion ?? '',
+      };
     },
     onChange: kick,
     onError: onError('endpoints watch'),
@@ -123,13 +155,23 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     path: '/apis/networking.k8s.io/v1/ingresses',
     list: async () => {
       const l = await networking.listIngressForAllNamespaces();
-      return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+      return {
+        items: l.items,
+        resourceVersion: l.metadata?.resourceVersion ?? '',
+      };
     },
     onChange: kick,
     onError: onError('ingresses watch'),
   });
 
-  const proxy = new ServiceProxy({ address: opts.address, services, endpoints, core, log, kick });
+  const proxy = new ServiceProxy({
+    address: opts.address,
+    services,
+    endpoints,
+    core,
+    log,
+    kick,
+  });
   const router = new Router({
     routerIP: opts.address.routerIP,
     sourceIP: opts.address.nodeIP,
@@ -153,18 +195,23 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     await proxy.reconcile();
     await router.reconcile();
     await world.publish([
-      ...router.externalNames().map(name => ({ ip: opts.address.routerIP, name })),
+      ...router
+        .externalNames()
+        .map(name => ({ ip: opts.address.routerIP, name })),
       ...loadBalancerNames(services.items()),
     ]);
-    const records = renderClusterRecords(services.items(), (ns, name) => endpoints.get(ns, name));
+    const records = renderClusterRecords(services.items(), (ns, name) =>
+      endpoints.get(ns, name),
+    );
     await writeInPlace(hostsFile, renderHostsFile(records, worldRecords));
   };
 
   // one reconcile at a time; changes during a run lead to exactly one more run
-  const reconcileLoop = async (): Promise<void> => {
+  async function reconcileLoop(): Promise<void> {
     if (running) {
       again = true;
-      return running;
+      await running;
+      return;
     }
     running = (async () => {
       do {
@@ -184,7 +231,7 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     } finally {
       running = undefined;
     }
-  };
+  }
 
   const discover = async () => {
     try {
@@ -199,7 +246,10 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
             version: 'v1',
             plural: 'routes',
           })) as { items: Route[]; metadata?: { resourceVersion?: string } };
-          return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+          return {
+            items: l.items,
+            resourceVersion: l.metadata?.resourceVersion ?? '',
+          };
         },
         onChange: kick,
         onError: onError('routes watch'),
@@ -219,7 +269,8 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     if (timer) clearTimeout(timer);
     if (discoveryTimer) clearTimeout(discoveryTimer);
     if (resync) clearInterval(resync);
-    for (const informer of [services, endpoints, ingresses, routes]) informer?.stop();
+    for (const informer of [services, endpoints, ingresses, routes])
+      informer?.stop();
     await running?.catch(() => undefined);
     await Promise.all([proxy.stop(), router.stop(), world.stop()]);
     waiters.forEach(resolve => resolve());
@@ -229,10 +280,19 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
   try {
     await world.start();
     await Promise.all([
-      withTimeout(Promise.all([services.ready, endpoints.ready, ingresses.ready]), opts.startTimeoutMs ?? 30_000, 'the API server'),
+      withTimeout(
+        Promise.all([services.ready, endpoints.ready, ingresses.ready]),
+        opts.startTimeoutMs ?? 30_000,
+        'the API server',
+      ),
       discover(),
     ]);
-    if (routes) await withTimeout(routes.ready, opts.startTimeoutMs ?? 30_000, 'the routes list');
+    if (routes)
+      await withTimeout(
+        routes.ready,
+        opts.startTimeoutMs ?? 30_000,
+        'the routes list',
+      );
     synced = true;
     await reconcileLoop();
     resync = setInterval(kick, RESYNC_MS);
@@ -249,7 +309,10 @@ export async function startNetwork(opts: StartNetworkOptions): Promise<RunningNe
     routesServed: () => routesServedFlag,
     sync: () =>
       new Promise<void>(resolve => {
-        if (stopped) return resolve();
+        if (stopped) {
+          resolve();
+          return;
+        }
         waiters.push(resolve);
         kick();
       }),

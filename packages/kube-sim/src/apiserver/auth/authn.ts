@@ -93,9 +93,10 @@ export class Authenticator {
       const cn = cert?.subject?.CN;
       if (cn) {
         const o = cert.subject.O;
-        const groups = (Array.isArray(o) ? o : o ? [o] : []).concat(
-          'system:authenticated',
-        );
+        let organisations: string[] = [];
+        if (Array.isArray(o)) organisations = o;
+        else if (o) organisations = [o];
+        const groups = organisations.concat('system:authenticated');
         return { username: Array.isArray(cn) ? cn[0] : cn, groups };
       }
     }

@@ -78,14 +78,14 @@ export function decodeObject(
   return obj;
 }
 
+const BASE64_FIELDS: Record<string, string[]> = {
+  Secret: ['data'],
+  ConfigMap: ['binaryData'],
+};
+
 /** []byte fields are base64 in JSON; a value that is not fails decoding, before any validation. */
 function checkBase64Fields(obj: KObject, d: KindDescriptor): void {
-  const fields =
-    d.kind === 'Secret'
-      ? ['data']
-      : d.kind === 'ConfigMap'
-        ? ['binaryData']
-        : [];
+  const fields = BASE64_FIELDS[d.kind] ?? [];
   for (const f of fields) {
     for (const [k, v] of Object.entries(obj[f] ?? {})) {
       if (

@@ -100,18 +100,21 @@ function checkPreconditions(
     );
 }
 
+/** The deprecated orphanDependents field as the propagation policy it stands for. */
+function legacyPolicy(
+  orphanDependents: boolean | undefined,
+): DeleteOptions['propagationPolicy'] {
+  if (orphanDependents === true) return 'Orphan';
+  if (orphanDependents === false) return 'Background';
+  return undefined;
+}
+
 /**
  * The garbage-collection finalizers after a delete with this policy (deletionFinalizersForGarbageCollection):
  * Foreground and Orphan add theirs and drop the other one, Background drops both, no policy keeps them.
  */
 function gcFinalizers(current: string[], opts: DeleteOptions): string[] {
-  const policy =
-    opts.propagationPolicy ??
-    (opts.orphanDependents === true
-      ? 'Orphan'
-      : opts.orphanDependents === false
-        ? 'Background'
-        : undefined);
+  const policy = opts.propagationPolicy ?? legacyPolicy(opts.orphanDependents);
   if (!policy) return current;
   const rest = current.filter(
     f => f !== 'orphan' && f !== 'foregroundDeletion',

@@ -40,6 +40,8 @@ export function startGarbageCollector(
   let lastDiscovery = 0;
 
   const idOf = (r: ResourceRef) => `${r.group}/${r.plural}`;
+  // created before the informer handlers that feed it; process() is hoisted
+  const queue = ctx.queue('garbage-collector', process, 4);
 
   function link(uid: string, node: GraphNode | undefined): void {
     const old = graph.get(uid);
@@ -197,10 +199,10 @@ export function startGarbageCollector(
     }
   }
 
-  async function process(uid: string): Promise<number | void> {
+  async function process(uid: string): Promise<number | undefined> {
     const node = graph.get(uid);
     const obj = current(uid);
-    if (!node || !obj) return;
+    if (!node || !obj) return undefined;
     const md = obj.metadata ?? {};
     const deps = [...(dependents.get(uid) ?? [])].filter(d => current(d));
     if (md.deletionTimestamp) {
@@ -218,7 +220,7 @@ export function startGarbageCollector(
           }));
         }
         await removeFinalizer(node, uid, ORPHAN);
-        return;
+        return undefined;
       }
       if (md.finalizers?.includes(FOREGROUND)) {
         let blocking = 0;
@@ -240,19 +242,19 @@ export function startGarbageCollector(
         if (blocking > 0) return 1000;
         await removeFinalizer(node, uid, FOREGROUND);
       }
-      return;
+      return undefined;
     }
     const owners = md.ownerReferences ?? [];
-    if (!owners.length) return;
+    if (!owners.length) return undefined;
     const states = await Promise.all(
       owners.map(o => ownerExists(o, md.namespace)),
     );
     if (states.some(s => s === undefined)) return 2500;
     const dangling = owners.filter((_, i) => states[i] === false);
-    if (!dangling.length) return;
+    if (!dangling.length) return undefined;
     if (dangling.length === owners.length) {
       await deleteObject(node, uid, 'Background');
-      return;
+      return undefined;
     }
     const gone = new Set(dangling.map(o => o.uid));
     await rewrite(node, uid, o => ({
@@ -264,9 +266,8 @@ export function startGarbageCollector(
         ),
       },
     }));
+    return undefined;
   }
-
-  const queue = ctx.queue('garbage-collector', process, 4);
 
   async function sync(): Promise<void> {
     lastDiscovery = Date.now();

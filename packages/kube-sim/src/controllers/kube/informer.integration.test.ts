@@ -56,10 +56,11 @@ describe('Informer against a real API server', () => {
     });
     h.api.faults.dropWatches();
     await h.rest.delete(CM, 'inf', 'before');
+    const { rest } = h;
     for (let i = 0; i < 1050; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
-          h.rest.create(CM, 'inf', { metadata: { name: `bulk-${i + j}` } }),
+          rest.create(CM, 'inf', { metadata: { name: `bulk-${i + j}` } }),
         ),
       );
     }

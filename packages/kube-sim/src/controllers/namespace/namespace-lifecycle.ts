@@ -58,13 +58,13 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
     }).catch(() => undefined);
   }
 
-  async function sync(name: string): Promise<number | void> {
+  async function sync(name: string): Promise<number | undefined> {
     const ns = namespaces.getByName(undefined, name);
     if (
       !ns?.metadata?.deletionTimestamp ||
       !(ns.spec?.finalizers ?? []).includes(FINALIZER)
     )
-      return;
+      return undefined;
     const resources = (
       await discoverResources(rest, ['list', 'delete'])
     ).filter(r => r.namespaced);
@@ -109,7 +109,7 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
     await setContentCondition(ns, remaining, left);
     // Objects with finalizers or graceful deletion (pods) take a while: look again soon.
     if (remaining) return 1000;
-    if (finalizeUnsupported) return;
+    if (finalizeUnsupported) return undefined;
     try {
       await retryOnConflict(async () => {
         const live = await rest.get<Namespace>(R.namespaces, undefined, name);
@@ -143,10 +143,11 @@ export function startNamespaceController(ctx: ControllerContext): Stoppable {
             'the API server does not serve namespaces/{name}/finalize',
           );
         }
-        return;
+        return undefined;
       }
       throw e;
     }
+    return undefined;
   }
 
   const queue = ctx.queue('namespace', sync, 2);

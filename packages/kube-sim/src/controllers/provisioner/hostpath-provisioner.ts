@@ -51,7 +51,7 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
     );
   }
 
-  async function provision(key: string): Promise<number | void> {
+  async function provision(key: string): Promise<number | undefined> {
     const pvc = pvcs.get(key);
     if (
       !pvc ||
@@ -59,16 +59,17 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
       pvc.spec?.volumeName ||
       !wantsUs(pvc)
     )
-      return;
+      return undefined;
     const pvName = `pvc-${pvc.metadata?.uid}`;
-    if (pvs.getByName(undefined, pvName) || justCreated.has(pvName)) return;
+    if (pvs.getByName(undefined, pvName) || justCreated.has(pvName))
+      return undefined;
     const sc = classes.getByName(undefined, claimClass(pvc));
-    if (!sc || sc.provisioner !== PROVISIONER_NAME) return;
+    if (!sc || sc.provisioner !== PROVISIONER_NAME) return undefined;
     if (
       sc.volumeBindingMode === 'WaitForFirstConsumer' &&
       !pvc.metadata?.annotations?.[ANN.selectedNode]
     )
-      return;
+      return undefined;
     if (pvc.spec?.selector) {
       events.record(
         claimRef(pvc),
@@ -76,7 +77,7 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
         'ProvisioningFailed',
         'claim Selector is not supported',
       );
-      return;
+      return undefined;
     }
     const request = requestedBytes(pvc);
     const known = new Map(
@@ -147,6 +148,7 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
       'ProvisioningSucceeded',
       `Successfully provisioned volume ${pvName}`,
     );
+    return undefined;
   }
 
   async function reclaim(name: string): Promise<void> {

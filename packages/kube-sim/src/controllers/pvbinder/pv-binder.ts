@@ -39,6 +39,17 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     return sc?.volumeBindingMode === 'WaitForFirstConsumer';
   };
 
+  const fresh = (pvc: PersistentVolumeClaim) =>
+    rest.get<PersistentVolumeClaim>(
+      R.persistentvolumeclaims,
+      pvc.metadata?.namespace,
+      pvc.metadata?.name as string,
+    );
+
+  // syncClaim and syncVolume (hoisted) queue each other's keys
+  const claimQueue = ctx.queue('pv-binder-claims', key => syncClaim(key));
+  const volumeQueue = ctx.queue('pv-binder-volumes', key => syncVolume(key));
+
   async function provisionOrWait(pvc: PersistentVolumeClaim): Promise<void> {
     const className = claimClass(pvc);
     const delay = isDelayBinding(pvc);
@@ -135,21 +146,15 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     );
   }
 
-  const fresh = (pvc: PersistentVolumeClaim) =>
-    rest.get<PersistentVolumeClaim>(
-      R.persistentvolumeclaims,
-      pvc.metadata?.namespace,
-      pvc.metadata?.name as string,
-    );
-
   async function syncUnboundClaim(pvc: PersistentVolumeClaim): Promise<void> {
     const volumeName = pvc.spec?.volumeName;
     if (!volumeName) {
       const pv = findBestMatch(pvc, pvs.list(), {
         delayBinding: isDelayBinding(pvc),
       });
-      if (!pv) return provisionOrWait(pvc);
-      return bindClaim(rest, pv.metadata?.name as string, pvc);
+      if (pv) await bindClaim(rest, pv.metadata?.name as string, pvc);
+      else await provisionOrWait(pvc);
+      return;
     }
     const pv = pvs.getByName(undefined, volumeName);
     if (!pv) {
@@ -169,9 +174,13 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
         await claimPhase(pvc, 'Pending');
         return;
       }
-      return bindClaim(rest, volumeName, pvc);
+      await bindClaim(rest, volumeName, pvc);
+      return;
     }
-    if (isVolumeBoundToClaim(pv, pvc)) return bindClaim(rest, volumeName, pvc);
+    if (isVolumeBoundToClaim(pv, pvc)) {
+      await bindClaim(rest, volumeName, pvc);
+      return;
+    }
     if (!pvc.metadata?.annotations?.[ANN.boundByController]) {
       events.record(
         claimObj(pvc),
@@ -190,24 +199,31 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
         events.record(claimObj(pvc), 'Warning', reason, message);
       await claimPhase(pvc, 'Lost');
     };
-    if (!volumeName)
-      return lost(
+    if (!volumeName) {
+      await lost(
         'ClaimLost',
         'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!',
       );
+      return;
+    }
     const pv = pvs.getByName(undefined, volumeName);
-    if (!pv)
-      return lost(
+    if (!pv) {
+      await lost(
         'ClaimLost',
         'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
       );
-    if (!pv.spec?.claimRef) return bindClaim(rest, volumeName, pvc);
-    if (pv.spec.claimRef.uid === pvc.metadata?.uid) {
-      if (pvc.status?.phase !== 'Bound' || pv.status?.phase !== 'Bound')
-        return bindClaim(rest, volumeName, pvc);
       return;
     }
-    return lost(
+    if (!pv.spec?.claimRef) {
+      await bindClaim(rest, volumeName, pvc);
+      return;
+    }
+    if (pv.spec.claimRef.uid === pvc.metadata?.uid) {
+      if (pvc.status?.phase !== 'Bound' || pv.status?.phase !== 'Bound')
+        await bindClaim(rest, volumeName, pvc);
+      return;
+    }
+    await lost(
       'ClaimMisbound',
       'Two claims are bound to the same volume, this one is bound incorrectly',
     );
@@ -276,9 +292,9 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     const pvc = pvcs.get(key);
     if (!pvc || pvc.metadata?.deletionTimestamp) return;
     if (pvc.metadata?.annotations?.[ANN.bindCompleted])
-      return syncBoundClaim(pvc);
-    if (await assignDefaultClass(pvc)) return;
-    return syncUnboundClaim(pvc);
+      await syncBoundClaim(pvc);
+    // a claim that just got the default class continues with its update event
+    else if (!(await assignDefaultClass(pvc))) await syncUnboundClaim(pvc);
   }
 
   async function syncVolume(name: string): Promise<void> {
@@ -306,7 +322,10 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
         if (!isNotFound(e)) throw e;
       }
     }
-    if (!claim) return releaseAndReclaim(pv);
+    if (!claim) {
+      await releaseAndReclaim(pv);
+      return;
+    }
     if (!claim.spec?.volumeName) {
       claimQueue.add(keyOf(claim));
       return;
@@ -353,10 +372,7 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
     if (policy === 'Delete') {
       // Volumes of an external provisioner are deleted by it; nothing in-tree can delete any other.
       if (cur.metadata?.annotations?.[ANN.provisionedBy]) return;
-      const msg =
-        'error getting deleter volume plugin for volume "' +
-        name +
-        '": no deletable volume plugin matched';
+      const msg = `error getting deleter volume plugin for volume "${name}": no deletable volume plugin matched`;
       events.record(pvObj(cur), 'Warning', 'VolumeFailedDelete', msg);
       await retryOnConflict(async () =>
         setVolumePhase(
@@ -379,9 +395,6 @@ export function startPvBinder(ctx: ControllerContext): Stoppable {
       ),
     );
   }
-
-  const claimQueue = ctx.queue('pv-binder-claims', key => syncClaim(key));
-  const volumeQueue = ctx.queue('pv-binder-volumes', key => syncVolume(key));
 
   pvcs.addHandlers({
     add: o => claimQueue.add(keyOf(o)),

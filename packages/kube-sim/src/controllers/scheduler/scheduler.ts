@@ -88,15 +88,15 @@ export function startScheduler(ctx: ControllerContext): Stoppable {
     });
   }
 
-  async function schedule(key: string): Promise<number | void> {
+  async function schedule(key: string): Promise<number | undefined> {
     const pod = pods.get(key);
     if (!pod || !needsScheduling(pod)) {
       assumed.delete(key);
-      return;
+      return undefined;
     }
     const ns = pod.metadata?.namespace as string;
     // A gated pod waits, unscheduled, until its creator removes the gates (pod scheduling readiness).
-    if (pod.spec?.schedulingGates?.length) return;
+    if (pod.spec?.schedulingGates?.length) return undefined;
     const claims: PersistentVolumeClaim[] = [];
     for (const v of pod.spec?.volumes ?? []) {
       const claimName = v.persistentVolumeClaim?.claimName;
@@ -239,7 +239,7 @@ export function startScheduler(ctx: ControllerContext): Stoppable {
       );
     } catch (e) {
       // Already bound by someone else, or gone: nothing left to do for this pod.
-      if (isConflict(e) || isNotFound(e)) return;
+      if (isConflict(e) || isNotFound(e)) return undefined;
       throw e;
     }
     assumed.delete(key);
@@ -249,6 +249,7 @@ export function startScheduler(ctx: ControllerContext): Stoppable {
       'Scheduled',
       `Successfully assigned ${ns}/${pod.metadata?.name} to ${nodeName}`,
     );
+    return undefined;
   }
 
   const queue = ctx.queue('scheduler', schedule);

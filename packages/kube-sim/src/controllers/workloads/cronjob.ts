@@ -91,9 +91,9 @@ export function startCronJobController(ctx: ControllerContext): Stoppable {
     }
   }
 
-  async function sync(key: string): Promise<number | void> {
+  async function sync(key: string): Promise<number | undefined> {
     const c = cronjobs.get(key);
-    if (!c || c.metadata?.deletionTimestamp) return;
+    if (!c || c.metadata?.deletionTimestamp) return undefined;
     const ns = c.metadata?.namespace as string;
     const owned = jobs
       .list(ns)

@@ -167,9 +167,9 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     }
   }
 
-  async function sync(key: string): Promise<number | void> {
+  async function sync(key: string): Promise<number | undefined> {
     const d = deployments.get(key);
-    if (!d || d.metadata?.deletionTimestamp) return;
+    if (!d || d.metadata?.deletionTimestamp) return undefined;
     const ns = d.metadata?.namespace as string;
     const desired = d.spec?.replicas ?? 1;
     const owned = await claimObjects(
@@ -217,16 +217,20 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
               old.some(rs => controllerOf(p)?.uid === rs.metadata?.uid),
           );
       if (!newRs) {
-        const initial = recreate
-          ? old.some(rs => (rs.spec?.replicas ?? 0) > 0) || oldPodsRunning()
-            ? 0
-            : desired
-          : newRsReplicas(
-              desired,
-              surge,
-              { replicas: 0, available: 0 },
-              old.map(counts),
-            );
+        let initial: number;
+        if (!recreate)
+          initial = newRsReplicas(
+            desired,
+            surge,
+            { replicas: 0, available: 0 },
+            old.map(counts),
+          );
+        else if (
+          old.some(rs => (rs.spec?.replicas ?? 0) > 0) ||
+          oldPodsRunning()
+        )
+          initial = 0;
+        else initial = desired;
         newRs = await createNewRs(
           d,
           initial,
@@ -337,9 +341,9 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
     newRs: ReplicaSet | undefined,
     unavailable: number,
     created: boolean,
-  ): Promise<number | void> {
+  ): Promise<number | undefined> {
     const d = deployments.get(key);
-    if (!d) return;
+    if (!d) return undefined;
     const owned = sets
       .list(d.metadata?.namespace)
       .filter(rs => controllerOf(rs)?.uid === d.metadata?.uid);

@@ -78,10 +78,13 @@ export function startJobController(ctx: ControllerContext): Stoppable {
     }
   }
 
-  async function sync(key: string): Promise<number | void> {
+  async function sync(key: string): Promise<number | undefined> {
     const j = jobs.get(key);
-    if (!j) return expectations.forget(key);
-    if (j.metadata?.deletionTimestamp || finished(j)) return;
+    if (!j) {
+      expectations.forget(key);
+      return undefined;
+    }
+    if (j.metadata?.deletionTimestamp || finished(j)) return undefined;
     const ns = j.metadata?.namespace as string;
     const owned = await claimObjects(
       ctx,
@@ -160,12 +163,10 @@ export function startJobController(ctx: ControllerContext): Stoppable {
           now,
         );
       if (expectations.satisfied(key)) {
-        const remaining =
-          completions !== undefined && completions !== null
-            ? completions - succeeded
-            : succeeded > 0
-              ? 0
-              : parallelism;
+        let remaining: number;
+        if (completions !== undefined && completions !== null)
+          remaining = completions - succeeded;
+        else remaining = succeeded > 0 ? 0 : parallelism;
         const want = Math.max(0, Math.min(parallelism, remaining));
         const lastFailure = failedPods.reduce(
           (m, p) =>

@@ -85,6 +85,12 @@ export function podFromTemplate(
   };
 }
 
+function phaseRank(phase: string | undefined): number {
+  if (phase === 'Pending') return 0;
+  if (phase === 'Unknown') return 1;
+  return 2;
+}
+
 /**
  * Order in which surplus pods are deleted (ActivePods sort upstream): unscheduled before scheduled,
  * pending before running, not ready before ready, newer before older.
@@ -92,7 +98,7 @@ export function podFromTemplate(
 export function deletionOrder(a: Pod, b: Pod): number {
   const rank = (p: Pod) => [
     p.spec?.nodeName ? 1 : 0,
-    p.status?.phase === 'Pending' ? 0 : p.status?.phase === 'Unknown' ? 1 : 2,
+    phaseRank(p.status?.phase),
     isPodReady(p) ? 1 : 0,
   ];
   const ra = rank(a);

@@ -29,11 +29,11 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
   const pods = ctx.informers.get<Pod>(R.pods);
   const expectations = new Expectations();
 
-  async function sync(key: string): Promise<number | void> {
+  async function sync(key: string): Promise<number | undefined> {
     const rs = sets.get(key);
     if (!rs) {
       expectations.forget(key);
-      return;
+      return undefined;
     }
     const ns = rs.metadata?.namespace as string;
     const owned = await claimObjects(
@@ -114,7 +114,7 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
   async function updateStatus(
     rs: ReplicaSet,
     owned: Pod[],
-  ): Promise<number | void> {
+  ): Promise<number | undefined> {
     const active = owned.filter(isPodActive);
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const selectorLabels = rs.spec?.template?.metadata?.labels ?? {};
@@ -152,6 +152,7 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
     // Ready but not yet available pods become available later without any event: look again then.
     if (minReady > 0 && status.readyReplicas > status.availableReplicas)
       return minReady * 1000;
+    return undefined;
   }
 
   const queue = ctx.queue('replicaset', sync);

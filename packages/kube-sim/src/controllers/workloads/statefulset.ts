@@ -170,7 +170,7 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
     const s = sets.get(key);
     if (!s || s.metadata?.deletionTimestamp) return;
     const ns = s.metadata?.namespace as string;
-    const setName = s.metadata?.name as string;
+    const stsName = s.metadata?.name as string;
     const replicas = s.spec?.replicas ?? 1;
     const parallel = s.spec?.podManagementPolicy === 'Parallel';
     const revision = revisionOf(s);
@@ -183,7 +183,7 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
       s.spec?.selector,
       pods.list(ns),
     )) {
-      const ord = ordinalOf(setName, p.metadata?.name as string);
+      const ord = ordinalOf(stsName, p.metadata?.name as string);
       if (ord !== undefined) owned.set(ord, p);
     }
 
@@ -200,7 +200,7 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
         continue;
       }
       if (!p) {
-        const name = podName(setName, i);
+        const name = podName(stsName, i);
         await ensureClaims(s, i, name);
         try {
           await rest.create(R.pods, ns, buildPod(s, i));
@@ -208,7 +208,7 @@ export function startStatefulSetController(ctx: ControllerContext): Stoppable {
             ssObj(s),
             'Normal',
             'SuccessfulCreate',
-            `create Pod ${name} in StatefulSet ${setName} successful`,
+            `create Pod ${name} in StatefulSet ${stsName} successful`,
           );
         } catch (e) {
           if (!isAlreadyExists(e)) throw e;

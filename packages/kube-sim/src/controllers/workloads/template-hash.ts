@@ -3,12 +3,19 @@ import type { PodTemplateSpec } from '../kube/types';
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
+// Keys in code-unit order, the same on every machine (localeCompare depends on the locale).
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareCodeUnits(a, b));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

@@ -27,11 +27,11 @@ export function startTtlAfterFinishedController(
 ): Stoppable {
   const jobs = ctx.informers.get<Job>(R.jobs);
 
-  async function sync(key: string): Promise<number | void> {
+  async function sync(key: string): Promise<number | undefined> {
     const job = jobs.get(key);
-    if (!job || job.metadata?.deletionTimestamp) return;
+    if (!job || job.metadata?.deletionTimestamp) return undefined;
     const at = expiresAt(job);
-    if (at === undefined) return;
+    if (at === undefined) return undefined;
     const wait = at - Date.now();
     if (wait > 0) return wait;
     try {
@@ -49,6 +49,7 @@ export function startTtlAfterFinishedController(
       // Gone already, or changed meanwhile (the TTL may have been extended): the next event decides again.
       if (!isNotFound(e) && !(e instanceof ApiError && e.code === 409)) throw e;
     }
+    return undefined;
   }
 
   const queue = ctx.queue('ttl-after-finished', sync);

@@ -13,7 +13,10 @@ const MAX_LINE = 16 * 1024;
  */
 export class CriLogWriter {
   private readonly out: WriteStream;
-  private readonly partial: Record<'stdout' | 'stderr', Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+  private readonly partial: Record<'stdout' | 'stderr', Buffer> = {
+    stdout: Buffer.alloc(0),
+    stderr: Buffer.alloc(0),
+  };
 
   constructor(readonly file: string) {
     this.out = createWriteStream(file, { flags: 'a', mode: 0o640 });
@@ -21,8 +24,7 @@ export class CriLogWriter {
 
   write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     let buf = Buffer.concat([this.partial[stream], chunk]);
-    let nl: number;
-    while ((nl = buf.indexOf(0x0a)) >= 0) {
+    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a)) {
       let content = buf.subarray(0, nl);
       while (content.length > MAX_LINE) {
         this.line(stream, 'P', content.subarray(0, MAX_LINE));
@@ -39,7 +41,13 @@ export class CriLogWriter {
   }
 
   private line(stream: string, tag: 'F' | 'P', content: Buffer): void {
-    this.out.write(Buffer.concat([Buffer.from(`${rfc3339Nano()} ${stream} ${tag} `), content, Buffer.from('\n')]));
+    this.out.write(
+      Buffer.concat([
+        Buffer.from(`${rfc3339Nano()} ${stream} ${tag} `),
+        content,
+        Buffer.from('\n'),
+      ]),
+    );
   }
 
   /** Flushes what is left (a last line without newline) and closes the file. */
@@ -60,7 +68,10 @@ export interface LogEntry {
 }
 
 /** Parses complete lines of a CRI log; returns the entries and how many bytes were consumed. */
-export function parseCriLog(data: Buffer): { entries: LogEntry[]; consumed: number } {
+export function parseCriLog(data: Buffer): {
+  entries: LogEntry[];
+  consumed: number;
+} {
   const entries: LogEntry[] = [];
   let pos = 0;
   for (;;) {
@@ -77,7 +88,10 @@ export function parseCriLog(data: Buffer): { entries: LogEntry[]; consumed: numb
     entries.push({
       time: line.subarray(0, s1).toString(),
       stream: line.subarray(s1 + 1, s2).toString(),
-      content: tag === 'P' ? Buffer.from(content) : Buffer.concat([content, Buffer.from('\n')]),
+      content:
+        tag === 'P'
+          ? Buffer.from(content)
+          : Buffer.concat([content, Buffer.from('\n')]),
     });
   }
   return { entries, consumed: pos };
@@ -112,7 +126,11 @@ export function renderEntries(entries: LogEntry[], q: LogQuery): Buffer {
     }
     list = list.slice(i);
   }
-  const parts = list.map(e => (q.timestamps ? Buffer.concat([Buffer.from(`${e.time} `), e.content]) : e.content));
+  const parts = list.map(e =>
+    q.timestamps
+      ? Buffer.concat([Buffer.from(`${e.time} `), e.content])
+      : e.content,
+  );
   const all = Buffer.concat(parts);
   return q.limitBytes !== undefined ? all.subarray(0, q.limitBytes) : all;
 }

@@ -7,9 +7,18 @@ import { LogQuery, parseCriLog, renderEntries } from './criLog';
 export type LogLookup =
   | { kind: 'no-pod' }
   | { kind: 'no-container' }
-  | { kind: 'ok'; file?: string; previousFile?: string; running: (file: string) => boolean };
+  | {
+      kind: 'ok';
+      file?: string;
+      previousFile?: string;
+      running: (file: string) => boolean;
+    };
 
-export type LogResolver = (namespace: string, pod: string, container: string) => LogLookup;
+export type LogResolver = (
+  namespace: string,
+  pod: string,
+  container: string,
+) => LogLookup;
 
 const POLL_MS = 200;
 
@@ -36,11 +45,19 @@ export async function startLogServer(
   resolve: LogResolver,
 ): Promise<{ server: https.Server; port: number }> {
   const server = https.createServer(
-    { key: serving.keyPem, cert: serving.certPem, ca: caPem, requestCert: true, rejectUnauthorized: true },
-    (req, res) => void handle(req, res, resolve).catch(err => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end(`${(err as Error).message}\n`);
-    }),
+    {
+      key: serving.keyPem,
+      cert: serving.certPem,
+      ca: caPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (req, res) =>
+      void handle(req, res, resolve).catch(err => {
+        if (!res.headersSent)
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(`${(err as Error).message}\n`);
+      }),
   );
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -55,19 +72,27 @@ async function handle(
   resolve: LogResolver,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubelet');
-  const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+  const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(
+    url.pathname,
+  );
   if (req.method !== 'GET' || !m) {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end('404 page not found\n');
     return;
   }
   const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
   const found = resolve(ns, pod, container);
   if (found.kind === 'no-pod') {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`pod "${pod}" does not exist\n`);
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end(`pod "${pod}" does not exist\n`);
     return;
   }
   if (found.kind === 'no-container') {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`container "${container}" not found in pod "${pod}"\n`);
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end(`container "${container}" not found in pod "${pod}"\n`);
     return;
   }
   const q = url.searchParams;
@@ -84,12 +109,19 @@ async function handle(
   const query: LogQuery = {
     tailLines: intParam(q.get('tailLines')),
     timestamps: boolParam(q.get('timestamps')),
-    sinceTime: q.get('sinceTime') ?? (sinceSeconds !== undefined ? new Date(Date.now() - sinceSeconds * 1000).toISOString() : undefined),
+    sinceTime:
+      q.get('sinceTime') ??
+      (sinceSeconds !== undefined
+        ? new Date(Date.now() - sinceSeconds * 1000).toISOString()
+        : undefined),
   };
   let budget = intParam(q.get('limitBytes'));
   const follow = boolParam(q.get('follow')) && !previous;
 
-  res.writeHead(200, { 'Content-Type': 'text/plain', ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}) });
+  res.writeHead(200, {
+    'Content-Type': 'text/plain',
+    ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}),
+  });
   const data = await fs.readFile(file).catch(() => Buffer.alloc(0));
   const { entries, consumed } = parseCriLog(data);
   let offset = consumed;
@@ -112,20 +144,20 @@ async function handle(
   for (;;) {
     if (closed) return;
     const stillRunning = found.running(file);
-    const handle = await fs.open(file, 'r').catch(() => undefined);
-    if (handle) {
-      const { size } = await handle.stat();
+    const fh = await fs.open(file, 'r').catch(() => undefined);
+    if (fh) {
+      const { size } = await fh.stat();
       if (size > offset) {
         const buf = Buffer.alloc(size - offset);
-        await handle.read(buf, 0, buf.length, offset);
+        await fh.read(buf, 0, buf.length, offset);
         const parsed = parseCriLog(buf);
         offset += parsed.consumed;
         if (!send(renderEntries(parsed.entries, followQuery))) {
-          await handle.close();
+          await fh.close();
           break;
         }
       }
-      await handle.close();
+      await fh.close();
     }
     if (!stillRunning) break;
     await new Promise(r => setTimeout(r, POLL_MS));

@@ -457,7 +457,10 @@ export class PodWorker {
     if (r.spec.startupProbe) {
       const probe = r.spec.startupProbe;
       const p = make('startup', probe, ok => {
-        if (!ok) return restartOnFailure('startup', probe)(false);
+        if (!ok) {
+          restartOnFailure('startup', probe)(false);
+          return;
+        }
         if (r.running !== running || r.started) return;
         r.started = true;
         p.stop();

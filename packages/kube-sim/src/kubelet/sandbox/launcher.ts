@@ -33,17 +33,43 @@ export interface SandboxSpec {
 /** Where the shim is visible inside the container root. */
 export const SHIM_IN_ROOT = '/.kube-sim/libkubesim.so';
 
-const SYSTEM_DIRS = ['usr', 'bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'etc'];
+const SYSTEM_DIRS = [
+  'usr',
+  'bin',
+  'sbin',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'etc',
+];
 const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
 
 /** The command that starts `launcher.sh` in fresh mount and UTS namespaces. */
 export function sandboxCommand(script: string): string[] {
-  return ['/usr/bin/unshare', '--mount', '--uts', '--propagation', 'private', '--', '/bin/sh', script];
+  return [
+    '/usr/bin/unshare',
+    '--mount',
+    '--uts',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    script,
+  ];
 }
 
 /** The tail of a command that runs as the container inside its root: used by the launcher and by exec. */
-export function containerExec(spec: Pick<SandboxSpec, 'setpriv' | 'shimPath' | 'podIP' | 'argv'>): string[] {
-  const pre = spec.shimPath ? ['/usr/bin/env', `LD_PRELOAD=${SHIM_IN_ROOT}`, `KUBE_SIM_POD_IP=${spec.podIP}`] : [];
+export function containerExec(
+  spec: Pick<SandboxSpec, 'setpriv' | 'shimPath' | 'podIP' | 'argv'>,
+): string[] {
+  const pre = spec.shimPath
+    ? [
+        '/usr/bin/env',
+        `LD_PRELOAD=${SHIM_IN_ROOT}`,
+        `KUBE_SIM_POD_IP=${spec.podIP}`,
+      ]
+    : [];
   return ['/usr/bin/setpriv', ...spec.setpriv, '--', ...pre, ...spec.argv];
 }
 
@@ -69,7 +95,11 @@ export function launcherScript(s: SandboxSpec): string {
   // The host's system directories are the "image": each is an overlay whose lower layer is the host
   // directory and whose upper layer lives in a private tmpfs, so the container may write anywhere (as in
   // a container's writable layer, e.g. mkdir for a mountPath under /etc) without touching the host.
-  L.push('LAYERS="$STATE/layers"', 'run /usr/bin/mkdir -p "$LAYERS"', 'run /usr/bin/mount -t tmpfs -o mode=0700 tmpfs "$LAYERS"');
+  L.push(
+    'LAYERS="$STATE/layers"',
+    'run /usr/bin/mkdir -p "$LAYERS"',
+    'run /usr/bin/mount -t tmpfs -o mode=0700 tmpfs "$LAYERS"',
+  );
   for (const d of SYSTEM_DIRS) {
     L.push(
       `if [ -L /${d} ]; then run /usr/bin/ln -s "$(/usr/bin/readlink /${d})" "$R/${d}";`,
@@ -77,11 +107,19 @@ export function launcherScript(s: SandboxSpec): string {
       `  run /usr/bin/mount -t overlay overlay -o "lowerdir=/${d},upperdir=$LAYERS/${d}/upper,workdir=$LAYERS/${d}/work" "$R/${d}"; fi`,
     );
   }
-  L.push('run /usr/bin/mkdir -p "$R/dev/pts" "$R/dev/shm" "$R/proc" "$R/sys" "$R/run" "$R/var/tmp" "$R/home" "$R/root" "$R/.kube-sim"');
-  L.push('run /usr/bin/chmod 1777 "$R/dev/shm" "$R/var/tmp"', 'run /usr/bin/chmod 0700 "$R/root"');
+  L.push(
+    'run /usr/bin/mkdir -p "$R/dev/pts" "$R/dev/shm" "$R/proc" "$R/sys" "$R/run" "$R/var/tmp" "$R/home" "$R/root" "$R/.kube-sim"',
+  );
+  L.push(
+    'run /usr/bin/chmod 1777 "$R/dev/shm" "$R/var/tmp"',
+    'run /usr/bin/chmod 0700 "$R/root"',
+  );
   L.push('run /usr/bin/mkdir -m 1777 "$R/tmp"');
   for (const n of DEV_NODES) {
-    L.push(`run /usr/bin/touch "$R/dev/${n}"`, `run /usr/bin/mount --bind /dev/${n} "$R/dev/${n}"`);
+    L.push(
+      `run /usr/bin/touch "$R/dev/${n}"`,
+      `run /usr/bin/mount --bind /dev/${n} "$R/dev/${n}"`,
+    );
   }
   L.push(
     'run /usr/bin/ln -s /proc/self/fd "$R/dev/fd"',
@@ -95,11 +133,16 @@ export function launcherScript(s: SandboxSpec): string {
     `run /usr/bin/mount --bind ${sh(s.resolvConf)} "$R/etc/resolv.conf"`,
   );
   // Parents before children, so a volume mounted inside another volume's mountPath stays visible.
-  const mounts = [...s.mounts].sort((a, b) => a.target.split('/').length - b.target.split('/').length);
+  const mounts = [...s.mounts].sort(
+    (a, b) => a.target.split('/').length - b.target.split('/').length,
+  );
   for (const m of mounts) {
     const t = `"$R"${sh(path.posix.normalize(m.target))}`;
     if (m.file) {
-      L.push(`run /usr/bin/mkdir -p "$(/usr/bin/dirname ${t})"`, `[ -e ${t} ] || run /usr/bin/touch ${t}`);
+      L.push(
+        `run /usr/bin/mkdir -p "$(/usr/bin/dirname ${t})"`,
+        `[ -e ${t} ] || run /usr/bin/touch ${t}`,
+      );
     } else {
       L.push(`run /usr/bin/mkdir -p ${t}`);
     }
@@ -107,14 +150,22 @@ export function launcherScript(s: SandboxSpec): string {
     if (m.readOnly) L.push(`run /usr/bin/mount -o remount,bind,ro ${t}`);
   }
   if (s.shimPath) {
-    L.push(`run /usr/bin/touch "$R${SHIM_IN_ROOT}"`, `run /usr/bin/mount --bind ${sh(s.shimPath)} "$R${SHIM_IN_ROOT}"`);
+    L.push(
+      `run /usr/bin/touch "$R${SHIM_IN_ROOT}"`,
+      `run /usr/bin/mount --bind ${sh(s.shimPath)} "$R${SHIM_IN_ROOT}"`,
+    );
   }
   L.push(`run /usr/bin/mkdir -p "$R"${sh(s.workingDir)}`);
   if (s.readOnlyRoot) {
     L.push('run /usr/bin/mount -o remount,ro "$R"');
-    for (const d of SYSTEM_DIRS) L.push(`if [ ! -L /${d} ] && [ -d /${d} ]; then run /usr/bin/mount -o remount,ro "$R/${d}"; fi`);
+    for (const d of SYSTEM_DIRS)
+      L.push(
+        `if [ ! -L /${d} ] && [ -d /${d} ]; then run /usr/bin/mount -o remount,ro "$R/${d}"; fi`,
+      );
   }
   const tail = containerExec(s).map(sh).join(' ');
-  L.push(`exec /usr/bin/unshare --root="$R" --wd=${sh(s.workingDir)} -- ${tail}`);
-  return L.join('\n') + '\n';
+  L.push(
+    `exec /usr/bin/unshare --root="$R" --wd=${sh(s.workingDir)} -- ${tail}`,
+  );
+  return `${L.join('\n')}\n`;
 }

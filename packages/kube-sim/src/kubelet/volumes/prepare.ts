@@ -15,7 +15,10 @@ import { setVolumeOwnership } from './ownership';
 
 /** What the volume manager needs from the API. */
 export interface VolumeSources {
-  pvc(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined>;
+  pvc(
+    namespace: string,
+    name: string,
+  ): Promise<V1PersistentVolumeClaim | undefined>;
   pv(name: string): Promise<V1PersistentVolume | undefined>;
   secret(namespace: string, name: string): Promise<V1Secret | undefined>;
   configMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
@@ -40,7 +43,10 @@ export class MountError extends Error {
 const DEFAULT_MODE = 0o644;
 
 async function isDir(p: string): Promise<boolean> {
-  return fs.stat(p).then(s => s.isDirectory(), () => false);
+  return fs.stat(p).then(
+    s => s.isDirectory(),
+    () => false,
+  );
 }
 
 function selectKeys(
@@ -51,14 +57,20 @@ function selectKeys(
   optional: boolean,
 ): Projection[] {
   if (!items?.length) {
-    return Object.entries(available).map(([k, content]) => ({ path: k, content, mode }));
+    return Object.entries(available).map(([k, content]) => ({
+      path: k,
+      content,
+      mode,
+    }));
   }
   const out: Projection[] = [];
   for (const it of items) {
     const content = available[it.key];
     if (content === undefined) {
       if (optional) continue;
-      throw new Error(`${kind} references non-existent ${kind === 'secret' ? 'secret' : 'config'} key: ${it.key}`);
+      throw new Error(
+        `${kind} references non-existent ${kind === 'secret' ? 'secret' : 'config'} key: ${it.key}`,
+      );
     }
     out.push({ path: it.path, content, mode: it.mode ?? mode });
   }
@@ -67,15 +79,18 @@ function selectKeys(
 
 function secretData(s: V1Secret): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (const [k, v] of Object.entries(s.data ?? {})) out[k] = Buffer.from(v, 'base64');
-  for (const [k, v] of Object.entries(s.stringData ?? {})) out[k] = Buffer.from(v);
+  for (const [k, v] of Object.entries(s.data ?? {}))
+    out[k] = Buffer.from(v, 'base64');
+  for (const [k, v] of Object.entries(s.stringData ?? {}))
+    out[k] = Buffer.from(v);
   return out;
 }
 
 function configMapData(cm: V1ConfigMap): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(cm.data ?? {})) out[k] = Buffer.from(v);
-  for (const [k, v] of Object.entries(cm.binaryData ?? {})) out[k] = Buffer.from(v, 'base64');
+  for (const [k, v] of Object.entries(cm.binaryData ?? {}))
+    out[k] = Buffer.from(v, 'base64');
   return out;
 }
 
@@ -86,11 +101,18 @@ function formatMap(m: Record<string, string> | undefined): string {
     .join('\n');
 }
 
-function downwardFile(pod: V1Pod, item: V1DownwardAPIVolumeFile, mode: number, podIP: string, hostIP: string): Projection {
+function downwardFile(
+  pod: V1Pod,
+  item: V1DownwardAPIVolumeFile,
+  mode: number,
+  podIP: string,
+  hostIP: string,
+): Projection {
   let value = '';
   const fp = item.fieldRef?.fieldPath;
   if (fp === 'metadata.labels') value = formatMap(pod.metadata?.labels);
-  else if (fp === 'metadata.annotations') value = formatMap(pod.metadata?.annotations);
+  else if (fp === 'metadata.annotations')
+    value = formatMap(pod.metadata?.annotations);
   else if (fp) {
     const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fp);
     const simple: Record<string, string | undefined> = {
@@ -102,14 +124,29 @@ function downwardFile(pod: V1Pod, item: V1DownwardAPIVolumeFile, mode: number, p
       'status.podIP': podIP,
       'status.hostIP': hostIP,
     };
-    if (m) value = (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2]] ?? '';
+    if (m)
+      value =
+        (m[1] === 'labels'
+          ? pod.metadata?.labels
+          : pod.metadata?.annotations)?.[m[2]] ?? '';
     else value = simple[fp] ?? '';
   } else if (item.resourceFieldRef) {
-    const c = pod.spec!.containers.find(x => x.name === item.resourceFieldRef!.containerName) ?? pod.spec!.containers[0];
+    const c =
+      pod.spec!.containers.find(
+        x => x.name === item.resourceFieldRef!.containerName,
+      ) ?? pod.spec!.containers[0];
     const [kind, res] = item.resourceFieldRef.resource.split('.', 2);
-    value = String((kind === 'limits' ? c.resources?.limits : c.resources?.requests)?.[res] ?? '');
+    value = String(
+      (kind === 'limits' ? c.resources?.limits : c.resources?.requests)?.[
+        res
+      ] ?? '',
+    );
   }
-  return { path: item.path, content: Buffer.from(value), mode: item.mode ?? mode };
+  return {
+    path: item.path,
+    content: Buffer.from(value),
+    mode: item.mode ?? mode,
+  };
 }
 
 export interface PrepareContext {
@@ -121,7 +158,10 @@ export interface PrepareContext {
   src: VolumeSources;
 }
 
-async function projectedFiles(v: V1Volume, ctx: PrepareContext): Promise<Projection[] | undefined> {
+async function projectedFiles(
+  v: V1Volume,
+  ctx: PrepareContext,
+): Promise<Projection[] | undefined> {
   const ns = ctx.pod.metadata!.namespace!;
   if (v.secret) {
     const mode = v.secret.defaultMode ?? DEFAULT_MODE;
@@ -130,7 +170,13 @@ async function projectedFiles(v: V1Volume, ctx: PrepareContext): Promise<Project
       if (v.secret.optional) return [];
       throw new Error(`secret "${v.secret.secretName}" not found`);
     }
-    return selectKeys(secretData(s), v.secret.items, mode, 'secret', !!v.secret.optional);
+    return selectKeys(
+      secretData(s),
+      v.secret.items,
+      mode,
+      'secret',
+      !!v.secret.optional,
+    );
   }
   if (v.configMap) {
     const mode = v.configMap.defaultMode ?? DEFAULT_MODE;
@@ -139,11 +185,19 @@ async function projectedFiles(v: V1Volume, ctx: PrepareContext): Promise<Project
       if (v.configMap.optional) return [];
       throw new Error(`configmap "${v.configMap.name}" not found`);
     }
-    return selectKeys(configMapData(cm), v.configMap.items, mode, 'configmap', !!v.configMap.optional);
+    return selectKeys(
+      configMapData(cm),
+      v.configMap.items,
+      mode,
+      'configmap',
+      !!v.configMap.optional,
+    );
   }
   if (v.downwardAPI) {
     const mode = v.downwardAPI.defaultMode ?? DEFAULT_MODE;
-    return (v.downwardAPI.items ?? []).map(i => downwardFile(ctx.pod, i, mode, ctx.podIP, ctx.hostIP));
+    return (v.downwardAPI.items ?? []).map(i =>
+      downwardFile(ctx.pod, i, mode, ctx.podIP, ctx.hostIP),
+    );
   }
   if (v.projected) {
     const mode = v.projected.defaultMode ?? DEFAULT_MODE;
@@ -151,11 +205,35 @@ async function projectedFiles(v: V1Volume, ctx: PrepareContext): Promise<Project
     for (const source of v.projected.sources ?? []) {
       // serviceAccountToken sources are skipped: kube-sim does not mint bound tokens.
       if (source.secret) {
-        out.push(...((await projectedFiles({ name: v.name, secret: { ...source.secret, secretName: source.secret.name, defaultMode: mode } }, ctx)) ?? []));
+        out.push(
+          ...((await projectedFiles(
+            {
+              name: v.name,
+              secret: {
+                ...source.secret,
+                secretName: source.secret.name,
+                defaultMode: mode,
+              },
+            },
+            ctx,
+          )) ?? []),
+        );
       } else if (source.configMap) {
-        out.push(...((await projectedFiles({ name: v.name, configMap: { ...source.configMap, defaultMode: mode } }, ctx)) ?? []));
+        out.push(
+          ...((await projectedFiles(
+            {
+              name: v.name,
+              configMap: { ...source.configMap, defaultMode: mode },
+            },
+            ctx,
+          )) ?? []),
+        );
       } else if (source.downwardAPI) {
-        out.push(...(source.downwardAPI.items ?? []).map(i => downwardFile(ctx.pod, i, mode, ctx.podIP, ctx.hostIP)));
+        out.push(
+          ...(source.downwardAPI.items ?? []).map(i =>
+            downwardFile(ctx.pod, i, mode, ctx.podIP, ctx.hostIP),
+          ),
+        );
       }
     }
     return out;
@@ -163,29 +241,56 @@ async function projectedFiles(v: V1Volume, ctx: PrepareContext): Promise<Project
   return undefined;
 }
 
+/** The volume plugin whose folder holds a projected-style volume's files. */
+function projectionPlugin(v: V1Volume): string {
+  if (v.secret) return 'secret';
+  if (v.configMap) return 'configmap';
+  if (v.downwardAPI) return 'downward-api';
+  return 'projected';
+}
+
 async function pvcPath(v: V1Volume, ctx: PrepareContext): Promise<string> {
   const ns = ctx.pod.metadata!.namespace!;
   const claimName = v.persistentVolumeClaim!.claimName;
   const pvc = await ctx.src.pvc(ns, claimName);
   if (!pvc) throw new Error(`persistentvolumeclaim "${claimName}" not found`);
-  if (pvc.metadata?.deletionTimestamp) throw new Error(`persistentvolumeclaim "${claimName}" is being deleted`);
+  if (pvc.metadata?.deletionTimestamp)
+    throw new Error(`persistentvolumeclaim "${claimName}" is being deleted`);
   if (pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName) {
-    throw new Error(`PVC ${ns}/${claimName} has non-bound phase ("${pvc.status?.phase ?? 'Pending'}")`);
+    throw new Error(
+      `PVC ${ns}/${claimName} has non-bound phase ("${pvc.status?.phase ?? 'Pending'}")`,
+    );
   }
   const pv = await ctx.src.pv(pvc.spec.volumeName);
-  if (!pv) throw new Error(`persistentvolume "${pvc.spec.volumeName}" not found`);
+  if (!pv)
+    throw new Error(`persistentvolume "${pvc.spec.volumeName}" not found`);
   const ref = pv.spec?.claimRef;
-  if (!ref || ref.name !== claimName || ref.namespace !== ns || (ref.uid && ref.uid !== pvc.metadata?.uid)) {
-    throw new Error(`PersistentVolume "${pv.metadata?.name}" is not bound to claim ${ns}/${claimName}`);
+  if (
+    !ref ||
+    ref.name !== claimName ||
+    ref.namespace !== ns ||
+    (ref.uid && ref.uid !== pvc.metadata?.uid)
+  ) {
+    throw new Error(
+      `PersistentVolume "${pv.metadata?.name}" is not bound to claim ${ns}/${claimName}`,
+    );
   }
   const dir = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
-  if (!dir) throw new Error(`PersistentVolume "${pv.metadata?.name}" has no hostPath or local path kube-sim can mount`);
-  if (!(await isDir(dir))) throw new Error(`path "${dir}" of PersistentVolume "${pv.metadata?.name}" does not exist`);
+  if (!dir)
+    throw new Error(
+      `PersistentVolume "${pv.metadata?.name}" has no hostPath or local path kube-sim can mount`,
+    );
+  if (!(await isDir(dir)))
+    throw new Error(
+      `path "${dir}" of PersistentVolume "${pv.metadata?.name}" does not exist`,
+    );
   return dir;
 }
 
 /** Sets up every volume of the pod; throws MountError for the first that is not ready. */
-export async function prepareVolumes(ctx: PrepareContext): Promise<Map<string, PreparedVolume>> {
+export async function prepareVolumes(
+  ctx: PrepareContext,
+): Promise<Map<string, PreparedVolume>> {
   const out = new Map<string, PreparedVolume>();
   const fsGroup = ctx.pod.spec?.securityContext?.fsGroup;
   const policy = ctx.pod.spec?.securityContext?.fsGroupChangePolicy;
@@ -196,26 +301,47 @@ export async function prepareVolumes(ctx: PrepareContext): Promise<Map<string, P
         const readOnly = !!v.persistentVolumeClaim.readOnly;
         // The hostPath plugin itself ignores fsGroup; kube-sim's PVs stand in for CSI/local volumes,
         // which apply it, so it is applied here.
-        if (fsGroup !== undefined && !readOnly) await setVolumeOwnership(dir, fsGroup, false, policy);
+        if (fsGroup !== undefined && !readOnly)
+          await setVolumeOwnership(dir, fsGroup, false, policy);
         out.set(v.name, { hostPath: dir, readOnly });
       } else if (v.emptyDir) {
-        const dir = path.join(ctx.podDir, 'volumes', 'kubernetes.io~empty-dir', v.name);
+        const dir = path.join(
+          ctx.podDir,
+          'volumes',
+          'kubernetes.io~empty-dir',
+          v.name,
+        );
         await fs.mkdir(dir, { recursive: true });
         await fs.chmod(dir, 0o777);
-        if (fsGroup !== undefined) await setVolumeOwnership(dir, fsGroup, false, policy);
+        if (fsGroup !== undefined)
+          await setVolumeOwnership(dir, fsGroup, false, policy);
         out.set(v.name, { hostPath: dir, readOnly: false });
       } else if (v.hostPath) {
         const p = v.hostPath.path;
-        if (v.hostPath.type === 'DirectoryOrCreate') await fs.mkdir(p, { recursive: true, mode: 0o755 });
-        else if (!(await fs.stat(p).then(() => true, () => false))) throw new Error(`hostPath type check failed: ${p} does not exist`);
+        if (v.hostPath.type === 'DirectoryOrCreate')
+          await fs.mkdir(p, { recursive: true, mode: 0o755 });
+        else if (
+          !(await fs.stat(p).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw new Error(`hostPath type check failed: ${p} does not exist`);
         out.set(v.name, { hostPath: p, readOnly: false });
       } else {
-        const plugin = v.secret ? 'secret' : v.configMap ? 'configmap' : v.downwardAPI ? 'downward-api' : 'projected';
+        const plugin = projectionPlugin(v);
         const files = await projectedFiles(v, ctx);
-        if (files === undefined) throw new Error('volume type not supported by kube-sim');
-        const dir = path.join(ctx.podDir, 'volumes', `kubernetes.io~${plugin}`, v.name);
+        if (files === undefined)
+          throw new Error('volume type not supported by kube-sim');
+        const dir = path.join(
+          ctx.podDir,
+          'volumes',
+          `kubernetes.io~${plugin}`,
+          v.name,
+        );
         await writeProjection(dir, files);
-        if (fsGroup !== undefined) await setVolumeOwnership(dir, fsGroup, true, undefined);
+        if (fsGroup !== undefined)
+          await setVolumeOwnership(dir, fsGroup, true, undefined);
         out.set(v.name, { hostPath: dir, readOnly: true });
       }
     } catch (e) {

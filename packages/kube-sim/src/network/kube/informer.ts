@@ -29,7 +29,10 @@ export interface Informer<T> {
   stop(): void;
 }
 
-export function objectKey(namespace: string | undefined, name: string | undefined): string {
+export function objectKey(
+  namespace: string | undefined,
+  name: string | undefined,
+): string {
   return `${namespace ?? ''}/${name ?? ''}`;
 }
 
@@ -40,7 +43,9 @@ const BACKOFF_MS = [100, 250, 500, 1000, 2000];
  * resumed from the last resourceVersion seen; a 410 Gone (the version is too old, as after compaction or an
  * API server restart) or repeated failures lead to a fresh list that replaces the cache.
  */
-export function startInformer<T extends ObjectWithMeta>(opts: InformerOptions<T>): Informer<T> {
+export function startInformer<T extends ObjectWithMeta>(
+  opts: InformerOptions<T>,
+): Informer<T> {
   const cache = new Map<string, T>();
   const watch = new Watch(opts.kubeConfig);
   let resourceVersion = '';
@@ -63,7 +68,11 @@ export function startInformer<T extends ObjectWithMeta>(opts: InformerOptions<T>
       const result = await opts.list();
       if (stopped) return;
       cache.clear();
-      for (const item of result.items) cache.set(objectKey(item.metadata?.namespace, item.metadata?.name), item);
+      for (const item of result.items)
+        cache.set(
+          objectKey(item.metadata?.namespace, item.metadata?.name),
+          item,
+        );
       resourceVersion = result.resourceVersion;
       failures = 0;
       markReady();
@@ -76,7 +85,7 @@ export function startInformer<T extends ObjectWithMeta>(opts: InformerOptions<T>
     }
   };
 
-  const startWatch = async (): Promise<void> => {
+  async function startWatch(): Promise<void> {
     if (stopped) return;
     let gone = false;
     const onEvent = (type: string, obj: unknown) => {
@@ -122,7 +131,7 @@ export function startInformer<T extends ObjectWithMeta>(opts: InformerOptions<T>
     } catch (err) {
       onDone(err);
     }
-  };
+  }
 
   void relist();
 

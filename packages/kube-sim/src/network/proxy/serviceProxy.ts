@@ -1,4 +1,9 @@
-import type { CoreV1Api, V1Endpoints, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type {
+  CoreV1Api,
+  V1Endpoints,
+  V1Service,
+  V1ServicePort,
+} from '@kubernetes/client-node';
 import type net from 'node:net';
 import type { AddressPlan } from '../../contracts';
 import { isLoopback } from '../address/addressPlan';
@@ -19,7 +24,6 @@ export interface ServiceProxyOptions {
   /** asks for another reconcile soon (debounced by the caller) */
   kick(): void;
 }
-
 
 /**
  * What kube-proxy and a cloud's service controller do, on loopback: every TCP port of every Service with a
@@ -62,9 +66,13 @@ export class ServiceProxy {
       for (const port of svc.spec?.ports ?? []) {
         if ((port.protocol ?? 'TCP') !== 'TCP') continue; // UDP/SCTP are not proxied here
         const handler = this.handlerFor(ns, name, port);
-        if (isLoopback(clusterIP)) desired.set(listenerKey(clusterIP, port.port), handler);
+        if (isLoopback(clusterIP))
+          desired.set(listenerKey(clusterIP, port.port), handler);
         if ((type === 'NodePort' || type === 'LoadBalancer') && port.nodePort) {
-          desired.set(listenerKey(this.opts.address.nodeIP, port.nodePort), handler);
+          desired.set(
+            listenerKey(this.opts.address.nodeIP, port.nodePort),
+            handler,
+          );
         }
         if (lbIP) desired.set(listenerKey(lbIP, port.port), handler);
       }
@@ -72,7 +80,8 @@ export class ServiceProxy {
     for (const owner of this.lb.owners()) {
       if (!lbOwners.has(owner)) this.lb.release(owner);
     }
-    for (const key of this.rr.keys()) if (!desired.has(key)) this.rr.delete(key);
+    for (const key of this.rr.keys())
+      if (!desired.has(key)) this.rr.delete(key);
     await this.listeners.reconcile(desired);
     this.writeStatuses();
   }
@@ -83,28 +92,45 @@ export class ServiceProxy {
   }
 
   /** LoadBalancer Services of no class (or another class is someone else's, as in a real cluster) */
-  private loadBalancerAddress(svc: V1Service, owners: Set<string>): string | undefined {
-    if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass) return undefined;
-    const uid = svc.metadata?.uid ?? `${svc.metadata?.namespace}/${svc.metadata?.name}`;
+  private loadBalancerAddress(
+    svc: V1Service,
+    owners: Set<string>,
+  ): string | undefined {
+    if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass)
+      return undefined;
+    const uid =
+      svc.metadata?.uid ?? `${svc.metadata?.namespace}/${svc.metadata?.name}`;
     owners.add(uid);
     const seen = (svc.status?.loadBalancer?.ingress ?? []).map(i => i.ip ?? '');
     const ip = this.lb.allocate(uid, [...seen, svc.spec.loadBalancerIP ?? '']);
-    if (!ip) this.opts.log(`no free LoadBalancer address for ${svc.metadata?.namespace}/${svc.metadata?.name}`);
+    if (!ip)
+      this.opts.log(
+        `no free LoadBalancer address for ${svc.metadata?.namespace}/${svc.metadata?.name}`,
+      );
     return ip;
   }
 
-  private handlerFor(namespace: string, name: string, port: V1ServicePort): ConnectionHandler {
+  private handlerFor(
+    namespace: string,
+    name: string,
+    port: V1ServicePort,
+  ): ConnectionHandler {
     return (socket: net.Socket) => {
       const key = `${socket.localAddress}:${socket.localPort}`;
       let rr = this.rr.get(key);
       if (!rr) this.rr.set(key, (rr = new RoundRobin()));
       // endpoints are looked up per connection so that a change applies to the next connection at once
-      const backends = endpointsForServicePort(this.opts.endpoints.get(namespace, name), port);
-      void connectAny(rr.order(backends), this.opts.address.nodeIP).then(upstream => {
-        if (!upstream) socket.resetAndDestroy();
-        else if (socket.destroyed) upstream.destroy();
-        else splice(socket, upstream);
-      });
+      const backends = endpointsForServicePort(
+        this.opts.endpoints.get(namespace, name),
+        port,
+      );
+      void connectAny(rr.order(backends), this.opts.address.nodeIP).then(
+        upstream => {
+          if (!upstream) socket.resetAndDestroy();
+          else if (socket.destroyed) upstream.destroy();
+          else splice(socket, upstream);
+        },
+      );
     };
   }
 
@@ -116,24 +142,39 @@ export class ServiceProxy {
       const name = svc.metadata?.name ?? '';
       const uid = svc.metadata?.uid ?? `${ns}/${name}`;
       const ip = this.lb.get(uid);
-      if (svc.spec?.type === 'LoadBalancer' && svc.spec.loadBalancerClass) continue; // another controller's
+      if (svc.spec?.type === 'LoadBalancer' && svc.spec.loadBalancerClass)
+        continue; // another controller's
       const isOurs = svc.spec?.type === 'LoadBalancer';
       const current = svc.status?.loadBalancer?.ingress ?? [];
       // a Service that stopped being a LoadBalancer loses its ingress, as the service controller does
-      const wanted = isOurs && ip ? [{ ip }] : isOurs ? current : [];
+      let wanted: typeof current = [];
+      if (isOurs) wanted = ip ? [{ ip }] : current;
       if (sameIngress(current, wanted)) continue;
       const key = `service ${ns}/${name}`;
       keys.add(key);
       this.status.schedule(key, svc.metadata?.resourceVersion, () =>
         writeStatus<V1Service>({
           current: svc,
-          read: () => this.opts.core.readNamespacedService({ namespace: ns, name }),
+          read: () =>
+            this.opts.core.readNamespacedService({ namespace: ns, name }),
           apply: obj => {
             if (obj.metadata?.uid !== svc.metadata?.uid) return undefined;
-            if (sameIngress(obj.status?.loadBalancer?.ingress ?? [], wanted)) return undefined;
-            return { ...obj, status: { ...obj.status, loadBalancer: wanted.length ? { ingress: wanted } : {} } };
+            if (sameIngress(obj.status?.loadBalancer?.ingress ?? [], wanted))
+              return undefined;
+            return {
+              ...obj,
+              status: {
+                ...obj.status,
+                loadBalancer: wanted.length ? { ingress: wanted } : {},
+              },
+            };
           },
-          replace: body => this.opts.core.replaceNamespacedServiceStatus({ namespace: ns, name, body }),
+          replace: body =>
+            this.opts.core.replaceNamespacedServiceStatus({
+              namespace: ns,
+              name,
+              body,
+            }),
         }),
       );
     }
@@ -141,6 +182,12 @@ export class ServiceProxy {
   }
 }
 
-function sameIngress(a: Array<{ ip?: string; hostname?: string }>, b: Array<{ ip?: string; hostname?: string }>): boolean {
-  return a.length === b.length && a.every((x, i) => x.ip === b[i].ip && x.hostname === b[i].hostname);
+function sameIngress(
+  a: Array<{ ip?: string; hostname?: string }>,
+  b: Array<{ ip?: string; hostname?: string }>,
+): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.ip === b[i].ip && x.hostname === b[i].hostname)
+  );
 }

@@ -1,11 +1,26 @@
-import type { V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
-import { Backend, endpointsForServicePort, endpointsWhere, findServicePort } from '../kube/backends';
+import type {
+  V1Endpoints,
+  V1Ingress,
+  V1Service,
+} from '@kubernetes/client-node';
+import {
+  Backend,
+  endpointsForServicePort,
+  endpointsWhere,
+  findServicePort,
+} from '../kube/backends';
 
 /** The subset of route.openshift.io/v1 Route the router reads and writes. */
 export interface Route {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; creationTimestamp?: string | Date };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string | Date;
+  };
   spec?: {
     host?: string;
     to?: { kind?: string; name?: string };
@@ -20,10 +35,17 @@ export interface RouteIngress {
   routerName?: string;
   routerCanonicalHostname?: string;
   wildcardPolicy?: string;
-  conditions?: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
+  conditions?: Array<{
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+  }>;
 }
 
-export const PASSTHROUGH_ANNOTATION = 'nginx.ingress.kubernetes.io/ssl-passthrough';
+export const PASSTHROUGH_ANNOTATION =
+  'nginx.ingress.kubernetes.io/ssl-passthrough';
 
 /** Where the router sends the connections for one host; resolved per connection from the live caches. */
 export interface HostTarget {
@@ -31,7 +53,10 @@ export interface HostTarget {
   namespace: string;
   name: string;
   serviceName: string;
-  select(service: V1Service | undefined, endpoints: V1Endpoints | undefined): Backend[];
+  select(
+    service: V1Service | undefined,
+    endpoints: V1Endpoints | undefined,
+  ): Backend[];
 }
 
 export interface RouteVerdict {
@@ -52,8 +77,14 @@ export interface RouterTable {
   externalNames: string[];
 }
 
-function created(meta: { creationTimestamp?: string | Date; name?: string; namespace?: string } | undefined): [number, string] {
-  const t = meta?.creationTimestamp ? new Date(meta.creationTimestamp).getTime() : 0;
+function created(
+  meta:
+    | { creationTimestamp?: string | Date; name?: string; namespace?: string }
+    | undefined,
+): [number, string] {
+  const t = meta?.creationTimestamp
+    ? new Date(meta.creationTimestamp).getTime()
+    : 0;
   return [Number.isFinite(t) ? t : 0, `${meta?.namespace}/${meta?.name}`];
 }
 
@@ -65,8 +96,16 @@ function byAge<T extends { metadata?: Route['metadata'] }>(a: T, b: T): number {
 }
 
 export function routeHost(route: Route, routeDomain: string): string {
-  const host = route.spec?.host || `${route.metadata?.name}-${route.metadata?.namespace}.${routeDomain}`;
+  const host =
+    route.spec?.host ||
+    `${route.metadata?.name}-${route.metadata?.namespace}.${routeDomain}`;
   return host.toLowerCase().replace(/\.$/, '');
+}
+
+/** A port given as a number or as a string of digits; undefined for a port name. */
+function portNumber(port: number | string): number | undefined {
+  if (typeof port === 'number') return port;
+  return /^\d+$/.test(port) ? Number(port) : undefined;
 }
 
 /**
@@ -74,11 +113,15 @@ export function routeHost(route: Route, routeDomain: string): string {
  * that name, a number the endpoint port number (falling back to the Service port of that number); without
  * it, the first endpoint port is used. The router then connects to the endpoints directly.
  */
-function routeSelector(targetPort: number | string | undefined): HostTarget['select'] {
+function routeSelector(
+  targetPort: number | string | undefined,
+): HostTarget['select'] {
   return (service, endpoints) => {
-    if (targetPort === undefined || targetPort === '') return endpointsWhere(endpoints, () => true);
-    const asNumber = typeof targetPort === 'number' ? targetPort : /^\d+$/.test(targetPort) ? Number(targetPort) : undefined;
-    if (asNumber === undefined) return endpointsWhere(endpoints, p => p.name === targetPort);
+    if (targetPort === undefined || targetPort === '')
+      return endpointsWhere(endpoints, () => true);
+    const asNumber = portNumber(targetPort);
+    if (asNumber === undefined)
+      return endpointsWhere(endpoints, p => p.name === targetPort);
     const direct = endpointsWhere(endpoints, p => p.port === asNumber);
     if (direct.length) return direct;
     const servicePort = findServicePort(service, { number: asNumber });
@@ -86,14 +129,20 @@ function routeSelector(targetPort: number | string | undefined): HostTarget['sel
   };
 }
 
-function ingressSelector(port: { number?: number; name?: string } | undefined): HostTarget['select'] {
+function ingressSelector(
+  port: { number?: number; name?: string } | undefined,
+): HostTarget['select'] {
   return (service, endpoints) => {
     const servicePort = findServicePort(service, port ?? {});
     return servicePort ? endpointsForServicePort(endpoints, servicePort) : [];
   };
 }
 
-export function buildRouterTable(routes: Route[], ingresses: V1Ingress[], routeDomain: string): RouterTable {
+export function buildRouterTable(
+  routes: Route[],
+  ingresses: V1Ingress[],
+  routeDomain: string,
+): RouterTable {
   const hosts = new Map<string, HostTarget>();
   const verdicts = new Map<string, RouteVerdict>();
   const served = new Set<string>();
@@ -123,8 +172,16 @@ export function buildRouterTable(routes: Route[], ingresses: V1Ingress[], routeD
       });
       continue;
     }
-    if ((route.spec.to?.kind ?? 'Service') !== 'Service' || !route.spec.to?.name) {
-      verdicts.set(key, { host, admitted: false, reason: 'InvalidTarget', message: 'spec.to must name a Service' });
+    if (
+      (route.spec.to?.kind ?? 'Service') !== 'Service' ||
+      !route.spec.to?.name
+    ) {
+      verdicts.set(key, {
+        host,
+        admitted: false,
+        reason: 'InvalidTarget',
+        message: 'spec.to must name a Service',
+      });
       continue;
     }
     hosts.set(host, {
@@ -142,14 +199,17 @@ export function buildRouterTable(routes: Route[], ingresses: V1Ingress[], routeD
     const ns = ingress.metadata?.namespace ?? '';
     const name = ingress.metadata?.name ?? '';
     served.add(`${ns}/${name}`);
-    const passthrough = ingress.metadata?.annotations?.[PASSTHROUGH_ANNOTATION] === 'true';
+    const passthrough =
+      ingress.metadata?.annotations?.[PASSTHROUGH_ANNOTATION] === 'true';
     for (const rule of ingress.spec?.rules ?? []) {
       if (!rule.host) continue;
       const host = rule.host.toLowerCase().replace(/\.$/, '');
       if (!host.includes('*')) external.add(host); // a hosts file cannot hold wildcards
       if (!passthrough || hosts.has(host)) continue;
       // with passthrough ingress-nginx cannot look at paths: the host's first backend takes everything
-      const backend = rule.http?.paths?.[0]?.backend?.service ?? ingress.spec?.defaultBackend?.service;
+      const backend =
+        rule.http?.paths?.[0]?.backend?.service ??
+        ingress.spec?.defaultBackend?.service;
       if (!backend?.name) continue;
       hosts.set(host, {
         kind: 'Ingress',
@@ -161,5 +221,10 @@ export function buildRouterTable(routes: Route[], ingresses: V1Ingress[], routeD
     }
   }
 
-  return { hosts, routes: verdicts, ingresses: served, externalNames: [...external].sort() };
+  return {
+    hosts,
+    routes: verdicts,
+    ingresses: served,
+    externalNames: [...external].sort(),
+  };
 }

@@ -4,11 +4,18 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PACKAGE_DIR } from '../../lib/packageDir';
 
 const run = promisify(execFile);
 
 /** The C source of the LD_PRELOAD shim; read from the package so that its hash names the build. */
-export const SHIM_SOURCE = path.join(__dirname, 'shim.c');
+export const SHIM_SOURCE = path.join(
+  PACKAGE_DIR,
+  'src',
+  'network',
+  'shim',
+  'shim.c',
+);
 
 // Several clusters (and several test processes) start at once and share the cache: the first to finish
 // renames its build into place, the others find it. A build is keyed by the source hash so an edited shim
@@ -31,7 +38,12 @@ export async function buildShim(opts: BuildShimOptions = {}): Promise<string> {
   const target = path.join(dir, `shim-${hash}.so`);
   const pending = inflight.get(target);
   if (pending) return pending;
-  const build = compileOnce(source, dir, target, opts.compiler ?? process.env.CC ?? 'cc');
+  const build = compileOnce(
+    source,
+    dir,
+    target,
+    opts.compiler ?? process.env.CC ?? 'cc',
+  );
   inflight.set(target, build);
   try {
     return await build;
@@ -40,7 +52,12 @@ export async function buildShim(opts: BuildShimOptions = {}): Promise<string> {
   }
 }
 
-async function compileOnce(source: Buffer, dir: string, target: string, compiler: string): Promise<string> {
+async function compileOnce(
+  source: Buffer,
+  dir: string,
+  target: string,
+  compiler: string,
+): Promise<string> {
   try {
     await fs.access(target);
     return target;
@@ -54,10 +71,21 @@ async function compileOnce(source: Buffer, dir: string, target: string, compiler
     const out = path.join(work, 'shim.so');
     await fs.writeFile(src, source);
     try {
-      await run(compiler, ['-shared', '-fPIC', '-O2', '-Wall', '-o', out, src, '-ldl']);
+      await run(compiler, [
+        '-shared',
+        '-fPIC',
+        '-O2',
+        '-Wall',
+        '-o',
+        out,
+        src,
+        '-ldl',
+      ]);
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`kube-sim: building the network shim with ${compiler} failed: ${err.stderr || err.message}`);
+      throw new Error(
+        `kube-sim: building the network shim with ${compiler} failed: ${err.stderr || err.message}`,
+      );
     }
     await fs.chmod(out, 0o755);
     await fs.rename(out, target);
