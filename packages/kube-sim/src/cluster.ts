@@ -7,7 +7,13 @@ import { startControllers } from './controllers';
 import { startKubelet } from './kubelet';
 import { allocateAddressPlan, startNetwork } from './network';
 import { createCertificateAuthority } from './pki';
-import type { AddressPlan, ApiServer, Kubelet, Stoppable, UserInfo } from './contracts';
+import type {
+  AddressPlan,
+  ApiServer,
+  Kubelet,
+  Stoppable,
+  UserInfo,
+} from './contracts';
 import { kubeConfigFor, kubeconfigYaml } from './kubeconfig';
 
 export interface ClusterOptions {
@@ -42,7 +48,10 @@ export interface SimCluster {
   /** a token for any identity, authorised by RBAC objects in the cluster; returns a KubeConfig for it */
   userKubeConfig(user: UserInfo): KubeConfig;
   /** the same, for a ServiceAccount `system:serviceaccount:<ns>:<name>` */
-  serviceAccountKubeConfig(namespace: string, name: string): { token: string; kubeConfig: KubeConfig };
+  serviceAccountKubeConfig(
+    namespace: string,
+    name: string,
+  ): { token: string; kubeConfig: KubeConfig };
   apiServer: ApiServer;
   kubelet: Kubelet;
   stop(): Promise<void>;
@@ -54,7 +63,11 @@ const newToken = () => randomBytes(24).toString('base64url');
  * Starts one cluster: API server, controllers, network and one kubelet, each talking to the API server
  * only through its public API with a token of its own, as they would on a real control plane.
  */
-export async function startCluster(opts: ClusterOptions, dataDir: string, worldDir: string): Promise<SimCluster> {
+export async function startCluster(
+  opts: ClusterOptions,
+  dataDir: string,
+  worldDir: string,
+): Promise<SimCluster> {
   const stack: Stoppable[] = [];
   const stopAll = async () => {
     for (const part of stack.reverse()) {
@@ -74,7 +87,13 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
     const ca = await createCertificateAuthority(`kube-sim-${name}-ca`);
     const serving = await ca.issue({
       commonName: 'kube-apiserver',
-      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+      dnsNames: [
+        'localhost',
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+      ],
       ips: [address.nodeIP, address.serviceRange.first],
       usage: 'server',
     });
@@ -83,9 +102,16 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
       organizations: ['system:masters'],
       usage: 'client',
     });
-    const kubeletServing = await ca.issue({ commonName: nodeName, ips: [address.nodeIP], usage: 'server' });
+    const kubeletServing = await ca.issue({
+      commonName: nodeName,
+      ips: [address.nodeIP],
+      usage: 'server',
+    });
 
-    const masters = (username: string): UserInfo => ({ username, groups: ['system:masters', 'system:authenticated'] });
+    const masters = (username: string): UserInfo => ({
+      username,
+      groups: ['system:masters', 'system:authenticated'],
+    });
     const tokens = {
       admin: newToken(),
       controllers: newToken(),
@@ -105,13 +131,17 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
       tokens: {
         [tokens.admin]: masters('kube-sim-admin'),
         [tokens.controllers]: masters('system:kube-controller-manager'),
-        [tokens.kubelet]: { username: `system:node:${nodeName}`, groups: ['system:nodes', 'system:masters', 'system:authenticated'] },
+        [tokens.kubelet]: {
+          username: `system:node:${nodeName}`,
+          groups: ['system:nodes', 'system:masters', 'system:authenticated'],
+        },
         [tokens.network]: masters('system:kube-proxy'),
       },
     });
     stack.push(apiServer);
     const server = apiServer.url;
-    const kc = (token: string) => kubeConfigFor({ name, server, caPem: ca.certPem, token });
+    const kc = (token: string) =>
+      kubeConfigFor({ name, server, caPem: ca.certPem, token });
 
     const network = await startNetwork({
       kubeConfig: kc(tokens.network),
@@ -122,7 +152,14 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
       routeDomain,
     });
     stack.push(network);
-    stack.push(await startControllers({ kubeConfig: kc(tokens.controllers), clusterName: name, dataDir, nodeName }));
+    stack.push(
+      await startControllers({
+        kubeConfig: kc(tokens.controllers),
+        clusterName: name,
+        dataDir,
+        nodeName,
+      }),
+    );
     const kubelet = await startKubelet({
       kubeConfig: kc(tokens.kubelet),
       clusterName: name,
@@ -137,7 +174,13 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
     stack.push(kubelet);
 
     const kubeconfigPath = join(dataDir, 'kubeconfig');
-    await writeFile(kubeconfigPath, kubeconfigYaml([{ name, server, caPem: ca.certPem, token: tokens.admin }]), { mode: 0o600 });
+    await writeFile(
+      kubeconfigPath,
+      kubeconfigYaml([
+        { name, server, caPem: ca.certPem, token: tokens.admin },
+      ]),
+      { mode: 0o600 },
+    );
 
     const userKubeConfig = (user: UserInfo) => {
       const token = newToken();
@@ -162,7 +205,11 @@ export async function startCluster(opts: ClusterOptions, dataDir: string, worldD
         const token = newToken();
         apiServer.addToken(token, {
           username: `system:serviceaccount:${namespace}:${saName}`,
-          groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+          groups: [
+            'system:serviceaccounts',
+            `system:serviceaccounts:${namespace}`,
+            'system:authenticated',
+          ],
         });
         return { token, kubeConfig: kc(token) };
       },

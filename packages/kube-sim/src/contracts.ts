@@ -99,7 +99,11 @@ export interface KubeletOptions {
 
 export interface Kubelet extends Stoppable {
   /** fault injection: kill the processes of a pod (all containers, or one) with a signal */
-  killPod(namespace: string, name: string, opts?: { container?: string; signal?: NodeJS.Signals }): Promise<void>;
+  killPod(
+    namespace: string,
+    name: string,
+    opts?: { container?: string; signal?: NodeJS.Signals },
+  ): Promise<void>;
 }
 
 export interface NetworkOptions {

@@ -5,7 +5,12 @@ import { startCluster, type ClusterOptions, type SimCluster } from './cluster';
 import { kubeconfigYaml } from './kubeconfig';
 
 export type { ClusterOptions, SimCluster } from './cluster';
-export type { FaultRule, FaultInjector, UserInfo, AddressPlan } from './contracts';
+export type {
+  FaultRule,
+  FaultInjector,
+  UserInfo,
+  AddressPlan,
+} from './contracts';
 export { kubeconfigYaml } from './kubeconfig';
 export { createCertificateAuthority } from './pki';
 
@@ -29,7 +34,10 @@ export interface SimWorld {
  * Starts clusters that share one "world": their Route/Ingress host names resolve in each other's pods,
  * as public DNS would make them resolve between real clusters.
  */
-export async function startClusters(specs: ClusterOptions[], opts: WorldOptions = {}): Promise<SimWorld> {
+export async function startClusters(
+  specs: ClusterOptions[],
+  opts: WorldOptions = {},
+): Promise<SimWorld> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'kube-sim-')));
   const keep = opts.keep ?? opts.dir !== undefined;
   const worldDir = join(dir, 'world');
@@ -51,7 +59,14 @@ export async function startClusters(specs: ClusterOptions[], opts: WorldOptions 
   const kubeconfigPath = join(dir, 'kubeconfig');
   await writeFile(
     kubeconfigPath,
-    kubeconfigYaml(clusters.map(c => ({ name: c.name, server: c.server, caPem: c.caPem, token: c.token }))),
+    kubeconfigYaml(
+      clusters.map(c => ({
+        name: c.name,
+        server: c.server,
+        caPem: c.caPem,
+        token: c.token,
+      })),
+    ),
     { mode: 0o600 },
   );
   return {
@@ -60,7 +75,10 @@ export async function startClusters(specs: ClusterOptions[], opts: WorldOptions 
     kubeconfigPath,
     cluster(name) {
       const found = clusters.find(c => c.name === name);
-      if (!found) throw new Error(`no cluster named ${name}; have ${clusters.map(c => c.name).join(', ')}`);
+      if (!found)
+        throw new Error(
+          `no cluster named ${name}; have ${clusters.map(c => c.name).join(', ')}`,
+        );
       return found;
     },
     stop,
@@ -68,4 +86,10 @@ export async function startClusters(specs: ClusterOptions[], opts: WorldOptions 
 }
 
 export { startCluster };
-export { seedDemoCluster, demoManifests, applyManifests, readManifests, DEMO_CLUSTERS } from './seed';
+export {
+  seedDemoCluster,
+  demoManifests,
+  applyManifests,
+  readManifests,
+  DEMO_CLUSTERS,
+} from './seed';

@@ -11,7 +11,10 @@ export interface KubeconfigEntry {
 }
 
 /** A kubeconfig document as kubectl writes it, one context per entry. */
-export function kubeconfigYaml(entries: KubeconfigEntry[], current = entries[0]?.name): string {
+export function kubeconfigYaml(
+  entries: KubeconfigEntry[],
+  current = entries[0]?.name,
+): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -19,12 +22,19 @@ export function kubeconfigYaml(entries: KubeconfigEntry[], current = entries[0]?
     'current-context': current,
     clusters: entries.map(e => ({
       name: e.name,
-      cluster: { server: e.server, 'certificate-authority-data': Buffer.from(e.caPem).toString('base64') },
+      cluster: {
+        server: e.server,
+        'certificate-authority-data': Buffer.from(e.caPem).toString('base64'),
+      },
     })),
     users: entries.map(e => ({ name: e.name, user: { token: e.token } })),
     contexts: entries.map(e => ({
       name: e.name,
-      context: { cluster: e.name, user: e.name, ...(e.namespace ? { namespace: e.namespace } : {}) },
+      context: {
+        cluster: e.name,
+        user: e.name,
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+      },
     })),
   });
 }

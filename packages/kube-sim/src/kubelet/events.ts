@@ -1,4 +1,10 @@
-import { CoreV1Api, CoreV1Event, PatchStrategy, setHeaderOptions, V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CoreV1Event,
+  PatchStrategy,
+  setHeaderOptions,
+  V1Pod,
+} from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 
 interface Seen {
@@ -19,21 +25,41 @@ export class EventRecorder {
     private readonly nodeName: string,
   ) {}
 
-  record(pod: V1Pod, type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
-    void this.emit(pod, type, reason, message, container).catch(() => undefined);
+  record(
+    pod: V1Pod,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    container?: string,
+  ): void {
+    void this.emit(pod, type, reason, message, container).catch(
+      () => undefined,
+    );
   }
 
-  private async emit(pod: V1Pod, type: string, reason: string, message: string, container?: string): Promise<void> {
+  private async emit(
+    pod: V1Pod,
+    type: string,
+    reason: string,
+    message: string,
+    container?: string,
+  ): Promise<void> {
     const namespace = pod.metadata!.namespace!;
     const fieldPath = container ? this.fieldPath(pod, container) : undefined;
-    const key = [pod.metadata!.uid, fieldPath, type, reason, message].join('\u0000');
+    const key = [pod.metadata!.uid, fieldPath, type, reason, message].join(
+      '\u0000',
+    );
     const now = new Date();
     const prev = this.seen.get(key);
     if (prev) {
       prev.count++;
       try {
         await this.core.patchNamespacedEvent(
-          { namespace, name: prev.name, body: { count: prev.count, lastTimestamp: now } as CoreV1Event },
+          {
+            namespace,
+            name: prev.name,
+            body: { count: prev.count, lastTimestamp: now } as CoreV1Event,
+          },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
         return;
@@ -65,7 +91,8 @@ export class EventRecorder {
     };
     await this.core.createNamespacedEvent({ namespace, body: ev });
     this.seen.set(key, { name, namespace, count: 1 });
-    if (this.seen.size > 5000) this.seen.delete(this.seen.keys().next().value as string);
+    if (this.seen.size > 5000)
+      this.seen.delete(this.seen.keys().next().value as string);
   }
 
   private fieldPath(pod: V1Pod, container: string): string {
@@ -75,6 +102,7 @@ export class EventRecorder {
 
   /** forgets a pod's events once the pod is gone */
   forget(uid: string): void {
-    for (const k of this.seen.keys()) if (k.startsWith(`${uid}\u0000`)) this.seen.delete(k);
+    for (const k of this.seen.keys())
+      if (k.startsWith(`${uid}\u0000`)) this.seen.delete(k);
   }
 }

@@ -35,7 +35,10 @@ export class KubeletImpl implements Kubelet {
     await fs.mkdir(dir, { recursive: true });
     // Lookups that miss the hosts file go to 127.0.0.1:53 (the pod itself via the shim): never off-host.
     const resolvConf = path.join(dir, 'resolv.conf');
-    await fs.writeFile(resolvConf, 'nameserver 127.0.0.1\noptions ndots:1 timeout:1 attempts:1\n');
+    await fs.writeFile(
+      resolvConf,
+      'nameserver 127.0.0.1\noptions ndots:1 timeout:1 attempts:1\n',
+    );
     this.ctx = {
       node: {
         nodeName: this.opts.nodeName,
@@ -50,15 +53,24 @@ export class KubeletImpl implements Kubelet {
       ipam: this.ipam,
       dataDir: this.opts.dataDir,
     };
-    const logs = await startLogServer(this.opts.address.nodeIP, KUBELET_PORT, this.opts.serving, this.opts.ca.certPem, (ns, pod, c) =>
-      this.lookupLogs(ns, pod, c),
+    const logs = await startLogServer(
+      this.opts.address.nodeIP,
+      KUBELET_PORT,
+      this.opts.serving,
+      this.opts.ca.certPem,
+      (ns, pod, c) => this.lookupLogs(ns, pod, c),
     );
     this.server = logs.server;
-    this.registration = new NodeRegistration(this.api.core, this.opts.nodeName, this.opts.address.nodeIP);
+    this.registration = new NodeRegistration(
+      this.api.core,
+      this.opts.nodeName,
+      this.opts.address.nodeIP,
+    );
     await this.registration.register();
     await this.watchPods();
     this.sweeper = setInterval(() => {
-      for (const [uid, w] of this.workers) if (w.isFinished) this.workers.delete(uid);
+      for (const [uid, w] of this.workers)
+        if (w.isFinished) this.workers.delete(uid);
     }, 1000);
   }
 
@@ -74,10 +86,16 @@ export class KubeletImpl implements Kubelet {
     );
     informer.on('add', pod => this.onPod(pod));
     informer.on('update', pod => this.onPod(pod));
-    informer.on('delete', pod => this.workers.get(pod.metadata!.uid!)?.removed());
+    informer.on('delete', pod =>
+      this.workers.get(pod.metadata!.uid!)?.removed(),
+    );
     // The ListWatch does not retry failed lists/watches by itself.
     informer.on('error', () => {
-      if (!this.stopped) setTimeout(() => !this.stopped && void informer.start().catch(() => undefined), RELIST_DELAY_MS);
+      if (!this.stopped)
+        setTimeout(
+          () => !this.stopped && void informer.start().catch(() => undefined),
+          RELIST_DELAY_MS,
+        );
     });
     this.informer = informer;
     await informer.start();
@@ -92,7 +110,8 @@ export class KubeletImpl implements Kubelet {
       return;
     }
     // A pod that already holds an address (kubelet restart) keeps it.
-    if (pod.status?.podIP && !pod.spec?.hostNetwork) this.ipam.reserve(uid, pod.status.podIP);
+    if (pod.status?.podIP && !pod.spec?.hostNetwork)
+      this.ipam.reserve(uid, pod.status.podIP);
     const worker = new PodWorker(pod, this.ctx);
     this.workers.set(uid, worker);
     // Deferred, so that every listed pod's address is reserved before any new one is allocated.
@@ -101,25 +120,56 @@ export class KubeletImpl implements Kubelet {
 
   private findWorker(namespace: string, name: string): PodWorker | undefined {
     let found: PodWorker | undefined;
-    for (const w of this.workers.values()) if (w.namespace === namespace && w.name === name && !w.isFinished) found = w;
+    for (const w of this.workers.values())
+      if (w.namespace === namespace && w.name === name && !w.isFinished)
+        found = w;
     return found;
   }
 
-  private lookupLogs(namespace: string, name: string, container: string): LogLookup {
+  private lookupLogs(
+    namespace: string,
+    name: string,
+    container: string,
+  ): LogLookup {
     const w = this.findWorker(namespace, name);
     if (!w) return { kind: 'no-pod' };
     const r = w.container(container);
     if (!r) return { kind: 'no-container' };
-    const dir = path.join(podLogDir(this.opts.dataDir, { metadata: { namespace, name, uid: w.uid } }), container);
-    const file = r.containerID ? path.join(dir, `${r.restartCount}.log`) : undefined;
-    const previousFile = r.restartCount > 0 ? path.join(dir, `${r.restartCount - 1}.log`) : undefined;
-    return { kind: 'ok', file, previousFile, running: f => !!r.running && f === file };
+    const dir = path.join(
+      podLogDir(this.opts.dataDir, {
+        metadata: { namespace, name, uid: w.uid },
+      }),
+      container,
+    );
+    const file = r.containerID
+      ? path.join(dir, `${r.restartCount}.log`)
+      : undefined;
+    const previousFile =
+      r.restartCount > 0
+        ? path.join(dir, `${r.restartCount - 1}.log`)
+        : undefined;
+    return {
+      kind: 'ok',
+      file,
+      previousFile,
+      running: f => !!r.running && f === file,
+    };
   }
 
-  async killPod(namespace: string, name: string, opts?: { container?: string; signal?: NodeJS.Signals }): Promise<void> {
+  async killPod(
+    namespace: string,
+    name: string,
+    opts?: { container?: string; signal?: NodeJS.Signals },
+  ): Promise<void> {
     const w = this.findWorker(namespace, name);
-    if (!w) throw new Error(`pod ${namespace}/${name} is not running on node ${this.opts.nodeName}`);
-    if (opts?.container && !w.container(opts.container)) throw new Error(`container ${opts.container} not found in pod ${namespace}/${name}`);
+    if (!w)
+      throw new Error(
+        `pod ${namespace}/${name} is not running on node ${this.opts.nodeName}`,
+      );
+    if (opts?.container && !w.container(opts.container))
+      throw new Error(
+        `container ${opts.container} not found in pod ${namespace}/${name}`,
+      );
     w.signal(opts?.signal ?? 'SIGKILL', opts?.container);
   }
 

@@ -1,4 +1,10 @@
-export { addressPlanFor, inRange, ipToNumber, isLoopback, numberToIp } from './address/addressPlan';
+export {
+  addressPlanFor,
+  inRange,
+  ipToNumber,
+  isLoopback,
+  numberToIp,
+} from './address/addressPlan';
 export { allocateAddressPlan, netsLockDir } from './address/allocate';
 export type { AllocateOptions } from './address/allocate';
 export { startNetwork } from './network';

@@ -1,5 +1,12 @@
 import type { SimCluster } from '../cluster';
-import { deployment, namespace, pvc, statefulSet, storageClass, type Manifest } from './objects';
+import {
+  deployment,
+  namespace,
+  pvc,
+  statefulSet,
+  storageClass,
+  type Manifest,
+} from './objects';
 
 const restricted = { 'pod-security.kubernetes.io/enforce': 'restricted' };
 const id = (name: string) => ({ 'backstage.io/kubernetes-id': name });
@@ -19,7 +26,10 @@ function openshiftRange(index: number) {
 
 /** The demo data of DESIGN §7, matching the catalog in examples/. */
 export function demoManifests(cluster: 'east' | 'west'): Manifest[] {
-  const classes = [storageClass('standard', 'Delete', true), storageClass('fast', 'Retain')];
+  const classes = [
+    storageClass('standard', 'Delete', true),
+    storageClass('fast', 'Retain'),
+  ];
   if (cluster === 'east') {
     const app = { uid: 1000, gid: 1000 };
     return [
@@ -29,10 +39,26 @@ export function demoManifests(cluster: 'east' | 'west'): Manifest[] {
       namespace('orders', restricted),
       namespace('reports', restricted),
       pvc('payments', 'payments-db-data', '1Gi', 'standard', id('payments-db')),
-      deployment('payments', 'payments-db', 'payments-db-data', app, { records: 200, blobMiB: 16 }),
+      deployment('payments', 'payments-db', 'payments-db-data', app, {
+        records: 200,
+        blobMiB: 16,
+      }),
       pvc('orders', 'orders-uploads', '2Gi', 'standard', id('orders-api')),
-      deployment('orders', 'orders-api', 'orders-uploads', { uid: 1001, gid: 1001 }, { records: 500, blobMiB: 4 }),
-      statefulSet('orders', 'orders-cache', 'orders-api', { uid: 1001, gid: 1001 }, '1Gi', 'fast'),
+      deployment(
+        'orders',
+        'orders-api',
+        'orders-uploads',
+        { uid: 1001, gid: 1001 },
+        { records: 500, blobMiB: 4 },
+      ),
+      statefulSet(
+        'orders',
+        'orders-cache',
+        'orders-api',
+        { uid: 1001, gid: 1001 },
+        '1Gi',
+        'fast',
+      ),
     ];
   }
   const reports = openshiftRange(1);
@@ -42,7 +68,10 @@ export function demoManifests(cluster: 'east' | 'west'): Manifest[] {
     namespace('payments', restricted, openshiftRange(2).annotations),
     namespace('orders', restricted, openshiftRange(3).annotations),
     pvc('reports', 'reports-archive', '1Gi', 'standard', id('reports')),
-    deployment('reports', 'reports', 'reports-archive', reports.identity, { records: 100, blobMiB: 8 }),
+    deployment('reports', 'reports', 'reports-archive', reports.identity, {
+      records: 100,
+      blobMiB: 8,
+    }),
   ];
 }
 

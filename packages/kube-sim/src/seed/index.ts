@@ -14,22 +14,39 @@ export const BACKEND_SERVICE_ACCOUNT = 'namespace-transfer';
  * storage classes, claims and workloads; returns a token for the backend's ServiceAccount, which has
  * only what the RBAC of `deploy/` grants it.
  */
-export async function seedDemoCluster(cluster: SimCluster, opts: { deployDir?: string } = {}): Promise<{ backendToken: string }> {
+export async function seedDemoCluster(
+  cluster: SimCluster,
+  opts: { deployDir?: string } = {},
+): Promise<{ backendToken: string }> {
   const kc = cluster.kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   await applyManifests(kc, [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: BACKEND_NAMESPACE } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: BACKEND_SERVICE_ACCOUNT, namespace: BACKEND_NAMESPACE } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: BACKEND_NAMESPACE },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: BACKEND_SERVICE_ACCOUNT, namespace: BACKEND_NAMESPACE },
+    },
   ]);
   if (opts.deployDir) {
     const deploy = await readManifests(opts.deployDir);
     await applyManifests(kc, deploy);
-    await bindDeployRoles(cluster, deploy.filter(m => m.kind === 'ClusterRole').map(m => m.metadata!.name!));
+    await bindDeployRoles(
+      cluster,
+      deploy.filter(m => m.kind === 'ClusterRole').map(m => m.metadata!.name!),
+    );
   }
   const name = cluster.name === 'west' ? 'west' : 'east';
   await applyManifests(kc, demoManifests(name));
   await core.listNamespace();
-  const { token } = cluster.serviceAccountKubeConfig(BACKEND_NAMESPACE, BACKEND_SERVICE_ACCOUNT);
+  const { token } = cluster.serviceAccountKubeConfig(
+    BACKEND_NAMESPACE,
+    BACKEND_SERVICE_ACCOUNT,
+  );
   return { backendToken: token };
 }
 
@@ -41,8 +58,18 @@ async function bindDeployRoles(cluster: SimCluster, roles: string[]) {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: `${role}-${BACKEND_SERVICE_ACCOUNT}` },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-      subjects: [{ kind: 'ServiceAccount', name: BACKEND_SERVICE_ACCOUNT, namespace: BACKEND_NAMESPACE }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: role,
+      },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: BACKEND_SERVICE_ACCOUNT,
+          namespace: BACKEND_NAMESPACE,
+        },
+      ],
     };
     await rbac.createClusterRoleBinding({ body }).catch((e: any) => {
       if (e?.code !== 409) throw e;

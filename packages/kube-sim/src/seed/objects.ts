@@ -1,20 +1,39 @@
 /** Small builders for the demo's manifests: plain objects, as a user would write them in YAML. */
 
-export type Manifest = { apiVersion: string; kind: string; metadata: Record<string, any>; [k: string]: any };
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, any>;
+  [k: string]: any;
+};
 
 export const PROVISIONER = 'kube-sim.io/hostpath';
 
-export function namespace(name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): Manifest {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };
+export function namespace(
+  name: string,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels, annotations },
+  };
 }
 
-export function storageClass(name: string, reclaimPolicy: 'Delete' | 'Retain', isDefault = false): Manifest {
+export function storageClass(
+  name: string,
+  reclaimPolicy: 'Delete' | 'Retain',
+  isDefault = false,
+): Manifest {
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
     metadata: {
       name,
-      annotations: isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {},
+      annotations: isDefault
+        ? { 'storageclass.kubernetes.io/is-default-class': 'true' }
+        : {},
     },
     provisioner: PROVISIONER,
     reclaimPolicy,
@@ -23,12 +42,22 @@ export function storageClass(name: string, reclaimPolicy: 'Delete' | 'Retain', i
   };
 }
 
-export function pvc(ns: string, name: string, size: string, storageClassName: string, labels: Record<string, string>): Manifest {
+export function pvc(
+  ns: string,
+  name: string,
+  size: string,
+  storageClassName: string,
+  labels: Record<string, string>,
+): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name, namespace: ns, labels },
-    spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: size } } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName,
+      resources: { requests: { storage: size } },
+    },
   };
 }
 
@@ -100,14 +129,23 @@ export function deployment(
               securityContext: restrictedContainer,
             },
           ],
-          volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }],
+          volumes: [
+            { name: 'data', persistentVolumeClaim: { claimName: claim } },
+          ],
         },
       },
     },
   };
 }
 
-export function statefulSet(ns: string, name: string, kubernetesId: string, id: Identity, size: string, storageClassName: string): Manifest {
+export function statefulSet(
+  ns: string,
+  name: string,
+  kubernetesId: string,
+  id: Identity,
+  size: string,
+  storageClassName: string,
+): Manifest {
   const labels = { app: name, 'backstage.io/kubernetes-id': kubernetesId };
   return {
     apiVersion: 'apps/v1',
@@ -125,7 +163,11 @@ export function statefulSet(ns: string, name: string, kubernetesId: string, id: 
             {
               name: 'cache',
               image: 'registry.example/demo/cache:1.0',
-              command: ['/bin/sh', '-c', seedScript({ records: 50, blobMiB: 1 })],
+              command: [
+                '/bin/sh',
+                '-c',
+                seedScript({ records: 50, blobMiB: 1 }),
+              ],
               volumeMounts: [{ name: 'data', mountPath: '/data' }],
               securityContext: restrictedContainer,
             },
@@ -134,8 +176,15 @@ export function statefulSet(ns: string, name: string, kubernetesId: string, id: 
       },
       volumeClaimTemplates: [
         {
-          metadata: { name: 'data', labels: { 'backstage.io/kubernetes-id': kubernetesId } },
-          spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: size } } },
+          metadata: {
+            name: 'data',
+            labels: { 'backstage.io/kubernetes-id': kubernetesId },
+          },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName,
+            resources: { requests: { storage: size } },
+          },
         },
       ],
     },

@@ -93,7 +93,12 @@ export const appsKinds: KindDescriptor[] = [
     'StatefulSet',
     'statefulsets',
     ['sts'],
-    { template, selector: 'spec.selector', replicas: 'spec.replicas', validatePodSpec: false },
+    {
+      template,
+      selector: 'spec.selector',
+      replicas: 'spec.replicas',
+      validatePodSpec: false,
+    },
     s => {
       s.spec.replicas ??= 1;
       s.spec.podManagementPolicy ??= 'OrderedReady';

@@ -1,4 +1,10 @@
-import type { V1ConfigMap, V1Container, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1Container,
+  V1Pod,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
 import { expand } from './expand';
 import { serviceEnv } from './serviceEnv';
 
@@ -28,7 +34,12 @@ const VALID_ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 function fieldRef(pod: V1Pod, path: string, facts: RuntimeFacts): string {
   const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
-  if (m) return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2]] ?? '';
+  if (m)
+    return (
+      (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[
+        m[2]
+      ] ?? ''
+    );
   switch (path) {
     case 'metadata.name':
       return pod.metadata?.name ?? '';
@@ -47,7 +58,9 @@ function fieldRef(pod: V1Pod, path: string, facts: RuntimeFacts): string {
     case 'status.hostIPs':
       return facts.hostIP;
     default:
-      throw new ContainerConfigError(`unsupported fieldRef fieldPath ${JSON.stringify(path)}`);
+      throw new ContainerConfigError(
+        `unsupported fieldRef fieldPath ${JSON.stringify(path)}`,
+      );
   }
 }
 
@@ -57,9 +70,19 @@ export function parseQuantity(q: string): number {
   if (!m) throw new ContainerConfigError(`invalid quantity ${q}`);
   const n = Number(m[1]);
   const mult: Record<string, number> = {
-    '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+    '': 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
   };
-  if (!(m[2] in mult)) throw new ContainerConfigError(`invalid quantity suffix ${q}`);
+  if (!(m[2] in mult))
+    throw new ContainerConfigError(`invalid quantity suffix ${q}`);
   return n * mult[m[2]];
 }
 
@@ -72,9 +95,15 @@ function resourceFieldRef(
   const set = kind === 'limits' ? c.resources?.limits : c.resources?.requests;
   let value = set?.[res];
   // Unset limits read as node allocatable; unset requests as 0 (or the limit), as the kubelet does.
-  if (value === undefined) value = kind === 'limits' ? facts.nodeAllocatable[res] : c.resources?.limits?.[res] ?? '0';
+  if (value === undefined)
+    value =
+      kind === 'limits'
+        ? facts.nodeAllocatable[res]
+        : (c.resources?.limits?.[res] ?? '0');
   const divisor = parseQuantity(ref.divisor ?? '1');
-  return String(Math.ceil(parseQuantity(String(value ?? '0')) / (divisor || 1)));
+  return String(
+    Math.ceil(parseQuantity(String(value ?? '0')) / (divisor || 1)),
+  );
 }
 
 function decode(secret: V1Secret, key: string): string | undefined {
@@ -95,9 +124,14 @@ export async function containerEnv(
 ): Promise<Record<string, string>> {
   const ns = pod.metadata!.namespace!;
   const svcEnv: Record<string, string> = {};
-  if (pod.spec?.enableServiceLinks !== false) Object.assign(svcEnv, serviceEnv(await src.services(ns)));
+  if (pod.spec?.enableServiceLinks !== false)
+    Object.assign(svcEnv, serviceEnv(await src.services(ns)));
   const master = await src.masterService();
-  if (master) Object.assign(svcEnv, serviceEnv([{ ...master, metadata: { name: 'kubernetes' } }]));
+  if (master)
+    Object.assign(
+      svcEnv,
+      serviceEnv([{ ...master, metadata: { name: 'kubernetes' } }]),
+    );
 
   const env: Record<string, string> = {};
   for (const from of c.envFrom ?? []) {
@@ -106,16 +140,22 @@ export async function containerEnv(
       const cm = await src.configMap(ns, from.configMapRef.name!);
       if (!cm) {
         if (from.configMapRef.optional) continue;
-        throw new ContainerConfigError(`configmap "${from.configMapRef.name}" not found`);
+        throw new ContainerConfigError(
+          `configmap "${from.configMapRef.name}" not found`,
+        );
       }
-      for (const [k, v] of Object.entries(cm.data ?? {})) if (VALID_ENV_NAME.test(prefix + k)) env[prefix + k] = v;
+      for (const [k, v] of Object.entries(cm.data ?? {}))
+        if (VALID_ENV_NAME.test(prefix + k)) env[prefix + k] = v;
     } else if (from.secretRef) {
       const s = await src.secret(ns, from.secretRef.name!);
       if (!s) {
         if (from.secretRef.optional) continue;
-        throw new ContainerConfigError(`secret "${from.secretRef.name}" not found`);
+        throw new ContainerConfigError(
+          `secret "${from.secretRef.name}" not found`,
+        );
       }
-      for (const k of Object.keys(s.data ?? {})) if (VALID_ENV_NAME.test(prefix + k)) env[prefix + k] = decode(s, k)!;
+      for (const k of Object.keys(s.data ?? {}))
+        if (VALID_ENV_NAME.test(prefix + k)) env[prefix + k] = decode(s, k)!;
     }
   }
 
@@ -129,9 +169,15 @@ export async function containerEnv(
     if (vf.fieldRef) env[e.name] = fieldRef(pod, vf.fieldRef.fieldPath, facts);
     else if (vf.resourceFieldRef) {
       const target = vf.resourceFieldRef.containerName
-        ? pod.spec!.containers.find(x => x.name === vf.resourceFieldRef!.containerName) ?? c
+        ? (pod.spec!.containers.find(
+            x => x.name === vf.resourceFieldRef!.containerName,
+          ) ?? c)
         : c;
-      env[e.name] = resourceFieldRef(target, vf.resourceFieldRef as { resource: string; divisor?: string }, facts);
+      env[e.name] = resourceFieldRef(
+        target,
+        vf.resourceFieldRef as { resource: string; divisor?: string },
+        facts,
+      );
     } else if (vf.configMapKeyRef) {
       const ref = vf.configMapKeyRef;
       const cm = await src.configMap(ns, ref.name!);
@@ -139,7 +185,9 @@ export async function containerEnv(
       if (v !== undefined) env[e.name] = v;
       else if (!ref.optional) {
         throw new ContainerConfigError(
-          cm ? `couldn't find key ${ref.key} in ConfigMap ${ns}/${ref.name}` : `configmap "${ref.name}" not found`,
+          cm
+            ? `couldn't find key ${ref.key} in ConfigMap ${ns}/${ref.name}`
+            : `configmap "${ref.name}" not found`,
         );
       }
     } else if (vf.secretKeyRef) {
@@ -149,7 +197,9 @@ export async function containerEnv(
       if (v !== undefined) env[e.name] = v;
       else if (!ref.optional) {
         throw new ContainerConfigError(
-          s ? `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}` : `secret "${ref.name}" not found`,
+          s
+            ? `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}`
+            : `secret "${ref.name}" not found`,
         );
       }
     }

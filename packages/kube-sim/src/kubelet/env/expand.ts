@@ -3,7 +3,10 @@
  * a reference to an undefined variable (or an unterminated one) is left as written, any other `$x` is
  * kept literally. Used for env values (against the variables defined before them) and command/args.
  */
-export function expand(input: string, lookup: (name: string) => string | undefined): string {
+export function expand(
+  input: string,
+  lookup: (name: string) => string | undefined,
+): string {
   let out = '';
   let i = 0;
   while (i < input.length) {

@@ -14,10 +14,13 @@ export function serviceEnv(services: V1Service[]): Record<string, string> {
     env[`${name}_SERVICE_HOST`] = ip;
     env[`${name}_SERVICE_PORT`] = String(ports[0].port);
     for (const p of ports) {
-      if (p.name) env[`${name}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`] = String(p.port);
+      if (p.name)
+        env[`${name}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`] =
+          String(p.port);
     }
     const first = ports[0];
-    env[`${name}_PORT`] = `${(first.protocol ?? 'TCP').toLowerCase()}://${ip}:${first.port}`;
+    env[`${name}_PORT`] =
+      `${(first.protocol ?? 'TCP').toLowerCase()}://${ip}:${first.port}`;
     for (const p of ports) {
       const proto = (p.protocol ?? 'TCP').toUpperCase();
       const prefix = `${name}_PORT_${p.port}_${proto}`;

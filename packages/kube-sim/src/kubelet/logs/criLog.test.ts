@@ -20,13 +20,23 @@ describe('CRI log', () => {
     w.write('stdout', Buffer.from('lo\nworld\nno-newline'));
     await w.close();
     const raw = await fs.readFile(file, 'utf8');
-    expect(raw).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z stderr F oops\n/);
+    expect(raw).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z stderr F oops\n/,
+    );
     const entries = await readCriLog(file);
-    expect(renderEntries(entries, {}).toString()).toBe('oops\nhello\nworld\nno-newline\n');
-    expect(renderEntries(entries, { tailLines: 2 }).toString()).toBe('world\nno-newline\n');
+    expect(renderEntries(entries, {}).toString()).toBe(
+      'oops\nhello\nworld\nno-newline\n',
+    );
+    expect(renderEntries(entries, { tailLines: 2 }).toString()).toBe(
+      'world\nno-newline\n',
+    );
     expect(renderEntries(entries, { tailLines: 0 }).toString()).toBe('');
-    expect(renderEntries(entries, { limitBytes: 7 }).toString()).toBe('oops\nhe');
-    expect(renderEntries(entries, { timestamps: true, tailLines: 1 }).toString()).toMatch(/^\S+Z no-newline\n$/);
+    expect(renderEntries(entries, { limitBytes: 7 }).toString()).toBe(
+      'oops\nhe',
+    );
+    expect(
+      renderEntries(entries, { timestamps: true, tailLines: 1 }).toString(),
+    ).toMatch(/^\S+Z no-newline\n$/);
   });
 
   it('splits over-long lines into partial entries that render back as one line', async () => {
@@ -37,6 +47,8 @@ describe('CRI log', () => {
     await w.close();
     const entries = await readCriLog(file);
     expect(entries.length).toBe(4);
-    expect(renderEntries(entries, { tailLines: 2 }).toString()).toBe(`${long}\nshort\n`);
+    expect(renderEntries(entries, { tailLines: 2 }).toString()).toBe(
+      `${long}\nshort\n`,
+    );
   });
 });

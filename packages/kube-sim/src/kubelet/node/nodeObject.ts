@@ -6,7 +6,10 @@ export const KUBELET_PORT = 10250;
 export const KUBELET_VERSION = 'v1.28.0-kube-sim';
 
 async function readTrim(p: string): Promise<string> {
-  return fs.readFile(p, 'utf8').then(s => s.trim(), () => '');
+  return fs.readFile(p, 'utf8').then(
+    s => s.trim(),
+    () => '',
+  );
 }
 
 async function osImage(): Promise<string> {
@@ -24,8 +27,16 @@ export function nodeResources(): Record<string, string> {
   };
 }
 
-export function readyConditions(now: Date, prev?: V1NodeCondition[]): V1NodeCondition[] {
-  const mk = (type: string, status: string, reason: string, message: string): V1NodeCondition => {
+export function readyConditions(
+  now: Date,
+  prev?: V1NodeCondition[],
+): V1NodeCondition[] {
+  const mk = (
+    type: string,
+    status: string,
+    reason: string,
+    message: string,
+  ): V1NodeCondition => {
     const old = prev?.find(c => c.type === type);
     return {
       type,
@@ -33,19 +44,40 @@ export function readyConditions(now: Date, prev?: V1NodeCondition[]): V1NodeCond
       reason,
       message,
       lastHeartbeatTime: now,
-      lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : now,
+      lastTransitionTime:
+        old && old.status === status && old.lastTransitionTime
+          ? old.lastTransitionTime
+          : now,
     };
   };
   return [
-    mk('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    mk('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    mk('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    mk(
+      'MemoryPressure',
+      'False',
+      'KubeletHasSufficientMemory',
+      'kubelet has sufficient memory available',
+    ),
+    mk(
+      'DiskPressure',
+      'False',
+      'KubeletHasNoDiskPressure',
+      'kubelet has no disk pressure',
+    ),
+    mk(
+      'PIDPressure',
+      'False',
+      'KubeletHasSufficientPID',
+      'kubelet has sufficient PID available',
+    ),
     mk('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
   ];
 }
 
 /** The Node object the kubelet registers, with the status a real kubelet reports. */
-export async function buildNode(nodeName: string, nodeIP: string): Promise<V1Node> {
+export async function buildNode(
+  nodeName: string,
+  nodeIP: string,
+): Promise<V1Node> {
   const resources = nodeResources();
   const arch = os.arch() === 'x64' ? 'amd64' : os.arch();
   const machineID = (await readTrim('/etc/machine-id')) || nodeName;
@@ -61,7 +93,10 @@ export async function buildNode(nodeName: string, nodeIP: string): Promise<V1Nod
         'beta.kubernetes.io/os': 'linux',
         'beta.kubernetes.io/arch': arch,
       },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
     },
     spec: {},
     status: {

@@ -17,7 +17,10 @@ export class RestartBackoff {
 
   /** call when a restart happens: the next one waits longer */
   advance(): void {
-    this.delaySec = this.delaySec === 0 ? RestartBackoff.INITIAL : Math.min(this.delaySec * 2, RestartBackoff.MAX);
+    this.delaySec =
+      this.delaySec === 0
+        ? RestartBackoff.INITIAL
+        : Math.min(this.delaySec * 2, RestartBackoff.MAX);
   }
 
   get seconds(): number {

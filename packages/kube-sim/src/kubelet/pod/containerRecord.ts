@@ -1,4 +1,8 @@
-import type { V1Container, V1ContainerStateTerminated, V1ContainerStatus } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1ContainerStateTerminated,
+  V1ContainerStatus,
+} from '@kubernetes/client-node';
 import type { RunningContainer } from '../runtime/container';
 import type { ProbeRunner } from '../runtime/probe';
 import { RestartBackoff } from './backoff';
@@ -55,14 +59,16 @@ export class ContainerRecord {
     if (this.containerID) s.containerID = this.containerID;
     if (this.running) {
       s.state = { running: { startedAt: this.startedAt } };
-      if (this.lastTerminated) s.lastState = { terminated: this.lastTerminated };
+      if (this.lastTerminated)
+        s.lastState = { terminated: this.lastTerminated };
     } else if (this.waiting) {
       s.state = { waiting: this.waiting };
       const last = this.terminated ?? this.lastTerminated;
       if (last) s.lastState = { terminated: last };
     } else if (this.terminated) {
       s.state = { terminated: this.terminated };
-      if (this.lastTerminated) s.lastState = { terminated: this.lastTerminated };
+      if (this.lastTerminated)
+        s.lastState = { terminated: this.lastTerminated };
     } else {
       s.state = { waiting: { reason: defaultWaiting } };
     }

@@ -12,7 +12,9 @@ const noSources: EnvSources = {
   configMap: async () => undefined,
   secret: async () => undefined,
   services: async () => [],
-  masterService: async () => ({ spec: { clusterIP: '127.9.64.1', ports: [{ port: 443, protocol: 'TCP' }] } }),
+  masterService: async () => ({
+    spec: { clusterIP: '127.9.64.1', ports: [{ port: 443, protocol: 'TCP' }] },
+  }),
 };
 
 describe('startContainer (sandbox)', () => {
@@ -20,7 +22,10 @@ describe('startContainer (sandbox)', () => {
   let node: NodeFacts;
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubelet-rt-'));
-    await fs.writeFile(path.join(dir, 'hosts'), '127.0.0.1 localhost\n127.9.64.7 svc.ns.svc.cluster.local\n');
+    await fs.writeFile(
+      path.join(dir, 'hosts'),
+      '127.0.0.1 localhost\n127.9.64.7 svc.ns.svc.cluster.local\n',
+    );
     await fs.writeFile(path.join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
     node = {
       nodeName: 'n1',
@@ -58,7 +63,12 @@ describe('startContainer (sandbox)', () => {
       metadata: { name: 'p1', namespace: 'ns', uid: 'uid-1' },
       spec: {
         hostname: 'p1',
-        securityContext: { runAsUser: 1000, runAsGroup: 3000, supplementalGroups: [4000], fsGroup: 2000 },
+        securityContext: {
+          runAsUser: 1000,
+          runAsGroup: 3000,
+          supplementalGroups: [4000],
+          fsGroup: 2000,
+        },
         containers: [
           {
             name: 'c',
@@ -74,12 +84,21 @@ describe('startContainer (sandbox)', () => {
                 'grep -q "^NoNewPrivs:.*1" /proc/self/status && echo nnp',
             ],
             env: [
-              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              {
+                name: 'POD_NAME',
+                valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+              },
               { name: 'MSG', value: 'hello $(POD_NAME) $(LATER)' },
               { name: 'LATER', value: 'later' },
-              { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+              {
+                name: 'POD_IP',
+                valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+              },
             ],
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+            },
             volumeMounts: [
               { name: 'data', mountPath: '/data/sub', subPath: 'nested' },
               { name: 'ro', mountPath: '/ro', readOnly: true },
@@ -112,7 +131,9 @@ describe('startContainer (sandbox)', () => {
     expect(out).toContain('nnp');
     expect(exit.exitCode).toBe(0);
     // An env value sees only the variables defined before it; command/args see them all.
-    expect(await fs.readFile(path.join(data, 'nested', 'out.txt'), 'utf8')).toBe('hello p1 $(LATER)\nlater\n$(MSG)\n');
+    expect(
+      await fs.readFile(path.join(data, 'nested', 'out.txt'), 'utf8'),
+    ).toBe('hello p1 $(LATER)\nlater\n$(MSG)\n');
     const st = await fs.stat(path.join(data, 'nested', 'out.txt'));
     expect(st.uid).toBe(1000);
     // Nothing leaked onto the host: the mountPaths exist only inside the container's root.
@@ -123,7 +144,18 @@ describe('startContainer (sandbox)', () => {
   it('execs inside a running container and kills the whole process group', async () => {
     const pod: V1Pod = {
       metadata: { name: 'p2', namespace: 'ns', uid: 'uid-2' },
-      spec: { containers: [{ name: 'c', command: ['/bin/sh', '-c', 'echo inside > /tmp/mark; sleep 300 & sleep 300; wait'] }] },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            command: [
+              '/bin/sh',
+              '-c',
+              'echo inside > /tmp/mark; sleep 300 & sleep 300; wait',
+            ],
+          },
+        ],
+      },
     };
     const { rc } = await run(pod);
     let probe = { ok: false, message: '' };
@@ -133,7 +165,9 @@ describe('startContainer (sandbox)', () => {
     }
     expect(probe).toEqual({ ok: true, message: 'inside' });
     expect((await rc.exec(['/bin/false'], 2000)).ok).toBe(false);
-    expect((await rc.exec(['/bin/sleep', '5'], 300)).message).toMatch(/timed out/);
+    expect((await rc.exec(['/bin/sleep', '5'], 300)).message).toMatch(
+      /timed out/,
+    );
     rc.proc.kill('SIGTERM');
     const exit = await rc.proc.exited;
     expect(exit.exitCode).toBe(143);
@@ -153,7 +187,10 @@ describe('startContainer (sandbox)', () => {
   it('refuses runAsNonRoot without a user', async () => {
     const pod: V1Pod = {
       metadata: { name: 'p3', namespace: 'ns', uid: 'uid-3' },
-      spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'c', command: ['true'] }] },
+      spec: {
+        securityContext: { runAsNonRoot: true },
+        containers: [{ name: 'c', command: ['true'] }],
+      },
     };
     await expect(run(pod)).rejects.toThrow(ContainerConfigError);
   });

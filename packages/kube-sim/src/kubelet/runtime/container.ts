@@ -1,9 +1,18 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ContainerConfigError, containerEnv, EnvSources } from '../env/containerEnv';
+import {
+  ContainerConfigError,
+  containerEnv,
+  EnvSources,
+} from '../env/containerEnv';
 import { expand } from '../env/expand';
-import { containerExec, launcherScript, sandboxCommand, SandboxMount } from '../sandbox/launcher';
+import {
+  containerExec,
+  launcherScript,
+  sandboxCommand,
+  SandboxMount,
+} from '../sandbox/launcher';
 import { resolveIdentity, setprivArgs } from '../security/identity';
 import type { PreparedVolume } from '../volumes/prepare';
 import { ContainerProcess, startProcess } from './process';
@@ -37,19 +46,34 @@ export interface RunningContainer {
   exec(argv: string[], timeoutMs: number): Promise<ProbeOutcome>;
 }
 
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const DEFAULT_PATH =
+  '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-async function mountsFor(l: ContainerLaunch, env: Record<string, string>): Promise<SandboxMount[]> {
+async function mountsFor(
+  l: ContainerLaunch,
+  env: Record<string, string>,
+): Promise<SandboxMount[]> {
   const out: SandboxMount[] = [];
   for (const vm of l.container.volumeMounts ?? []) {
     const vol = l.volumes.get(vm.name);
-    if (!vol) throw new CreateContainerError(`cannot find volume "${vm.name}" to mount into container "${l.container.name}"`);
-    const sub = vm.subPathExpr ? expand(vm.subPathExpr, n => env[n]) : vm.subPath ?? '';
+    if (!vol)
+      throw new CreateContainerError(
+        `cannot find volume "${vm.name}" to mount into container "${l.container.name}"`,
+      );
+    const sub = vm.subPathExpr
+      ? expand(vm.subPathExpr, n => env[n])
+      : (vm.subPath ?? '');
     let source = vol.hostPath;
     if (sub) {
       const norm = path.posix.normalize(sub);
-      if (path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../')) {
-        throw new CreateContainerError(`subPath "${sub}" must not be absolute or contain '..'`);
+      if (
+        path.posix.isAbsolute(norm) ||
+        norm === '..' ||
+        norm.startsWith('../')
+      ) {
+        throw new CreateContainerError(
+          `subPath "${sub}" must not be absolute or contain '..'`,
+        );
       }
       source = path.join(vol.hostPath, norm);
       const real = await fs.realpath(source).catch(() => undefined);
@@ -61,24 +85,42 @@ async function mountsFor(l: ContainerLaunch, env: Record<string, string>): Promi
       } else {
         const base = await fs.realpath(vol.hostPath);
         if (real !== base && !real.startsWith(base + path.sep)) {
-          throw new CreateContainerError(`subPath "${sub}" resolves outside volume "${vm.name}"`);
+          throw new CreateContainerError(
+            `subPath "${sub}" resolves outside volume "${vm.name}"`,
+          );
         }
         source = real;
       }
     }
     const st = await fs.stat(source);
-    out.push({ source, target: vm.mountPath, readOnly: !!vm.readOnly || vol.readOnly, file: !st.isDirectory() });
+    out.push({
+      source,
+      target: vm.mountPath,
+      readOnly: !!vm.readOnly || vol.readOnly,
+      file: !st.isDirectory(),
+    });
   }
   return out;
 }
 
 /** Creates and starts one container of a pod as a sandboxed host process. */
-export async function startContainer(node: NodeFacts, src: EnvSources, l: ContainerLaunch): Promise<RunningContainer> {
+export async function startContainer(
+  node: NodeFacts,
+  src: EnvSources,
+  l: ContainerLaunch,
+): Promise<RunningContainer> {
   const { pod, container: c } = l;
   const identity = resolveIdentity(pod, c);
-  const env = await containerEnv(pod, c, { podIP: l.podIP, hostIP: node.hostIP, nodeAllocatable: node.allocatable }, src);
+  const env = await containerEnv(
+    pod,
+    c,
+    { podIP: l.podIP, hostIP: node.hostIP, nodeAllocatable: node.allocatable },
+    src,
+  );
   const lookup = (n: string) => env[n];
-  const argv = [...(c.command ?? []), ...(c.args ?? [])].map(a => expand(a, lookup));
+  const argv = [...(c.command ?? []), ...(c.args ?? [])].map(a =>
+    expand(a, lookup),
+  );
   // The image is ignored, so there is no ENTRYPOINT/CMD to fall back to.
   if (argv.length === 0) throw new CreateContainerError('no command specified');
 
@@ -116,9 +158,23 @@ export async function startContainer(node: NodeFacts, src: EnvSources, l: Contai
     proc,
     stateDir,
     exec: (cmd, timeoutMs) => {
-      const tail = containerExec({ setpriv, shimPath: node.shimPath, podIP: l.podIP, argv: cmd });
+      const tail = containerExec({
+        setpriv,
+        shimPath: node.shimPath,
+        podIP: l.podIP,
+        argv: cmd,
+      });
       return runWithTimeout(
-        ['/usr/bin/nsenter', `--target=${proc.pid}`, '--mount', '--uts', '--root', '--wd', '--', ...tail],
+        [
+          '/usr/bin/nsenter',
+          `--target=${proc.pid}`,
+          '--mount',
+          '--uts',
+          '--root',
+          '--wd',
+          '--',
+          ...tail,
+        ],
         procEnv,
         timeoutMs,
       );
@@ -127,8 +183,13 @@ export async function startContainer(node: NodeFacts, src: EnvSources, l: Contai
 }
 
 /** The launcher's own failure (building the root), if that is why the process ended. */
-export async function setupError(stateDir: string): Promise<string | undefined> {
-  return fs.readFile(path.join(stateDir, 'setup-error'), 'utf8').then(s => s.trim(), () => undefined);
+export async function setupError(
+  stateDir: string,
+): Promise<string | undefined> {
+  return fs.readFile(path.join(stateDir, 'setup-error'), 'utf8').then(
+    s => s.trim(),
+    () => undefined,
+  );
 }
 
 export { ContainerConfigError };

@@ -12,43 +12,85 @@ export interface ProbeOutcome {
 }
 
 /** Runs an exec probe's command inside the container; supplied by the runtime. */
-export type ExecInContainer = (argv: string[], timeoutMs: number) => Promise<ProbeOutcome>;
+export type ExecInContainer = (
+  argv: string[],
+  timeoutMs: number,
+) => Promise<ProbeOutcome>;
 
-function resolvePort(port: number | string, ports: V1ContainerPort[] | undefined): number {
+function resolvePort(
+  port: number | string,
+  ports: V1ContainerPort[] | undefined,
+): number {
   if (typeof port === 'number') return port;
   if (/^\d+$/.test(port)) return Number(port);
   const named = ports?.find(p => p.name === port);
-  if (!named) throw new Error(`port ${JSON.stringify(port)} not found in container ports`);
+  if (!named)
+    throw new Error(
+      `port ${JSON.stringify(port)} not found in container ports`,
+    );
   return named.containerPort;
 }
 
-function tcpCheck(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
+function tcpCheck(
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
   return new Promise(resolve => {
     const sock = net.connect({ host, port });
     const done = (o: ProbeOutcome) => {
       sock.destroy();
       resolve(o);
     };
-    sock.setTimeout(timeoutMs, () => done({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }));
+    sock.setTimeout(timeoutMs, () =>
+      done({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }),
+    );
     sock.on('connect', () => done({ ok: true, message: '' }));
-    sock.on('error', e => done({ ok: false, message: `dial tcp ${host}:${port}: ${e.message}` }));
+    sock.on('error', e =>
+      done({ ok: false, message: `dial tcp ${host}:${port}: ${e.message}` }),
+    );
   });
 }
 
-function httpCheck(host: string, port: number, p: NonNullable<V1Probe['httpGet']>, timeoutMs: number): Promise<ProbeOutcome> {
+function httpCheck(
+  host: string,
+  port: number,
+  p: NonNullable<V1Probe['httpGet']>,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
   return new Promise(resolve => {
     const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.28' };
     for (const h of p.httpHeaders ?? []) headers[h.name] = h.value;
     const req = http.get(
-      { host: p.host || host, port, path: p.path ?? '/', headers, timeout: timeoutMs },
+      {
+        host: p.host || host,
+        port,
+        path: p.path ?? '/',
+        headers,
+        timeout: timeoutMs,
+      },
       res => {
         res.resume();
         const code = res.statusCode ?? 0;
-        resolve(code >= 200 && code < 400 ? { ok: true, message: '' } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
+        resolve(
+          code >= 200 && code < 400
+            ? { ok: true, message: '' }
+            : {
+                ok: false,
+                message: `HTTP probe failed with statuscode: ${code}`,
+              },
+        );
       },
     );
-    req.on('timeout', () => req.destroy(new Error('context deadline exceeded')));
-    req.on('error', e => resolve({ ok: false, message: `Get "http://${host}:${port}${p.path ?? '/'}": ${e.message}` }));
+    req.on('timeout', () =>
+      req.destroy(new Error('context deadline exceeded')),
+    );
+    req.on('error', e =>
+      resolve({
+        ok: false,
+        message: `Get "http://${host}:${port}${p.path ?? '/'}": ${e.message}`,
+      }),
+    );
   });
 }
 
@@ -62,8 +104,19 @@ export async function probeOnce(
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   try {
     if (probe.exec) return await exec(probe.exec.command ?? [], timeoutMs);
-    if (probe.tcpSocket) return await tcpCheck(probe.tcpSocket.host || podIP, resolvePort(probe.tcpSocket.port as number | string, ports), timeoutMs);
-    if (probe.httpGet) return await httpCheck(podIP, resolvePort(probe.httpGet.port as number | string, ports), probe.httpGet, timeoutMs);
+    if (probe.tcpSocket)
+      return await tcpCheck(
+        probe.tcpSocket.host || podIP,
+        resolvePort(probe.tcpSocket.port as number | string, ports),
+        timeoutMs,
+      );
+    if (probe.httpGet)
+      return await httpCheck(
+        podIP,
+        resolvePort(probe.httpGet.port as number | string, ports),
+        probe.httpGet,
+        timeoutMs,
+      );
   } catch (e) {
     return { ok: false, message: (e as Error).message };
   }
@@ -71,9 +124,17 @@ export async function probeOnce(
 }
 
 /** Spawns a helper command (nsenter …) with a deadline, killing its process group on timeout. */
-export function runWithTimeout(argv: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbeOutcome> {
+export function runWithTimeout(
+  argv: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
   return new Promise(resolve => {
-    const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (b: Buffer) => {
       if (output.length < 10240) output += b.toString();
@@ -95,8 +156,16 @@ export function runWithTimeout(argv: string[], env: Record<string, string>, time
     });
     child.on('close', code => {
       clearTimeout(timer);
-      if (timedOut) resolve({ ok: false, message: `command timed out after ${timeoutMs / 1000}s` });
-      else resolve({ ok: code === 0, message: output.trim() || `command exited with ${code}` });
+      if (timedOut)
+        resolve({
+          ok: false,
+          message: `command timed out after ${timeoutMs / 1000}s`,
+        });
+      else
+        resolve({
+          ok: code === 0,
+          message: output.trim() || `command exited with ${code}`,
+        });
     });
   });
 }
@@ -143,7 +212,10 @@ export class ProbeRunner {
       this.failures = 0;
       this.successes++;
       // liveness and startup need a single success (API validation enforces successThreshold 1 for them)
-      if (this.successes >= (this.probe.successThreshold ?? 1) && this.state !== true) {
+      if (
+        this.successes >= (this.probe.successThreshold ?? 1) &&
+        this.state !== true
+      ) {
         this.state = true;
         this.onResult(true);
       }
@@ -151,7 +223,10 @@ export class ProbeRunner {
       this.successes = 0;
       this.failures++;
       this.onFailure(r.message);
-      if (this.failures >= (this.probe.failureThreshold ?? 3) && this.state !== false) {
+      if (
+        this.failures >= (this.probe.failureThreshold ?? 3) &&
+        this.state !== false
+      ) {
         this.state = false;
         this.onResult(false);
       }

@@ -39,7 +39,11 @@ function installExitHandler(): void {
  * Starts `argv` as the leader of a new process group with stdout and stderr written to a CRI log file.
  * The exit code follows the container runtime convention: 128 + signal number when killed by a signal.
  */
-export function startProcess(argv: string[], env: Record<string, string>, logFile: string): ContainerProcess {
+export function startProcess(
+  argv: string[],
+  env: Record<string, string>,
+  logFile: string,
+): ContainerProcess {
   installExitHandler();
   const log = new CriLogWriter(logFile);
   const child = spawn(argv[0], argv.slice(1), {
@@ -58,7 +62,10 @@ export function startProcess(argv: string[], env: Record<string, string>, logFil
     child.on('error', err => {
       spawnError = err;
     });
-    let status: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    let status: { code: number | null; signal: NodeJS.Signals | null } = {
+      code: null,
+      signal: null,
+    };
     child.on('exit', (code, signal) => {
       status = { code, signal };
       alive = false;
@@ -75,11 +82,18 @@ export function startProcess(argv: string[], env: Record<string, string>, logFil
     });
     child.on('close', async () => {
       alive = false;
-      if (spawnError) log.write('stderr', Buffer.from(`${spawnError.message}\n`));
+      if (spawnError)
+        log.write('stderr', Buffer.from(`${spawnError.message}\n`));
       await log.close();
       const { code, signal } = status;
-      const exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : code ?? 128;
-      resolve({ exitCode, signal: signal ?? undefined, finishedAt: new Date() });
+      const exitCode = signal
+        ? 128 + (constants.signals[signal] ?? 0)
+        : (code ?? 128);
+      resolve({
+        exitCode,
+        signal: signal ?? undefined,
+        finishedAt: new Date(),
+      });
     });
   });
 

@@ -14,8 +14,20 @@ export interface Identity {
 
 // The capabilities containerd/runc grant a container by default (moby's default set).
 export const DEFAULT_CAPS = [
-  'chown', 'dac_override', 'fsetid', 'fowner', 'mknod', 'net_raw', 'setgid', 'setuid', 'setfcap',
-  'setpcap', 'net_bind_service', 'sys_chroot', 'kill', 'audit_write',
+  'chown',
+  'dac_override',
+  'fsetid',
+  'fowner',
+  'mknod',
+  'net_raw',
+  'setgid',
+  'setuid',
+  'setfcap',
+  'setpcap',
+  'net_bind_service',
+  'sys_chroot',
+  'kill',
+  'audit_write',
 ];
 
 function capName(c: string): string {
@@ -49,8 +61,10 @@ export function resolveIdentity(pod: V1Pod, c: V1Container): Identity {
     }
   }
   const groups: number[] = [];
-  for (const g of psc.supplementalGroups ?? []) if (!groups.includes(g)) groups.push(g);
-  if (psc.fsGroup !== undefined && !groups.includes(psc.fsGroup)) groups.push(psc.fsGroup);
+  for (const g of psc.supplementalGroups ?? [])
+    if (!groups.includes(g)) groups.push(g);
+  if (psc.fsGroup !== undefined && !groups.includes(psc.fsGroup))
+    groups.push(psc.fsGroup);
 
   let caps = csc.privileged ? allCaps() : [...DEFAULT_CAPS];
   const drop = (csc.capabilities?.drop ?? []).map(capName);
@@ -79,12 +93,16 @@ function allCaps(): string[] {
 /** setpriv arguments that drop to the identity; the command follows `--`. */
 export function setprivArgs(id: Identity): string[] {
   const args = [`--reuid=${id.uid}`, `--regid=${id.gid}`];
-  args.push(id.groups.length ? `--groups=${id.groups.join(',')}` : '--clear-groups');
+  args.push(
+    id.groups.length ? `--groups=${id.groups.join(',')}` : '--clear-groups',
+  );
   if (id.noNewPrivs) args.push('--no-new-privs');
   if (!id.capabilities.includes('all')) {
     // Inheritable first, then the bounding set: what is not in the bounding set can never be regained.
     args.push('--inh-caps=-all');
-    args.push(`--bounding-set=-all${id.capabilities.map(c => `,+${c}`).join('')}`);
+    args.push(
+      `--bounding-set=-all${id.capabilities.map(c => `,+${c}`).join('')}`,
+    );
   }
   return args;
 }

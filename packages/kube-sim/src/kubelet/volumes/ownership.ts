@@ -17,7 +17,11 @@ export async function setVolumeOwnership(
   readOnly: boolean,
   policy: string | undefined,
 ): Promise<void> {
-  if (policy === 'OnRootMismatch' && !(await needsChange(dir, fsGroup, readOnly))) return;
+  if (
+    policy === 'OnRootMismatch' &&
+    !(await needsChange(dir, fsGroup, readOnly))
+  )
+    return;
   const mask = readOnly ? RO_MASK : RW_MASK;
   const walk = async (p: string): Promise<void> => {
     const st = await fs.lstat(p);
@@ -37,11 +41,19 @@ export async function setVolumeOwnership(
   await walk(dir);
 }
 
-async function needsChange(dir: string, fsGroup: number, readOnly: boolean): Promise<boolean> {
+async function needsChange(
+  dir: string,
+  fsGroup: number,
+  readOnly: boolean,
+): Promise<boolean> {
   const st = await fs.stat(dir);
   if (st.gid !== fsGroup) return true;
   const mask = readOnly ? RO_MASK : RW_MASK;
   if ((st.mode & mask) !== mask) return true;
-  if (st.isDirectory() && ((st.mode & SETGID) === 0 || (st.mode & EXEC_MASK) !== EXEC_MASK)) return true;
+  if (
+    st.isDirectory() &&
+    ((st.mode & SETGID) === 0 || (st.mode & EXEC_MASK) !== EXEC_MASK)
+  )
+    return true;
   return false;
 }

@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { addressPlanFor, inRange, ipToNumber, isLoopback, numberToIp } from './addressPlan';
+import {
+  addressPlanFor,
+  inRange,
+  ipToNumber,
+  isLoopback,
+  numberToIp,
+} from './addressPlan';
 import { allocateAddressPlan } from './allocate';
 
 describe('address plan', () => {
@@ -22,9 +28,15 @@ describe('address plan', () => {
 
   it('converts and compares addresses', () => {
     expect(numberToIp(ipToNumber('127.61.128.254'))).toBe('127.61.128.254');
-    expect(inRange('127.61.128.7', addressPlanFor(61).loadBalancerRange)).toBe(true);
-    expect(inRange('127.61.129.1', addressPlanFor(61).loadBalancerRange)).toBe(false);
-    expect(inRange('garbage', addressPlanFor(61).loadBalancerRange)).toBe(false);
+    expect(inRange('127.61.128.7', addressPlanFor(61).loadBalancerRange)).toBe(
+      true,
+    );
+    expect(inRange('127.61.129.1', addressPlanFor(61).loadBalancerRange)).toBe(
+      false,
+    );
+    expect(inRange('garbage', addressPlanFor(61).loadBalancerRange)).toBe(
+      false,
+    );
     expect(isLoopback('127.1.2.3')).toBe(true);
     expect(isLoopback('10.0.0.1')).toBe(false);
     expect(() => ipToNumber('1.2.3.256')).toThrow();
@@ -45,8 +57,12 @@ describe('allocateAddressPlan', () => {
     const b = await allocateAddressPlan({ lockDir: dir, candidates: [70, 71] });
     expect([a.octet, b.octet]).toEqual([70, 71]);
     expect(b.nodeIP).toBe('127.71.0.1');
-    expect((await fs.readFile(path.join(dir, '70.lock'), 'utf8')).split('\n')[0]).toBe(String(process.pid));
-    await expect(allocateAddressPlan({ lockDir: dir, candidates: [70, 71] })).rejects.toThrow(/no free address range/);
+    expect(
+      (await fs.readFile(path.join(dir, '70.lock'), 'utf8')).split('\n')[0],
+    ).toBe(String(process.pid));
+    await expect(
+      allocateAddressPlan({ lockDir: dir, candidates: [70, 71] }),
+    ).rejects.toThrow(/no free address range/);
     a.release();
     a.release();
     await expect(fs.access(path.join(dir, '70.lock'))).rejects.toThrow();
@@ -62,13 +78,17 @@ describe('allocateAddressPlan', () => {
     await fs.writeFile(path.join(dir, '80.lock'), `${dead}\n`);
     const plan = await allocateAddressPlan({ lockDir: dir, candidates: [80] });
     expect(plan.octet).toBe(80);
-    expect((await fs.readFile(path.join(dir, '80.lock'), 'utf8')).split('\n')[0]).toBe(String(process.pid));
+    expect(
+      (await fs.readFile(path.join(dir, '80.lock'), 'utf8')).split('\n')[0],
+    ).toBe(String(process.pid));
     plan.release();
   });
 
   it('never takes a lock whose owner lives', async () => {
     await fs.writeFile(path.join(dir, '90.lock'), `1\n`); // pid 1 always exists
-    await expect(allocateAddressPlan({ lockDir: dir, candidates: [90] })).rejects.toThrow(/no free/);
+    await expect(
+      allocateAddressPlan({ lockDir: dir, candidates: [90] }),
+    ).rejects.toThrow(/no free/);
     expect(await fs.readFile(path.join(dir, '90.lock'), 'utf8')).toBe('1\n');
   });
 

@@ -31,7 +31,10 @@ function defaultCandidates(): number[] {
   const count = MAX_OCTET - MIN_OCTET + 1;
   // a random start keeps parallel test processes from all contending for the first free octet
   const start = randomBytes(2).readUInt16BE(0) % count;
-  return Array.from({ length: count }, (_, i) => MIN_OCTET + ((start + i) % count));
+  return Array.from(
+    { length: count },
+    (_, i) => MIN_OCTET + ((start + i) % count),
+  );
 }
 
 /**
@@ -72,7 +75,9 @@ async function tryLock(lockPath: string, content: string): Promise<boolean> {
 }
 
 /** Picks a free 127.N.0.0/16 and holds it with a lock file until release(). */
-export async function allocateAddressPlan(opts: AllocateOptions = {}): Promise<AddressPlan & { release(): void }> {
+export async function allocateAddressPlan(
+  opts: AllocateOptions = {},
+): Promise<AddressPlan & { release(): void }> {
   const dir = opts.lockDir ?? netsLockDir();
   await fs.mkdir(dir, { recursive: true });
   // the token tells apart two plans held by one process (several clusters in one test)
@@ -100,5 +105,7 @@ export async function allocateAddressPlan(opts: AllocateOptions = {}): Promise<A
       },
     };
   }
-  throw new Error(`kube-sim: no free address range 127.N.0.0/16 (N in ${MIN_OCTET}..${MAX_OCTET}); see ${dir}`);
+  throw new Error(
+    `kube-sim: no free address range 127.N.0.0/16 (N in ${MIN_OCTET}..${MAX_OCTET}); see ${dir}`,
+  );
 }

@@ -2,9 +2,17 @@ import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadBalancerNames, renderClusterRecords, renderHostsFile, writeInPlace } from './hostsFile';
+import {
+  loadBalancerNames,
+  renderClusterRecords,
+  renderHostsFile,
+  writeInPlace,
+} from './hostsFile';
 
-const svc = (ns: string, name: string, spec: V1Service['spec']): V1Service => ({ metadata: { namespace: ns, name }, spec });
+const svc = (ns: string, name: string, spec: V1Service['spec']): V1Service => ({
+  metadata: { namespace: ns, name },
+  spec,
+});
 
 describe('cluster DNS hosts file', () => {
   it('maps every Service with a ClusterIP, headless Services to their ready endpoints', () => {
@@ -12,7 +20,10 @@ describe('cluster DNS hosts file', () => {
       'data/db': {
         subsets: [
           {
-            addresses: [{ ip: '127.61.1.5', hostname: 'db-0' }, { ip: '127.61.1.6' }],
+            addresses: [
+              { ip: '127.61.1.5', hostname: 'db-0' },
+              { ip: '127.61.1.6' },
+            ],
             notReadyAddresses: [{ ip: '127.61.1.7' }],
             ports: [{ port: 5432 }],
           },
@@ -21,9 +32,15 @@ describe('cluster DNS hosts file', () => {
     };
     const records = renderClusterRecords(
       [
-        svc('data', 'web', { clusterIP: '127.61.64.10', ports: [{ port: 80 }] }),
+        svc('data', 'web', {
+          clusterIP: '127.61.64.10',
+          ports: [{ port: 80 }],
+        }),
         svc('data', 'db', { clusterIP: 'None', ports: [{ port: 5432 }] }),
-        svc('data', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
+        svc('data', 'ext', {
+          type: 'ExternalName',
+          externalName: 'example.com',
+        }),
         svc('app', 'api', { clusterIP: '127.61.64.3', ports: [{ port: 443 }] }),
       ],
       (ns, name) => endpoints[`${ns}/${name}`],
@@ -38,14 +55,25 @@ describe('cluster DNS hosts file', () => {
   });
 
   it('maps localhost to 127.0.0.1 only and appends the world names', () => {
-    const text = renderHostsFile(['127.61.64.3 api.app.svc.cluster.local api.app.svc'], '# east\n127.61.0.2 a.apps.east\n');
+    const text = renderHostsFile(
+      ['127.61.64.3 api.app.svc.cluster.local api.app.svc'],
+      '# east\n127.61.0.2 a.apps.east\n',
+    );
     const lines = text.split('\n').filter(l => l && !l.startsWith('#'));
-    expect(lines).toEqual(['127.0.0.1 localhost', '127.61.64.3 api.app.svc.cluster.local api.app.svc', '127.61.0.2 a.apps.east']);
+    expect(lines).toEqual([
+      '127.0.0.1 localhost',
+      '127.61.64.3 api.app.svc.cluster.local api.app.svc',
+      '127.61.0.2 a.apps.east',
+    ]);
     expect(text).not.toMatch(/::1/);
   });
 
   it('publishes LoadBalancer hostnames that come with an address', () => {
-    const lb = (name: string, ingress: Array<{ ip?: string; hostname?: string }>, type = 'LoadBalancer'): V1Service => ({
+    const lb = (
+      name: string,
+      ingress: Array<{ ip?: string; hostname?: string }>,
+      type = 'LoadBalancer',
+    ): V1Service => ({
       metadata: { namespace: 'ns', name },
       spec: { type },
       status: { loadBalancer: { ingress } },

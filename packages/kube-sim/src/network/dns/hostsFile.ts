@@ -12,16 +12,22 @@ export const CLUSTER_DOMAIN = 'cluster.local';
  * (and `<hostname>.<svc>.<ns>.svc...` for endpoints with a hostname, as StatefulSet pods get). localhost
  * maps to 127.0.0.1 only, so no program tries ::1 (the shim refuses IPv6 sockets).
  */
-export function renderClusterRecords(services: V1Service[], endpoints: (ns: string, name: string) => V1Endpoints | undefined): string[] {
+export function renderClusterRecords(
+  services: V1Service[],
+  endpoints: (ns: string, name: string) => V1Endpoints | undefined,
+): string[] {
   const lines: string[] = [];
   const sorted = [...services].sort((a, b) =>
-    `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`),
+    `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(
+      `${b.metadata?.namespace}/${b.metadata?.name}`,
+    ),
   );
   for (const svc of sorted) {
     const ns = svc.metadata?.namespace ?? '';
     const name = svc.metadata?.name ?? '';
     if (svc.spec?.type === 'ExternalName') continue; // a CNAME cannot be written in a hosts file
-    const names = (prefix: string) => `${prefix}${name}.${ns}.svc.${CLUSTER_DOMAIN} ${prefix}${name}.${ns}.svc`;
+    const names = (prefix: string) =>
+      `${prefix}${name}.${ns}.svc.${CLUSTER_DOMAIN} ${prefix}${name}.${ns}.svc`;
     if (!isHeadless(svc)) {
       const ip = svc.spec!.clusterIP!;
       if (isLoopback(ip)) lines.push(`${ip} ${names('')}`);
@@ -31,7 +37,8 @@ export function renderClusterRecords(services: V1Service[], endpoints: (ns: stri
       for (const address of subset.addresses ?? []) {
         if (!isLoopback(address.ip)) continue;
         lines.push(`${address.ip} ${names('')}`);
-        if (address.hostname) lines.push(`${address.ip} ${names(`${address.hostname}.`)}`);
+        if (address.hostname)
+          lines.push(`${address.ip} ${names(`${address.hostname}.`)}`);
       }
     }
   }
@@ -42,18 +49,24 @@ export function renderClusterRecords(services: V1Service[], endpoints: (ns: stri
  * LoadBalancer Services whose status carries a hostname with an address (set by another load balancer
  * controller: ours hands out addresses only) are reachable by that name from every cluster of the world.
  */
-export function loadBalancerNames(services: V1Service[]): Array<{ ip: string; name: string }> {
+export function loadBalancerNames(
+  services: V1Service[],
+): Array<{ ip: string; name: string }> {
   const out: Array<{ ip: string; name: string }> = [];
   for (const svc of services) {
     if (svc.spec?.type !== 'LoadBalancer') continue;
     for (const ingress of svc.status?.loadBalancer?.ingress ?? []) {
-      if (ingress.hostname && ingress.ip && isLoopback(ingress.ip)) out.push({ ip: ingress.ip, name: ingress.hostname });
+      if (ingress.hostname && ingress.ip && isLoopback(ingress.ip))
+        out.push({ ip: ingress.ip, name: ingress.hostname });
     }
   }
   return out;
 }
 
-export function renderHostsFile(clusterRecords: string[], worldRecords: string): string {
+export function renderHostsFile(
+  clusterRecords: string[],
+  worldRecords: string,
+): string {
   return [
     '# kube-sim cluster DNS (generated; rewritten in place on every change)',
     '127.0.0.1 localhost',
@@ -69,7 +82,10 @@ export function renderHostsFile(clusterRecords: string[], worldRecords: string):
  * mount keeps pointing at the old inode after a rename. The new content is written first and the file cut
  * to its length after, so a reader never sees an empty file.
  */
-export async function writeInPlace(file: string, content: string): Promise<boolean> {
+export async function writeInPlace(
+  file: string,
+  content: string,
+): Promise<boolean> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const handle = await fs.open(file, 'a+').then(async h => {
     await h.close();

@@ -13,8 +13,13 @@ export interface ExternalName {
   name: string;
 }
 
-export function renderWorldFile(clusterName: string, names: ExternalName[]): string {
-  const lines = [...new Set(names.map(n => `${n.ip} ${n.name.toLowerCase()}`))].sort();
+export function renderWorldFile(
+  clusterName: string,
+  names: ExternalName[],
+): string {
+  const lines = [
+    ...new Set(names.map(n => `${n.ip} ${n.name.toLowerCase()}`)),
+  ].sort();
   return [`# ${clusterName}`, ...lines, ''].join('\n');
 }
 
@@ -22,11 +27,15 @@ export function renderWorldFile(clusterName: string, names: ExternalName[]): str
 export async function readWorld(worldDir: string): Promise<string> {
   let files: string[];
   try {
-    files = (await fs.readdir(worldDir)).filter(f => f.endsWith('.hosts')).sort();
+    files = (await fs.readdir(worldDir))
+      .filter(f => f.endsWith('.hosts'))
+      .sort();
   } catch {
     return '';
   }
-  const parts = await Promise.all(files.map(f => fs.readFile(path.join(worldDir, f), 'utf8').catch(() => '')));
+  const parts = await Promise.all(
+    files.map(f => fs.readFile(path.join(worldDir, f), 'utf8').catch(() => '')),
+  );
   return parts.map(p => (p.endsWith('\n') || p === '' ? p : `${p}\n`)).join('');
 }
 

@@ -1,4 +1,8 @@
-import type { V1Endpoints, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type {
+  V1Endpoints,
+  V1Service,
+  V1ServicePort,
+} from '@kubernetes/client-node';
 import { isLoopback } from '../address/addressPlan';
 
 export interface Backend {
@@ -12,15 +16,21 @@ export interface Backend {
  * number, so the match is by name, as kube-proxy does. Only loopback addresses are returned: kube-sim
  * never forwards anywhere else.
  */
-export function endpointsForServicePort(endpoints: V1Endpoints | undefined, servicePort: V1ServicePort): Backend[] {
+export function endpointsForServicePort(
+  endpoints: V1Endpoints | undefined,
+  servicePort: V1ServicePort,
+): Backend[] {
   const name = servicePort.name ?? '';
   const protocol = servicePort.protocol ?? 'TCP';
   const out: Backend[] = [];
   for (const subset of endpoints?.subsets ?? []) {
-    const port = (subset.ports ?? []).find(p => (p.name ?? '') === name && (p.protocol ?? 'TCP') === protocol);
+    const port = (subset.ports ?? []).find(
+      p => (p.name ?? '') === name && (p.protocol ?? 'TCP') === protocol,
+    );
     if (!port) continue;
     for (const address of subset.addresses ?? []) {
-      if (isLoopback(address.ip)) out.push({ host: address.ip, port: port.port });
+      if (isLoopback(address.ip))
+        out.push({ host: address.ip, port: port.port });
     }
   }
   return out;
@@ -34,18 +44,26 @@ export function endpointsWhere(
   const out: Backend[] = [];
   for (const subset of endpoints?.subsets ?? []) {
     const port = (subset.ports ?? []).find(p =>
-      match({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' }),
+      match({
+        name: p.name ?? '',
+        port: p.port,
+        protocol: p.protocol ?? 'TCP',
+      }),
     );
     if (!port) continue;
     for (const address of subset.addresses ?? []) {
-      if (isLoopback(address.ip)) out.push({ host: address.ip, port: port.port });
+      if (isLoopback(address.ip))
+        out.push({ host: address.ip, port: port.port });
     }
   }
   return out;
 }
 
 /** A Service port chosen by number (`port`) or by name, as an Ingress backend names it. */
-export function findServicePort(service: V1Service | undefined, ref: { number?: number; name?: string }): V1ServicePort | undefined {
+export function findServicePort(
+  service: V1Service | undefined,
+  ref: { number?: number; name?: string },
+): V1ServicePort | undefined {
   const ports = service?.spec?.ports ?? [];
   if (ref.name) return ports.find(p => p.name === ref.name);
   if (ref.number !== undefined) return ports.find(p => p.port === ref.number);

@@ -13,7 +13,10 @@ export class StaticInformer<T extends ObjectWithMeta> implements Informer<T> {
   }
 
   set(item: T): void {
-    this.objects.set(objectKey(item.metadata?.namespace, item.metadata?.name), item);
+    this.objects.set(
+      objectKey(item.metadata?.namespace, item.metadata?.name),
+      item,
+    );
   }
 
   delete(namespace: string, name: string): void {

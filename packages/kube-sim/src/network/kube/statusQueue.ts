@@ -20,7 +20,11 @@ export class StatusQueue {
   ) {}
 
   /** `version` is the resourceVersion of the object the write is computed from */
-  schedule(key: string, version: string | undefined, write: () => Promise<void>): void {
+  schedule(
+    key: string,
+    version: string | undefined,
+    write: () => Promise<void>,
+  ): void {
     if (this.stopped || this.writing.has(key)) return;
     if (version !== undefined && this.writtenFrom.get(key) === version) return;
     this.writing.add(key);
@@ -31,7 +35,8 @@ export class StatusQueue {
         if (!this.stopped) this.kick();
       },
       err => {
-        if (!this.stopped) this.log(`writing status of ${key}: ${describeError(err)}`);
+        if (!this.stopped)
+          this.log(`writing status of ${key}: ${describeError(err)}`);
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           this.writing.delete(key);
@@ -45,7 +50,8 @@ export class StatusQueue {
 
   /** forget objects that are gone */
   retain(keys: Set<string>): void {
-    for (const key of this.writtenFrom.keys()) if (!keys.has(key)) this.writtenFrom.delete(key);
+    for (const key of this.writtenFrom.keys())
+      if (!keys.has(key)) this.writtenFrom.delete(key);
   }
 
   stop(): void {

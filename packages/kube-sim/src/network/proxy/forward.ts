@@ -16,10 +16,24 @@ export class RoundRobin {
   }
 }
 
-function connectTo(backend: Backend, localAddress?: string): Promise<net.Socket> {
+function connectTo(
+  backend: Backend,
+  localAddress?: string,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: backend.host, port: backend.port, allowHalfOpen: true, localAddress });
-    const timer = setTimeout(() => socket.destroy(new Error(`connect to ${backend.host}:${backend.port} timed out`)), CONNECT_TIMEOUT_MS);
+    const socket = net.connect({
+      host: backend.host,
+      port: backend.port,
+      allowHalfOpen: true,
+      localAddress,
+    });
+    const timer = setTimeout(
+      () =>
+        socket.destroy(
+          new Error(`connect to ${backend.host}:${backend.port} timed out`),
+        ),
+      CONNECT_TIMEOUT_MS,
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeListener('error', reject);
@@ -37,7 +51,10 @@ function connectTo(backend: Backend, localAddress?: string): Promise<net.Socket>
  * source the backend sees: the node IP, as after kube-proxy's masquerade of traffic from outside the pod
  * network, rather than the host's 127.0.0.1.
  */
-export async function connectAny(backends: Backend[], localAddress?: string): Promise<net.Socket | undefined> {
+export async function connectAny(
+  backends: Backend[],
+  localAddress?: string,
+): Promise<net.Socket | undefined> {
   for (const backend of backends) {
     try {
       return await connectTo(backend, localAddress);
@@ -53,7 +70,11 @@ export async function connectAny(backends: Backend[], localAddress?: string): Pr
  * writable side only), so protocols that signal end of input with shutdown(SHUT_WR) keep working; an
  * error or reset on either side tears down both.
  */
-export function splice(client: net.Socket, upstream: net.Socket, head?: Buffer): void {
+export function splice(
+  client: net.Socket,
+  upstream: net.Socket,
+  head?: Buffer,
+): void {
   client.setNoDelay(true);
   upstream.setNoDelay(true);
   const teardown = () => {

@@ -22,9 +22,14 @@ export class LoadBalancerAllocator {
     const existing = this.byOwner.get(owner);
     if (existing) return existing;
     for (const ip of preferred ?? []) {
-      if (ip && inRange(ip, this.range) && !this.taken.has(ip)) return this.take(owner, ip);
+      if (ip && inRange(ip, this.range) && !this.taken.has(ip))
+        return this.take(owner, ip);
     }
-    for (let n = ipToNumber(this.range.first); n <= ipToNumber(this.range.last); n++) {
+    for (
+      let n = ipToNumber(this.range.first);
+      n <= ipToNumber(this.range.last);
+      n++
+    ) {
       const ip = numberToIp(n);
       if (!this.taken.has(ip)) return this.take(owner, ip);
     }

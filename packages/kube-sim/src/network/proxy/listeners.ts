@@ -51,13 +51,23 @@ export class ListenerSet {
   private open(key: string, handler: ConnectionHandler): Promise<boolean> {
     const [host, portText] = splitKey(key);
     const port = Number(portText);
-    if (!isLoopback(host) || !Number.isInteger(port) || port <= 0 || port > 65535) {
-      this.log(`not listening on ${key}: only loopback addresses and valid ports`);
+    if (
+      !isLoopback(host) ||
+      !Number.isInteger(port) ||
+      port <= 0 ||
+      port > 65535
+    ) {
+      this.log(
+        `not listening on ${key}: only loopback addresses and valid ports`,
+      );
       return Promise.resolve(false);
     }
     const sockets = new Set<net.Socket>();
     this.sockets.set(key, sockets);
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const server = net.createServer({
+      allowHalfOpen: true,
+      pauseOnConnect: true,
+    });
     const entry: Entry = { server, handler, listening: Promise.resolve(false) };
     server.on('connection', socket => {
       sockets.add(socket);

@@ -1,4 +1,8 @@
-import type { CoreV1Api, V1Endpoints, V1Service } from '@kubernetes/client-node';
+import type {
+  CoreV1Api,
+  V1Endpoints,
+  V1Service,
+} from '@kubernetes/client-node';
 import net from 'node:net';
 import { allocateAddressPlan } from '../address/allocate';
 import { StaticInformer } from '../kube/staticInformer';
@@ -22,29 +26,65 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
     await servers.start(ip('1.5'), 9000, 'pod-5');
     services = new StaticInformer([
       {
-        metadata: { namespace: 'ns', name: 'web', uid: 'uid-web', resourceVersion: '1' },
-        spec: { type: 'LoadBalancer', clusterIP: ip('64.10'), ports: [{ name: 'tcp', port: 7000, targetPort: 9000, nodePort }] },
+        metadata: {
+          namespace: 'ns',
+          name: 'web',
+          uid: 'uid-web',
+          resourceVersion: '1',
+        },
+        spec: {
+          type: 'LoadBalancer',
+          clusterIP: ip('64.10'),
+          ports: [{ name: 'tcp', port: 7000, targetPort: 9000, nodePort }],
+        },
       },
-      { metadata: { namespace: 'ns', name: 'headless', uid: 'uid-h' }, spec: { clusterIP: 'None', ports: [{ port: 7001 }] } },
+      {
+        metadata: { namespace: 'ns', name: 'headless', uid: 'uid-h' },
+        spec: { clusterIP: 'None', ports: [{ port: 7001 }] },
+      },
     ]);
     endpoints = new StaticInformer([
       {
         metadata: { namespace: 'ns', name: 'web' },
-        subsets: [{ addresses: [{ ip: ip('1.4') }, { ip: ip('1.5') }], ports: [{ name: 'tcp', port: 9000 }] }],
+        subsets: [
+          {
+            addresses: [{ ip: ip('1.4') }, { ip: ip('1.5') }],
+            ports: [{ name: 'tcp', port: 9000 }],
+          },
+        ],
       },
     ]);
     statusWrites = [];
     const core = {
-      readNamespacedService: async ({ namespace, name }: { namespace: string; name: string }) => services.get(namespace, name),
+      readNamespacedService: async ({
+        namespace,
+        name,
+      }: {
+        namespace: string;
+        name: string;
+      }) => services.get(namespace, name),
       replaceNamespacedServiceStatus: async ({ body }: { body: V1Service }) => {
         // as the API server: every write is a new resourceVersion
-        const stored = { ...body, metadata: { ...body.metadata, resourceVersion: String(Number(body.metadata?.resourceVersion) + 1) } };
+        const stored = {
+          ...body,
+          metadata: {
+            ...body.metadata,
+            resourceVersion: String(Number(body.metadata?.resourceVersion) + 1),
+          },
+        };
         statusWrites.push(stored);
         services.set(stored);
         return stored;
       },
     } as unknown as CoreV1Api;
-    proxy = new ServiceProxy({ address: plan, services, endpoints, core, log: () => undefined, kick: () => undefined });
+    proxy = new ServiceProxy({
+      address: plan,
+      services,
+      endpoints,
+      core,
+      log: () => undefined,
+      kick: () => undefined,
+    });
     await proxy.reconcile();
   });
 
@@ -56,21 +96,42 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
 
   it('forwards ClusterIP, NodePort and LoadBalancer connections round robin to ready endpoints', async () => {
     const lbIP = ip('128.1');
-    expect(proxy.listening().sort()).toEqual([`${ip('0.1')}:${nodePort}`, `${ip('128.1')}:7000`, `${ip('64.10')}:7000`].sort());
-    const answers = [await ask(ip('64.10'), 7000, 'a'), await ask(ip('64.10'), 7000, 'b')];
-    expect(new Set(answers.map(a => a.split(':')[0]))).toEqual(new Set(['pod-4', 'pod-5']));
+    expect(proxy.listening().sort()).toEqual(
+      [
+        `${ip('0.1')}:${nodePort}`,
+        `${ip('128.1')}:7000`,
+        `${ip('64.10')}:7000`,
+      ].sort(),
+    );
+    const answers = [
+      await ask(ip('64.10'), 7000, 'a'),
+      await ask(ip('64.10'), 7000, 'b'),
+    ];
+    expect(new Set(answers.map(a => a.split(':')[0]))).toEqual(
+      new Set(['pod-4', 'pod-5']),
+    );
     expect(await ask(ip('0.1'), nodePort, 'n')).toMatch(/^pod-[45]:n$/);
     expect(await ask(lbIP, 7000, 'l')).toMatch(/^pod-[45]:l$/);
     await new Promise(r => setImmediate(r));
-    expect(statusWrites.map(s => s.status?.loadBalancer)).toEqual([{ ingress: [{ ip: lbIP }] }]);
+    expect(statusWrites.map(s => s.status?.loadBalancer)).toEqual([
+      { ingress: [{ ip: lbIP }] },
+    ]);
   });
 
   it('connects to endpoints from the node IP', async () => {
-    const server = net.createServer(socket => socket.end(String(socket.remoteAddress)));
+    const server = net.createServer(socket =>
+      socket.end(String(socket.remoteAddress)),
+    );
     await new Promise<void>(resolve => server.listen(9001, ip('1.7'), resolve));
     try {
-      services.set({ metadata: { namespace: 'ns', name: 'src', uid: 'uid-src' }, spec: { clusterIP: ip('64.11'), ports: [{ port: 7002 }] } });
-      endpoints.set({ metadata: { namespace: 'ns', name: 'src' }, subsets: [{ addresses: [{ ip: ip('1.7') }], ports: [{ port: 9001 }] }] });
+      services.set({
+        metadata: { namespace: 'ns', name: 'src', uid: 'uid-src' },
+        spec: { clusterIP: ip('64.11'), ports: [{ port: 7002 }] },
+      });
+      endpoints.set({
+        metadata: { namespace: 'ns', name: 'src' },
+        subsets: [{ addresses: [{ ip: ip('1.7') }], ports: [{ port: 9001 }] }],
+      });
       await proxy.reconcile();
       expect(await ask(ip('64.11'), 7002)).toBe(plan.nodeIP);
     } finally {
@@ -81,21 +142,45 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
   it('retries the next endpoint when one refuses', async () => {
     endpoints.set({
       metadata: { namespace: 'ns', name: 'web' },
-      subsets: [{ addresses: [{ ip: ip('1.9') }, { ip: ip('1.5') }], ports: [{ name: 'tcp', port: 9000 }] }],
+      subsets: [
+        {
+          addresses: [{ ip: ip('1.9') }, { ip: ip('1.5') }],
+          ports: [{ name: 'tcp', port: 9000 }],
+        },
+      ],
     });
-    for (let i = 0; i < 4; i++) expect(await ask(ip('64.10'), 7000, String(i))).toBe(`pod-5:${i}`);
+    for (let i = 0; i < 4; i++)
+      expect(await ask(ip('64.10'), 7000, String(i))).toBe(`pod-5:${i}`);
   });
 
   it('resets connections when there is no ready endpoint', async () => {
-    endpoints.set({ metadata: { namespace: 'ns', name: 'web' }, subsets: [{ notReadyAddresses: [{ ip: ip('1.4') }], ports: [{ name: 'tcp', port: 9000 }] }] });
-    await expect(ask(ip('64.10'), 7000)).rejects.toThrow(/ECONNRESET|socket hang up/);
+    endpoints.set({
+      metadata: { namespace: 'ns', name: 'web' },
+      subsets: [
+        {
+          notReadyAddresses: [{ ip: ip('1.4') }],
+          ports: [{ name: 'tcp', port: 9000 }],
+        },
+      ],
+    });
+    await expect(ask(ip('64.10'), 7000)).rejects.toThrow(
+      /ECONNRESET|socket hang up/,
+    );
   });
 
   it('closes listeners and clears the load balancer status when the Service changes or goes', async () => {
     await new Promise(r => setImmediate(r));
     const web = services.get('ns', 'web')!;
     const rv = String(Number(web.metadata!.resourceVersion) + 1);
-    services.set({ ...web, metadata: { ...web.metadata, resourceVersion: rv }, spec: { ...web.spec, type: 'ClusterIP', ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }] } });
+    services.set({
+      ...web,
+      metadata: { ...web.metadata, resourceVersion: rv },
+      spec: {
+        ...web.spec,
+        type: 'ClusterIP',
+        ports: [{ name: 'tcp', port: 7000, targetPort: 9000 }],
+      },
+    });
     await proxy.reconcile();
     await new Promise(r => setImmediate(r));
     expect(proxy.listening()).toEqual([`${ip('64.10')}:7000`]);

@@ -18,13 +18,21 @@ export class TagServers {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all(this.servers.map(s => new Promise<void>(resolve => s.close(() => resolve()))));
+    await Promise.all(
+      this.servers.map(
+        s => new Promise<void>(resolve => s.close(() => resolve())),
+      ),
+    );
     this.servers.length = 0;
   }
 }
 
 /** Sends `message` to host:port and returns the whole answer. */
-export function ask(host: string, port: number, message = 'hi'): Promise<string> {
+export function ask(
+  host: string,
+  port: number,
+  message = 'hi',
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, host);
     let out = '';
@@ -32,6 +40,8 @@ export function ask(host: string, port: number, message = 'hi'): Promise<string>
     socket.on('data', d => (out += d));
     socket.on('end', () => resolve(out));
     socket.on('error', reject);
-    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer from ${host}:${port}`)));
+    socket.setTimeout(5000, () =>
+      socket.destroy(new Error(`no answer from ${host}:${port}`)),
+    );
   });
 }

@@ -1,4 +1,10 @@
-import type { CustomObjectsApi, NetworkingV1Api, V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
+import type {
+  CustomObjectsApi,
+  NetworkingV1Api,
+  V1Endpoints,
+  V1Ingress,
+  V1Service,
+} from '@kubernetes/client-node';
 import tls from 'node:tls';
 import { allocateAddressPlan } from '../address/allocate';
 import { StaticInformer } from '../kube/staticInformer';
@@ -9,21 +15,39 @@ import { PASSTHROUGH_ANNOTATION, Route } from './table';
 jest.setTimeout(30_000);
 
 /** A TLS server that proves which backend answered: it echoes its tag and the SNI it saw. */
-async function startTlsBackend(host: string, port: number, tag: string, keyPair: KeyPair): Promise<tls.Server> {
-  const server = tls.createServer({ cert: keyPair.certPem, key: keyPair.keyPem }, socket => {
-    socket.on('error', () => undefined);
-    socket.end(`${tag} ${(socket as tls.TLSSocket & { servername?: string }).servername}`);
-  });
+async function startTlsBackend(
+  host: string,
+  port: number,
+  tag: string,
+  keyPair: KeyPair,
+): Promise<tls.Server> {
+  const server = tls.createServer(
+    { cert: keyPair.certPem, key: keyPair.keyPem },
+    socket => {
+      socket.on('error', () => undefined);
+      socket.end(
+        `${tag} ${(socket as tls.TLSSocket & { servername?: string }).servername}`,
+      );
+    },
+  );
   await new Promise<void>(resolve => server.listen(port, host, resolve));
   return server;
 }
 
-function tlsAsk(host: string, port: number, servername: string, ca: string): Promise<string> {
+function tlsAsk(
+  host: string,
+  port: number,
+  servername: string,
+  ca: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host, port, servername, ca });
     let out = '';
     let secure = false;
-    const finish = () => (secure ? resolve(out) : reject(new Error('closed before the TLS handshake')));
+    const finish = () =>
+      secure
+        ? resolve(out)
+        : reject(new Error('closed before the TLS handshake'));
     socket.on('secureConnect', () => (secure = true));
     socket.on('data', d => (out += d));
     socket.on('end', finish);
@@ -48,44 +72,119 @@ describe('Router (API at the unit boundary, real TLS)', () => {
     const ip = (s: string) => `127.${plan.octet}.${s}`;
     const ca = await createCertificateAuthority('router-test');
     caPem = ca.certPem;
-    const cert = await ca.issue({ commonName: 'backend', dnsNames: ['route.apps.test', 'ingress.example.test'], usage: 'server' });
-    backends.push(await startTlsBackend(ip('1.20'), 8443, 'route-backend', cert));
-    backends.push(await startTlsBackend(ip('1.21'), 9443, 'ingress-backend', cert));
+    const cert = await ca.issue({
+      commonName: 'backend',
+      dnsNames: ['route.apps.test', 'ingress.example.test'],
+      usage: 'server',
+    });
+    backends.push(
+      await startTlsBackend(ip('1.20'), 8443, 'route-backend', cert),
+    );
+    backends.push(
+      await startTlsBackend(ip('1.21'), 9443, 'ingress-backend', cert),
+    );
 
     const services = new StaticInformer<V1Service>([
-      { metadata: { namespace: 'ns', name: 'r' }, spec: { clusterIP: ip('64.20'), ports: [{ name: 'tls', port: 443, targetPort: 8443 }] } },
-      { metadata: { namespace: 'ns', name: 'i' }, spec: { clusterIP: ip('64.21'), ports: [{ name: 'https', port: 443, targetPort: 9443 }] } },
+      {
+        metadata: { namespace: 'ns', name: 'r' },
+        spec: {
+          clusterIP: ip('64.20'),
+          ports: [{ name: 'tls', port: 443, targetPort: 8443 }],
+        },
+      },
+      {
+        metadata: { namespace: 'ns', name: 'i' },
+        spec: {
+          clusterIP: ip('64.21'),
+          ports: [{ name: 'https', port: 443, targetPort: 9443 }],
+        },
+      },
     ]);
     const endpoints = new StaticInformer<V1Endpoints>([
-      { metadata: { namespace: 'ns', name: 'r' }, subsets: [{ addresses: [{ ip: ip('1.20') }], ports: [{ name: 'tls', port: 8443 }] }] },
-      { metadata: { namespace: 'ns', name: 'i' }, subsets: [{ addresses: [{ ip: ip('1.21') }], ports: [{ name: 'https', port: 9443 }] }] },
+      {
+        metadata: { namespace: 'ns', name: 'r' },
+        subsets: [
+          {
+            addresses: [{ ip: ip('1.20') }],
+            ports: [{ name: 'tls', port: 8443 }],
+          },
+        ],
+      },
+      {
+        metadata: { namespace: 'ns', name: 'i' },
+        subsets: [
+          {
+            addresses: [{ ip: ip('1.21') }],
+            ports: [{ name: 'https', port: 9443 }],
+          },
+        ],
+      },
     ]);
     routes = new StaticInformer<Route>([
       {
         metadata: { namespace: 'ns', name: 'route', uid: 'u1' },
-        spec: { host: 'route.apps.test', to: { kind: 'Service', name: 'r' }, port: { targetPort: 'tls' }, tls: { termination: 'passthrough' } },
+        spec: {
+          host: 'route.apps.test',
+          to: { kind: 'Service', name: 'r' },
+          port: { targetPort: 'tls' },
+          tls: { termination: 'passthrough' },
+        },
       },
     ]);
     ingresses = new StaticInformer<V1Ingress>([
       {
-        metadata: { namespace: 'ns', name: 'ing', uid: 'u2', annotations: { [PASSTHROUGH_ANNOTATION]: 'true' } },
+        metadata: {
+          namespace: 'ns',
+          name: 'ing',
+          uid: 'u2',
+          annotations: { [PASSTHROUGH_ANNOTATION]: 'true' },
+        },
         spec: {
-          rules: [{ host: 'ingress.example.test', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'i', port: { number: 443 } } } }] } }],
+          rules: [
+            {
+              host: 'ingress.example.test',
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: { service: { name: 'i', port: { number: 443 } } },
+                  },
+                ],
+              },
+            },
+          ],
         },
       },
     ]);
     routeWrites = [];
     ingressWrites = [];
     const customObjects = {
-      getNamespacedCustomObject: async ({ namespace, name }: { namespace: string; name: string }) => routes.get(namespace, name),
-      replaceNamespacedCustomObjectStatus: async ({ body }: { body: Route }) => {
+      getNamespacedCustomObject: async ({
+        namespace,
+        name,
+      }: {
+        namespace: string;
+        name: string;
+      }) => routes.get(namespace, name),
+      replaceNamespacedCustomObjectStatus: async ({
+        body,
+      }: {
+        body: Route;
+      }) => {
         routeWrites.push(body);
         routes.set(body);
         return body;
       },
     } as unknown as CustomObjectsApi;
     const networking = {
-      readNamespacedIngress: async ({ namespace, name }: { namespace: string; name: string }) => ingresses.get(namespace, name),
+      readNamespacedIngress: async ({
+        namespace,
+        name,
+      }: {
+        namespace: string;
+        name: string;
+      }) => ingresses.get(namespace, name),
       replaceNamespacedIngressStatus: async ({ body }: { body: V1Ingress }) => {
         ingressWrites.push(body);
         ingresses.set(body);
@@ -115,12 +214,20 @@ describe('Router (API at the unit boundary, real TLS)', () => {
   });
 
   it('passes TLS through by SNI (matched case-insensitively, bytes untouched) to the Route and Ingress backends', async () => {
-    expect(await tlsAsk(plan.routerIP, 443, 'route.apps.test', caPem)).toBe('route-backend route.apps.test');
-    expect(await tlsAsk(plan.routerIP, 443, 'INGRESS.example.test', caPem)).toBe('ingress-backend INGRESS.example.test');
+    expect(await tlsAsk(plan.routerIP, 443, 'route.apps.test', caPem)).toBe(
+      'route-backend route.apps.test',
+    );
+    expect(
+      await tlsAsk(plan.routerIP, 443, 'INGRESS.example.test', caPem),
+    ).toBe('ingress-backend INGRESS.example.test');
   });
 
   it('closes connections for unknown names', async () => {
-    await expect(tlsAsk(plan.routerIP, 443, 'nobody.example.test', caPem)).rejects.toThrow(/socket disconnected|ECONNRESET|before the TLS handshake/);
+    await expect(
+      tlsAsk(plan.routerIP, 443, 'nobody.example.test', caPem),
+    ).rejects.toThrow(
+      /socket disconnected|ECONNRESET|before the TLS handshake/,
+    );
   });
 
   it('writes Route and Ingress status', () => {
@@ -131,7 +238,12 @@ describe('Router (API at the unit boundary, real TLS)', () => {
       routerCanonicalHostname: 'router-default.apps.test',
       conditions: [{ type: 'Admitted', status: 'True' }],
     });
-    expect(ingressWrites.map(i => i.status?.loadBalancer)).toEqual([{ ingress: [{ ip: plan.routerIP }] }]);
-    expect(router.externalNames()).toEqual(['ingress.example.test', 'route.apps.test']);
+    expect(ingressWrites.map(i => i.status?.loadBalancer)).toEqual([
+      { ingress: [{ ip: plan.routerIP }] },
+    ]);
+    expect(router.externalNames()).toEqual([
+      'ingress.example.test',
+      'route.apps.test',
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import type { CustomObjectsApi, NetworkingV1Api, V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
+import type {
+  CustomObjectsApi,
+  NetworkingV1Api,
+  V1Endpoints,
+  V1Ingress,
+  V1Service,
+} from '@kubernetes/client-node';
 import type net from 'node:net';
 import type { Informer } from '../kube/informer';
 import { StatusQueue } from '../kube/statusQueue';
@@ -6,7 +12,11 @@ import { writeStatus } from '../kube/statusWriter';
 import { connectAny, RoundRobin, splice } from '../proxy/forward';
 import { listenerKey, ListenerSet } from '../proxy/listeners';
 import { MAX_CLIENT_HELLO, parseClientHello } from './sni';
-import { desiredRouteIngress, ingressStatusIs, sameRouteIngress } from './status';
+import {
+  desiredRouteIngress,
+  ingressStatusIs,
+  sameRouteIngress,
+} from './status';
 import { buildRouterTable, Route, RouterTable } from './table';
 
 export interface RouterOptions {
@@ -60,16 +70,27 @@ export class Router {
 
   async reconcile(): Promise<void> {
     const routes = this.routes?.items() ?? [];
-    this.table = buildRouterTable(routes, this.opts.ingresses.items(), this.opts.routeDomain);
-    for (const host of this.rr.keys()) if (!this.table.hosts.has(host)) this.rr.delete(host);
+    this.table = buildRouterTable(
+      routes,
+      this.opts.ingresses.items(),
+      this.opts.routeDomain,
+    );
+    for (const host of this.rr.keys())
+      if (!this.table.hosts.has(host)) this.rr.delete(host);
     const key = listenerKey(this.opts.routerIP, this.opts.port ?? 443);
-    await this.listeners.reconcile(new Map([[key, (socket: net.Socket) => this.accept(socket)]]));
+    await this.listeners.reconcile(
+      new Map([[key, (socket: net.Socket) => this.accept(socket)]]),
+    );
     this.writeRouteStatuses(routes);
     this.writeIngressStatuses();
     this.status.retain(
       new Set([
-        ...routes.map(r => `route ${r.metadata?.namespace}/${r.metadata?.name}`),
-        ...this.opts.ingresses.items().map(i => `ingress ${i.metadata?.namespace}/${i.metadata?.name}`),
+        ...routes.map(
+          r => `route ${r.metadata?.namespace}/${r.metadata?.name}`,
+        ),
+        ...this.opts.ingresses
+          .items()
+          .map(i => `ingress ${i.metadata?.namespace}/${i.metadata?.name}`),
       ]),
     );
   }
@@ -85,7 +106,11 @@ export class Router {
     const onData = (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       const hello = parseClientHello(buffered);
-      if (hello.kind === 'incomplete' && buffered.length <= MAX_CLIENT_HELLO + 5 * 8) return;
+      if (
+        hello.kind === 'incomplete' &&
+        buffered.length <= MAX_CLIENT_HELLO + 5 * 8
+      )
+        return;
       clearTimeout(timer);
       socket.removeListener('data', onData);
       socket.pause();
@@ -95,11 +120,20 @@ export class Router {
         socket.destroy();
         return;
       }
-      const service = this.opts.services.get(target.namespace, target.serviceName);
-      const endpoints = this.opts.endpoints.get(target.namespace, target.serviceName);
+      const service = this.opts.services.get(
+        target.namespace,
+        target.serviceName,
+      );
+      const endpoints = this.opts.endpoints.get(
+        target.namespace,
+        target.serviceName,
+      );
       let rr = this.rr.get(serverName);
       if (!rr) this.rr.set(serverName, (rr = new RoundRobin()));
-      void connectAny(rr.order(target.select(service, endpoints)), this.opts.sourceIP).then(upstream => {
+      void connectAny(
+        rr.order(target.select(service, endpoints)),
+        this.opts.sourceIP,
+      ).then(upstream => {
         if (!upstream) socket.destroy();
         else if (socket.destroyed) upstream.destroy();
         else splice(socket, upstream, buffered);
@@ -118,23 +152,46 @@ export class Router {
       const name = route.metadata?.name ?? '';
       const verdict = this.table.routes.get(`${ns}/${name}`);
       if (!verdict) continue;
-      const wanted = desiredRouteIngress(route, verdict, this.canonicalHostname, now);
+      const wanted = desiredRouteIngress(
+        route,
+        verdict,
+        this.canonicalHostname,
+        now,
+      );
       if (sameRouteIngress(route.status?.ingress, wanted)) continue;
-      const api = { group: 'route.openshift.io', version: 'v1', plural: 'routes', namespace: ns, name };
+      const api = {
+        group: 'route.openshift.io',
+        version: 'v1',
+        plural: 'routes',
+        namespace: ns,
+        name,
+      };
       this.status.schedule(
         `route ${ns}/${name}`,
         route.metadata?.resourceVersion,
         () =>
           writeStatus<Route>({
             current: route,
-            read: () => this.opts.customObjects.getNamespacedCustomObject(api) as Promise<Route>,
+            read: () =>
+              this.opts.customObjects.getNamespacedCustomObject(
+                api,
+              ) as Promise<Route>,
             apply: obj => {
               if (obj.metadata?.uid !== route.metadata?.uid) return undefined;
-              const next = desiredRouteIngress(obj, verdict, this.canonicalHostname, now);
+              const next = desiredRouteIngress(
+                obj,
+                verdict,
+                this.canonicalHostname,
+                now,
+              );
               if (sameRouteIngress(obj.status?.ingress, next)) return undefined;
               return { ...obj, status: { ...obj.status, ingress: next } };
             },
-            replace: body => this.opts.customObjects.replaceNamespacedCustomObjectStatus({ ...api, body }),
+            replace: body =>
+              this.opts.customObjects.replaceNamespacedCustomObjectStatus({
+                ...api,
+                body,
+              }),
           }),
       );
     }
@@ -145,19 +202,39 @@ export class Router {
     for (const ingress of this.opts.ingresses.items()) {
       const ns = ingress.metadata?.namespace ?? '';
       const name = ingress.metadata?.name ?? '';
-      if (!this.table.ingresses.has(`${ns}/${name}`) || ingressStatusIs(ingress, ip)) continue;
+      if (
+        !this.table.ingresses.has(`${ns}/${name}`) ||
+        ingressStatusIs(ingress, ip)
+      )
+        continue;
       this.status.schedule(
         `ingress ${ns}/${name}`,
         ingress.metadata?.resourceVersion,
         () =>
           writeStatus<V1Ingress>({
             current: ingress,
-            read: () => this.opts.networking.readNamespacedIngress({ namespace: ns, name }),
+            read: () =>
+              this.opts.networking.readNamespacedIngress({
+                namespace: ns,
+                name,
+              }),
             apply: obj => {
-              if (obj.metadata?.uid !== ingress.metadata?.uid || ingressStatusIs(obj, ip)) return undefined;
-              return { ...obj, status: { ...obj.status, loadBalancer: { ingress: [{ ip }] } } };
+              if (
+                obj.metadata?.uid !== ingress.metadata?.uid ||
+                ingressStatusIs(obj, ip)
+              )
+                return undefined;
+              return {
+                ...obj,
+                status: { ...obj.status, loadBalancer: { ingress: [{ ip }] } },
+              };
             },
-            replace: body => this.opts.networking.replaceNamespacedIngressStatus({ namespace: ns, name, body }),
+            replace: body =>
+              this.opts.networking.replaceNamespacedIngressStatus({
+                namespace: ns,
+                name,
+                body,
+              }),
           }),
       );
     }

@@ -74,14 +74,18 @@ function reassemble(data: Buffer): Buffer | ClientHelloResult {
   for (;;) {
     if (collected >= 4) {
       const total = 4 + Buffer.concat(parts).readUIntBE(1, 3);
-      if (total > MAX_CLIENT_HELLO) return { kind: 'invalid', reason: 'ClientHello too large' };
+      if (total > MAX_CLIENT_HELLO)
+        return { kind: 'invalid', reason: 'ClientHello too large' };
       if (collected >= total) return Buffer.concat(parts).subarray(0, total);
     }
     if (data.length < pos + 5) return { kind: 'incomplete' };
-    if (data[pos] !== RECORD_HANDSHAKE) return { kind: 'invalid', reason: 'not a TLS handshake record' };
-    if (data[pos + 1] !== 0x03) return { kind: 'invalid', reason: 'not a TLS record version' };
+    if (data[pos] !== RECORD_HANDSHAKE)
+      return { kind: 'invalid', reason: 'not a TLS handshake record' };
+    if (data[pos + 1] !== 0x03)
+      return { kind: 'invalid', reason: 'not a TLS record version' };
     const length = data.readUInt16BE(pos + 3);
-    if (length === 0 || length > 16384 + 2048) return { kind: 'invalid', reason: 'bad TLS record length' };
+    if (length === 0 || length > 16384 + 2048)
+      return { kind: 'invalid', reason: 'bad TLS record length' };
     if (data.length < pos + 5 + length) return { kind: 'incomplete' };
     parts.push(data.subarray(pos + 5, pos + 5 + length));
     collected += length;
@@ -90,12 +94,14 @@ function reassemble(data: Buffer): Buffer | ClientHelloResult {
 }
 
 export function parseClientHello(data: Buffer): ClientHelloResult {
-  if (data.length > 0 && data[0] !== RECORD_HANDSHAKE) return { kind: 'invalid', reason: 'not a TLS handshake record' };
+  if (data.length > 0 && data[0] !== RECORD_HANDSHAKE)
+    return { kind: 'invalid', reason: 'not a TLS handshake record' };
   const handshake = reassemble(data);
   if (!Buffer.isBuffer(handshake)) return handshake;
   try {
     const r = new Reader(handshake);
-    if (r.u8() !== HANDSHAKE_CLIENT_HELLO) return { kind: 'invalid', reason: 'not a ClientHello' };
+    if (r.u8() !== HANDSHAKE_CLIENT_HELLO)
+      return { kind: 'invalid', reason: 'not a ClientHello' };
     const body = r.sub(r.u24());
     body.u16(); // legacy_version
     body.bytes(32); // random
@@ -114,9 +120,13 @@ export function parseClientHello(data: Buffer): ClientHelloResult {
         const name = list.bytes(list.u16());
         if (nameType === NAME_TYPE_HOST) {
           const host = name.toString('ascii');
-          if (!/^[A-Za-z0-9.-]+$/.test(host)) return { kind: 'invalid', reason: 'malformed server name' };
+          if (!/^[A-Za-z0-9.-]+$/.test(host))
+            return { kind: 'invalid', reason: 'malformed server name' };
           // DNS names are case-insensitive; a trailing dot names the same host
-          return { kind: 'hello', serverName: host.toLowerCase().replace(/\.$/, '') };
+          return {
+            kind: 'hello',
+            serverName: host.toLowerCase().replace(/\.$/, ''),
+          };
         }
       }
     }

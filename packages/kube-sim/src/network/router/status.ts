@@ -1,4 +1,7 @@
-import type { V1Ingress, V1IngressLoadBalancerIngress } from '@kubernetes/client-node';
+import type {
+  V1Ingress,
+  V1IngressLoadBalancerIngress,
+} from '@kubernetes/client-node';
 import type { Route, RouteIngress, RouteVerdict } from './table';
 
 export const ROUTER_NAME = 'default';
@@ -8,9 +11,18 @@ export const ROUTER_NAME = 'default';
  * are kept; the lastTransitionTime only moves when the condition changes, so repeated reconciles do not
  * rewrite an unchanged status.
  */
-export function desiredRouteIngress(route: Route, verdict: RouteVerdict, canonicalHostname: string, now: string): RouteIngress[] {
-  const others = (route.status?.ingress ?? []).filter(i => i.routerName !== ROUTER_NAME);
-  const previous = (route.status?.ingress ?? []).find(i => i.routerName === ROUTER_NAME);
+export function desiredRouteIngress(
+  route: Route,
+  verdict: RouteVerdict,
+  canonicalHostname: string,
+  now: string,
+): RouteIngress[] {
+  const others = (route.status?.ingress ?? []).filter(
+    i => i.routerName !== ROUTER_NAME,
+  );
+  const previous = (route.status?.ingress ?? []).find(
+    i => i.routerName === ROUTER_NAME,
+  );
   const status = verdict.admitted ? 'True' : 'False';
   const prevCondition = previous?.conditions?.find(c => c.type === 'Admitted');
   const unchanged =
@@ -38,11 +50,17 @@ export function desiredRouteIngress(route: Route, verdict: RouteVerdict, canonic
   ];
 }
 
-export function sameRouteIngress(a: RouteIngress[] | undefined, b: RouteIngress[]): boolean {
+export function sameRouteIngress(
+  a: RouteIngress[] | undefined,
+  b: RouteIngress[],
+): boolean {
   return JSON.stringify(a ?? []) === JSON.stringify(b);
 }
 
 export function ingressStatusIs(ingress: V1Ingress, routerIP: string): boolean {
-  const current: V1IngressLoadBalancerIngress[] = ingress.status?.loadBalancer?.ingress ?? [];
-  return current.length === 1 && current[0].ip === routerIP && !current[0].hostname;
+  const current: V1IngressLoadBalancerIngress[] =
+    ingress.status?.loadBalancer?.ingress ?? [];
+  return (
+    current.length === 1 && current[0].ip === routerIP && !current[0].hostname
+  );
 }

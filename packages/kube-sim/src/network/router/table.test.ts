@@ -1,10 +1,20 @@
-import type { V1Endpoints, V1Ingress, V1Service } from '@kubernetes/client-node';
+import type {
+  V1Endpoints,
+  V1Ingress,
+  V1Service,
+} from '@kubernetes/client-node';
 import { desiredRouteIngress } from './status';
 import { buildRouterTable, PASSTHROUGH_ANNOTATION, Route } from './table';
 
 const service: V1Service = {
   metadata: { namespace: 'ns', name: 'rsync' },
-  spec: { clusterIP: '127.61.64.9', ports: [{ name: 'tls', port: 443, targetPort: 8443 }, { name: 'plain', port: 873 }] },
+  spec: {
+    clusterIP: '127.61.64.9',
+    ports: [
+      { name: 'tls', port: 443, targetPort: 8443 },
+      { name: 'plain', port: 873 },
+    ],
+  },
 };
 const endpoints: V1Endpoints = {
   metadata: { namespace: 'ns', name: 'rsync' },
@@ -12,12 +22,19 @@ const endpoints: V1Endpoints = {
     {
       addresses: [{ ip: '127.61.1.4' }, { ip: '127.61.1.5' }],
       notReadyAddresses: [{ ip: '127.61.1.6' }],
-      ports: [{ name: 'tls', port: 8443 }, { name: 'plain', port: 873 }],
+      ports: [
+        { name: 'tls', port: 8443 },
+        { name: 'plain', port: 873 },
+      ],
     },
   ],
 };
 
-const route = (name: string, spec: Route['spec'], created = '2026-01-01T00:00:00Z'): Route => ({
+const route = (
+  name: string,
+  spec: Route['spec'],
+  created = '2026-01-01T00:00:00Z',
+): Route => ({
   metadata: { namespace: 'ns', name, uid: name, creationTimestamp: created },
   spec,
 });
@@ -26,68 +43,198 @@ describe('router table', () => {
   it('routes passthrough Routes to the endpoints of targetPort (by name or number)', () => {
     const table = buildRouterTable(
       [
-        route('by-name', { host: 'A.example.test', to: { kind: 'Service', name: 'rsync' }, port: { targetPort: 'tls' }, tls: { termination: 'passthrough' } }),
-        route('by-number', { host: 'b.example.test', to: { kind: 'Service', name: 'rsync' }, port: { targetPort: 873 }, tls: { termination: 'passthrough' } }),
-        route('by-service-port', { host: 'c.example.test', to: { kind: 'Service', name: 'rsync' }, port: { targetPort: 443 }, tls: { termination: 'passthrough' } }),
-        route('default-host', { to: { kind: 'Service', name: 'rsync' }, tls: { termination: 'passthrough' } }),
+        route('by-name', {
+          host: 'A.example.test',
+          to: { kind: 'Service', name: 'rsync' },
+          port: { targetPort: 'tls' },
+          tls: { termination: 'passthrough' },
+        }),
+        route('by-number', {
+          host: 'b.example.test',
+          to: { kind: 'Service', name: 'rsync' },
+          port: { targetPort: 873 },
+          tls: { termination: 'passthrough' },
+        }),
+        route('by-service-port', {
+          host: 'c.example.test',
+          to: { kind: 'Service', name: 'rsync' },
+          port: { targetPort: 443 },
+          tls: { termination: 'passthrough' },
+        }),
+        route('default-host', {
+          to: { kind: 'Service', name: 'rsync' },
+          tls: { termination: 'passthrough' },
+        }),
       ],
       [],
       'apps.east.test',
     );
-    const pick = (host: string) => table.hosts.get(host)!.select(service, endpoints).map(b => `${b.host}:${b.port}`);
-    expect(pick('a.example.test')).toEqual(['127.61.1.4:8443', '127.61.1.5:8443']);
-    expect(pick('b.example.test')).toEqual(['127.61.1.4:873', '127.61.1.5:873']);
-    expect(pick('c.example.test')).toEqual(['127.61.1.4:8443', '127.61.1.5:8443']);
-    expect(pick('default-host-ns.apps.east.test')).toEqual(['127.61.1.4:8443', '127.61.1.5:8443']);
-    expect(table.externalNames).toEqual(['a.example.test', 'b.example.test', 'c.example.test', 'default-host-ns.apps.east.test']);
+    const pick = (host: string) =>
+      table.hosts
+        .get(host)!
+        .select(service, endpoints)
+        .map(b => `${b.host}:${b.port}`);
+    expect(pick('a.example.test')).toEqual([
+      '127.61.1.4:8443',
+      '127.61.1.5:8443',
+    ]);
+    expect(pick('b.example.test')).toEqual([
+      '127.61.1.4:873',
+      '127.61.1.5:873',
+    ]);
+    expect(pick('c.example.test')).toEqual([
+      '127.61.1.4:8443',
+      '127.61.1.5:8443',
+    ]);
+    expect(pick('default-host-ns.apps.east.test')).toEqual([
+      '127.61.1.4:8443',
+      '127.61.1.5:8443',
+    ]);
+    expect(table.externalNames).toEqual([
+      'a.example.test',
+      'b.example.test',
+      'c.example.test',
+      'default-host-ns.apps.east.test',
+    ]);
     expect([...table.routes.values()].every(v => v.admitted)).toBe(true);
   });
 
   it('admits the oldest Route of a host and refuses what it cannot serve', () => {
     const table = buildRouterTable(
       [
-        route('newer', { host: 'x.test', to: { name: 'rsync' }, tls: { termination: 'passthrough' } }, '2026-02-01T00:00:00Z'),
-        route('older', { host: 'x.test', to: { name: 'rsync' }, tls: { termination: 'passthrough' } }, '2026-01-01T00:00:00Z'),
-        route('edge', { host: 'edge.test', to: { name: 'rsync' }, tls: { termination: 'edge' } }),
+        route(
+          'newer',
+          {
+            host: 'x.test',
+            to: { name: 'rsync' },
+            tls: { termination: 'passthrough' },
+          },
+          '2026-02-01T00:00:00Z',
+        ),
+        route(
+          'older',
+          {
+            host: 'x.test',
+            to: { name: 'rsync' },
+            tls: { termination: 'passthrough' },
+          },
+          '2026-01-01T00:00:00Z',
+        ),
+        route('edge', {
+          host: 'edge.test',
+          to: { name: 'rsync' },
+          tls: { termination: 'edge' },
+        }),
       ],
       [],
       'apps.test',
     );
-    expect(table.routes.get('ns/older')).toEqual({ host: 'x.test', admitted: true });
-    expect(table.routes.get('ns/newer')).toMatchObject({ admitted: false, reason: 'HostAlreadyClaimed' });
-    expect(table.routes.get('ns/edge')).toMatchObject({ admitted: false, reason: 'UnsupportedTermination' });
+    expect(table.routes.get('ns/older')).toEqual({
+      host: 'x.test',
+      admitted: true,
+    });
+    expect(table.routes.get('ns/newer')).toMatchObject({
+      admitted: false,
+      reason: 'HostAlreadyClaimed',
+    });
+    expect(table.routes.get('ns/edge')).toMatchObject({
+      admitted: false,
+      reason: 'UnsupportedTermination',
+    });
     expect(table.hosts.get('x.test')!.name).toBe('older');
     expect(table.hosts.has('edge.test')).toBe(false);
   });
 
   it('routes Ingress hosts with ssl-passthrough to the backend service port', () => {
-    const ingress = (name: string, annotations: Record<string, string>, port: { number?: number; name?: string }, host: string): V1Ingress => ({
+    const ingress = (
+      name: string,
+      annotations: Record<string, string>,
+      port: { number?: number; name?: string },
+      host: string,
+    ): V1Ingress => ({
       metadata: { namespace: 'ns', name, annotations },
-      spec: { rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'rsync', port } } }] } }] },
+      spec: {
+        rules: [
+          {
+            host,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'rsync', port } },
+                },
+              ],
+            },
+          },
+        ],
+      },
     });
     const table = buildRouterTable(
       [],
       [
-        ingress('pass', { [PASSTHROUGH_ANNOTATION]: 'true' }, { number: 443 }, 'in.example.test'),
-        ingress('named', { [PASSTHROUGH_ANNOTATION]: 'true' }, { name: 'plain' }, 'named.example.test'),
+        ingress(
+          'pass',
+          { [PASSTHROUGH_ANNOTATION]: 'true' },
+          { number: 443 },
+          'in.example.test',
+        ),
+        ingress(
+          'named',
+          { [PASSTHROUGH_ANNOTATION]: 'true' },
+          { name: 'plain' },
+          'named.example.test',
+        ),
         ingress('terminating', {}, { number: 443 }, 'web.example.test'),
       ],
       'apps.test',
     );
-    expect(table.hosts.get('in.example.test')!.select(service, endpoints)).toEqual([
+    expect(
+      table.hosts.get('in.example.test')!.select(service, endpoints),
+    ).toEqual([
       { host: '127.61.1.4', port: 8443 },
       { host: '127.61.1.5', port: 8443 },
     ]);
-    expect(table.hosts.get('named.example.test')!.select(service, endpoints).map(b => b.port)).toEqual([873, 873]);
+    expect(
+      table.hosts
+        .get('named.example.test')!
+        .select(service, endpoints)
+        .map(b => b.port),
+    ).toEqual([873, 873]);
     expect(table.hosts.has('web.example.test')).toBe(false);
-    expect([...table.ingresses].sort()).toEqual(['ns/named', 'ns/pass', 'ns/terminating']);
-    expect(table.externalNames).toEqual(['in.example.test', 'named.example.test', 'web.example.test']);
+    expect([...table.ingresses].sort()).toEqual([
+      'ns/named',
+      'ns/pass',
+      'ns/terminating',
+    ]);
+    expect(table.externalNames).toEqual([
+      'in.example.test',
+      'named.example.test',
+      'web.example.test',
+    ]);
   });
 
   it('writes the OpenShift router status and keeps it stable', () => {
-    const r = route('a', { host: 'a.test', to: { name: 'rsync' }, tls: { termination: 'passthrough' } });
-    r.status = { ingress: [{ host: 'a.test', routerName: 'sharded', conditions: [{ type: 'Admitted', status: 'True' }] }] };
-    const first = desiredRouteIngress(r, { host: 'a.test', admitted: true }, 'router-default.apps.test', '2026-03-01T00:00:00Z');
+    const r = route('a', {
+      host: 'a.test',
+      to: { name: 'rsync' },
+      tls: { termination: 'passthrough' },
+    });
+    r.status = {
+      ingress: [
+        {
+          host: 'a.test',
+          routerName: 'sharded',
+          conditions: [{ type: 'Admitted', status: 'True' }],
+        },
+      ],
+    };
+    const first = desiredRouteIngress(
+      r,
+      { host: 'a.test', admitted: true },
+      'router-default.apps.test',
+      '2026-03-01T00:00:00Z',
+    );
     expect(first).toEqual([
       r.status.ingress![0],
       {
@@ -95,10 +242,21 @@ describe('router table', () => {
         routerName: 'default',
         routerCanonicalHostname: 'router-default.apps.test',
         wildcardPolicy: 'None',
-        conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: '2026-03-01T00:00:00Z' }],
+        conditions: [
+          {
+            type: 'Admitted',
+            status: 'True',
+            lastTransitionTime: '2026-03-01T00:00:00Z',
+          },
+        ],
       },
     ]);
-    const again = desiredRouteIngress({ ...r, status: { ingress: first } }, { host: 'a.test', admitted: true }, 'router-default.apps.test', '2026-03-02T00:00:00Z');
+    const again = desiredRouteIngress(
+      { ...r, status: { ingress: first } },
+      { host: 'a.test', admitted: true },
+      'router-default.apps.test',
+      '2026-03-02T00:00:00Z',
+    );
     expect(again).toEqual(first);
   });
 });
