@@ -1,5 +1,6 @@
 import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { isTerminalPhase, type TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { httpStatus, withRetry } from '../clusters';
 import { POINT_OF_NO_RETURN, RebindRefusedError, runRebind } from '../rebind';
 import { matchApproval } from './match';
 import { RequestStatusWriter, setCondition } from './status';
@@ -63,9 +64,19 @@ export function startKepController(o: KepControllerOptions): KepController {
     running.set(k, p);
   };
 
+  async function readLive(namespace: string, name: string): Promise<NamespaceTransferRequest | undefined> {
+    try {
+      return (await withRetry(() => custom.getNamespacedCustomObject({ group: KEP_GROUP, version: KEP_VERSION, plural: REQUESTS, namespace, name }))) as NamespaceTransferRequest;
+    } catch (e) {
+      if (httpStatus(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
   async function reconcile(ns: string, name: string): Promise<void> {
-    const found = requests.get(name, ns);
-    const r = found && asRequest(found);
+    // the cache may lag behind this controller's own last status write: decide on the live object
+    if (!requests.get(name, ns)) return;
+    const r = await readLive(ns, name);
     if (!r || (r.status?.phase && isTerminalPhase(r.status.phase as never))) return;
     const checkpoint = r.status?.checkpoint;
     const committed = checkpoint?.completedSteps.includes(POINT_OF_NO_RETURN);

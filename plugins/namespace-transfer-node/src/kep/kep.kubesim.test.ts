@@ -117,6 +117,10 @@ describe('KEP controller on kube-sim', () => {
   });
 
   it('a request whose preconditions fail ends Failed and names them', async () => {
+    if (!controller) {
+      controller = startKepController({ kubeConfig: kc, log: m => logs.push(m) });
+      await controller.ready;
+    }
     await createBoundPvc(kc, 'team-a', 'taken', 'movable');
     await createBoundPvc(kc, 'team-c', 'taken', 'movable');
     await create(APPROVALS, 'team-a', {
@@ -128,7 +132,7 @@ describe('KEP controller on kube-sim', () => {
       spec: { source: { name: 'taken', namespace: 'team-a', kind: 'PersistentVolumeClaim' } },
     });
     const r = await until('team-c', 'want-taken', x => x.status?.phase === 'Failed', 'the refusal');
-    expect(JSON.stringify(r.status) + logs.join('\n')).toContain('DestinationNameFree');
+    expect(r.status?.message).toContain('DestinationNameFree: destination PVC team-c/taken already exists');
     expect(r.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Failed', reason: 'PreconditionsFailed' })]));
   });
 });
