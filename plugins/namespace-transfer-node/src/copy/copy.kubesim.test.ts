@@ -8,13 +8,15 @@ import { startClusters, type SimWorld } from 'kube-sim';
 import { gatherFacts } from '../gather';
 import { planTransfer } from '../plan';
 import { transferSelector } from '../naming';
-import { buildTree, chownTree, diffTrees, scanTree } from '../testing/trees';
+import { buildTree, chownTree, diffTrees, HOSTILE_NAMES, scanTree } from '../testing/trees';
 import { createBoundPvc, createWorkload, ensureNamespace, ensureStorageClass, volumeDir } from '../testing/kubesim';
 import { runCopy, type CopyEvent } from '.';
 
 jest.setTimeout(300_000);
 
 const APP_UID = 1001;
+// the destination's application runs as someone else: the copied files must end up theirs
+const DST_APP_UID = 2002;
 
 describe('copy flow on kube-sim', () => {
   let world: SimWorld;
@@ -29,9 +31,11 @@ describe('copy flow on kube-sim', () => {
     await ensureNamespace(east, 'shop2', { 'pod-security.kubernetes.io/enforce': 'restricted' });
     await ensureNamespace(west, 'shop');
     srcDir = await createBoundPvc(east, 'shop', 'data', 'fast');
-    buildTree(srcDir, { smallFiles: 400, sparseBytes: 64 * 1024 * 1024 });
+    buildTree(srcDir, { smallFiles: 400, sparseBytes: 64 * 1024 * 1024, largeBytes: 48 * 1024 * 1024 });
     chownTree(srcDir, APP_UID, APP_UID);
     await createWorkload(east, 'shop', 'web', 'data', APP_UID, 1);
+    // waits, scaled to 0, for the claim the transfer creates
+    await createWorkload(east, 'shop2', 'web', 'data', DST_APP_UID, 0);
   });
 
   afterAll(async () => {
@@ -76,7 +80,7 @@ describe('copy flow on kube-sim', () => {
     return [...pods.items, ...secrets.items, ...services.items, ...cms.items].map(o => o.metadata!.name);
   };
 
-  it('same cluster, other namespace: ClusterIP, stunnel, rsync; files owned by the workload identity', async () => {
+  it('same cluster, other namespace: ClusterIP, stunnel, rsync; files owned by the destination workload identity', async () => {
     const spec: TransferSpec = {
       id: 'same-1',
       source: { cluster: 'east', namespace: 'shop', name: 'data' },
@@ -85,7 +89,12 @@ describe('copy flow on kube-sim', () => {
       intent: 'clone',
     };
     const { plan, result, events, source } = await transfer(spec);
-    expect(plan).toMatchObject({ endpoint: 'clusterip', transport: 'stunnel', mover: 'rsync', identity: { runAsUser: APP_UID } });
+    expect(plan).toMatchObject({
+      endpoint: 'clusterip',
+      transport: 'stunnel',
+      mover: 'rsync',
+      identity: { source: 'destination-workload', runAsUser: DST_APP_UID, runAsGroup: DST_APP_UID, groupWritable: false },
+    });
     expect(result.syncs.map(s => [s.run, s.result.ok])).toEqual([
       ['stage-1', true],
       ['final', true],
@@ -93,7 +102,16 @@ describe('copy flow on kube-sim', () => {
     ]);
     const dst = await volumeDir(source, 'shop2', 'data');
     expect(compare(dst)).toEqual([]);
-    for (const e of scanTree(dst).values()) expect(e.uid).toBe(APP_UID);
+    // permission repair: every path (symlinks included) belongs to the destination application, none
+    // kept the source's owner
+    const owners = new Set([...scanTree(dst)].filter(([p]) => !p.startsWith('lost+found')).map(([, e]) => `${e.uid}:${e.gid}`));
+    expect([...owners]).toEqual([`${DST_APP_UID}:${DST_APP_UID}`]);
+    // the tree really had what the issue lists, so compare() above covered it
+    const tree = scanTree(dst);
+    expect(tree.get('large.bin')!.size).toBe(48 * 1024 * 1024);
+    expect(tree.get('hardlink')!.ino).toBe(tree.get('original')!.ino);
+    expect(tree.get('sparse.img')!.blocks * 512).toBeLessThan(1024 * 1024);
+    for (const name of HOSTILE_NAMES) expect(tree.get(name)?.type).toBe('file');
     const samples = events.flatMap(e => (e.type === 'progress' ? [e.sample as ProgressSample] : []));
     expect(samples.length).toBeGreaterThan(0);
     expect(events.filter(e => e.type === 'phase').map(e => (e as { phase: string }).phase)).toEqual([
@@ -133,9 +151,12 @@ describe('copy flow on kube-sim', () => {
     expect(pvc.metadata!.annotations?.['namespace-transfer.io/transferred-to']).toBe('west/shop/data');
     const dst = await volumeDir(destination, 'shop', 'data');
     expect(compare(dst, { modes: false })).toEqual([]);
-    const uid = plan.identity!.runAsUser;
+    const { runAsUser: uid, runAsGroup: gid } = plan.identity!;
+    // the namespace's allocated range, not the source's 1001
+    expect(uid).not.toBe(APP_UID);
     const entries = [...scanTree(dst)].filter(([path]) => !path.startsWith('lost+found')).map(([, e]) => e);
-    expect(entries.filter(e => e.uid !== uid)).toEqual([]);
+    expect(entries.length).toBeGreaterThan(400);
+    expect(entries.filter(e => e.uid !== uid || e.gid !== gid)).toEqual([]);
     expect(entries.filter(e => e.type !== 'symlink' && (e.mode & 0o060) !== 0o060)).toEqual([]);
     expect(await leftovers(destination, 'shop', spec.id)).toEqual([]);
   });
