@@ -1,0 +1,125 @@
+import { Command, Option } from 'commander';
+import type { Plan, TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { runBatch } from '../../batch';
+import { describeObject, findLabelled } from '../cleanup';
+import { distinctClusters, loadClusters, type Clusters } from '../clusters';
+import { detach } from '../detach';
+import { EXIT, UsageError } from '../exitCodes';
+import { destinationOf, executeSpec, pvcOf } from '../execute';
+import { addTransferFlags, type EngineFlags } from '../flags';
+import { outputSink, type OutputFormat } from '../output/select';
+import { fanOut, type Sink, type TransferSummary } from '../records';
+import { cancelOnSignals } from '../signals';
+import { latestCheckpoints, readRecords, stateDir, stateFile, stateSink } from '../state';
+import { resolveTargets } from '../targets';
+
+const EXAMPLES = `
+Examples:
+  $ nstransfer run shop/data --source-context east --destination-context west
+  $ nstransfer run shop/data --destination-namespace shop2 --intent clone --verify sample --verify-sample-ratio 0.2
+  $ nstransfer run --all -n shop -n billing --source-context east --destination-context west --concurrency 3
+  $ nstransfer run shop/data --destination-context west --stage-only --id shop-data   # while the app runs
+  $ nstransfer run shop/data --destination-context west --cutover --id shop-data      # stop, final sync, verify
+  $ nstransfer run shop/data --destination-context west --detach && nstransfer status --follow <id>
+  $ nstransfer run shop/data --destination-context west --output json | jq -c 'select(.type=="result")'
+
+Ctrl-C cancels: the engine rolls back (its pods, services, secrets and the new PVC go, stopped workloads
+come back) and the CLI says what is left, if anything. A second Ctrl-C exits at once.`;
+
+type RunFlags = EngineFlags & { output: OutputFormat; stageOnly?: boolean; cutover?: boolean; detach?: boolean; stateDir?: string };
+
+function resumeFrom(dir: string, runId: string): Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }> {
+  const records = readRecords(dir, runId);
+  if (!records) throw new UsageError(`--cutover: no state for "${runId}" in ${dir} (stage first with --stage-only --id ${runId})`);
+  const plans = new Map<string, Plan>();
+  for (const r of records) if (r.type === 'plan') plans.set(r.transfer, r.plan);
+  const out = new Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }>();
+  for (const [id, checkpoint] of latestCheckpoints(records)) out.set(id, { checkpoint, plan: plans.get(id) });
+  if (!out.size) throw new UsageError(`--cutover: "${runId}" has no checkpoint to continue from`);
+  return out;
+}
+
+/** After a cancel: what the rollback left in either cluster (it should be nothing). */
+async function reportLeftovers(c: Clusters, specs: TransferSpec[], sink: Sink) {
+  const left: string[] = [];
+  for (const spec of specs) for (const cluster of distinctClusters(c)) left.push(...(await findLabelled(cluster, spec.id, { pvcs: true })).map(describeObject));
+  const at = new Date().toISOString();
+  if (!left.length) sink.write({ type: 'note', at, message: 'rolled back: nothing of the transfer is left in either cluster' });
+  else sink.write({ type: 'note', at, message: `left behind (remove with nstransfer cleanup): ${left.join(', ')}` });
+}
+
+function exitCode(results: TransferSummary[], cancelled: boolean, batch: boolean): number {
+  if (cancelled) return EXIT.cancelled;
+  const ok = results.filter(r => r.ok).length;
+  if (ok === results.length) return EXIT.ok;
+  return batch && ok > 0 ? EXIT.partial : EXIT.failure;
+}
+
+export function runCommand(): Command {
+  const cmd = new Command('run')
+    .description('transfer one PVC, or every PVC of namespaces with --all, with progress')
+    .argument('[namespace/pvc]', 'the source PVC (or --all -n <namespace>)');
+  addTransferFlags(cmd)
+    .addOption(new Option('-o, --output <format>', 'text (bars on a terminal, lines otherwise) or json (one object per event)').choices(['text', 'json']).default('text'))
+    .option('--stage-only', 'copy while the application keeps running and stop (repeatable); finish with --cutover')
+    .option('--cutover', 'continue a staged run (needs its --id): quiesce, final sync, verify, clean up')
+    .option('--detach', 'run in the background; follow with `nstransfer status --follow <id>`')
+    .option('--state-dir <dir>', 'where runs keep their state (default: $NSTRANSFER_STATE_DIR or ~/.nstransfer)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (target: string | undefined, f: RunFlags) => {
+      if (f.stageOnly && f.cutover) throw new UsageError('--stage-only and --cutover exclude each other');
+      if (f.cutover && !f.id) throw new UsageError('--cutover needs the --id of the staged run');
+      const dir = stateDir(f.stateDir);
+      const clusters = loadClusters(f);
+      const targets = await resolveTargets(f, target, clusters);
+      const resume = f.cutover ? resumeFrom(dir, targets.runId) : undefined;
+      if (f.detach) {
+        const { pid, log } = detach(targets.runId, dir, f.id !== undefined);
+        const info = { type: 'detached', runId: targets.runId, pid, stateFile: stateFile(dir, targets.runId), log };
+        process.stdout.write(f.output === 'json' ? `${JSON.stringify(info)}\n` : `started ${targets.runId} in the background (pid ${pid}); follow it with: nstransfer status --follow ${targets.runId}\n`);
+        return;
+      }
+      const sink = fanOut([outputSink(f.output), stateSink(dir, targets.runId)]);
+      const note = (message: string) => sink.write({ type: 'note', message, at: new Date().toISOString() });
+      const cancel = cancelOnSignals(
+        sig => note(`${sig}: cancelling, rolling back (press Ctrl-C again to exit at once and leave the objects for nstransfer cleanup ${targets.runId})`),
+        () => {
+          note(`exiting without rollback: run nstransfer cleanup ${targets.runId}`);
+          void sink.close();
+          process.exit(EXIT.cancelled);
+        },
+      );
+      sink.write({
+        type: 'start', runId: targets.runId, pid: process.pid, at: new Date().toISOString(),
+        command: f.cutover ? 'cutover' : f.stageOnly ? 'stage' : 'run',
+        transfers: targets.specs.map(s => ({ transfer: s.id, pvc: pvcOf(s), destination: destinationOf(s) })),
+      });
+      const one = async (spec: TransferSpec) => {
+        const r = await executeSpec(spec, { clusters, flags: f, sink, signal: cancel.signal, until: f.stageOnly ? 'staged' : undefined, resume });
+        sink.write({ type: 'result', ...r });
+        return r;
+      };
+      const outcomes = await runBatch(
+        targets.specs.map(spec => ({ key: spec.id, run: () => one(spec) })),
+        { concurrency: targets.batch ? f.concurrency : 1, signal: cancel.signal },
+      );
+      const results = outcomes.map((o, i): TransferSummary => {
+        if (o.value) return o.value;
+        const s = targets.specs[i];
+        const r: TransferSummary = { transfer: s.id, pvc: pvcOf(s), destination: destinationOf(s), ok: false, phase: 'Cancelled', error: o.error };
+        sink.write({ type: 'result', ...r });
+        return r;
+      });
+      const cancelled = cancel.signal.aborted;
+      if (cancelled) await reportLeftovers(clusters, targets.specs.filter((_, i) => !results[i].ok), sink);
+      cancel.dispose();
+      const code = exitCode(results, cancelled, targets.batch);
+      sink.write({
+        type: 'summary', runId: targets.runId, exitCode: code, ok: code === EXIT.ok, cancelled,
+        succeeded: results.filter(r => r.ok).length, failed: results.filter(r => !r.ok).length, transfers: results, at: new Date().toISOString(),
+      });
+      await sink.close();
+      process.exitCode = code;
+    });
+  return cmd;
+}
