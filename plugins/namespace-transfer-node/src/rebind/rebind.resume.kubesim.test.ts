@@ -8,6 +8,7 @@ import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 
 import type { TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters, type FaultRule, type SimWorld } from 'kube-sim';
 import { createBoundPvc, createWorkload, ensureNamespace, volumeDir } from '../testing/kubesim';
+import { pollUntil } from '../kube';
 import { ensureClass } from './testing';
 import { HELD_BY, REBIND_STEPS, runRebind, TRANSFERRING } from '.';
 
@@ -134,6 +135,65 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     expect(err).toBeInstanceOf(Error);
     expect(String(err)).toMatch(/403|Forbidden/);
     await expectRestored(ns, pvName);
+  });
+
+  it('cancelling before the source claim is deleted restores everything; after it the run finishes', async () => {
+    const early = await setup('cancel-0');
+    const abort = new AbortController();
+    const phases: string[] = [];
+    const err = await runRebind({
+      spec: spec('cancel-0', 'cancel-0'),
+      kubeConfig: kc,
+      signal: abort.signal,
+      onEvent: e => e.type === 'phase' && phases.push(e.phase),
+      onCheckpoint: c => {
+        if (c.completedSteps.at(-1) === 'quiesce') abort.abort(new Error('user cancelled'));
+      },
+    }).catch(e => e);
+    expect(String(err)).toContain('user cancelled');
+    expect(phases.slice(-2)).toEqual(['RollingBack', 'Cancelled']);
+    await expectRestored('cancel-0', early.pvName);
+
+    const late = await setup('cancel-1');
+    const abortLate = new AbortController();
+    await runRebind({
+      spec: spec('cancel-1', 'cancel-1'),
+      kubeConfig: kc,
+      signal: abortLate.signal,
+      onCheckpoint: c => {
+        if (c.completedSteps.at(-1) === 'delete-source') abortLate.abort(new Error('too late'));
+      },
+    });
+    await expectMoved('cancel-1', late.pvName);
+  });
+
+  it('a destination claim that appears meanwhile: refused before the source goes, given back after', async () => {
+    const claim = (ns: string) =>
+      core.createNamespacedPersistentVolumeClaim({
+        namespace: `${ns}-to`,
+        body: { metadata: { name: 'moved' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'movable', resources: { requests: { storage: '1Gi' } } } },
+      });
+    for (const [ns, after] of [['appear-0', 'quiesce'], ['appear-1', 'delete-source']] as const) {
+      const { pvName } = await setup(ns);
+      let created: Promise<unknown> | undefined;
+      const err = await runRebind({
+        spec: spec(ns, ns),
+        kubeConfig: kc,
+        onCheckpoint: c => {
+          if (c.completedSteps.at(-1) === after) created = claim(ns);
+          return created?.then(() => undefined);
+        },
+      }).catch(e => e);
+      expect(String(err)).toContain('appeared meanwhile');
+      // the intruder keeps its own (new) volume; ours is back with its source claim and was never deleted
+      const intruder = await core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
+      expect(intruder.spec?.volumeName).not.toBe(pvName);
+      await core.deleteNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
+      await pollUntil(async () => ((await core.listNamespacedPersistentVolumeClaim({ namespace: `${ns}-to` })).items.length ? undefined : true), {
+        timeoutMs: 30_000, what: 'the intruder to go',
+      });
+      await expectRestored(ns, pvName);
+    }
   });
 
   it('a 1 GiB and a 10 GiB sparse volume take the same API writes', async () => {

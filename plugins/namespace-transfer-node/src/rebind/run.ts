@@ -1,5 +1,6 @@
 import type { TransferCheckpoint, TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { gatherFacts } from '../gather';
+import { LABEL_TRANSFER_ID } from '../naming';
 import { quiesceWorkloads, restoreWorkloads, waitUntilUnmounted } from '../quiesce';
 import { checkRebindPreconditions } from './preconditions';
 import { ClaimTakenError, keptLabels, RebindVolume } from './volume';
@@ -82,7 +83,7 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
     });
     await step('point-claim-ref', 'Rebinding', async () => {
       const taken = await volume.readClaim(dst.namespace, dst.name);
-      if (taken && taken.metadata?.labels?.['namespace-transfer.io/transfer-id'] !== spec.id) {
+      if (taken && taken.metadata?.labels?.[LABEL_TRANSFER_ID] !== spec.id) {
         throw new ClaimTakenError(`PVC ${dst.namespace}/${dst.name} appeared meanwhile`);
       }
       await volume.pointAt(dst.namespace, dst.name);
@@ -122,10 +123,10 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
 async function giveBack(volume: RebindVolume, o: RebindOptions, record: SourceRecord): Promise<void> {
   const { source: src, destination: dst, id } = o.spec;
   const made = await volume.readClaim(dst.namespace, dst.name);
-  if (made?.metadata?.labels?.['namespace-transfer.io/transfer-id'] === id && made.spec?.volumeName === volume.pvName) {
+  if (made?.metadata?.labels?.[LABEL_TRANSFER_ID] === id && made.spec?.volumeName === volume.pvName) {
     // the claim's bound uid is on the PV: re-pointing first keeps the PV from being Released to nothing
     await volume.pointAt(src.namespace, src.name);
-    await volume.core.deleteNamespacedPersistentVolumeClaim({ namespace: dst.namespace, name: dst.name });
+    await volume.deleteClaim(dst.namespace, dst.name);
   }
   await volume.pointAt(src.namespace, src.name);
   const existing = await volume.readClaim(src.namespace, src.name);

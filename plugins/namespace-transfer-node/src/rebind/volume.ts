@@ -5,6 +5,13 @@ import { pollUntil } from '../kube';
 import { HELD_BY, RECORDED_RECLAIM_POLICY, TRANSFERRED_FROM, TRANSFERRING, TRANSFERRING_TO } from './annotations';
 import type { SourceRecord } from './types';
 
+export class ClaimTakenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClaimTakenError';
+  }
+}
+
 /**
  * The object operations of a rebind. Each is a read-modify-write with the read resourceVersion (a
  * concurrent change is a 409 and a fresh retry, never a lost update), and each is a no-op when an earlier
@@ -38,14 +45,14 @@ export class RebindVolume {
 
   /** Takes the volume for this transfer and records its reclaim policy (the first recorded value stays). */
   async hold(): Promise<string> {
-    const pv = await this.updatePv(pv => {
+    const held = await this.updatePv(pv => {
       const ann = this.own(pv);
       if (ann[HELD_BY] && ann[RECORDED_RECLAIM_POLICY]) return false;
       ann[HELD_BY] = this.transferId;
       ann[RECORDED_RECLAIM_POLICY] ??= pv.spec?.persistentVolumeReclaimPolicy ?? 'Delete';
       return true;
     });
-    return pv.metadata!.annotations![RECORDED_RECLAIM_POLICY];
+    return held.metadata!.annotations![RECORDED_RECLAIM_POLICY];
   }
 
   async setReclaimPolicy(policy: string): Promise<void> {
@@ -160,6 +167,14 @@ export class RebindVolume {
     );
   }
 
+  async deleteClaim(namespace: string, name: string): Promise<void> {
+    try {
+      await withRetry(() => this.core.deleteNamespacedPersistentVolumeClaim({ namespace, name }));
+    } catch (e) {
+      if (httpStatus(e) !== 404) throw e;
+    }
+  }
+
   /** Creates a claim for the volume by name (idempotent: a claim this transfer made is adopted). */
   async createClaim(namespace: string, name: string, record: SourceRecord, extra: { from?: string; labels?: Record<string, string> }): Promise<V1PersistentVolumeClaim> {
     const body: V1PersistentVolumeClaim = {
@@ -196,13 +211,6 @@ export class RebindVolume {
       },
       { timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to bind to ${this.pvName}` },
     );
-  }
-}
-
-export class ClaimTakenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClaimTakenError';
   }
 }
 
