@@ -141,7 +141,7 @@ export function startKepController(o: KepControllerOptions): KepController {
       }));
     } catch (e) {
       await writes;
-      if (stopped) return; // the process is going away: the checkpoint in the status lets the next one continue
+      // written even while stopping: the run rolled back what it could, so its checkpoint must not be resumed
       const message = e instanceof RebindRefusedError ? e.failures.map(f => `${f.precondition}: ${f.message}`).join('; ') : String(e instanceof Error ? e.message : e);
       await status.update(ns, name, s => ({
         ...s,

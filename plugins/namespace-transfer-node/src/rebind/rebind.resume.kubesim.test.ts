@@ -137,6 +137,25 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     await expectRestored(ns, pvName);
   });
 
+  it('a checkpoint whose run then rolled back (crash while rolling back): resuming re-takes the volume first', async () => {
+    const { pvName } = await setup('stale-0');
+    let stale: TransferCheckpoint | undefined;
+    await runRebind({
+      spec: spec('stale-0', 'stale-0'),
+      kubeConfig: kc,
+      onCheckpoint: c => {
+        if (c.completedSteps.at(-1) !== 'mark-source') return;
+        stale = c;
+        world.cluster('east').apiServer.faults.add({ verb: 'update', resource: 'deployments', namespace: 'stale-0', errorRate: 1, status: 403, count: 1 });
+      },
+    }).catch(() => undefined);
+    await expectRestored('stale-0', pvName);
+    expect(stale?.completedSteps).toContain('retain');
+    // the policy is Delete again although the checkpoint says Retain was set: the volume must survive
+    await runRebind({ spec: spec('stale-0', 'stale-0'), kubeConfig: kc, checkpoint: stale });
+    await expectMoved('stale-0', pvName);
+  });
+
   it('cancelling before the source claim is deleted restores everything; after it the run finishes', async () => {
     const early = await setup('cancel-0');
     const abort = new AbortController();

@@ -79,6 +79,10 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
       // the last moment to refuse cheaply: a destination claim that appeared while quiescing
       const taken = await volume.readClaim(dst.namespace, dst.name);
       if (taken) throw new ClaimTakenError(`PVC ${dst.namespace}/${dst.name} appeared meanwhile`);
+      // never trust the checkpoint alone here: a run that crashed while rolling back may have given the
+      // volume its old policy back, and deleting the claim of a Delete volume deletes the data
+      await volume.hold();
+      await volume.setReclaimPolicy('Retain');
       await volume.deleteSource(src.namespace, src.name, record.uid, { timeoutMs: o.timeouts?.deleteMs ?? 120_000 });
     });
     await step('point-claim-ref', 'Rebinding', async () => {
