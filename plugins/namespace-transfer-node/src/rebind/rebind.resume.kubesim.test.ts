@@ -186,6 +186,28 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     await expectMoved('cancel-1', late.pvName);
   });
 
+  const noClaimsIn = (namespace: string) =>
+    pollUntil(async () => ((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.length ? undefined : true), {
+      timeoutMs: 30_000, what: `no claims in ${namespace}`,
+    });
+
+  it('a finished pod that still references the claim (it would block the deletion): rolled back before the source goes', async () => {
+    const { pvName } = await setup('finished-0');
+    await core.createNamespacedPod({
+      namespace: 'finished-0',
+      body: {
+        metadata: { name: 'once' },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] },
+      },
+    });
+    await pollUntil(async () => ((await core.readNamespacedPod({ namespace: 'finished-0', name: 'once' })).status?.phase === 'Succeeded' ? true : undefined), {
+      timeoutMs: 60_000, what: 'the pod to finish',
+    });
+    const err = await runRebind({ spec: spec('finished-0', 'finished-0'), kubeConfig: kc }).catch(e => e);
+    expect(String(err)).toContain('once (Succeeded)');
+    await expectRestored('finished-0', pvName);
+  });
+
   it('a destination claim that appears meanwhile: refused before the source goes, given back after', async () => {
     const claim = (ns: string) =>
       core.createNamespacedPersistentVolumeClaim({
@@ -208,9 +230,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       const intruder = await core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
       expect(intruder.spec?.volumeName).not.toBe(pvName);
       await core.deleteNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
-      await pollUntil(async () => ((await core.listNamespacedPersistentVolumeClaim({ namespace: `${ns}-to` })).items.length ? undefined : true), {
-        timeoutMs: 30_000, what: 'the intruder to go',
-      });
+      await noClaimsIn(`${ns}-to`);
       await expectRestored(ns, pvName);
     }
   });

@@ -73,6 +73,8 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
       quiesced = true;
       if (pre.workloads.length) await quiesceWorkloads(kc, pre.workloads, spec.id);
       await waitUntilUnmounted(kc, src.namespace, src.name, { timeoutMs: o.timeouts?.quiesceMs ?? 300_000, signal: o.signal });
+      const holding = await volume.podsHoldingClaim(src.namespace, src.name);
+      if (holding.length) throw new Error(`pods still reference PVC ${src.namespace}/${src.name} and would keep it from being deleted: ${holding.join(', ')}`);
       return { startedAt };
     });
     await step(POINT_OF_NO_RETURN, 'Rebinding', async () => {
@@ -133,7 +135,13 @@ async function giveBack(volume: RebindVolume, o: RebindOptions, record: SourceRe
     await volume.deleteClaim(dst.namespace, dst.name);
   }
   await volume.pointAt(src.namespace, src.name);
-  const existing = await volume.readClaim(src.namespace, src.name);
+  let existing = await volume.readClaim(src.namespace, src.name);
+  if (existing?.metadata?.deletionTimestamp) {
+    // still being deleted: binding to it now would lose the volume when it goes; if it never goes, the
+    // volume stays Retain (this throws before the policy is restored)
+    await volume.waitGone(src.namespace, src.name, { timeoutMs: o.timeouts?.deleteMs ?? 120_000 });
+    existing = undefined;
+  }
   if (!existing) {
     await volume.createClaim(src.namespace, src.name, record, { labels: record.labels });
   }

@@ -175,6 +175,24 @@ export class RebindVolume {
     }
   }
 
+  /**
+   * Pods that would keep the claim from going: pvc-protection waits for every scheduled pod that references
+   * it, finished ones included, until the pod object is deleted (waitUntilUnmounted ignores finished pods).
+   */
+  async podsHoldingClaim(namespace: string, name: string): Promise<string[]> {
+    const pods = (await withRetry(() => this.core.listNamespacedPod({ namespace }))).items;
+    return pods
+      .filter(p => !p.metadata?.deletionTimestamp && p.spec?.nodeName && (p.spec.volumes ?? []).some(v => v.persistentVolumeClaim?.claimName === name))
+      .map(p => `${p.metadata!.name} (${p.status?.phase ?? 'unknown'})`);
+  }
+
+  /** Waits until a claim that is being deleted is gone (a claim cannot be un-deleted). */
+  async waitGone(namespace: string, name: string, opts: { timeoutMs: number }): Promise<void> {
+    await pollUntil(async () => ((await this.readClaim(namespace, name)) ? undefined : true), {
+      timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to finish being deleted`,
+    });
+  }
+
   /** Creates a claim for the volume by name (idempotent: a claim this transfer made is adopted). */
   async createClaim(namespace: string, name: string, record: SourceRecord, extra: { from?: string; labels?: Record<string, string> }): Promise<V1PersistentVolumeClaim> {
     const body: V1PersistentVolumeClaim = {
