@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { TransferSpec, VerifyMode } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters } from 'kube-sim';
-import { planAndCopy, runCopy, type CopyResult } from '../plugins/namespace-transfer-node/src/copy';
+import { planAndCopy, runCopy, type CopyEvent, type CopyResult } from '../plugins/namespace-transfer-node/src/copy';
 import { gatherFacts } from '../plugins/namespace-transfer-node/src/gather';
 import { planTransfer } from '../plugins/namespace-transfer-node/src/plan';
 import { pollUntil } from '../plugins/namespace-transfer-node/src/kube';
@@ -28,6 +28,22 @@ const MIB = 1024 * 1024;
 const TOTAL_MIB = Number(process.env.BENCH_COPY_MIB ?? 1024);
 const VERIFY = (process.env.BENCH_COPY_VERIFY ?? 'sample') as VerifyMode;
 const APP_UID = 1001;
+/** `BENCH_COPY_TRACE=1`: print every engine event with its time, to see where a run spends it */
+const TRACE = process.env.BENCH_COPY_TRACE === '1';
+
+function tracer(label: string): ((e: CopyEvent) => void) | undefined {
+  if (!TRACE) return undefined;
+  const t0 = performance.now();
+  let lastProgress = 0;
+  return e => {
+    const t = ((performance.now() - t0) / 1000).toFixed(2);
+    if (e.type !== 'progress') process.stdout.write(`  [${label} +${t}s] ${JSON.stringify(e)}\n`);
+    else if (performance.now() - lastProgress > 1000) {
+      lastProgress = performance.now();
+      process.stdout.write(`  [${label} +${t}s] ${e.run} ${JSON.stringify(e.sample)}\n`);
+    }
+  };
+}
 
 /**
  * Half the bytes in 64 MiB files, 30% in 1 MiB files, 20% in 16 KiB files (about 13,000 at 1 GiB), plus
@@ -122,7 +138,7 @@ async function main() {
 
     // single phase: the whole tree moves inside the downtime
     const t0 = performance.now();
-    const full = await planAndCopy({ spec: spec('bench-full', 'full', { stage: false, verify: VERIFY }), source: east, destination: west });
+    const full = await planAndCopy({ spec: spec('bench-full', 'full', { stage: false, verify: VERIFY }), source: east, destination: west, onEvent: tracer('full') });
     const fullWallS = (performance.now() - t0) / 1000;
     const finalS = syncSeconds(full, 'final');
     process.stdout.write(`single phase: final sync ${finalS.toFixed(2)} s, verify ${syncSeconds(full, 'verify').toFixed(2)} s, downtime ${(full.downtimeMs / 1000).toFixed(2)} s, wall ${fullWallS.toFixed(2)} s\n`);
@@ -137,6 +153,7 @@ async function main() {
       source: east,
       destination: west,
       sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      onEvent: tracer('staged'),
     };
     const staged = await runCopy({ ...base, until: 'staged' });
     const changed = small.filter((_, i) => i % 100 === 0);
@@ -155,6 +172,7 @@ async function main() {
       spec: { ...spec('bench-tiny', 'tiny', { stage: false, verify: 'full' }), source: { cluster: 'east', namespace: 'app', name: 'tiny' } },
       source: east,
       destination: west,
+      onEvent: tracer('tiny'),
     });
     const tinyS = (performance.now() - t1) / 1000;
 
