@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import type { Plan, TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { runBatch } from '../../batch';
@@ -39,10 +40,19 @@ function resumeFrom(dir: string, runId: string): Map<string, { checkpoint: Trans
   return out;
 }
 
-/** After a cancel: what the rollback left in either cluster (it should be nothing). */
+/** After a cancel: what the rollback left in either cluster (it should be nothing once deletions finish). */
 async function reportLeftovers(c: Clusters, specs: TransferSpec[], sink: Sink) {
-  const left: string[] = [];
-  for (const spec of specs) for (const cluster of distinctClusters(c)) left.push(...(await findLabelled(cluster, spec.id, { pvcs: true })).map(describeObject));
+  const find = async () => {
+    const left: string[] = [];
+    for (const spec of specs) for (const cluster of distinctClusters(c)) left.push(...(await findLabelled(cluster, spec.id, { pvcs: true })).map(describeObject));
+    return left;
+  };
+  // deleted pods terminate for a while: give them a little time before calling anything left behind
+  let left = await find();
+  for (let i = 0; left.length && i < 30; i++) {
+    await sleep(1000);
+    left = await find();
+  }
   const at = new Date().toISOString();
   if (!left.length) sink.write({ type: 'note', at, message: 'rolled back: nothing of the transfer is left in either cluster' });
   else sink.write({ type: 'note', at, message: `left behind (remove with nstransfer cleanup): ${left.join(', ')}` });
@@ -110,7 +120,8 @@ export function runCommand(): Command {
         sink.write({ type: 'result', ...r });
         return r;
       });
-      const cancelled = cancel.signal.aborted;
+      // a transfer that was past its last cancellable step when Ctrl-C came may still have finished
+      const cancelled = cancel.signal.aborted && results.some(r => r.phase === 'Cancelled');
       if (cancelled) await reportLeftovers(clusters, targets.specs.filter((_, i) => !results[i].ok), sink);
       cancel.dispose();
       const code = exitCode(results, cancelled, targets.batch);
