@@ -220,6 +220,31 @@ describe('nstransfer against kube-sim', () => {
     expect(web.metadata?.annotations?.['namespace-transfer.io/quiesced-by']).toBeUndefined();
   });
 
+  it('--stage-only while the application runs, again, then --cutover from the state file', async () => {
+    const args = ['run', 'shop/data', '--source-context', 'east', '--destination-namespace', 'shop2', '--destination-name', 'staged', '--intent', 'clone', '--id', 'stage-1', '--output', 'json'];
+    const first = await cli(...args, '--stage-only');
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(records(first.stdout).find(x => x.type === 'result')).toMatchObject({ ok: true, staged: true });
+    expect(await pvcNames('shop2')).toContain('staged');
+    const web = await east.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    expect(web.spec!.replicas).toBe(1); // staging never stops the application
+    const second = await cli(...args, '--stage-only');
+    expect(second.code).toBe(0);
+    expect(records(second.stdout).filter(x => x.type === 'progress').map(x => (x as { run: string }).run)).not.toContain('stage-1');
+    const cut = await cli(...args, '--cutover');
+    expect([cut.code, cut.stderr]).toEqual([0, '']);
+    const recs = records(cut.stdout);
+    expect(recs.filter(x => x.type === 'phase').map(x => (x as { phase: string }).phase)).toEqual([
+      'Quiescing', 'Syncing', 'Verifying', 'Finalizing', 'CleaningUp', 'Succeeded',
+    ]);
+    expect(recs[recs.length - 1]).toMatchObject({ type: 'summary', exitCode: 0 });
+    expect(compare(srcDir, await volumeDir(east, 'shop2', 'staged'))).toEqual([]);
+    const noState = await cli('run', 'shop/data', '--source-context', 'east', '--destination-namespace', 'shop3', '--cutover', '--id', 'never-staged');
+    expect(noState.code).toBe(2);
+    expect(noState.stderr).toMatch(/--cutover: no state for "never-staged"/);
+    expect(await pvcNames("shop3")).toEqual([]);
+  });
+
   it('run --detach returns at once; status --follow streams it to the end with its exit code', async () => {
     const r = await cli('run', 'shop/data', '--source-context', 'east', '--destination-context', 'west', '--intent', 'clone', '--detach', '--id', 'bg-1', '--output', 'json', '--verify', 'sample', '--verify-sample-ratio', '0.2');
     expect(r.code).toBe(0);

@@ -11,7 +11,7 @@ import { addTransferFlags, type EngineFlags } from '../flags';
 import { outputSink, type OutputFormat } from '../output/select';
 import { fanOut, type Sink, type TransferSummary } from '../records';
 import { cancelOnSignals } from '../signals';
-import { latestCheckpoints, readRecords, stateDir, stateFile, stateSink } from '../state';
+import { latestCheckpoints, readRecords, stateDir, stateFile, stateSink, viewRun } from '../state';
 import { resolveTargets } from '../targets';
 
 const EXAMPLES = `
@@ -29,15 +29,33 @@ come back) and the CLI says what is left, if anything. A second Ctrl-C exits at 
 
 type RunFlags = EngineFlags & { output: OutputFormat; stageOnly?: boolean; cutover?: boolean; detach?: boolean; stateDir?: string };
 
-function resumeFrom(dir: string, runId: string): Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }> {
+/**
+ * What an earlier attempt of this id left to continue from: its checkpoints and plans, when that attempt
+ * stopped after staging or died without finishing (a crash). A finished failure was rolled back: nothing
+ * to continue.
+ */
+function resumable(dir: string, runId: string): Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }> | undefined {
   const records = readRecords(dir, runId);
-  if (!records) throw new UsageError(`--cutover: no state for "${runId}" in ${dir} (stage first with --stage-only --id ${runId})`);
+  if (!records) return undefined;
+  const view = viewRun(runId, records);
+  const staged = view.summary?.ok && view.summary.transfers.every(t => t.staged);
+  if (!staged && view.state !== 'lost') return undefined;
   const plans = new Map<string, Plan>();
   for (const r of records) if (r.type === 'plan') plans.set(r.transfer, r.plan);
   const out = new Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }>();
   for (const [id, checkpoint] of latestCheckpoints(records)) out.set(id, { checkpoint, plan: plans.get(id) });
-  if (!out.size) throw new UsageError(`--cutover: "${runId}" has no checkpoint to continue from`);
-  return out;
+  return out.size ? out : undefined;
+}
+
+function resumeFor(f: RunFlags, dir: string, runId: string) {
+  if (!f.id) return undefined;
+  if (f.cutover) {
+    const r = resumable(dir, runId);
+    if (!r) throw new UsageError(`--cutover: no state for "${runId}" in ${dir} to continue from (stage first with --stage-only --id ${runId})`);
+    return r;
+  }
+  // a repeated --stage-only, or a run whose process died: it continues from the checkpoints
+  return resumable(dir, runId);
 }
 
 /** After a cancel: what the rollback left in either cluster (it should be nothing once deletions finish). */
@@ -82,7 +100,7 @@ export function runCommand(): Command {
       const dir = stateDir(f.stateDir);
       const clusters = loadClusters(f);
       const targets = await resolveTargets(f, target, clusters);
-      const resume = f.cutover ? resumeFrom(dir, targets.runId) : undefined;
+      const resume = resumeFor(f, dir, targets.runId);
       if (f.detach) {
         const { pid, log } = detach(targets.runId, dir, f.id !== undefined);
         const info = { type: 'detached', runId: targets.runId, pid, stateFile: stateFile(dir, targets.runId), log };
