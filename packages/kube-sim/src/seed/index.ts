@@ -1,4 +1,8 @@
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  RbacAuthorizationV1Api,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { SimCluster } from '../cluster';
 import { applyManifests, readManifests } from './apply';
 import { demoManifests } from './demo';
@@ -32,22 +36,60 @@ export async function seedDemoCluster(
       metadata: { name: BACKEND_SERVICE_ACCOUNT, namespace: BACKEND_NAMESPACE },
     },
   ]);
-  if (opts.deployDir) {
-    const deploy = await readManifests(opts.deployDir);
-    await applyManifests(kc, deploy);
-    await bindDeployRoles(
-      cluster,
-      deploy.filter(m => m.kind === 'ClusterRole').map(m => m.metadata!.name!),
+  // deploy/ ships cluster-wide objects (CRDs, ClusterRoles) and Roles without a namespace, which an operator
+  // applies and binds in every namespace transfers may touch.
+  const deploy = opts.deployDir ? await readManifests(opts.deployDir) : [];
+  const perNamespace = deploy.filter(
+    m => m.kind === 'Role' && !m.metadata?.namespace,
+  );
+  await applyManifests(
+    kc,
+    deploy.filter(m => !perNamespace.includes(m)),
+  );
+  await bindDeployRoles(
+    cluster,
+    deploy.filter(m => m.kind === 'ClusterRole').map(m => m.metadata!.name!),
+  );
+  const name = cluster.name === 'west' ? 'west' : 'east';
+  const demo = demoManifests(name);
+  await applyManifests(kc, demo);
+  for (const ns of demo
+    .filter(m => m.kind === 'Namespace')
+    .map(m => m.metadata.name as string)) {
+    await applyManifests(
+      kc,
+      perNamespace.flatMap(role => namespacedRoleAndBinding(role, ns)),
     );
   }
-  const name = cluster.name === 'west' ? 'west' : 'east';
-  await applyManifests(kc, demoManifests(name));
   await core.listNamespace();
   const { token } = cluster.serviceAccountKubeConfig(
     BACKEND_NAMESPACE,
     BACKEND_SERVICE_ACCOUNT,
   );
   return { backendToken: token };
+}
+
+function namespacedRoleAndBinding(
+  role: KubernetesObject,
+  namespace: string,
+): KubernetesObject[] {
+  const name = role.metadata!.name!;
+  return [
+    { ...role, metadata: { ...role.metadata, namespace } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `${name}-${BACKEND_SERVICE_ACCOUNT}`, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: BACKEND_SERVICE_ACCOUNT,
+          namespace: BACKEND_NAMESPACE,
+        },
+      ],
+    } as KubernetesObject,
+  ];
 }
 
 /** Grants the backend's ServiceAccount the ClusterRoles shipped in deploy/ (what an operator would do). */
