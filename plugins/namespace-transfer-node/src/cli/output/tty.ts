@@ -14,7 +14,8 @@ interface BarState {
 export function ttySink(stream: NodeJS.WriteStream = process.stderr): Sink {
   const multi = new MultiBar(
     {
-      format: ' {pvc} |{bar}| {percentage}% {done}/{total} {rate} ETA {eta} {phase}',
+      // {total} and {eta} are cli-progress's own tokens (raw numbers): ours are {size} and {left}
+      format: ' {pvc} |{bar}| {percentage}% {done}/{size} {speed} ETA {left} {phase}',
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
@@ -29,7 +30,7 @@ export function ttySink(stream: NodeJS.WriteStream = process.stderr): Sink {
   const bar = (transfer: string, pvc: string): BarState => {
     let b = bars.get(transfer);
     if (!b) {
-      b = { bar: multi.create(1, 0, { pvc, done: '-', total: '-', rate: '-', eta: '-', phase: 'Pending' }), pvc, phase: 'Pending' };
+      b = { bar: multi.create(1, 0, { pvc, done: '-', size: '-', speed: '-', left: '-', phase: 'Pending' }), pvc, phase: 'Pending' };
       bars.set(transfer, b);
     }
     return b;
@@ -52,16 +53,16 @@ export function ttySink(stream: NodeJS.WriteStream = process.stderr): Sink {
         b.bar.setTotal(total);
         b.bar.update(Math.min(r.bytesDone, total), {
           done: formatBytes(r.bytesDone),
-          total: r.bytesTotal !== undefined ? formatBytes(r.bytesTotal) : '?',
-          rate: formatRate(r.rate),
-          eta: formatDuration(r.etaSeconds),
+          size: r.bytesTotal !== undefined ? formatBytes(r.bytesTotal) : '?',
+          speed: formatRate(r.rate),
+          left: formatDuration(r.etaSeconds),
           phase: `${b.phase} (${r.run})`,
         });
         return;
       }
       if (r.type === 'result') {
         const b = bar(r.transfer, r.pvc);
-        if (r.ok && !r.staged) b.bar.update(b.bar.getTotal(), { phase: r.phase, eta: '0s' });
+        if (r.ok && !r.staged) b.bar.update(b.bar.getTotal(), { phase: r.phase, left: '0s' });
         else b.bar.update({ phase: r.staged ? 'Staged' : r.phase });
       }
       if (r.type === 'summary') {
