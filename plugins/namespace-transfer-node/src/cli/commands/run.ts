@@ -9,10 +9,10 @@ import { EXIT, UsageError } from '../exitCodes';
 import { destinationOf, executeSpec, pvcOf } from '../execute';
 import { addTransferFlags, type EngineFlags } from '../flags';
 import { outputSink, type OutputFormat } from '../output/select';
-import { fanOut, type Sink, type TransferSummary } from '../records';
+import { fanOut, type CliRecord, type Sink, type TransferSummary } from '../records';
 import { cancelOnSignals } from '../signals';
 import { latestCheckpoints, readRecords, stateDir, stateFile, stateSink, viewRun } from '../state';
-import { resolveTargets } from '../targets';
+import { resolveTargets, type Targets } from '../targets';
 
 const EXAMPLES = `
 Examples:
@@ -35,8 +35,11 @@ type RunFlags = EngineFlags & { output: OutputFormat; stageOnly?: boolean; cutov
  * to continue.
  */
 function resumable(dir: string, runId: string): Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }> | undefined {
-  const records = readRecords(dir, runId);
+  let records = readRecords(dir, runId);
   if (!records) return undefined;
+  // in a detached process, the last start is its own (written by the parent): judge the attempt before it
+  if (process.env.NSTRANSFER_DETACHED_START === runId) records = records.slice(0, records.map(r => r.type).lastIndexOf('start'));
+  if (!records.length) return undefined;
   const view = viewRun(runId, records);
   const staged = view.summary?.ok && view.summary.transfers.every(t => t.staged);
   if (!staged && view.state !== 'lost') return undefined;
@@ -76,6 +79,14 @@ async function reportLeftovers(c: Clusters, specs: TransferSpec[], sink: Sink) {
   else sink.write({ type: 'note', at, message: `left behind (remove with nstransfer cleanup): ${left.join(', ')}` });
 }
 
+function startRecord(targets: Targets, pid: number, f: RunFlags): CliRecord {
+  return {
+    type: 'start', runId: targets.runId, pid, at: new Date().toISOString(),
+    command: f.cutover ? 'cutover' : f.stageOnly ? 'stage' : 'run',
+    transfers: targets.specs.map(s => ({ transfer: s.id, pvc: pvcOf(s), destination: destinationOf(s) })),
+  };
+}
+
 function exitCode(results: TransferSummary[], cancelled: boolean, batch: boolean): number {
   if (cancelled) return EXIT.cancelled;
   const ok = results.filter(r => r.ok).length;
@@ -103,6 +114,8 @@ export function runCommand(): Command {
       const resume = resumeFor(f, dir, targets.runId);
       if (f.detach) {
         const { pid, log } = detach(targets.runId, dir, f.id !== undefined);
+        const state = stateSink(dir, targets.runId);
+        state.write(startRecord(targets, pid, f));
         const info = { type: 'detached', runId: targets.runId, pid, stateFile: stateFile(dir, targets.runId), log };
         process.stdout.write(f.output === 'json' ? `${JSON.stringify(info)}\n` : `started ${targets.runId} in the background (pid ${pid}); follow it with: nstransfer status --follow ${targets.runId}\n`);
         return;
@@ -117,11 +130,8 @@ export function runCommand(): Command {
           process.exit(EXIT.cancelled);
         },
       );
-      sink.write({
-        type: 'start', runId: targets.runId, pid: process.pid, at: new Date().toISOString(),
-        command: f.cutover ? 'cutover' : f.stageOnly ? 'stage' : 'run',
-        transfers: targets.specs.map(s => ({ transfer: s.id, pvc: pvcOf(s), destination: destinationOf(s) })),
-      });
+      // a detached run's start was written by the process that detached it (so status can follow at once)
+      if (process.env.NSTRANSFER_DETACHED_START !== targets.runId) sink.write(startRecord(targets, process.pid, f));
       const one = async (spec: TransferSpec) => {
         const r = await executeSpec(spec, { clusters, flags: f, sink, signal: cancel.signal, until: f.stageOnly ? 'staged' : undefined, resume });
         sink.write({ type: 'result', ...r });
