@@ -14,6 +14,12 @@ import { mountsClaim } from '../gather';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
 const MODULE = 'data';
+/**
+ * Pods are polled briefly: every sync's end (and with it the downtime of a cutover) would otherwise be
+ * noticed up to a whole interval late; a read of one pod is cheap for the API server.
+ */
+const POD_POLL_MS = 150;
+const LOG_DRAIN_MS = 1000;
 
 /**
  * The objects of one copy and the operations on them. Every operation is idempotent: it finds what an
@@ -177,6 +183,9 @@ export class CopySession {
         options: {
           ...DEFAULT_CLIENT_OPTIONS,
           delete: resync,
+          // a delta after staging is small: the dry run for exact totals would walk the whole tree again
+          // inside the downtime, and rsync's own percentage is good enough for it
+          exactTotals: !resync,
           verify,
           maxAttempts: this.o.spec.options?.maxAttempts ?? DEFAULT_CLIENT_OPTIONS.maxAttempts,
           permissions: identity ? permissionRepair(identity) : DEFAULT_CLIENT_OPTIONS.permissions,
@@ -212,7 +221,7 @@ export class CopySession {
         if (pod?.status?.phase === 'Failed') throw new Error(`server pod ${this.dstNs}/${name} failed: ${pod.status.message ?? ''}`);
         return pod?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
       },
-      { timeoutMs: this.o.timeouts?.podReadyMs ?? 120_000, intervalMs: 500, signal: this.o.signal, what: `server pod ${this.dstNs}/${name} to become Ready` },
+      { timeoutMs: this.o.timeouts?.podReadyMs ?? 120_000, intervalMs: POD_POLL_MS, signal: this.o.signal, what: `server pod ${this.dstNs}/${name} to become Ready` },
     );
   }
 
@@ -293,15 +302,20 @@ export class CopySession {
       seen = log.length;
       for (const sample of parser.push(chunk)) this.o.onEvent?.({ type: 'progress', run, sample });
     };
+    let drainedAt = 0;
     const pod = await pollUntil(
       async () => {
         const p = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
-        if (p?.status?.containerStatuses?.length) await drainLogs();
+        // the pod's end is seen within one short poll; its logs are read once a second (and at the end)
+        if (p?.status?.containerStatuses?.length && Date.now() - drainedAt >= LOG_DRAIN_MS) {
+          drainedAt = Date.now();
+          await drainLogs();
+        }
         if (p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed') return p;
         // a killed mover cannot tell its sidecar to stop (no trap runs on SIGKILL): its end is the end
         return p?.status?.containerStatuses?.find(c => c.name === moverContainer)?.state?.terminated ? p : undefined;
       },
-      { timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000, intervalMs: 1000, signal: this.o.signal, what: `client pod ${this.srcNs}/${podName} to finish` },
+      { timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000, intervalMs: POD_POLL_MS, signal: this.o.signal, what: `client pod ${this.srcNs}/${podName} to finish` },
     );
     await drainLogs();
     const status = pod.status?.containerStatuses?.find(c => c.name === moverContainer);

@@ -92,7 +92,7 @@ export async function waitUntilUnmounted(
           .filter(n => !opts.ignorePods?.(n));
         return users.length === 0 ? true : undefined;
       },
-      { timeoutMs: opts.timeoutMs, signal: opts.signal, intervalMs: 500, what: `pods to stop using PVC ${namespace}/${claimName}` },
+      { timeoutMs: opts.timeoutMs, signal: opts.signal, intervalMs: 150, what: `pods to stop using PVC ${namespace}/${claimName}` },
     );
   } catch (e) {
     if (e instanceof Error && users.length) e.message += ` (still mounted by: ${users.join(', ')})`;
