@@ -59,6 +59,14 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     // lines with \r: turn them into real lines, unbuffered, so progress is visible while it happens
     'if command -v stdbuf >/dev/null 2>&1; then lines() { stdbuf -o0 tr "\\r" "\\n"; }; else lines() { tr "\\r" "\\n"; }; fi',
   ];
+  // the transport sidecar starts beside this container and may not listen yet: a module listing (no
+  // auth, no data) every 100 ms finds it up at once, where a failed attempt would back off for seconds
+  out.push(
+    'n=0',
+    `until rsync --contimeout=10 ${shq(`rsync://${ctx.connect.host}:${ctx.connect.port}/`)} >/dev/null 2>&1; do`,
+    '  n=$((n + 1)); if [ $n -ge 100 ]; then break; fi; sleep 0.1',
+    'done',
+  );
   if (o.verify) return `${[...out, ...verifyLines(ctx, base, target)].join('\n')}\n`;
   for (const m of ctx.modules) {
     const src = shq(`${modulePath(ctx.layout, m)}/`);
@@ -89,7 +97,8 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
       `  if [ $rc -eq 24 ]; then echo "${MARKER} warning source files vanished during the sync"; break; fi`,
       // the volume's root directory belongs to root (or the provisioner), not to this non-root identity:
       // its own mode and times cannot be set, which is no reason to fail when nothing else went wrong
-      `  if [ $rc -eq 23 ] && ! grep -vF -e 'rsync error:' -e ${shq(`"${remoteModulePath(ctx.remoteLayout, m)}/."`)} "$err" | grep -q .; then`,
+      // (every error line must name the root: `"<root>/."` for times/perms/xattrs, `(<root>/.,` for ACLs)
+      `  if [ $rc -eq 23 ] && ! grep -vF -e 'rsync error:' -e ${shq(`"${remoteModulePath(ctx.remoteLayout, m)}/."`)} -e ${shq(`(${remoteModulePath(ctx.remoteLayout, m)}/.,`)} "$err" | grep -q .; then`,
       `    echo "${MARKER} warning the mode and times of the volume root could not be set (it belongs to another user)"`,
       '    break',
       '  fi',
