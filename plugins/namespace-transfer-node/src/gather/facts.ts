@@ -33,6 +33,8 @@ export interface GatherOptions {
   ingressConfigured?: boolean;
   /** whether the destination has a load balancer (unknown by default) */
   loadBalancerAvailable?: boolean;
+  /** rebind allowed for storage classes without the allow-transfer annotation (the config default) */
+  allowTransferDefault?: boolean;
 }
 
 /** Reads everything planTransfer needs from the two clusters; writes nothing. */
@@ -65,11 +67,12 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
 
   const srcOpenshift = await srcDiscovery.isServed('apps.openshift.io/v1');
   const dstOpenshift = await dstDiscovery.isServed('apps.openshift.io/v1');
-  const sourcePods = srcNsUsable
-    ? (await withRetry(() => src.listNamespacedPod({ namespace: spec.source.namespace }))).items.filter(
-        p => mountsClaim(p.spec, spec.source.name) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
-      )
+  const claimPods = srcNsUsable
+    ? (await withRetry(() => src.listNamespacedPod({ namespace: spec.source.namespace }))).items.filter(p => mountsClaim(p.spec, spec.source.name))
     : [];
+  const finished = (p: (typeof claimPods)[number]) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  const sourcePods = claimPods.filter(p => !finished(p));
+  const finishedSourcePods = claimPods.filter(finished);
   const sourceWorkloads = srcNsUsable ? await workloadsUsingClaim(o.source, spec.source.namespace, spec.source.name, { openshift: srcOpenshift }) : [];
   const destinationWorkloads = dstNsUsable
     ? await workloadsUsingClaim(o.destination, spec.destination.namespace, spec.destination.name, { openshift: dstOpenshift })
@@ -90,7 +93,9 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
     unreadable,
     source: { pvc, pv, namespace: srcNs, storageClasses: sourceClasses },
     sourcePods,
+    finishedSourcePods,
     sourceWorkloads,
+    allowTransferDefault: o.allowTransferDefault,
     destination: {
       namespace: dstNs,
       existingPvc: existing,

@@ -26,6 +26,16 @@ export interface PlanFacts {
   };
   /** pods that currently mount the source PVC */
   sourcePods: V1Pod[];
+  /**
+   * finished pods (Succeeded/Failed) that still name the source PVC: they use no data, but until they are
+   * deleted the claim's pvc-protection finalizer keeps it from going, so a rebind would hang
+   */
+  finishedSourcePods?: V1Pod[];
+  /**
+   * whether rebind is allowed for a storage class without the allow-transfer annotation (the config
+   * default; the same as runRebind's `allowTransferDefault`, so auto mode and the rebind agree)
+   */
+  allowTransferDefault?: boolean;
   /** their controllers (Deployment, StatefulSet, ...) */
   sourceWorkloads: WorkloadFact[];
   destination: {

@@ -97,6 +97,35 @@ describe('planTransfer', () => {
     expect(explicit.refusals.map(r => r.code)).toEqual(['RebindImpossible']);
   });
 
+  it('uses the config default for a storage class without the allow-transfer annotation, like runRebind', () => {
+    const same = { ...spec, mode: 'auto' as const, destination: { cluster: 'east', namespace: 'shop2', name: 'data' } };
+    const allowByDefault = planTransfer(facts({ spec: same, allowTransferDefault: true }));
+    expect(allowByDefault).toMatchObject({ mode: 'rebind', allowed: true });
+    // an explicit "false" wins over the default; so does anything but exactly "true"
+    for (const flag of ['false', 'yes']) {
+      const denied = sc('fast', { 'namespace-transfer.io/allow-transfer': flag });
+      const p = planTransfer(facts({ spec: same, allowTransferDefault: true, source: { ...facts().source, storageClasses: [denied] } }));
+      expect(p.mode).toBe('copy');
+      expect(p.modeReason).toContain(`annotated namespace-transfer.io/allow-transfer: "${flag}"`);
+    }
+    const byDefaultOff = planTransfer(facts({ spec: same, allowTransferDefault: false }));
+    expect(byDefaultOff.modeReason).toMatch(/not annotated namespace-transfer.io\/allow-transfer and the default forbids it/);
+  });
+
+  it('reports finished pods that still reference the claim: they keep it from going, so no rebind', () => {
+    const same = { ...spec, mode: 'auto' as const, destination: { cluster: 'east', namespace: 'shop2', name: 'data' } };
+    const finishedSourcePods = [{ metadata: { name: 'backup-1' }, status: { phase: 'Succeeded' } }];
+    const auto = planTransfer(facts({ spec: same, allowTransferDefault: true, finishedSourcePods }));
+    expect(auto).toMatchObject({ mode: 'copy', allowed: true });
+    expect(auto.modeReason).toContain('pod backup-1 (Succeeded) still references the claim; delete it');
+    const explicit = planTransfer(facts({ spec: { ...same, mode: 'rebind' }, allowTransferDefault: true, finishedSourcePods }));
+    expect(explicit.refusals).toEqual([
+      expect.objectContaining({ code: 'RebindImpossible', message: expect.stringContaining('pod backup-1 (Succeeded) still references the claim; delete it') }),
+    ]);
+    // a copy does not care: the finished pod reads nothing
+    expect(planTransfer(facts({ finishedSourcePods })).allowed).toBe(true);
+  });
+
   it('pairs rclone with the null transport and refuses unencrypted or unsupported combinations', () => {
     expect(planTransfer(facts({ spec: { ...spec, options: { mover: 'rclone' } } }))).toMatchObject({ transport: 'null', allowed: true });
     expect(planTransfer(facts({ spec: { ...spec, options: { transport: 'null' } } })).refusals.map(r => r.code)).toEqual(['InsecureTransport']);

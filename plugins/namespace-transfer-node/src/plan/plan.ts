@@ -91,8 +91,16 @@ export function planTransfer(facts: PlanFacts): Plan {
   if (!sameCluster) rebindBlockers.push('the destination is in another cluster');
   if (mapped.name && sourceClass && mapped.name !== sourceClass) rebindBlockers.push('the storage class changes');
   if (!pv) rebindBlockers.push('the source has no PersistentVolume');
-  if (storageClassObj?.metadata?.annotations?.[ALLOW_TRANSFER_ANNOTATION] !== 'true') {
-    rebindBlockers.push(`storage class "${sourceClass ?? '(none)'}" is not annotated ${ALLOW_TRANSFER_ANNOTATION}: "true"`);
+  const allowFlag = storageClassObj?.metadata?.annotations?.[ALLOW_TRANSFER_ANNOTATION];
+  if (!(allowFlag === 'true' || (allowFlag === undefined && facts.allowTransferDefault === true))) {
+    rebindBlockers.push(
+      allowFlag === undefined
+        ? `storage class "${sourceClass ?? '(none)'}" is not annotated ${ALLOW_TRANSFER_ANNOTATION} and the default forbids it`
+        : `storage class "${sourceClass ?? '(none)'}" is annotated ${ALLOW_TRANSFER_ANNOTATION}: "${allowFlag}"`,
+    );
+  }
+  for (const p of facts.finishedSourcePods ?? []) {
+    rebindBlockers.push(`pod ${p.metadata?.name} (${p.status?.phase}) still references the claim; delete it`);
   }
   if (spec.intent === 'clone') rebindBlockers.push('a clone keeps the source, so its volume cannot be handed over');
   let mode: 'copy' | 'rebind';

@@ -50,7 +50,7 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
   const kc = o.kubeConfig;
 
   const pre = await step('preconditions', 'Planning', async (): Promise<PreconditionState> => {
-    const facts = await gatherFacts({ spec, source: kc, destination: kc });
+    const facts = await gatherFacts({ spec, source: kc, destination: kc, allowTransferDefault: o.allowTransferDefault });
     const failures = checkRebindPreconditions(facts, { allowTransferDefault: o.allowTransferDefault });
     if (failures.length) throw new RebindRefusedError(spec.id, failures);
     return { workloads: facts.sourceWorkloads.map(w => w.ref), volumeName: facts.source.pvc!.spec!.volumeName! };
