@@ -79,10 +79,15 @@ async function reportLeftovers(c: Clusters, specs: TransferSpec[], sink: Sink) {
   else sink.write({ type: 'note', at, message: `left behind (remove with nstransfer cleanup): ${left.join(', ')}` });
 }
 
+function commandOf(f: RunFlags): string {
+  if (f.cutover) return 'cutover';
+  return f.stageOnly ? 'stage' : 'run';
+}
+
 function startRecord(targets: Targets, pid: number, f: RunFlags): CliRecord {
   return {
     type: 'start', runId: targets.runId, pid, at: new Date().toISOString(),
-    command: f.cutover ? 'cutover' : f.stageOnly ? 'stage' : 'run',
+    command: commandOf(f),
     transfers: targets.specs.map(s => ({ transfer: s.id, pvc: pvcOf(s), destination: destinationOf(s) })),
   };
 }

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../exitCodes';
 import { formatBytes, formatDuration, formatRate } from '../output/format';
 import { outputSink, type OutputFormat } from '../output/select';
+import type { TransferSummary } from '../records';
 import { listRuns, readRecords, stateDir, viewRun, type RunView } from '../state';
 
 const EXAMPLES = `
@@ -12,12 +13,17 @@ Examples:
   $ nstransfer status --follow cli-1a2b3c4d   # watch a detached run to its end; exits with its exit code
   $ nstransfer status cli-1a2b3c4d --output json`;
 
+function outcome(r: TransferSummary): string {
+  if (!r.ok) return `, ${r.phase.toLowerCase()}: ${r.error ?? ''}`;
+  return r.staged ? ', staged' : ', succeeded';
+}
+
 function viewText(v: RunView): string {
   const lines = [`${v.runId}: ${v.state}${v.summary ? ` (exit code ${v.summary.exitCode})` : ''}${v.pid ? `, pid ${v.pid}` : ''}${v.startedAt ? `, started ${v.startedAt}` : ''}`];
   for (const t of v.transfers) {
     const p = t.progress;
     const progress = p ? `, ${p.run} ${formatBytes(p.bytesDone)}${p.bytesTotal !== undefined ? `/${formatBytes(p.bytesTotal)}` : ''} at ${formatRate(p.rate)}, ETA ${formatDuration(p.etaSeconds)}` : '';
-    const result = t.result ? (t.result.ok ? (t.result.staged ? ', staged' : ', succeeded') : `, ${t.result.phase.toLowerCase()}: ${t.result.error ?? ''}`) : '';
+    const result = t.result ? outcome(t.result) : '';
     lines.push(`  ${t.pvc} -> ${t.destination}: ${t.phase ?? 'Pending'}${progress}${result}`);
   }
   for (const n of v.notes) lines.push(`  ${n}`);

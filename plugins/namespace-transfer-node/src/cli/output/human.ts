@@ -27,7 +27,8 @@ export function describe(r: CliRecord): string | undefined {
     case 'note':
       return r.message;
     case 'summary': {
-      const what = r.cancelled ? 'cancelled' : r.ok ? 'done' : 'failed';
+      let what = r.ok ? 'done' : 'failed';
+      if (r.cancelled) what = 'cancelled';
       return `${r.runId}: ${what}: ${r.succeeded} succeeded, ${r.failed} failed (exit code ${r.exitCode})`;
     }
     default:
