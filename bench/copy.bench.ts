@@ -14,14 +14,31 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { TransferSpec, VerifyMode } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  TransferSpec,
+  VerifyMode,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters } from 'kube-sim';
-import { planAndCopy, runCopy, type CopyEvent, type CopyResult } from '../plugins/namespace-transfer-node/src/copy';
+import {
+  planAndCopy,
+  runCopy,
+  type CopyEvent,
+  type CopyResult,
+} from '../plugins/namespace-transfer-node/src/copy';
 import { gatherFacts } from '../plugins/namespace-transfer-node/src/gather';
 import { planTransfer } from '../plugins/namespace-transfer-node/src/plan';
 import { pollUntil } from '../plugins/namespace-transfer-node/src/kube';
-import { createBoundPvc, createWorkload, ensureNamespace, ensureStorageClass } from '../plugins/namespace-transfer-node/src/testing/kubesim';
-import { buildTree, chownTree, writeRandomFile } from '../plugins/namespace-transfer-node/src/testing/trees';
+import {
+  createBoundPvc,
+  createWorkload,
+  ensureNamespace,
+  ensureStorageClass,
+} from '../plugins/namespace-transfer-node/src/testing/kubesim';
+import {
+  buildTree,
+  chownTree,
+  writeRandomFile,
+} from '../plugins/namespace-transfer-node/src/testing/trees';
 import { report, type Figure } from './lib';
 
 const MIB = 1024 * 1024;
@@ -37,10 +54,13 @@ function tracer(label: string): ((e: CopyEvent) => void) | undefined {
   let lastProgress = 0;
   return e => {
     const t = ((performance.now() - t0) / 1000).toFixed(2);
-    if (e.type !== 'progress') process.stdout.write(`  [${label} +${t}s] ${JSON.stringify(e)}\n`);
+    if (e.type !== 'progress')
+      process.stdout.write(`  [${label} +${t}s] ${JSON.stringify(e)}\n`);
     else if (performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
-      process.stdout.write(`  [${label} +${t}s] ${e.run} ${JSON.stringify(e.sample)}\n`);
+      process.stdout.write(
+        `  [${label} +${t}s] ${e.run} ${JSON.stringify(e.sample)}\n`,
+      );
     }
   };
 }
@@ -53,9 +73,14 @@ function buildMixedTree(root: string, totalMib: number): string[] {
   buildTree(root, { smallFiles: 200, sparseBytes: 16 * MIB });
   const large = Math.max(1, Math.round((totalMib * 0.5) / 64));
   mkdirSync(join(root, 'large'));
-  for (let i = 0; i < large; i++) writeRandomFile(join(root, 'large', `blob-${i}.bin`), Math.min(64, totalMib * 0.5) * MIB);
+  for (let i = 0; i < large; i++)
+    writeRandomFile(
+      join(root, 'large', `blob-${i}.bin`),
+      Math.min(64, totalMib * 0.5) * MIB,
+    );
   mkdirSync(join(root, 'medium'));
-  for (let i = 0; i < Math.round(totalMib * 0.3); i++) writeRandomFile(join(root, 'medium', `m-${i}.dat`), MIB);
+  for (let i = 0; i < Math.round(totalMib * 0.3); i++)
+    writeRandomFile(join(root, 'medium', `m-${i}.dat`), MIB);
   const small: string[] = [];
   const count = Math.round((totalMib * 0.2 * MIB) / (16 * 1024));
   for (let i = 0; i < count; i++) {
@@ -69,7 +94,9 @@ function buildMixedTree(root: string, totalMib: number): string[] {
 }
 
 function du(path: string): number {
-  return Number(execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0]);
+  return Number(
+    execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0],
+  );
 }
 
 function timed(cmd: string, args: string[]): number {
@@ -78,7 +105,10 @@ function timed(cmd: string, args: string[]): number {
   return (performance.now() - t0) / 1000;
 }
 
-async function podStartSeconds(kc: KubeConfig, namespace: string): Promise<number> {
+async function podStartSeconds(
+  kc: KubeConfig,
+  namespace: string,
+): Promise<number> {
   const core = kc.makeApiClient(CoreV1Api);
   const t0 = performance.now();
   await core.createNamespacedPod({
@@ -87,31 +117,58 @@ async function podStartSeconds(kc: KubeConfig, namespace: string): Promise<numbe
       metadata: { name: 'pod-start-probe' },
       spec: {
         restartPolicy: 'Never',
-        securityContext: { runAsNonRoot: true, runAsUser: APP_UID, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{ name: 'c', image: 'busybox', command: ['sleep', '30'], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: APP_UID,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            command: ['sleep', '30'],
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+            },
+          },
+        ],
       },
     },
   });
   await pollUntil(
-    async () => ((await core.readNamespacedPod({ name: 'pod-start-probe', namespace })).status?.phase === 'Running' ? true : undefined),
+    async () =>
+      (await core.readNamespacedPod({ name: 'pod-start-probe', namespace }))
+        .status?.phase === 'Running'
+        ? true
+        : undefined,
     { timeoutMs: 60_000, intervalMs: 20, what: 'the probe pod to run' },
   );
   const s = (performance.now() - t0) / 1000;
-  await core.deleteNamespacedPod({ name: 'pod-start-probe', namespace, gracePeriodSeconds: 0 });
+  await core.deleteNamespacedPod({
+    name: 'pod-start-probe',
+    namespace,
+    gracePeriodSeconds: 0,
+  });
   return s;
 }
 
-const syncSeconds = (r: CopyResult, run: string) => (r.syncs.find(s => s.run === run)?.durationMs ?? NaN) / 1000;
+const syncSeconds = (r: CopyResult, run: string) =>
+  (r.syncs.find(s => s.run === run)?.durationMs ?? NaN) / 1000;
 
 async function main() {
-  const world = await startClusters([{ name: 'east' }, { name: 'west', openshift: true }]);
+  const world = await startClusters([
+    { name: 'east' },
+    { name: 'west', openshift: true },
+  ]);
   const scratch = mkdtempSync(join(tmpdir(), 'bench-copy-'));
   try {
     const east = world.cluster('east').kubeConfig();
     const west = world.cluster('west').kubeConfig();
     for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
     await ensureNamespace(east, 'app');
-    for (const ns of ['full', 'staged', 'tiny']) await ensureNamespace(west, ns);
+    for (const ns of ['full', 'staged', 'tiny'])
+      await ensureNamespace(west, ns);
 
     const size = `${Math.ceil((TOTAL_MIB * 1.2) / 1024) + 1}Gi`;
     const srcDir = await createBoundPvc(east, 'app', 'data', 'fast', size);
@@ -119,7 +176,9 @@ async function main() {
     chownTree(srcDir, APP_UID, APP_UID);
     await createWorkload(east, 'app', 'web', 'data', APP_UID, 1);
     const bytes = du(srcDir);
-    process.stdout.write(`tree: ${(bytes / MIB).toFixed(0)} MiB, ${small.length} small files, in ${srcDir}\n`);
+    process.stdout.write(
+      `tree: ${(bytes / MIB).toFixed(0)} MiB, ${small.length} small files, in ${srcDir}\n`,
+    );
 
     // baselines on the same host and filesystem (tmpdir) as kube-sim's volumes, caches as warm as for the engine
     const rsyncS = timed('rsync', ['-a', `${srcDir}/`, join(scratch, 'rsync')]);
@@ -127,32 +186,57 @@ async function main() {
     rmSync(join(scratch, 'rsync'), { recursive: true, force: true });
     rmSync(join(scratch, 'cp'), { recursive: true, force: true });
 
-    const spec = (id: string, namespace: string, options: TransferSpec['options']): TransferSpec => ({
+    const spec = (
+      id: string,
+      namespace: string,
+      options: TransferSpec['options'],
+    ): TransferSpec => ({
       id,
       source: { cluster: 'east', namespace: 'app', name: 'data' },
       destination: { cluster: 'west', namespace, name: 'data' },
       mode: 'copy',
       intent: 'clone',
-      options: { endpoint: 'route', transport: 'stunnel', mover: 'rsync', ...options },
+      options: {
+        endpoint: 'route',
+        transport: 'stunnel',
+        mover: 'rsync',
+        ...options,
+      },
     });
 
     // single phase: the whole tree moves inside the downtime
     const t0 = performance.now();
-    const full = await planAndCopy({ spec: spec('bench-full', 'full', { stage: false, verify: VERIFY }), source: east, destination: west, onEvent: tracer('full') });
+    const full = await planAndCopy({
+      spec: spec('bench-full', 'full', { stage: false, verify: VERIFY }),
+      source: east,
+      destination: west,
+      onEvent: tracer('full'),
+    });
     const fullWallS = (performance.now() - t0) / 1000;
     const finalS = syncSeconds(full, 'final');
-    process.stdout.write(`single phase: final sync ${finalS.toFixed(2)} s, verify ${syncSeconds(full, 'verify').toFixed(2)} s, downtime ${(full.downtimeMs / 1000).toFixed(2)} s, wall ${fullWallS.toFixed(2)} s\n`);
+    process.stdout.write(
+      `single phase: final sync ${finalS.toFixed(2)} s, verify ${syncSeconds(full, 'verify').toFixed(2)} s, downtime ${(full.downtimeMs / 1000).toFixed(2)} s, wall ${fullWallS.toFixed(2)} s\n`,
+    );
 
     // stage while the app runs, change 1% of the files, then cut over
-    const stagedSpec = spec('bench-staged', 'staged', { stage: true, verify: VERIFY });
+    const stagedSpec = spec('bench-staged', 'staged', {
+      stage: true,
+      verify: VERIFY,
+    });
     // planned once: a re-plan after staging would see its own destination PVC as a collision
-    const facts = await gatherFacts({ spec: stagedSpec, source: east, destination: west });
+    const facts = await gatherFacts({
+      spec: stagedSpec,
+      source: east,
+      destination: west,
+    });
     const base = {
       spec: stagedSpec,
       plan: planTransfer(facts),
       source: east,
       destination: west,
-      sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      sourcePodSpecs: facts.sourceWorkloads.flatMap(w =>
+        w.podSpec ? [w.podSpec] : [],
+      ),
       onEvent: tracer('staged'),
     };
     const staged = await runCopy({ ...base, until: 'staged' });
@@ -160,7 +244,9 @@ async function main() {
     for (const p of changed) writeFileSync(p, `changed while staged ${p}\n`);
     chownTree(srcDir, APP_UID, APP_UID);
     const cutover = await runCopy({ ...base, checkpoint: staged.checkpoint });
-    process.stdout.write(`stage + cutover: stage ${syncSeconds(staged, 'stage-1').toFixed(2)} s, final ${syncSeconds(cutover, 'final').toFixed(2)} s (${cutover.syncs.find(s => s.run === 'final')?.result.filesTransferred} files), verify ${syncSeconds(cutover, 'verify').toFixed(2)} s, downtime ${(cutover.downtimeMs / 1000).toFixed(2)} s\n`);
+    process.stdout.write(
+      `stage + cutover: stage ${syncSeconds(staged, 'stage-1').toFixed(2)} s, final ${syncSeconds(cutover, 'final').toFixed(2)} s (${cutover.syncs.find(s => s.run === 'final')?.result.filesTransferred} files), verify ${syncSeconds(cutover, 'verify').toFixed(2)} s, downtime ${(cutover.downtimeMs / 1000).toFixed(2)} s\n`,
+    );
 
     // fixed overhead: a PVC with one small file, same path
     const podS = await podStartSeconds(west, 'tiny');
@@ -169,7 +255,10 @@ async function main() {
     chownTree(tinyDir, APP_UID, APP_UID);
     const t1 = performance.now();
     await planAndCopy({
-      spec: { ...spec('bench-tiny', 'tiny', { stage: false, verify: 'full' }), source: { cluster: 'east', namespace: 'app', name: 'tiny' } },
+      spec: {
+        ...spec('bench-tiny', 'tiny', { stage: false, verify: 'full' }),
+        source: { cluster: 'east', namespace: 'app', name: 'tiny' },
+      },
       source: east,
       destination: west,
       onEvent: tracer('tiny'),
@@ -178,11 +267,33 @@ async function main() {
 
     const mibps = (s: number) => bytes / MIB / s;
     const figures: Figure[] = [
-      { figure: 'engine sync throughput / local rsync -a', value: rsyncS / finalS, target: '>=0.8', note: `${mibps(finalS).toFixed(0)} vs ${mibps(rsyncS).toFixed(0)} MiB/s` },
-      { figure: 'engine sync throughput / local cp -a', value: cpS / finalS, note: `cp -a ${mibps(cpS).toFixed(0)} MiB/s` },
-      { figure: 'engine end-to-end throughput / local rsync -a', value: rsyncS / fullWallS, note: `plan to cleanup, verify=${VERIFY}` },
-      { figure: 'fixed overhead, tiny PVC', value: tinyS, unit: 's', note: 'plan, provision, route, secrets, two pods, sync, verify, cleanup' },
-      { figure: 'fixed overhead / kube-sim pod start', value: tinyS / podS, note: `pod start ${podS.toFixed(2)} s` },
+      {
+        figure: 'engine sync throughput / local rsync -a',
+        value: rsyncS / finalS,
+        target: '>=0.8',
+        note: `${mibps(finalS).toFixed(0)} vs ${mibps(rsyncS).toFixed(0)} MiB/s`,
+      },
+      {
+        figure: 'engine sync throughput / local cp -a',
+        value: cpS / finalS,
+        note: `cp -a ${mibps(cpS).toFixed(0)} MiB/s`,
+      },
+      {
+        figure: 'engine end-to-end throughput / local rsync -a',
+        value: rsyncS / fullWallS,
+        note: `plan to cleanup, verify=${VERIFY}`,
+      },
+      {
+        figure: 'fixed overhead, tiny PVC',
+        value: tinyS,
+        unit: 's',
+        note: 'plan, provision, route, secrets, two pods, sync, verify, cleanup',
+      },
+      {
+        figure: 'fixed overhead / kube-sim pod start',
+        value: tinyS / podS,
+        note: `pod start ${podS.toFixed(2)} s`,
+      },
       {
         figure: 'downtime stage+cutover (1% changed) / single phase',
         value: cutover.downtimeMs / full.downtimeMs,
@@ -190,7 +301,10 @@ async function main() {
         note: `${(cutover.downtimeMs / 1000).toFixed(2)} vs ${(full.downtimeMs / 1000).toFixed(2)} s, verify=${VERIFY}`,
       },
     ];
-    report(`copy (${TOTAL_MIB} MiB mixed tree, ${small.length} small files)`, figures);
+    report(
+      `copy (${TOTAL_MIB} MiB mixed tree, ${small.length} small files)`,
+      figures,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await world.stop();

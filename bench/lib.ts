@@ -26,11 +26,22 @@ function meets(value: number, target?: string): boolean | null {
 }
 
 export function report(bench: string, figures: Figure[]): void {
-  const rows = figures.map(f => [f.figure, f.value.toFixed(3), f.unit ?? '', f.target ?? '', f.note ?? '']);
+  const rows = figures.map(f => [
+    f.figure,
+    f.value.toFixed(3),
+    f.unit ?? '',
+    f.target ?? '',
+    f.note ?? '',
+  ]);
   const header = ['figure', 'value', 'unit', 'target', 'note'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  process.stdout.write(`\n${bench}\n${line(header)}\n${widths.map(w => '-'.repeat(w)).join('  ')}\n`);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map(r => r[i].length)),
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  process.stdout.write(
+    `\n${bench}\n${line(header)}\n${widths.map(w => '-'.repeat(w)).join('  ')}\n`,
+  );
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   process.stdout.write('\n');
   for (const f of figures) {
@@ -42,7 +53,11 @@ export function report(bench: string, figures: Figure[]): void {
 }
 
 /** Runs fn repeatedly for about `ms` and returns operations per second. */
-export async function rate(fn: () => Promise<unknown>, ms: number, concurrency = 1): Promise<number> {
+export async function rate(
+  fn: () => Promise<unknown>,
+  ms: number,
+  concurrency = 1,
+): Promise<number> {
   let ops = 0;
   const end = Date.now() + ms;
   const started = process.hrtime.bigint();

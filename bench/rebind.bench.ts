@@ -3,7 +3,11 @@
  * made with truncate by a pod in the volume), as ratios to the 1 MiB one and to a copy-mode transfer of the
  * 1 GiB volume by the engine's copy flow (rsync over stunnel, same cluster) measured in the same run.
  */
-import { CoreV1Api, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  StorageV1Api,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters } from 'kube-sim';
 import { planAndCopy } from '../plugins/namespace-transfer-node/src/copy/planAndCopy';
@@ -18,11 +22,24 @@ const SIZES = [
   ['10GiB', '10Gi', 10 * 2 ** 30],
 ] as const;
 
-async function claimWithSparseFile(kc: KubeConfig, ns: string, name: string, size: string, bytes: number) {
+async function claimWithSparseFile(
+  kc: KubeConfig,
+  ns: string,
+  name: string,
+  size: string,
+  bytes: number,
+) {
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespacedPersistentVolumeClaim({
     namespace: ns,
-    body: { metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'movable', resources: { requests: { storage: size } } } },
+    body: {
+      metadata: { name },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'movable',
+        resources: { requests: { storage: size } },
+      },
+    },
   });
   const pod = `fill-${name}`;
   await core.createNamespacedPod({
@@ -31,24 +48,63 @@ async function claimWithSparseFile(kc: KubeConfig, ns: string, name: string, siz
       metadata: { name: pod },
       spec: {
         restartPolicy: 'Never',
-        containers: [{ name: 'fill', image: 'busybox', command: ['sh', '-c', `truncate -s ${bytes} /data/sparse && echo data > /data/hello`], volumeMounts: [{ name: 'd', mountPath: '/data' }] }],
+        containers: [
+          {
+            name: 'fill',
+            image: 'busybox',
+            command: [
+              'sh',
+              '-c',
+              `truncate -s ${bytes} /data/sparse && echo data > /data/hello`,
+            ],
+            volumeMounts: [{ name: 'd', mountPath: '/data' }],
+          },
+        ],
         volumes: [{ name: 'd', persistentVolumeClaim: { claimName: name } }],
       },
     },
   });
-  const phase = await pollUntil(async () => {
-    const p = await core.readNamespacedPod({ namespace: ns, name: pod });
-    return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p.status.phase : undefined;
-  }, { timeoutMs: 120_000, intervalMs: 200, what: `pod ${pod}` });
-  if (phase !== 'Succeeded') throw new Error(`${pod}: ${await core.readNamespacedPodLog({ namespace: ns, name: pod })}`);
+  const phase = await pollUntil(
+    async () => {
+      const p = await core.readNamespacedPod({ namespace: ns, name: pod });
+      return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed'
+        ? p.status.phase
+        : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 200, what: `pod ${pod}` },
+  );
+  if (phase !== 'Succeeded')
+    throw new Error(
+      `${pod}: ${await core.readNamespacedPodLog({ namespace: ns, name: pod })}`,
+    );
   // a finished pod still holds the claim (pvc-protection): it must go before the claim can move
-  await core.deleteNamespacedPod({ namespace: ns, name: pod, gracePeriodSeconds: 0 });
-  await pollUntil(async () => ((await core.listNamespacedPod({ namespace: ns })).items.some(p => p.metadata?.name === pod) ? undefined : true), {
-    timeoutMs: 60_000, intervalMs: 200, what: `pod ${pod} to go`,
+  await core.deleteNamespacedPod({
+    namespace: ns,
+    name: pod,
+    gracePeriodSeconds: 0,
   });
+  await pollUntil(
+    async () =>
+      (await core.listNamespacedPod({ namespace: ns })).items.some(
+        p => p.metadata?.name === pod,
+      )
+        ? undefined
+        : true,
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: `pod ${pod} to go`,
+    },
+  );
 }
 
-const spec = (id: string, mode: 'rebind' | 'copy', from: string, to: string, name: string): TransferSpec => ({
+const spec = (
+  id: string,
+  mode: 'rebind' | 'copy',
+  from: string,
+  to: string,
+  name: string,
+): TransferSpec => ({
   id,
   source: { cluster: 'bench', namespace: from, name },
   destination: { cluster: 'bench', namespace: to, name },
@@ -64,11 +120,17 @@ async function main() {
     const core = kc.makeApiClient(CoreV1Api);
     await kc.makeApiClient(StorageV1Api).createStorageClass({
       body: {
-        metadata: { name: 'movable', annotations: { 'namespace-transfer.io/allow-transfer': 'true' } },
-        provisioner: 'kube-sim.io/hostpath', volumeBindingMode: 'Immediate', reclaimPolicy: 'Delete',
+        metadata: {
+          name: 'movable',
+          annotations: { 'namespace-transfer.io/allow-transfer': 'true' },
+        },
+        provisioner: 'kube-sim.io/hostpath',
+        volumeBindingMode: 'Immediate',
+        reclaimPolicy: 'Delete',
       },
     });
-    for (const ns of ['src', 'dst']) await core.createNamespace({ body: { metadata: { name: ns } } });
+    for (const ns of ['src', 'dst'])
+      await core.createNamespace({ body: { metadata: { name: ns } } });
 
     const rebindMs: Record<string, number[]> = {};
     for (let round = 0; round < ROUNDS; round++) {
@@ -76,7 +138,10 @@ async function main() {
         const name = `v-${label.toLowerCase()}-${round}`;
         await claimWithSparseFile(kc, 'src', name, size, bytes);
         const t0 = performance.now();
-        await runRebind({ spec: spec(`rb-${name}`, 'rebind', 'src', 'dst', name), kubeConfig: kc });
+        await runRebind({
+          spec: spec(`rb-${name}`, 'rebind', 'src', 'dst', name),
+          kubeConfig: kc,
+        });
         (rebindMs[label] ??= []).push(performance.now() - t0);
       }
     }
@@ -85,18 +150,52 @@ async function main() {
       const name = `c-1gib-${round}`;
       await claimWithSparseFile(kc, 'src', name, '1Gi', 2 ** 30);
       const t0 = performance.now();
-      await planAndCopy({ spec: spec(`cp-${round}`, 'copy', 'src', 'dst', name), source: kc, destination: kc });
+      await planAndCopy({
+        spec: spec(`cp-${round}`, 'copy', 'src', 'dst', name),
+        source: kc,
+        destination: kc,
+      });
       copyMs.push(performance.now() - t0);
     }
     const r = (label: string) => median(rebindMs[label]);
     const figures: Figure[] = [
-      { figure: 'rebind_1MiB', value: r('1MiB') / 1000, unit: 's', note: `median of ${ROUNDS}` },
-      { figure: 'copy_1GiB', value: median(copyMs) / 1000, unit: 's', note: 'engine copy flow, rsync+stunnel, ClusterIP' },
-      { figure: 'rebind_1GiB_vs_1MiB', value: r('1GiB') / r('1MiB'), target: '<=1.5' },
-      { figure: 'rebind_10GiB_vs_1MiB', value: r('10GiB') / r('1MiB'), target: '<=1.5' },
-      { figure: 'rebind_1MiB_vs_copy_1GiB', value: r('1MiB') / median(copyMs), target: '<=0.2' },
-      { figure: 'rebind_1GiB_vs_copy_1GiB', value: r('1GiB') / median(copyMs), target: '<=0.2' },
-      { figure: 'rebind_10GiB_vs_copy_1GiB', value: r('10GiB') / median(copyMs), target: '<=0.2' },
+      {
+        figure: 'rebind_1MiB',
+        value: r('1MiB') / 1000,
+        unit: 's',
+        note: `median of ${ROUNDS}`,
+      },
+      {
+        figure: 'copy_1GiB',
+        value: median(copyMs) / 1000,
+        unit: 's',
+        note: 'engine copy flow, rsync+stunnel, ClusterIP',
+      },
+      {
+        figure: 'rebind_1GiB_vs_1MiB',
+        value: r('1GiB') / r('1MiB'),
+        target: '<=1.5',
+      },
+      {
+        figure: 'rebind_10GiB_vs_1MiB',
+        value: r('10GiB') / r('1MiB'),
+        target: '<=1.5',
+      },
+      {
+        figure: 'rebind_1MiB_vs_copy_1GiB',
+        value: r('1MiB') / median(copyMs),
+        target: '<=0.2',
+      },
+      {
+        figure: 'rebind_1GiB_vs_copy_1GiB',
+        value: r('1GiB') / median(copyMs),
+        target: '<=0.2',
+      },
+      {
+        figure: 'rebind_10GiB_vs_copy_1GiB',
+        value: r('10GiB') / median(copyMs),
+        target: '<=0.2',
+      },
     ];
     report('rebind', figures);
   } finally {

@@ -12,9 +12,19 @@ const available = readdirSync(here)
   .filter(f => f.endsWith('.bench.ts'))
   .map(f => f.replace(/\.bench\.ts$/, ''));
 const [name, ...rest] = process.argv.slice(2);
-if (!name || name === '--help' || name === '-h' || !existsSync(join(here, `${name}.bench.ts`))) {
-  process.stdout.write(`Usage: npm run bench -- NAME [options]\n\nBenchmarks: ${available.join(', ')}\n`);
+if (
+  !name ||
+  name === '--help' ||
+  name === '-h' ||
+  !existsSync(join(here, `${name}.bench.ts`))
+) {
+  process.stdout.write(
+    `Usage: npm run bench -- NAME [options]\n\nBenchmarks: ${available.join(', ')}\n`,
+  );
   process.exit(name && name !== '--help' && name !== '-h' ? 2 : 0);
 }
-const r = spawnSync('npx', ['tsx', join(here, `${name}.bench.ts`), ...rest], { stdio: 'inherit', cwd: join(here, '..') });
+const r = spawnSync('npx', ['tsx', join(here, `${name}.bench.ts`), ...rest], {
+  stdio: 'inherit',
+  cwd: join(here, '..'),
+});
 process.exit(r.status ?? 1);

@@ -5,7 +5,12 @@
  * process spawn on the same machine.
  */
 import { spawn } from 'node:child_process';
-import { CoreV1Api, VersionApi, Watch, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  VersionApi,
+  Watch,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { startClusters } from 'kube-sim';
 import { median, rate, report, type Figure } from './lib';
 
@@ -30,15 +35,28 @@ async function main() {
     const ns = 'bench';
     await core.createNamespace({ body: { metadata: { name: ns } } });
     for (let i = 0; i < 100; i++) {
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `cm-${i}` }, data: { i: String(i) } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: `cm-${i}` }, data: { i: String(i) } },
+      });
     }
 
     const baseline = await rate(() => version.getCode(), MS);
-    const get = await rate(() => core.readNamespacedConfigMap({ name: 'cm-1', namespace: ns }), MS);
-    const list = await rate(() => core.listNamespacedConfigMap({ namespace: ns }), MS);
+    const get = await rate(
+      () => core.readNamespacedConfigMap({ name: 'cm-1', namespace: ns }),
+      MS,
+    );
+    const list = await rate(
+      () => core.listNamespacedConfigMap({ namespace: ns }),
+      MS,
+    );
     let n = 0;
     const create = await rate(
-      () => core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `new-${n++}` }, data: { a: 'b' } } }),
+      () =>
+        core.createNamespacedConfigMap({
+          namespace: ns,
+          body: { metadata: { name: `new-${n++}` }, data: { a: 'b' } },
+        }),
       MS,
     );
 
@@ -47,7 +65,8 @@ async function main() {
     let seen = 0;
     let done!: () => void;
     const allSeen = new Promise<void>(r => (done = r));
-    const rv = (await core.listNamespacedConfigMap({ namespace: ns, limit: 1 })).metadata?.resourceVersion;
+    const rv = (await core.listNamespacedConfigMap({ namespace: ns, limit: 1 }))
+      .metadata?.resourceVersion;
     const req = await new Watch(kc).watch(
       `/api/v1/namespaces/${ns}/configmaps`,
       { resourceVersion: rv, labelSelector: 'watched=yes' },
@@ -58,7 +77,10 @@ async function main() {
     );
     const t0 = performance.now();
     for (let i = 0; i < total; i++) {
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `w-${i}`, labels: { watched: 'yes' } } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: `w-${i}`, labels: { watched: 'yes' } } },
+      });
     }
     await allSeen;
     const watchRate = total / ((performance.now() - t0) / 1000);
@@ -74,20 +96,30 @@ async function main() {
         body: {
           metadata: { name },
           spec: {
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             containers: [
               {
                 name: 'c',
                 image: 'busybox',
                 command: ['sleep', 'infinity'],
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                },
               },
             ],
           },
         },
       });
       for (;;) {
-        const pod: V1Pod = await core.readNamespacedPod({ name, namespace: ns });
+        const pod: V1Pod = await core.readNamespacedPod({
+          name,
+          namespace: ns,
+        });
         if (pod.status?.phase === 'Running') break;
         await new Promise(r => setTimeout(r, 20));
       }
@@ -99,17 +131,49 @@ async function main() {
     const spawnMs = median(spawns);
 
     const figures: Figure[] = [
-      { figure: 'version_get_per_s', value: baseline, unit: 'ops/s', note: 'baseline: GET /version' },
+      {
+        figure: 'version_get_per_s',
+        value: baseline,
+        unit: 'ops/s',
+        note: 'baseline: GET /version',
+      },
       { figure: 'get_per_s', value: get, unit: 'ops/s' },
       { figure: 'list_100_per_s', value: list, unit: 'ops/s' },
       { figure: 'create_per_s', value: create, unit: 'ops/s' },
-      { figure: 'watch_events_per_s', value: watchRate, unit: 'events/s', note: 'writer-bound' },
+      {
+        figure: 'watch_events_per_s',
+        value: watchRate,
+        unit: 'events/s',
+        note: 'writer-bound',
+      },
       { figure: 'get_vs_version', value: get / baseline, target: '>=0.5' },
-      { figure: 'list_100_vs_version', value: list / baseline, target: '>=0.1' },
-      { figure: 'create_vs_version', value: create / baseline, target: '>=0.3' },
-      { figure: 'watch_events_vs_create', value: watchRate / create, target: '>=0.5', note: 'events keep up with writes' },
-      { figure: 'pod_start_to_running_ms', value: podMs, unit: 'ms', note: 'median of 5' },
-      { figure: 'pod_start_vs_process_spawn', value: podMs / spawnMs, note: `spawn median ${spawnMs.toFixed(1)} ms` },
+      {
+        figure: 'list_100_vs_version',
+        value: list / baseline,
+        target: '>=0.1',
+      },
+      {
+        figure: 'create_vs_version',
+        value: create / baseline,
+        target: '>=0.3',
+      },
+      {
+        figure: 'watch_events_vs_create',
+        value: watchRate / create,
+        target: '>=0.5',
+        note: 'events keep up with writes',
+      },
+      {
+        figure: 'pod_start_to_running_ms',
+        value: podMs,
+        unit: 'ms',
+        note: 'median of 5',
+      },
+      {
+        figure: 'pod_start_vs_process_spawn',
+        value: podMs / spawnMs,
+        note: `spawn median ${spawnMs.toFixed(1)} ms`,
+      },
     ];
     report('sim', figures);
   } finally {

@@ -4,8 +4,18 @@
 // serves the frontend, on http://localhost:7007. Ctrl-C stops everything.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDebianPackages, ensureNodeModules, repoRoot } from './lib/prereqs.mjs';
-import { fileExists, httpOk, start, stopAll, waitFor } from './lib/processes.mjs';
+import {
+  ensureDebianPackages,
+  ensureNodeModules,
+  repoRoot,
+} from './lib/prereqs.mjs';
+import {
+  fileExists,
+  httpOk,
+  start,
+  stopAll,
+  waitFor,
+} from './lib/processes.mjs';
 import { buildAppIfStale, backendArgs } from './lib/portal.mjs';
 
 const simDir = process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim');
@@ -22,15 +32,35 @@ async function main() {
       void shutdown(1);
     }
   };
-  start('kube-sim', 'npx', ['tsx', 'packages/kube-sim/src/cli/sim.ts', '--fresh', '--dir', simDir, '--ready-file', ready], {
-    cwd: repoRoot,
-    onExit: fail,
-  });
+  start(
+    'kube-sim',
+    'npx',
+    [
+      'tsx',
+      'packages/kube-sim/src/cli/sim.ts',
+      '--fresh',
+      '--dir',
+      simDir,
+      '--ready-file',
+      ready,
+    ],
+    {
+      cwd: repoRoot,
+      onExit: fail,
+    },
+  );
   await waitFor('kube-sim', fileExists(ready), 180_000);
 
   buildAppIfStale();
-  start('backend', 'npx', backendArgs(simDir), { cwd: join(repoRoot, 'packages/backend'), onExit: fail });
-  await waitFor('the backend', httpOk('http://localhost:7007/.backstage/health/v1/readiness'), 300_000);
+  start('backend', 'npx', backendArgs(simDir), {
+    cwd: join(repoRoot, 'packages/backend'),
+    onExit: fail,
+  });
+  await waitFor(
+    'the backend',
+    httpOk('http://localhost:7007/.backstage/health/v1/readiness'),
+    300_000,
+  );
   process.stdout.write(
     '\nNamespace Transfer demo: http://localhost:7007\n' +
       'Sign in as alice (team-payments), bob (team-orders) or carol (platform team).\n' +
@@ -53,4 +83,3 @@ main().catch(async e => {
   process.stderr.write(`demo: ${e.message}\n`);
   await shutdown(1);
 });
-

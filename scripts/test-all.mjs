@@ -5,7 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { POSTGRES_URL, ensureDebianPackages, ensureNodeModules, ensurePostgres, repoRoot } from './lib/prereqs.mjs';
+import {
+  POSTGRES_URL,
+  ensureDebianPackages,
+  ensureNodeModules,
+  ensurePostgres,
+  repoRoot,
+} from './lib/prereqs.mjs';
 
 const args = process.argv.slice(2);
 const only = args.find(a => !a.startsWith('-'));
@@ -19,7 +25,11 @@ const results = [];
 function step(name, cmd, cmdArgs, env = {}) {
   process.stdout.write(`\n=== ${name}: ${cmd} ${cmdArgs.join(' ')}\n`);
   const started = Date.now();
-  const r = spawnSync(cmd, cmdArgs, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, cmdArgs, {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   const ok = r.status === 0;
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
   return ok;
@@ -34,18 +44,30 @@ step('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step(
   'unit and integration tests',
   'npx',
-  ['backstage-cli', 'repo', 'test', '--watchAll=false', '--json', `--outputFile=${jestJson}`, ...(only ? [only] : [])],
+  [
+    'backstage-cli',
+    'repo',
+    'test',
+    '--watchAll=false',
+    '--json',
+    `--outputFile=${jestJson}`,
+    ...(only ? [only] : []),
+  ],
   {
     CI: 'true',
     BACKSTAGE_TEST_DISABLE_DOCKER: '1',
-    ...(postgres ? { BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING: POSTGRES_URL } : {}),
+    ...(postgres
+      ? { BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING: POSTGRES_URL }
+      : {}),
   },
 );
 let e2e = { passed: 0, failed: 0 };
 if (!skipE2e && !only && existsSync(join(repoRoot, 'e2e'))) {
   const e2eJson = join(outDir, 'e2e-summary.json');
   rmSync(e2eJson, { force: true });
-  step('end-to-end tests (Chromium)', 'npm', ['run', 'e2e'], { E2E_SUMMARY_FILE: e2eJson });
+  step('end-to-end tests (Chromium)', 'npm', ['run', 'e2e'], {
+    E2E_SUMMARY_FILE: e2eJson,
+  });
   if (existsSync(e2eJson)) e2e = JSON.parse(readFileSync(e2eJson, 'utf8'));
 }
 
@@ -58,15 +80,28 @@ if (existsSync(jestJson)) {
   failed += j.numFailedTests;
   skipped += j.numPendingTests + (j.numTodoTests ?? 0);
   for (const suite of j.testResults ?? []) {
-    if (suite.status === 'failed' && !suite.assertionResults?.some(a => a.status === 'failed')) {
+    if (
+      suite.status === 'failed' &&
+      !suite.assertionResults?.some(a => a.status === 'failed')
+    ) {
       failed += 1; // a suite that failed to load counts as a failure, not as nothing
-      process.stdout.write(`suite failed to run: ${suite.name}\n${(suite.message ?? '').slice(0, 2000)}\n`);
+      process.stdout.write(
+        `suite failed to run: ${suite.name}\n${(suite.message ?? '').slice(0, 2000)}\n`,
+      );
     }
   }
 }
-if (!postgres) process.stdout.write('\nwarning: PostgreSQL not available; its store tests were skipped\n');
+if (!postgres)
+  process.stdout.write(
+    '\nwarning: PostgreSQL not available; its store tests were skipped\n',
+  );
 process.stdout.write('\n=== summary\n');
-for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds.toFixed(0)}s)\n`);
+for (const r of results)
+  process.stdout.write(
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds.toFixed(0)}s)\n`,
+  );
 const stepsFailed = results.filter(r => !r.ok).length;
-process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.stdout.write(
+  `${passed} passed, ${failed} failed, ${skipped} skipped\n`,
+);
 process.exit(stepsFailed || failed ? 1 : 0);

@@ -7,9 +7,17 @@ import { repoRoot } from './prereqs.mjs';
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    if (
+      entry.name === 'node_modules' ||
+      entry.name === 'dist' ||
+      entry.name.startsWith('.')
+    )
+      continue;
     const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs,
+    );
   }
   return newest;
 }
@@ -23,7 +31,9 @@ export function buildAppIfStale() {
     newestMtime(join(repoRoot, 'plugins/namespace-transfer-common')),
   );
   if (existsSync(dist) && statSync(dist).mtimeMs > sources) return;
-  process.stdout.write('building the frontend (a few minutes the first time)...\n');
+  process.stdout.write(
+    'building the frontend (a few minutes the first time)...\n',
+  );
   execFileSync('npx', ['backstage-cli', 'package', 'build'], {
     cwd: join(repoRoot, 'packages/app'),
     stdio: 'inherit',

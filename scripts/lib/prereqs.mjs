@@ -4,7 +4,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const repoRoot = new URL('../..', import.meta.url).pathname.replace(
+  /\/$/,
+  '',
+);
 
 // The data plane runs in kube-sim's kubelet as host processes, the e2e tests drive Debian's Chromium.
 const DEBIAN_PACKAGES = {
@@ -19,7 +22,9 @@ const DEBIAN_PACKAGES = {
   cc: 'gcc',
 };
 
-const onPath = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const onPath = cmd =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status ===
+  0;
 
 function log(msg) {
   process.stdout.write(`[prereqs] ${msg}\n`);
@@ -34,32 +39,47 @@ export function ensureDebianPackages({ needBrowser = true } = {}) {
   if (!missing.size) return;
   const list = [...missing].join(' ');
   if (process.getuid?.() !== 0 || !onPath('apt-get')) {
-    throw new Error(`missing programs; install them with: sudo apt-get install -y ${list}`);
+    throw new Error(
+      `missing programs; install them with: sudo apt-get install -y ${list}`,
+    );
   }
   log(`installing Debian packages: ${list}`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  execFileSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
 }
 
 export function ensureNodeModules() {
   const marker = join(repoRoot, 'node_modules', '.package-lock.json');
   const lock = join(repoRoot, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs)
+    return;
   // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`: npm 11 leaves
   // other platforms' optional packages (@swc/core-darwin-arm64, ...) out of the lock it writes, and then
   // its own `npm ci` refuses that lock as out of sync.
-  log('installing npm dependencies (npm install from package-lock.json, a few minutes the first time)');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
+  log(
+    'installing npm dependencies (npm install from package-lock.json, a few minutes the first time)',
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }
 
 /** PostgreSQL for the store tests; started when installed but not running, installed when absent. */
 export const POSTGRES_URL = 'postgresql://postgres:postgres@127.0.0.1:5432';
 
 export function ensurePostgres() {
-  const ready = () => spawnSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432'], { stdio: 'ignore' }).status === 0;
+  const ready = () =>
+    spawnSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432'], {
+      stdio: 'ignore',
+    }).status === 0;
   if (onPath('pg_isready') && ready()) return true;
   if (process.getuid?.() !== 0) return false;
   if (!existsSync('/etc/postgresql')) {
@@ -70,13 +90,24 @@ export function ensurePostgres() {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   }
-  const version = execFileSync('ls', ['/etc/postgresql']).toString().trim().split('\n')[0];
+  const version = execFileSync('ls', ['/etc/postgresql'])
+    .toString()
+    .trim()
+    .split('\n')[0];
   log(`starting PostgreSQL ${version}`);
-  spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+  spawnSync(
+    'pg_ctlcluster',
+    ['--skip-systemctl-redirect', version, 'main', 'start'],
+    { stdio: 'inherit' },
+  );
   for (let i = 0; i < 30 && !ready(); i++) spawnSync('sleep', ['1']);
   if (!ready()) return false;
   // A fresh Debian install asks TCP clients for a password: give the test user the one the test
   // connection string carries (a machine with trust auth ignores it).
-  spawnSync('su', ['postgres', '-c', `psql -qc "ALTER USER postgres PASSWORD 'postgres'"`], { stdio: 'ignore' });
+  spawnSync(
+    'su',
+    ['postgres', '-c', `psql -qc "ALTER USER postgres PASSWORD 'postgres'"`],
+    { stdio: 'ignore' },
+  );
   return true;
 }

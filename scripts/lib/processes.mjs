@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs';
 const children = new Set();
 
 export function start(name, cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: opts.stdio ?? 'inherit', detached: true, ...opts });
+  const child = spawn(cmd, args, {
+    stdio: opts.stdio ?? 'inherit',
+    detached: true,
+    ...opts,
+  });
   children.add(child);
   child.on('exit', code => {
     children.delete(child);

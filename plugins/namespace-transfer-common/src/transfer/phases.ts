@@ -22,12 +22,19 @@ export const TRANSFER_PHASES = [
 
 export type TransferPhase = (typeof TRANSFER_PHASES)[number];
 
-export const TERMINAL_PHASES: readonly TransferPhase[] = ['Succeeded', 'Failed', 'Cancelled'];
+export const TERMINAL_PHASES: readonly TransferPhase[] = [
+  'Succeeded',
+  'Failed',
+  'Cancelled',
+];
 
 export function isTerminalPhase(phase: TransferPhase): boolean {
   return TERMINAL_PHASES.includes(phase);
 }
 
 export function isTransferPhase(value: unknown): value is TransferPhase {
-  return typeof value === 'string' && (TRANSFER_PHASES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (TRANSFER_PHASES as readonly string[]).includes(value)
+  );
 }

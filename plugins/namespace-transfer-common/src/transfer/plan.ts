@@ -1,4 +1,10 @@
-import type { EndpointKind, MoverKind, PvcRef, TransferIntent, TransportKind } from './spec';
+import type {
+  EndpointKind,
+  MoverKind,
+  PvcRef,
+  TransferIntent,
+  TransportKind,
+} from './spec';
 
 /** Every reason the engine refuses a transfer before creating anything. */
 export type RefusalCode =
@@ -23,7 +29,15 @@ export interface Refusal {
 }
 
 export interface WorkloadRef {
-  kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet' | 'DeploymentConfig' | 'CronJob' | 'Job' | 'Pod' | 'DaemonSet';
+  kind:
+    | 'Deployment'
+    | 'StatefulSet'
+    | 'ReplicaSet'
+    | 'DeploymentConfig'
+    | 'CronJob'
+    | 'Job'
+    | 'Pod'
+    | 'DaemonSet';
   namespace: string;
   name: string;
   /** replicas (or `suspend` as 0/1 for a CronJob) before the transfer */
@@ -35,7 +49,12 @@ export interface Identity {
   runAsGroup: number;
   fsGroup?: number;
   /** where the numbers came from, for the plan's explanation */
-  source: 'override' | 'destination-workload' | 'namespace-uid-range' | 'source-workload' | 'default';
+  source:
+    | 'override'
+    | 'destination-workload'
+    | 'namespace-uid-range'
+    | 'source-workload'
+    | 'default';
   /** files are made group-writable because the platform runs containers as arbitrary UIDs */
   groupWritable: boolean;
 }
@@ -49,7 +68,11 @@ export interface Plan {
     accessModes: string[];
     volumeName?: string;
   };
-  destination: PvcRef & { storageClassName?: string; sizeBytes?: number; exists: boolean };
+  destination: PvcRef & {
+    storageClassName?: string;
+    sizeBytes?: number;
+    exists: boolean;
+  };
   mode: 'copy' | 'rebind';
   /** why the mode was chosen (especially for `auto`) */
   modeReason: string;

@@ -5,7 +5,11 @@
 
 /** `rebind` hands the PersistentVolume over (same cluster, O(1)); `copy` moves the bytes; `auto` decides. */
 export type TransferMode = 'copy' | 'rebind' | 'auto';
-export const TRANSFER_MODES: readonly TransferMode[] = ['copy', 'rebind', 'auto'];
+export const TRANSFER_MODES: readonly TransferMode[] = [
+  'copy',
+  'rebind',
+  'auto',
+];
 
 /**
  * `move`: the source workloads stay scaled down and the source PVC is marked as transferred;
@@ -23,9 +27,16 @@ export type TransportKind = 'stunnel' | 'null';
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['stunnel', 'null'];
 
 /** How the destination's server pod is exposed to the source's client pod (Crane's "Endpoint"). */
-export type EndpointKind = 'clusterip' | 'nodeport' | 'loadbalancer' | 'ingress' | 'route';
+export type EndpointKind =
+  'clusterip' | 'nodeport' | 'loadbalancer' | 'ingress' | 'route';
 export type EndpointChoice = EndpointKind | 'auto';
-export const ENDPOINT_KINDS: readonly EndpointKind[] = ['clusterip', 'nodeport', 'loadbalancer', 'ingress', 'route'];
+export const ENDPOINT_KINDS: readonly EndpointKind[] = [
+  'clusterip',
+  'nodeport',
+  'loadbalancer',
+  'ingress',
+  'route',
+];
 
 /** How much of the data the verify step checksums after the final sync. */
 export type VerifyMode = 'none' | 'sample' | 'full';

@@ -17,10 +17,19 @@ describe('runBatch', () => {
       },
     });
     const settled: string[] = [];
-    const out = await runBatch([task('a', 30), task('b', 5, true), task('c', 10), task('d', 5), task('e', 1)], {
-      concurrency: 2,
-      onSettled: o => settled.push(o.key),
-    });
+    const out = await runBatch(
+      [
+        task('a', 30),
+        task('b', 5, true),
+        task('c', 10),
+        task('d', 5),
+        task('e', 1),
+      ],
+      {
+        concurrency: 2,
+        onSettled: o => settled.push(o.key),
+      },
+    );
     expect(peak).toBe(2);
     expect(out.map(o => [o.key, o.ok, o.value ?? o.error])).toEqual([
       ['a', true, 'A'],
@@ -35,7 +44,13 @@ describe('runBatch', () => {
   it('starts nothing new after a cancel', async () => {
     const ac = new AbortController();
     const out = await runBatch(
-      [1, 2, 3].map(n => ({ key: String(n), run: async () => { if (n === 1) ac.abort(); return n; } })),
+      [1, 2, 3].map(n => ({
+        key: String(n),
+        run: async () => {
+          if (n === 1) ac.abort();
+          return n;
+        },
+      })),
       { concurrency: 1, signal: ac.signal },
     );
     expect(out.map(o => o.ok)).toEqual([true, false, false]);
@@ -45,7 +60,14 @@ describe('runBatch', () => {
 
 describe('batchSpecs', () => {
   it('derives one transfer per PVC of the chosen namespaces with stable, distinct, DNS-safe ids', () => {
-    const req = { id: 'move-shop', sourceCluster: 'east', destinationCluster: 'west', namespaces: { shop: 'shop', cart: 'cart-new' }, mode: 'copy' as const, intent: 'move' as const };
+    const req = {
+      id: 'move-shop',
+      sourceCluster: 'east',
+      destinationCluster: 'west',
+      namespaces: { shop: 'shop', cart: 'cart-new' },
+      mode: 'copy' as const,
+      intent: 'move' as const,
+    };
     const pvcs = [
       { namespace: 'cart', name: 'db' },
       { namespace: 'shop', name: 'data' },
@@ -53,13 +75,16 @@ describe('batchSpecs', () => {
       { namespace: 'shop', name: 'cache' },
     ];
     const specs = batchSpecs(req, pvcs);
-    expect(specs.map(s => `${s.source.namespace}/${s.source.name}->${s.destination.namespace}`)).toEqual([
-      'cart/db->cart-new',
-      'shop/cache->shop',
-      'shop/data->shop',
-    ]);
+    expect(
+      specs.map(
+        s =>
+          `${s.source.namespace}/${s.source.name}->${s.destination.namespace}`,
+      ),
+    ).toEqual(['cart/db->cart-new', 'shop/cache->shop', 'shop/data->shop']);
     expect(new Set(specs.map(s => s.id)).size).toBe(3);
     expect(specs.every(s => isDnsLabel(s.id))).toBe(true);
-    expect(batchSpecs(req, pvcs.reverse()).map(s => s.id)).toEqual(specs.map(s => s.id));
+    expect(batchSpecs(req, pvcs.reverse()).map(s => s.id)).toEqual(
+      specs.map(s => s.id),
+    );
   });
 });

@@ -19,7 +19,8 @@ export async function runBatch<T>(
   tasks: Array<{ key: string; run: (signal?: AbortSignal) => Promise<T> }>,
   opts: BatchOptions,
 ): Promise<BatchOutcome<T>[]> {
-  if (!(opts.concurrency >= 1)) throw new Error('concurrency must be at least 1');
+  if (!(opts.concurrency >= 1))
+    throw new Error('concurrency must be at least 1');
   const outcomes: BatchOutcome<T>[] = new Array(tasks.length);
   let next = 0;
   const worker = async () => {
@@ -33,12 +34,18 @@ export async function runBatch<T>(
         try {
           outcomes[i] = { key, ok: true, value: await run(opts.signal) };
         } catch (e) {
-          outcomes[i] = { key, ok: false, error: e instanceof Error ? e.message : String(e) };
+          outcomes[i] = {
+            key,
+            ok: false,
+            error: e instanceof Error ? e.message : String(e),
+          };
         }
       }
       opts.onSettled?.(outcomes[i]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency, tasks.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(opts.concurrency, tasks.length) }, worker),
+  );
   return outcomes;
 }

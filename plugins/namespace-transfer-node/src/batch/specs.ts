@@ -14,16 +14,32 @@ export interface NamespaceBatchRequest {
 }
 
 /** One spec per PVC of the given namespaces; ids are short, unique and stable (a DNS label). */
-export function batchSpecs(req: NamespaceBatchRequest, pvcs: Array<{ namespace: string; name: string }>): TransferSpec[] {
+export function batchSpecs(
+  req: NamespaceBatchRequest,
+  pvcs: Array<{ namespace: string; name: string }>,
+): TransferSpec[] {
   return pvcs
     .filter(p => p.namespace in req.namespaces)
-    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+    .sort((a, b) =>
+      `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+    )
     .map(p => {
-      const hash = createHash('sha256').update(`${req.id}/${p.namespace}/${p.name}`).digest('hex').slice(0, 10);
+      const hash = createHash('sha256')
+        .update(`${req.id}/${p.namespace}/${p.name}`)
+        .digest('hex')
+        .slice(0, 10);
       return {
         id: `${req.id.slice(0, 30).replace(/-+$/, '')}-${hash}`,
-        source: { cluster: req.sourceCluster, namespace: p.namespace, name: p.name },
-        destination: { cluster: req.destinationCluster, namespace: req.namespaces[p.namespace], name: p.name },
+        source: {
+          cluster: req.sourceCluster,
+          namespace: p.namespace,
+          name: p.name,
+        },
+        destination: {
+          cluster: req.destinationCluster,
+          namespace: req.namespaces[p.namespace],
+          name: p.name,
+        },
         mode: req.mode,
         intent: req.intent,
         options: req.options,

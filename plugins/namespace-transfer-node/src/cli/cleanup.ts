@@ -1,4 +1,7 @@
-import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubernetesObjectApi,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { httpStatus, withRetry } from '../clusters';
 import { transferSelector } from '../naming';
 import type { ClusterRef } from './clusters';
@@ -23,14 +26,27 @@ export interface LabelledObject {
 }
 
 /** Every object labelled with the transfer id, in all namespaces of the cluster. */
-export async function findLabelled(cluster: ClusterRef, transferId: string, opts: { pvcs?: boolean } = {}): Promise<LabelledObject[]> {
+export async function findLabelled(
+  cluster: ClusterRef,
+  transferId: string,
+  opts: { pvcs?: boolean } = {},
+): Promise<LabelledObject[]> {
   const api = KubernetesObjectApi.makeApiClient(cluster.kc);
   const out: LabelledObject[] = [];
   for (const [apiVersion, kind] of opts.pvcs ? [...KINDS, PVC] : KINDS) {
     let items: KubernetesObject[];
     try {
       const list = await withRetry(() =>
-        api.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, transferSelector(transferId)),
+        api.list(
+          apiVersion,
+          kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          transferSelector(transferId),
+        ),
       );
       items = list.items;
     } catch (e) {
@@ -38,17 +54,38 @@ export async function findLabelled(cluster: ClusterRef, transferId: string, opts
       if (httpStatus(e) === 404) continue;
       throw e;
     }
-    for (const i of items) out.push({ context: cluster.context, apiVersion, kind, namespace: i.metadata?.namespace, name: i.metadata!.name! });
+    for (const i of items)
+      out.push({
+        context: cluster.context,
+        apiVersion,
+        kind,
+        namespace: i.metadata?.namespace,
+        name: i.metadata!.name!,
+      });
   }
   return out;
 }
 
-export async function removeLabelled(cluster: ClusterRef, objects: LabelledObject[]): Promise<void> {
+export async function removeLabelled(
+  cluster: ClusterRef,
+  objects: LabelledObject[],
+): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(cluster.kc);
   for (const o of objects) {
     try {
       await withRetry(() =>
-        api.delete({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace } }, undefined, undefined, 0, undefined, 'Background'),
+        api.delete(
+          {
+            apiVersion: o.apiVersion,
+            kind: o.kind,
+            metadata: { name: o.name, namespace: o.namespace },
+          },
+          undefined,
+          undefined,
+          0,
+          undefined,
+          'Background',
+        ),
       );
     } catch (e) {
       if (httpStatus(e) !== 404) throw e;
@@ -56,4 +93,5 @@ export async function removeLabelled(cluster: ClusterRef, objects: LabelledObjec
   }
 }
 
-export const describeObject = (o: LabelledObject) => `${o.context}: ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+export const describeObject = (o: LabelledObject) =>
+  `${o.context}: ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;

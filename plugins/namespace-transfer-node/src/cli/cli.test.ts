@@ -9,37 +9,114 @@ import type { CliRecord } from './records';
 import { viewRun } from './state';
 
 const flags = (over: Partial<EngineFlags> = {}): EngineFlags => ({
-  namespace: [], namespaceMap: [], storageClassMap: [], mode: 'auto', intent: 'move', quiesce: true, stage: true, concurrency: 2, ...over,
+  namespace: [],
+  namespaceMap: [],
+  storageClassMap: [],
+  mode: 'auto',
+  intent: 'move',
+  quiesce: true,
+  stage: true,
+  concurrency: 2,
+  ...over,
 });
 
 describe('flags', () => {
   it('passes only what was given, so the plan reports the defaults', () => {
     expect(transferOptions(flags())).toEqual({});
-    expect(transferOptions(flags({ mover: 'rclone', transport: 'null', endpoint: 'route', quiesce: false, stage: false, verify: 'sample', verifySampleRatio: 0.3, maxAttempts: 2, runAsUser: 0 }))).toEqual({
-      mover: 'rclone', transport: 'null', endpoint: 'route', quiesce: false, stage: false, verify: 'sample', verifySampleRatio: 0.3, maxAttempts: 2, runAsUser: 0,
+    expect(
+      transferOptions(
+        flags({
+          mover: 'rclone',
+          transport: 'null',
+          endpoint: 'route',
+          quiesce: false,
+          stage: false,
+          verify: 'sample',
+          verifySampleRatio: 0.3,
+          maxAttempts: 2,
+          runAsUser: 0,
+        }),
+      ),
+    ).toEqual({
+      mover: 'rclone',
+      transport: 'null',
+      endpoint: 'route',
+      quiesce: false,
+      stage: false,
+      verify: 'sample',
+      verifySampleRatio: 0.3,
+      maxAttempts: 2,
+      runAsUser: 0,
     });
   });
 
   it('refuses contradictions as usage errors', () => {
-    expect(() => transferOptions(flags({ verifySampleRatio: 0.5 }))).toThrow(UsageError);
-    expect(() => transferOptions(flags({ deleteSource: true, intent: 'clone' }))).toThrow(/contradicts/);
-    expect(() => parsePairs('--storage-class-map', ['fast'])).toThrow(/<source>=<destination>/);
-    expect(parsePairs('--storage-class-map', ['fast=gold', 'slow=std'])).toEqual({ fast: 'gold', slow: 'std' });
+    expect(() => transferOptions(flags({ verifySampleRatio: 0.5 }))).toThrow(
+      UsageError,
+    );
+    expect(() =>
+      transferOptions(flags({ deleteSource: true, intent: 'clone' })),
+    ).toThrow(/contradicts/);
+    expect(() => parsePairs('--storage-class-map', ['fast'])).toThrow(
+      /<source>=<destination>/,
+    );
+    expect(
+      parsePairs('--storage-class-map', ['fast=gold', 'slow=std']),
+    ).toEqual({ fast: 'gold', slow: 'std' });
   });
 });
 
 const plan: Plan = {
   transferId: 't1',
-  source: { cluster: 'east', namespace: 'shop', name: 'data', accessModes: ['ReadWriteOnce'], capacityBytes: 2 ** 30 },
-  destination: { cluster: 'west', namespace: 'shop', name: 'data', storageClassName: 'fast', sizeBytes: 2 ** 30, exists: false },
-  mode: 'copy', modeReason: 'requested explicitly', intent: 'move', mover: 'rsync', transport: 'stunnel', endpoint: 'route',
-  workloads: [{ kind: 'Deployment', namespace: 'shop', name: 'web', replicas: 1 }], podSecurity: {},
-  estimatedSeconds: 31, estimatedDowntimeSeconds: 21, warnings: ['w1'], refusals: [{ code: 'DestinationExists', message: 'taken' }], allowed: false,
+  source: {
+    cluster: 'east',
+    namespace: 'shop',
+    name: 'data',
+    accessModes: ['ReadWriteOnce'],
+    capacityBytes: 2 ** 30,
+  },
+  destination: {
+    cluster: 'west',
+    namespace: 'shop',
+    name: 'data',
+    storageClassName: 'fast',
+    sizeBytes: 2 ** 30,
+    exists: false,
+  },
+  mode: 'copy',
+  modeReason: 'requested explicitly',
+  intent: 'move',
+  mover: 'rsync',
+  transport: 'stunnel',
+  endpoint: 'route',
+  workloads: [
+    { kind: 'Deployment', namespace: 'shop', name: 'web', replicas: 1 },
+  ],
+  podSecurity: {},
+  estimatedSeconds: 31,
+  estimatedDowntimeSeconds: 21,
+  warnings: ['w1'],
+  refusals: [{ code: 'DestinationExists', message: 'taken' }],
+  allowed: false,
 };
 
 it('plan table: a row per plan, then reasons, refusals and warnings', () => {
   const out = planTable([plan]).split('\n');
-  expect(out[1].split(/\s+/)).toEqual(['east/shop/data', 'west/shop/data', 'copy', 'move', 'rsync', 'stunnel', 'route', '1', 'GiB', 'fast', '31s', '21s', 'REFUSED']);
+  expect(out[1].split(/\s+/)).toEqual([
+    'east/shop/data',
+    'west/shop/data',
+    'copy',
+    'move',
+    'rsync',
+    'stunnel',
+    'route',
+    '1',
+    'GiB',
+    'fast',
+    '31s',
+    '21s',
+    'REFUSED',
+  ]);
   expect(out).toContain('shop/data: refused: DestinationExists: taken');
   expect(out).toContain('shop/data: warning: w1');
   expect(out).toContain('shop/data: stops Deployment web');
@@ -47,22 +124,68 @@ it('plan table: a row per plan, then reasons, refusals and warnings', () => {
 
 const at = '2026-01-01T00:00:00.000Z';
 const run: CliRecord[] = [
-  { type: 'start', runId: 'r1', pid: 999_999_999, at, command: 'run', transfers: [{ transfer: 't1', pvc: 'shop/data', destination: 'west/shop/data' }] },
+  {
+    type: 'start',
+    runId: 'r1',
+    pid: 999_999_999,
+    at,
+    command: 'run',
+    transfers: [
+      { transfer: 't1', pvc: 'shop/data', destination: 'west/shop/data' },
+    ],
+  },
   { type: 'phase', transfer: 't1', pvc: 'shop/data', phase: 'Staging', at },
-  { type: 'progress', transfer: 't1', pvc: 'shop/data', run: 'stage-1', at, attempt: 1, bytesDone: 512, bytesTotal: 1024, rate: 100, etaSeconds: 5 },
+  {
+    type: 'progress',
+    transfer: 't1',
+    pvc: 'shop/data',
+    run: 'stage-1',
+    at,
+    attempt: 1,
+    bytesDone: 512,
+    bytesTotal: 1024,
+    rate: 100,
+    etaSeconds: 5,
+  },
 ];
 
 describe('state view', () => {
   it('a run whose process is gone without a summary is lost; with one it is finished', () => {
-    expect(viewRun('r1', run)).toMatchObject({ state: 'lost', transfers: [{ transfer: 't1', phase: 'Staging', progress: { bytesDone: 512 } }] });
-    const summary: CliRecord = { type: 'summary', runId: 'r1', exitCode: 0, ok: true, cancelled: false, succeeded: 1, failed: 0, transfers: [], at };
-    expect(viewRun('r1', [...run, summary])).toMatchObject({ state: 'finished', summary: { exitCode: 0 } });
+    expect(viewRun('r1', run)).toMatchObject({
+      state: 'lost',
+      transfers: [
+        { transfer: 't1', phase: 'Staging', progress: { bytesDone: 512 } },
+      ],
+    });
+    const summary: CliRecord = {
+      type: 'summary',
+      runId: 'r1',
+      exitCode: 0,
+      ok: true,
+      cancelled: false,
+      succeeded: 1,
+      failed: 0,
+      transfers: [],
+      at,
+    };
+    expect(viewRun('r1', [...run, summary])).toMatchObject({
+      state: 'finished',
+      summary: { exitCode: 0 },
+    });
   });
 
   it('only the latest attempt counts (a cutover appends to the staging run)', () => {
-    const again: CliRecord = { ...(run[0] as Extract<CliRecord, { type: 'start' }>), pid: process.pid, command: 'cutover' };
+    const again: CliRecord = {
+      ...(run[0] as Extract<CliRecord, { type: 'start' }>),
+      pid: process.pid,
+      command: 'cutover',
+    };
     const v = viewRun('r1', [...run, again]);
-    expect(v).toMatchObject({ state: 'running', command: 'cutover', transfers: [{ transfer: 't1' }] });
+    expect(v).toMatchObject({
+      state: 'running',
+      command: 'cutover',
+      transfers: [{ transfer: 't1' }],
+    });
     expect(v.transfers[0].phase).toBeUndefined();
   });
 });
@@ -79,19 +202,45 @@ describe('human outputs', () => {
     const text = collect(out);
     const sink = plainSink(out, 60_000);
     for (const r of [...run, run[2]]) sink.write(r);
-    sink.write({ type: 'result', transfer: 't1', pvc: 'shop/data', destination: 'west/shop/data', ok: false, phase: 'Failed', error: 'boom' });
+    sink.write({
+      type: 'result',
+      transfer: 't1',
+      pvc: 'shop/data',
+      destination: 'west/shop/data',
+      ok: false,
+      phase: 'Failed',
+      error: 'boom',
+    });
     expect(text()).toMatch(/\[shop\/data\] Staging\n/);
-    expect(text().match(/stage-1: 512 B\/1 KiB 50%|stage-1: 512 B\/1 KiB/g)).toHaveLength(1);
+    expect(
+      text().match(/stage-1: 512 B\/1 KiB 50%|stage-1: 512 B\/1 KiB/g),
+    ).toHaveLength(1);
     expect(text()).toMatch(/\[shop\/data\] failed: boom/);
   });
 
   it('tty: a bar per PVC with bytes, rate, ETA and phase', async () => {
-    const out = new PassThrough() as PassThrough & { isTTY: boolean; columns: number; cursorTo: () => boolean; clearLine: () => boolean; moveCursor: () => boolean; clearScreenDown: () => boolean };
-    Object.assign(out, { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true });
+    const out = new PassThrough() as PassThrough & {
+      isTTY: boolean;
+      columns: number;
+      cursorTo: () => boolean;
+      clearLine: () => boolean;
+      moveCursor: () => boolean;
+      clearScreenDown: () => boolean;
+    };
+    Object.assign(out, {
+      isTTY: true,
+      columns: 200,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+      clearScreenDown: () => true,
+    });
     const text = collect(out);
     const sink = ttySink(out as unknown as NodeJS.WriteStream);
     for (const r of run) sink.write(r);
     await sink.close();
-    expect(text()).toMatch(/shop\/data \|.*\| +50% 512 B\/1 KiB 100 B\/s ETA 5s Staging \(stage-1\)/);
+    expect(text()).toMatch(
+      /shop\/data \|.*\| +50% 512 B\/1 KiB 100 B\/s ETA 5s Staging \(stage-1\)/,
+    );
   });
 });

@@ -1,17 +1,27 @@
-import type { Plan, TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  Plan,
+  TransferCheckpoint,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { runCopy, type CopyEvent } from '../copy';
-import { gatherFacts, } from '../gather';
+import { gatherFacts } from '../gather';
 import { planTransfer, type PlanFacts } from '../plan';
 import { runRebind } from '../rebind';
 import type { Clusters } from './clusters';
 import type { EngineFlags } from './flags';
 import type { Sink, TransferSummary } from './records';
 
-export const pvcOf = (s: TransferSpec) => `${s.source.namespace}/${s.source.name}`;
-export const destinationOf = (s: TransferSpec) => `${s.destination.cluster}/${s.destination.namespace}/${s.destination.name}`;
+export const pvcOf = (s: TransferSpec) =>
+  `${s.source.namespace}/${s.source.name}`;
+export const destinationOf = (s: TransferSpec) =>
+  `${s.destination.cluster}/${s.destination.namespace}/${s.destination.name}`;
 
 /** Reads the facts and plans; writes nothing to either cluster. */
-export async function planSpec(spec: TransferSpec, c: Clusters, f: EngineFlags): Promise<{ facts: PlanFacts; plan: Plan }> {
+export async function planSpec(
+  spec: TransferSpec,
+  c: Clusters,
+  f: EngineFlags,
+): Promise<{ facts: PlanFacts; plan: Plan }> {
   const facts = await gatherFacts({
     spec,
     source: c.source.kc,
@@ -33,20 +43,28 @@ export interface ExecuteOptions {
   resume?: Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }>;
 }
 
-const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+const oneLine = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 
 /** Plans and runs one transfer (copy or rebind, as planned), reporting every event; never throws. */
-export async function executeSpec(spec: TransferSpec, x: ExecuteOptions): Promise<TransferSummary> {
+export async function executeSpec(
+  spec: TransferSpec,
+  x: ExecuteOptions,
+): Promise<TransferSummary> {
   const about = { transfer: spec.id, pvc: pvcOf(spec) };
   const base = { ...about, destination: destinationOf(spec) };
   const { sink, signal, clusters: c } = x;
   const onEvent = (e: CopyEvent) => {
-    if (e.type === 'progress') sink.write({ type: 'progress', ...about, run: e.run, ...e.sample });
-    else if (e.type === 'phase') sink.write({ type: 'phase', ...about, phase: e.phase, at: e.at });
-    else if (e.type === 'step') sink.write({ type: 'step', ...about, step: e.step, at: e.at });
+    if (e.type === 'progress')
+      sink.write({ type: 'progress', ...about, run: e.run, ...e.sample });
+    else if (e.type === 'phase')
+      sink.write({ type: 'phase', ...about, phase: e.phase, at: e.at });
+    else if (e.type === 'step')
+      sink.write({ type: 'step', ...about, step: e.step, at: e.at });
     else sink.write({ type: 'warning', ...about, message: e.message });
   };
-  const onCheckpoint = (checkpoint: TransferCheckpoint) => sink.write({ type: 'checkpoint', ...about, checkpoint });
+  const onCheckpoint = (checkpoint: TransferCheckpoint) =>
+    sink.write({ type: 'checkpoint', ...about, checkpoint });
   let mode: Plan['mode'] | undefined;
   try {
     signal.throwIfAborted();
@@ -57,12 +75,39 @@ export async function executeSpec(spec: TransferSpec, x: ExecuteOptions): Promis
     mode = plan.mode;
     sink.write({ type: 'plan', ...about, plan });
     if (!plan.allowed) {
-      return { ...base, ok: false, phase: 'Failed', mode, error: `refused: ${plan.refusals.map(r => `${r.code}: ${r.message}`).join('; ')}` };
+      return {
+        ...base,
+        ok: false,
+        phase: 'Failed',
+        mode,
+        error: `refused: ${plan.refusals.map(r => `${r.code}: ${r.message}`).join('; ')}`,
+      };
     }
     if (plan.mode === 'rebind') {
-      if (x.until) return { ...base, ok: false, phase: 'Failed', mode, error: 'planned as rebind, which has no staging: run without --stage-only' };
-      const r = await runRebind({ spec, kubeConfig: c.source.kc, onEvent, onCheckpoint, checkpoint: resumed?.checkpoint, signal });
-      return { ...base, ok: true, phase: 'Succeeded', mode, downtimeMs: r.downtimeMs };
+      if (x.until)
+        return {
+          ...base,
+          ok: false,
+          phase: 'Failed',
+          mode,
+          error:
+            'planned as rebind, which has no staging: run without --stage-only',
+        };
+      const r = await runRebind({
+        spec,
+        kubeConfig: c.source.kc,
+        onEvent,
+        onCheckpoint,
+        checkpoint: resumed?.checkpoint,
+        signal,
+      });
+      return {
+        ...base,
+        ok: true,
+        phase: 'Succeeded',
+        mode,
+        downtimeMs: r.downtimeMs,
+      };
     }
     const r = await runCopy({
       spec,
@@ -71,7 +116,9 @@ export async function executeSpec(spec: TransferSpec, x: ExecuteOptions): Promis
       destination: c.destination.kc,
       image: spec.options?.image,
       ingressDomain: x.flags.ingressDomain,
-      sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      sourcePodSpecs: facts.sourceWorkloads.flatMap(w =>
+        w.podSpec ? [w.podSpec] : [],
+      ),
       onEvent,
       onCheckpoint,
       checkpoint: resumed?.checkpoint,
@@ -91,6 +138,12 @@ export async function executeSpec(spec: TransferSpec, x: ExecuteOptions): Promis
       verified: r.verified,
     };
   } catch (e) {
-    return { ...base, ok: false, phase: signal.aborted ? 'Cancelled' : 'Failed', mode, error: oneLine(e) };
+    return {
+      ...base,
+      ok: false,
+      phase: signal.aborted ? 'Cancelled' : 'Failed',
+      mode,
+      error: oneLine(e),
+    };
   }
 }

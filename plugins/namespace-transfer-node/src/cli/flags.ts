@@ -1,7 +1,17 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  ENDPOINT_KINDS, MOVER_KINDS, TRANSFER_INTENTS, TRANSFER_MODES, TRANSPORT_KINDS,
-  type EndpointChoice, type MoverKind, type TransferIntent, type TransferMode, type TransferOptions, type TransportKind, type VerifyMode,
+  ENDPOINT_KINDS,
+  MOVER_KINDS,
+  TRANSFER_INTENTS,
+  TRANSFER_MODES,
+  TRANSPORT_KINDS,
+  type EndpointChoice,
+  type MoverKind,
+  type TransferIntent,
+  type TransferMode,
+  type TransferOptions,
+  type TransportKind,
+  type VerifyMode,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { UsageError } from './exitCodes';
 
@@ -45,64 +55,167 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function integer(min: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`must be an integer >= ${min}`);
     return n;
   };
 }
 
 function ratio(value: string) {
   const n = Number(value);
-  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('must be a number in (0, 1]');
+  if (!(n > 0 && n <= 1))
+    throw new InvalidArgumentError('must be a number in (0, 1]');
   return n;
 }
 
 /** Where the kubeconfig and the two contexts come from: shared by every command that talks to clusters. */
 export function addClusterFlags(cmd: Command): Command {
   return cmd
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--source-context <name>', 'kubeconfig context of the source cluster (default: the current context)')
-    .option('--destination-context <name>', 'kubeconfig context of the destination cluster (default: the source context)');
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
+    )
+    .option(
+      '--source-context <name>',
+      'kubeconfig context of the source cluster (default: the current context)',
+    )
+    .option(
+      '--destination-context <name>',
+      'kubeconfig context of the destination cluster (default: the source context)',
+    );
 }
 
 /** What to transfer and how: every engine option, shared by `plan` and `run`. */
 export function addTransferFlags(cmd: Command): Command {
   return addClusterFlags(cmd)
     .option('--all', 'every PVC of the namespaces given with -n')
-    .option('-n, --namespace <ns>', 'source namespace for --all (repeatable)', collect, [])
-    .option('--destination-namespace <ns>', 'destination namespace (default: the source namespace)')
-    .option('--destination-name <name>', 'destination PVC name (default: the source name; single PVC only)')
-    .option('--namespace-map <src=dst>', 'destination namespace per source namespace for --all (repeatable)', collect, [])
-    .option('--id <id>', 'transfer (or batch) id: a DNS label; default a new random one')
-    .addOption(new Option('--mode <mode>', 'rebind hands the volume over (same cluster), copy moves the bytes').choices(TRANSFER_MODES).default('auto'))
-    .addOption(new Option('--intent <intent>', 'move keeps the source stopped; clone restores it').choices(TRANSFER_INTENTS).default('move'))
-    .addOption(new Option('--mover <mover>', 'data mover (default: rsync)').choices(MOVER_KINDS))
-    .addOption(new Option('--transport <transport>', 'encrypted channel (default: stunnel; null only for movers that encrypt)').choices(TRANSPORT_KINDS))
-    .addOption(new Option('--endpoint <endpoint>', 'how the destination server is exposed (default: auto)').choices([...ENDPOINT_KINDS, 'auto']))
+    .option(
+      '-n, --namespace <ns>',
+      'source namespace for --all (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--destination-namespace <ns>',
+      'destination namespace (default: the source namespace)',
+    )
+    .option(
+      '--destination-name <name>',
+      'destination PVC name (default: the source name; single PVC only)',
+    )
+    .option(
+      '--namespace-map <src=dst>',
+      'destination namespace per source namespace for --all (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--id <id>',
+      'transfer (or batch) id: a DNS label; default a new random one',
+    )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'rebind hands the volume over (same cluster), copy moves the bytes',
+      )
+        .choices(TRANSFER_MODES)
+        .default('auto'),
+    )
+    .addOption(
+      new Option(
+        '--intent <intent>',
+        'move keeps the source stopped; clone restores it',
+      )
+        .choices(TRANSFER_INTENTS)
+        .default('move'),
+    )
+    .addOption(
+      new Option('--mover <mover>', 'data mover (default: rsync)').choices(
+        MOVER_KINDS,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--transport <transport>',
+        'encrypted channel (default: stunnel; null only for movers that encrypt)',
+      ).choices(TRANSPORT_KINDS),
+    )
+    .addOption(
+      new Option(
+        '--endpoint <endpoint>',
+        'how the destination server is exposed (default: auto)',
+      ).choices([...ENDPOINT_KINDS, 'auto']),
+    )
     .option('--storage-class <name>', 'storage class of the destination PVC(s)')
-    .option('--storage-class-map <src=dst>', 'destination storage class per source storage class (repeatable)', collect, [])
-    .option('--size <quantity>', 'size of the destination PVC (default: the source capacity)')
-    .option('--no-quiesce', 'never scale down the workloads that use the PVC (refused when it is in use)')
-    .option('--no-stage', 'no staging sync while the application runs: quiesce first, then one sync')
-    .addOption(new Option('--verify <mode>', 'checksum after the final sync (default: full)').choices(['none', 'sample', 'full']))
-    .option('--verify-sample-ratio <ratio>', 'share of files checked with --verify sample', ratio)
+    .option(
+      '--storage-class-map <src=dst>',
+      'destination storage class per source storage class (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--size <quantity>',
+      'size of the destination PVC (default: the source capacity)',
+    )
+    .option(
+      '--no-quiesce',
+      'never scale down the workloads that use the PVC (refused when it is in use)',
+    )
+    .option(
+      '--no-stage',
+      'no staging sync while the application runs: quiesce first, then one sync',
+    )
+    .addOption(
+      new Option(
+        '--verify <mode>',
+        'checksum after the final sync (default: full)',
+      ).choices(['none', 'sample', 'full']),
+    )
+    .option(
+      '--verify-sample-ratio <ratio>',
+      'share of files checked with --verify sample',
+      ratio,
+    )
     .option('--delete-source', 'delete the source PVC after a verified move')
     .option('--max-attempts <n>', 'mover attempts before giving up', integer(1))
     .option('--ingress-class <name>', 'ingress class for --endpoint ingress')
-    .option('--ingress-domain <domain>', 'host domain for --endpoint ingress (hosts are <name>.<domain>)')
-    .option('--load-balancer', 'the destination cluster has a load balancer (lets auto pick loadbalancer)')
-    .option('--run-as-user <uid>', 'identity the files land as (default: from the destination workload or namespace)', integer(0))
+    .option(
+      '--ingress-domain <domain>',
+      'host domain for --endpoint ingress (hosts are <name>.<domain>)',
+    )
+    .option(
+      '--load-balancer',
+      'the destination cluster has a load balancer (lets auto pick loadbalancer)',
+    )
+    .option(
+      '--run-as-user <uid>',
+      'identity the files land as (default: from the destination workload or namespace)',
+      integer(0),
+    )
     .option('--run-as-group <gid>', 'group the files land as', integer(0))
     .option('--fs-group <gid>', 'fsGroup of the mover pods', integer(0))
-    .option('--image <image>', 'container image with rsync, stunnel and rclone for the mover pods')
-    .option('--concurrency <n>', 'transfers at a time with --all', integer(1), 2);
+    .option(
+      '--image <image>',
+      'container image with rsync, stunnel and rclone for the mover pods',
+    )
+    .option(
+      '--concurrency <n>',
+      'transfers at a time with --all',
+      integer(1),
+      2,
+    );
 }
 
 /** `a=b` pairs of a repeatable flag. */
-export function parsePairs(flag: string, values: string[]): Record<string, string> {
+export function parsePairs(
+  flag: string,
+  values: string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of values) {
     const m = /^([^=]+)=([^=]+)$/.exec(v);
-    if (!m) throw new UsageError(`${flag} takes <source>=<destination>, got "${v}"`);
+    if (!m)
+      throw new UsageError(`${flag} takes <source>=<destination>, got "${v}"`);
     out[m[1]] = m[2];
   }
   return out;
@@ -118,11 +231,13 @@ export function transferOptions(f: EngineFlags): TransferOptions {
   if (f.stage === false) o.stage = false;
   if (f.verify) o.verify = f.verify;
   if (f.verifySampleRatio !== undefined) {
-    if (f.verify !== 'sample') throw new UsageError('--verify-sample-ratio needs --verify sample');
+    if (f.verify !== 'sample')
+      throw new UsageError('--verify-sample-ratio needs --verify sample');
     o.verifySampleRatio = f.verifySampleRatio;
   }
   if (f.deleteSource) {
-    if (f.intent === 'clone') throw new UsageError('--delete-source contradicts --intent clone');
+    if (f.intent === 'clone')
+      throw new UsageError('--delete-source contradicts --intent clone');
     o.deleteSource = true;
   }
   if (f.maxAttempts !== undefined) o.maxAttempts = f.maxAttempts;

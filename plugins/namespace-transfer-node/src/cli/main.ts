@@ -11,15 +11,23 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander printed the message and the hint; help and version are not errors
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
       const cmd = argv.slice(2).find(a => !a.startsWith('-'));
-      process.stderr.write(`error: ${e.message}\n(add --help for usage${cmd ? `: nstransfer ${cmd} --help` : ''})\n`);
+      process.stderr.write(
+        `error: ${e.message}\n(add --help for usage${cmd ? `: nstransfer ${cmd} --help` : ''})\n`,
+      );
       return EXIT.usage;
     }
-    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(
+      `error: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
     return EXIT.failure;
   }
 }

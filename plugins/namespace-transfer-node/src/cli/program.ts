@@ -18,14 +18,22 @@ ${EXIT_CODES_HELP}`;
 
 export function buildProgram(): Command {
   const program = new Command('nstransfer')
-    .description('move or copy the data of Kubernetes PVCs to another namespace or cluster (rebind or copy)')
+    .description(
+      'move or copy the data of Kubernetes PVCs to another namespace or cluster (rebind or copy)',
+    )
     .version('0.1.0')
     // set before the subcommands are added: they inherit it
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', EXAMPLES);
-  for (const cmd of [planCommand(), runCommand(), statusCommand(), cleanupCommand(), controllerCommand()]) {
+  for (const cmd of [
+    planCommand(),
+    runCommand(),
+    statusCommand(),
+    cleanupCommand(),
+    controllerCommand(),
+  ]) {
     cmd.addHelpText('after', EXIT_CODES_HELP);
     // addCommand (unlike .command()) does not pass the exit override and error hint down
     program.addCommand(cmd.copyInheritedSettings(program));

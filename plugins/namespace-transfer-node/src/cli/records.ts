@@ -1,5 +1,8 @@
 import type {
-  Plan, ProgressSample, TransferCheckpoint, TransferPhase,
+  Plan,
+  ProgressSample,
+  TransferCheckpoint,
+  TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
 /**
@@ -29,7 +32,14 @@ export interface TransferSummary extends About {
 }
 
 export type CliRecord =
-  | { type: 'start'; runId: string; pid: number; at: string; command: string; transfers: Array<About & { destination: string }> }
+  | {
+      type: 'start';
+      runId: string;
+      pid: number;
+      at: string;
+      command: string;
+      transfers: Array<About & { destination: string }>;
+    }
   | (About & { type: 'plan'; plan: Plan })
   | (About & { type: 'phase'; phase: TransferPhase; at: string })
   | (About & { type: 'step'; step: string; at: string })

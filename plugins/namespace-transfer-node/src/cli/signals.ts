@@ -2,7 +2,10 @@
  * Ctrl-C (or SIGTERM) once: abort through the engine's AbortSignal, which rolls back and cleans up.
  * Twice: leave at once; the transfer's objects may remain and `nstransfer cleanup` removes them.
  */
-export function cancelOnSignals(onFirst: (signal: string) => void, onSecond: (signal: string) => void): { signal: AbortSignal; dispose(): void } {
+export function cancelOnSignals(
+  onFirst: (signal: string) => void,
+  onSecond: (signal: string) => void,
+): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
   const handler = (sig: NodeJS.Signals) => {
     if (!ac.signal.aborted) {

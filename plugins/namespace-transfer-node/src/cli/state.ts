@@ -1,4 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { TransferCheckpoint } from '@namespace-transfer/plugin-namespace-transfer-common';
@@ -10,7 +17,9 @@ import type { CliRecord, Sink, TransferSummary } from './records';
  * checkpoints in it. Key material never gets here (checkpoints hold none).
  */
 export function stateDir(flag?: string): string {
-  return flag ?? process.env.NSTRANSFER_STATE_DIR ?? join(homedir(), '.nstransfer');
+  return (
+    flag ?? process.env.NSTRANSFER_STATE_DIR ?? join(homedir(), '.nstransfer')
+  );
 }
 
 export function stateFile(dir: string, runId: string): string {
@@ -22,12 +31,16 @@ export function stateSink(dir: string, runId: string): Sink {
   const file = stateFile(dir, runId);
   return {
     // synchronous: the last checkpoint must be on disk even if the process is killed right after
-    write: (r: CliRecord) => appendFileSync(file, `${JSON.stringify(r)}\n`, { mode: 0o600 }),
+    write: (r: CliRecord) =>
+      appendFileSync(file, `${JSON.stringify(r)}\n`, { mode: 0o600 }),
     close: () => undefined,
   };
 }
 
-export function readRecords(dir: string, runId: string): CliRecord[] | undefined {
+export function readRecords(
+  dir: string,
+  runId: string,
+): CliRecord[] | undefined {
   const file = stateFile(dir, runId);
   if (!existsSync(file)) return undefined;
   const out: CliRecord[] = [];
@@ -42,17 +55,25 @@ export function readRecords(dir: string, runId: string): CliRecord[] | undefined
   return out;
 }
 
-export function listRuns(dir: string): Array<{ runId: string; modified: Date }> {
+export function listRuns(
+  dir: string,
+): Array<{ runId: string; modified: Date }> {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter(f => f.endsWith('.jsonl'))
-    .map(f => ({ runId: f.slice(0, -'.jsonl'.length), modified: statSync(join(dir, f)).mtime }))
+    .map(f => ({
+      runId: f.slice(0, -'.jsonl'.length),
+      modified: statSync(join(dir, f)).mtime,
+    }))
     .sort((a, b) => a.modified.getTime() - b.modified.getTime());
 }
 
-export function latestCheckpoints(records: CliRecord[]): Map<string, TransferCheckpoint> {
+export function latestCheckpoints(
+  records: CliRecord[],
+): Map<string, TransferCheckpoint> {
   const out = new Map<string, TransferCheckpoint>();
-  for (const r of records) if (r.type === 'checkpoint') out.set(r.transfer, r.checkpoint);
+  for (const r of records)
+    if (r.type === 'checkpoint') out.set(r.transfer, r.checkpoint);
   return out;
 }
 
@@ -95,14 +116,29 @@ export function viewRun(runId: string, records: CliRecord[]): RunView {
   const latest = records.slice(from);
   const start = latest[0]?.type === 'start' ? latest[0] : undefined;
   const transfers = new Map<string, TransferView>(
-    (start?.transfers ?? []).map(t => [t.transfer, { transfer: t.transfer, pvc: t.pvc, destination: t.destination }]),
+    (start?.transfers ?? []).map(t => [
+      t.transfer,
+      { transfer: t.transfer, pvc: t.pvc, destination: t.destination },
+    ]),
   );
-  const view: RunView = { runId, pid: start?.pid, command: start?.command, startedAt: start?.at, state: 'running', transfers: [], notes: [] };
+  const view: RunView = {
+    runId,
+    pid: start?.pid,
+    command: start?.command,
+    startedAt: start?.at,
+    state: 'running',
+    transfers: [],
+    notes: [],
+  };
   for (const r of latest) {
     if (r.type === 'summary') view.summary = r;
     if (r.type === 'note') view.notes.push(r.message);
     if (!('transfer' in r)) continue;
-    const t = transfers.get(r.transfer) ?? { transfer: r.transfer, pvc: r.pvc, destination: '' };
+    const t = transfers.get(r.transfer) ?? {
+      transfer: r.transfer,
+      pvc: r.pvc,
+      destination: '',
+    };
     transfers.set(r.transfer, t);
     if (r.type === 'phase') t.phase = r.phase;
     if (r.type === 'progress') t.progress = r;

@@ -4,14 +4,22 @@
  */
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startClusters, type SimWorld } from 'kube-sim';
-import { Discovery, kubeConfigFromContext, kubeConfigFromToken, retryOnConflict } from '.';
+import {
+  Discovery,
+  kubeConfigFromContext,
+  kubeConfigFromToken,
+  retryOnConflict,
+} from '.';
 
 jest.setTimeout(120_000);
 
 describe('clusters against kube-sim', () => {
   let world: SimWorld;
   beforeAll(async () => {
-    world = await startClusters([{ name: 'east' }, { name: 'west', openshift: true }]);
+    world = await startClusters([
+      { name: 'east' },
+      { name: 'west', openshift: true },
+    ]);
   });
   afterAll(async () => {
     await world?.stop();
@@ -19,16 +27,36 @@ describe('clusters against kube-sim', () => {
 
   it('builds clients from a kubeconfig context and from URL + token + CA', async () => {
     const west = world.cluster('west');
-    const fromContext = kubeConfigFromContext({ kubeconfigPath: world.kubeconfigPath, context: 'west' });
+    const fromContext = kubeConfigFromContext({
+      kubeconfigPath: world.kubeconfigPath,
+      context: 'west',
+    });
     expect(fromContext.getCurrentCluster()!.server).toBe(west.server);
-    expect(() => kubeConfigFromContext({ kubeconfigPath: world.kubeconfigPath, context: 'nowhere' })).toThrow(/no context "nowhere"/);
-    const fromToken = kubeConfigFromToken({ name: 'west', url: west.server, token: west.token, caData: west.caPem });
+    expect(() =>
+      kubeConfigFromContext({
+        kubeconfigPath: world.kubeconfigPath,
+        context: 'nowhere',
+      }),
+    ).toThrow(/no context "nowhere"/);
+    const fromToken = kubeConfigFromToken({
+      name: 'west',
+      url: west.server,
+      token: west.token,
+      caData: west.caPem,
+    });
     const ns = await fromToken.makeApiClient(CoreV1Api).listNamespace();
     expect(ns.items.map(n => n.metadata!.name)).toContain('default');
     // a wrong CA is refused: the token never goes to an unverified server
     const east = world.cluster('east');
-    const wrongCa = kubeConfigFromToken({ name: 'west', url: west.server, token: west.token, caData: east.caPem });
-    await expect(wrongCa.makeApiClient(CoreV1Api).listNamespace()).rejects.toThrow();
+    const wrongCa = kubeConfigFromToken({
+      name: 'west',
+      url: west.server,
+      token: west.token,
+      caData: east.caPem,
+    });
+    await expect(
+      wrongCa.makeApiClient(CoreV1Api).listNamespace(),
+    ).rejects.toThrow();
   });
 
   it('discovers the Route API, storage classes and Pod Security labels', async () => {
@@ -41,17 +69,37 @@ describe('clusters against kube-sim', () => {
     expect(Array.isArray(classes)).toBe(true);
     const core = world.cluster('east').kubeConfig().makeApiClient(CoreV1Api);
     await core.createNamespace({
-      body: { metadata: { name: 'psa', labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } } },
+      body: {
+        metadata: {
+          name: 'psa',
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/warn': 'restricted',
+          },
+        },
+      },
     });
-    expect(await east.podSecurity('psa')).toEqual({ enforce: 'restricted', warn: 'restricted' });
+    expect(await east.podSecurity('psa')).toEqual({
+      enforce: 'restricted',
+      warn: 'restricted',
+    });
   });
 
   it('retries injected 503s and 429s until the call succeeds', async () => {
     const east = world.cluster('east');
-    const remove = east.apiServer.faults.add({ verb: 'list', resource: 'storageclasses', errorRate: 1, status: 503, count: 3 });
+    const remove = east.apiServer.faults.add({
+      verb: 'list',
+      resource: 'storageclasses',
+      errorRate: 1,
+      status: 503,
+      count: 3,
+    });
     const retries: number[] = [];
     try {
-      const discovery = new Discovery(east.kubeConfig(), { baseMs: 10, onRetry: ({ error }) => retries.push((error as { code: number }).code) });
+      const discovery = new Discovery(east.kubeConfig(), {
+        baseMs: 10,
+        onRetry: ({ error }) => retries.push((error as { code: number }).code),
+      });
       const classes = await discovery.storageClasses();
       expect(Array.isArray(classes)).toBe(true);
     } finally {
@@ -59,10 +107,18 @@ describe('clusters against kube-sim', () => {
     }
     expect(retries).toEqual([503, 503, 503]);
     // a 429 with Retry-After is honoured too
-    const remove429 = east.apiServer.faults.add({ verb: 'get', resource: 'namespaces', errorRate: 1, status: 429, count: 1 });
+    const remove429 = east.apiServer.faults.add({
+      verb: 'get',
+      resource: 'namespaces',
+      errorRate: 1,
+      status: 429,
+      count: 1,
+    });
     const delays: number[] = [];
     try {
-      const d = new Discovery(east.kubeConfig(), { onRetry: ({ delayMs }) => delays.push(delayMs) });
+      const d = new Discovery(east.kubeConfig(), {
+        onRetry: ({ delayMs }) => delays.push(delayMs),
+      });
       expect(await d.podSecurity('default')).toEqual({});
     } finally {
       remove429();
@@ -72,22 +128,42 @@ describe('clusters against kube-sim', () => {
 
   it('retries a read-modify-write that lost a race with a 409 from the real API server', async () => {
     const core = world.cluster('east').kubeConfig().makeApiClient(CoreV1Api);
-    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'counter' }, data: { n: '0' } } });
+    await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'counter' }, data: { n: '0' } },
+    });
     let attempts = 0;
     await retryOnConflict(async () => {
       attempts++;
-      const cm = await core.readNamespacedConfigMap({ name: 'counter', namespace: 'default' });
+      const cm = await core.readNamespacedConfigMap({
+        name: 'counter',
+        namespace: 'default',
+      });
       if (attempts === 1) {
         // a concurrent writer bumps the resourceVersion between our GET and PUT
-        const other = await core.readNamespacedConfigMap({ name: 'counter', namespace: 'default' });
+        const other = await core.readNamespacedConfigMap({
+          name: 'counter',
+          namespace: 'default',
+        });
         other.data = { n: '100' };
-        await core.replaceNamespacedConfigMap({ name: 'counter', namespace: 'default', body: other });
+        await core.replaceNamespacedConfigMap({
+          name: 'counter',
+          namespace: 'default',
+          body: other,
+        });
       }
       cm.data = { n: String(Number(cm.data!.n) + 1) };
-      await core.replaceNamespacedConfigMap({ name: 'counter', namespace: 'default', body: cm });
+      await core.replaceNamespacedConfigMap({
+        name: 'counter',
+        namespace: 'default',
+        body: cm,
+      });
     });
     expect(attempts).toBe(2);
-    const final = await core.readNamespacedConfigMap({ name: 'counter', namespace: 'default' });
+    const final = await core.readNamespacedConfigMap({
+      name: 'counter',
+      namespace: 'default',
+    });
     expect(final.data).toEqual({ n: '101' });
   });
 });

@@ -12,12 +12,24 @@ export interface RetryOptions {
   /** injectable for tests */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  onRetry?: (info: {
+    attempt: number;
+    delayMs: number;
+    error: unknown;
+  }) => void;
 }
 
 const TRANSIENT_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 interface ErrorLike {
@@ -44,7 +56,8 @@ function networkCode(error: unknown, depth = 0): string | undefined {
   if (!e || typeof e !== 'object' || depth > 3) return undefined;
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return e.code;
   if (e.name === 'AbortError' && e.type !== 'aborted') return undefined;
-  if (e.type === 'request-timeout' || e.name === 'TimeoutError') return 'ETIMEDOUT';
+  if (e.type === 'request-timeout' || e.name === 'TimeoutError')
+    return 'ETIMEDOUT';
   // node-fetch wraps socket errors as FetchError { type: 'system', code }
   if (e.type === 'system' && typeof e.code === 'string') return e.code;
   return networkCode(e.cause, depth + 1);
@@ -52,7 +65,8 @@ function networkCode(error: unknown, depth = 0): string | undefined {
 
 export function isTransient(error: unknown): boolean {
   const status = httpStatus(error);
-  if (status !== undefined) return status === 429 || status === 408 || status >= 500;
+  if (status !== undefined)
+    return status === 429 || status === 408 || status >= 500;
   return networkCode(error) !== undefined;
 }
 
@@ -61,7 +75,10 @@ export function isConflict(error: unknown): boolean {
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), if the server sent one. */
-export function retryAfterMs(error: unknown, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  error: unknown,
+  now = Date.now(),
+): number | undefined {
   const headers = (error as ErrorLike | undefined)?.headers;
   if (!headers) return undefined;
   const value = headers['retry-after'] ?? headers['Retry-After'];
@@ -74,13 +91,21 @@ export function retryAfterMs(error: unknown, now = Date.now()): number | undefin
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
-async function retrying<T>(fn: (attempt: number) => Promise<T>, retryable: (e: unknown) => boolean, opts: RetryOptions): Promise<T> {
+async function retrying<T>(
+  fn: (attempt: number) => Promise<T>,
+  retryable: (e: unknown) => boolean,
+  opts: RetryOptions,
+): Promise<T> {
   const attempts = opts.attempts ?? 6;
   const base = opts.baseMs ?? 200;
   const max = opts.maxMs ?? 10_000;
@@ -102,7 +127,10 @@ async function retrying<T>(fn: (attempt: number) => Promise<T>, retryable: (e: u
 }
 
 /** Retries a single API call on transient failures. */
-export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
   return retrying(fn, isTransient, opts);
 }
 
@@ -110,6 +138,14 @@ export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOpt
  * Retries a read-modify-write (GET, change, PUT with the read resourceVersion) on 409 Conflict and on
  * transient failures. `fn` must re-read the object each time.
  */
-export function retryOnConflict<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
-  return retrying(fn, e => isConflict(e) || isTransient(e), { attempts: 10, baseMs: 50, maxMs: 2000, ...opts });
+export function retryOnConflict<T>(
+  fn: (attempt: number) => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
+  return retrying(fn, e => isConflict(e) || isTransient(e), {
+    attempts: 10,
+    baseMs: 50,
+    maxMs: 2000,
+    ...opts,
+  });
 }

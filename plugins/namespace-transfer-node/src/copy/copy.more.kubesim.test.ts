@@ -3,14 +3,30 @@
  * rclone over the null transport, and the LoadBalancer and NodePort exposures across clusters.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { EndpointKind, TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  EndpointKind,
+  TransferCheckpoint,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters, type SimWorld } from 'kube-sim';
 import { gatherFacts } from '../gather';
 import { planTransfer } from '../plan';
 import { transferSelector } from '../naming';
 import { pollUntil } from '../kube';
-import { buildTree, chownTree, diffTrees, scanTree, type DiffOptions } from '../testing/trees';
-import { createBoundPvc, createWorkload, ensureNamespace, ensureStorageClass, volumeDir } from '../testing/kubesim';
+import {
+  buildTree,
+  chownTree,
+  diffTrees,
+  scanTree,
+  type DiffOptions,
+} from '../testing/trees';
+import {
+  createBoundPvc,
+  createWorkload,
+  ensureNamespace,
+  ensureStorageClass,
+  volumeDir,
+} from '../testing/kubesim';
 import { runCopy, type CopyEvent, type CopyOptions } from '.';
 
 jest.setTimeout(300_000);
@@ -28,7 +44,8 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     east = world.cluster('east').kubeConfig();
     west = world.cluster('west').kubeConfig();
     for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
-    for (const ns of ['app', 'clone1', 'clone2', 'clone3', 'clone4']) await ensureNamespace(east, ns);
+    for (const ns of ['app', 'clone1', 'clone2', 'clone3', 'clone4'])
+      await ensureNamespace(east, ns);
     for (const ns of ['lb', 'np', 'ing']) await ensureNamespace(west, ns);
     srcDir = await createBoundPvc(east, 'app', 'vol', 'fast');
     buildTree(srcDir, { smallFiles: 300, sparseBytes: 32 * 1024 * 1024 });
@@ -40,7 +57,11 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     await world?.stop();
   });
 
-  const spec = (id: string, destination: TransferSpec['destination'], options: TransferSpec['options'] = {}): TransferSpec => ({
+  const spec = (
+    id: string,
+    destination: TransferSpec['destination'],
+    options: TransferSpec['options'] = {},
+  ): TransferSpec => ({
     id,
     source: { cluster: 'east', namespace: 'app', name: 'vol' },
     destination,
@@ -51,7 +72,12 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
 
   async function prepare(s: TransferSpec) {
     const destination = s.destination.cluster === 'east' ? east : west;
-    const facts = await gatherFacts({ spec: s, source: east, destination, ingressConfigured: s.options?.endpoint === 'ingress' });
+    const facts = await gatherFacts({
+      spec: s,
+      source: east,
+      destination,
+      ingressConfigured: s.options?.endpoint === 'ingress',
+    });
     const plan = planTransfer(facts);
     expect(plan.refusals).toEqual([]);
     const base: CopyOptions = {
@@ -59,15 +85,24 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       plan,
       source: east,
       destination,
-      sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      sourcePodSpecs: facts.sourceWorkloads.flatMap(w =>
+        w.podSpec ? [w.podSpec] : [],
+      ),
     };
     return { plan, base, destination };
   }
 
-  const equalToSource = async (kc: KubeConfig, ns: string, name: string, opts: DiffOptions = {}) => {
+  const equalToSource = async (
+    kc: KubeConfig,
+    ns: string,
+    name: string,
+    opts: DiffOptions = {},
+  ) => {
     const a = scanTree(srcDir);
     const b = scanTree(await volumeDir(kc, ns, name));
-    for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
+    for (const m of [a, b])
+      for (const k of [...m.keys()])
+        if (k.startsWith('lost+found')) m.delete(k);
     return diffTrees(a, b, opts);
   };
 
@@ -84,10 +119,19 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     return lists.flatMap(l => l.items.map(o => o.metadata!.name));
   };
 
-  const replicas = async () => (await east.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'app' })).spec!.replicas;
+  const replicas = async () =>
+    (
+      await east
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ name: 'web', namespace: 'app' })
+    ).spec!.replicas;
 
   it('cancel during the final sync rolls back: nothing left, destination PVC gone, workloads restored', async () => {
-    const s = spec('cancel-1', { cluster: 'east', namespace: 'clone1', name: 'vol' }, { stage: false });
+    const s = spec(
+      'cancel-1',
+      { cluster: 'east', namespace: 'clone1', name: 'vol' },
+      { stage: false },
+    );
     const { base } = await prepare(s);
     const ac = new AbortController();
     const phases: string[] = [];
@@ -97,23 +141,36 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       onEvent: (e: CopyEvent) => {
         if (e.type !== 'phase') return;
         phases.push(e.phase);
-        if (e.phase === 'Syncing') setTimeout(() => ac.abort(new Error('cancelled by the test')), 300);
+        if (e.phase === 'Syncing')
+          setTimeout(() => ac.abort(new Error('cancelled by the test')), 300);
       },
     });
     await expect(run).rejects.toThrow('cancelled by the test');
     expect(phases.slice(-2)).toEqual(['RollingBack', 'Cancelled']);
     expect(await replicas()).toBe(1);
-    await pollUntil(async () => ((await leftovers(east, 'clone1', s.id)).length === 0 ? true : undefined), {
-      timeoutMs: 60_000,
-      what: 'the cancelled transfer to leave nothing behind',
-    });
+    await pollUntil(
+      async () =>
+        (await leftovers(east, 'clone1', s.id)).length === 0 ? true : undefined,
+      {
+        timeoutMs: 60_000,
+        what: 'the cancelled transfer to leave nothing behind',
+      },
+    );
     expect(await leftovers(east, 'app', s.id)).toEqual([]);
-    const pvc = await east.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({ name: 'vol', namespace: 'app' });
-    expect(pvc.metadata!.annotations?.['namespace-transfer.io/transferred-to']).toBeUndefined();
+    const pvc = await east
+      .makeApiClient(CoreV1Api)
+      .readNamespacedPersistentVolumeClaim({ name: 'vol', namespace: 'app' });
+    expect(
+      pvc.metadata!.annotations?.['namespace-transfer.io/transferred-to'],
+    ).toBeUndefined();
   });
 
   it('a crashed engine resumes from its checkpoint without redoing finished steps or duplicating objects', async () => {
-    const s = spec('resume-1', { cluster: 'east', namespace: 'clone2', name: 'vol' });
+    const s = spec('resume-1', {
+      cluster: 'east',
+      namespace: 'clone2',
+      name: 'vol',
+    });
     const { base } = await prepare(s);
     let saved: TransferCheckpoint | undefined;
     // the first process "dies" right after the server pod is up (skipCleanup: a dead process rolls nothing back)
@@ -123,12 +180,19 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
         skipCleanup: true,
         onCheckpoint: c => {
           saved = c;
-          if (c.completedSteps.includes('server')) throw new Error('engine crashed');
+          if (c.completedSteps.includes('server'))
+            throw new Error('engine crashed');
         },
       }),
     ).rejects.toThrow('engine crashed');
-    expect(saved!.completedSteps).toEqual(['provision-destination', 'expose', 'server']);
-    const serverBefore = await east.makeApiClient(CoreV1Api).readNamespacedPod({ name: 'nst-resume-1-server', namespace: 'clone2' });
+    expect(saved!.completedSteps).toEqual([
+      'provision-destination',
+      'expose',
+      'server',
+    ]);
+    const serverBefore = await east
+      .makeApiClient(CoreV1Api)
+      .readNamespacedPod({ name: 'nst-resume-1-server', namespace: 'clone2' });
 
     const steps: string[] = [];
     let serverDuring: Promise<string | undefined> | undefined;
@@ -141,12 +205,23 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
         if (e.step === 'sync-stage-1') {
           serverDuring = east
             .makeApiClient(CoreV1Api)
-            .readNamespacedPod({ name: 'nst-resume-1-server', namespace: 'clone2' })
+            .readNamespacedPod({
+              name: 'nst-resume-1-server',
+              namespace: 'clone2',
+            })
             .then(p => p.metadata!.uid);
         }
       },
     });
-    expect(steps).toEqual(['sync-stage-1', 'quiesce', 'sync-final', 'verify', 'downtime', 'finalize', 'cleanup']);
+    expect(steps).toEqual([
+      'sync-stage-1',
+      'quiesce',
+      'sync-final',
+      'verify',
+      'downtime',
+      'finalize',
+      'cleanup',
+    ]);
     expect(result.checkpoint.phase).toBe('Succeeded');
     expect(await equalToSource(east, 'clone2', 'vol')).toEqual([]);
     // the server pod made before the crash was reused, not replaced
@@ -156,51 +231,117 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
   });
 
   it('stage while the app runs (repeatable), then cut over with a small delta and measured downtime', async () => {
-    const s = spec('stage-1', { cluster: 'east', namespace: 'clone4', name: 'vol' });
+    const s = spec('stage-1', {
+      cluster: 'east',
+      namespace: 'clone4',
+      name: 'vol',
+    });
     const { base } = await prepare(s);
     const first = await runCopy({ ...base, until: 'staged' });
     expect(first.checkpoint.phase).toBe('Staging');
     expect(first.syncs.map(r => r.run)).toEqual(['stage-1']);
     expect(await replicas()).toBe(1); // the application kept running
     // the application changes a file and removes one between the stages
-    require('node:fs').writeFileSync(`${srcDir}/small/d7/f7.txt`, 'changed while staged');
+    require('node:fs').writeFileSync(
+      `${srcDir}/small/d7/f7.txt`,
+      'changed while staged',
+    );
     require('node:fs').rmSync(`${srcDir}/small/d8/f8.txt`);
     chownTree(srcDir, APP_UID, APP_UID);
-    const second = await runCopy({ ...base, until: 'staged', checkpoint: first.checkpoint });
-    expect(second.syncs.map(r => [r.run, r.result.filesTransferred])).toEqual([['stage-2', 1]]);
+    const second = await runCopy({
+      ...base,
+      until: 'staged',
+      checkpoint: first.checkpoint,
+    });
+    expect(second.syncs.map(r => [r.run, r.result.filesTransferred])).toEqual([
+      ['stage-2', 1],
+    ]);
     const cutover = await runCopy({ ...base, checkpoint: second.checkpoint });
     expect(cutover.syncs.map(r => r.run)).toEqual(['final', 'verify']);
     expect(cutover.syncs[0].result.filesTransferred).toBe(0);
     expect(cutover.downtimeMs).toBeGreaterThan(0);
     expect(cutover.checkpoint.completedSteps).toEqual([
-      'provision-destination', 'expose', 'server', 'sync-stage-1', 'sync-stage-2', 'quiesce', 'sync-final', 'verify', 'downtime', 'finalize', 'cleanup',
+      'provision-destination',
+      'expose',
+      'server',
+      'sync-stage-1',
+      'sync-stage-2',
+      'quiesce',
+      'sync-final',
+      'verify',
+      'downtime',
+      'finalize',
+      'cleanup',
     ]);
     expect(await equalToSource(east, 'clone4', 'vol')).toEqual([]);
     expect(await replicas()).toBe(1); // a clone gives the application back
   });
 
   it('rclone with its own TLS over the null transport', async () => {
-    const s = spec('rclone-1', { cluster: 'east', namespace: 'clone3', name: 'vol' }, { mover: 'rclone', stage: false });
+    const s = spec(
+      'rclone-1',
+      { cluster: 'east', namespace: 'clone3', name: 'vol' },
+      { mover: 'rclone', stage: false },
+    );
     const { plan, base } = await prepare(s);
-    expect(plan).toMatchObject({ mover: 'rclone', transport: 'null', endpoint: 'clusterip' });
+    expect(plan).toMatchObject({
+      mover: 'rclone',
+      transport: 'null',
+      endpoint: 'clusterip',
+    });
     const result = await runCopy(base);
-    expect(result.syncs.map(r => [r.run, r.result.ok])).toEqual([['final', true], ['verify', true]]);
+    expect(result.syncs.map(r => [r.run, r.result.ok])).toEqual([
+      ['final', true],
+      ['verify', true],
+    ]);
     // WebDAV carries content, types and link targets only (the plan warns about the rest)
-    expect(await equalToSource(east, 'clone3', 'vol', { modes: false, times: false, links: false, sparse: false })).toEqual([]);
+    expect(
+      await equalToSource(east, 'clone3', 'vol', {
+        modes: false,
+        times: false,
+        links: false,
+        sparse: false,
+      }),
+    ).toEqual([]);
   });
 
   it('completes although its client pod is killed mid-copy and the API server fails requests', async () => {
     await ensureNamespace(east, 'big');
     await ensureNamespace(east, 'bigdst');
     const dir = await createBoundPvc(east, 'big', 'vol', 'fast', '2Gi');
-    require('node:child_process').execFileSync('sh', ['-c', `head -c 400000000 /dev/urandom > '${dir}/blob' && mkdir -p '${dir}/d' && for i in $(seq 1 200); do echo $i > '${dir}/d/f'$i; done && chown -R ${APP_UID}:${APP_UID} '${dir}'`]);
-    const s: TransferSpec = { ...spec('kill-1', { cluster: 'east', namespace: 'bigdst', name: 'vol' }, { stage: false }), source: { cluster: 'east', namespace: 'big', name: 'vol' } };
+    require('node:child_process').execFileSync('sh', [
+      '-c',
+      `head -c 400000000 /dev/urandom > '${dir}/blob' && mkdir -p '${dir}/d' && for i in $(seq 1 200); do echo $i > '${dir}/d/f'$i; done && chown -R ${APP_UID}:${APP_UID} '${dir}'`,
+    ]);
+    const s: TransferSpec = {
+      ...spec(
+        'kill-1',
+        { cluster: 'east', namespace: 'bigdst', name: 'vol' },
+        { stage: false },
+      ),
+      source: { cluster: 'east', namespace: 'big', name: 'vol' },
+    };
     const { base } = await prepare(s);
     const sim = world.cluster('east');
     const removeFaults = [
-      sim.apiServer.faults.add({ verb: 'get', errorRate: 0.2, status: 503, count: 15 }),
-      sim.apiServer.faults.add({ verb: 'create', errorRate: 0.3, status: 500, count: 4 }),
-      sim.apiServer.faults.add({ verb: 'list', errorRate: 0.2, status: 429, count: 4 }),
+      sim.apiServer.faults.add({
+        verb: 'get',
+        errorRate: 0.2,
+        status: 503,
+        count: 15,
+      }),
+      sim.apiServer.faults.add({
+        verb: 'create',
+        errorRate: 0.3,
+        status: 500,
+        count: 4,
+      }),
+      sim.apiServer.faults.add({
+        verb: 'list',
+        errorRate: 0.2,
+        status: 429,
+        count: 4,
+      }),
     ];
     let killed = false;
     const warnings: string[] = [];
@@ -214,11 +355,17 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
             const core = east.makeApiClient(CoreV1Api);
             const poll = async (): Promise<void> => {
               const log = await core
-                .readNamespacedPodLog({ name: 'nst-kill-1-client-final', namespace: 'big', container: 'rsync' })
+                .readNamespacedPodLog({
+                  name: 'nst-kill-1-client-final',
+                  namespace: 'big',
+                  container: 'rsync',
+                })
                 .catch(() => '');
               if (/\d+%/.test(String(log))) {
                 killed = true;
-                await sim.kubelet.killPod('big', 'nst-kill-1-client-final', { container: 'rsync' });
+                await sim.kubelet.killPod('big', 'nst-kill-1-client-final', {
+                  container: 'rsync',
+                });
                 return;
               }
               await new Promise(r => setTimeout(r, 100));
@@ -236,15 +383,25 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     }
     const b = scanTree(await volumeDir(east, 'bigdst', 'vol'));
     const a = scanTree(dir);
-    for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
+    for (const m of [a, b])
+      for (const k of [...m.keys()])
+        if (k.startsWith('lost+found')) m.delete(k);
     expect(diffTrees(a, b)).toEqual([]);
   });
 
   it('across clusters over an Ingress with TLS passthrough (SNI routes to the server)', async () => {
-    const s = spec('ingress-1', { cluster: 'west', namespace: 'ing', name: 'vol' }, { endpoint: 'ingress', stage: false, verify: 'none' });
+    const s = spec(
+      'ingress-1',
+      { cluster: 'west', namespace: 'ing', name: 'vol' },
+      { endpoint: 'ingress', stage: false, verify: 'none' },
+    );
     const { plan, base, destination } = await prepare(s);
     expect(plan.endpoint).toBe('ingress');
-    const result = await runCopy({ ...base, ingressDomain: 'ingress.west.kube-sim.test', timeouts: { endpointMs: 60_000 } });
+    const result = await runCopy({
+      ...base,
+      ingressDomain: 'ingress.west.kube-sim.test',
+      timeouts: { endpointMs: 60_000 },
+    });
     expect(result.syncs.map(r => r.result.ok)).toEqual([true]);
     expect(await equalToSource(destination, 'ing', 'vol')).toEqual([]);
   });
@@ -253,7 +410,11 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     ['loadbalancer', 'lb'],
     ['nodeport', 'np'],
   ])('across clusters over a %s', async (endpoint, ns) => {
-    const s = spec(`${endpoint}-1`, { cluster: 'west', namespace: ns, name: 'vol' }, { endpoint, stage: false });
+    const s = spec(
+      `${endpoint}-1`,
+      { cluster: 'west', namespace: ns, name: 'vol' },
+      { endpoint, stage: false },
+    );
     const { plan, base, destination } = await prepare(s);
     expect(plan.endpoint).toBe(endpoint);
     const result = await runCopy({ ...base, timeouts: { endpointMs: 60_000 } });

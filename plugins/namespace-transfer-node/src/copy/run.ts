@@ -1,6 +1,13 @@
-import type { TransferCheckpoint, TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  TransferCheckpoint,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { objectName } from '../naming';
-import { quiesceWorkloads, restoreWorkloads, waitUntilUnmounted } from '../quiesce';
+import {
+  quiesceWorkloads,
+  restoreWorkloads,
+  waitUntilUnmounted,
+} from '../quiesce';
 import type { EndpointAddress } from '../transport';
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
@@ -15,22 +22,42 @@ import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   const { spec, plan } = o;
   // a refused plan creates nothing: the caller shows the refusals instead
-  if (!plan.allowed) throw new Error(`transfer ${spec.id} refused: ${plan.refusals.map(r => r.message).join('; ')}`);
-  if (plan.mode !== 'copy') throw new Error(`transfer ${spec.id} is planned as ${plan.mode}, not copy`);
+  if (!plan.allowed)
+    throw new Error(
+      `transfer ${spec.id} refused: ${plan.refusals.map(r => r.message).join('; ')}`,
+    );
+  if (plan.mode !== 'copy')
+    throw new Error(`transfer ${spec.id} is planned as ${plan.mode}, not copy`);
   const session = new CopySession(o);
   const checkpoint: TransferCheckpoint = o.checkpoint
     ? structuredClone(o.checkpoint)
-    : { transferId: spec.id, version: 1, phase: 'Pending', completedSteps: [], state: {}, updatedAt: new Date().toISOString() };
-  if (checkpoint.transferId !== spec.id) throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
-  if (checkpoint.version !== 1) throw new Error(`checkpoint version ${checkpoint.version} is not supported`);
+    : {
+        transferId: spec.id,
+        version: 1,
+        phase: 'Pending',
+        completedSteps: [],
+        state: {},
+        updatedAt: new Date().toISOString(),
+      };
+  if (checkpoint.transferId !== spec.id)
+    throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
+  if (checkpoint.version !== 1)
+    throw new Error(
+      `checkpoint version ${checkpoint.version} is not supported`,
+    );
   const syncs: SyncRunResult[] = [];
 
   const phase = (p: TransferPhase) => {
     checkpoint.phase = p;
     o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
   };
-  const step = async <T>(name: string, p: TransferPhase, fn: () => Promise<T>): Promise<T> => {
-    if (checkpoint.completedSteps.includes(name)) return checkpoint.state[name] as T;
+  const step = async <T>(
+    name: string,
+    p: TransferPhase,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    if (checkpoint.completedSteps.includes(name))
+      return checkpoint.state[name] as T;
     if (checkpoint.phase !== p) phase(p);
     const value = await fn();
     checkpoint.completedSteps.push(name);
@@ -40,11 +67,17 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     await o.onCheckpoint?.(structuredClone(checkpoint));
     return value;
   };
-  const sync = async (run: string, what: string, fn: () => Promise<SyncRunResult>) => {
+  const sync = async (
+    run: string,
+    what: string,
+    fn: () => Promise<SyncRunResult>,
+  ) => {
     const r = await fn();
     syncs.push(r);
-    for (const w of r.result.warnings) o.onEvent?.({ type: 'warning', message: `${run}: ${w}` });
-    if (!r.result.ok) throw new Error(`${what} failed: ${r.result.errors.join('; ')}`);
+    for (const w of r.result.warnings)
+      o.onEvent?.({ type: 'warning', message: `${run}: ${w}` });
+    if (!r.result.ok)
+      throw new Error(`${what} failed: ${r.result.errors.join('; ')}`);
     return r;
   };
 
@@ -55,19 +88,27 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   let quiesced = checkpoint.completedSteps.includes('quiesce');
 
   try {
-    await step('provision-destination', 'Provisioning', () => session.provisionDestination());
-    const address = await step<EndpointAddress>('expose', 'Exposing', () => session.expose());
+    await step('provision-destination', 'Provisioning', () =>
+      session.provisionDestination(),
+    );
+    const address = await step<EndpointAddress>('expose', 'Exposing', () =>
+      session.expose(),
+    );
     // key material never goes into the checkpoint: a resumed run reads it back from the Secrets
     const credentials = await session.credentials(address);
     await step('server', 'Exposing', async () => {
       await session.startServer(credentials);
     });
-    const stagesDone = checkpoint.completedSteps.filter(s => s.startsWith('sync-stage-')).length;
+    const stagesDone = checkpoint.completedSteps.filter(s =>
+      s.startsWith('sync-stage-'),
+    ).length;
     if (o.until === 'staged' || (stage && stagesDone === 0)) {
       // every staging run after the first is a delta sync that also removes what the app deleted
       const run = `stage-${stagesDone + 1}`;
       await step(`sync-${run}`, 'Staging', () =>
-        sync(run, 'staging sync', () => session.sync(run, credentials, address, { resync: stagesDone > 0 })),
+        sync(run, 'staging sync', () =>
+          session.sync(run, credentials, address, { resync: stagesDone > 0 }),
+        ),
       );
       if (o.until === 'staged') {
         return { syncs, checkpoint, downtimeMs: 0 };
@@ -80,44 +121,80 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         quiesced = true;
         await quiesceWorkloads(o.source, plan.workloads, spec.id);
         const own = `${objectName(spec.id, 'client').replace(/-client$/, '')}-`;
-        await waitUntilUnmounted(o.source, spec.source.namespace, spec.source.name, {
-          timeoutMs: o.timeouts?.quiesceMs ?? 300_000,
-          signal: o.signal,
-          ignorePods: name => name.startsWith(own),
-        });
+        await waitUntilUnmounted(
+          o.source,
+          spec.source.namespace,
+          spec.source.name,
+          {
+            timeoutMs: o.timeouts?.quiesceMs ?? 300_000,
+            signal: o.signal,
+            ignorePods: name => name.startsWith(own),
+          },
+        );
         return { startedAt };
       });
     }
     await step('sync-final', 'Syncing', () =>
-      sync('final', 'final sync', () => session.sync('final', credentials, address, { resync: staged })),
+      sync('final', 'final sync', () =>
+        session.sync('final', credentials, address, { resync: staged }),
+      ),
     );
     if (verifyMode !== 'none') {
       await step('verify', 'Verifying', async () => {
         const r = await sync('verify', 'verification', () =>
           session.sync('verify', credentials, address, {
             resync: false,
-            verify: { mode: verifyMode, sampleRatio: spec.options?.verifySampleRatio },
+            verify: {
+              mode: verifyMode,
+              sampleRatio: spec.options?.verifySampleRatio,
+            },
           }),
         );
-        return { files: r.result.filesTotal, bytes: r.result.bytesTotal, mode: verifyMode };
+        return {
+          files: r.result.filesTotal,
+          bytes: r.result.bytesTotal,
+          mode: verifyMode,
+        };
       });
     }
     const q = checkpoint.state.quiesce as { startedAt: number } | undefined;
-    const downtimeMs = q ? await step('downtime', 'Finalizing', async () => Date.now() - q.startedAt) : 0;
+    const downtimeMs = q
+      ? await step(
+          'downtime',
+          'Finalizing',
+          async () => Date.now() - q.startedAt,
+        )
+      : 0;
     await step('finalize', 'Finalizing', async () => {
-      if (spec.intent === 'clone') await restoreWorkloads(o.source, plan.workloads, spec.id);
-      else await session.markSourceTransferred(spec.options?.deleteSource === true);
+      if (spec.intent === 'clone')
+        await restoreWorkloads(o.source, plan.workloads, spec.id);
+      else
+        await session.markSourceTransferred(
+          spec.options?.deleteSource === true,
+        );
     });
-    if (!o.skipCleanup) await step('cleanup', 'CleaningUp', () => session.cleanup());
+    if (!o.skipCleanup)
+      await step('cleanup', 'CleaningUp', () => session.cleanup());
     phase('Succeeded');
-    return { syncs, checkpoint, downtimeMs, verified: checkpoint.state.verify as CopyResult['verified'] };
+    return {
+      syncs,
+      checkpoint,
+      downtimeMs,
+      verified: checkpoint.state.verify as CopyResult['verified'],
+    };
   } catch (e) {
-    const warn = (what: string) => (err: unknown) => o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
+    const warn = (what: string) => (err: unknown) =>
+      o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
     if (!o.skipCleanup) {
       phase('RollingBack');
       await session.cleanup().catch(warn('cleanup after failure'));
-      await session.removeDestination().catch(warn('removing the destination PVC'));
-      if (quiesced) await restoreWorkloads(o.source, plan.workloads, spec.id).catch(warn('restoring the workloads'));
+      await session
+        .removeDestination()
+        .catch(warn('removing the destination PVC'));
+      if (quiesced)
+        await restoreWorkloads(o.source, plan.workloads, spec.id).catch(
+          warn('restoring the workloads'),
+        );
     }
     phase(o.signal?.aborted ? 'Cancelled' : 'Failed');
     throw e;

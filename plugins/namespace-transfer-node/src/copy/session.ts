@@ -1,14 +1,55 @@
-import { CoreV1Api, type V1PersistentVolumeClaim, type V1Pod, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { endpointFor, waitForAddress, type EndpointContext, type ObservedExposure, type Route } from '../endpoint';
+import {
+  endpointFor,
+  waitForAddress,
+  type EndpointContext,
+  type ObservedExposure,
+  type Route,
+} from '../endpoint';
 import { Objects, pollUntil } from '../kube';
-import { LABEL_TRANSFER_ID, objectName, transferLabels, transferSelector } from '../naming';
-import { clientIdentity, containerSecurityContext, permissionRepair, podSecurityContext } from '../permissions';
-import { createTransferCredentials, serverNameFor, type TransferCredentials } from '../pki';
+import {
+  LABEL_TRANSFER_ID,
+  objectName,
+  transferLabels,
+  transferSelector,
+} from '../naming';
+import {
+  clientIdentity,
+  containerSecurityContext,
+  permissionRepair,
+  podSecurityContext,
+} from '../permissions';
+import {
+  createTransferCredentials,
+  serverNameFor,
+  type TransferCredentials,
+} from '../pki';
 import { buildConfigMap, buildPod, buildSecret } from '../pods';
-import { DEFAULT_PORTS, POD_LAYOUT, mergeSides, type ModuleSpec } from '../sides';
-import { DEFAULT_CLIENT_OPTIONS, transferFor, type MoverClientOptions, type Transfer } from '../transfer';
-import { SECRET_KEYS, transportFor, type EndpointAddress, type SeamContext, type Transport } from '../transport';
+import {
+  DEFAULT_PORTS,
+  POD_LAYOUT,
+  mergeSides,
+  type ModuleSpec,
+} from '../sides';
+import {
+  DEFAULT_CLIENT_OPTIONS,
+  transferFor,
+  type MoverClientOptions,
+  type Transfer,
+} from '../transfer';
+import {
+  SECRET_KEYS,
+  transportFor,
+  type EndpointAddress,
+  type SeamContext,
+  type Transport,
+} from '../transport';
 import { retryOnConflict, withRetry } from '../clusters';
 import { mountsClaim } from '../gather';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
@@ -63,12 +104,18 @@ export class CopySession {
         name: d.name,
         namespace: d.namespace,
         labels: transferLabels(this.id),
-        annotations: { 'namespace-transfer.io/source': `${this.o.spec.source.cluster}/${this.srcNs}/${this.o.spec.source.name}` },
+        annotations: {
+          'namespace-transfer.io/source': `${this.o.spec.source.cluster}/${this.srcNs}/${this.o.spec.source.name}`,
+        },
       },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(d.storageClassName ? { storageClassName: d.storageClassName } : {}),
-        resources: { requests: { storage: String(d.sizeBytes ?? this.o.plan.source.capacityBytes) } },
+        resources: {
+          requests: {
+            storage: String(d.sizeBytes ?? this.o.plan.source.capacityBytes),
+          },
+        },
       },
     };
     await this.dst.ensure(pvc, this.id);
@@ -83,7 +130,9 @@ export class CopySession {
       labels: transferLabels(this.id, 'endpoint'),
       selector: transferLabels(this.id, 'server'),
       targetPort: DEFAULT_PORTS.exposed,
-      host: this.o.ingressDomain ? `${name}-${this.dstNs}.${this.o.ingressDomain}` : undefined,
+      host: this.o.ingressDomain
+        ? `${name}-${this.dstNs}.${this.o.ingressDomain}`
+        : undefined,
       ingressClassName: this.o.spec.options?.ingressClassName,
       defaultSni: serverNameFor(this.id),
     };
@@ -94,19 +143,39 @@ export class CopySession {
     if (!kind) throw new Error('the plan has no endpoint');
     const endpoint = endpointFor(kind);
     const ctx = this.endpointContext();
-    for (const obj of endpoint.objects(ctx)) await this.dst.ensure(obj, this.id);
-    const header = (apiVersion: string, k: string): KubernetesObject => ({ apiVersion, kind: k, metadata: { name: ctx.name, namespace: ctx.namespace } });
+    for (const obj of endpoint.objects(ctx))
+      await this.dst.ensure(obj, this.id);
+    const header = (apiVersion: string, k: string): KubernetesObject => ({
+      apiVersion,
+      kind: k,
+      metadata: { name: ctx.name, namespace: ctx.namespace },
+    });
     const read = async (): Promise<ObservedExposure> => {
       const observed: ObservedExposure = {};
-      if (endpoint.watches.includes('service')) observed.service = await this.dst.read(header('v1', 'Service'));
-      if (endpoint.watches.includes('ingress')) observed.ingress = await this.dst.read(header('networking.k8s.io/v1', 'Ingress'));
-      if (endpoint.watches.includes('route')) observed.route = await this.dst.read<Route>(header('route.openshift.io/v1', 'Route'));
+      if (endpoint.watches.includes('service'))
+        observed.service = await this.dst.read(header('v1', 'Service'));
+      if (endpoint.watches.includes('ingress'))
+        observed.ingress = await this.dst.read(
+          header('networking.k8s.io/v1', 'Ingress'),
+        );
+      if (endpoint.watches.includes('route'))
+        observed.route = await this.dst.read<Route>(
+          header('route.openshift.io/v1', 'Route'),
+        );
       if (endpoint.watches.includes('nodes')) {
-        observed.nodes = (await withRetry(() => this.o.destination.makeApiClient(CoreV1Api).listNode())).items;
+        observed.nodes = (
+          await withRetry(() =>
+            this.o.destination.makeApiClient(CoreV1Api).listNode(),
+          )
+        ).items;
       }
       return observed;
     };
-    return waitForAddress(endpoint, ctx, { read, timeoutMs: this.o.timeouts?.endpointMs ?? 120_000, signal: this.o.signal });
+    return waitForAddress(endpoint, ctx, {
+      read,
+      timeoutMs: this.o.timeouts?.endpointMs ?? 120_000,
+      signal: this.o.signal,
+    });
   }
 
   seamContext(credentials: TransferCredentials): SeamContext {
@@ -127,35 +196,90 @@ export class CopySession {
   async credentials(address: EndpointAddress): Promise<TransferCredentials> {
     const serverSecret = objectName(this.id, 'server');
     const clientSecret = objectName(this.id, 'client');
-    const existingServer = await this.dst.read<{ data?: Record<string, string> } & KubernetesObject>({
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: serverSecret, namespace: this.dstNs },
+    const existingServer = await this.dst.read<
+      { data?: Record<string, string> } & KubernetesObject
+    >({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: serverSecret, namespace: this.dstNs },
     });
-    const existingClient = await this.src.read<{ data?: Record<string, string> } & KubernetesObject>({
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: clientSecret, namespace: this.srcNs },
+    const existingClient = await this.src.read<
+      { data?: Record<string, string> } & KubernetesObject
+    >({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: clientSecret, namespace: this.srcNs },
     });
-    if (existingServer && existingClient) return this.credentialsFromSecrets(existingServer.data ?? {}, existingClient.data ?? {});
-    for (const [objects, ns, name] of [[this.dst, this.dstNs, serverSecret], [this.src, this.srcNs, clientSecret]] as const) {
-      await objects.remove({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns } });
+    if (existingServer && existingClient)
+      return this.credentialsFromSecrets(
+        existingServer.data ?? {},
+        existingClient.data ?? {},
+      );
+    for (const [objects, ns, name] of [
+      [this.dst, this.dstNs, serverSecret],
+      [this.src, this.srcNs, clientSecret],
+    ] as const) {
+      await objects.remove({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: ns },
+      });
     }
-    await this.dst.remove({ apiVersion: 'v1', kind: 'Pod', metadata: { name: objectName(this.id, 'server'), namespace: this.dstNs } });
-    const credentials = await createTransferCredentials({ transferId: this.id, serverAltNames: [address.host] });
+    await this.dst.remove({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: objectName(this.id, 'server'), namespace: this.dstNs },
+    });
+    const credentials = await createTransferCredentials({
+      transferId: this.id,
+      serverAltNames: [address.host],
+    });
     const ctx = this.seamContext(credentials);
     const server = this.serverSide(ctx);
     const client = this.clientSide(ctx, address, false);
-    await this.dst.ensure(buildSecret(serverSecret, this.dstNs, transferLabels(this.id, 'credentials'), server.secretData), this.id);
-    await this.src.ensure(buildSecret(clientSecret, this.srcNs, transferLabels(this.id, 'credentials'), client.secretData), this.id);
+    await this.dst.ensure(
+      buildSecret(
+        serverSecret,
+        this.dstNs,
+        transferLabels(this.id, 'credentials'),
+        server.secretData,
+      ),
+      this.id,
+    );
+    await this.src.ensure(
+      buildSecret(
+        clientSecret,
+        this.srcNs,
+        transferLabels(this.id, 'credentials'),
+        client.secretData,
+      ),
+      this.id,
+    );
     return credentials;
   }
 
   /** Rebuilds the credentials a resumed engine needs from the two Secrets (only the sides' own keys). */
-  private credentialsFromSecrets(server: Record<string, string>, client: Record<string, string>): TransferCredentials {
-    const dec = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
-    const password = dec(client['rsync.password']).trim() || dec(server['rsyncd.secrets']).split(':')[1]?.trim() || '';
+  private credentialsFromSecrets(
+    server: Record<string, string>,
+    client: Record<string, string>,
+  ): TransferCredentials {
+    const dec = (v: string | undefined) =>
+      Buffer.from(v ?? '', 'base64').toString('utf8');
+    const password =
+      dec(client['rsync.password']).trim() ||
+      dec(server['rsyncd.secrets']).split(':')[1]?.trim() ||
+      '';
     return {
       transferId: this.id,
       caPem: dec(server[SECRET_KEYS.ca]),
-      server: { certPem: dec(server[SECRET_KEYS.cert]), keyPem: dec(server[SECRET_KEYS.key]) },
-      client: { certPem: dec(client[SECRET_KEYS.cert]), keyPem: dec(client[SECRET_KEYS.key]) },
+      server: {
+        certPem: dec(server[SECRET_KEYS.cert]),
+        keyPem: dec(server[SECRET_KEYS.key]),
+      },
+      client: {
+        certPem: dec(client[SECRET_KEYS.cert]),
+        keyPem: dec(client[SECRET_KEYS.key]),
+      },
       serverName: serverNameFor(this.id),
       clientName: `client.${this.id}.transfer.namespace-transfer.io`,
       moverUser: 'nstransfer',
@@ -166,11 +290,20 @@ export class CopySession {
   private serverSide(ctx: SeamContext) {
     return mergeSides(
       this.transport.server(ctx),
-      this.mover.server({ ...ctx, modules: this.modules, listen: this.transport.moverListen(ctx) }),
+      this.mover.server({
+        ...ctx,
+        modules: this.modules,
+        listen: this.transport.moverListen(ctx),
+      }),
     );
   }
 
-  private clientSide(ctx: SeamContext, address: EndpointAddress, resync: boolean, verify?: MoverClientOptions['verify']) {
+  private clientSide(
+    ctx: SeamContext,
+    address: EndpointAddress,
+    resync: boolean,
+    verify?: MoverClientOptions['verify'],
+  ) {
     const identity = this.o.plan.identity;
     return mergeSides(
       this.transport.client(ctx, address),
@@ -187,8 +320,12 @@ export class CopySession {
           // inside the downtime, and rsync's own percentage is good enough for it
           exactTotals: !resync,
           verify,
-          maxAttempts: this.o.spec.options?.maxAttempts ?? DEFAULT_CLIENT_OPTIONS.maxAttempts,
-          permissions: identity ? permissionRepair(identity) : DEFAULT_CLIENT_OPTIONS.permissions,
+          maxAttempts:
+            this.o.spec.options?.maxAttempts ??
+            DEFAULT_CLIENT_OPTIONS.maxAttempts,
+          permissions: identity
+            ? permissionRepair(identity)
+            : DEFAULT_CLIENT_OPTIONS.permissions,
         },
       }),
     );
@@ -198,16 +335,31 @@ export class CopySession {
     const ctx = this.seamContext(credentials);
     const side = this.serverSide(ctx);
     const name = objectName(this.id, 'server');
-    await this.dst.ensure(buildConfigMap(name, this.dstNs, transferLabels(this.id, 'config'), side.configData), this.id);
+    await this.dst.ensure(
+      buildConfigMap(
+        name,
+        this.dstNs,
+        transferLabels(this.id, 'config'),
+        side.configData,
+      ),
+      this.id,
+    );
     const identity = this.o.plan.identity;
-    if (!identity) throw new Error('the plan has no identity for the destination');
+    if (!identity)
+      throw new Error('the plan has no identity for the destination');
     await this.dst.ensure(
       buildPod({
         name,
         namespace: this.dstNs,
         labels: transferLabels(this.id, 'server'),
         side,
-        claims: [{ module: MODULE, claimName: this.o.plan.destination.name, readOnly: false }],
+        claims: [
+          {
+            module: MODULE,
+            claimName: this.o.plan.destination.name,
+            readOnly: false,
+          },
+        ],
         secretName: name,
         configMapName: name,
         securityContext: podSecurityContext(identity),
@@ -217,11 +369,27 @@ export class CopySession {
     );
     return pollUntil(
       async () => {
-        const pod = await this.dst.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: this.dstNs } });
-        if (pod?.status?.phase === 'Failed') throw new Error(`server pod ${this.dstNs}/${name} failed: ${pod.status.message ?? ''}`);
-        return pod?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
+        const pod = await this.dst.read<V1Pod>({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name, namespace: this.dstNs },
+        });
+        if (pod?.status?.phase === 'Failed')
+          throw new Error(
+            `server pod ${this.dstNs}/${name} failed: ${pod.status.message ?? ''}`,
+          );
+        return pod?.status?.conditions?.some(
+          c => c.type === 'Ready' && c.status === 'True',
+        )
+          ? pod
+          : undefined;
       },
-      { timeoutMs: this.o.timeouts?.podReadyMs ?? 120_000, intervalMs: POD_POLL_MS, signal: this.o.signal, what: `server pod ${this.dstNs}/${name} to become Ready` },
+      {
+        timeoutMs: this.o.timeouts?.podReadyMs ?? 120_000,
+        intervalMs: POD_POLL_MS,
+        signal: this.o.signal,
+        what: `server pod ${this.dstNs}/${name} to become Ready`,
+      },
     );
   }
 
@@ -235,11 +403,20 @@ export class CopySession {
     const started = Date.now();
     const maxPods = 3;
     for (let n = 1; ; n++) {
-      const { result, killed } = await this.syncOnce(run, credentials, address, opts);
+      const { result, killed } = await this.syncOnce(
+        run,
+        credentials,
+        address,
+        opts,
+      );
       // the mover retries inside its pod; a pod whose processes were killed (node trouble, OOM, eviction)
       // is replaced: --partial and the re-sync make the next one continue rather than start over
-      if (result.ok || !killed || n >= maxPods) return { run, result, durationMs: Date.now() - started };
-      this.o.onEvent?.({ type: 'warning', message: `${run}: client pod was killed (${killed}); starting it again (${n + 1}/${maxPods})` });
+      if (result.ok || !killed || n >= maxPods)
+        return { run, result, durationMs: Date.now() - started };
+      this.o.onEvent?.({
+        type: 'warning',
+        message: `${run}: client pod was killed (${killed}); starting it again (${n + 1}/${maxPods})`,
+      });
     }
   }
 
@@ -252,21 +429,48 @@ export class CopySession {
     const ctx = this.seamContext(credentials);
     const side = this.clientSide(ctx, address, opts.resync, opts.verify);
     const cmName = objectName(this.id, 'client');
-    const podName = objectName(this.id, 'client').replace(/-client$/, `-client-${run}`);
+    const podName = objectName(this.id, 'client').replace(
+      /-client$/,
+      `-client-${run}`,
+    );
     const core = this.o.source.makeApiClient(CoreV1Api);
     // the mover's script is inline in the pod (it differs between runs: --delete on re-sync); the
     // ConfigMap holds the transport's config
-    await this.src.ensure(buildConfigMap(cmName, this.srcNs, transferLabels(this.id, 'config'), side.configData), this.id);
-    const existing = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
-    if (existing && (existing.status?.phase === 'Failed' || existing.metadata?.deletionTimestamp)) {
+    await this.src.ensure(
+      buildConfigMap(
+        cmName,
+        this.srcNs,
+        transferLabels(this.id, 'config'),
+        side.configData,
+      ),
+      this.id,
+    );
+    const existing = await this.src.read<V1Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: podName, namespace: this.srcNs },
+    });
+    if (
+      existing &&
+      (existing.status?.phase === 'Failed' ||
+        existing.metadata?.deletionTimestamp)
+    ) {
       // a failed run from before a crash: run it again
       await this.src.remove(existing);
-      await pollUntil(async () => ((await this.src.read(existing)) ? undefined : true), { timeoutMs: 60_000, what: `old pod ${podName} to go away` });
+      await pollUntil(
+        async () => ((await this.src.read(existing)) ? undefined : true),
+        { timeoutMs: 60_000, what: `old pod ${podName} to go away` },
+      );
     }
     const ids = clientIdentity(this.o.sourcePodSpecs);
     // while the application still runs (staging), a ReadWriteOnce source can only be mounted on its node
-    const appNode = (await withRetry(() => core.listNamespacedPod({ namespace: this.srcNs }))).items.find(
-      p => mountsClaim(p.spec, this.o.spec.source.name) && p.status?.phase === 'Running' && !p.metadata?.name?.startsWith(`nst-${this.id}-`),
+    const appNode = (
+      await withRetry(() => core.listNamespacedPod({ namespace: this.srcNs }))
+    ).items.find(
+      p =>
+        mountsClaim(p.spec, this.o.spec.source.name) &&
+        p.status?.phase === 'Running' &&
+        !p.metadata?.name?.startsWith(`nst-${this.id}-`),
     )?.spec?.nodeName;
     await this.src.ensure(
       buildPod({
@@ -274,14 +478,22 @@ export class CopySession {
         namespace: this.srcNs,
         labels: transferLabels(this.id, 'client'),
         side,
-        claims: [{ module: MODULE, claimName: this.o.spec.source.name, readOnly: true }],
+        claims: [
+          {
+            module: MODULE,
+            claimName: this.o.spec.source.name,
+            readOnly: true,
+          },
+        ],
         secretName: cmName,
         configMapName: cmName,
         securityContext: {
           runAsNonRoot: true,
           runAsUser: ids.runAsUser,
           runAsGroup: ids.runAsGroup,
-          ...(ids.supplementalGroups.length ? { supplementalGroups: ids.supplementalGroups } : {}),
+          ...(ids.supplementalGroups.length
+            ? { supplementalGroups: ids.supplementalGroups }
+            : {}),
           seccompProfile: { type: 'RuntimeDefault' },
         },
         restartPolicy: 'Never',
@@ -295,51 +507,103 @@ export class CopySession {
     let seen = 0;
     const drainLogs = async () => {
       const log = await core
-        .readNamespacedPodLog({ name: podName, namespace: this.srcNs, container: moverContainer })
+        .readNamespacedPodLog({
+          name: podName,
+          namespace: this.srcNs,
+          container: moverContainer,
+        })
         .catch(() => undefined);
       if (typeof log !== 'string' || log.length <= seen) return;
       const chunk = log.slice(seen);
       seen = log.length;
-      for (const sample of parser.push(chunk)) this.o.onEvent?.({ type: 'progress', run, sample });
+      for (const sample of parser.push(chunk))
+        this.o.onEvent?.({ type: 'progress', run, sample });
     };
     let drainedAt = 0;
     const pod = await pollUntil(
       async () => {
-        const p = await this.src.read<V1Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } });
+        const p = await this.src.read<V1Pod>({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: podName, namespace: this.srcNs },
+        });
         // the pod's end is seen within one short poll; its logs are read once a second (and at the end)
-        if (p?.status?.containerStatuses?.length && Date.now() - drainedAt >= LOG_DRAIN_MS) {
+        if (
+          p?.status?.containerStatuses?.length &&
+          Date.now() - drainedAt >= LOG_DRAIN_MS
+        ) {
           drainedAt = Date.now();
           await drainLogs();
         }
-        if (p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed') return p;
+        if (p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed')
+          return p;
         // a killed mover cannot tell its sidecar to stop (no trap runs on SIGKILL): its end is the end
-        return p?.status?.containerStatuses?.find(c => c.name === moverContainer)?.state?.terminated ? p : undefined;
+        return p?.status?.containerStatuses?.find(
+          c => c.name === moverContainer,
+        )?.state?.terminated
+          ? p
+          : undefined;
       },
-      { timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000, intervalMs: POD_POLL_MS, signal: this.o.signal, what: `client pod ${this.srcNs}/${podName} to finish` },
+      {
+        timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000,
+        intervalMs: POD_POLL_MS,
+        signal: this.o.signal,
+        what: `client pod ${this.srcNs}/${podName} to finish`,
+      },
     );
     await drainLogs();
-    const status = pod.status?.containerStatuses?.find(c => c.name === moverContainer);
-    const exitCode = status?.state?.terminated?.exitCode ?? (pod.status?.phase === 'Succeeded' ? 0 : 1);
+    const status = pod.status?.containerStatuses?.find(
+      c => c.name === moverContainer,
+    );
+    const exitCode =
+      status?.state?.terminated?.exitCode ??
+      (pod.status?.phase === 'Succeeded' ? 0 : 1);
     const result: TransferResultSummary = parser.finish(exitCode);
     if (!result.ok) {
       // the mover's errors rarely say why its sidecar refused: add the sidecars' last words
       for (const c of side.containers.filter(x => x.name !== moverContainer)) {
-        const log = await core.readNamespacedPodLog({ name: podName, namespace: this.srcNs, container: c.name, tailLines: 5 }).catch(() => '');
-        for (const line of String(log).split('\n').filter(Boolean)) result.errors.push(`${c.name}: ${line}`);
+        const log = await core
+          .readNamespacedPodLog({
+            name: podName,
+            namespace: this.srcNs,
+            container: c.name,
+            tailLines: 5,
+          })
+          .catch(() => '');
+        for (const line of String(log).split('\n').filter(Boolean))
+          result.errors.push(`${c.name}: ${line}`);
       }
     }
     if (pod.status?.phase === 'Failed' && result.ok) {
       result.ok = false;
-      result.errors.push(`client pod ${podName} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim());
+      result.errors.push(
+        `client pod ${podName} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim(),
+      );
     }
     const killedBy = (pod.status?.containerStatuses ?? [])
       .map(c => ({ name: c.name, t: c.state?.terminated }))
-      .find(c => c.t && (c.t.signal || (c.t.exitCode ?? 0) >= 128 || (c.name !== moverContainer && c.t.exitCode !== 0)));
-    const killed = !result.ok && killedBy ? `${killedBy.name} ended with ${killedBy.t!.signal ? `signal ${killedBy.t!.signal}` : `exit code ${killedBy.t!.exitCode}`}` : undefined;
+      .find(
+        c =>
+          c.t &&
+          (c.t.signal ||
+            (c.t.exitCode ?? 0) >= 128 ||
+            (c.name !== moverContainer && c.t.exitCode !== 0)),
+      );
+    const killed =
+      !result.ok && killedBy
+        ? `${killedBy.name} ended with ${killedBy.t!.signal ? `signal ${killedBy.t!.signal}` : `exit code ${killedBy.t!.exitCode}`}`
+        : undefined;
     if (killed) {
-      const header = { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: this.srcNs } };
+      const header = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: podName, namespace: this.srcNs },
+      };
       await this.src.remove(header);
-      await pollUntil(async () => ((await this.src.read(header)) ? undefined : true), { timeoutMs: 60_000, what: `killed pod ${podName} to go away` });
+      await pollUntil(
+        async () => ((await this.src.read(header)) ? undefined : true),
+        { timeoutMs: 60_000, what: `killed pod ${podName} to go away` },
+      );
     }
     return { result, killed };
   }
@@ -348,7 +612,11 @@ export class CopySession {
   async markSourceTransferred(deleteSource: boolean): Promise<void> {
     const s = this.o.spec.source;
     const d = this.o.spec.destination;
-    const header = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: s.name, namespace: s.namespace } };
+    const header = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: s.name, namespace: s.namespace },
+    };
     await retryOnConflict(async () => {
       const pvc = await this.src.read<V1PersistentVolumeClaim>(header);
       if (!pvc) return;
@@ -357,7 +625,11 @@ export class CopySession {
         'namespace-transfer.io/transferred-to': `${d.cluster}/${d.namespace}/${d.name}`,
         'namespace-transfer.io/transfer-id': this.id,
       };
-      await this.src.api.replace({ ...pvc, apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
+      await this.src.api.replace({
+        ...pvc,
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+      });
     });
     if (deleteSource) await this.src.remove(header);
   }
@@ -365,14 +637,26 @@ export class CopySession {
   /** Rollback: the destination PVC goes too, but only if this transfer made it. */
   async removeDestination(): Promise<void> {
     const d = this.o.spec.destination;
-    const pvc = await this.dst.read<V1PersistentVolumeClaim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: d.name, namespace: d.namespace } });
-    if (pvc && pvc.metadata?.labels?.[LABEL_TRANSFER_ID] === this.id) await this.dst.remove({ ...pvc, apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
+    const pvc = await this.dst.read<V1PersistentVolumeClaim>({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: d.name, namespace: d.namespace },
+    });
+    if (pvc && pvc.metadata?.labels?.[LABEL_TRANSFER_ID] === this.id)
+      await this.dst.remove({
+        ...pvc,
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+      });
   }
 
   /** Deletes everything this transfer made in both namespaces, except the destination PVC. */
   async cleanup(): Promise<void> {
     const selector = transferSelector(this.id);
-    for (const [objects, ns] of [[this.src, this.srcNs], [this.dst, this.dstNs]] as const) {
+    for (const [objects, ns] of [
+      [this.src, this.srcNs],
+      [this.dst, this.dstNs],
+    ] as const) {
       for (const [apiVersion, kind] of [
         ['v1', 'Pod'],
         ['v1', 'Service'],

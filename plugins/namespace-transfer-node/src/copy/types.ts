@@ -1,6 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type {
-  Plan, ProgressSample, TransferCheckpoint, TransferPhase, TransferResultSummary, TransferSpec,
+  Plan,
+  ProgressSample,
+  TransferCheckpoint,
+  TransferPhase,
+  TransferResultSummary,
+  TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
 export type CopyEvent =
@@ -24,7 +29,12 @@ export interface CopyOptions {
   onCheckpoint?: (c: TransferCheckpoint) => void | Promise<void>;
   checkpoint?: TransferCheckpoint;
   signal?: AbortSignal;
-  timeouts?: { endpointMs?: number; podReadyMs?: number; syncMs?: number; quiesceMs?: number };
+  timeouts?: {
+    endpointMs?: number;
+    podReadyMs?: number;
+    syncMs?: number;
+    quiesceMs?: number;
+  };
   /**
    * `staged`: stop after one more staging sync while the application keeps running (repeatable: each call
    * with the returned checkpoint runs stage-2, stage-3, ...); nothing is cleaned up. Without it, the run

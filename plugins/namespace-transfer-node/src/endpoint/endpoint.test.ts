@@ -1,12 +1,23 @@
 import type { V1Ingress, V1Node, V1Service } from '@kubernetes/client-node';
-import { endpointFor, EndpointTimeoutError, selectEndpoint, SSL_PASSTHROUGH, waitForAddress, type EndpointContext, type Route } from '.';
+import {
+  endpointFor,
+  EndpointTimeoutError,
+  selectEndpoint,
+  SSL_PASSTHROUGH,
+  waitForAddress,
+  type EndpointContext,
+  type Route,
+} from '.';
 
 const ctx: EndpointContext = {
   transferId: 't1',
   namespace: 'dest',
   name: 'nst-t1-endpoint',
   labels: { 'namespace-transfer.io/transfer-id': 't1' },
-  selector: { 'namespace-transfer.io/transfer-id': 't1', 'namespace-transfer.io/role': 'server' },
+  selector: {
+    'namespace-transfer.io/transfer-id': 't1',
+    'namespace-transfer.io/role': 'server',
+  },
   targetPort: 8443,
   host: 'nst-t1.apps.example.test',
   ingressClassName: 'nginx',
@@ -14,7 +25,10 @@ const ctx: EndpointContext = {
 };
 
 const svc = (patch: Partial<V1Service>): V1Service => ({
-  spec: { ports: [{ name: 'transfer', port: 8443, nodePort: 31234 }], clusterIP: '10.0.0.5' },
+  spec: {
+    ports: [{ name: 'transfer', port: 8443, nodePort: 31234 }],
+    clusterIP: '10.0.0.5',
+  },
   ...patch,
 });
 
@@ -25,7 +39,11 @@ describe('endpoints', () => {
     expect(service.kind).toBe('Service');
     expect(service.spec!.type).toBe('ClusterIP');
     expect(service.spec!.selector).toEqual(ctx.selector);
-    expect(service.spec!.ports![0]).toMatchObject({ name: 'transfer', port: 8443, targetPort: 'transfer' });
+    expect(service.spec!.ports![0]).toMatchObject({
+      name: 'transfer',
+      port: 8443,
+      targetPort: 'transfer',
+    });
     expect(e.address(ctx, {})).toBeUndefined();
     expect(e.address(ctx, { service: svc({}) })).toEqual({
       host: 'nst-t1-endpoint.dest.svc.cluster.local',
@@ -37,7 +55,12 @@ describe('endpoints', () => {
   it('nodeport: the node port on a Ready node, external address first', () => {
     const e = endpointFor('nodeport');
     const nodes: V1Node[] = [
-      { status: { conditions: [{ type: 'Ready', status: 'False' }], addresses: [{ type: 'ExternalIP', address: '1.1.1.1' }] } },
+      {
+        status: {
+          conditions: [{ type: 'Ready', status: 'False' }],
+          addresses: [{ type: 'ExternalIP', address: '1.1.1.1' }],
+        },
+      },
       {
         status: {
           conditions: [{ type: 'Ready', status: 'True' }],
@@ -49,14 +72,26 @@ describe('endpoints', () => {
       },
     ];
     expect(e.address(ctx, { service: svc({}) })).toBeUndefined();
-    expect(e.address(ctx, { service: svc({}), nodes })).toEqual({ host: '127.40.0.9', port: 31234, sni: ctx.defaultSni });
+    expect(e.address(ctx, { service: svc({}), nodes })).toEqual({
+      host: '127.40.0.9',
+      port: 31234,
+      sni: ctx.defaultSni,
+    });
   });
 
   it('loadbalancer: waits for status.loadBalancer.ingress', () => {
     const e = endpointFor('loadbalancer');
     expect((e.objects(ctx)[0] as V1Service).spec!.type).toBe('LoadBalancer');
-    expect(e.address(ctx, { service: svc({ status: { loadBalancer: {} } }) })).toBeUndefined();
-    expect(e.address(ctx, { service: svc({ status: { loadBalancer: { ingress: [{ ip: '127.40.128.1' }] } } }) })).toEqual({
+    expect(
+      e.address(ctx, { service: svc({ status: { loadBalancer: {} } }) }),
+    ).toBeUndefined();
+    expect(
+      e.address(ctx, {
+        service: svc({
+          status: { loadBalancer: { ingress: [{ ip: '127.40.128.1' }] } },
+        }),
+      }),
+    ).toEqual({
       host: '127.40.128.1',
       port: 8443,
       sni: ctx.defaultSni,
@@ -71,10 +106,20 @@ describe('endpoints', () => {
     expect(ing.metadata!.annotations![SSL_PASSTHROUGH]).toBe('true');
     expect(ing.spec!.ingressClassName).toBe('nginx');
     expect(ing.spec!.rules![0].host).toBe(ctx.host);
-    expect(ing.spec!.rules![0].http!.paths[0].backend.service).toEqual({ name: ctx.name, port: { name: 'transfer' } });
+    expect(ing.spec!.rules![0].http!.paths[0].backend.service).toEqual({
+      name: ctx.name,
+      port: { name: 'transfer' },
+    });
     expect(e.address(ctx, { ingress: ing })).toBeUndefined();
-    const ready = { ...ing, status: { loadBalancer: { ingress: [{ ip: '127.40.0.2' }] } } };
-    expect(e.address(ctx, { ingress: ready })).toEqual({ host: ctx.host, port: 443, sni: ctx.host });
+    const ready = {
+      ...ing,
+      status: { loadBalancer: { ingress: [{ ip: '127.40.0.2' }] } },
+    };
+    expect(e.address(ctx, { ingress: ready })).toEqual({
+      host: ctx.host,
+      port: 443,
+      sni: ctx.host,
+    });
     expect(() => e.objects({ ...ctx, host: undefined })).toThrow(/host/);
   });
 
@@ -82,13 +127,27 @@ describe('endpoints', () => {
     const e = endpointFor('route');
     const route = e.objects({ ...ctx, host: undefined })[1] as Route;
     expect(route.apiVersion).toBe('route.openshift.io/v1');
-    expect(route.spec.tls).toEqual({ termination: 'passthrough', insecureEdgeTerminationPolicy: 'None' });
-    expect(route.spec.to).toEqual({ kind: 'Service', name: ctx.name, weight: 100 });
+    expect(route.spec.tls).toEqual({
+      termination: 'passthrough',
+      insecureEdgeTerminationPolicy: 'None',
+    });
+    expect(route.spec.to).toEqual({
+      kind: 'Service',
+      name: ctx.name,
+      weight: 100,
+    });
     expect(route.spec.host).toBeUndefined();
     expect(e.address(ctx, { route })).toBeUndefined();
     const admitted: Route = {
       ...route,
-      status: { ingress: [{ host: 'nst-t1-endpoint-dest.apps.west', conditions: [{ type: 'Admitted', status: 'True' }] }] },
+      status: {
+        ingress: [
+          {
+            host: 'nst-t1-endpoint-dest.apps.west',
+            conditions: [{ type: 'Admitted', status: 'True' }],
+          },
+        ],
+      },
     };
     expect(e.address(ctx, { route: admitted })).toEqual({
       host: 'nst-t1-endpoint-dest.apps.west',
@@ -99,20 +158,45 @@ describe('endpoints', () => {
 });
 
 describe('selectEndpoint', () => {
-  const facts = { sameCluster: false, routeApiServed: false, ingressConfigured: false };
+  const facts = {
+    sameCluster: false,
+    routeApiServed: false,
+    ingressConfigured: false,
+  };
   it('auto picks by discovery', () => {
-    expect(selectEndpoint('auto', { ...facts, sameCluster: true }).kind).toBe('clusterip');
-    expect(selectEndpoint('auto', { ...facts, routeApiServed: true }).kind).toBe('route');
+    expect(selectEndpoint('auto', { ...facts, sameCluster: true }).kind).toBe(
+      'clusterip',
+    );
+    expect(
+      selectEndpoint('auto', { ...facts, routeApiServed: true }).kind,
+    ).toBe('route');
     expect(selectEndpoint('auto', facts).kind).toBe('loadbalancer');
-    expect(selectEndpoint('auto', { ...facts, loadBalancerAvailable: false, ingressConfigured: true }).kind).toBe('ingress');
-    expect(selectEndpoint('auto', { ...facts, loadBalancerAvailable: false }).kind).toBe('nodeport');
-    expect(selectEndpoint('auto', { ...facts, loadBalancerAvailable: false, nodePortReachable: false })).toHaveProperty('refusal');
+    expect(
+      selectEndpoint('auto', {
+        ...facts,
+        loadBalancerAvailable: false,
+        ingressConfigured: true,
+      }).kind,
+    ).toBe('ingress');
+    expect(
+      selectEndpoint('auto', { ...facts, loadBalancerAvailable: false }).kind,
+    ).toBe('nodeport');
+    expect(
+      selectEndpoint('auto', {
+        ...facts,
+        loadBalancerAvailable: false,
+        nodePortReachable: false,
+      }),
+    ).toHaveProperty('refusal');
   });
   it('refuses explicit choices the destination cannot serve', () => {
     expect(selectEndpoint('clusterip', facts)).toHaveProperty('refusal');
     expect(selectEndpoint('route', facts)).toHaveProperty('refusal');
     expect(selectEndpoint('ingress', facts)).toHaveProperty('refusal');
-    expect(selectEndpoint('nodeport', facts)).toEqual({ kind: 'nodeport', reason: 'requested explicitly' });
+    expect(selectEndpoint('nodeport', facts)).toEqual({
+      kind: 'nodeport',
+      reason: 'requested explicitly',
+    });
   });
 });
 
@@ -123,7 +207,13 @@ describe('waitForAddress', () => {
       timeoutMs: 10_000,
       sleep: async () => undefined,
       read: async () =>
-        ++reads < 3 ? { service: svc({}) } : { service: svc({ status: { loadBalancer: { ingress: [{ ip: '127.9.0.1' }] } } }) },
+        ++reads < 3
+          ? { service: svc({}) }
+          : {
+              service: svc({
+                status: { loadBalancer: { ingress: [{ ip: '127.9.0.1' }] } },
+              }),
+            },
     });
     expect(address.host).toBe('127.9.0.1');
     expect(reads).toBe(3);
@@ -139,6 +229,8 @@ describe('waitForAddress', () => {
       read: async () => ({ service: svc({}) }),
     });
     await expect(p).rejects.toBeInstanceOf(EndpointTimeoutError);
-    await expect(p).rejects.toThrow(/loadbalancer endpoint never got an address: waited 5s for a load balancer address .* Service dest\/nst-t1-endpoint/);
+    await expect(p).rejects.toThrow(
+      /loadbalancer endpoint never got an address: waited 5s for a load balancer address .* Service dest\/nst-t1-endpoint/,
+    );
   });
 });

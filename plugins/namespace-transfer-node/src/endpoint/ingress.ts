@@ -5,7 +5,10 @@ import { transferService } from './service';
 export const SSL_PASSTHROUGH = 'nginx.ingress.kubernetes.io/ssl-passthrough';
 
 function ingressObject(ctx: EndpointContext): V1Ingress {
-  if (!ctx.host) throw new Error('the ingress endpoint needs a host (configure an ingress domain)');
+  if (!ctx.host)
+    throw new Error(
+      'the ingress endpoint needs a host (configure an ingress domain)',
+    );
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -17,13 +20,21 @@ function ingressObject(ctx: EndpointContext): V1Ingress {
       annotations: { [SSL_PASSTHROUGH]: 'true' },
     },
     spec: {
-      ...(ctx.ingressClassName ? { ingressClassName: ctx.ingressClassName } : {}),
+      ...(ctx.ingressClassName
+        ? { ingressClassName: ctx.ingressClassName }
+        : {}),
       rules: [
         {
           host: ctx.host,
           http: {
             paths: [
-              { path: '/', pathType: 'Prefix', backend: { service: { name: ctx.name, port: { name: 'transfer' } } } },
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: {
+                  service: { name: ctx.name, port: { name: 'transfer' } },
+                },
+              },
             ],
           },
         },
@@ -38,10 +49,13 @@ export const ingressEndpoint: Endpoint = {
   watches: ['ingress'],
   objects: ctx => [transferService(ctx, 'ClusterIP'), ingressObject(ctx)],
   address(ctx, { ingress }) {
-    const admitted = ingress?.status?.loadBalancer?.ingress?.some(i => i.ip || i.hostname);
+    const admitted = ingress?.status?.loadBalancer?.ingress?.some(
+      i => i.ip || i.hostname,
+    );
     const host = ingress?.spec?.rules?.[0]?.host ?? ctx.host;
     if (!admitted || !host) return undefined;
     return { host, port: 443, sni: host };
   },
-  waitingFor: ctx => `an address in the status of Ingress ${ctx.namespace}/${ctx.name} (is an ingress controller with SSL passthrough running?)`,
+  waitingFor: ctx =>
+    `an address in the status of Ingress ${ctx.namespace}/${ctx.name} (is an ingress controller with SSL passthrough running?)`,
 };

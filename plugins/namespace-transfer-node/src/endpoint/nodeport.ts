@@ -4,7 +4,9 @@ import { servicePort, transferService } from './service';
 
 /** An address other clusters can reach: a node's ExternalIP, else its InternalIP; only Ready nodes. */
 export function nodeAddress(nodes: V1Node[] | undefined): string | undefined {
-  const ready = (nodes ?? []).filter(n => n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'));
+  const ready = (nodes ?? []).filter(n =>
+    n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'),
+  );
   for (const type of ['ExternalIP', 'InternalIP']) {
     for (const n of ready) {
       const a = n.status?.addresses?.find(x => x.type === type)?.address;
@@ -24,5 +26,6 @@ export const nodePortEndpoint: Endpoint = {
     if (!port || !host) return undefined;
     return { host, port, sni: ctx.defaultSni };
   },
-  waitingFor: ctx => `a node port of Service ${ctx.namespace}/${ctx.name} and a Ready node with an address`,
+  waitingFor: ctx =>
+    `a node port of Service ${ctx.namespace}/${ctx.name} and a Ready node with an address`,
 };

@@ -10,7 +10,10 @@ function routeObject(ctx: EndpointContext): Route {
       ...(ctx.host ? { host: ctx.host } : {}),
       to: { kind: 'Service', name: ctx.name, weight: 100 },
       port: { targetPort: 'transfer' },
-      tls: { termination: 'passthrough', insecureEdgeTerminationPolicy: 'None' },
+      tls: {
+        termination: 'passthrough',
+        insecureEdgeTerminationPolicy: 'None',
+      },
       wildcardPolicy: 'None',
     },
   };

@@ -3,7 +3,10 @@ import type { EndpointContext } from './types';
 
 export const PORT_NAME = 'transfer';
 
-export function transferService(ctx: EndpointContext, type: 'ClusterIP' | 'NodePort' | 'LoadBalancer'): V1Service {
+export function transferService(
+  ctx: EndpointContext,
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer',
+): V1Service {
   const service: V1Service = {
     apiVersion: 'v1',
     kind: 'Service',
@@ -12,12 +15,22 @@ export function transferService(ctx: EndpointContext, type: 'ClusterIP' | 'NodeP
       type,
       selector: ctx.selector,
       // by name, so the Service follows the pod's port whatever number it has
-      ports: [{ name: PORT_NAME, port: ctx.targetPort, targetPort: PORT_NAME, protocol: 'TCP' }],
+      ports: [
+        {
+          name: PORT_NAME,
+          port: ctx.targetPort,
+          targetPort: PORT_NAME,
+          protocol: 'TCP',
+        },
+      ],
     },
   };
   return service;
 }
 
 export function servicePort(service: V1Service | undefined) {
-  return service?.spec?.ports?.find(p => p.name === PORT_NAME) ?? service?.spec?.ports?.[0];
+  return (
+    service?.spec?.ports?.find(p => p.name === PORT_NAME) ??
+    service?.spec?.ports?.[0]
+  );
 }

@@ -1,4 +1,9 @@
-import type { KubernetesObject, V1Ingress, V1Node, V1Service } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1Ingress,
+  V1Node,
+  V1Service,
+} from '@kubernetes/client-node';
 import type { EndpointKind } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { EndpointAddress } from '../transport';
 
@@ -8,14 +13,22 @@ export interface Route extends KubernetesObject {
     host?: string;
     to: { kind: 'Service'; name: string; weight?: number };
     port?: { targetPort: string | number };
-    tls?: { termination: 'passthrough' | 'edge' | 'reencrypt'; insecureEdgeTerminationPolicy?: string };
+    tls?: {
+      termination: 'passthrough' | 'edge' | 'reencrypt';
+      insecureEdgeTerminationPolicy?: string;
+    };
     wildcardPolicy?: string;
   };
   status?: {
     ingress?: Array<{
       host?: string;
       routerName?: string;
-      conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+      conditions?: Array<{
+        type: string;
+        status: string;
+        reason?: string;
+        message?: string;
+      }>;
     }>;
   };
 }
@@ -56,7 +69,10 @@ export interface Endpoint {
   readonly kind: EndpointKind;
   objects(ctx: EndpointContext): KubernetesObject[];
   /** the address, or undefined while the cluster has not assigned one yet */
-  address(ctx: EndpointContext, observed: ObservedExposure): EndpointAddress | undefined;
+  address(
+    ctx: EndpointContext,
+    observed: ObservedExposure,
+  ): EndpointAddress | undefined;
   /** what the engine waits for, for the timeout message */
   waitingFor(ctx: EndpointContext): string;
   /** the objects to re-read while waiting */

@@ -1,4 +1,10 @@
-import { CoreV1Api, type KubeConfig, type V1Namespace, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  type KubeConfig,
+  type V1Namespace,
+  type V1PersistentVolume,
+  type V1PersistentVolumeClaim,
+} from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { Discovery, httpStatus, withRetry } from '../clusters';
 import type { PlanFacts } from '../plan';
@@ -16,7 +22,9 @@ async function orUndefined<T>(p: () => Promise<T>): Promise<T | undefined> {
 const FORBIDDEN = Symbol('forbidden');
 
 /** For cluster-scoped reads a namespace-scoped identity may not make: 403 becomes "unknown". */
-async function orForbidden<T>(p: () => Promise<T>): Promise<T | undefined | typeof FORBIDDEN> {
+async function orForbidden<T>(
+  p: () => Promise<T>,
+): Promise<T | undefined | typeof FORBIDDEN> {
   try {
     return await orUndefined(p);
   } catch (e) {
@@ -46,42 +54,84 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
   const dstDiscovery = new Discovery(o.destination);
 
   const pvc: V1PersistentVolumeClaim | undefined = await orUndefined(() =>
-    src.readNamespacedPersistentVolumeClaim({ name: spec.source.name, namespace: spec.source.namespace }),
+    src.readNamespacedPersistentVolumeClaim({
+      name: spec.source.name,
+      namespace: spec.source.namespace,
+    }),
   );
   const unreadable: NonNullable<PlanFacts['unreadable']> = [];
-  const known = <T>(v: T | undefined | typeof FORBIDDEN, what: NonNullable<PlanFacts['unreadable']>[number]): T | undefined => {
+  const known = <T>(
+    v: T | undefined | typeof FORBIDDEN,
+    what: NonNullable<PlanFacts['unreadable']>[number],
+  ): T | undefined => {
     if (v !== FORBIDDEN) return v;
     unreadable.push(what);
     return undefined;
   };
   const pv: V1PersistentVolume | undefined = pvc?.spec?.volumeName
-    ? known(await orForbidden(() => src.readPersistentVolume({ name: pvc.spec!.volumeName! })), 'persistentVolume')
+    ? known(
+        await orForbidden(() =>
+          src.readPersistentVolume({ name: pvc.spec!.volumeName! }),
+        ),
+        'persistentVolume',
+      )
     : undefined;
-  const srcNs: V1Namespace | undefined = known(await orForbidden(() => src.readNamespace({ name: spec.source.namespace })), 'sourceNamespace');
-  const dstNs: V1Namespace | undefined = known(await orForbidden(() => dst.readNamespace({ name: spec.destination.namespace })), 'destinationNamespace');
+  const srcNs: V1Namespace | undefined = known(
+    await orForbidden(() => src.readNamespace({ name: spec.source.namespace })),
+    'sourceNamespace',
+  );
+  const dstNs: V1Namespace | undefined = known(
+    await orForbidden(() =>
+      dst.readNamespace({ name: spec.destination.namespace }),
+    ),
+    'destinationNamespace',
+  );
   const dstNsUsable = dstNs || unreadable.includes('destinationNamespace');
   const srcNsUsable = srcNs || unreadable.includes('sourceNamespace');
   const existing = dstNsUsable
-    ? await orUndefined(() => dst.readNamespacedPersistentVolumeClaim({ name: spec.destination.name, namespace: spec.destination.namespace }))
+    ? await orUndefined(() =>
+        dst.readNamespacedPersistentVolumeClaim({
+          name: spec.destination.name,
+          namespace: spec.destination.namespace,
+        }),
+      )
     : undefined;
 
   const srcOpenshift = await srcDiscovery.isServed('apps.openshift.io/v1');
   const dstOpenshift = await dstDiscovery.isServed('apps.openshift.io/v1');
   const claimPods = srcNsUsable
-    ? (await withRetry(() => src.listNamespacedPod({ namespace: spec.source.namespace }))).items.filter(p => mountsClaim(p.spec, spec.source.name))
+    ? (
+        await withRetry(() =>
+          src.listNamespacedPod({ namespace: spec.source.namespace }),
+        )
+      ).items.filter(p => mountsClaim(p.spec, spec.source.name))
     : [];
-  const finished = (p: (typeof claimPods)[number]) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  const finished = (p: (typeof claimPods)[number]) =>
+    p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
   const sourcePods = claimPods.filter(p => !finished(p));
   const finishedSourcePods = claimPods.filter(finished);
-  const sourceWorkloads = srcNsUsable ? await workloadsUsingClaim(o.source, spec.source.namespace, spec.source.name, { openshift: srcOpenshift }) : [];
+  const sourceWorkloads = srcNsUsable
+    ? await workloadsUsingClaim(
+        o.source,
+        spec.source.namespace,
+        spec.source.name,
+        { openshift: srcOpenshift },
+      )
+    : [];
   const destinationWorkloads = dstNsUsable
-    ? await workloadsUsingClaim(o.destination, spec.destination.namespace, spec.destination.name, { openshift: dstOpenshift })
+    ? await workloadsUsingClaim(
+        o.destination,
+        spec.destination.namespace,
+        spec.destination.name,
+        { openshift: dstOpenshift },
+      )
     : [];
 
   const classes = async (d: Discovery) => {
     const c = await orForbidden(() => d.storageClasses());
     if (c === FORBIDDEN) {
-      if (!unreadable.includes('storageClasses')) unreadable.push('storageClasses');
+      if (!unreadable.includes('storageClasses'))
+        unreadable.push('storageClasses');
       return [];
     }
     return c ?? [];
@@ -99,7 +149,9 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
     destination: {
       namespace: dstNs,
       existingPvc: existing,
-      workloadPodSpecs: destinationWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+      workloadPodSpecs: destinationWorkloads.flatMap(w =>
+        w.podSpec ? [w.podSpec] : [],
+      ),
       storageClasses: destinationClasses,
     },
     discovery: {

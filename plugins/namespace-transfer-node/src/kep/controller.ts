@@ -1,10 +1,27 @@
-import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { isTerminalPhase, type TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import {
+  isTerminalPhase,
+  type TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { httpStatus, withRetry } from '../clusters';
 import { POINT_OF_NO_RETURN, RebindRefusedError, runRebind } from '../rebind';
 import { matchApproval } from './match';
 import { RequestStatusWriter, setCondition } from './status';
-import { APPROVALS, KEP_GROUP, KEP_VERSION, REQUESTS, type NamespaceTransferApproval, type NamespaceTransferRequest } from './types';
+import {
+  APPROVALS,
+  KEP_GROUP,
+  KEP_VERSION,
+  REQUESTS,
+  type NamespaceTransferApproval,
+  type NamespaceTransferRequest,
+} from './types';
 
 export interface KepControllerOptions {
   kubeConfig: KubeConfig;
@@ -25,7 +42,8 @@ export interface KepController {
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
 /** The transfer id of a request: stable across controller restarts, unique per request object. */
-export const transferIdOf = (r: NamespaceTransferRequest) => `kep-${r.metadata.uid}`;
+export const transferIdOf = (r: NamespaceTransferRequest) =>
+  `kep-${r.metadata.uid}`;
 
 /**
  * Runs the KEP: watches NamespaceTransferRequests and NamespaceTransferApprovals in all namespaces, runs a
@@ -39,11 +57,25 @@ export function startKepController(o: KepControllerOptions): KepController {
   const log = o.log ?? (() => undefined);
   const base = `/apis/${KEP_GROUP}/${KEP_VERSION}`;
   const list = (plural: string) => async () =>
-    (await custom.listClusterCustomObject({ group: KEP_GROUP, version: KEP_VERSION, plural })) as KubernetesListObject<KubernetesObject>;
-  const requests = makeInformer(o.kubeConfig, `${base}/${REQUESTS}`, list(REQUESTS));
-  const approvals = makeInformer(o.kubeConfig, `${base}/${APPROVALS}`, list(APPROVALS));
-  const asRequest = (x: KubernetesObject) => x as unknown as NamespaceTransferRequest;
-  const asApproval = (x: KubernetesObject) => x as unknown as NamespaceTransferApproval;
+    (await custom.listClusterCustomObject({
+      group: KEP_GROUP,
+      version: KEP_VERSION,
+      plural,
+    })) as KubernetesListObject<KubernetesObject>;
+  const requests = makeInformer(
+    o.kubeConfig,
+    `${base}/${REQUESTS}`,
+    list(REQUESTS),
+  );
+  const approvals = makeInformer(
+    o.kubeConfig,
+    `${base}/${APPROVALS}`,
+    list(APPROVALS),
+  );
+  const asRequest = (x: KubernetesObject) =>
+    x as unknown as NamespaceTransferRequest;
+  const asApproval = (x: KubernetesObject) =>
+    x as unknown as NamespaceTransferApproval;
   let stopped = false;
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
@@ -64,9 +96,20 @@ export function startKepController(o: KepControllerOptions): KepController {
     running.set(k, p);
   };
 
-  async function readLive(namespace: string, name: string): Promise<NamespaceTransferRequest | undefined> {
+  async function readLive(
+    namespace: string,
+    name: string,
+  ): Promise<NamespaceTransferRequest | undefined> {
     try {
-      return (await withRetry(() => custom.getNamespacedCustomObject({ group: KEP_GROUP, version: KEP_VERSION, plural: REQUESTS, namespace, name }))) as NamespaceTransferRequest;
+      return (await withRetry(() =>
+        custom.getNamespacedCustomObject({
+          group: KEP_GROUP,
+          version: KEP_VERSION,
+          plural: REQUESTS,
+          namespace,
+          name,
+        }),
+      )) as NamespaceTransferRequest;
     } catch (e) {
       if (httpStatus(e) === 404) return undefined;
       throw e;
@@ -77,20 +120,33 @@ export function startKepController(o: KepControllerOptions): KepController {
     // the cache may lag behind this controller's own last status write: decide on the live object
     if (!requests.get(name, ns)) return;
     const r = await readLive(ns, name);
-    if (!r || (r.status?.phase && isTerminalPhase(r.status.phase as never))) return;
+    if (!r || (r.status?.phase && isTerminalPhase(r.status.phase as never)))
+      return;
     const checkpoint = r.status?.checkpoint;
     const committed = checkpoint?.completedSteps.includes(POINT_OF_NO_RETURN);
-    const match = matchApproval(r, approvals.list(r.spec.source.namespace).map(asApproval));
+    const match = matchApproval(
+      r,
+      approvals.list(r.spec.source.namespace).map(asApproval),
+    );
     // past the point of no return the volume must reach a claim, approval or not
     if (match.state !== 'approved' && !committed) {
-      const message = match.state === 'mismatch'
-        ? match.message
-        : `waiting for a NamespaceTransferApproval in namespace ${r.spec.source.namespace} for ${r.spec.source.kind} ${r.spec.source.name} with targetNamespace ${ns}`;
+      const message =
+        match.state === 'mismatch'
+          ? match.message
+          : `waiting for a NamespaceTransferApproval in namespace ${r.spec.source.namespace} for ${r.spec.source.kind} ${r.spec.source.name} with targetNamespace ${ns}`;
       await status.update(ns, name, s => ({
         ...s,
         phase: 'Pending',
         message,
-        conditions: setCondition(s.conditions, { type: 'Approved', status: 'False', reason: match.state === 'mismatch' ? 'ApprovalMismatch' : 'AwaitingApproval', message }),
+        conditions: setCondition(s.conditions, {
+          type: 'Approved',
+          status: 'False',
+          reason:
+            match.state === 'mismatch'
+              ? 'ApprovalMismatch'
+              : 'AwaitingApproval',
+          message,
+        }),
       }));
       return;
     }
@@ -98,23 +154,40 @@ export function startKepController(o: KepControllerOptions): KepController {
     const cluster = o.clusterName ?? 'local';
     const spec: TransferSpec = {
       id: transferIdOf(r),
-      source: { cluster, namespace: r.spec.source.namespace, name: r.spec.source.name },
+      source: {
+        cluster,
+        namespace: r.spec.source.namespace,
+        name: r.spec.source.name,
+      },
       destination: { cluster, namespace: ns, name: targetName },
       mode: 'rebind',
       intent: 'move',
     };
-    const approvedBy = match.state === 'approved' ? `${match.approval.metadata.namespace}/${match.approval.metadata.name}` : 'an earlier approval';
+    const approvedBy =
+      match.state === 'approved'
+        ? `${match.approval.metadata.namespace}/${match.approval.metadata.name}`
+        : 'an earlier approval';
     await status.update(ns, name, s => ({
       ...s,
       message: `approved by ${approvedBy}`,
       startTime: s.startTime ?? new Date().toISOString(),
       destinationClaim: `${ns}/${targetName}`,
-      conditions: setCondition(s.conditions, { type: 'Approved', status: 'True', reason: 'Approved', message: `approved by ${approvedBy}` }),
+      conditions: setCondition(s.conditions, {
+        type: 'Approved',
+        status: 'True',
+        reason: 'Approved',
+        message: `approved by ${approvedBy}`,
+      }),
     }));
     // status writes are serialized so that a slower earlier write never overwrites a later phase
     let writes = Promise.resolve();
     const write = (change: Parameters<RequestStatusWriter['update']>[2]) => {
-      writes = writes.then(() => status.update(ns, name, change)).then(() => undefined, e => log(`status of ${ns}/${name}: ${String(e)}`));
+      writes = writes
+        .then(() => status.update(ns, name, change))
+        .then(
+          () => undefined,
+          e => log(`status of ${ns}/${name}: ${String(e)}`),
+        );
       return writes;
     };
     try {
@@ -124,7 +197,8 @@ export function startKepController(o: KepControllerOptions): KepController {
         checkpoint,
         allowTransferDefault: o.allowTransferDefault,
         onEvent: e => {
-          if (e.type === 'phase' && !isTerminalPhase(e.phase)) void write(s => ({ ...s, phase: e.phase }));
+          if (e.type === 'phase' && !isTerminalPhase(e.phase))
+            void write(s => ({ ...s, phase: e.phase }));
           if (e.type === 'warning') log(`${ns}/${name}: ${e.message}`);
         },
         onCheckpoint: c => write(s => ({ ...s, checkpoint: c })),
@@ -137,31 +211,52 @@ export function startKepController(o: KepControllerOptions): KepController {
         volumeName: result.volumeName,
         completionTime: new Date().toISOString(),
         checkpoint: result.checkpoint,
-        conditions: setCondition(s.conditions, { type: 'Ready', status: 'True', reason: 'Transferred', message: `bound to ${result.volumeName}` }),
+        conditions: setCondition(s.conditions, {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Transferred',
+          message: `bound to ${result.volumeName}`,
+        }),
       }));
     } catch (e) {
       await writes;
       // written even while stopping: the run rolled back what it could, so its checkpoint must not be resumed
-      const message = e instanceof RebindRefusedError ? e.failures.map(f => `${f.precondition}: ${f.message}`).join('; ') : String(e instanceof Error ? e.message : e);
+      const message =
+        e instanceof RebindRefusedError
+          ? e.failures.map(f => `${f.precondition}: ${f.message}`).join('; ')
+          : String(e instanceof Error ? e.message : e);
       await status.update(ns, name, s => ({
         ...s,
         phase: 'Failed',
         message,
         completionTime: new Date().toISOString(),
-        conditions: setCondition(s.conditions, { type: 'Failed', status: 'True', reason: e instanceof RebindRefusedError ? 'PreconditionsFailed' : 'TransferFailed', message }),
+        conditions: setCondition(s.conditions, {
+          type: 'Failed',
+          status: 'True',
+          reason:
+            e instanceof RebindRefusedError
+              ? 'PreconditionsFailed'
+              : 'TransferFailed',
+          message,
+        }),
       }));
     }
   }
 
-  const watch = (inf: Informer<KubernetesObject>, what: string, onObject: (o: KubernetesObject) => void) => {
+  const watch = (
+    inf: Informer<KubernetesObject>,
+    what: string,
+    onObject: (o: KubernetesObject) => void,
+  ) => {
     inf.on('add', onObject);
     inf.on('update', onObject);
     const restart = () =>
       setTimeout(() => {
-        if (!stopped) inf.start().catch(e => {
-          log(`${what} restart failed (${String(e)}), trying again`);
-          restart();
-        });
+        if (!stopped)
+          inf.start().catch(e => {
+            log(`${what} restart failed (${String(e)}), trying again`);
+            restart();
+          });
       }, o.restartDelayMs ?? 1000);
     // the informer stops on a dropped watch or 410 Gone: a fresh list and watch resumes it
     inf.on('error', (err: unknown) => {
@@ -170,11 +265,17 @@ export function startKepController(o: KepControllerOptions): KepController {
       restart();
     });
   };
-  watch(requests, REQUESTS, x => enqueue(asRequest(x).metadata.namespace, asRequest(x).metadata.name));
+  watch(requests, REQUESTS, x =>
+    enqueue(asRequest(x).metadata.namespace, asRequest(x).metadata.name),
+  );
   watch(approvals, APPROVALS, x => {
     const a = asApproval(x);
     for (const r of requests.list().map(asRequest)) {
-      if (r.spec.source.namespace === a.metadata.namespace && r.spec.source.name === a.spec.source.name) enqueue(r.metadata.namespace, r.metadata.name);
+      if (
+        r.spec.source.namespace === a.metadata.namespace &&
+        r.spec.source.name === a.spec.source.name
+      )
+        enqueue(r.metadata.namespace, r.metadata.name);
     }
   });
   // approvals first, so the first requests seen are matched against a full cache

@@ -1,4 +1,9 @@
 export * from './types';
 export { matchApproval, type ApprovalMatch } from './match';
-export { startKepController, transferIdOf, type KepController, type KepControllerOptions } from './controller';
+export {
+  startKepController,
+  transferIdOf,
+  type KepController,
+  type KepControllerOptions,
+} from './controller';
 export { RequestStatusWriter, setCondition } from './status';

@@ -3,14 +3,33 @@
  * approval, a non-matching approval reported in the request's status, a matching one that makes the
  * controller move the volume; a controller restart and dropped watches change nothing of that.
  */
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  loadAllYaml,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClusters, type SimWorld } from 'kube-sim';
-import { createBoundPvc, createWorkload, ensureNamespace } from '../testing/kubesim';
+import {
+  createBoundPvc,
+  createWorkload,
+  ensureNamespace,
+} from '../testing/kubesim';
 import { pollUntil } from '../kube';
 import { ensureClass, readThroughPod } from '../rebind/testing';
-import { APPROVALS, KEP_GROUP, KEP_VERSION, REQUESTS, startKepController, type KepController, type NamespaceTransferRequest } from '.';
+import {
+  APPROVALS,
+  KEP_GROUP,
+  KEP_VERSION,
+  REQUESTS,
+  startKepController,
+  type KepController,
+  type NamespaceTransferRequest,
+} from '.';
 
 jest.setTimeout(300_000);
 
@@ -29,10 +48,14 @@ describe('KEP controller on kube-sim', () => {
     custom = kc.makeApiClient(CustomObjectsApi);
     const ext = kc.makeApiClient(ApiextensionsV1Api);
     for (const f of readdirSync(CRDS)) {
-      for (const doc of loadAllYaml(readFileSync(join(CRDS, f), 'utf8'))) await ext.createCustomResourceDefinition({ body: doc as V1CustomResourceDefinition });
+      for (const doc of loadAllYaml(readFileSync(join(CRDS, f), 'utf8')))
+        await ext.createCustomResourceDefinition({
+          body: doc as V1CustomResourceDefinition,
+        });
     }
     await ensureClass(kc, 'movable', 'true');
-    for (const ns of ['team-a', 'team-b', 'team-c']) await ensureNamespace(kc, ns);
+    for (const ns of ['team-a', 'team-b', 'team-c'])
+      await ensureNamespace(kc, ns);
   });
 
   afterAll(async () => {
@@ -41,21 +64,55 @@ describe('KEP controller on kube-sim', () => {
   });
 
   const create = (plural: string, namespace: string, body: object) =>
-    custom.createNamespacedCustomObject({ group: KEP_GROUP, version: KEP_VERSION, plural, namespace, body });
+    custom.createNamespacedCustomObject({
+      group: KEP_GROUP,
+      version: KEP_VERSION,
+      plural,
+      namespace,
+      body,
+    });
   const request = async (namespace: string, name: string) =>
-    (await custom.getNamespacedCustomObject({ group: KEP_GROUP, version: KEP_VERSION, plural: REQUESTS, namespace, name })) as NamespaceTransferRequest;
-  const until = (namespace: string, name: string, ok: (r: NamespaceTransferRequest) => boolean, what: string) =>
-    pollUntil(async () => {
-      const r = await request(namespace, name);
-      return ok(r) ? r : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: `${what} (logs: ${logs.join(' | ')})` });
+    (await custom.getNamespacedCustomObject({
+      group: KEP_GROUP,
+      version: KEP_VERSION,
+      plural: REQUESTS,
+      namespace,
+      name,
+    })) as NamespaceTransferRequest;
+  const until = (
+    namespace: string,
+    name: string,
+    ok: (r: NamespaceTransferRequest) => boolean,
+    what: string,
+  ) =>
+    pollUntil(
+      async () => {
+        const r = await request(namespace, name);
+        return ok(r) ? r : undefined;
+      },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: `${what} (logs: ${logs.join(' | ')})`,
+      },
+    );
 
   it('validates the objects against the CRD schema', async () => {
     await expect(
-      create(REQUESTS, 'team-b', { apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferRequest', metadata: { name: 'bad' }, spec: { source: { name: 'x', namespace: 'team-a', kind: 'Secret' } } }),
+      create(REQUESTS, 'team-b', {
+        apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+        kind: 'NamespaceTransferRequest',
+        metadata: { name: 'bad' },
+        spec: { source: { name: 'x', namespace: 'team-a', kind: 'Secret' } },
+      }),
     ).rejects.toMatchObject({ code: 422 });
     await expect(
-      create(APPROVALS, 'team-a', { apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferApproval', metadata: { name: 'bad' }, spec: { source: { name: 'x', kind: 'PersistentVolumeClaim' } } }),
+      create(APPROVALS, 'team-a', {
+        apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+        kind: 'NamespaceTransferApproval',
+        metadata: { name: 'bad' },
+        spec: { source: { name: 'x', kind: 'PersistentVolumeClaim' } },
+      }),
     ).rejects.toMatchObject({ code: 422 });
   });
 
@@ -63,76 +120,183 @@ describe('KEP controller on kube-sim', () => {
     const dir = await createBoundPvc(kc, 'team-a', 'data', 'movable');
     writeFileSync(`${dir}/report.csv`, 'a,b\n1,2\n');
     await createWorkload(kc, 'team-a', 'app', 'data', 1001, 1);
-    controller = startKepController({ kubeConfig: kc, log: m => logs.push(m), restartDelayMs: 200 });
+    controller = startKepController({
+      kubeConfig: kc,
+      log: m => logs.push(m),
+      restartDelayMs: 200,
+    });
     await controller.ready;
 
     await create(REQUESTS, 'team-b', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferRequest', metadata: { name: 'want-data' },
-      spec: { source: { name: 'data', namespace: 'team-a', kind: 'PersistentVolumeClaim' }, targetName: 'imported' },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferRequest',
+      metadata: { name: 'want-data' },
+      spec: {
+        source: {
+          name: 'data',
+          namespace: 'team-a',
+          kind: 'PersistentVolumeClaim',
+        },
+        targetName: 'imported',
+      },
     });
-    const waiting = await until('team-b', 'want-data', r => r.status?.phase === 'Pending', 'the request to wait');
-    expect(waiting.status?.conditions).toEqual([expect.objectContaining({ type: 'Approved', status: 'False', reason: 'AwaitingApproval' })]);
+    const waiting = await until(
+      'team-b',
+      'want-data',
+      r => r.status?.phase === 'Pending',
+      'the request to wait',
+    );
+    expect(waiting.status?.conditions).toEqual([
+      expect.objectContaining({
+        type: 'Approved',
+        status: 'False',
+        reason: 'AwaitingApproval',
+      }),
+    ]);
 
     // the watches break (as when the API server restarts): the controller lists and watches again
     world.cluster('east').apiServer.faults.dropWatches();
     await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferApproval', metadata: { name: 'to-c' },
-      spec: { source: { name: 'data', kind: 'PersistentVolumeClaim' }, targetNamespace: 'team-c' },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferApproval',
+      metadata: { name: 'to-c' },
+      spec: {
+        source: { name: 'data', kind: 'PersistentVolumeClaim' },
+        targetNamespace: 'team-c',
+      },
     });
-    const mismatch = await until('team-b', 'want-data', r => r.status?.conditions?.[0]?.reason === 'ApprovalMismatch', 'the mismatch to be reported');
-    expect(mismatch.status?.message).toContain('approval team-a/to-c does not match: it approves namespace team-c, not team-b');
+    const mismatch = await until(
+      'team-b',
+      'want-data',
+      r => r.status?.conditions?.[0]?.reason === 'ApprovalMismatch',
+      'the mismatch to be reported',
+    );
+    expect(mismatch.status?.message).toContain(
+      'approval team-a/to-c does not match: it approves namespace team-c, not team-b',
+    );
     expect(mismatch.status?.phase).toBe('Pending');
 
     await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferApproval', metadata: { name: 'to-b' },
-      spec: { source: { name: 'data', kind: 'PersistentVolumeClaim' }, targetNamespace: 'team-b' },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferApproval',
+      metadata: { name: 'to-b' },
+      spec: {
+        source: { name: 'data', kind: 'PersistentVolumeClaim' },
+        targetNamespace: 'team-b',
+      },
     });
-    const done = await until('team-b', 'want-data', r => r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed', 'the transfer to end');
-    expect(done.status).toMatchObject({ phase: 'Succeeded', destinationClaim: 'team-b/imported' });
+    const done = await until(
+      'team-b',
+      'want-data',
+      r => r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed',
+      'the transfer to end',
+    );
+    expect(done.status).toMatchObject({
+      phase: 'Succeeded',
+      destinationClaim: 'team-b/imported',
+    });
     expect(done.status?.checkpoint?.completedSteps).toContain('wait-bound');
     expect(done.status?.startTime).toBeDefined();
     expect(done.status?.completionTime).toBeDefined();
     const core = kc.makeApiClient(CoreV1Api);
-    const claim = await core.readNamespacedPersistentVolumeClaim({ namespace: 'team-b', name: 'imported' });
+    const claim = await core.readNamespacedPersistentVolumeClaim({
+      namespace: 'team-b',
+      name: 'imported',
+    });
     expect(done.status?.volumeName).toBe(claim.spec?.volumeName);
-    expect(await readThroughPod(kc, 'team-b', 'imported', 'report.csv')).toBe('a,b\n1,2\n');
+    expect(await readThroughPod(kc, 'team-b', 'imported', 'report.csv')).toBe(
+      'a,b\n1,2\n',
+    );
 
     // a new controller process: a finished request stays as it is; a request made meanwhile is served
     await controller.stop();
     const rv = (await request('team-b', 'want-data')).metadata.resourceVersion;
     await createBoundPvc(kc, 'team-a', 'logs', 'movable');
     await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferApproval', metadata: { name: 'logs-to-b' },
-      spec: { source: { name: 'logs', kind: 'PersistentVolumeClaim' }, targetNamespace: 'team-b' },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferApproval',
+      metadata: { name: 'logs-to-b' },
+      spec: {
+        source: { name: 'logs', kind: 'PersistentVolumeClaim' },
+        targetNamespace: 'team-b',
+      },
     });
     await create(REQUESTS, 'team-b', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferRequest', metadata: { name: 'want-logs' },
-      spec: { source: { name: 'logs', namespace: 'team-a', kind: 'PersistentVolumeClaim' } },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferRequest',
+      metadata: { name: 'want-logs' },
+      spec: {
+        source: {
+          name: 'logs',
+          namespace: 'team-a',
+          kind: 'PersistentVolumeClaim',
+        },
+      },
     });
     controller = startKepController({ kubeConfig: kc, log: m => logs.push(m) });
     await controller.ready;
-    const second = await until('team-b', 'want-logs', r => r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed', 'the second transfer');
-    expect(second.status).toMatchObject({ phase: 'Succeeded', destinationClaim: 'team-b/logs' });
-    expect((await request('team-b', 'want-data')).metadata.resourceVersion).toBe(rv);
+    const second = await until(
+      'team-b',
+      'want-logs',
+      r => r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed',
+      'the second transfer',
+    );
+    expect(second.status).toMatchObject({
+      phase: 'Succeeded',
+      destinationClaim: 'team-b/logs',
+    });
+    expect(
+      (await request('team-b', 'want-data')).metadata.resourceVersion,
+    ).toBe(rv);
   });
 
   it('a request whose preconditions fail ends Failed and names them', async () => {
     if (!controller) {
-      controller = startKepController({ kubeConfig: kc, log: m => logs.push(m) });
+      controller = startKepController({
+        kubeConfig: kc,
+        log: m => logs.push(m),
+      });
       await controller.ready;
     }
     await createBoundPvc(kc, 'team-a', 'taken', 'movable');
     await createBoundPvc(kc, 'team-c', 'taken', 'movable');
     await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferApproval', metadata: { name: 'taken-to-c' },
-      spec: { source: { name: 'taken', kind: 'PersistentVolumeClaim' }, targetNamespace: 'team-c' },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferApproval',
+      metadata: { name: 'taken-to-c' },
+      spec: {
+        source: { name: 'taken', kind: 'PersistentVolumeClaim' },
+        targetNamespace: 'team-c',
+      },
     });
     await create(REQUESTS, 'team-c', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`, kind: 'NamespaceTransferRequest', metadata: { name: 'want-taken' },
-      spec: { source: { name: 'taken', namespace: 'team-a', kind: 'PersistentVolumeClaim' } },
+      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
+      kind: 'NamespaceTransferRequest',
+      metadata: { name: 'want-taken' },
+      spec: {
+        source: {
+          name: 'taken',
+          namespace: 'team-a',
+          kind: 'PersistentVolumeClaim',
+        },
+      },
     });
-    const r = await until('team-c', 'want-taken', x => x.status?.phase === 'Failed', 'the refusal');
-    expect(r.status?.message).toContain('DestinationNameFree: destination PVC team-c/taken already exists');
-    expect(r.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Failed', reason: 'PreconditionsFailed' })]));
+    const r = await until(
+      'team-c',
+      'want-taken',
+      x => x.status?.phase === 'Failed',
+      'the refusal',
+    );
+    expect(r.status?.message).toContain(
+      'DestinationNameFree: destination PVC team-c/taken already exists',
+    );
+    expect(r.status?.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'Failed',
+          reason: 'PreconditionsFailed',
+        }),
+      ]),
+    );
   });
 });

@@ -2,12 +2,41 @@ import { setCondition } from './status';
 
 describe('setCondition', () => {
   it('keeps lastTransitionTime while the status stays, moves it when the status changes', () => {
-    const a = setCondition([], { type: 'Approved', status: 'False', reason: 'AwaitingApproval' }, 't1');
-    expect(a).toEqual([{ type: 'Approved', status: 'False', reason: 'AwaitingApproval', lastTransitionTime: 't1' }]);
-    const b = setCondition(a, { type: 'Approved', status: 'False', reason: 'ApprovalMismatch', message: 'x' }, 't2');
-    expect(b[0]).toMatchObject({ reason: 'ApprovalMismatch', lastTransitionTime: 't1' });
-    const c = setCondition(b, { type: 'Approved', status: 'True', reason: 'Approved' }, 't3');
+    const a = setCondition(
+      [],
+      { type: 'Approved', status: 'False', reason: 'AwaitingApproval' },
+      't1',
+    );
+    expect(a).toEqual([
+      {
+        type: 'Approved',
+        status: 'False',
+        reason: 'AwaitingApproval',
+        lastTransitionTime: 't1',
+      },
+    ]);
+    const b = setCondition(
+      a,
+      {
+        type: 'Approved',
+        status: 'False',
+        reason: 'ApprovalMismatch',
+        message: 'x',
+      },
+      't2',
+    );
+    expect(b[0]).toMatchObject({
+      reason: 'ApprovalMismatch',
+      lastTransitionTime: 't1',
+    });
+    const c = setCondition(
+      b,
+      { type: 'Approved', status: 'True', reason: 'Approved' },
+      't3',
+    );
     expect(c[0]).toMatchObject({ status: 'True', lastTransitionTime: 't3' });
-    expect(setCondition(c, { type: 'Ready', status: 'True' }, 't4').map(x => x.type)).toEqual(['Approved', 'Ready']);
+    expect(
+      setCondition(c, { type: 'Ready', status: 'True' }, 't4').map(x => x.type),
+    ).toEqual(['Approved', 'Ready']);
   });
 });

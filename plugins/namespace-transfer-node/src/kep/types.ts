@@ -1,4 +1,7 @@
-import type { TransferCheckpoint, TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  TransferCheckpoint,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 
 /** The KEP objects as deploy/crds defines them (group transfer.namespace-transfer.io, v1alpha1). */
 export const KEP_GROUP = 'transfer.namespace-transfer.io';

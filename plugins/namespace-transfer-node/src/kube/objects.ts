@@ -1,4 +1,8 @@
-import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubernetesObjectApi,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { LABEL_TRANSFER_ID } from '../naming';
 import { httpStatus, withRetry, type RetryOptions } from '../clusters';
 
@@ -9,20 +13,31 @@ import { httpStatus, withRetry, type RetryOptions } from '../clusters';
 export class Objects {
   readonly api: KubernetesObjectApi;
 
-  constructor(readonly kc: KubeConfig, private readonly retry: RetryOptions = {}) {
+  constructor(
+    readonly kc: KubeConfig,
+    private readonly retry: RetryOptions = {},
+  ) {
     this.api = KubernetesObjectApi.makeApiClient(kc);
   }
 
-  async read<T extends KubernetesObject>(header: KubernetesObject): Promise<T | undefined> {
+  async read<T extends KubernetesObject>(
+    header: KubernetesObject,
+  ): Promise<T | undefined> {
     try {
-      return (await withRetry(() => this.api.read(header as T & { metadata: { name: string } }), this.retry)) as T;
+      return (await withRetry(
+        () => this.api.read(header as T & { metadata: { name: string } }),
+        this.retry,
+      )) as T;
     } catch (e) {
       if (httpStatus(e) === 404) return undefined;
       throw e;
     }
   }
 
-  async ensure<T extends KubernetesObject>(obj: T, transferId: string): Promise<T> {
+  async ensure<T extends KubernetesObject>(
+    obj: T,
+    transferId: string,
+  ): Promise<T> {
     try {
       return (await withRetry(() => this.api.create(obj), this.retry)) as T;
     } catch (e) {
@@ -40,10 +55,21 @@ export class Objects {
   }
 
   /** Deletes, treating "already gone" as success. */
-  async remove(obj: KubernetesObject, opts: { propagation?: 'Foreground' | 'Background' } = {}): Promise<void> {
+  async remove(
+    obj: KubernetesObject,
+    opts: { propagation?: 'Foreground' | 'Background' } = {},
+  ): Promise<void> {
     try {
       await withRetry(
-        () => this.api.delete(obj, undefined, undefined, 0, undefined, opts.propagation ?? 'Background'),
+        () =>
+          this.api.delete(
+            obj,
+            undefined,
+            undefined,
+            0,
+            undefined,
+            opts.propagation ?? 'Background',
+          ),
         this.retry,
       );
     } catch (e) {
@@ -51,9 +77,24 @@ export class Objects {
     }
   }
 
-  async list<T extends KubernetesObject>(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<T[]> {
+  async list<T extends KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    labelSelector: string,
+  ): Promise<T[]> {
     const out = await withRetry(
-      () => this.api.list<T>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+      () =>
+        this.api.list<T>(
+          apiVersion,
+          kind,
+          namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+        ),
       this.retry,
     );
     return out.items;

@@ -26,13 +26,19 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Calls `check` until it returns a value; throws a timeout that says what never happened. */
-export async function pollUntil<T>(check: () => Promise<T | undefined>, opts: PollOptions): Promise<T> {
+export async function pollUntil<T>(
+  check: () => Promise<T | undefined>,
+  opts: PollOptions,
+): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     opts.signal?.throwIfAborted();
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() >= deadline) throw new WaitTimeoutError(`timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}`);
+    if (Date.now() >= deadline)
+      throw new WaitTimeoutError(
+        `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}`,
+      );
     await sleep(opts.intervalMs ?? 500, opts.signal);
   }
 }

@@ -9,9 +9,13 @@ export const MANAGED_BY = 'namespace-transfer';
 export const LABEL_TRANSFER_ID = 'namespace-transfer.io/transfer-id';
 export const LABEL_ROLE = 'namespace-transfer.io/role';
 
-export type ObjectRole = 'server' | 'client' | 'endpoint' | 'credentials' | 'config' | 'verify';
+export type ObjectRole =
+  'server' | 'client' | 'endpoint' | 'credentials' | 'config' | 'verify';
 
-export function transferLabels(transferId: string, role?: ObjectRole): Record<string, string> {
+export function transferLabels(
+  transferId: string,
+  role?: ObjectRole,
+): Record<string, string> {
   return {
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_TRANSFER_ID]: transferId,
@@ -19,7 +23,10 @@ export function transferLabels(transferId: string, role?: ObjectRole): Record<st
   };
 }
 
-export function transferSelector(transferId: string, role?: ObjectRole): string {
+export function transferSelector(
+  transferId: string,
+  role?: ObjectRole,
+): string {
   return Object.entries(transferLabels(transferId, role))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');

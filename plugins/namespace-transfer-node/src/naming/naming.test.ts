@@ -16,6 +16,8 @@ describe('naming', () => {
       'namespace-transfer.io/transfer-id': 't1',
       'namespace-transfer.io/role': 'client',
     });
-    expect(transferSelector('t1')).toBe('app.kubernetes.io/managed-by=namespace-transfer,namespace-transfer.io/transfer-id=t1');
+    expect(transferSelector('t1')).toBe(
+      'app.kubernetes.io/managed-by=namespace-transfer,namespace-transfer.io/transfer-id=t1',
+    );
   });
 });

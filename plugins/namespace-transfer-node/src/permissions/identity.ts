@@ -2,7 +2,8 @@ import type { V1PodSpec } from '@kubernetes/client-node';
 import type { Identity } from '@namespace-transfer/plugin-namespace-transfer-common';
 
 export const OPENSHIFT_UID_RANGE = 'openshift.io/sa.scc.uid-range';
-export const OPENSHIFT_SUPPLEMENTAL_GROUPS = 'openshift.io/sa.scc.supplemental-groups';
+export const OPENSHIFT_SUPPLEMENTAL_GROUPS =
+  'openshift.io/sa.scc.supplemental-groups';
 
 /** A non-root id used when nothing tells us better; distinct from common image users (1000). */
 export const DEFAULT_ID = 65532;
@@ -33,7 +34,9 @@ interface Ids {
 /** The ids a pod spec runs its (first) containers as; container settings override the pod's. */
 export function idsFromPodSpec(spec: V1PodSpec): Ids {
   const pod = spec.securityContext ?? {};
-  const container = spec.containers.find(c => c.securityContext?.runAsUser !== undefined)?.securityContext ?? {};
+  const container =
+    spec.containers.find(c => c.securityContext?.runAsUser !== undefined)
+      ?.securityContext ?? {};
   return {
     runAsUser: container.runAsUser ?? pod.runAsUser,
     runAsGroup: container.runAsGroup ?? pod.runAsGroup,
@@ -57,7 +60,9 @@ function firstWithUser(specs: V1PodSpec[] | undefined): Ids | undefined {
 export function selectIdentity(facts: IdentityFacts): Identity {
   const annotations = facts.destinationNamespaceAnnotations ?? {};
   const rangeUser = parseRangeStart(annotations[OPENSHIFT_UID_RANGE]);
-  const rangeGroup = parseRangeStart(annotations[OPENSHIFT_SUPPLEMENTAL_GROUPS]);
+  const rangeGroup = parseRangeStart(
+    annotations[OPENSHIFT_SUPPLEMENTAL_GROUPS],
+  );
   // on platforms that assign arbitrary UIDs, the next pod may run as another UID of the range but always
   // with the group: only group-writable files stay usable
   const groupWritable = rangeUser !== undefined;
@@ -69,13 +74,21 @@ export function selectIdentity(facts: IdentityFacts): Identity {
     return { runAsUser, runAsGroup, fsGroup, source, groupWritable };
   };
 
-  if (facts.override?.runAsUser !== undefined) return build(facts.override, 'override');
+  if (facts.override?.runAsUser !== undefined)
+    return build(facts.override, 'override');
   const dest = firstWithUser(facts.destinationPodSpecs);
   if (dest) return build(dest, 'destination-workload');
-  if (rangeUser !== undefined) return build({ runAsUser: rangeUser, runAsGroup: rangeGroup, fsGroup: rangeGroup }, 'namespace-uid-range');
+  if (rangeUser !== undefined)
+    return build(
+      { runAsUser: rangeUser, runAsGroup: rangeGroup, fsGroup: rangeGroup },
+      'namespace-uid-range',
+    );
   const src = firstWithUser(facts.sourcePodSpecs);
   if (src) return build(src, 'source-workload');
-  return build({ runAsUser: DEFAULT_ID, runAsGroup: DEFAULT_ID, fsGroup: DEFAULT_ID }, 'default');
+  return build(
+    { runAsUser: DEFAULT_ID, runAsGroup: DEFAULT_ID, fsGroup: DEFAULT_ID },
+    'default',
+  );
 }
 
 /**
@@ -83,9 +96,17 @@ export function selectIdentity(facts: IdentityFacts): Identity {
  * wrote the files (and its fsGroup as a supplemental group), never an fsGroup of its own, which would make
  * the kubelet change the group of the source's files.
  */
-export function clientIdentity(sourcePodSpecs: V1PodSpec[] | undefined): { runAsUser: number; runAsGroup: number; supplementalGroups: number[] } {
+export function clientIdentity(sourcePodSpecs: V1PodSpec[] | undefined): {
+  runAsUser: number;
+  runAsGroup: number;
+  supplementalGroups: number[];
+} {
   const ids = firstWithUser(sourcePodSpecs);
   const runAsUser = ids?.runAsUser ?? DEFAULT_ID;
   const runAsGroup = ids?.runAsGroup ?? ids?.fsGroup ?? runAsUser;
-  return { runAsUser, runAsGroup, supplementalGroups: ids?.fsGroup !== undefined ? [ids.fsGroup] : [] };
+  return {
+    runAsUser,
+    runAsGroup,
+    supplementalGroups: ids?.fsGroup !== undefined ? [ids.fsGroup] : [],
+  };
 }

@@ -20,12 +20,18 @@ export interface RepairOptions {
   preserveOwners?: boolean;
 }
 
-export function permissionRepair(identity: Identity, opts: RepairOptions = {}): PermissionRepair {
+export function permissionRepair(
+  identity: Identity,
+  opts: RepairOptions = {},
+): PermissionRepair {
   const canChown = opts.canChown === true;
   return {
     preserveOwners: canChown && opts.preserveOwners === true,
     chmod: identity.groupWritable ? 'g+rwX' : undefined,
-    chown: canChown && opts.preserveOwners !== true ? { uid: identity.runAsUser, gid: identity.runAsGroup } : undefined,
+    chown:
+      canChown && opts.preserveOwners !== true
+        ? { uid: identity.runAsUser, gid: identity.runAsGroup }
+        : undefined,
   };
 }
 
@@ -33,7 +39,11 @@ export function permissionRepair(identity: Identity, opts: RepairOptions = {}): 
 export function rsyncPermissionFlags(repair: PermissionRepair): string[] {
   const flags: string[] = [];
   if (repair.preserveOwners) flags.push('--owner', '--group', '--numeric-ids');
-  else if (repair.chown) flags.push(`--chown=${repair.chown.uid}:${repair.chown.gid}`, '--numeric-ids');
+  else if (repair.chown)
+    flags.push(
+      `--chown=${repair.chown.uid}:${repair.chown.gid}`,
+      '--numeric-ids',
+    );
   // without chown rights the receiver would only fail or warn on every file: say so up front
   else flags.push('--no-owner', '--no-group');
   if (repair.chmod) flags.push(`--chmod=${repair.chmod}`);

@@ -1,4 +1,7 @@
-import type { V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
+import type {
+  V1PodSecurityContext,
+  V1SecurityContext,
+} from '@kubernetes/client-node';
 import type { Identity } from '@namespace-transfer/plugin-namespace-transfer-common';
 
 /**

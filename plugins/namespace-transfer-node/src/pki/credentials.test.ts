@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { X509Certificate as NodeX509, createPrivateKey, createPublicKey } from 'node:crypto';
+import {
+  X509Certificate as NodeX509,
+  createPrivateKey,
+  createPublicKey,
+} from 'node:crypto';
 import { createTransferCredentials } from '.';
 
 describe('per-transfer credentials', () => {
   it('issues a server and a client certificate that chain only to their own transfer CA', async () => {
-    const a = await createTransferCredentials({ transferId: 'a1', serverAltNames: ['route.apps.example', '127.40.128.1'] });
+    const a = await createTransferCredentials({
+      transferId: 'a1',
+      serverAltNames: ['route.apps.example', '127.40.128.1'],
+    });
     const b = await createTransferCredentials({ transferId: 'a1' });
     const caA = new NodeX509(a.caPem);
     const caB = new NodeX509(b.caPem);
@@ -23,11 +30,18 @@ describe('per-transfer credentials', () => {
     // key usage: the server certificate is for serverAuth only, the client's for clientAuth only
     expect(server.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
     expect(client.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
-    expect(new x509.X509Certificate(a.caPem).getExtension(x509.BasicConstraintsExtension)?.ca).toBe(true);
+    expect(
+      new x509.X509Certificate(a.caPem).getExtension(
+        x509.BasicConstraintsExtension,
+      )?.ca,
+    ).toBe(true);
     // the keys belong to the certificates
-    expect(createPublicKey(createPrivateKey(a.server.keyPem)).export({ format: 'pem', type: 'spki' })).toBe(
-      server.publicKey.export({ format: 'pem', type: 'spki' }),
-    );
+    expect(
+      createPublicKey(createPrivateKey(a.server.keyPem)).export({
+        format: 'pem',
+        type: 'spki',
+      }),
+    ).toBe(server.publicKey.export({ format: 'pem', type: 'spki' }));
     expect(a.moverPassword).not.toBe(b.moverPassword);
     expect(a.moverPassword.length).toBeGreaterThanOrEqual(32);
   });

@@ -47,7 +47,10 @@ export function clientNameFor(transferId: string): string {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
@@ -61,14 +64,23 @@ function serialNumber(): string {
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 function altNames(names: string[]): x509.JsonGeneralNames {
-  return [...new Set(names)].map(n => (IPV4.test(n) || n.includes(':') ? { type: 'ip', value: n } : { type: 'dns', value: n }));
+  return [...new Set(names)].map(n =>
+    IPV4.test(n) || n.includes(':')
+      ? { type: 'ip', value: n }
+      : { type: 'dns', value: n },
+  );
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return (await webcrypto.subtle.generateKey(ALG, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
 }
 
-export async function createTransferCredentials(opts: CredentialOptions): Promise<TransferCredentials> {
+export async function createTransferCredentials(
+  opts: CredentialOptions,
+): Promise<TransferCredentials> {
   const days = opts.days ?? 30;
   const notBefore = new Date(Date.now() - 5 * 60_000); // tolerate clock skew between clusters
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
@@ -83,12 +95,19 @@ export async function createTransferCredentials(opts: CredentialOptions): Promis
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
 
-  const issue = async (cn: string, names: string[], usage: x509.ExtendedKeyUsage): Promise<KeyPairPem> => {
+  const issue = async (
+    cn: string,
+    names: string[],
+    usage: x509.ExtendedKeyUsage,
+  ): Promise<KeyPairPem> => {
     const keys = await generateKeys();
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serialNumber(),
@@ -109,7 +128,10 @@ export async function createTransferCredentials(opts: CredentialOptions): Promis
     });
     return {
       certPem: `${cert.toString('pem')}\n`,
-      keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+      keyPem: pem(
+        'PRIVATE KEY',
+        await webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
+      ),
     };
   };
 
@@ -118,8 +140,16 @@ export async function createTransferCredentials(opts: CredentialOptions): Promis
   return {
     transferId: opts.transferId,
     caPem: `${ca.toString('pem')}\n`,
-    server: await issue(serverName, [serverName, ...(opts.serverAltNames ?? [])], x509.ExtendedKeyUsage.serverAuth),
-    client: await issue(clientName, [clientName], x509.ExtendedKeyUsage.clientAuth),
+    server: await issue(
+      serverName,
+      [serverName, ...(opts.serverAltNames ?? [])],
+      x509.ExtendedKeyUsage.serverAuth,
+    ),
+    client: await issue(
+      clientName,
+      [clientName],
+      x509.ExtendedKeyUsage.clientAuth,
+    ),
     serverName,
     clientName,
     moverUser: 'nstransfer',

@@ -1,7 +1,15 @@
 import type {
-  V1Namespace, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1PodSpec, V1StorageClass,
+  V1Namespace,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1PodSpec,
+  V1StorageClass,
 } from '@kubernetes/client-node';
-import type { TransferSpec, WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  TransferSpec,
+  WorkloadRef,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { EndpointFacts } from '../endpoint';
 
 /** A workload that mounts the source PVC, with the pod template it runs. */
@@ -50,7 +58,12 @@ export interface PlanFacts {
    * Facts the engine's identity may not read (a namespace-scoped Role cannot see namespaces, storage
    * classes or PVs): the plan warns instead of refusing on them.
    */
-  unreadable?: Array<'sourceNamespace' | 'destinationNamespace' | 'storageClasses' | 'persistentVolume'>;
+  unreadable?: Array<
+    | 'sourceNamespace'
+    | 'destinationNamespace'
+    | 'storageClasses'
+    | 'persistentVolume'
+  >;
   /** movers measured or assumed throughput, bytes per second */
   throughputBytesPerSecond?: number;
 }

@@ -2,4 +2,8 @@ export * from './facts';
 export * from './plan';
 export * from './quantity';
 export * from './storage';
-export { TRANSFERABLE_ANNOTATION, ALLOW_TRANSFER_ANNOTATION, POD_SECURITY_ENFORCE } from './refusals';
+export {
+  TRANSFERABLE_ANNOTATION,
+  ALLOW_TRANSFER_ANNOTATION,
+  POD_SECURITY_ENFORCE,
+} from './refusals';

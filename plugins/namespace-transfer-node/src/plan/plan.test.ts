@@ -1,17 +1,35 @@
-import type { V1Namespace, V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
+import type {
+  V1Namespace,
+  V1PersistentVolumeClaim,
+  V1StorageClass,
+} from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { planTransfer, parseQuantity, type PlanFacts } from '.';
 
-const sc = (name: string, annotations: Record<string, string> = {}): V1StorageClass => ({
+const sc = (
+  name: string,
+  annotations: Record<string, string> = {},
+): V1StorageClass => ({
   metadata: { name, annotations },
   provisioner: 'kube-sim.io/hostpath',
 });
-const ns = (name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): V1Namespace => ({
+const ns = (
+  name: string,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+): V1Namespace => ({
   metadata: { name, labels, annotations },
 });
-const pvc = (patch: Partial<V1PersistentVolumeClaim['metadata']> = {}): V1PersistentVolumeClaim => ({
+const pvc = (
+  patch: Partial<V1PersistentVolumeClaim['metadata']> = {},
+): V1PersistentVolumeClaim => ({
   metadata: { name: 'data', namespace: 'shop', ...patch },
-  spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', volumeName: 'pv-1', resources: { requests: { storage: '10Gi' } } },
+  spec: {
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: 'fast',
+    volumeName: 'pv-1',
+    resources: { requests: { storage: '10Gi' } },
+  },
   status: { phase: 'Bound', capacity: { storage: '10Gi' } },
 });
 
@@ -26,11 +44,39 @@ const spec: TransferSpec = {
 function facts(patch: Partial<PlanFacts> = {}): PlanFacts {
   return {
     spec,
-    source: { pvc: pvc(), pv: { metadata: { name: 'pv-1' }, spec: { storageClassName: 'fast' } }, namespace: ns('shop'), usedBytes: 2 * 2 ** 30, storageClasses: [sc('fast')] },
+    source: {
+      pvc: pvc(),
+      pv: { metadata: { name: 'pv-1' }, spec: { storageClassName: 'fast' } },
+      namespace: ns('shop'),
+      usedBytes: 2 * 2 ** 30,
+      storageClasses: [sc('fast')],
+    },
     sourcePods: [{ metadata: { name: 'web-0' } }],
-    sourceWorkloads: [{ ref: { kind: 'StatefulSet', namespace: 'shop', name: 'web', replicas: 1 }, podSpec: { containers: [{ name: 'c' }], securityContext: { runAsUser: 1500, fsGroup: 1500 } } }],
-    destination: { namespace: ns('shop2', { 'pod-security.kubernetes.io/enforce': 'restricted' }), storageClasses: [sc('fast'), sc('slow')] },
-    discovery: { sameCluster: false, routeApiServed: true, ingressConfigured: false },
+    sourceWorkloads: [
+      {
+        ref: {
+          kind: 'StatefulSet',
+          namespace: 'shop',
+          name: 'web',
+          replicas: 1,
+        },
+        podSpec: {
+          containers: [{ name: 'c' }],
+          securityContext: { runAsUser: 1500, fsGroup: 1500 },
+        },
+      },
+    ],
+    destination: {
+      namespace: ns('shop2', {
+        'pod-security.kubernetes.io/enforce': 'restricted',
+      }),
+      storageClasses: [sc('fast'), sc('slow')],
+    },
+    discovery: {
+      sameCluster: false,
+      routeApiServed: true,
+      ingressConfigured: false,
+    },
     ...patch,
   };
 }
@@ -45,8 +91,16 @@ describe('planTransfer', () => {
       mover: 'rsync',
       transport: 'stunnel',
       endpoint: 'route',
-      destination: { storageClassName: 'fast', sizeBytes: 10 * 2 ** 30, exists: false },
-      source: { capacityBytes: 10 * 2 ** 30, usedBytes: 2 * 2 ** 30, accessModes: ['ReadWriteOnce'] },
+      destination: {
+        storageClassName: 'fast',
+        sizeBytes: 10 * 2 ** 30,
+        exists: false,
+      },
+      source: {
+        capacityBytes: 10 * 2 ** 30,
+        usedBytes: 2 * 2 ** 30,
+        accessModes: ['ReadWriteOnce'],
+      },
       identity: { runAsUser: 1500, source: 'source-workload' },
       podSecurity: { destination: 'restricted' },
       workloads: [{ kind: 'StatefulSet', name: 'web' }],
@@ -54,90 +108,212 @@ describe('planTransfer', () => {
     expect(plan.modeReason).toBe('requested explicitly');
     // 2 GiB at 100 MiB/s plus overhead; staged, so the downtime is a fraction of it
     expect(plan.estimatedSeconds).toBe(41);
-    expect(plan.estimatedDowntimeSeconds!).toBeLessThan(plan.estimatedSeconds! / 5);
+    expect(plan.estimatedDowntimeSeconds!).toBeLessThan(
+      plan.estimatedSeconds! / 5,
+    );
   });
 
   it('refuses, naming each problem, and creates nothing to refuse', () => {
     const plan = planTransfer(
       facts({
-        spec: { ...spec, destination: { ...spec.destination, storageClassName: 'gold', size: '1Gi' }, options: { quiesce: false } },
-        source: { ...facts().source, pvc: pvc({ annotations: { 'namespace-transfer.io/transferable': 'false' } }) },
+        spec: {
+          ...spec,
+          destination: {
+            ...spec.destination,
+            storageClassName: 'gold',
+            size: '1Gi',
+          },
+          options: { quiesce: false },
+        },
+        source: {
+          ...facts().source,
+          pvc: pvc({
+            annotations: { 'namespace-transfer.io/transferable': 'false' },
+          }),
+        },
         destination: { ...facts().destination, existingPvc: pvc() },
       }),
     );
     expect(plan.allowed).toBe(false);
     expect(plan.refusals.map(r => r.code).sort()).toEqual(
-      ['DestinationExists', 'DestinationTooSmall', 'InUseQuiesceDisallowed', 'OptedOut', 'StorageClassUnknown'].sort(),
+      [
+        'DestinationExists',
+        'DestinationTooSmall',
+        'InUseQuiesceDisallowed',
+        'OptedOut',
+        'StorageClassUnknown',
+      ].sort(),
     );
-    expect(plan.refusals.find(r => r.code === 'StorageClassUnknown')!.message).toContain('"gold"');
-    expect(plan.refusals.find(r => r.code === 'InUseQuiesceDisallowed')!.message).toContain('pod web-0');
+    expect(
+      plan.refusals.find(r => r.code === 'StorageClassUnknown')!.message,
+    ).toContain('"gold"');
+    expect(
+      plan.refusals.find(r => r.code === 'InUseQuiesceDisallowed')!.message,
+    ).toContain('pod web-0');
   });
 
   it('refuses a missing source, a missing destination namespace and a namespace opt-out', () => {
     const plan = planTransfer(
       facts({
-        source: { ...facts().source, pvc: undefined, namespace: ns('shop', {}, { 'namespace-transfer.io/transferable': 'false' }) },
+        source: {
+          ...facts().source,
+          pvc: undefined,
+          namespace: ns(
+            'shop',
+            {},
+            { 'namespace-transfer.io/transferable': 'false' },
+          ),
+        },
         destination: { ...facts().destination, namespace: undefined },
       }),
     );
-    expect(plan.refusals.map(r => r.code).sort()).toEqual(['DestinationNamespaceMissing', 'OptedOut', 'SourceMissing']);
+    expect(plan.refusals.map(r => r.code).sort()).toEqual([
+      'DestinationNamespaceMissing',
+      'OptedOut',
+      'SourceMissing',
+    ]);
     expect(plan.refusals[0].message).toContain('east/shop/data');
   });
 
   it('auto chooses rebind within a cluster when the class allows it, else copy and says why', () => {
-    const same = { ...spec, mode: 'auto' as const, destination: { cluster: 'east', namespace: 'shop2', name: 'data' } };
-    const allow = sc('fast', { 'namespace-transfer.io/allow-transfer': 'true' });
-    const rebind = planTransfer(facts({ spec: same, source: { ...facts().source, storageClasses: [allow] } }));
+    const same = {
+      ...spec,
+      mode: 'auto' as const,
+      destination: { cluster: 'east', namespace: 'shop2', name: 'data' },
+    };
+    const allow = sc('fast', {
+      'namespace-transfer.io/allow-transfer': 'true',
+    });
+    const rebind = planTransfer(
+      facts({
+        spec: same,
+        source: { ...facts().source, storageClasses: [allow] },
+      }),
+    );
     expect(rebind).toMatchObject({ mode: 'rebind', allowed: true });
     expect(rebind.modeReason).toMatch(/^auto: same cluster/);
     const copy = planTransfer(facts({ spec: same }));
-    expect(copy).toMatchObject({ mode: 'copy', endpoint: 'clusterip', allowed: true });
-    expect(copy.modeReason).toMatch(/not annotated namespace-transfer.io\/allow-transfer/);
+    expect(copy).toMatchObject({
+      mode: 'copy',
+      endpoint: 'clusterip',
+      allowed: true,
+    });
+    expect(copy.modeReason).toMatch(
+      /not annotated namespace-transfer.io\/allow-transfer/,
+    );
     const explicit = planTransfer(facts({ spec: { ...spec, mode: 'rebind' } }));
     expect(explicit.refusals.map(r => r.code)).toEqual(['RebindImpossible']);
   });
 
   it('uses the config default for a storage class without the allow-transfer annotation, like runRebind', () => {
-    const same = { ...spec, mode: 'auto' as const, destination: { cluster: 'east', namespace: 'shop2', name: 'data' } };
-    const allowByDefault = planTransfer(facts({ spec: same, allowTransferDefault: true }));
+    const same = {
+      ...spec,
+      mode: 'auto' as const,
+      destination: { cluster: 'east', namespace: 'shop2', name: 'data' },
+    };
+    const allowByDefault = planTransfer(
+      facts({ spec: same, allowTransferDefault: true }),
+    );
     expect(allowByDefault).toMatchObject({ mode: 'rebind', allowed: true });
     // an explicit "false" wins over the default; so does anything but exactly "true"
     for (const flag of ['false', 'yes']) {
-      const denied = sc('fast', { 'namespace-transfer.io/allow-transfer': flag });
-      const p = planTransfer(facts({ spec: same, allowTransferDefault: true, source: { ...facts().source, storageClasses: [denied] } }));
+      const denied = sc('fast', {
+        'namespace-transfer.io/allow-transfer': flag,
+      });
+      const p = planTransfer(
+        facts({
+          spec: same,
+          allowTransferDefault: true,
+          source: { ...facts().source, storageClasses: [denied] },
+        }),
+      );
       expect(p.mode).toBe('copy');
-      expect(p.modeReason).toContain(`annotated namespace-transfer.io/allow-transfer: "${flag}"`);
+      expect(p.modeReason).toContain(
+        `annotated namespace-transfer.io/allow-transfer: "${flag}"`,
+      );
     }
-    const byDefaultOff = planTransfer(facts({ spec: same, allowTransferDefault: false }));
-    expect(byDefaultOff.modeReason).toMatch(/not annotated namespace-transfer.io\/allow-transfer and the default forbids it/);
+    const byDefaultOff = planTransfer(
+      facts({ spec: same, allowTransferDefault: false }),
+    );
+    expect(byDefaultOff.modeReason).toMatch(
+      /not annotated namespace-transfer.io\/allow-transfer and the default forbids it/,
+    );
   });
 
   it('reports finished pods that still reference the claim: they keep it from going, so no rebind', () => {
-    const same = { ...spec, mode: 'auto' as const, destination: { cluster: 'east', namespace: 'shop2', name: 'data' } };
-    const finishedSourcePods = [{ metadata: { name: 'backup-1' }, status: { phase: 'Succeeded' } }];
-    const auto = planTransfer(facts({ spec: same, allowTransferDefault: true, finishedSourcePods }));
+    const same = {
+      ...spec,
+      mode: 'auto' as const,
+      destination: { cluster: 'east', namespace: 'shop2', name: 'data' },
+    };
+    const finishedSourcePods = [
+      { metadata: { name: 'backup-1' }, status: { phase: 'Succeeded' } },
+    ];
+    const auto = planTransfer(
+      facts({ spec: same, allowTransferDefault: true, finishedSourcePods }),
+    );
     expect(auto).toMatchObject({ mode: 'copy', allowed: true });
-    expect(auto.modeReason).toContain('pod backup-1 (Succeeded) still references the claim; delete it');
-    const explicit = planTransfer(facts({ spec: { ...same, mode: 'rebind' }, allowTransferDefault: true, finishedSourcePods }));
+    expect(auto.modeReason).toContain(
+      'pod backup-1 (Succeeded) still references the claim; delete it',
+    );
+    const explicit = planTransfer(
+      facts({
+        spec: { ...same, mode: 'rebind' },
+        allowTransferDefault: true,
+        finishedSourcePods,
+      }),
+    );
     expect(explicit.refusals).toEqual([
-      expect.objectContaining({ code: 'RebindImpossible', message: expect.stringContaining('pod backup-1 (Succeeded) still references the claim; delete it') }),
+      expect.objectContaining({
+        code: 'RebindImpossible',
+        message: expect.stringContaining(
+          'pod backup-1 (Succeeded) still references the claim; delete it',
+        ),
+      }),
     ]);
     // a copy does not care: the finished pod reads nothing
     expect(planTransfer(facts({ finishedSourcePods })).allowed).toBe(true);
   });
 
   it('pairs rclone with the null transport and refuses unencrypted or unsupported combinations', () => {
-    expect(planTransfer(facts({ spec: { ...spec, options: { mover: 'rclone' } } }))).toMatchObject({ transport: 'null', allowed: true });
-    expect(planTransfer(facts({ spec: { ...spec, options: { transport: 'null' } } })).refusals.map(r => r.code)).toEqual(['InsecureTransport']);
-    expect(planTransfer(facts({ spec: { ...spec, options: { mover: 'restic' } } })).refusals.map(r => r.code)).toEqual(['MoverNotSupported']);
-    expect(planTransfer(facts({ spec: { ...spec, options: { endpoint: 'clusterip' } } })).refusals.map(r => r.code)).toEqual(['NoEndpoint']);
+    expect(
+      planTransfer(facts({ spec: { ...spec, options: { mover: 'rclone' } } })),
+    ).toMatchObject({ transport: 'null', allowed: true });
+    expect(
+      planTransfer(
+        facts({ spec: { ...spec, options: { transport: 'null' } } }),
+      ).refusals.map(r => r.code),
+    ).toEqual(['InsecureTransport']);
+    expect(
+      planTransfer(
+        facts({ spec: { ...spec, options: { mover: 'restic' } } }),
+      ).refusals.map(r => r.code),
+    ).toEqual(['MoverNotSupported']);
+    expect(
+      planTransfer(
+        facts({ spec: { ...spec, options: { endpoint: 'clusterip' } } }),
+      ).refusals.map(r => r.code),
+    ).toEqual(['NoEndpoint']);
   });
 
   it('takes the identity from the destination namespace range on OpenShift-flavoured clusters', () => {
     const plan = planTransfer(
-      facts({ destination: { ...facts().destination, namespace: ns('shop2', {}, { 'openshift.io/sa.scc.uid-range': '1000700000/10000' }) } }),
+      facts({
+        destination: {
+          ...facts().destination,
+          namespace: ns(
+            'shop2',
+            {},
+            { 'openshift.io/sa.scc.uid-range': '1000700000/10000' },
+          ),
+        },
+      }),
     );
-    expect(plan.identity).toMatchObject({ runAsUser: 1000700000, source: 'namespace-uid-range', groupWritable: true });
+    expect(plan.identity).toMatchObject({
+      runAsUser: 1000700000,
+      source: 'namespace-uid-range',
+      groupWritable: true,
+    });
   });
 });
 

@@ -1,11 +1,24 @@
-import type { Plan, TransportKind, WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  Plan,
+  TransportKind,
+  WorkloadRef,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { selectEndpoint } from '../endpoint';
-import { idsFromPodSpec, selectIdentity, OPENSHIFT_UID_RANGE } from '../permissions';
+import {
+  idsFromPodSpec,
+  selectIdentity,
+  OPENSHIFT_UID_RANGE,
+} from '../permissions';
 import { transferFor } from '../transfer';
 import { isDnsLabel } from '../naming';
 import type { PlanFacts } from './facts';
 import { formatBytes, parseQuantity } from './quantity';
-import { ALLOW_TRANSFER_ANNOTATION, POD_SECURITY_ENFORCE, Refusals, TRANSFERABLE_ANNOTATION } from './refusals';
+import {
+  ALLOW_TRANSFER_ANNOTATION,
+  POD_SECURITY_ENFORCE,
+  Refusals,
+  TRANSFERABLE_ANNOTATION,
+} from './refusals';
 import { mapStorageClass } from './storage';
 
 /** Assumed when nothing was measured: a conservative rate for rsync through stunnel across clusters. */
@@ -15,7 +28,8 @@ export const FIXED_OVERHEAD_SECONDS = 20;
 /** Share of the data assumed to change between the staged copy and cutover. */
 const CUTOVER_DELTA = 0.02;
 
-const ref = (r: { cluster: string; namespace: string; name: string }) => `${r.cluster}/${r.namespace}/${r.name}`;
+const ref = (r: { cluster: string; namespace: string; name: string }) =>
+  `${r.cluster}/${r.namespace}/${r.name}`;
 
 /**
  * From gathered facts to a Plan: the chosen mode and why, mover, transport, endpoint, identity,
@@ -30,35 +44,71 @@ export function planTransfer(facts: PlanFacts): Plan {
   const pv = facts.source.pv;
   const sameCluster = spec.source.cluster === spec.destination.cluster;
 
-  if (!isDnsLabel(spec.id)) refusals.add('InvalidSpec', `transfer id "${spec.id}" is not a DNS label`);
-  if (sameCluster && spec.source.namespace === spec.destination.namespace && spec.source.name === spec.destination.name) {
+  if (!isDnsLabel(spec.id))
+    refusals.add('InvalidSpec', `transfer id "${spec.id}" is not a DNS label`);
+  if (
+    sameCluster &&
+    spec.source.namespace === spec.destination.namespace &&
+    spec.source.name === spec.destination.name
+  ) {
     refusals.add('InvalidSpec', 'source and destination are the same PVC');
   }
 
   // source
-  if (!pvc) refusals.add('SourceMissing', `source PVC ${ref(spec.source)} does not exist`);
+  if (!pvc)
+    refusals.add(
+      'SourceMissing',
+      `source PVC ${ref(spec.source)} does not exist`,
+    );
   else if (pvc.status?.phase !== 'Bound') {
-    refusals.add('SourceNotBound', `source PVC ${ref(spec.source)} is ${pvc.status?.phase ?? 'not bound'}, not Bound`);
+    refusals.add(
+      'SourceNotBound',
+      `source PVC ${ref(spec.source)} is ${pvc.status?.phase ?? 'not bound'}, not Bound`,
+    );
   }
   if (pvc?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] === 'false') {
-    refusals.add('OptedOut', `source PVC ${ref(spec.source)} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`);
+    refusals.add(
+      'OptedOut',
+      `source PVC ${ref(spec.source)} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`,
+    );
   }
-  if (facts.source.namespace?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] === 'false') {
-    refusals.add('OptedOut', `source namespace ${spec.source.namespace} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`);
+  if (
+    facts.source.namespace?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] ===
+    'false'
+  ) {
+    refusals.add(
+      'OptedOut',
+      `source namespace ${spec.source.namespace} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`,
+    );
   }
-  const capacityBytes = parseQuantity(pvc?.status?.capacity?.storage ?? pvc?.spec?.resources?.requests?.storage);
+  const capacityBytes = parseQuantity(
+    pvc?.status?.capacity?.storage ?? pvc?.spec?.resources?.requests?.storage,
+  );
   const sourceClass = pvc?.spec?.storageClassName ?? pv?.spec?.storageClassName;
 
   // destination
   const unreadable = new Set(facts.unreadable ?? []);
-  for (const u of unreadable) warnings.push(`not allowed to read ${u}: the checks that need it were skipped`);
+  for (const u of unreadable)
+    warnings.push(
+      `not allowed to read ${u}: the checks that need it were skipped`,
+    );
   if (!facts.destination.namespace && !unreadable.has('destinationNamespace')) {
-    refusals.add('DestinationNamespaceMissing', `destination namespace ${spec.destination.cluster}/${spec.destination.namespace} does not exist`);
+    refusals.add(
+      'DestinationNamespaceMissing',
+      `destination namespace ${spec.destination.cluster}/${spec.destination.namespace} does not exist`,
+    );
   }
   if (facts.destination.existingPvc) {
-    refusals.add('DestinationExists', `destination PVC ${ref(spec.destination)} already exists`);
+    refusals.add(
+      'DestinationExists',
+      `destination PVC ${ref(spec.destination)} already exists`,
+    );
   }
-  const mapped = mapStorageClass(spec.destination.storageClassName, sourceClass, facts.destination.storageClasses);
+  const mapped = mapStorageClass(
+    spec.destination.storageClassName,
+    sourceClass,
+    facts.destination.storageClasses,
+  );
   if (!mapped.found && !unreadable.has('storageClasses')) {
     refusals.add(
       'StorageClassUnknown',
@@ -66,10 +116,16 @@ export function planTransfer(facts: PlanFacts): Plan {
     );
   }
   const requestedBytes = parseQuantity(spec.destination.size);
-  if (spec.destination.size && requestedBytes === undefined) refusals.add('InvalidSpec', `size "${spec.destination.size}" is not a quantity`);
+  if (spec.destination.size && requestedBytes === undefined)
+    refusals.add(
+      'InvalidSpec',
+      `size "${spec.destination.size}" is not a quantity`,
+    );
   const sizeBytes = requestedBytes ?? capacityBytes;
   // what must fit: the used bytes when measured, else (for a requested smaller size) the whole capacity
-  const needed = facts.source.usedBytes ?? (requestedBytes !== undefined ? capacityBytes : undefined);
+  const needed =
+    facts.source.usedBytes ??
+    (requestedBytes !== undefined ? capacityBytes : undefined);
   if (sizeBytes !== undefined && needed !== undefined && needed > sizeBytes) {
     refusals.add(
       'DestinationTooSmall',
@@ -79,20 +135,34 @@ export function planTransfer(facts: PlanFacts): Plan {
 
   // workloads and quiesce
   const workloads: WorkloadRef[] = facts.sourceWorkloads.map(w => w.ref);
-  const inUse = facts.sourcePods.length > 0 || workloads.some(w => (w.replicas ?? 0) > 0);
+  const inUse =
+    facts.sourcePods.length > 0 || workloads.some(w => (w.replicas ?? 0) > 0);
   if (inUse && opts.quiesce === false) {
-    const users = facts.sourcePods.map(p => `pod ${p.metadata?.name}`).concat(workloads.map(w => `${w.kind} ${w.name}`));
-    refusals.add('InUseQuiesceDisallowed', `the source PVC is in use (${users.join(', ')}) and quiescing is not allowed`);
+    const users = facts.sourcePods
+      .map(p => `pod ${p.metadata?.name}`)
+      .concat(workloads.map(w => `${w.kind} ${w.name}`));
+    refusals.add(
+      'InUseQuiesceDisallowed',
+      `the source PVC is in use (${users.join(', ')}) and quiescing is not allowed`,
+    );
   }
 
   // mode
-  const storageClassObj = facts.source.storageClasses.find(c => c.metadata?.name === sourceClass);
+  const storageClassObj = facts.source.storageClasses.find(
+    c => c.metadata?.name === sourceClass,
+  );
   const rebindBlockers: string[] = [];
-  if (!sameCluster) rebindBlockers.push('the destination is in another cluster');
-  if (mapped.name && sourceClass && mapped.name !== sourceClass) rebindBlockers.push('the storage class changes');
+  if (!sameCluster)
+    rebindBlockers.push('the destination is in another cluster');
+  if (mapped.name && sourceClass && mapped.name !== sourceClass)
+    rebindBlockers.push('the storage class changes');
   if (!pv) rebindBlockers.push('the source has no PersistentVolume');
-  const allowFlag = storageClassObj?.metadata?.annotations?.[ALLOW_TRANSFER_ANNOTATION];
-  if (!(allowFlag === 'true' || (allowFlag === undefined && facts.allowTransferDefault === true))) {
+  const allowFlag =
+    storageClassObj?.metadata?.annotations?.[ALLOW_TRANSFER_ANNOTATION];
+  if (!(
+    allowFlag === 'true' ||
+    (allowFlag === undefined && facts.allowTransferDefault === true)
+  )) {
     rebindBlockers.push(
       allowFlag === undefined
         ? `storage class "${sourceClass ?? '(none)'}" is not annotated ${ALLOW_TRANSFER_ANNOTATION} and the default forbids it`
@@ -100,77 +170,140 @@ export function planTransfer(facts: PlanFacts): Plan {
     );
   }
   for (const p of facts.finishedSourcePods ?? []) {
-    rebindBlockers.push(`pod ${p.metadata?.name} (${p.status?.phase}) still references the claim; delete it`);
+    rebindBlockers.push(
+      `pod ${p.metadata?.name} (${p.status?.phase}) still references the claim; delete it`,
+    );
   }
-  if (spec.intent === 'clone') rebindBlockers.push('a clone keeps the source, so its volume cannot be handed over');
+  if (spec.intent === 'clone')
+    rebindBlockers.push(
+      'a clone keeps the source, so its volume cannot be handed over',
+    );
   let mode: 'copy' | 'rebind';
   let modeReason: string;
   if (spec.mode === 'rebind') {
     mode = 'rebind';
     modeReason = 'requested explicitly';
-    if (rebindBlockers.length) refusals.add('RebindImpossible', `rebind is impossible: ${rebindBlockers.join('; ')}`);
+    if (rebindBlockers.length)
+      refusals.add(
+        'RebindImpossible',
+        `rebind is impossible: ${rebindBlockers.join('; ')}`,
+      );
   } else if (spec.mode === 'auto' && rebindBlockers.length === 0) {
     mode = 'rebind';
-    modeReason = 'auto: same cluster and storage class, and the class allows handing the volume over (O(1))';
+    modeReason =
+      'auto: same cluster and storage class, and the class allows handing the volume over (O(1))';
   } else {
     mode = 'copy';
-    modeReason = spec.mode === 'copy' ? 'requested explicitly' : `auto: copy because ${rebindBlockers.join('; ')}`;
+    modeReason =
+      spec.mode === 'copy'
+        ? 'requested explicitly'
+        : `auto: copy because ${rebindBlockers.join('; ')}`;
   }
 
   // mover, transport, endpoint (copy only)
   const moverKind = opts.mover ?? 'rsync';
   const mover = transferFor(moverKind);
-  let transport: TransportKind = opts.transport ?? (mover && !mover.supportsSidecarTransport ? 'null' : 'stunnel');
+  let transport: TransportKind =
+    opts.transport ??
+    (mover && !mover.supportsSidecarTransport ? 'null' : 'stunnel');
   let endpoint: Plan['endpoint'];
   let endpointReason: string | undefined;
   if (mode === 'copy') {
-    if (!mover) refusals.add('MoverNotSupported', `mover "${moverKind}" is not available in this engine`);
+    if (!mover)
+      refusals.add(
+        'MoverNotSupported',
+        `mover "${moverKind}" is not available in this engine`,
+      );
     else if (transport === 'null' && !mover.encrypts) {
-      refusals.add('InsecureTransport', `mover "${moverKind}" does not encrypt by itself; it needs the stunnel transport`);
+      refusals.add(
+        'InsecureTransport',
+        `mover "${moverKind}" does not encrypt by itself; it needs the stunnel transport`,
+      );
     } else if (transport === 'stunnel' && !mover.supportsSidecarTransport) {
-      refusals.add('MoverNotSupported', `mover "${moverKind}" brings its own TLS and runs over the null transport only`);
+      refusals.add(
+        'MoverNotSupported',
+        `mover "${moverKind}" brings its own TLS and runs over the null transport only`,
+      );
     }
-    const sel = selectEndpoint(opts.endpoint ?? 'auto', { ...facts.discovery, sameCluster });
+    const sel = selectEndpoint(opts.endpoint ?? 'auto', {
+      ...facts.discovery,
+      sameCluster,
+    });
     if ('refusal' in sel) refusals.add('NoEndpoint', sel.refusal);
     else {
       endpoint = sel.kind;
       endpointReason = sel.reason;
     }
-    if (mover && !mover.fidelity.hardLinks) warnings.push(`mover "${moverKind}" copies hard links as separate files`);
-    if (mover && !mover.fidelity.modes) warnings.push(`mover "${moverKind}" keeps neither file modes nor times`);
+    if (mover && !mover.fidelity.hardLinks)
+      warnings.push(`mover "${moverKind}" copies hard links as separate files`);
+    if (mover && !mover.fidelity.modes)
+      warnings.push(`mover "${moverKind}" keeps neither file modes nor times`);
   } else {
     transport = 'null';
   }
 
   // identity and pod security
-  const destAnnotations = facts.destination.namespace?.metadata?.annotations ?? {};
+  const destAnnotations =
+    facts.destination.namespace?.metadata?.annotations ?? {};
   const identity =
     mode === 'copy'
       ? selectIdentity({
-          override: opts.runAsUser !== undefined ? { runAsUser: opts.runAsUser, runAsGroup: opts.runAsGroup, fsGroup: opts.fsGroup } : undefined,
+          override:
+            opts.runAsUser !== undefined
+              ? {
+                  runAsUser: opts.runAsUser,
+                  runAsGroup: opts.runAsGroup,
+                  fsGroup: opts.fsGroup,
+                }
+              : undefined,
           destinationPodSpecs: facts.destination.workloadPodSpecs,
           destinationNamespaceAnnotations: destAnnotations,
-          sourcePodSpecs: facts.sourceWorkloads.flatMap(w => (w.podSpec ? [w.podSpec] : [])),
+          sourcePodSpecs: facts.sourceWorkloads.flatMap(w =>
+            w.podSpec ? [w.podSpec] : [],
+          ),
         })
       : undefined;
-  if (mode === 'copy' && !destAnnotations[OPENSHIFT_UID_RANGE] && facts.discovery.routeApiServed) {
-    warnings.push('the destination serves Routes but its namespace has no UID range annotation');
+  if (
+    mode === 'copy' &&
+    !destAnnotations[OPENSHIFT_UID_RANGE] &&
+    facts.discovery.routeApiServed
+  ) {
+    warnings.push(
+      'the destination serves Routes but its namespace has no UID range annotation',
+    );
   }
-  if (mode === 'copy' && !facts.sourceWorkloads.some(w => w.podSpec && idsFromPodSpec(w.podSpec).runAsUser)) {
+  if (
+    mode === 'copy' &&
+    !facts.sourceWorkloads.some(
+      w => w.podSpec && idsFromPodSpec(w.podSpec).runAsUser,
+    )
+  ) {
     // the client reads as the identity that wrote the files; without one it can only read what others may
-    warnings.push('no workload of the source PVC names its user: the client reads as a default non-root user, so files only their owner may read will fail');
+    warnings.push(
+      'no workload of the source PVC names its user: the client reads as a default non-root user, so files only their owner may read will fail',
+    );
   }
   const podSecurity = {
     source: facts.source.namespace?.metadata?.labels?.[POD_SECURITY_ENFORCE],
-    destination: facts.destination.namespace?.metadata?.labels?.[POD_SECURITY_ENFORCE],
+    destination:
+      facts.destination.namespace?.metadata?.labels?.[POD_SECURITY_ENFORCE],
   };
 
   // staging needs a second mount of the source while the application runs
   const accessModes = pvc?.spec?.accessModes ?? [];
   if (mode === 'copy' && inUse && accessModes.includes('ReadWriteOncePod')) {
-    warnings.push('ReadWriteOncePod: the source cannot be mounted while the application runs, so there is no staging');
-  } else if (mode === 'copy' && inUse && accessModes.includes('ReadWriteOnce') && !accessModes.includes('ReadWriteMany')) {
-    warnings.push('ReadWriteOnce: while staging, the client pod must run on the node of the application pod');
+    warnings.push(
+      'ReadWriteOncePod: the source cannot be mounted while the application runs, so there is no staging',
+    );
+  } else if (
+    mode === 'copy' &&
+    inUse &&
+    accessModes.includes('ReadWriteOnce') &&
+    !accessModes.includes('ReadWriteMany')
+  ) {
+    warnings.push(
+      'ReadWriteOnce: while staging, the client pod must run on the node of the application pod',
+    );
   }
 
   // estimates
@@ -183,10 +316,12 @@ export function planTransfer(facts: PlanFacts): Plan {
     estimatedDowntimeSeconds = inUse ? 5 : 0;
   } else if (bytes !== undefined) {
     estimatedSeconds = Math.ceil(FIXED_OVERHEAD_SECONDS + bytes / rate);
-    const stage = opts.stage !== false && !accessModes.includes('ReadWriteOncePod');
+    const stage =
+      opts.stage !== false && !accessModes.includes('ReadWriteOncePod');
     const sync = stage ? (bytes * CUTOVER_DELTA) / rate : bytes / rate;
     estimatedDowntimeSeconds = inUse ? Math.ceil(5 + sync) : 0;
-    if (facts.source.usedBytes === undefined) warnings.push('used bytes unknown: estimates assume a full volume');
+    if (facts.source.usedBytes === undefined)
+      warnings.push('used bytes unknown: estimates assume a full volume');
   }
 
   return {

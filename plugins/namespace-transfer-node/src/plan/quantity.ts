@@ -15,10 +15,15 @@ const SUFFIX: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-export function parseQuantity(q: string | number | undefined): number | undefined {
+export function parseQuantity(
+  q: string | number | undefined,
+): number | undefined {
   if (q === undefined) return undefined;
   if (typeof q === 'number') return q;
-  const m = /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E))?$/.exec(q.trim());
+  const m =
+    /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E))?$/.exec(
+      q.trim(),
+    );
   if (!m) return undefined;
   const base = Number(m[1]);
   if (m[2]) return Math.ceil(base * 10 ** Number(m[2].slice(1)));

@@ -1,8 +1,12 @@
-import type { Refusal, RefusalCode } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  Refusal,
+  RefusalCode,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 
 export const TRANSFERABLE_ANNOTATION = 'namespace-transfer.io/transferable';
 export const ALLOW_TRANSFER_ANNOTATION = 'namespace-transfer.io/allow-transfer';
-export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+export const DEFAULT_CLASS_ANNOTATION =
+  'storageclass.kubernetes.io/is-default-class';
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 export class Refusals {

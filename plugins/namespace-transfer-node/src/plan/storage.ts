@@ -1,8 +1,12 @@
 import type { V1StorageClass } from '@kubernetes/client-node';
 import { DEFAULT_CLASS_ANNOTATION } from './refusals';
 
-export function defaultStorageClass(classes: V1StorageClass[]): V1StorageClass | undefined {
-  return classes.find(c => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
+export function defaultStorageClass(
+  classes: V1StorageClass[],
+): V1StorageClass | undefined {
+  return classes.find(
+    c => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true',
+  );
 }
 
 /**
@@ -14,10 +18,22 @@ export function mapStorageClass(
   sourceClass: string | undefined,
   destinationClasses: V1StorageClass[],
 ): { name?: string; found: boolean; how: string } {
-  const byName = (n: string) => destinationClasses.find(c => c.metadata?.name === n);
-  if (requested) return { name: requested, found: !!byName(requested), how: 'requested' };
-  if (sourceClass && byName(sourceClass)) return { name: sourceClass, found: true, how: 'same name as the source' };
+  const byName = (n: string) =>
+    destinationClasses.find(c => c.metadata?.name === n);
+  if (requested)
+    return { name: requested, found: !!byName(requested), how: 'requested' };
+  if (sourceClass && byName(sourceClass))
+    return { name: sourceClass, found: true, how: 'same name as the source' };
   const def = defaultStorageClass(destinationClasses);
-  if (def) return { name: def.metadata!.name, found: true, how: 'the destination default class' };
-  return { name: sourceClass, found: false, how: 'no class of that name and no default class' };
+  if (def)
+    return {
+      name: def.metadata!.name,
+      found: true,
+      how: 'the destination default class',
+    };
+  return {
+    name: sourceClass,
+    found: false,
+    how: 'no class of that name and no default class',
+  };
 }

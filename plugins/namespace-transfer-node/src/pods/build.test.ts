@@ -2,7 +2,14 @@ import { buildPod, buildSecret } from '.';
 
 describe('buildPod', () => {
   const side = {
-    containers: [{ name: 'rsync', image: 'img', command: ['sh'], env: [{ name: 'A', value: '1' }] }],
+    containers: [
+      {
+        name: 'rsync',
+        image: 'img',
+        command: ['sh'],
+        env: [{ name: 'A', value: '1' }],
+      },
+    ],
     secretData: {},
     configData: {},
   };
@@ -20,13 +27,25 @@ describe('buildPod', () => {
     });
     expect(pod.spec!.automountServiceAccountToken).toBe(false);
     expect(pod.spec!.volumes).toEqual([
-      { name: 'data-data', persistentVolumeClaim: { claimName: 'data', readOnly: false } },
-      { name: 'nstransfer-secret', secret: { secretName: 's', defaultMode: 0o440 } },
-      { name: 'nstransfer-config', configMap: { name: 'c', defaultMode: 0o444 } },
+      {
+        name: 'data-data',
+        persistentVolumeClaim: { claimName: 'data', readOnly: false },
+      },
+      {
+        name: 'nstransfer-secret',
+        secret: { secretName: 's', defaultMode: 0o440 },
+      },
+      {
+        name: 'nstransfer-config',
+        configMap: { name: 'c', defaultMode: 0o444 },
+      },
       { name: 'scratch', emptyDir: {} },
     ]);
     expect(pod.spec!.containers[0].env).toEqual([
-      { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+      {
+        name: 'POD_IP',
+        valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+      },
       { name: 'A', value: '1' },
     ]);
     expect(pod.spec!.affinity).toBeUndefined();
@@ -46,9 +65,11 @@ describe('buildPod', () => {
       secretMode: 0o444,
       nodeName: 'node-1',
     });
-    expect(pod.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0].matchFields).toEqual([
-      { key: 'metadata.name', operator: 'In', values: ['node-1'] },
-    ]);
+    expect(
+      pod.spec!.affinity!.nodeAffinity!
+        .requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0]
+        .matchFields,
+    ).toEqual([{ key: 'metadata.name', operator: 'In', values: ['node-1'] }]);
     expect(pod.spec!.volumes![1].secret!.defaultMode).toBe(0o444);
     expect(pod.spec!.volumes![0].persistentVolumeClaim!.readOnly).toBe(true);
   });

@@ -1,4 +1,11 @@
-import type { V1ConfigMap, V1EnvVar, V1Pod, V1PodSecurityContext, V1Secret, V1Volume } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1EnvVar,
+  V1Pod,
+  V1PodSecurityContext,
+  V1Secret,
+  V1Volume,
+} from '@kubernetes/client-node';
 import { SECRET_VOLUME_MODE } from '../permissions';
 import { VOLUME_NAMES, type Side } from '../sides';
 
@@ -29,7 +36,10 @@ export interface PodOptions {
 }
 
 // the server's address for movers that must bind it explicitly (static binaries)
-const POD_IP: V1EnvVar = { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
+const POD_IP: V1EnvVar = {
+  name: 'POD_IP',
+  valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+};
 
 /** A mover pod from a merged Side: its volumes are the data claims, the Secret, the ConfigMap and scratch. */
 export function buildPod(o: PodOptions): V1Pod {
@@ -38,8 +48,17 @@ export function buildPod(o: PodOptions): V1Pod {
       name: VOLUME_NAMES.data(c.module),
       persistentVolumeClaim: { claimName: c.claimName, readOnly: c.readOnly },
     })),
-    { name: VOLUME_NAMES.secret, secret: { secretName: o.secretName, defaultMode: o.secretMode ?? SECRET_VOLUME_MODE } },
-    { name: VOLUME_NAMES.config, configMap: { name: o.configMapName, defaultMode: 0o444 } },
+    {
+      name: VOLUME_NAMES.secret,
+      secret: {
+        secretName: o.secretName,
+        defaultMode: o.secretMode ?? SECRET_VOLUME_MODE,
+      },
+    },
+    {
+      name: VOLUME_NAMES.config,
+      configMap: { name: o.configMapName, defaultMode: 0o444 },
+    },
     { name: VOLUME_NAMES.scratch, emptyDir: {} },
   ];
   return {
@@ -58,23 +77,57 @@ export function buildPod(o: PodOptions): V1Pod {
             affinity: {
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [o.nodeName] }] }],
+                  nodeSelectorTerms: [
+                    {
+                      matchFields: [
+                        {
+                          key: 'metadata.name',
+                          operator: 'In',
+                          values: [o.nodeName],
+                        },
+                      ],
+                    },
+                  ],
                 },
               },
             },
           }
         : {}),
       terminationGracePeriodSeconds: 5,
-      containers: o.side.containers.map(c => ({ ...c, env: [POD_IP, ...(c.env ?? [])] })),
+      containers: o.side.containers.map(c => ({
+        ...c,
+        env: [POD_IP, ...(c.env ?? [])],
+      })),
       volumes,
     },
   };
 }
 
-export function buildSecret(name: string, namespace: string, labels: Record<string, string>, data: Record<string, string>): V1Secret {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, labels }, type: 'Opaque', stringData: data };
+export function buildSecret(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  data: Record<string, string>,
+): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, labels },
+    type: 'Opaque',
+    stringData: data,
+  };
 }
 
-export function buildConfigMap(name: string, namespace: string, labels: Record<string, string>, data: Record<string, string>): V1ConfigMap {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data };
+export function buildConfigMap(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  data: Record<string, string>,
+): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, labels },
+    data,
+  };
 }

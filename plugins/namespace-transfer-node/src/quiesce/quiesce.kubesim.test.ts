@@ -2,18 +2,36 @@
  * Quiesce and restore on kube-sim (OpenShift-flavoured, so DeploymentConfigs are served): Deployments,
  * StatefulSets, CronJobs and DeploymentConfigs, previous values recorded on the objects.
  */
-import { AppsV1Api, BatchV1Api, CustomObjectsApi, type KubeConfig, type V1PodTemplateSpec } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type V1PodTemplateSpec,
+} from '@kubernetes/client-node';
 import { startClusters, type SimWorld } from 'kube-sim';
 import { workloadsUsingClaim } from '../gather';
 import { ensureNamespace } from '../testing/kubesim';
-import { QUIESCED_BY, QUIESCED_REPLICAS, quiesceWorkloads, restoreWorkloads } from '.';
+import {
+  QUIESCED_BY,
+  QUIESCED_REPLICAS,
+  quiesceWorkloads,
+  restoreWorkloads,
+} from '.';
 
 jest.setTimeout(120_000);
 
 const template = (app: string): V1PodTemplateSpec => ({
   metadata: { labels: { app } },
   spec: {
-    containers: [{ name: 'c', image: 'x', command: ['sleep', '3600'], volumeMounts: [{ name: 'd', mountPath: '/d' }] }],
+    containers: [
+      {
+        name: 'c',
+        image: 'x',
+        command: ['sleep', '3600'],
+        volumeMounts: [{ name: 'd', mountPath: '/d' }],
+      },
+    ],
     volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }],
   },
 });
@@ -37,17 +55,42 @@ describe('quiesce on kube-sim', () => {
     // replicas 0 on the Deployment: the test is about the objects, not about pods starting
     await apps.createNamespacedDeployment({
       namespace: 'q',
-      body: { metadata: { name: 'web' }, spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: template('web') } },
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'web' } },
+          template: template('web'),
+        },
+      },
     });
     await apps.createNamespacedStatefulSet({
       namespace: 'q',
-      body: { metadata: { name: 'db' }, spec: { replicas: 0, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: template('db') } },
+      body: {
+        metadata: { name: 'db' },
+        spec: {
+          replicas: 0,
+          serviceName: 'db',
+          selector: { matchLabels: { app: 'db' } },
+          template: template('db'),
+        },
+      },
     });
     await batch.createNamespacedCronJob({
       namespace: 'q',
       body: {
         metadata: { name: 'backup' },
-        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { ...template('backup'), spec: { ...template('backup').spec!, restartPolicy: 'Never' } } } } },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: {
+            spec: {
+              template: {
+                ...template('backup'),
+                spec: { ...template('backup').spec!, restartPolicy: 'Never' },
+              },
+            },
+          },
+        },
       },
     });
     await custom.createNamespacedCustomObject({
@@ -55,40 +98,102 @@ describe('quiesce on kube-sim', () => {
       version: 'v1',
       namespace: 'q',
       plural: 'deploymentconfigs',
-      body: { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', metadata: { name: 'legacy' }, spec: { replicas: 3, selector: { app: 'legacy' }, template: template('legacy') } },
+      body: {
+        apiVersion: 'apps.openshift.io/v1',
+        kind: 'DeploymentConfig',
+        metadata: { name: 'legacy' },
+        spec: {
+          replicas: 3,
+          selector: { app: 'legacy' },
+          template: template('legacy'),
+        },
+      },
     });
     // someone else's workload that does not mount the claim is not touched
     await apps.createNamespacedDeployment({
       namespace: 'q',
-      body: { metadata: { name: 'other' }, spec: { replicas: 0, selector: { matchLabels: { app: 'o' } }, template: { metadata: { labels: { app: 'o' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } },
+      body: {
+        metadata: { name: 'other' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'o' } },
+          template: {
+            metadata: { labels: { app: 'o' } },
+            spec: { containers: [{ name: 'c', image: 'x' }] },
+          },
+        },
+      },
     });
 
-    const workloads = await workloadsUsingClaim(kc, 'q', 'data', { openshift: true });
-    expect(workloads.map(w => `${w.ref.kind}/${w.ref.name}`).sort()).toEqual(['CronJob/backup', 'Deployment/web', 'DeploymentConfig/legacy', 'StatefulSet/db']);
+    const workloads = await workloadsUsingClaim(kc, 'q', 'data', {
+      openshift: true,
+    });
+    expect(workloads.map(w => `${w.ref.kind}/${w.ref.name}`).sort()).toEqual([
+      'CronJob/backup',
+      'Deployment/web',
+      'DeploymentConfig/legacy',
+      'StatefulSet/db',
+    ]);
     const refs = workloads.map(w => w.ref);
 
     // make the Deployment's recorded value interesting
-    const web = await apps.readNamespacedDeployment({ name: 'web', namespace: 'q' });
+    const web = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'q',
+    });
     web.spec!.replicas = 2;
-    await apps.replaceNamespacedDeployment({ name: 'web', namespace: 'q', body: web });
+    await apps.replaceNamespacedDeployment({
+      name: 'web',
+      namespace: 'q',
+      body: web,
+    });
 
     await quiesceWorkloads(kc, refs, 't1');
     await quiesceWorkloads(kc, refs, 't1'); // a re-run keeps the first recorded values
-    const webQ = await apps.readNamespacedDeployment({ name: 'web', namespace: 'q' });
+    const webQ = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'q',
+    });
     expect(webQ.spec!.replicas).toBe(0);
-    expect(webQ.metadata!.annotations).toMatchObject({ [QUIESCED_BY]: 't1', [QUIESCED_REPLICAS]: '2' });
-    expect((await batch.readNamespacedCronJob({ name: 'backup', namespace: 'q' })).spec!.suspend).toBe(true);
-    const dc = (await custom.getNamespacedCustomObject({ group: 'apps.openshift.io', version: 'v1', namespace: 'q', plural: 'deploymentconfigs', name: 'legacy' })) as { spec: { replicas: number } };
+    expect(webQ.metadata!.annotations).toMatchObject({
+      [QUIESCED_BY]: 't1',
+      [QUIESCED_REPLICAS]: '2',
+    });
+    expect(
+      (await batch.readNamespacedCronJob({ name: 'backup', namespace: 'q' }))
+        .spec!.suspend,
+    ).toBe(true);
+    const dc = (await custom.getNamespacedCustomObject({
+      group: 'apps.openshift.io',
+      version: 'v1',
+      namespace: 'q',
+      plural: 'deploymentconfigs',
+      name: 'legacy',
+    })) as { spec: { replicas: number } };
     expect(dc.spec.replicas).toBe(0);
     // another transfer may not take over workloads quiesced by this one
-    await expect(quiesceWorkloads(kc, refs, 't2')).rejects.toThrow(/quiesced by transfer t1/);
+    await expect(quiesceWorkloads(kc, refs, 't2')).rejects.toThrow(
+      /quiesced by transfer t1/,
+    );
 
     await restoreWorkloads(kc, refs, 't1');
-    const webR = await apps.readNamespacedDeployment({ name: 'web', namespace: 'q' });
+    const webR = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'q',
+    });
     expect(webR.spec!.replicas).toBe(2);
     expect(webR.metadata!.annotations?.[QUIESCED_BY]).toBeUndefined();
-    expect((await batch.readNamespacedCronJob({ name: 'backup', namespace: 'q' })).spec!.suspend).toBe(false);
-    const dcR = (await custom.getNamespacedCustomObject({ group: 'apps.openshift.io', version: 'v1', namespace: 'q', plural: 'deploymentconfigs', name: 'legacy' })) as { spec: { replicas: number } };
+    expect(
+      (await batch.readNamespacedCronJob({ name: 'backup', namespace: 'q' }))
+        .spec!.suspend,
+    ).toBe(false);
+    const dcR = (await custom.getNamespacedCustomObject({
+      group: 'apps.openshift.io',
+      version: 'v1',
+      namespace: 'q',
+      plural: 'deploymentconfigs',
+      name: 'legacy',
+    })) as { spec: { replicas: number } };
     expect(dcR.spec.replicas).toBe(3);
   });
 });

@@ -1,4 +1,8 @@
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { retryOnConflict, withRetry } from '../clusters';
 import { Objects, pollUntil } from '../kube';
@@ -19,19 +23,29 @@ const API: Record<WorkloadRef['kind'], string | undefined> = {
   Pod: undefined,
 };
 
-type Workload = KubernetesObject & { spec?: { replicas?: number; suspend?: boolean } };
+type Workload = KubernetesObject & {
+  spec?: { replicas?: number; suspend?: boolean };
+};
 
 function header(w: WorkloadRef): KubernetesObject {
   const apiVersion = API[w.kind];
   if (!apiVersion) throw new Error(`cannot quiesce a ${w.kind}`);
-  return { apiVersion, kind: w.kind, metadata: { name: w.name, namespace: w.namespace } };
+  return {
+    apiVersion,
+    kind: w.kind,
+    metadata: { name: w.name, namespace: w.namespace },
+  };
 }
 
 /**
  * Scales the workloads to 0 (suspends CronJobs), recording the previous value on each object, so that
  * rollback, a clone, or a person can restore them. Re-running keeps the first recorded value.
  */
-export async function quiesceWorkloads(kc: KubeConfig, workloads: WorkloadRef[], transferId: string): Promise<void> {
+export async function quiesceWorkloads(
+  kc: KubeConfig,
+  workloads: WorkloadRef[],
+  transferId: string,
+): Promise<void> {
   const objects = new Objects(kc);
   for (const w of workloads) {
     await retryOnConflict(async () => {
@@ -39,7 +53,10 @@ export async function quiesceWorkloads(kc: KubeConfig, workloads: WorkloadRef[],
       if (!obj) return; // gone meanwhile: nothing to stop
       const ann = (obj.metadata!.annotations ??= {});
       const by = ann[QUIESCED_BY];
-      if (by && by !== transferId) throw new Error(`${w.kind} ${w.namespace}/${w.name} is quiesced by transfer ${by}`);
+      if (by && by !== transferId)
+        throw new Error(
+          `${w.kind} ${w.namespace}/${w.name} is quiesced by transfer ${by}`,
+        );
       ann[QUIESCED_BY] = transferId;
       obj.spec ??= {};
       if (w.kind === 'CronJob') {
@@ -55,7 +72,11 @@ export async function quiesceWorkloads(kc: KubeConfig, workloads: WorkloadRef[],
 }
 
 /** Puts back what quiesceWorkloads recorded (only on objects this transfer quiesced). */
-export async function restoreWorkloads(kc: KubeConfig, workloads: WorkloadRef[], transferId: string): Promise<void> {
+export async function restoreWorkloads(
+  kc: KubeConfig,
+  workloads: WorkloadRef[],
+  transferId: string,
+): Promise<void> {
   const objects = new Objects(kc);
   for (const w of workloads) {
     await retryOnConflict(async () => {
@@ -63,7 +84,8 @@ export async function restoreWorkloads(kc: KubeConfig, workloads: WorkloadRef[],
       const ann = obj?.metadata?.annotations;
       if (!obj || !ann || ann[QUIESCED_BY] !== transferId) return;
       obj.spec ??= {};
-      if (w.kind === 'CronJob') obj.spec.suspend = ann[QUIESCED_SUSPEND] === 'true';
+      if (w.kind === 'CronJob')
+        obj.spec.suspend = ann[QUIESCED_SUSPEND] === 'true';
       else obj.spec.replicas = Number(ann[QUIESCED_REPLICAS] ?? 1);
       delete ann[QUIESCED_BY];
       delete ann[QUIESCED_REPLICAS];
@@ -78,24 +100,41 @@ export async function waitUntilUnmounted(
   kc: KubeConfig,
   namespace: string,
   claimName: string,
-  opts: { timeoutMs: number; signal?: AbortSignal; ignorePods?: (name: string) => boolean },
+  opts: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    ignorePods?: (name: string) => boolean;
+  },
 ): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   let users: string[] = [];
   try {
     await pollUntil(
       async () => {
-        const pods = (await withRetry(() => core.listNamespacedPod({ namespace }))).items;
+        const pods = (
+          await withRetry(() => core.listNamespacedPod({ namespace }))
+        ).items;
         users = pods
-          .filter(p => mountsClaim(p.spec, claimName) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
+          .filter(
+            p =>
+              mountsClaim(p.spec, claimName) &&
+              p.status?.phase !== 'Succeeded' &&
+              p.status?.phase !== 'Failed',
+          )
           .map(p => p.metadata!.name!)
           .filter(n => !opts.ignorePods?.(n));
         return users.length === 0 ? true : undefined;
       },
-      { timeoutMs: opts.timeoutMs, signal: opts.signal, intervalMs: 150, what: `pods to stop using PVC ${namespace}/${claimName}` },
+      {
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        intervalMs: 150,
+        what: `pods to stop using PVC ${namespace}/${claimName}`,
+      },
     );
   } catch (e) {
-    if (e instanceof Error && users.length) e.message += ` (still mounted by: ${users.join(', ')})`;
+    if (e instanceof Error && users.length)
+      e.message += ` (still mounted by: ${users.join(', ')})`;
     throw e;
   }
 }

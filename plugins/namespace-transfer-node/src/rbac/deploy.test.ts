@@ -7,27 +7,39 @@ import type { V1PolicyRule, V1Role } from '@kubernetes/client-node';
 import { readManifests } from 'kube-sim';
 import { COPY_ROLE_NAME, COPY_ROLE_RULES } from './rules';
 
-const file = join(__dirname, '..', '..', '..', '..', 'deploy', 'rbac', 'namespace-transfer-copy.yaml');
+const file = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'deploy',
+  'rbac',
+  'namespace-transfer-copy.yaml',
+);
 
 /** One line per (apiGroup, resource, verb), so order and grouping of the rules do not matter. */
 function grants(rules: V1PolicyRule[]): string[] {
   const out = new Set<string>();
   for (const r of rules) {
-    for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) for (const v of r.verbs) out.add(`${g}/${res}:${v}`);
+    for (const g of r.apiGroups ?? [])
+      for (const res of r.resources ?? [])
+        for (const v of r.verbs) out.add(`${g}/${res}:${v}`);
   }
   return [...out].sort();
 }
 
 describe('deploy/rbac/namespace-transfer-copy.yaml', () => {
+  let docs: unknown[];
   let role: V1Role;
 
   beforeAll(async () => {
-    const docs = await readManifests(file);
-    expect(docs).toHaveLength(1);
+    docs = await readManifests(file);
     role = docs[0] as V1Role;
   });
 
   it('is a namespace-scoped Role named like the one the engine creates', () => {
+    expect(docs).toHaveLength(1);
     expect(role.apiVersion).toBe('rbac.authorization.k8s.io/v1');
     expect(role.kind).toBe('Role');
     expect(role.metadata?.name).toBe(COPY_ROLE_NAME);

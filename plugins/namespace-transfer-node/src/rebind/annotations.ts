@@ -6,7 +6,8 @@
 /** On the PV: the transfer that holds it. A second transfer refuses a held volume. */
 export const HELD_BY = 'namespace-transfer.io/rebind-held-by';
 /** On the PV: its reclaim policy before it was set to Retain (restored at the end or on rollback). */
-export const RECORDED_RECLAIM_POLICY = 'namespace-transfer.io/rebind-reclaim-policy';
+export const RECORDED_RECLAIM_POLICY =
+  'namespace-transfer.io/rebind-reclaim-policy';
 /** On the source PVC: the transfer that is moving it, and where to. */
 export const TRANSFERRING = 'namespace-transfer.io/transferring';
 export const TRANSFERRING_TO = 'namespace-transfer.io/transferring-to';

@@ -1,24 +1,59 @@
-import type { V1PersistentVolume, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import type {
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+} from '@kubernetes/client-node';
 import type { PlanFacts } from '../plan/facts';
 import { HELD_BY } from './annotations';
 import { checkRebindPreconditions } from './preconditions';
 
-const pvc = (extra: Partial<V1PersistentVolumeClaim['metadata']> = {}): V1PersistentVolumeClaim => ({
+const pvc = (
+  extra: Partial<V1PersistentVolumeClaim['metadata']> = {},
+): V1PersistentVolumeClaim => ({
   metadata: { name: 'data', namespace: 'shop', uid: 'u-1', ...extra },
-  spec: { volumeName: 'pv-1', storageClassName: 'movable', accessModes: ['ReadWriteOnce'] },
+  spec: {
+    volumeName: 'pv-1',
+    storageClassName: 'movable',
+    accessModes: ['ReadWriteOnce'],
+  },
   status: { phase: 'Bound' },
 });
-const pv = (claimRef: Record<string, string> = { namespace: 'shop', name: 'data', uid: 'u-1' }, annotations?: Record<string, string>): V1PersistentVolume => ({
+const pv = (
+  claimRef: Record<string, string> = {
+    namespace: 'shop',
+    name: 'data',
+    uid: 'u-1',
+  },
+  annotations?: Record<string, string>,
+): V1PersistentVolume => ({
   metadata: { name: 'pv-1', annotations },
   spec: { claimRef, storageClassName: 'movable' },
 });
 
-function facts(over: { pvc?: V1PersistentVolumeClaim; pv?: V1PersistentVolume; pods?: V1Pod[]; classFlag?: string; nsOptOut?: boolean; destNs?: boolean; destPvc?: boolean; cluster?: string; intent?: 'move' | 'clone'; quiesce?: boolean; replicas?: number } = {}): PlanFacts {
+function facts(
+  over: {
+    pvc?: V1PersistentVolumeClaim;
+    pv?: V1PersistentVolume;
+    pods?: V1Pod[];
+    classFlag?: string;
+    nsOptOut?: boolean;
+    destNs?: boolean;
+    destPvc?: boolean;
+    cluster?: string;
+    intent?: 'move' | 'clone';
+    quiesce?: boolean;
+    replicas?: number;
+  } = {},
+): PlanFacts {
   return {
     spec: {
       id: 't1',
       source: { cluster: 'c', namespace: 'shop', name: 'data' },
-      destination: { cluster: over.cluster ?? 'c', namespace: 'shop2', name: 'data' },
+      destination: {
+        cluster: over.cluster ?? 'c',
+        namespace: 'shop2',
+        name: 'data',
+      },
       mode: 'rebind',
       intent: over.intent ?? 'move',
       options: { quiesce: over.quiesce },
@@ -26,21 +61,59 @@ function facts(over: { pvc?: V1PersistentVolumeClaim; pv?: V1PersistentVolume; p
     source: {
       pvc: 'pvc' in over ? over.pvc : pvc(),
       pv: 'pv' in over ? over.pv : pv(),
-      namespace: { metadata: { name: 'shop', annotations: over.nsOptOut ? { 'namespace-transfer.io/transferable': 'false' } : {} } },
-      storageClasses: [{ provisioner: 'x', metadata: { name: 'movable', annotations: over.classFlag === undefined ? {} : { 'namespace-transfer.io/allow-transfer': over.classFlag } } }],
+      namespace: {
+        metadata: {
+          name: 'shop',
+          annotations: over.nsOptOut
+            ? { 'namespace-transfer.io/transferable': 'false' }
+            : {},
+        },
+      },
+      storageClasses: [
+        {
+          provisioner: 'x',
+          metadata: {
+            name: 'movable',
+            annotations:
+              over.classFlag === undefined
+                ? {}
+                : { 'namespace-transfer.io/allow-transfer': over.classFlag },
+          },
+        },
+      ],
     },
     sourcePods: over.pods ?? [],
-    sourceWorkloads: over.replicas !== undefined ? [{ ref: { kind: 'Deployment', namespace: 'shop', name: 'web', replicas: over.replicas } }] : [],
+    sourceWorkloads:
+      over.replicas !== undefined
+        ? [
+            {
+              ref: {
+                kind: 'Deployment',
+                namespace: 'shop',
+                name: 'web',
+                replicas: over.replicas,
+              },
+            },
+          ]
+        : [],
     destination: {
-      namespace: over.destNs === false ? undefined : { metadata: { name: 'shop2' } },
+      namespace:
+        over.destNs === false ? undefined : { metadata: { name: 'shop2' } },
       existingPvc: over.destPvc ? pvc({ namespace: 'shop2' }) : undefined,
       storageClasses: [],
     },
-    discovery: { sameCluster: true, routeApiServed: false, ingressConfigured: false },
+    discovery: {
+      sameCluster: true,
+      routeApiServed: false,
+      ingressConfigured: false,
+    },
   };
 }
 
-const names = (f: PlanFacts, allowTransferDefault?: boolean) => checkRebindPreconditions(f, { allowTransferDefault }).map(x => x.precondition);
+const names = (f: PlanFacts, allowTransferDefault?: boolean) =>
+  checkRebindPreconditions(f, { allowTransferDefault }).map(
+    x => x.precondition,
+  );
 
 describe('checkRebindPreconditions', () => {
   it('passes a bound, allowed, unused claim into a free name', () => {
@@ -50,40 +123,131 @@ describe('checkRebindPreconditions', () => {
 
   it('reports every failed precondition at once, each by name', () => {
     const all = checkRebindPreconditions(
-      facts({ classFlag: 'false', nsOptOut: true, destNs: false, destPvc: true, cluster: 'other', intent: 'clone', pv: pv(undefined, { [HELD_BY]: 'someone' }) }),
+      facts({
+        classFlag: 'false',
+        nsOptOut: true,
+        destNs: false,
+        destPvc: true,
+        cluster: 'other',
+        intent: 'clone',
+        pv: pv(undefined, { [HELD_BY]: 'someone' }),
+      }),
     );
     expect(all.map(f => f.precondition).sort()).toEqual([
-      'DestinationNameFree', 'DestinationNamespaceExists', 'IntentIsMove', 'NotOptedOut', 'SameCluster', 'StorageClassAllows', 'VolumeNotHeld',
+      'DestinationNameFree',
+      'DestinationNamespaceExists',
+      'IntentIsMove',
+      'NotOptedOut',
+      'SameCluster',
+      'StorageClassAllows',
+      'VolumeNotHeld',
     ]);
-    expect(all.find(f => f.precondition === 'VolumeNotHeld')!.message).toContain('held by transfer someone');
+    expect(
+      all.find(f => f.precondition === 'VolumeNotHeld')!.message,
+    ).toContain('held by transfer someone');
     for (const f of all) expect(f.message.length).toBeGreaterThan(10);
   });
 
   it('needs the claim Bound and its volume pointing back at it (name, namespace and uid)', () => {
-    expect(names(facts({ classFlag: 'true', pvc: undefined }))).toEqual(['SourceBound']);
-    expect(names(facts({ classFlag: 'true', pvc: { ...pvc(), status: { phase: 'Pending' } } }))).toEqual(['SourceBound']);
-    expect(names(facts({ classFlag: 'true', pv: pv({ namespace: 'shop', name: 'data', uid: 'old' }) }))).toEqual(['ClaimRefPointsBack']);
-    expect(names(facts({ classFlag: 'true', pv: pv({ namespace: 'x', name: 'data', uid: 'u-1' }) }))).toEqual(['ClaimRefPointsBack']);
+    expect(names(facts({ classFlag: 'true', pvc: undefined }))).toEqual([
+      'SourceBound',
+    ]);
+    expect(
+      names(
+        facts({
+          classFlag: 'true',
+          pvc: { ...pvc(), status: { phase: 'Pending' } },
+        }),
+      ),
+    ).toEqual(['SourceBound']);
+    expect(
+      names(
+        facts({
+          classFlag: 'true',
+          pv: pv({ namespace: 'shop', name: 'data', uid: 'old' }),
+        }),
+      ),
+    ).toEqual(['ClaimRefPointsBack']);
+    expect(
+      names(
+        facts({
+          classFlag: 'true',
+          pv: pv({ namespace: 'x', name: 'data', uid: 'u-1' }),
+        }),
+      ),
+    ).toEqual(['ClaimRefPointsBack']);
   });
 
   it('opt-out on the claim or its namespace', () => {
-    expect(names(facts({ classFlag: 'true', pvc: pvc({ annotations: { 'namespace-transfer.io/transferable': 'false' } }) }))).toEqual(['NotOptedOut']);
-    expect(names(facts({ classFlag: 'true', nsOptOut: true }))).toEqual(['NotOptedOut']);
-    expect(names(facts({ classFlag: 'true', pvc: pvc({ annotations: { 'namespace-transfer.io/transferable': 'true' } }) }))).toEqual([]);
+    expect(
+      names(
+        facts({
+          classFlag: 'true',
+          pvc: pvc({
+            annotations: { 'namespace-transfer.io/transferable': 'false' },
+          }),
+        }),
+      ),
+    ).toEqual(['NotOptedOut']);
+    expect(names(facts({ classFlag: 'true', nsOptOut: true }))).toEqual([
+      'NotOptedOut',
+    ]);
+    expect(
+      names(
+        facts({
+          classFlag: 'true',
+          pvc: pvc({
+            annotations: { 'namespace-transfer.io/transferable': 'true' },
+          }),
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('the storage class annotation decides, and the configured default when it is absent', () => {
-    expect(names(facts({ classFlag: 'false' }), true)).toEqual(['StorageClassAllows']);
+    expect(names(facts({ classFlag: 'false' }), true)).toEqual([
+      'StorageClassAllows',
+    ]);
     expect(names(facts({}))).toEqual(['StorageClassAllows']);
     expect(names(facts({}), true)).toEqual([]);
   });
 
   it('a bare pod cannot be stopped; a workload can, unless quiescing is off', () => {
-    const bare: V1Pod = { metadata: { name: 'debug' }, spec: { containers: [] } };
-    const owned: V1Pod = { metadata: { name: 'web-1', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-x', uid: 'r' }] } };
-    expect(names(facts({ classFlag: 'true', pods: [bare] }))).toEqual(['NotInUse']);
-    expect(names(facts({ classFlag: 'true', pods: [owned], replicas: 1 }))).toEqual([]);
-    expect(names(facts({ classFlag: 'true', pods: [owned], replicas: 1, quiesce: false }))).toEqual(['NotInUse']);
-    expect(names(facts({ classFlag: 'true', replicas: 1, quiesce: false }))).toEqual(['NotInUse']);
+    const bare: V1Pod = {
+      metadata: { name: 'debug' },
+      spec: { containers: [] },
+    };
+    const owned: V1Pod = {
+      metadata: {
+        name: 'web-1',
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: 'web-x',
+            uid: 'r',
+          },
+        ],
+      },
+    };
+    expect(names(facts({ classFlag: 'true', pods: [bare] }))).toEqual([
+      'NotInUse',
+    ]);
+    expect(
+      names(facts({ classFlag: 'true', pods: [owned], replicas: 1 })),
+    ).toEqual([]);
+    expect(
+      names(
+        facts({
+          classFlag: 'true',
+          pods: [owned],
+          replicas: 1,
+          quiesce: false,
+        }),
+      ),
+    ).toEqual(['NotInUse']);
+    expect(
+      names(facts({ classFlag: 'true', replicas: 1, quiesce: false })),
+    ).toEqual(['NotInUse']);
   });
 });

@@ -1,5 +1,8 @@
 import type { PlanFacts } from '../plan/facts';
-import { ALLOW_TRANSFER_ANNOTATION, TRANSFERABLE_ANNOTATION } from '../plan/refusals';
+import {
+  ALLOW_TRANSFER_ANNOTATION,
+  TRANSFERABLE_ANNOTATION,
+} from '../plan/refusals';
 import { HELD_BY } from './annotations';
 import type { PreconditionFailure } from './types';
 
@@ -11,76 +14,190 @@ export interface PreconditionOptions {
  * Every rebind precondition of the KEP, checked on gathered facts before anything is changed, and all
  * reported at once (each names itself), so a person can fix them in one go.
  */
-export function checkRebindPreconditions(facts: PlanFacts, opts: PreconditionOptions = {}): PreconditionFailure[] {
+export function checkRebindPreconditions(
+  facts: PlanFacts,
+  opts: PreconditionOptions = {},
+): PreconditionFailure[] {
   const { spec } = facts;
   const out: PreconditionFailure[] = [];
-  const fail = (precondition: PreconditionFailure['precondition'], code: PreconditionFailure['code'], message: string) =>
-    out.push({ precondition, code, message });
+  const fail = (
+    precondition: PreconditionFailure['precondition'],
+    code: PreconditionFailure['code'],
+    message: string,
+  ) => out.push({ precondition, code, message });
   const src = `${spec.source.namespace}/${spec.source.name}`;
   const dst = `${spec.destination.namespace}/${spec.destination.name}`;
   const { pvc, pv } = facts.source;
 
   if (spec.source.cluster !== spec.destination.cluster) {
-    fail('SameCluster', 'RebindImpossible', `a volume cannot be handed to another cluster (${spec.source.cluster} -> ${spec.destination.cluster})`);
+    fail(
+      'SameCluster',
+      'RebindImpossible',
+      `a volume cannot be handed to another cluster (${spec.source.cluster} -> ${spec.destination.cluster})`,
+    );
   }
-  if (spec.intent !== 'move') fail('IntentIsMove', 'RebindImpossible', 'a clone keeps the source, so its volume cannot be handed over');
-  if (spec.source.namespace === spec.destination.namespace && spec.source.name === spec.destination.name) {
-    fail('DestinationNameFree', 'InvalidSpec', 'source and destination are the same claim');
+  if (spec.intent !== 'move')
+    fail(
+      'IntentIsMove',
+      'RebindImpossible',
+      'a clone keeps the source, so its volume cannot be handed over',
+    );
+  if (
+    spec.source.namespace === spec.destination.namespace &&
+    spec.source.name === spec.destination.name
+  ) {
+    fail(
+      'DestinationNameFree',
+      'InvalidSpec',
+      'source and destination are the same claim',
+    );
   }
 
-  if (!pvc) fail('SourceBound', 'SourceMissing', `source PVC ${src} does not exist`);
+  if (!pvc)
+    fail('SourceBound', 'SourceMissing', `source PVC ${src} does not exist`);
   else if (pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName) {
-    fail('SourceBound', 'SourceNotBound', `source PVC ${src} is ${pvc.status?.phase ?? 'not bound'}, not Bound`);
+    fail(
+      'SourceBound',
+      'SourceNotBound',
+      `source PVC ${src} is ${pvc.status?.phase ?? 'not bound'}, not Bound`,
+    );
   } else if (!pv) {
-    fail('ClaimRefPointsBack', 'RebindImpossible', `PersistentVolume ${pvc.spec.volumeName} of ${src} does not exist or cannot be read`);
+    fail(
+      'ClaimRefPointsBack',
+      'RebindImpossible',
+      `PersistentVolume ${pvc.spec.volumeName} of ${src} does not exist or cannot be read`,
+    );
   } else {
     const ref = pv.spec?.claimRef;
-    if (ref?.namespace !== pvc.metadata?.namespace || ref?.name !== pvc.metadata?.name || ref?.uid !== pvc.metadata?.uid) {
-      const to = ref ? `${ref.namespace}/${ref.name} (uid ${ref.uid ?? 'none'})` : 'no claim';
-      fail('ClaimRefPointsBack', 'RebindImpossible', `PersistentVolume ${pv.metadata?.name} points at ${to}, not at ${src} (uid ${pvc.metadata?.uid})`);
+    if (
+      ref?.namespace !== pvc.metadata?.namespace ||
+      ref?.name !== pvc.metadata?.name ||
+      ref?.uid !== pvc.metadata?.uid
+    ) {
+      const to = ref
+        ? `${ref.namespace}/${ref.name} (uid ${ref.uid ?? 'none'})`
+        : 'no claim';
+      fail(
+        'ClaimRefPointsBack',
+        'RebindImpossible',
+        `PersistentVolume ${pv.metadata?.name} points at ${to}, not at ${src} (uid ${pvc.metadata?.uid})`,
+      );
     }
   }
-  if (spec.destination.storageClassName && pvc && spec.destination.storageClassName !== (pvc.spec?.storageClassName ?? pv?.spec?.storageClassName)) {
-    fail('StorageClassAllows', 'RebindImpossible', `rebind keeps the storage class; "${spec.destination.storageClassName}" was requested`);
+  if (
+    spec.destination.storageClassName &&
+    pvc &&
+    spec.destination.storageClassName !==
+      (pvc.spec?.storageClassName ?? pv?.spec?.storageClassName)
+  ) {
+    fail(
+      'StorageClassAllows',
+      'RebindImpossible',
+      `rebind keeps the storage class; "${spec.destination.storageClassName}" was requested`,
+    );
   }
 
   // a pod without a controller cannot be scaled down, and with quiesce off nothing may use the claim
   const quiesce = spec.options?.quiesce !== false;
-  const users = facts.sourcePods.filter(p => !quiesce || !p.metadata?.ownerReferences?.length).map(p => p.metadata?.name);
+  const users = facts.sourcePods
+    .filter(p => !quiesce || !p.metadata?.ownerReferences?.length)
+    .map(p => p.metadata?.name);
   const running = facts.sourceWorkloads.filter(w => (w.ref.replicas ?? 0) > 0);
-  if (users.length) fail('NotInUse', 'InUseQuiesceDisallowed', `pods use ${src} and cannot be stopped: ${users.join(', ')}`);
+  if (users.length)
+    fail(
+      'NotInUse',
+      'InUseQuiesceDisallowed',
+      `pods use ${src} and cannot be stopped: ${users.join(', ')}`,
+    );
   else if (!quiesce && running.length) {
-    fail('NotInUse', 'InUseQuiesceDisallowed', `${running.map(w => `${w.ref.kind} ${w.ref.name}`).join(', ')} use ${src} and quiescing is not allowed`);
+    fail(
+      'NotInUse',
+      'InUseQuiesceDisallowed',
+      `${running.map(w => `${w.ref.kind} ${w.ref.name}`).join(', ')} use ${src} and quiescing is not allowed`,
+    );
   }
-  const notQuiescable = facts.sourceWorkloads.filter(w => ['DaemonSet', 'Job', 'Pod'].includes(w.ref.kind));
-  if (notQuiescable.length) fail('NotInUse', 'InUseQuiesceDisallowed', `cannot scale down ${notQuiescable.map(w => `${w.ref.kind} ${w.ref.name}`).join(', ')}`);
+  const notQuiescable = facts.sourceWorkloads.filter(w =>
+    ['DaemonSet', 'Job', 'Pod'].includes(w.ref.kind),
+  );
+  if (notQuiescable.length)
+    fail(
+      'NotInUse',
+      'InUseQuiesceDisallowed',
+      `cannot scale down ${notQuiescable.map(w => `${w.ref.kind} ${w.ref.name}`).join(', ')}`,
+    );
 
   if (pvc?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] === 'false') {
-    fail('NotOptedOut', 'OptedOut', `source PVC ${src} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`);
+    fail(
+      'NotOptedOut',
+      'OptedOut',
+      `source PVC ${src} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`,
+    );
   }
-  if (facts.source.namespace?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] === 'false') {
-    fail('NotOptedOut', 'OptedOut', `namespace ${spec.source.namespace} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`);
+  if (
+    facts.source.namespace?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] ===
+    'false'
+  ) {
+    fail(
+      'NotOptedOut',
+      'OptedOut',
+      `namespace ${spec.source.namespace} is annotated ${TRANSFERABLE_ANNOTATION}: "false"`,
+    );
   }
 
   const className = pvc?.spec?.storageClassName ?? pv?.spec?.storageClassName;
   if (pvc) {
-    const sc = facts.source.storageClasses.find(c => c.metadata?.name === className);
+    const sc = facts.source.storageClasses.find(
+      c => c.metadata?.name === className,
+    );
     const flag = sc?.metadata?.annotations?.[ALLOW_TRANSFER_ANNOTATION];
-    const allowed = flag === 'true' || (flag === undefined && opts.allowTransferDefault === true);
-    if (!className) fail('StorageClassAllows', 'StorageClassDisallowsTransfer', `${src} has no storage class, so nothing allows handing its volume over`);
-    else if (!sc && !facts.unreadable?.includes('storageClasses')) fail('StorageClassAllows', 'StorageClassUnknown', `storage class "${className}" does not exist`);
+    const allowed =
+      flag === 'true' ||
+      (flag === undefined && opts.allowTransferDefault === true);
+    if (!className)
+      fail(
+        'StorageClassAllows',
+        'StorageClassDisallowsTransfer',
+        `${src} has no storage class, so nothing allows handing its volume over`,
+      );
+    else if (!sc && !facts.unreadable?.includes('storageClasses'))
+      fail(
+        'StorageClassAllows',
+        'StorageClassUnknown',
+        `storage class "${className}" does not exist`,
+      );
     else if (!allowed) {
-      const why = flag === undefined ? 'is not annotated and the default forbids it' : `is annotated ${ALLOW_TRANSFER_ANNOTATION}: "${flag}"`;
-      fail('StorageClassAllows', 'StorageClassDisallowsTransfer', `storage class "${className}" ${why}`);
+      const why =
+        flag === undefined
+          ? 'is not annotated and the default forbids it'
+          : `is annotated ${ALLOW_TRANSFER_ANNOTATION}: "${flag}"`;
+      fail(
+        'StorageClassAllows',
+        'StorageClassDisallowsTransfer',
+        `storage class "${className}" ${why}`,
+      );
     }
   }
 
   if (!facts.destination.namespace) {
-    fail('DestinationNamespaceExists', 'DestinationNamespaceMissing', `destination namespace ${spec.destination.namespace} does not exist`);
+    fail(
+      'DestinationNamespaceExists',
+      'DestinationNamespaceMissing',
+      `destination namespace ${spec.destination.namespace} does not exist`,
+    );
   }
-  if (facts.destination.existingPvc) fail('DestinationNameFree', 'DestinationExists', `destination PVC ${dst} already exists`);
+  if (facts.destination.existingPvc)
+    fail(
+      'DestinationNameFree',
+      'DestinationExists',
+      `destination PVC ${dst} already exists`,
+    );
 
   const holder = pv?.metadata?.annotations?.[HELD_BY];
-  if (holder && holder !== spec.id) fail('VolumeNotHeld', 'RebindImpossible', `PersistentVolume ${pv?.metadata?.name} is held by transfer ${holder}`);
+  if (holder && holder !== spec.id)
+    fail(
+      'VolumeNotHeld',
+      'RebindImpossible',
+      `PersistentVolume ${pv?.metadata?.name} is held by transfer ${holder}`,
+    );
   return out;
 }

@@ -4,10 +4,24 @@
  * fault injection) leaves the source as it was: claim bound to its volume, policy, application.
  */
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import type { TransferCheckpoint, TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  closeSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import type {
+  TransferCheckpoint,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startClusters, type FaultRule, type SimWorld } from 'kube-sim';
-import { createBoundPvc, createWorkload, ensureNamespace, volumeDir } from '../testing/kubesim';
+import {
+  createBoundPvc,
+  createWorkload,
+  ensureNamespace,
+  volumeDir,
+} from '../testing/kubesim';
 import { pollUntil } from '../kube';
 import { ensureClass } from './testing';
 import { HELD_BY, REBIND_STEPS, runRebind, TRANSFERRING } from '.';
@@ -25,7 +39,9 @@ const spec = (id: string, ns: string): TransferSpec => ({
 /** A KubeConfig that counts the writes (non-GET requests) made through it. */
 class CountingKubeConfig extends KubeConfig {
   writes = 0;
-  override async applySecurityAuthentication(context: Parameters<KubeConfig['applySecurityAuthentication']>[0]) {
+  override async applySecurityAuthentication(
+    context: Parameters<KubeConfig['applySecurityAuthentication']>[0],
+  ) {
     if (context.getHttpMethod() !== 'GET') this.writes++;
     return super.applySecurityAuthentication(context);
   }
@@ -54,88 +70,180 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     const dir = await createBoundPvc(kc, ns, 'data', 'movable', size);
     writeFileSync(`${dir}/hello.txt`, ns);
     await createWorkload(kc, ns, 'web', 'data', 1001, 1);
-    const pvc = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' });
+    const pvc = await core.readNamespacedPersistentVolumeClaim({
+      namespace: ns,
+      name: 'data',
+    });
     return { dir, pvName: pvc.spec!.volumeName! };
   }
 
   async function expectMoved(ns: string, pvName: string) {
-    const moved = await core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
+    const moved = await core.readNamespacedPersistentVolumeClaim({
+      namespace: `${ns}-to`,
+      name: 'moved',
+    });
     expect(moved.status?.phase).toBe('Bound');
     expect(moved.spec?.volumeName).toBe(pvName);
     const pv = await core.readPersistentVolume({ name: pvName });
     expect(pv.spec?.claimRef?.uid).toBe(moved.metadata!.uid);
     expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
     expect(pv.metadata?.annotations?.[HELD_BY]).toBeUndefined();
-    await expect(core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' })).rejects.toMatchObject({ code: 404 });
-    expect(readFileSync(`${await volumeDir(kc, `${ns}-to`, 'moved')}/hello.txt`, 'utf8')).toBe(ns);
+    await expect(
+      core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' }),
+    ).rejects.toMatchObject({ code: 404 });
+    expect(
+      readFileSync(
+        `${await volumeDir(kc, `${ns}-to`, 'moved')}/hello.txt`,
+        'utf8',
+      ),
+    ).toBe(ns);
   }
 
   async function expectRestored(ns: string, pvName: string) {
-    const src = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'data' });
+    const src = await core.readNamespacedPersistentVolumeClaim({
+      namespace: ns,
+      name: 'data',
+    });
     expect(src.status?.phase).toBe('Bound');
     expect(src.spec?.volumeName).toBe(pvName);
     expect(src.metadata?.annotations?.[TRANSFERRING]).toBeUndefined();
     const pv = await core.readPersistentVolume({ name: pvName });
-    expect(pv.spec?.claimRef).toMatchObject({ namespace: ns, name: 'data', uid: src.metadata!.uid });
+    expect(pv.spec?.claimRef).toMatchObject({
+      namespace: ns,
+      name: 'data',
+      uid: src.metadata!.uid,
+    });
     expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
     expect(pv.metadata?.annotations?.[HELD_BY]).toBeUndefined();
-    await expect(core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' })).rejects.toMatchObject({ code: 404 });
-    const web = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: ns });
+    await expect(
+      core.readNamespacedPersistentVolumeClaim({
+        namespace: `${ns}-to`,
+        name: 'moved',
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+    const web = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'web', namespace: ns });
     expect(web.spec!.replicas).toBe(1);
-    expect(readFileSync(`${await volumeDir(kc, ns, 'data')}/hello.txt`, 'utf8')).toBe(ns);
+    expect(
+      readFileSync(`${await volumeDir(kc, ns, 'data')}/hello.txt`, 'utf8'),
+    ).toBe(ns);
   }
 
-  it.each(REBIND_STEPS.map((s, i) => [s, i] as const))('a crash after %s: a new run from the checkpoint completes', async (stepName, i) => {
-    const ns = `crash-${i}`;
-    const { pvName } = await setup(ns);
-    let saved: TransferCheckpoint | undefined;
-    // the "process" stops right after the checkpoint of this step: nothing of it runs any more
-    const crashed = runRebind({
-      spec: spec(`crash-${i}`, ns),
-      kubeConfig: kc,
-      onCheckpoint: c => {
-        saved = c;
-        return c.completedSteps.includes(stepName) ? new Promise<void>(() => {}) : undefined;
-      },
-    });
-    const stopped = await Promise.race([crashed.then(() => 'finished'), new Promise(r => setTimeout(r, 100)).then(async function wait(): Promise<string> {
-      return saved?.completedSteps.includes(stepName) ? 'stopped' : new Promise(r => setTimeout(r, 100)).then(wait);
-    })]);
-    expect(stopped).toBe('stopped');
-    const result = await runRebind({ spec: spec(`crash-${i}`, ns), kubeConfig: kc, checkpoint: saved });
-    expect(result.checkpoint.completedSteps).toEqual([...REBIND_STEPS]);
-    await expectMoved(ns, pvName);
-  });
+  it.each(REBIND_STEPS.map((s, i) => [s, i] as const))(
+    'a crash after %s: a new run from the checkpoint completes',
+    async (stepName, i) => {
+      const ns = `crash-${i}`;
+      const { pvName } = await setup(ns);
+      let saved: TransferCheckpoint | undefined;
+      // the "process" stops right after the checkpoint of this step: nothing of it runs any more
+      const crashed = runRebind({
+        spec: spec(`crash-${i}`, ns),
+        kubeConfig: kc,
+        onCheckpoint: c => {
+          saved = c;
+          return c.completedSteps.includes(stepName)
+            ? new Promise<void>(() => {})
+            : undefined;
+        },
+      });
+      const stopped = await Promise.race([
+        crashed.then(() => 'finished'),
+        new Promise(r => setTimeout(r, 100)).then(
+          async function wait(): Promise<string> {
+            return saved?.completedSteps.includes(stepName)
+              ? 'stopped'
+              : new Promise(r => setTimeout(r, 100)).then(wait);
+          },
+        ),
+      ]);
+      expect(stopped).toBe('stopped');
+      const result = await runRebind({
+        spec: spec(`crash-${i}`, ns),
+        kubeConfig: kc,
+        checkpoint: saved,
+      });
+      expect(result.checkpoint.completedSteps).toEqual([...REBIND_STEPS]);
+      await expectMoved(ns, pvName);
+    },
+  );
 
   // the write each step makes, failed once with a non-retryable error just before the step runs
   const faults: Array<[string, (ns: string) => FaultRule]> = [
-    ['record-reclaim-policy', () => ({ verb: 'update', resource: 'persistentvolumes' })],
+    [
+      'record-reclaim-policy',
+      () => ({ verb: 'update', resource: 'persistentvolumes' }),
+    ],
     ['retain', () => ({ verb: 'update', resource: 'persistentvolumes' })],
-    ['mark-source', ns => ({ verb: 'update', resource: 'persistentvolumeclaims', namespace: ns })],
-    ['quiesce', ns => ({ verb: 'update', resource: 'deployments', namespace: ns })],
-    ['delete-source', ns => ({ verb: 'delete', resource: 'persistentvolumeclaims', namespace: ns })],
-    ['point-claim-ref', () => ({ verb: 'update', resource: 'persistentvolumes' })],
-    ['create-destination', ns => ({ verb: 'create', resource: 'persistentvolumeclaims', namespace: `${ns}-to` })],
-    ['wait-bound', ns => ({ verb: 'get', resource: 'persistentvolumeclaims', namespace: `${ns}-to` })],
-    ['restore-reclaim-policy', () => ({ verb: 'update', resource: 'persistentvolumes' })],
+    [
+      'mark-source',
+      ns => ({
+        verb: 'update',
+        resource: 'persistentvolumeclaims',
+        namespace: ns,
+      }),
+    ],
+    [
+      'quiesce',
+      ns => ({ verb: 'update', resource: 'deployments', namespace: ns }),
+    ],
+    [
+      'delete-source',
+      ns => ({
+        verb: 'delete',
+        resource: 'persistentvolumeclaims',
+        namespace: ns,
+      }),
+    ],
+    [
+      'point-claim-ref',
+      () => ({ verb: 'update', resource: 'persistentvolumes' }),
+    ],
+    [
+      'create-destination',
+      ns => ({
+        verb: 'create',
+        resource: 'persistentvolumeclaims',
+        namespace: `${ns}-to`,
+      }),
+    ],
+    [
+      'wait-bound',
+      ns => ({
+        verb: 'get',
+        resource: 'persistentvolumeclaims',
+        namespace: `${ns}-to`,
+      }),
+    ],
+    [
+      'restore-reclaim-policy',
+      () => ({ verb: 'update', resource: 'persistentvolumes' }),
+    ],
   ];
 
-  it.each(faults.map(([s, f], i) => [s, f, i] as const))('a failure in %s restores the source', async (stepName, fault, i) => {
-    const ns = `fail-${i}`;
-    const { pvName } = await setup(ns);
-    const before = REBIND_STEPS[REBIND_STEPS.indexOf(stepName as (typeof REBIND_STEPS)[number]) - 1];
-    const injected = { ...fault(ns), errorRate: 1, status: 403, count: 1 };
-    const err = await runRebind({
-      spec: spec(`fail-${i}`, ns),
-      kubeConfig: kc,
-      onCheckpoint: c => {
-        if (c.completedSteps.at(-1) === before) world.cluster('east').apiServer.faults.add(injected);
-      },
-    }).catch(e => e);
-    expect(err).toBeInstanceOf(Error);
-    expect(String(err)).toMatch(/403|Forbidden/);
-    await expectRestored(ns, pvName);
-  });
+  it.each(faults.map(([s, f], i) => [s, f, i] as const))(
+    'a failure in %s restores the source',
+    async (stepName, fault, i) => {
+      const ns = `fail-${i}`;
+      const { pvName } = await setup(ns);
+      const before =
+        REBIND_STEPS[
+          REBIND_STEPS.indexOf(stepName as (typeof REBIND_STEPS)[number]) - 1
+        ];
+      const injected = { ...fault(ns), errorRate: 1, status: 403, count: 1 };
+      const err = await runRebind({
+        spec: spec(`fail-${i}`, ns),
+        kubeConfig: kc,
+        onCheckpoint: c => {
+          if (c.completedSteps.at(-1) === before)
+            world.cluster('east').apiServer.faults.add(injected);
+        },
+      }).catch(e => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(String(err)).toMatch(/403|Forbidden/);
+      await expectRestored(ns, pvName);
+    },
+  );
 
   it('a checkpoint whose run then rolled back (crash while rolling back): resuming re-takes the volume first', async () => {
     const { pvName } = await setup('stale-0');
@@ -146,13 +254,26 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       onCheckpoint: c => {
         if (c.completedSteps.at(-1) !== 'mark-source') return;
         stale = c;
-        world.cluster('east').apiServer.faults.add({ verb: 'update', resource: 'deployments', namespace: 'stale-0', errorRate: 1, status: 403, count: 1 });
+        world
+          .cluster('east')
+          .apiServer.faults.add({
+            verb: 'update',
+            resource: 'deployments',
+            namespace: 'stale-0',
+            errorRate: 1,
+            status: 403,
+            count: 1,
+          });
       },
     }).catch(() => undefined);
     await expectRestored('stale-0', pvName);
     expect(stale?.completedSteps).toContain('retain');
     // the policy is Delete again although the checkpoint says Retain was set: the volume must survive
-    await runRebind({ spec: spec('stale-0', 'stale-0'), kubeConfig: kc, checkpoint: stale });
+    await runRebind({
+      spec: spec('stale-0', 'stale-0'),
+      kubeConfig: kc,
+      checkpoint: stale,
+    });
     await expectMoved('stale-0', pvName);
   });
 
@@ -166,7 +287,8 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       signal: abort.signal,
       onEvent: e => e.type === 'phase' && phases.push(e.phase),
       onCheckpoint: c => {
-        if (c.completedSteps.at(-1) === 'quiesce') abort.abort(new Error('user cancelled'));
+        if (c.completedSteps.at(-1) === 'quiesce')
+          abort.abort(new Error('user cancelled'));
       },
     }).catch(e => e);
     expect(String(err)).toContain('user cancelled');
@@ -180,16 +302,25 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       kubeConfig: kc,
       signal: abortLate.signal,
       onCheckpoint: c => {
-        if (c.completedSteps.at(-1) === 'delete-source') abortLate.abort(new Error('too late'));
+        if (c.completedSteps.at(-1) === 'delete-source')
+          abortLate.abort(new Error('too late'));
       },
     });
     await expectMoved('cancel-1', late.pvName);
   });
 
   const noClaimsIn = (namespace: string) =>
-    pollUntil(async () => ((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.length ? undefined : true), {
-      timeoutMs: 30_000, what: `no claims in ${namespace}`,
-    });
+    pollUntil(
+      async () =>
+        (await core.listNamespacedPersistentVolumeClaim({ namespace })).items
+          .length
+          ? undefined
+          : true,
+      {
+        timeoutMs: 30_000,
+        what: `no claims in ${namespace}`,
+      },
+    );
 
   it('a finished pod that still references the claim (it would block the deletion): rolled back before the source goes', async () => {
     const { pvName } = await setup('finished-0');
@@ -197,13 +328,41 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       namespace: 'finished-0',
       body: {
         metadata: { name: 'once' },
-        spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'c',
+              image: 'busybox',
+              command: ['true'],
+              volumeMounts: [{ name: 'd', mountPath: '/data' }],
+            },
+          ],
+          volumes: [
+            { name: 'd', persistentVolumeClaim: { claimName: 'data' } },
+          ],
+        },
       },
     });
-    await pollUntil(async () => ((await core.readNamespacedPod({ namespace: 'finished-0', name: 'once' })).status?.phase === 'Succeeded' ? true : undefined), {
-      timeoutMs: 60_000, what: 'the pod to finish',
-    });
-    const err = await runRebind({ spec: spec('finished-0', 'finished-0'), kubeConfig: kc }).catch(e => e);
+    await pollUntil(
+      async () =>
+        (
+          await core.readNamespacedPod({
+            namespace: 'finished-0',
+            name: 'once',
+          })
+        ).status?.phase === 'Succeeded'
+          ? true
+          : undefined,
+      {
+        timeoutMs: 60_000,
+        what: 'the pod to finish',
+      },
+    );
+    const err = await runRebind({
+      spec: spec('finished-0', 'finished-0'),
+      kubeConfig: kc,
+    }).catch(e => e);
     expect(String(err)).toContain('once (Succeeded)');
     await expectRestored('finished-0', pvName);
   });
@@ -212,9 +371,19 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     const claim = (ns: string) =>
       core.createNamespacedPersistentVolumeClaim({
         namespace: `${ns}-to`,
-        body: { metadata: { name: 'moved' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'movable', resources: { requests: { storage: '1Gi' } } } },
+        body: {
+          metadata: { name: 'moved' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: 'movable',
+            resources: { requests: { storage: '1Gi' } },
+          },
+        },
       });
-    for (const [ns, after] of [['appear-0', 'quiesce'], ['appear-1', 'delete-source']] as const) {
+    for (const [ns, after] of [
+      ['appear-0', 'quiesce'],
+      ['appear-1', 'delete-source'],
+    ] as const) {
       const { pvName } = await setup(ns);
       let created: Promise<unknown> | undefined;
       const err = await runRebind({
@@ -227,9 +396,15 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       }).catch(e => e);
       expect(String(err)).toContain('appeared meanwhile');
       // the intruder keeps its own (new) volume; ours is back with its source claim and was never deleted
-      const intruder = await core.readNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
+      const intruder = await core.readNamespacedPersistentVolumeClaim({
+        namespace: `${ns}-to`,
+        name: 'moved',
+      });
       expect(intruder.spec?.volumeName).not.toBe(pvName);
-      await core.deleteNamespacedPersistentVolumeClaim({ namespace: `${ns}-to`, name: 'moved' });
+      await core.deleteNamespacedPersistentVolumeClaim({
+        namespace: `${ns}-to`,
+        name: 'moved',
+      });
       await noClaimsIn(`${ns}-to`);
       await expectRestored(ns, pvName);
     }

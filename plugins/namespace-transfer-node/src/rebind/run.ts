@@ -1,17 +1,39 @@
-import type { TransferCheckpoint, TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  TransferCheckpoint,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { gatherFacts } from '../gather';
 import { LABEL_TRANSFER_ID } from '../naming';
-import { quiesceWorkloads, restoreWorkloads, waitUntilUnmounted } from '../quiesce';
+import {
+  quiesceWorkloads,
+  restoreWorkloads,
+  waitUntilUnmounted,
+} from '../quiesce';
 import { checkRebindPreconditions } from './preconditions';
 import { ClaimTakenError, keptLabels, RebindVolume } from './volume';
-import { RebindRefusedError, type PreconditionState, type RebindOptions, type RebindResult, type SourceRecord } from './types';
+import {
+  RebindRefusedError,
+  type PreconditionState,
+  type RebindOptions,
+  type RebindResult,
+  type SourceRecord,
+} from './types';
 
 /** The step after which the source claim may already be gone: from here on the run never undoes the move by abort. */
 export const POINT_OF_NO_RETURN = 'delete-source';
 
 export const REBIND_STEPS = [
-  'preconditions', 'record-reclaim-policy', 'retain', 'mark-source', 'quiesce', 'delete-source',
-  'point-claim-ref', 'create-destination', 'wait-bound', 'restore-reclaim-policy', 'finalize',
+  'preconditions',
+  'record-reclaim-policy',
+  'retain',
+  'mark-source',
+  'quiesce',
+  'delete-source',
+  'point-claim-ref',
+  'create-destination',
+  'wait-bound',
+  'restore-reclaim-policy',
+  'finalize',
 ] as const;
 
 /**
@@ -24,15 +46,30 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
   const { spec } = o;
   const checkpoint: TransferCheckpoint = o.checkpoint
     ? structuredClone(o.checkpoint)
-    : { transferId: spec.id, version: 1, phase: 'Pending', completedSteps: [], state: {}, updatedAt: new Date().toISOString() };
-  if (checkpoint.transferId !== spec.id) throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
-  if (checkpoint.version !== 1) throw new Error(`checkpoint version ${checkpoint.version} is not supported`);
+    : {
+        transferId: spec.id,
+        version: 1,
+        phase: 'Pending',
+        completedSteps: [],
+        state: {},
+        updatedAt: new Date().toISOString(),
+      };
+  if (checkpoint.transferId !== spec.id)
+    throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
+  if (checkpoint.version !== 1)
+    throw new Error(
+      `checkpoint version ${checkpoint.version} is not supported`,
+    );
   const done = (s: string) => checkpoint.completedSteps.includes(s);
   const phase = (p: TransferPhase) => {
     checkpoint.phase = p;
     o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
   };
-  const step = async <T>(name: (typeof REBIND_STEPS)[number], p: TransferPhase, fn: () => Promise<T>): Promise<T> => {
+  const step = async <T>(
+    name: (typeof REBIND_STEPS)[number],
+    p: TransferPhase,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
     if (done(name)) return checkpoint.state[name] as T;
     // cancelling is only possible while everything can still be put back
     if (!done(POINT_OF_NO_RETURN)) o.signal?.throwIfAborted();
@@ -49,12 +86,26 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
   const dst = spec.destination;
   const kc = o.kubeConfig;
 
-  const pre = await step('preconditions', 'Planning', async (): Promise<PreconditionState> => {
-    const facts = await gatherFacts({ spec, source: kc, destination: kc, allowTransferDefault: o.allowTransferDefault });
-    const failures = checkRebindPreconditions(facts, { allowTransferDefault: o.allowTransferDefault });
-    if (failures.length) throw new RebindRefusedError(spec.id, failures);
-    return { workloads: facts.sourceWorkloads.map(w => w.ref), volumeName: facts.source.pvc!.spec!.volumeName! };
-  }).catch(e => {
+  const pre = await step(
+    'preconditions',
+    'Planning',
+    async (): Promise<PreconditionState> => {
+      const facts = await gatherFacts({
+        spec,
+        source: kc,
+        destination: kc,
+        allowTransferDefault: o.allowTransferDefault,
+      });
+      const failures = checkRebindPreconditions(facts, {
+        allowTransferDefault: o.allowTransferDefault,
+      });
+      if (failures.length) throw new RebindRefusedError(spec.id, failures);
+      return {
+        workloads: facts.sourceWorkloads.map(w => w.ref),
+        volumeName: facts.source.pvc!.spec!.volumeName!,
+      };
+    },
+  ).catch(e => {
     // a refusal changed nothing: there is nothing to roll back
     phase('Failed');
     throw e;
@@ -66,31 +117,49 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
     await step('record-reclaim-policy', 'Rebinding', () => volume.hold());
     await step('retain', 'Rebinding', () => volume.setReclaimPolicy('Retain'));
     const record = await step<SourceRecord>('mark-source', 'Rebinding', () =>
-      volume.markSource(src.namespace, src.name, `${dst.namespace}/${dst.name}`),
+      volume.markSource(
+        src.namespace,
+        src.name,
+        `${dst.namespace}/${dst.name}`,
+      ),
     );
     const q = await step('quiesce', 'Quiescing', async () => {
       const startedAt = Date.now();
       quiesced = true;
-      if (pre.workloads.length) await quiesceWorkloads(kc, pre.workloads, spec.id);
-      await waitUntilUnmounted(kc, src.namespace, src.name, { timeoutMs: o.timeouts?.quiesceMs ?? 300_000, signal: o.signal });
+      if (pre.workloads.length)
+        await quiesceWorkloads(kc, pre.workloads, spec.id);
+      await waitUntilUnmounted(kc, src.namespace, src.name, {
+        timeoutMs: o.timeouts?.quiesceMs ?? 300_000,
+        signal: o.signal,
+      });
       const holding = await volume.podsHoldingClaim(src.namespace, src.name);
-      if (holding.length) throw new Error(`pods still reference PVC ${src.namespace}/${src.name} and would keep it from being deleted: ${holding.join(', ')}`);
+      if (holding.length)
+        throw new Error(
+          `pods still reference PVC ${src.namespace}/${src.name} and would keep it from being deleted: ${holding.join(', ')}`,
+        );
       return { startedAt };
     });
     await step(POINT_OF_NO_RETURN, 'Rebinding', async () => {
       // the last moment to refuse cheaply: a destination claim that appeared while quiescing
       const taken = await volume.readClaim(dst.namespace, dst.name);
-      if (taken) throw new ClaimTakenError(`PVC ${dst.namespace}/${dst.name} appeared meanwhile`);
+      if (taken)
+        throw new ClaimTakenError(
+          `PVC ${dst.namespace}/${dst.name} appeared meanwhile`,
+        );
       // never trust the checkpoint alone here: a run that crashed while rolling back may have given the
       // volume its old policy back, and deleting the claim of a Delete volume deletes the data
       await volume.hold();
       await volume.setReclaimPolicy('Retain');
-      await volume.deleteSource(src.namespace, src.name, record.uid, { timeoutMs: o.timeouts?.deleteMs ?? 120_000 });
+      await volume.deleteSource(src.namespace, src.name, record.uid, {
+        timeoutMs: o.timeouts?.deleteMs ?? 120_000,
+      });
     });
     await step('point-claim-ref', 'Rebinding', async () => {
       const taken = await volume.readClaim(dst.namespace, dst.name);
       if (taken && taken.metadata?.labels?.[LABEL_TRANSFER_ID] !== spec.id) {
-        throw new ClaimTakenError(`PVC ${dst.namespace}/${dst.name} appeared meanwhile`);
+        throw new ClaimTakenError(
+          `PVC ${dst.namespace}/${dst.name} appeared meanwhile`,
+        );
       }
       await volume.pointAt(dst.namespace, dst.name);
     });
@@ -100,23 +169,43 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
         labels: keptLabels(record.labels, o.keepLabels),
       });
     });
-    await step('wait-bound', 'Rebinding', () => volume.waitBound(dst.namespace, dst.name, { timeoutMs: o.timeouts?.bindMs ?? 120_000 }));
+    await step('wait-bound', 'Rebinding', () =>
+      volume.waitBound(dst.namespace, dst.name, {
+        timeoutMs: o.timeouts?.bindMs ?? 120_000,
+      }),
+    );
     await step('restore-reclaim-policy', 'Finalizing', () => volume.release());
     // a move keeps the source workloads scaled down (their recorded replicas stay on them), as copy does
     await step('finalize', 'Finalizing', async () => undefined);
     phase('Succeeded');
-    return { checkpoint, volumeName: pre.volumeName, downtimeMs: q?.startedAt ? Date.now() - q.startedAt : 0 };
+    return {
+      checkpoint,
+      volumeName: pre.volumeName,
+      downtimeMs: q?.startedAt ? Date.now() - q.startedAt : 0,
+    };
   } catch (e) {
-    const warn = (what: string) => (err: unknown) => o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
+    const warn = (what: string) => (err: unknown) =>
+      o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
     phase('RollingBack');
     if (done(POINT_OF_NO_RETURN)) {
-      await giveBack(volume, o, checkpoint.state['mark-source'] as SourceRecord).catch(warn('giving the volume back to the source claim'));
+      await giveBack(
+        volume,
+        o,
+        checkpoint.state['mark-source'] as SourceRecord,
+      ).catch(warn('giving the volume back to the source claim'));
     } else {
-      await volume.unmarkSource(src.namespace, src.name).catch(warn('unmarking the source PVC'));
+      await volume
+        .unmarkSource(src.namespace, src.name)
+        .catch(warn('unmarking the source PVC'));
       await volume.release().catch(warn('restoring the reclaim policy'));
     }
-    if (quiesced) await restoreWorkloads(kc, pre.workloads, spec.id).catch(warn('restoring the workloads'));
-    phase(o.signal?.aborted && !done(POINT_OF_NO_RETURN) ? 'Cancelled' : 'Failed');
+    if (quiesced)
+      await restoreWorkloads(kc, pre.workloads, spec.id).catch(
+        warn('restoring the workloads'),
+      );
+    phase(
+      o.signal?.aborted && !done(POINT_OF_NO_RETURN) ? 'Cancelled' : 'Failed',
+    );
     throw e;
   }
 }
@@ -126,10 +215,17 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
  * pointed at it by name (still Retain, never deleted), it binds, and only then the policy goes back.
  * A destination claim this transfer made goes first, so two claims never compete for the volume.
  */
-async function giveBack(volume: RebindVolume, o: RebindOptions, record: SourceRecord): Promise<void> {
+async function giveBack(
+  volume: RebindVolume,
+  o: RebindOptions,
+  record: SourceRecord,
+): Promise<void> {
   const { source: src, destination: dst, id } = o.spec;
   const made = await volume.readClaim(dst.namespace, dst.name);
-  if (made?.metadata?.labels?.[LABEL_TRANSFER_ID] === id && made.spec?.volumeName === volume.pvName) {
+  if (
+    made?.metadata?.labels?.[LABEL_TRANSFER_ID] === id &&
+    made.spec?.volumeName === volume.pvName
+  ) {
     // the claim's bound uid is on the PV: re-pointing first keeps the PV from being Released to nothing
     await volume.pointAt(src.namespace, src.name);
     await volume.deleteClaim(dst.namespace, dst.name);
@@ -139,12 +235,18 @@ async function giveBack(volume: RebindVolume, o: RebindOptions, record: SourceRe
   if (existing?.metadata?.deletionTimestamp) {
     // still being deleted: binding to it now would lose the volume when it goes; if it never goes, the
     // volume stays Retain (this throws before the policy is restored)
-    await volume.waitGone(src.namespace, src.name, { timeoutMs: o.timeouts?.deleteMs ?? 120_000 });
+    await volume.waitGone(src.namespace, src.name, {
+      timeoutMs: o.timeouts?.deleteMs ?? 120_000,
+    });
     existing = undefined;
   }
   if (!existing) {
-    await volume.createClaim(src.namespace, src.name, record, { labels: record.labels });
+    await volume.createClaim(src.namespace, src.name, record, {
+      labels: record.labels,
+    });
   }
-  await volume.waitBound(src.namespace, src.name, { timeoutMs: o.timeouts?.bindMs ?? 120_000 });
+  await volume.waitBound(src.namespace, src.name, {
+    timeoutMs: o.timeouts?.bindMs ?? 120_000,
+  });
   await volume.release();
 }

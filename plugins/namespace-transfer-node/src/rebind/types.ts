@@ -1,5 +1,13 @@
-import type { KubeConfig, V1PersistentVolumeClaimSpec } from '@kubernetes/client-node';
-import type { Refusal, TransferCheckpoint, TransferSpec, WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  KubeConfig,
+  V1PersistentVolumeClaimSpec,
+} from '@kubernetes/client-node';
+import type {
+  Refusal,
+  TransferCheckpoint,
+  TransferSpec,
+  WorkloadRef,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { CopyEvent } from '../copy/types';
 
 /** Rebind reports through the same event shape as the copy flow (no progress samples: nothing is copied). */
@@ -25,7 +33,10 @@ export interface RebindOptions {
 export interface SourceRecord {
   uid: string;
   volumeName: string;
-  spec: Pick<V1PersistentVolumeClaimSpec, 'accessModes' | 'storageClassName' | 'volumeMode' | 'resources'>;
+  spec: Pick<
+    V1PersistentVolumeClaimSpec,
+    'accessModes' | 'storageClassName' | 'volumeMode' | 'resources'
+  >;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -58,8 +69,13 @@ export interface PreconditionFailure extends Refusal {
 }
 
 export class RebindRefusedError extends Error {
-  constructor(readonly transferId: string, readonly failures: PreconditionFailure[]) {
-    super(`rebind ${transferId} refused: ${failures.map(f => `${f.precondition}: ${f.message}`).join('; ')}`);
+  constructor(
+    readonly transferId: string,
+    readonly failures: PreconditionFailure[],
+  ) {
+    super(
+      `rebind ${transferId} refused: ${failures.map(f => `${f.precondition}: ${f.message}`).join('; ')}`,
+    );
     this.name = 'RebindRefusedError';
   }
 }

@@ -1,8 +1,19 @@
-import { CoreV1Api, type KubeConfig, type V1PersistentVolume, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  type KubeConfig,
+  type V1PersistentVolume,
+  type V1PersistentVolumeClaim,
+} from '@kubernetes/client-node';
 import { httpStatus, retryOnConflict, withRetry } from '../clusters';
 import { LABEL_TRANSFER_ID, transferLabels } from '../naming';
 import { pollUntil } from '../kube';
-import { HELD_BY, RECORDED_RECLAIM_POLICY, TRANSFERRED_FROM, TRANSFERRING, TRANSFERRING_TO } from './annotations';
+import {
+  HELD_BY,
+  RECORDED_RECLAIM_POLICY,
+  TRANSFERRED_FROM,
+  TRANSFERRING,
+  TRANSFERRING_TO,
+} from './annotations';
 import type { SourceRecord } from './types';
 
 export class ClaimTakenError extends Error {
@@ -20,15 +31,23 @@ export class ClaimTakenError extends Error {
 export class RebindVolume {
   readonly core: CoreV1Api;
 
-  constructor(kc: KubeConfig, readonly transferId: string, readonly pvName: string) {
+  constructor(
+    kc: KubeConfig,
+    readonly transferId: string,
+    readonly pvName: string,
+  ) {
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
   private async readPv(): Promise<V1PersistentVolume> {
-    return withRetry(() => this.core.readPersistentVolume({ name: this.pvName }));
+    return withRetry(() =>
+      this.core.readPersistentVolume({ name: this.pvName }),
+    );
   }
 
-  private async updatePv(change: (pv: V1PersistentVolume) => boolean): Promise<V1PersistentVolume> {
+  private async updatePv(
+    change: (pv: V1PersistentVolume) => boolean,
+  ): Promise<V1PersistentVolume> {
     return retryOnConflict(async () => {
       const pv = await this.readPv();
       if (!change(pv)) return pv;
@@ -39,7 +58,10 @@ export class RebindVolume {
   private own(pv: V1PersistentVolume): Record<string, string> {
     const ann = (pv.metadata!.annotations ??= {});
     const holder = ann[HELD_BY];
-    if (holder && holder !== this.transferId) throw new Error(`PersistentVolume ${this.pvName} is held by transfer ${holder}`);
+    if (holder && holder !== this.transferId)
+      throw new Error(
+        `PersistentVolume ${this.pvName} is held by transfer ${holder}`,
+      );
     return ann;
   }
 
@@ -49,7 +71,8 @@ export class RebindVolume {
       const ann = this.own(pv);
       if (ann[HELD_BY] && ann[RECORDED_RECLAIM_POLICY]) return false;
       ann[HELD_BY] = this.transferId;
-      ann[RECORDED_RECLAIM_POLICY] ??= pv.spec?.persistentVolumeReclaimPolicy ?? 'Delete';
+      ann[RECORDED_RECLAIM_POLICY] ??=
+        pv.spec?.persistentVolumeReclaimPolicy ?? 'Delete';
       return true;
     });
     return held.metadata!.annotations![RECORDED_RECLAIM_POLICY];
@@ -69,7 +92,8 @@ export class RebindVolume {
     await this.updatePv(pv => {
       const ann = pv.metadata?.annotations ?? {};
       if (ann[HELD_BY] !== this.transferId) return false;
-      if (ann[RECORDED_RECLAIM_POLICY]) pv.spec!.persistentVolumeReclaimPolicy = ann[RECORDED_RECLAIM_POLICY];
+      if (ann[RECORDED_RECLAIM_POLICY])
+        pv.spec!.persistentVolumeReclaimPolicy = ann[RECORDED_RECLAIM_POLICY];
       delete ann[HELD_BY];
       delete ann[RECORDED_RECLAIM_POLICY];
       return true;
@@ -86,8 +110,18 @@ export class RebindVolume {
     await this.updatePv(pv => {
       this.own(pv);
       const ref = pv.spec?.claimRef;
-      if (ref?.namespace === namespace && ref?.name === name && (!ref.uid || ref.uid === live)) return false;
-      pv.spec!.claimRef = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name };
+      if (
+        ref?.namespace === namespace &&
+        ref?.name === name &&
+        (!ref.uid || ref.uid === live)
+      )
+        return false;
+      pv.spec!.claimRef = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        namespace,
+        name,
+      };
       return true;
     });
   }
@@ -96,9 +130,14 @@ export class RebindVolume {
     return (await this.readPv()).spec?.claimRef;
   }
 
-  async readClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim | undefined> {
+  async readClaim(
+    namespace: string,
+    name: string,
+  ): Promise<V1PersistentVolumeClaim | undefined> {
     try {
-      return await withRetry(() => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+      return await withRetry(() =>
+        this.core.readNamespacedPersistentVolumeClaim({ namespace, name }),
+      );
     } catch (e) {
       if (httpStatus(e) === 404) return undefined;
       throw e;
@@ -106,17 +145,32 @@ export class RebindVolume {
   }
 
   /** Marks the source claim as being transferred and records what the destination claim is made from. */
-  async markSource(namespace: string, name: string, to: string): Promise<SourceRecord> {
+  async markSource(
+    namespace: string,
+    name: string,
+    to: string,
+  ): Promise<SourceRecord> {
     const pvc = await retryOnConflict(async () => {
       const c = await this.readClaim(namespace, name);
       if (!c) throw new Error(`source PVC ${namespace}/${name} is gone`);
-      if (c.spec?.volumeName !== this.pvName) throw new Error(`source PVC ${namespace}/${name} is no longer bound to ${this.pvName}`);
+      if (c.spec?.volumeName !== this.pvName)
+        throw new Error(
+          `source PVC ${namespace}/${name} is no longer bound to ${this.pvName}`,
+        );
       const ann = (c.metadata!.annotations ??= {});
-      if (ann[TRANSFERRING] && ann[TRANSFERRING] !== this.transferId) throw new Error(`source PVC ${namespace}/${name} is being transferred by ${ann[TRANSFERRING]}`);
-      if (ann[TRANSFERRING] === this.transferId && ann[TRANSFERRING_TO] === to) return c;
+      if (ann[TRANSFERRING] && ann[TRANSFERRING] !== this.transferId)
+        throw new Error(
+          `source PVC ${namespace}/${name} is being transferred by ${ann[TRANSFERRING]}`,
+        );
+      if (ann[TRANSFERRING] === this.transferId && ann[TRANSFERRING_TO] === to)
+        return c;
       ann[TRANSFERRING] = this.transferId;
       ann[TRANSFERRING_TO] = to;
-      return this.core.replaceNamespacedPersistentVolumeClaim({ namespace, name, body: c });
+      return this.core.replaceNamespacedPersistentVolumeClaim({
+        namespace,
+        name,
+        body: c,
+      });
     });
     const { accessModes, storageClassName, volumeMode, resources } = pvc.spec!;
     const annotations = { ...pvc.metadata?.annotations };
@@ -125,7 +179,12 @@ export class RebindVolume {
     return {
       uid: pvc.metadata!.uid!,
       volumeName: this.pvName,
-      spec: { accessModes, storageClassName, volumeMode, resources: { requests: resources?.requests } },
+      spec: {
+        accessModes,
+        storageClassName,
+        volumeMode,
+        resources: { requests: resources?.requests },
+      },
       labels: { ...pvc.metadata?.labels },
       annotations,
     };
@@ -139,7 +198,11 @@ export class RebindVolume {
       if (!c || ann?.[TRANSFERRING] !== this.transferId) return;
       delete ann[TRANSFERRING];
       delete ann[TRANSFERRING_TO];
-      await this.core.replaceNamespacedPersistentVolumeClaim({ namespace, name, body: c });
+      await this.core.replaceNamespacedPersistentVolumeClaim({
+        namespace,
+        name,
+        body: c,
+      });
     });
   }
 
@@ -147,10 +210,19 @@ export class RebindVolume {
    * Deletes the source claim (only the one recorded: a uid precondition) and waits until it is gone; the
    * pvc-protection finalizer keeps it while any scheduled pod, finished ones included, references it.
    */
-  async deleteSource(namespace: string, name: string, uid: string, opts: { timeoutMs: number }): Promise<void> {
+  async deleteSource(
+    namespace: string,
+    name: string,
+    uid: string,
+    opts: { timeoutMs: number },
+  ): Promise<void> {
     try {
       await withRetry(() =>
-        this.core.deleteNamespacedPersistentVolumeClaim({ namespace, name, body: { preconditions: { uid } } }),
+        this.core.deleteNamespacedPersistentVolumeClaim({
+          namespace,
+          name,
+          body: { preconditions: { uid } },
+        }),
       );
     } catch (e) {
       // 404: gone already; 409: the uid differs, i.e. ours is gone and someone made a new one
@@ -163,13 +235,19 @@ export class RebindVolume {
         finalizers = c?.metadata?.finalizers ?? [];
         return !c || c.metadata?.uid !== uid ? true : undefined;
       },
-      { timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to go (finalizers: ${finalizers.join(', ') || 'none'}; a pod that still references it keeps it)` },
+      {
+        timeoutMs: opts.timeoutMs,
+        intervalMs: 250,
+        what: `PVC ${namespace}/${name} to go (finalizers: ${finalizers.join(', ') || 'none'}; a pod that still references it keeps it)`,
+      },
     );
   }
 
   async deleteClaim(namespace: string, name: string): Promise<void> {
     try {
-      await withRetry(() => this.core.deleteNamespacedPersistentVolumeClaim({ namespace, name }));
+      await withRetry(() =>
+        this.core.deleteNamespacedPersistentVolumeClaim({ namespace, name }),
+      );
     } catch (e) {
       if (httpStatus(e) !== 404) throw e;
     }
@@ -180,21 +258,44 @@ export class RebindVolume {
    * it, finished ones included, until the pod object is deleted (waitUntilUnmounted ignores finished pods).
    */
   async podsHoldingClaim(namespace: string, name: string): Promise<string[]> {
-    const pods = (await withRetry(() => this.core.listNamespacedPod({ namespace }))).items;
+    const pods = (
+      await withRetry(() => this.core.listNamespacedPod({ namespace }))
+    ).items;
     return pods
-      .filter(p => !p.metadata?.deletionTimestamp && p.spec?.nodeName && (p.spec.volumes ?? []).some(v => v.persistentVolumeClaim?.claimName === name))
+      .filter(
+        p =>
+          !p.metadata?.deletionTimestamp &&
+          p.spec?.nodeName &&
+          (p.spec.volumes ?? []).some(
+            v => v.persistentVolumeClaim?.claimName === name,
+          ),
+      )
       .map(p => `${p.metadata!.name} (${p.status?.phase ?? 'unknown'})`);
   }
 
   /** Waits until a claim that is being deleted is gone (a claim cannot be un-deleted). */
-  async waitGone(namespace: string, name: string, opts: { timeoutMs: number }): Promise<void> {
-    await pollUntil(async () => ((await this.readClaim(namespace, name)) ? undefined : true), {
-      timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to finish being deleted`,
-    });
+  async waitGone(
+    namespace: string,
+    name: string,
+    opts: { timeoutMs: number },
+  ): Promise<void> {
+    await pollUntil(
+      async () => ((await this.readClaim(namespace, name)) ? undefined : true),
+      {
+        timeoutMs: opts.timeoutMs,
+        intervalMs: 250,
+        what: `PVC ${namespace}/${name} to finish being deleted`,
+      },
+    );
   }
 
   /** Creates a claim for the volume by name (idempotent: a claim this transfer made is adopted). */
-  async createClaim(namespace: string, name: string, record: SourceRecord, extra: { from?: string; labels?: Record<string, string> }): Promise<V1PersistentVolumeClaim> {
+  async createClaim(
+    namespace: string,
+    name: string,
+    record: SourceRecord,
+    extra: { from?: string; labels?: Record<string, string> },
+  ): Promise<V1PersistentVolumeClaim> {
     const body: V1PersistentVolumeClaim = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
@@ -202,38 +303,59 @@ export class RebindVolume {
         name,
         namespace,
         labels: { ...extra.labels, [LABEL_TRANSFER_ID]: this.transferId },
-        annotations: extra.from ? { [TRANSFERRED_FROM]: extra.from } : undefined,
+        annotations: extra.from
+          ? { [TRANSFERRED_FROM]: extra.from }
+          : undefined,
       },
       spec: { ...record.spec, volumeName: this.pvName },
     };
     try {
-      return await withRetry(() => this.core.createNamespacedPersistentVolumeClaim({ namespace, body }));
+      return await withRetry(() =>
+        this.core.createNamespacedPersistentVolumeClaim({ namespace, body }),
+      );
     } catch (e) {
       if (httpStatus(e) !== 409) throw e;
     }
     const existing = await this.readClaim(namespace, name);
     if (!existing) return this.createClaim(namespace, name, record, extra);
-    if (existing.metadata?.labels?.[LABEL_TRANSFER_ID] !== this.transferId || existing.spec?.volumeName !== this.pvName) {
-      throw new ClaimTakenError(`PVC ${namespace}/${name} appeared meanwhile and does not belong to transfer ${this.transferId}`);
+    if (
+      existing.metadata?.labels?.[LABEL_TRANSFER_ID] !== this.transferId ||
+      existing.spec?.volumeName !== this.pvName
+    ) {
+      throw new ClaimTakenError(
+        `PVC ${namespace}/${name} appeared meanwhile and does not belong to transfer ${this.transferId}`,
+      );
     }
     return existing;
   }
 
-  async waitBound(namespace: string, name: string, opts: { timeoutMs: number }): Promise<void> {
+  async waitBound(
+    namespace: string,
+    name: string,
+    opts: { timeoutMs: number },
+  ): Promise<void> {
     await pollUntil(
       async () => {
         const c = await this.readClaim(namespace, name);
-        if (c?.status?.phase !== 'Bound' || c.spec?.volumeName !== this.pvName) return undefined;
+        if (c?.status?.phase !== 'Bound' || c.spec?.volumeName !== this.pvName)
+          return undefined;
         const ref = await this.claimRef();
         return ref?.uid === c.metadata?.uid ? true : undefined;
       },
-      { timeoutMs: opts.timeoutMs, intervalMs: 250, what: `PVC ${namespace}/${name} to bind to ${this.pvName}` },
+      {
+        timeoutMs: opts.timeoutMs,
+        intervalMs: 250,
+        what: `PVC ${namespace}/${name} to bind to ${this.pvName}`,
+      },
     );
   }
 }
 
 /** labels for the destination claim: the ones asked to keep (default all), never another transfer's */
-export function keptLabels(labels: Record<string, string>, keep?: string[]): Record<string, string> {
+export function keptLabels(
+  labels: Record<string, string>,
+  keep?: string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) {
     if (k in transferLabels('x')) continue;

@@ -2,19 +2,35 @@ import type { V1VolumeMount } from '@kubernetes/client-node';
 import { ModuleSpec, PodLayout, VOLUME_NAMES, modulePath } from './types';
 
 export function secretMount(layout: PodLayout): V1VolumeMount {
-  return { name: VOLUME_NAMES.secret, mountPath: layout.secretDir, readOnly: true };
+  return {
+    name: VOLUME_NAMES.secret,
+    mountPath: layout.secretDir,
+    readOnly: true,
+  };
 }
 
 export function configMount(layout: PodLayout): V1VolumeMount {
-  return { name: VOLUME_NAMES.config, mountPath: layout.configDir, readOnly: true };
+  return {
+    name: VOLUME_NAMES.config,
+    mountPath: layout.configDir,
+    readOnly: true,
+  };
 }
 
 export function scratchMount(layout: PodLayout): V1VolumeMount {
   return { name: VOLUME_NAMES.scratch, mountPath: layout.scratchDir };
 }
 
-export function dataMounts(layout: PodLayout, modules: ModuleSpec[], readOnly: boolean): V1VolumeMount[] {
-  return modules.map(m => ({ name: VOLUME_NAMES.data(m.name), mountPath: modulePath(layout, m), readOnly }));
+export function dataMounts(
+  layout: PodLayout,
+  modules: ModuleSpec[],
+  readOnly: boolean,
+): V1VolumeMount[] {
+  return modules.map(m => ({
+    name: VOLUME_NAMES.data(m.name),
+    mountPath: modulePath(layout, m),
+    readOnly,
+  }));
 }
 
 /** The client's mover writes this when it is finished so that its transport sidecar exits too. */

@@ -59,7 +59,11 @@ export interface Ports {
   clientLocal: number;
 }
 
-export const DEFAULT_PORTS: Ports = { mover: 8873, exposed: 8443, clientLocal: 8874 };
+export const DEFAULT_PORTS: Ports = {
+  mover: 8873,
+  exposed: 8443,
+  clientLocal: 8874,
+};
 
 /** One half (server or client) of a seam's contribution to a pod. */
 export interface Side {

@@ -2,19 +2,36 @@
  * Test support for kube-sim: a storage class, namespaces, a PVC filled with a real tree (kube-sim's
  * volumes are directories on this host, found through the PV's hostPath).
  */
-import { AppsV1Api, CoreV1Api, StorageV1Api, type KubeConfig, type V1PersistentVolume } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  StorageV1Api,
+  type KubeConfig,
+  type V1PersistentVolume,
+} from '@kubernetes/client-node';
 import { pollUntil } from '../kube';
 
 export async function ensureStorageClass(kc: KubeConfig, name: string) {
   await kc
     .makeApiClient(StorageV1Api)
-    .createStorageClass({ body: { metadata: { name }, provisioner: 'kube-sim.io/hostpath', volumeBindingMode: 'Immediate', reclaimPolicy: 'Delete' } })
+    .createStorageClass({
+      body: {
+        metadata: { name },
+        provisioner: 'kube-sim.io/hostpath',
+        volumeBindingMode: 'Immediate',
+        reclaimPolicy: 'Delete',
+      },
+    })
     .catch(e => {
       if (e?.code !== 409) throw e;
     });
 }
 
-export async function ensureNamespace(kc: KubeConfig, name: string, labels: Record<string, string> = {}) {
+export async function ensureNamespace(
+  kc: KubeConfig,
+  name: string,
+  labels: Record<string, string> = {},
+) {
   await kc
     .makeApiClient(CoreV1Api)
     .createNamespace({ body: { metadata: { name, labels } } })
@@ -24,32 +41,62 @@ export async function ensureNamespace(kc: KubeConfig, name: string, labels: Reco
 }
 
 /** Creates a PVC and waits until it is bound; returns the host directory behind it. */
-export async function createBoundPvc(kc: KubeConfig, namespace: string, name: string, storageClassName: string, size = '1Gi'): Promise<string> {
+export async function createBoundPvc(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  storageClassName: string,
+  size = '1Gi',
+): Promise<string> {
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespacedPersistentVolumeClaim({
     namespace,
-    body: { metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: size } } } },
+    body: {
+      metadata: { name },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName,
+        resources: { requests: { storage: size } },
+      },
+    },
   });
   return volumeDir(kc, namespace, name);
 }
 
-export async function volumeDir(kc: KubeConfig, namespace: string, name: string, timeoutMs = 60_000): Promise<string> {
+export async function volumeDir(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<string> {
   const core = kc.makeApiClient(CoreV1Api);
   const pvc = await pollUntil(
     async () => {
-      const p = await core.readNamespacedPersistentVolumeClaim({ name, namespace });
+      const p = await core.readNamespacedPersistentVolumeClaim({
+        name,
+        namespace,
+      });
       return p.status?.phase === 'Bound' ? p : undefined;
     },
     { timeoutMs, what: `PVC ${namespace}/${name} to bind` },
   );
-  const pv: V1PersistentVolume = await core.readPersistentVolume({ name: pvc.spec!.volumeName! });
+  const pv: V1PersistentVolume = await core.readPersistentVolume({
+    name: pvc.spec!.volumeName!,
+  });
   const path = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
   if (!path) throw new Error(`PV ${pv.metadata?.name} has no host directory`);
   return path;
 }
 
 /** A Deployment (0 replicas unless asked) whose pods mount the claim as the given user. */
-export async function createWorkload(kc: KubeConfig, namespace: string, name: string, claimName: string, uid: number, replicas = 0) {
+export async function createWorkload(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  claimName: string,
+  uid: number,
+  replicas = 0,
+) {
   await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
     namespace,
     body: {
@@ -61,7 +108,14 @@ export async function createWorkload(kc: KubeConfig, namespace: string, name: st
           metadata: { labels: { app: name } },
           spec: {
             securityContext: { runAsUser: uid, runAsGroup: uid, fsGroup: uid },
-            containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+            containers: [
+              {
+                name: 'app',
+                image: 'busybox',
+                command: ['sleep', '3600'],
+                volumeMounts: [{ name: 'data', mountPath: '/data' }],
+              },
+            ],
             volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }],
           },
         },

@@ -16,17 +16,29 @@ export interface LocalIdentity {
 }
 
 /** Kubernetes' `$(VAR)` expansion: defined variables are replaced, `$$(VAR)` escapes. */
-export function expandKubeVars(text: string, env: Record<string, string>): string {
-  return text.replace(/\$(\$)?\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escaped, name) => {
-    if (escaped) return `$(${name})`;
-    return name in env ? env[name] : whole;
-  });
+export function expandKubeVars(
+  text: string,
+  env: Record<string, string>,
+): string {
+  return text.replace(
+    /\$(\$)?\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
+    (whole, escaped, name) => {
+      if (escaped) return `$(${name})`;
+      return name in env ? env[name] : whole;
+    },
+  );
 }
 
 /** Writes a side's Secret and ConfigMap data where its containers expect them. */
-export function materializeSide(side: Side, layout: PodLayout, id: LocalIdentity) {
-  for (const dir of [layout.secretDir, layout.configDir, layout.scratchDir]) mkdirSync(dir, { recursive: true });
-  for (const [k, v] of Object.entries(side.configData)) writeFileSync(join(layout.configDir, k), v, { mode: 0o444 });
+export function materializeSide(
+  side: Side,
+  layout: PodLayout,
+  id: LocalIdentity,
+) {
+  for (const dir of [layout.secretDir, layout.configDir, layout.scratchDir])
+    mkdirSync(dir, { recursive: true });
+  for (const [k, v] of Object.entries(side.configData))
+    writeFileSync(join(layout.configDir, k), v, { mode: 0o444 });
   for (const [k, v] of Object.entries(side.secretData)) {
     const file = join(layout.secretDir, k);
     writeFileSync(file, v);
@@ -45,13 +57,31 @@ export interface RunningContainer {
   onOutput(listener: (chunk: string) => void): void;
 }
 
-export function startContainer(c: V1Container, env: Record<string, string>, id: LocalIdentity): RunningContainer {
-  const fullEnv: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env };
-  for (const e of c.env ?? []) if (e.value !== undefined) fullEnv[e.name] = expandKubeVars(e.value, fullEnv);
-  const argv = [...(c.command ?? []), ...(c.args ?? [])].map(a => expandKubeVars(a, fullEnv));
+export function startContainer(
+  c: V1Container,
+  env: Record<string, string>,
+  id: LocalIdentity,
+): RunningContainer {
+  const fullEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...env,
+  };
+  for (const e of c.env ?? [])
+    if (e.value !== undefined)
+      fullEnv[e.name] = expandKubeVars(e.value, fullEnv);
+  const argv = [...(c.command ?? []), ...(c.args ?? [])].map(a =>
+    expandKubeVars(a, fullEnv),
+  );
   const proc = spawn(
     'setpriv',
-    [`--reuid=${id.uid}`, `--regid=${id.gid}`, '--clear-groups', '--no-new-privs', '--', ...argv],
+    [
+      `--reuid=${id.uid}`,
+      `--regid=${id.gid}`,
+      '--clear-groups',
+      '--no-new-privs',
+      '--',
+      ...argv,
+    ],
     { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let out = '';
@@ -63,8 +93,16 @@ export function startContainer(c: V1Container, env: Record<string, string>, id: 
   };
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
-  const exited = new Promise<number>(resolve => proc.on('close', code => resolve(code ?? 128)));
-  return { name: c.name, process: proc, output: () => out, exited, onOutput: l => listeners.push(l) };
+  const exited = new Promise<number>(resolve =>
+    proc.on('close', code => resolve(code ?? 128)),
+  );
+  return {
+    name: c.name,
+    process: proc,
+    output: () => out,
+    exited,
+    onOutput: l => listeners.push(l),
+  };
 }
 
 export async function stopContainers(containers: RunningContainer[]) {
@@ -77,7 +115,11 @@ export async function stopContainers(containers: RunningContainer[]) {
       }
     }
   }
-  await Promise.all(containers.map(c => Promise.race([c.exited, new Promise(r => setTimeout(r, 3000).unref())])));
+  await Promise.all(
+    containers.map(c =>
+      Promise.race([c.exited, new Promise(r => setTimeout(r, 3000).unref())]),
+    ),
+  );
 }
 
 export async function freePort(host: string): Promise<number> {
@@ -91,7 +133,11 @@ export async function freePort(host: string): Promise<number> {
   });
 }
 
-export async function waitForPort(host: string, port: number, timeoutMs = 10_000) {
+export async function waitForPort(
+  host: string,
+  port: number,
+  timeoutMs = 10_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>(resolve => {
@@ -102,7 +148,8 @@ export async function waitForPort(host: string, port: number, timeoutMs = 10_000
       s.on('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port}`);
+    if (Date.now() > deadline)
+      throw new Error(`nothing listens on ${host}:${port}`);
     await new Promise(r => setTimeout(r, 100));
   }
 }

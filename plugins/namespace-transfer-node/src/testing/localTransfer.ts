@@ -2,17 +2,30 @@
  * Test support: runs one transfer (server side, then client side) with a given mover and transport as
  * local processes, exactly with the containers, configs and scripts the seams produce for pods.
  */
-import type { ProgressSample, TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  ProgressSample,
+  TransferResultSummary,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TransferCredentials } from '../pki';
 import { containerSecurityContext } from '../permissions';
-import { mergeSides, type ModuleSpec, type PodLayout, type Ports } from '../sides';
+import {
+  mergeSides,
+  type ModuleSpec,
+  type PodLayout,
+  type Ports,
+} from '../sides';
 import type { MoverClientOptions, Transfer } from '../transfer/types';
 import type { EndpointAddress, SeamContext, Transport } from '../transport';
 import {
-  freePort, materializeSide, startContainer, stopContainers, waitForPort,
-  type LocalIdentity, type RunningContainer,
+  freePort,
+  materializeSide,
+  startContainer,
+  stopContainers,
+  waitForPort,
+  type LocalIdentity,
+  type RunningContainer,
 } from './localContainers';
 
 export function localLayout(root: string, listenHost: string): PodLayout {
@@ -61,16 +74,26 @@ export async function startLocalServer(opts: {
   };
   const side = mergeSides(
     opts.transport.server(ctx),
-    opts.mover.server({ ...ctx, modules: opts.modules, listen: opts.transport.moverListen(ctx) }),
+    opts.mover.server({
+      ...ctx,
+      modules: opts.modules,
+      listen: opts.transport.moverListen(ctx),
+    }),
   );
   materializeSide(side, layout, opts.identity);
   const env = { POD_IP: opts.address };
-  const containers = side.containers.map(c => startContainer(c, env, opts.identity));
+  const containers = side.containers.map(c =>
+    startContainer(c, env, opts.identity),
+  );
   await waitForPort(opts.address, ports.exposed);
   return {
     layout,
     ports,
-    endpoint: { host: opts.address, port: ports.exposed, sni: opts.sni ?? `${opts.credentials.transferId}.transfer.example` },
+    endpoint: {
+      host: opts.address,
+      port: ports.exposed,
+      sni: opts.sni ?? `${opts.credentials.transferId}.transfer.example`,
+    },
     containers,
     stop: () => stopContainers(containers),
   };
@@ -100,7 +123,11 @@ export async function runLocalClient(opts: {
   mkdirSync(layout.dataRoot, { recursive: true });
   // a pod's emptyDir starts empty: no "done" marker from an earlier run
   rmSync(layout.scratchDir, { recursive: true, force: true });
-  const ports: Ports = { mover: 0, exposed: 0, clientLocal: await freePort('127.0.0.1') };
+  const ports: Ports = {
+    mover: 0,
+    exposed: 0,
+    clientLocal: await freePort('127.0.0.1'),
+  };
   const ctx: SeamContext = {
     transferId: opts.credentials.transferId,
     credentials: opts.credentials,
@@ -121,13 +148,19 @@ export async function runLocalClient(opts: {
     }),
   );
   materializeSide(side, layout, opts.identity);
-  const containers = side.containers.map(c => startContainer(c, { POD_IP: '127.0.0.1' }, opts.identity));
+  const containers = side.containers.map(c =>
+    startContainer(c, { POD_IP: '127.0.0.1' }, opts.identity),
+  );
   const moverContainer = containers[containers.length - 1];
   const parser = opts.mover.createOutputParser();
   const samples: ProgressSample[] = [];
   moverContainer.onOutput(chunk => samples.push(...parser.push(chunk)));
   const timeout = new Promise<number>((_, reject) =>
-    setTimeout(() => reject(new Error(`client did not finish:\n${moverContainer.output()}`)), opts.timeoutMs ?? 120_000).unref(),
+    setTimeout(
+      () =>
+        reject(new Error(`client did not finish:\n${moverContainer.output()}`)),
+      opts.timeoutMs ?? 120_000,
+    ).unref(),
   );
   try {
     const exitCode = await Promise.race([moverContainer.exited, timeout]);

@@ -3,8 +3,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  lchownSync, closeSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync,
-  symlinkSync, utimesSync, writeFileSync, writeSync, chmodSync,
+  lchownSync,
+  closeSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+  chmodSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
@@ -42,13 +54,22 @@ export function buildTree(root: string, opts: TreeOptions) {
   const sparse = join(root, 'sparse.img');
   const fd = openSync(sparse, 'w');
   writeSync(fd, Buffer.from('head'), 0, 4, 0);
-  writeSync(fd, Buffer.alloc(4096, 7), 0, 4096, Math.floor(opts.sparseBytes / 2));
+  writeSync(
+    fd,
+    Buffer.alloc(4096, 7),
+    0,
+    4096,
+    Math.floor(opts.sparseBytes / 2),
+  );
   writeSync(fd, Buffer.from('tail'), 0, 4, opts.sparseBytes - 4);
   closeSync(fd);
   writeFileSync(join(root, 'original'), 'hard linked content\n');
   linkSync(join(root, 'original'), join(root, 'hardlink'));
   mkdirSync(join(root, 'nested', 'deeper'), { recursive: true });
-  linkSync(join(root, 'original'), join(root, 'nested', 'deeper', 'third-link'));
+  linkSync(
+    join(root, 'original'),
+    join(root, 'nested', 'deeper', 'third-link'),
+  );
   symlinkSync('original', join(root, 'relative-link'));
   symlinkSync('../small/d0', join(root, 'nested', 'dir-link'));
   symlinkSync('does/not/exist', join(root, 'dangling-link'));
@@ -79,7 +100,8 @@ export function writeRandomFile(path: string, bytes: number) {
   const fd = openSync(path, 'w');
   try {
     const chunk = randomBytes(Math.min(bytes, 1024 * 1024));
-    for (let done = 0; done < bytes; done += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - done));
+    for (let done = 0; done < bytes; done += chunk.length)
+      writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - done));
   } finally {
     closeSync(fd);
   }
@@ -108,7 +130,11 @@ export interface Entry {
   gid: number;
 }
 
-export function scanTree(root: string, rel = '', out = new Map<string, Entry>()): Map<string, Entry> {
+export function scanTree(
+  root: string,
+  rel = '',
+  out = new Map<string, Entry>(),
+): Map<string, Entry> {
   for (const name of readdirSync(join(root, rel))) {
     const r = rel ? `${rel}/${name}` : name;
     const p = join(root, r);
@@ -123,11 +149,17 @@ export function scanTree(root: string, rel = '', out = new Map<string, Entry>())
       uid: st.uid,
       gid: st.gid,
     };
-    if (st.isSymbolicLink()) out.set(r, { ...base, type: 'symlink', target: readlinkSync(p) });
+    if (st.isSymbolicLink())
+      out.set(r, { ...base, type: 'symlink', target: readlinkSync(p) });
     else if (st.isDirectory()) {
       out.set(r, { ...base, type: 'dir' });
       scanTree(root, r, out);
-    } else out.set(r, { ...base, type: 'file', sha256: createHash('sha256').update(readFileSync(p)).digest('hex') });
+    } else
+      out.set(r, {
+        ...base,
+        type: 'file',
+        sha256: createHash('sha256').update(readFileSync(p)).digest('hex'),
+      });
   }
   return out;
 }
@@ -145,7 +177,11 @@ export interface DiffOptions {
  * Paths whose type, content, mode, link target or (for files and dirs) mtime differ, hard-link groups
  * that were split up, and sparse files that got filled in. All checks are on unless turned off.
  */
-export function diffTrees(a: Map<string, Entry>, b: Map<string, Entry>, opts: DiffOptions = {}): string[] {
+export function diffTrees(
+  a: Map<string, Entry>,
+  b: Map<string, Entry>,
+  opts: DiffOptions = {},
+): string[] {
   const diffs: string[] = [];
   for (const [path, ea] of a) {
     const eb = b.get(path);
@@ -153,9 +189,26 @@ export function diffTrees(a: Map<string, Entry>, b: Map<string, Entry>, opts: Di
     else if (ea.type !== eb.type) diffs.push(`type: ${path}`);
     else if (ea.sha256 !== eb.sha256) diffs.push(`content: ${path}`);
     else if (ea.target !== eb.target) diffs.push(`target: ${path}`);
-    else if (opts.modes !== false && ea.type !== 'symlink' && ea.mode !== eb.mode) diffs.push(`mode: ${path} ${ea.mode.toString(8)} != ${eb.mode.toString(8)}`);
-    else if (opts.times !== false && ea.type !== 'symlink' && ea.mtimeSec !== eb.mtimeSec) diffs.push(`mtime: ${path}`);
-    else if (opts.sparse !== false && isSparse(ea) && eb.blocks > ea.blocks * 2 + 64) diffs.push(`sparse: ${path} ${ea.blocks} -> ${eb.blocks} blocks`);
+    else if (
+      opts.modes !== false &&
+      ea.type !== 'symlink' &&
+      ea.mode !== eb.mode
+    )
+      diffs.push(
+        `mode: ${path} ${ea.mode.toString(8)} != ${eb.mode.toString(8)}`,
+      );
+    else if (
+      opts.times !== false &&
+      ea.type !== 'symlink' &&
+      ea.mtimeSec !== eb.mtimeSec
+    )
+      diffs.push(`mtime: ${path}`);
+    else if (
+      opts.sparse !== false &&
+      isSparse(ea) &&
+      eb.blocks > ea.blocks * 2 + 64
+    )
+      diffs.push(`sparse: ${path} ${ea.blocks} -> ${eb.blocks} blocks`);
   }
   for (const path of b.keys()) if (!a.has(path)) diffs.push(`extra: ${path}`);
   if (opts.links !== false) diffs.push(...splitLinks(a, b));
@@ -163,11 +216,17 @@ export function diffTrees(a: Map<string, Entry>, b: Map<string, Entry>, opts: Di
 }
 
 // st_blocks counts 512-byte units whatever the filesystem's block size
-const isSparse = (e: Entry) => e.type === 'file' && e.size >= 1024 * 1024 && e.blocks * 512 < e.size / 2;
+function isSparse(e: Entry): boolean {
+  return (
+    e.type === 'file' && e.size >= 1024 * 1024 && e.blocks * 512 < e.size / 2
+  );
+}
 
 function splitLinks(a: Map<string, Entry>, b: Map<string, Entry>): string[] {
   const groups = new Map<number, string[]>();
-  for (const [path, e] of a) if (e.type === 'file' && e.nlink > 1) groups.set(e.ino, [...(groups.get(e.ino) ?? []), path]);
+  for (const [path, e] of a)
+    if (e.type === 'file' && e.nlink > 1)
+      groups.set(e.ino, [...(groups.get(e.ino) ?? []), path]);
   const diffs: string[] = [];
   for (const paths of groups.values()) {
     if (paths.length < 2) continue;

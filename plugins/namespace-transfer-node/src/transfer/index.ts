@@ -4,11 +4,23 @@ import { rsyncTransfer } from './rsync';
 import type { Transfer } from './types';
 
 export * from './types';
-export { rsyncTransfer, rsyncdConfig, rsyncClientScript, createRsyncOutputParser } from './rsync';
-export { rcloneTransfer, rcloneClientScript, createRcloneOutputParser } from './rclone';
+export {
+  rsyncTransfer,
+  rsyncdConfig,
+  rsyncClientScript,
+  createRsyncOutputParser,
+} from './rsync';
+export {
+  rcloneTransfer,
+  rcloneClientScript,
+  createRcloneOutputParser,
+} from './rclone';
 
 // restic plugs in here: a Transfer implementation and one entry, nothing else changes
-const MOVERS: Partial<Record<MoverKind, Transfer>> = { rsync: rsyncTransfer, rclone: rcloneTransfer };
+const MOVERS: Partial<Record<MoverKind, Transfer>> = {
+  rsync: rsyncTransfer,
+  rclone: rcloneTransfer,
+};
 
 export function transferFor(kind: MoverKind): Transfer | undefined {
   return MOVERS[kind];

@@ -66,7 +66,13 @@ export interface Transfer {
   /** can run behind a transport that terminates TLS in a sidecar (listens on the pod's loopback) */
   readonly supportsSidecarTransport: boolean;
   /** preserves hard links, sparse files, owners/modes: reported in the plan */
-  readonly fidelity: { hardLinks: boolean; sparse: boolean; modes: boolean; symlinks: boolean; xattrs: boolean };
+  readonly fidelity: {
+    hardLinks: boolean;
+    sparse: boolean;
+    modes: boolean;
+    symlinks: boolean;
+    xattrs: boolean;
+  };
   server(ctx: MoverServerContext): Side;
   client(ctx: MoverClientContext): Side;
   createOutputParser(now?: () => Date): MoverOutputParser;

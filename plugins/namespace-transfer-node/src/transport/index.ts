@@ -8,7 +8,10 @@ export { stunnelTransport } from './stunnel';
 export { stunnelClientConfig, stunnelServerConfig } from './stunnel/config';
 export { nullTransport } from './null';
 
-const TRANSPORTS: Record<TransportKind, Transport> = { stunnel: stunnelTransport, null: nullTransport };
+const TRANSPORTS: Record<TransportKind, Transport> = {
+  stunnel: stunnelTransport,
+  null: nullTransport,
+};
 
 export function transportFor(kind: TransportKind): Transport {
   return TRANSPORTS[kind];

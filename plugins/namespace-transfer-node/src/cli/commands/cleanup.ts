@@ -16,28 +16,58 @@ A batch run id covers every transfer of the batch (read from the state directory
 
 export function cleanupCommand(): Command {
   const cmd = new Command('cleanup')
-    .description('delete every object labelled with a transfer id in both clusters (pods, services, secrets, ...)')
+    .description(
+      'delete every object labelled with a transfer id in both clusters (pods, services, secrets, ...)',
+    )
     .argument('<id>', 'a run id (single or batch) or a transfer id');
   addClusterFlags(cmd)
-    .option('--include-pvcs', 'also delete PVCs labelled with the id (the destination of an unfinished transfer)')
+    .option(
+      '--include-pvcs',
+      'also delete PVCs labelled with the id (the destination of an unfinished transfer)',
+    )
     .option('--dry-run', 'only list what would be deleted')
-    .option('--state-dir <dir>', 'where runs keep their state (default: $NSTRANSFER_STATE_DIR or ~/.nstransfer)')
+    .option(
+      '--state-dir <dir>',
+      'where runs keep their state (default: $NSTRANSFER_STATE_DIR or ~/.nstransfer)',
+    )
     .addHelpText('after', EXAMPLES)
-    .action(async (id: string, f: ClusterFlags & { includePvcs?: boolean; dryRun?: boolean; stateDir?: string }) => {
-      if (!isDnsLabel(id)) throw new UsageError(`"${id}" is not a transfer id`);
-      const clusters = loadClusters(f);
-      const start = (readRecords(stateDir(f.stateDir), id) ?? []).find(r => r.type === 'start');
-      const ids = start?.type === 'start' ? [...new Set([id, ...start.transfers.map(t => t.transfer)])] : [id];
-      let count = 0;
-      for (const cluster of distinctClusters(clusters)) {
-        for (const transferId of ids) {
-          const objects = await findLabelled(cluster, transferId, { pvcs: f.includePvcs });
-          for (const o of objects) process.stdout.write(`${f.dryRun ? 'would delete' : 'deleting'} ${describeObject(o)}\n`);
-          if (!f.dryRun) await removeLabelled(cluster, objects);
-          count += objects.length;
+    .action(
+      async (
+        id: string,
+        f: ClusterFlags & {
+          includePvcs?: boolean;
+          dryRun?: boolean;
+          stateDir?: string;
+        },
+      ) => {
+        if (!isDnsLabel(id))
+          throw new UsageError(`"${id}" is not a transfer id`);
+        const clusters = loadClusters(f);
+        const start = (readRecords(stateDir(f.stateDir), id) ?? []).find(
+          r => r.type === 'start',
+        );
+        const ids =
+          start?.type === 'start'
+            ? [...new Set([id, ...start.transfers.map(t => t.transfer)])]
+            : [id];
+        let count = 0;
+        for (const cluster of distinctClusters(clusters)) {
+          for (const transferId of ids) {
+            const objects = await findLabelled(cluster, transferId, {
+              pvcs: f.includePvcs,
+            });
+            for (const o of objects)
+              process.stdout.write(
+                `${f.dryRun ? 'would delete' : 'deleting'} ${describeObject(o)}\n`,
+              );
+            if (!f.dryRun) await removeLabelled(cluster, objects);
+            count += objects.length;
+          }
         }
-      }
-      process.stdout.write(`${f.dryRun ? 'would delete' : 'deleted'} ${count} object(s) labelled with ${ids.length > 1 ? `the ${ids.length - 1} transfers of ` : ''}${id}\n`);
-    });
+        process.stdout.write(
+          `${f.dryRun ? 'would delete' : 'deleted'} ${count} object(s) labelled with ${ids.length > 1 ? `the ${ids.length - 1} transfers of ` : ''}${id}\n`,
+        );
+      },
+    );
   return cmd;
 }

@@ -4,7 +4,13 @@ import { EXIT, UsageError } from '../exitCodes';
 import { formatBytes, formatDuration, formatRate } from '../output/format';
 import { outputSink, type OutputFormat } from '../output/select';
 import type { TransferSummary } from '../records';
-import { listRuns, readRecords, stateDir, viewRun, type RunView } from '../state';
+import {
+  listRuns,
+  readRecords,
+  stateDir,
+  viewRun,
+  type RunView,
+} from '../state';
 
 const EXAMPLES = `
 Examples:
@@ -19,19 +25,32 @@ function outcome(r: TransferSummary): string {
 }
 
 function viewText(v: RunView): string {
-  const lines = [`${v.runId}: ${v.state}${v.summary ? ` (exit code ${v.summary.exitCode})` : ''}${v.pid ? `, pid ${v.pid}` : ''}${v.startedAt ? `, started ${v.startedAt}` : ''}`];
+  const lines = [
+    `${v.runId}: ${v.state}${v.summary ? ` (exit code ${v.summary.exitCode})` : ''}${v.pid ? `, pid ${v.pid}` : ''}${v.startedAt ? `, started ${v.startedAt}` : ''}`,
+  ];
   for (const t of v.transfers) {
     const p = t.progress;
-    const progress = p ? `, ${p.run} ${formatBytes(p.bytesDone)}${p.bytesTotal !== undefined ? `/${formatBytes(p.bytesTotal)}` : ''} at ${formatRate(p.rate)}, ETA ${formatDuration(p.etaSeconds)}` : '';
+    const progress = p
+      ? `, ${p.run} ${formatBytes(p.bytesDone)}${p.bytesTotal !== undefined ? `/${formatBytes(p.bytesTotal)}` : ''} at ${formatRate(p.rate)}, ETA ${formatDuration(p.etaSeconds)}`
+      : '';
     const result = t.result ? outcome(t.result) : '';
-    lines.push(`  ${t.pvc} -> ${t.destination}: ${t.phase ?? 'Pending'}${progress}${result}`);
+    lines.push(
+      `  ${t.pvc} -> ${t.destination}: ${t.phase ?? 'Pending'}${progress}${result}`,
+    );
   }
   for (const n of v.notes) lines.push(`  ${n}`);
-  if (v.state === 'lost') lines.push('  the process ended without a summary: nstransfer cleanup removes what it left');
+  if (v.state === 'lost')
+    lines.push(
+      '  the process ended without a summary: nstransfer cleanup removes what it left',
+    );
   return `${lines.join('\n')}\n`;
 }
 
-async function follow(dir: string, runId: string, format: OutputFormat): Promise<number> {
+async function follow(
+  dir: string,
+  runId: string,
+  format: OutputFormat,
+): Promise<number> {
   const sink = outputSink(format);
   let seen = 0;
   let startAt = -1;
@@ -48,7 +67,11 @@ async function follow(dir: string, runId: string, format: OutputFormat): Promise
       const v = viewRun(runId, records);
       if (v.state === 'finished') return v.summary!.exitCode;
       if (v.state === 'lost') {
-        sink.write({ type: 'note', at: new Date().toISOString(), message: `${runId}: the process ended without a summary` });
+        sink.write({
+          type: 'note',
+          at: new Date().toISOString(),
+          message: `${runId}: the process ended without a summary`,
+        });
         return EXIT.failure;
       }
       await sleep(500);
@@ -60,28 +83,58 @@ async function follow(dir: string, runId: string, format: OutputFormat): Promise
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('show runs from the state directory, or follow one (e.g. a detached run) to its end')
-    .argument('[id]', 'the run id (as printed by run); without it, every run is listed')
-    .option('-f, --follow', 'print the run\'s events as they come until it ends; exit with its exit code')
-    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .option('--state-dir <dir>', 'where runs keep their state (default: $NSTRANSFER_STATE_DIR or ~/.nstransfer)')
+    .description(
+      'show runs from the state directory, or follow one (e.g. a detached run) to its end',
+    )
+    .argument(
+      '[id]',
+      'the run id (as printed by run); without it, every run is listed',
+    )
+    .option(
+      '-f, --follow',
+      "print the run's events as they come until it ends; exit with its exit code",
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'text or json')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option(
+      '--state-dir <dir>',
+      'where runs keep their state (default: $NSTRANSFER_STATE_DIR or ~/.nstransfer)',
+    )
     .addHelpText('after', EXAMPLES)
-    .action(async (id: string | undefined, f: { follow?: boolean; output: OutputFormat; stateDir?: string }) => {
-      const dir = stateDir(f.stateDir);
-      if (!id) {
-        if (f.follow) throw new UsageError('--follow needs a run id');
-        const views = listRuns(dir).map(r => viewRun(r.runId, readRecords(dir, r.runId) ?? []));
-        if (f.output === 'json') process.stdout.write(`${JSON.stringify(views)}\n`);
-        else process.stdout.write(views.length ? views.map(viewText).join('') : `no runs in ${dir}\n`);
-        return;
-      }
-      const records = readRecords(dir, id);
-      if (!records) throw new UsageError(`no run "${id}" in ${dir}`);
-      if (f.follow) {
-        process.exitCode = await follow(dir, id, f.output);
-        return;
-      }
-      const v = viewRun(id, records);
-      process.stdout.write(f.output === 'json' ? `${JSON.stringify(v)}\n` : viewText(v));
-    });
+    .action(
+      async (
+        id: string | undefined,
+        f: { follow?: boolean; output: OutputFormat; stateDir?: string },
+      ) => {
+        const dir = stateDir(f.stateDir);
+        if (!id) {
+          if (f.follow) throw new UsageError('--follow needs a run id');
+          const views = listRuns(dir).map(r =>
+            viewRun(r.runId, readRecords(dir, r.runId) ?? []),
+          );
+          if (f.output === 'json')
+            process.stdout.write(`${JSON.stringify(views)}\n`);
+          else
+            process.stdout.write(
+              views.length
+                ? views.map(viewText).join('')
+                : `no runs in ${dir}\n`,
+            );
+          return;
+        }
+        const records = readRecords(dir, id);
+        if (!records) throw new UsageError(`no run "${id}" in ${dir}`);
+        if (f.follow) {
+          process.exitCode = await follow(dir, id, f.output);
+          return;
+        }
+        const v = viewRun(id, records);
+        process.stdout.write(
+          f.output === 'json' ? `${JSON.stringify(v)}\n` : viewText(v),
+        );
+      },
+    );
 }

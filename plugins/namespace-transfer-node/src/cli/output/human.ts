@@ -2,12 +2,18 @@ import type { CliRecord, TransferSummary } from '../records';
 import { formatBytes, formatDuration, formatRate } from './format';
 
 function resultLine(t: TransferSummary): string {
-  if (t.staged) return `[${t.pvc}] staged into ${t.destination} (run again with --cutover --id ${t.transfer})`;
-  if (!t.ok) return `[${t.pvc}] ${t.phase.toLowerCase()}: ${t.error ?? 'no reason given'}`;
+  if (t.staged)
+    return `[${t.pvc}] staged into ${t.destination} (run again with --cutover --id ${t.transfer})`;
+  if (!t.ok)
+    return `[${t.pvc}] ${t.phase.toLowerCase()}: ${t.error ?? 'no reason given'}`;
   const parts = [`${t.mode ?? 'copy'} to ${t.destination} succeeded`];
-  if (t.bytes !== undefined) parts.push(`${formatBytes(t.bytes)}${t.files !== undefined ? ` in ${t.files} files` : ''}`);
+  if (t.bytes !== undefined)
+    parts.push(
+      `${formatBytes(t.bytes)}${t.files !== undefined ? ` in ${t.files} files` : ''}`,
+    );
   if (t.verified) parts.push(`verified (${t.verified.mode})`);
-  if (t.downtimeMs) parts.push(`downtime ${formatDuration(t.downtimeMs / 1000)}`);
+  if (t.downtimeMs)
+    parts.push(`downtime ${formatDuration(t.downtimeMs / 1000)}`);
   return `[${t.pvc}] ${parts.join(', ')}`;
 }
 
@@ -36,8 +42,11 @@ export function describe(r: CliRecord): string | undefined {
   }
 }
 
-export function progressLine(r: Extract<CliRecord, { type: 'progress' }>): string {
-  const total = r.bytesTotal !== undefined ? `/${formatBytes(r.bytesTotal)}` : '';
+export function progressLine(
+  r: Extract<CliRecord, { type: 'progress' }>,
+): string {
+  const total =
+    r.bytesTotal !== undefined ? `/${formatBytes(r.bytesTotal)}` : '';
   const pct = r.percent !== undefined ? ` ${Math.round(r.percent)}%` : '';
   return `[${r.pvc}] ${r.run}: ${formatBytes(r.bytesDone)}${total}${pct} at ${formatRate(r.rate)}, ETA ${formatDuration(r.etaSeconds)}`;
 }

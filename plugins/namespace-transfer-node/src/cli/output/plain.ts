@@ -2,7 +2,10 @@ import type { CliRecord, Sink } from '../records';
 import { describe, progressLine } from './human';
 
 /** Not a terminal (a log, a pipe): one line per event, progress at most every few seconds per transfer. */
-export function plainSink(out: NodeJS.WritableStream = process.stdout, progressEveryMs = 5000): Sink {
+export function plainSink(
+  out: NodeJS.WritableStream = process.stdout,
+  progressEveryMs = 5000,
+): Sink {
   const lastProgress = new Map<string, number>();
   const stamp = () => new Date().toISOString().slice(11, 19);
   return {

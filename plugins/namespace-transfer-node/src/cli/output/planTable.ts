@@ -3,12 +3,34 @@ import { formatBytes, formatDuration } from './format';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
-  return rows.map(r => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(r =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Plans as a table (one row per PVC) followed by what a row cannot hold: reasons, refusals, warnings. */
 export function planTable(plans: Plan[]): string {
-  const rows = [['SOURCE', 'DESTINATION', 'MODE', 'INTENT', 'MOVER', 'TRANSPORT', 'ENDPOINT', 'SIZE', 'CLASS', 'EST', 'DOWNTIME', 'ALLOWED']];
+  const rows = [
+    [
+      'SOURCE',
+      'DESTINATION',
+      'MODE',
+      'INTENT',
+      'MOVER',
+      'TRANSPORT',
+      'ENDPOINT',
+      'SIZE',
+      'CLASS',
+      'EST',
+      'DOWNTIME',
+      'ALLOWED',
+    ],
+  ];
   for (const p of plans) {
     rows.push([
       `${p.source.cluster}/${p.source.namespace}/${p.source.name}`,
@@ -18,7 +40,9 @@ export function planTable(plans: Plan[]): string {
       p.mode === 'copy' ? p.mover : '-',
       p.mode === 'copy' ? p.transport : '-',
       p.endpoint ?? '-',
-      p.destination.sizeBytes !== undefined ? formatBytes(p.destination.sizeBytes) : '-',
+      p.destination.sizeBytes !== undefined
+        ? formatBytes(p.destination.sizeBytes)
+        : '-',
       p.destination.storageClassName ?? '-',
       formatDuration(p.estimatedSeconds),
       formatDuration(p.estimatedDowntimeSeconds),
@@ -28,10 +52,19 @@ export function planTable(plans: Plan[]): string {
   const details: string[] = [];
   for (const p of plans) {
     const name = `${p.source.namespace}/${p.source.name}`;
-    details.push(`${name}: ${p.mode} because ${p.modeReason}${p.endpointReason ? `; endpoint: ${p.endpointReason}` : ''}`);
-    if (p.identity) details.push(`${name}: files land as ${p.identity.runAsUser}:${p.identity.runAsGroup} (${p.identity.source})`);
-    if (p.workloads.length) details.push(`${name}: stops ${p.workloads.map(w => `${w.kind} ${w.name}`).join(', ')}`);
-    for (const r of p.refusals) details.push(`${name}: refused: ${r.code}: ${r.message}`);
+    details.push(
+      `${name}: ${p.mode} because ${p.modeReason}${p.endpointReason ? `; endpoint: ${p.endpointReason}` : ''}`,
+    );
+    if (p.identity)
+      details.push(
+        `${name}: files land as ${p.identity.runAsUser}:${p.identity.runAsGroup} (${p.identity.source})`,
+      );
+    if (p.workloads.length)
+      details.push(
+        `${name}: stops ${p.workloads.map(w => `${w.kind} ${w.name}`).join(', ')}`,
+      );
+    for (const r of p.refusals)
+      details.push(`${name}: refused: ${r.code}: ${r.message}`);
     for (const w of p.warnings) details.push(`${name}: warning: ${w}`);
   }
   return `${table(rows)}\n\n${details.join('\n')}\n`;

@@ -8,6 +8,7 @@ export type OutputFormat = 'text' | 'json';
 /** JSON for scripts; bars when a human watches a terminal; plain lines into logs and pipes. */
 export function outputSink(format: OutputFormat): Sink {
   if (format === 'json') return jsonSink();
-  if (process.stderr.isTTY && process.stdout.isTTY) return ttySink(process.stderr);
+  if (process.stderr.isTTY && process.stdout.isTTY)
+    return ttySink(process.stderr);
   return plainSink(process.stdout);
 }

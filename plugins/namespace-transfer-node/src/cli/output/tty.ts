@@ -15,7 +15,8 @@ export function ttySink(stream: NodeJS.WriteStream = process.stderr): Sink {
   const multi = new MultiBar(
     {
       // {total} and {eta} are cli-progress's own tokens (raw numbers): ours are {size} and {left}
-      format: ' {pvc} |{bar}| {percentage}% {done}/{size} {speed} ETA {left} {phase}',
+      format:
+        ' {pvc} |{bar}| {percentage}% {done}/{size} {speed} ETA {left} {phase}',
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
@@ -30,7 +31,18 @@ export function ttySink(stream: NodeJS.WriteStream = process.stderr): Sink {
   const bar = (transfer: string, pvc: string): BarState => {
     let b = bars.get(transfer);
     if (!b) {
-      b = { bar: multi.create(1, 0, { pvc, done: '-', size: '-', speed: '-', left: '-', phase: 'Pending' }), pvc, phase: 'Pending' };
+      b = {
+        bar: multi.create(1, 0, {
+          pvc,
+          done: '-',
+          size: '-',
+          speed: '-',
+          left: '-',
+          phase: 'Pending',
+        }),
+        pvc,
+        phase: 'Pending',
+      };
       bars.set(transfer, b);
     }
     return b;
@@ -62,7 +74,8 @@ export function ttySink(stream: NodeJS.WriteStream = process.stderr): Sink {
       }
       if (r.type === 'result') {
         const b = bar(r.transfer, r.pvc);
-        if (r.ok && !r.staged) b.bar.update(b.bar.getTotal(), { phase: r.phase, left: '0s' });
+        if (r.ok && !r.staged)
+          b.bar.update(b.bar.getTotal(), { phase: r.phase, left: '0s' });
         else b.bar.update({ phase: r.staged ? 'Staged' : r.phase });
       }
       if (r.type === 'summary') {

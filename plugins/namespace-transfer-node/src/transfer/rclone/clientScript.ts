@@ -10,7 +10,9 @@ import { shq } from '../rsync/clientScript';
 const FATAL_CODES = [7];
 
 function url(ctx: MoverClientContext): string {
-  const host = ctx.connect.host.includes(':') ? `[${ctx.connect.host}]` : ctx.connect.host;
+  const host = ctx.connect.host.includes(':')
+    ? `[${ctx.connect.host}]`
+    : ctx.connect.host;
   return `https://${host}:${ctx.connect.port}/`;
 }
 
@@ -41,7 +43,11 @@ export function rcloneClientScript(ctx: MoverClientContext): string {
   const o = ctx.options;
   const flags = rcloneClientFlags(ctx).map(shq).join(' ');
   const verb = o.delete ? 'sync' : 'copy';
-  const out: string[] = ['set -u', `trap 'touch ${shq(doneMarker(ctx.layout))}' EXIT`, `export HOME=${shq(ctx.layout.scratchDir)}`];
+  const out: string[] = [
+    'set -u',
+    `trap 'touch ${shq(doneMarker(ctx.layout))}' EXIT`,
+    `export HOME=${shq(ctx.layout.scratchDir)}`,
+  ];
   if (o.verify) {
     // WebDAV serves no hashes: compare by downloading (always every file: rclone check cannot sample).
     // The combined report marks each path: "=" same, "*" differs, "+" only in the source, "-" only in

@@ -1,6 +1,10 @@
 import { dataMounts, scratchMount, secretMount, type Side } from '../../sides';
 import { SECRET_KEYS } from '../../transport';
-import type { MoverClientContext, MoverServerContext, Transfer } from '../types';
+import type {
+  MoverClientContext,
+  MoverServerContext,
+  Transfer,
+} from '../types';
 import { rcloneClientScript } from './clientScript';
 import { createRcloneOutputParser } from './parser';
 
@@ -19,11 +23,19 @@ export const rcloneTransfer: Transfer = {
   kind: 'rclone',
   encrypts: true,
   supportsSidecarTransport: false,
-  fidelity: { hardLinks: false, sparse: false, modes: false, symlinks: true, xattrs: false },
+  fidelity: {
+    hardLinks: false,
+    sparse: false,
+    modes: false,
+    symlinks: true,
+    xattrs: false,
+  },
 
   server(ctx: MoverServerContext): Side {
     const s = ctx.layout.secretDir;
-    const host = ctx.listen.host.includes(':') ? `[${ctx.listen.host}]` : ctx.listen.host;
+    const host = ctx.listen.host.includes(':')
+      ? `[${ctx.listen.host}]`
+      : ctx.listen.host;
     return {
       containers: [
         {
@@ -46,10 +58,23 @@ export const rcloneTransfer: Transfer = {
             '--use-json-log',
           ],
           env: [{ name: 'HOME', value: ctx.layout.scratchDir }],
-          ports: [{ name: 'transfer', containerPort: ctx.listen.port, protocol: 'TCP' }],
-          volumeMounts: [secretMount(ctx.layout), scratchMount(ctx.layout), ...dataMounts(ctx.layout, ctx.modules, false)],
+          ports: [
+            {
+              name: 'transfer',
+              containerPort: ctx.listen.port,
+              protocol: 'TCP',
+            },
+          ],
+          volumeMounts: [
+            secretMount(ctx.layout),
+            scratchMount(ctx.layout),
+            ...dataMounts(ctx.layout, ctx.modules, false),
+          ],
           securityContext: ctx.securityContext,
-          readinessProbe: { tcpSocket: { port: ctx.listen.port }, periodSeconds: 2 },
+          readinessProbe: {
+            tcpSocket: { port: ctx.listen.port },
+            periodSeconds: 2,
+          },
         },
       ],
       secretData: {
@@ -68,7 +93,11 @@ export const rcloneTransfer: Transfer = {
           name: 'rclone',
           image: ctx.image,
           command: ['/bin/sh', '-c', rcloneClientScript(ctx)],
-          volumeMounts: [secretMount(ctx.layout), scratchMount(ctx.layout), ...dataMounts(ctx.layout, ctx.modules, true)],
+          volumeMounts: [
+            secretMount(ctx.layout),
+            scratchMount(ctx.layout),
+            ...dataMounts(ctx.layout, ctx.modules, true),
+          ],
           securityContext: ctx.securityContext,
         },
       ],

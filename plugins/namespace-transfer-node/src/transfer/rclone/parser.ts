@@ -1,4 +1,7 @@
-import type { ProgressSample, TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  ProgressSample,
+  TransferResultSummary,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { MARKER, type MoverOutputParser } from '../types';
 
 const SECTION = new RegExp(`^${MARKER} sync module=(\\S+) attempt=(\\d+)`);
@@ -21,7 +24,9 @@ interface RcloneStats {
  * Reads `--use-json-log` output: every `--stats` tick is a JSON line with a `stats` object; errors are
  * lines at level "error". Totals across modules add up the final stats of each finished module.
  */
-export function createRcloneOutputParser(now: () => Date = () => new Date()): MoverOutputParser {
+export function createRcloneOutputParser(
+  now: () => Date = () => new Date(),
+): MoverOutputParser {
   let buffer = '';
   let module = '';
   let attempt = 1;
@@ -62,11 +67,15 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
     const checked = CHECKED.exec(trimmed);
     if (checked) {
       if (checked[2] !== '0' && differences.length === 0) {
-        errors.push(`rclone check of module ${checked[1]} failed with exit code ${checked[2]}`);
+        errors.push(
+          `rclone check of module ${checked[1]} failed with exit code ${checked[2]}`,
+        );
       }
       return;
     }
-    const c = verifying ? /^([=*+-]) (.+)$/.exec(line.replace(/\s+$/, '')) : null;
+    const c = verifying
+      ? /^([=*+-]) (.+)$/.exec(line.replace(/\s+$/, ''))
+      : null;
     if (c) {
       checkedFiles++;
       if (c[1] === '*' || c[1] === '+') differences.push(`differs: ${c[2]}`);
@@ -75,12 +84,17 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
     }
     const failed = FAILED.exec(trimmed);
     if (failed) {
-      errors.push(`module ${failed[1]} failed with rclone exit code ${failed[2]}`);
+      errors.push(
+        `module ${failed[1]} failed with rclone exit code ${failed[2]}`,
+      );
       return;
     }
     if (!trimmed.startsWith('{')) {
       // fatal set-up errors (e.g. a refused TLS handshake) bypass the JSON logger
-      const plain = /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?((?:ERROR|CRITICAL|Failed to)\b.*)$/.exec(trimmed);
+      const plain =
+        /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?((?:ERROR|CRITICAL|Failed to)\b.*)$/.exec(
+          trimmed,
+        );
       if (plain) errors.push(plain[1]);
       return;
     }
@@ -96,18 +110,24 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
     finalStats.set(module, s);
     const b = before();
     const bytesDone = b.bytes + (s.bytes ?? 0);
-    const bytesTotal = s.totalBytes !== undefined ? b.bytes + s.totalBytes : undefined;
+    const bytesTotal =
+      s.totalBytes !== undefined ? b.bytes + s.totalBytes : undefined;
     const sample: ProgressSample = {
       at: now().toISOString(),
       attempt,
       bytesDone,
       bytesTotal,
       filesDone: b.files + (s.transfers ?? 0),
-      filesTotal: s.totalTransfers !== undefined ? b.files + s.totalTransfers : undefined,
+      filesTotal:
+        s.totalTransfers !== undefined ? b.files + s.totalTransfers : undefined,
       rate: s.speed,
       etaSeconds: typeof s.eta === 'number' ? s.eta : undefined,
     };
-    if (bytesTotal !== undefined) sample.percent = bytesTotal === 0 ? 100 : Math.round((bytesDone / bytesTotal) * 1000) / 10;
+    if (bytesTotal !== undefined)
+      sample.percent =
+        bytesTotal === 0
+          ? 100
+          : Math.round((bytesDone / bytesTotal) * 1000) / 10;
     samples.push(sample);
   };
 
@@ -147,7 +167,10 @@ export function createRcloneOutputParser(now: () => Date = () => new Date()): Mo
         filesTransferred: files,
         bytesTransferred: bytes,
         errors: exitCode === 0 ? [] : errors,
-        warnings: exitCode === 0 ? [...warnings, ...errors.map(e => `recovered: ${e}`)] : warnings,
+        warnings:
+          exitCode === 0
+            ? [...warnings, ...errors.map(e => `recovered: ${e}`)]
+            : warnings,
       };
     },
   };

@@ -2,7 +2,13 @@
  * Real test, no cluster: `rclone serve webdav` with its own mutual TLS and the rclone client script run as
  * local non-root processes over the `null` transport, with exactly the containers the seams produce.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransferCredentials, type TransferCredentials } from '../../pki';
@@ -11,7 +17,11 @@ import { rcloneTransfer } from '.';
 import { DEFAULT_CLIENT_OPTIONS } from '../types';
 import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
 import { randomLoopback } from '../../testing/localContainers';
-import { runLocalClient, startLocalServer, type LocalServer } from '../../testing/localTransfer';
+import {
+  runLocalClient,
+  startLocalServer,
+  type LocalServer,
+} from '../../testing/localTransfer';
 
 jest.setTimeout(180_000);
 
@@ -35,7 +45,10 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
     chownTree(join(root, 'server'), DEST_ID.uid, DEST_ID.gid);
     const address = randomLoopback();
     // rclone checks the server certificate against the address it dials, so the endpoint's address is in it
-    creds = await createTransferCredentials({ transferId: 'tr-rclone-1', serverAltNames: [address] });
+    creds = await createTransferCredentials({
+      transferId: 'tr-rclone-1',
+      serverAltNames: [address],
+    });
     server = await startLocalServer({
       root: join(root, 'server'),
       address,
@@ -62,7 +75,11 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
       identity: SOURCE_ID,
       endpoint: server.endpoint,
       remoteLayout: server.layout,
-      options: { ...DEFAULT_CLIENT_OPTIONS, initialBackoffSeconds: 1, ...options },
+      options: {
+        ...DEFAULT_CLIENT_OPTIONS,
+        initialBackoffSeconds: 1,
+        ...options,
+      },
     });
 
   it('the null transport adds no containers: the mover alone holds the TLS material', () => {
@@ -71,12 +88,24 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
 
   it('moves content and symlinks (hard links become copies), skips lost+found, reports progress', async () => {
     const r = await run(creds);
-    expect({ exit: r.exitCode, errors: r.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect({ exit: r.exitCode, errors: r.result.errors }).toEqual({
+      exit: 0,
+      errors: [],
+    });
     const a = scanTree(src());
     const b = scanTree(dst());
-    for (const m of [a, b]) for (const k of [...m.keys()]) if (k.startsWith('lost+found')) m.delete(k);
+    for (const m of [a, b])
+      for (const k of [...m.keys()])
+        if (k.startsWith('lost+found')) m.delete(k);
     // WebDAV carries neither modes, times, hard links nor holes: compare content, types and link targets
-    expect(diffTrees(a, b, { modes: false, times: false, links: false, sparse: false })).toEqual([]);
+    expect(
+      diffTrees(a, b, {
+        modes: false,
+        times: false,
+        links: false,
+        sparse: false,
+      }),
+    ).toEqual([]);
     expect(scanTree(dst()).has('lost+found/fsck-debris')).toBe(false);
     expect(b.get('absolute-link')!.target).toBe('/etc/hostname');
     expect(b.get('hardlink')!.ino).not.toBe(b.get('original')!.ino);
@@ -95,7 +124,10 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
     writeFileSync(join(src(), 'added'), 'added');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
     const r = await run(creds, { delete: true });
-    expect({ exit: r.exitCode, errors: r.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect({ exit: r.exitCode, errors: r.result.errors }).toEqual({
+      exit: 0,
+      errors: [],
+    });
     const b = scanTree(dst());
     expect(b.has('small/d3/f3.txt')).toBe(false);
     expect(b.has('added')).toBe(true);
@@ -103,20 +135,29 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
   });
 
   it('verifies by downloading and names differing and extra paths', async () => {
-    const ok = await run(creds, { verify: { mode: "full" } });
-    expect({ ok: ok.result.ok, differences: ok.result.differences }).toEqual({ ok: true, differences: [] });
+    const ok = await run(creds, { verify: { mode: 'full' } });
+    expect({ ok: ok.result.ok, differences: ok.result.differences }).toEqual({
+      ok: true,
+      differences: [],
+    });
     expect(ok.result.filesTotal).toBeGreaterThan(250);
     writeFileSync(join(dst(), 'original'), 'tampered\n');
     writeFileSync(join(dst(), 'stray'), 'x');
     chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
     const bad = await run(creds, { verify: { mode: 'full' } });
     expect(bad.result.ok).toBe(false);
-    expect(bad.result.differences!.sort()).toEqual(['differs: original', 'extra: stray']);
+    expect(bad.result.differences!.sort()).toEqual([
+      'differs: original',
+      'extra: stray',
+    ]);
     expect((await run(creds, { delete: true })).exitCode).toBe(0);
   });
 
   it('refuses a client certificate issued by another transfer', async () => {
-    const other = await createTransferCredentials({ transferId: 'tr-rclone-1', serverAltNames: [server.endpoint.host] });
+    const other = await createTransferCredentials({
+      transferId: 'tr-rclone-1',
+      serverAltNames: [server.endpoint.host],
+    });
     writeFileSync(join(src(), 'should-not-arrive'), 'x');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
     const bad = await run(other, { maxAttempts: 2 });

@@ -67,7 +67,8 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     '  n=$((n + 1)); if [ $n -ge 100 ]; then break; fi; sleep 0.1',
     'done',
   );
-  if (o.verify) return `${[...out, ...verifyLines(ctx, base, target)].join('\n')}\n`;
+  if (o.verify)
+    return `${[...out, ...verifyLines(ctx, base, target)].join('\n')}\n`;
   for (const m of ctx.modules) {
     const src = shq(`${modulePath(ctx.layout, m)}/`);
     out.push(
@@ -124,7 +125,11 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
  * Verification: a dry run with checksums that itemizes every difference (content, size, type, link
  * target, missing and, for a full check, extra files). Empty itemized output means equal trees.
  */
-function verifyLines(ctx: MoverClientContext, base: string, target: (m: string) => string): string[] {
+function verifyLines(
+  ctx: MoverClientContext,
+  base: string,
+  target: (m: string) => string,
+): string[] {
   const v = ctx.options.verify!;
   const lines: string[] = [];
   for (const m of ctx.modules) {

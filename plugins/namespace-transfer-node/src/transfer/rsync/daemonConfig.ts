@@ -11,7 +11,11 @@ export const RSYNC_PASSWORD = 'rsync.password';
  * their leading slash) unless it serves "/", so each module serves "/" and a daemon filter confines the
  * client to that PVC's mount: the pod is the boundary a chroot would otherwise be.
  */
-export function rsyncdConfig(layout: PodLayout, modules: ModuleSpec[], user: string): string {
+export function rsyncdConfig(
+  layout: PodLayout,
+  modules: ModuleSpec[],
+  user: string,
+): string {
   const global = [
     'use chroot = no',
     'munge symlinks = no',
@@ -26,7 +30,8 @@ export function rsyncdConfig(layout: PodLayout, modules: ModuleSpec[], user: str
   const perModule = modules.flatMap(m => {
     const path = modulePath(layout, m);
     // filter rules are separated by whitespace
-    if (/\s/.test(path)) throw new Error(`module path must not contain whitespace: ${path}`);
+    if (/\s/.test(path))
+      throw new Error(`module path must not contain whitespace: ${path}`);
     return [
       '',
       `[${m.name}]`,
@@ -44,6 +49,9 @@ export function rsyncdConfig(layout: PodLayout, modules: ModuleSpec[], user: str
 }
 
 /** The path a client names on the daemon for a module (the module serves "/"). */
-export function remoteModulePath(remoteLayout: Pick<PodLayout, 'dataRoot'>, module: ModuleSpec): string {
+export function remoteModulePath(
+  remoteLayout: Pick<PodLayout, 'dataRoot'>,
+  module: ModuleSpec,
+): string {
   return `${remoteLayout.dataRoot}/${module.name}`;
 }

@@ -1,6 +1,21 @@
-import { configMount, dataMounts, scratchMount, secretMount, type Side } from '../../sides';
-import type { MoverClientContext, MoverServerContext, Transfer } from '../types';
-import { RSYNCD_CONF, RSYNCD_SECRETS, RSYNC_PASSWORD, rsyncdConfig } from './daemonConfig';
+import {
+  configMount,
+  dataMounts,
+  scratchMount,
+  secretMount,
+  type Side,
+} from '../../sides';
+import type {
+  MoverClientContext,
+  MoverServerContext,
+  Transfer,
+} from '../types';
+import {
+  RSYNCD_CONF,
+  RSYNCD_SECRETS,
+  RSYNC_PASSWORD,
+  rsyncdConfig,
+} from './daemonConfig';
 import { rsyncClientScript } from './clientScript';
 import { createRsyncOutputParser } from './parser';
 
@@ -16,7 +31,13 @@ export const rsyncTransfer: Transfer = {
   kind: 'rsync',
   encrypts: false,
   supportsSidecarTransport: true,
-  fidelity: { hardLinks: true, sparse: true, modes: true, symlinks: true, xattrs: true },
+  fidelity: {
+    hardLinks: true,
+    sparse: true,
+    modes: true,
+    symlinks: true,
+    xattrs: true,
+  },
 
   server(ctx: MoverServerContext): Side {
     return {
@@ -33,12 +54,25 @@ export const rsyncTransfer: Transfer = {
             `--port=${ctx.listen.port}`,
             '--log-file=/dev/stderr',
           ],
-          volumeMounts: [secretMount(ctx.layout), configMount(ctx.layout), scratchMount(ctx.layout), ...dataMounts(ctx.layout, ctx.modules, false)],
+          volumeMounts: [
+            secretMount(ctx.layout),
+            configMount(ctx.layout),
+            scratchMount(ctx.layout),
+            ...dataMounts(ctx.layout, ctx.modules, false),
+          ],
           securityContext: ctx.securityContext,
         },
       ],
-      secretData: { [RSYNCD_SECRETS]: `${ctx.credentials.moverUser}:${ctx.credentials.moverPassword}\n` },
-      configData: { [RSYNCD_CONF]: rsyncdConfig(ctx.layout, ctx.modules, ctx.credentials.moverUser) },
+      secretData: {
+        [RSYNCD_SECRETS]: `${ctx.credentials.moverUser}:${ctx.credentials.moverPassword}\n`,
+      },
+      configData: {
+        [RSYNCD_CONF]: rsyncdConfig(
+          ctx.layout,
+          ctx.modules,
+          ctx.credentials.moverUser,
+        ),
+      },
     };
   },
 
@@ -49,7 +83,11 @@ export const rsyncTransfer: Transfer = {
           name: 'rsync',
           image: ctx.image,
           command: ['/bin/sh', '-c', rsyncClientScript(ctx)],
-          volumeMounts: [secretMount(ctx.layout), scratchMount(ctx.layout), ...dataMounts(ctx.layout, ctx.modules, true)],
+          volumeMounts: [
+            secretMount(ctx.layout),
+            scratchMount(ctx.layout),
+            ...dataMounts(ctx.layout, ctx.modules, true),
+          ],
           securityContext: ctx.securityContext,
         },
       ],

@@ -1,13 +1,19 @@
-import type { ProgressSample, TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  ProgressSample,
+  TransferResultSummary,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { MARKER, type MoverOutputParser } from '../types';
 import { parseClock, parseGroupedInt, parseRate } from '../units';
 
 // `     30,000,119  50%  336.22MB/s    0:00:00 (xfr#42, to-chk=9/55)`
 const PROGRESS2 =
   /^\s*([\d,]+)\s+(\d+)%\s+([\d.]+[kMGTP]?B\/s)\s+(\d+:\d{2}:\d{2})(?:\s+\(xfr#(\d+),\s*(?:ir|to)-chk=(\d+)\/(\d+)\))?/;
-const SECTION = new RegExp(`^${MARKER} (estimate|sync|verify) module=(\\S+)(?: attempt=(\\d+))?`);
+const SECTION = new RegExp(
+  `^${MARKER} (estimate|sync|verify) module=(\\S+)(?: attempt=(\\d+))?`,
+);
 // `>fcs.T...... path`, `cL+++++++++ link -> target`, `*deleting   path` (itemized, dry run)
-const ITEMIZED = /^(\*deleting|[<>ch.][fdLDS][.+?a-zA-Z]{9})\s+(.+?)(?: -> .*)?$/;
+const ITEMIZED =
+  /^(\*deleting|[<>ch.][fdLDS][.+?a-zA-Z]{9})\s+(.+?)(?: -> .*)?$/;
 const WARNING = new RegExp(`^${MARKER} warning (.*)$`);
 const FAILED = new RegExp(`^${MARKER} failed module=(\\S+) rc=(\\d+)`);
 
@@ -46,7 +52,10 @@ export interface ParserOptions {
  * `--info=progress2` lines; totals from the dry run's stats when the script ran one, else from rsync's
  * own percentage; the result from the `--info=stats2` block of each module's last sync.
  */
-export function createRsyncOutputParser(now: () => Date = () => new Date(), opts: ParserOptions = {}): MoverOutputParser {
+export function createRsyncOutputParser(
+  now: () => Date = () => new Date(),
+  opts: ParserOptions = {},
+): MoverOutputParser {
   const minInterval = opts.minIntervalMs ?? 500;
   let buffer = '';
   let section: 'none' | 'estimate' | 'sync' | 'verify' = 'none';
@@ -62,7 +71,12 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
   const warnings: string[] = [];
 
   const currentStats = (): Stats => {
-    const maps = { estimate: estimates, verify: verifyStats, sync: syncStats, none: syncStats };
+    const maps = {
+      estimate: estimates,
+      verify: verifyStats,
+      sync: syncStats,
+      none: syncStats,
+    };
     const map = maps[section];
     let s = map.get(module);
     if (!s) map.set(module, (s = {}));
@@ -92,7 +106,10 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
     return estimates.size ? { bytes, files } : undefined;
   };
 
-  const progress = (m: RegExpExecArray, force: boolean): ProgressSample | undefined => {
+  const progress = (
+    m: RegExpExecArray,
+    force: boolean,
+  ): ProgressSample | undefined => {
     const t = now();
     if (!force && t.getTime() - lastEmit < minInterval) return undefined;
     lastEmit = t.getTime();
@@ -101,7 +118,9 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
     const pct = Number(m[2]);
     const totals = estimatedTotals();
     const bytesDone = before.bytes + done;
-    const bytesTotal = totals?.bytes ?? (pct > 0 ? before.bytes + Math.round((done * 100) / pct) : undefined);
+    const bytesTotal =
+      totals?.bytes ??
+      (pct > 0 ? before.bytes + Math.round((done * 100) / pct) : undefined);
     const sample: ProgressSample = {
       at: t.toISOString(),
       attempt,
@@ -113,7 +132,10 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
       etaSeconds: parseClock(m[4]),
     };
     if (bytesTotal !== undefined) {
-      sample.percent = bytesTotal === 0 ? 100 : Math.min(100, Math.round((bytesDone / bytesTotal) * 1000) / 10);
+      sample.percent =
+        bytesTotal === 0
+          ? 100
+          : Math.min(100, Math.round((bytesDone / bytesTotal) * 1000) / 10);
     }
     return sample;
   };
@@ -140,7 +162,9 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
     }
     const failed = FAILED.exec(line);
     if (failed) {
-      errors.push(`module ${failed[1]} failed with rsync exit code ${failed[2]}`);
+      errors.push(
+        `module ${failed[1]} failed with rsync exit code ${failed[2]}`,
+      );
       return;
     }
     if (line.startsWith(MARKER)) return;
@@ -153,11 +177,15 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
     const item = section === 'verify' ? ITEMIZED.exec(line) : null;
     if (item) {
       // the root's own times/mode may be unsettable (see the client script): not a difference in the data
-      if (item[2] !== './') differences.push(`${item[1].startsWith('*') ? 'extra' : 'differs'}: ${item[2]}`);
+      if (item[2] !== './')
+        differences.push(
+          `${item[1].startsWith('*') ? 'extra' : 'differs'}: ${item[2]}`,
+        );
       return;
     }
     if (section !== 'none' && readStat(line.trim(), currentStats())) return;
-    if (/^rsync( error)?:|^@ERROR|^ERROR:/.test(line.trim())) errors.push(line.trim());
+    if (/^rsync( error)?:|^@ERROR|^ERROR:/.test(line.trim()))
+      errors.push(line.trim());
   };
 
   return {
@@ -174,7 +202,8 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
       buffer = '';
       const sum = (k: keyof Stats) => {
         let total: number | undefined;
-        for (const s of syncStats.values()) if (s[k] !== undefined) total = (total ?? 0) + (s[k] as number);
+        for (const s of syncStats.values())
+          if (s[k] !== undefined) total = (total ?? 0) + (s[k] as number);
         return total;
       };
       if (verifyStats.size) {
@@ -190,7 +219,8 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
           attempts: maxAttempt,
           filesTotal: files,
           bytesTotal: bytes,
-          errors: exitCode === 0 ? differences.map(d => `verify: ${d}`) : errors,
+          errors:
+            exitCode === 0 ? differences.map(d => `verify: ${d}`) : errors,
           warnings,
           differences,
         };
@@ -205,7 +235,10 @@ export function createRsyncOutputParser(now: () => Date = () => new Date(), opts
         bytesTransferred: sum('transferredSize'),
         // on success, errors of earlier attempts were recovered from by a retry: keep them as warnings
         errors: exitCode === 0 ? [] : errors,
-        warnings: exitCode === 0 ? [...warnings, ...errors.map(e => `recovered: ${e}`)] : warnings,
+        warnings:
+          exitCode === 0
+            ? [...warnings, ...errors.map(e => `recovered: ${e}`)]
+            : warnings,
       };
     },
   };

@@ -3,7 +3,13 @@
  * script, run as local non-root processes with exactly the configs the seams produce for pods, and move a
  * real tree. Requires rsync, stunnel and setpriv on the host (and root, to switch to the pod identities).
  */
-import { mkdtempSync, rmSync, chmodSync, writeFileSync, unlinkSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  chmodSync,
+  writeFileSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransferCredentials, type TransferCredentials } from '../../pki';
@@ -12,7 +18,11 @@ import { rsyncTransfer } from '.';
 import { DEFAULT_CLIENT_OPTIONS } from '../types';
 import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
 import { randomLoopback } from '../../testing/localContainers';
-import { runLocalClient, startLocalServer, type LocalServer } from '../../testing/localTransfer';
+import {
+  runLocalClient,
+  startLocalServer,
+  type LocalServer,
+} from '../../testing/localTransfer';
 
 jest.setTimeout(180_000);
 
@@ -32,11 +42,16 @@ describe('rsync over stunnel, as local processes', () => {
     chmodSync(root, 0o755);
     buildTree(src(), { smallFiles: 1500, sparseBytes: 256 * 1024 * 1024 });
     chownTree(join(root, 'client'), SOURCE_ID.uid, SOURCE_ID.gid);
-    buildTree(join(root, 'server', 'data'), { smallFiles: 0, sparseBytes: 8192 });
+    buildTree(join(root, 'server', 'data'), {
+      smallFiles: 0,
+      sparseBytes: 8192,
+    });
     chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
     // the destination starts empty apart from the filesystem's lost+found
     rmSync(dst(), { recursive: true, force: true });
-    require('node:fs').mkdirSync(join(dst(), 'lost+found'), { recursive: true });
+    require('node:fs').mkdirSync(join(dst(), 'lost+found'), {
+      recursive: true,
+    });
     chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
 
     creds = await createTransferCredentials({ transferId: 'tr-local-1' });
@@ -66,12 +81,19 @@ describe('rsync over stunnel, as local processes', () => {
       identity: SOURCE_ID,
       endpoint: server.endpoint,
       remoteLayout: server.layout,
-      options: { ...DEFAULT_CLIENT_OPTIONS, initialBackoffSeconds: 1, ...options },
+      options: {
+        ...DEFAULT_CLIENT_OPTIONS,
+        initialBackoffSeconds: 1,
+        ...options,
+      },
     });
 
   it('moves a tree intact: content, modes, times, symlinks, hard links, sparseness, owners', async () => {
     const run1 = await run(creds);
-    expect({ exit: run1.exitCode, errors: run1.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect({ exit: run1.exitCode, errors: run1.result.errors }).toEqual({
+      exit: 0,
+      errors: [],
+    });
     expect(run1.sidecarsExited).toBe(true);
 
     const a = scanTree(src());
@@ -112,7 +134,10 @@ describe('rsync over stunnel, as local processes', () => {
     writeFileSync(join(src(), 'new-file'), 'new');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
     const run2 = await run(creds, { delete: true });
-    expect({ exit: run2.exitCode, errors: run2.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect({ exit: run2.exitCode, errors: run2.result.errors }).toEqual({
+      exit: 0,
+      errors: [],
+    });
     expect(run2.result.filesTransferred).toBe(2);
     const a = scanTree(src());
     const b = scanTree(dst());
@@ -126,7 +151,11 @@ describe('rsync over stunnel, as local processes', () => {
 
   it('verifies with checksums and names every differing path', async () => {
     const ok = await run(creds, { verify: { mode: 'full' } });
-    expect({ exit: ok.exitCode, differences: ok.result.differences, ok: ok.result.ok }).toEqual({ exit: 0, differences: [], ok: true });
+    expect({
+      exit: ok.exitCode,
+      differences: ok.result.differences,
+      ok: ok.result.ok,
+    }).toEqual({ exit: 0, differences: [], ok: true });
     expect(ok.result.filesTotal).toBeGreaterThan(1500);
     // same size and mtime, different content: only a checksum finds it
     const victim = join(dst(), 'small', 'd5', 'f5.txt');
@@ -139,8 +168,14 @@ describe('rsync over stunnel, as local processes', () => {
     chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
     const bad = await run(creds, { verify: { mode: 'full' } });
     expect(bad.result.ok).toBe(false);
-    expect(bad.result.differences!.sort()).toEqual(['differs: relative-link', 'differs: small/d5/f5.txt', 'extra: stray']);
-    const sampled = await run(creds, { verify: { mode: 'sample', sampleRatio: 1 } });
+    expect(bad.result.differences!.sort()).toEqual([
+      'differs: relative-link',
+      'differs: small/d5/f5.txt',
+      'extra: stray',
+    ]);
+    const sampled = await run(creds, {
+      verify: { mode: 'sample', sampleRatio: 1 },
+    });
     expect(sampled.result.differences).toContain('differs: small/d5/f5.txt');
     // put the destination right again for the next test
     const fix = await run(creds, { delete: true });
@@ -151,12 +186,19 @@ describe('rsync over stunnel, as local processes', () => {
     const other = await createTransferCredentials({ transferId: 'tr-local-1' });
     writeFileSync(join(src(), 'should-not-arrive'), 'x');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
-    const bad = await run({ ...other, moverPassword: creds.moverPassword }, { maxAttempts: 2 });
+    const bad = await run(
+      { ...other, moverPassword: creds.moverPassword },
+      { maxAttempts: 2 },
+    );
     expect(bad.exitCode).not.toBe(0);
     expect(bad.result.ok).toBe(false);
     expect(bad.result.attempts).toBe(2);
     expect(scanTree(dst()).has('should-not-arrive')).toBe(false);
-    const serverLog = server.containers.find(c => c.name === 'stunnel')!.output();
-    expect(serverLog).toMatch(/certificate verify failed|CERT: Verification error|unknown ca|unable to get local issuer/i);
+    const serverLog = server.containers
+      .find(c => c.name === 'stunnel')!
+      .output();
+    expect(serverLog).toMatch(
+      /certificate verify failed|CERT: Verification error|unknown ca|unable to get local issuer/i,
+    );
   });
 });

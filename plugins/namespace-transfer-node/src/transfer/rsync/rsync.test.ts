@@ -44,7 +44,8 @@ describe('rsync output parser', () => {
     const parser = createRsyncOutputParser(() => new Date((t += 1000)));
     const samples = [];
     // feed in awkward chunks: lines split anywhere
-    for (let i = 0; i < OUTPUT.length; i += 7) samples.push(...parser.push(OUTPUT.slice(i, i + 7)));
+    for (let i = 0; i < OUTPUT.length; i += 7)
+      samples.push(...parser.push(OUTPUT.slice(i, i + 7)));
     const result = parser.finish(0);
     expect(samples).toHaveLength(3);
     expect(samples[1]).toMatchObject({
@@ -90,11 +91,17 @@ describe('rsync output parser', () => {
 
 describe('rsync configs', () => {
   it('daemon: no chroot, symlinks kept verbatim, one module per PVC confined by a filter', () => {
-    const conf = rsyncdConfig(POD_LAYOUT, [{ name: 'vol1' }, { name: 'vol2' }], 'nstransfer');
+    const conf = rsyncdConfig(
+      POD_LAYOUT,
+      [{ name: 'vol1' }, { name: 'vol2' }],
+      'nstransfer',
+    );
     expect(conf).toContain('use chroot = no');
     expect(conf).toContain('munge symlinks = no');
     expect(conf).toContain('[vol1]');
-    expect(conf).toContain('filter = - /data/vol2/lost+found/ + /data/vol2 + /data/vol2/** - *');
+    expect(conf).toContain(
+      'filter = - /data/vol2/lost+found/ + /data/vol2 + /data/vol2/** - *',
+    );
     expect(conf).toContain('auth users = nstransfer:rw');
     expect(conf).not.toMatch(/^uid|^gid/m);
   });
@@ -111,17 +118,32 @@ describe('rsync configs', () => {
       connect: { host: '127.0.0.1', port: 8874 },
       endpoint: { host: 'h', port: 443, sni: 'h' },
       remoteLayout: POD_LAYOUT,
-      options: { ...DEFAULT_CLIENT_OPTIONS, permissions: { preserveOwners: false, chmod: 'g+rwX' } },
+      options: {
+        ...DEFAULT_CLIENT_OPTIONS,
+        permissions: { preserveOwners: false, chmod: 'g+rwX' },
+      },
     };
     const script = rsyncClientScript(ctx);
-    for (const flag of ['--hard-links', '--sparse', '--partial', '--no-inc-recursive', "'--exclude=/lost+found/'", '--no-owner', "'--chmod=g+rwX'"]) {
+    for (const flag of [
+      '--hard-links',
+      '--sparse',
+      '--partial',
+      '--no-inc-recursive',
+      "'--exclude=/lost+found/'",
+      '--no-owner',
+      "'--chmod=g+rwX'",
+    ]) {
       expect(script).toContain(flag);
     }
     expect(script).toContain("fidelity='--acls --xattrs'");
-    expect(script).toContain("'rsync://nstransfer@127.0.0.1:8874/vol1/data/vol1/'");
+    expect(script).toContain(
+      "'rsync://nstransfer@127.0.0.1:8874/vol1/data/vol1/'",
+    );
     expect(script).not.toContain('--delete');
     expect(script).not.toContain('pw');
-    expect(rsyncClientScript({ ...ctx, options: { ...ctx.options, delete: true } })).toContain("'--delete'");
+    expect(
+      rsyncClientScript({ ...ctx, options: { ...ctx.options, delete: true } }),
+    ).toContain("'--delete'");
     expect(script).toMatch(/delay=\$\(\(delay \* 2\)\)/);
   });
 });

@@ -4,7 +4,16 @@
  * non-root daemon cannot set its times or mode. The sync must still succeed (the root's own attributes
  * are not data), the daemon must keep serving later runs, and verification must find no difference.
  */
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransferCredentials, type TransferCredentials } from '../../pki';
@@ -13,7 +22,11 @@ import { rsyncTransfer } from '.';
 import { DEFAULT_CLIENT_OPTIONS, type MoverClientOptions } from '../types';
 import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
 import { randomLoopback } from '../../testing/localContainers';
-import { runLocalClient, startLocalServer, type LocalServer } from '../../testing/localTransfer';
+import {
+  runLocalClient,
+  startLocalServer,
+  type LocalServer,
+} from '../../testing/localTransfer';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +48,11 @@ describe('rsync into a volume whose root directory belongs to another user', () 
     chownTree(join(root, 'client'), SOURCE_ID.uid, SOURCE_ID.gid);
     // the source root differs from the destination root in mode and times: both would have to be set
     chmodSync(src(), 0o750);
-    utimesSync(src(), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    utimesSync(
+      src(),
+      new Date('2020-01-01T00:00:00Z'),
+      new Date('2020-01-01T00:00:00Z'),
+    );
     mkdirSync(dst(), { recursive: true });
     chownTree(join(root, 'server'), DEST_ID.uid, DEST_ID.gid);
     chownSync(dst(), 0, DEST_ID.gid);
@@ -68,7 +85,12 @@ describe('rsync into a volume whose root directory belongs to another user', () 
       identity: SOURCE_ID,
       endpoint: server.endpoint,
       remoteLayout: server.layout,
-      options: { ...DEFAULT_CLIENT_OPTIONS, initialBackoffSeconds: 1, maxAttempts: 2, ...options },
+      options: {
+        ...DEFAULT_CLIENT_OPTIONS,
+        initialBackoffSeconds: 1,
+        maxAttempts: 2,
+        ...options,
+      },
     });
 
   const sameData = () => {
@@ -81,24 +103,43 @@ describe('rsync into a volume whose root directory belongs to another user', () 
 
   it('syncs, with a warning about the root only, and keeps the root as it was', async () => {
     const r = await run();
-    expect({ exit: r.exitCode, errors: r.result.errors, attempts: r.result.attempts }).toEqual({ exit: 0, errors: [], attempts: 1 });
+    expect({
+      exit: r.exitCode,
+      errors: r.result.errors,
+      attempts: r.result.attempts,
+    }).toEqual({ exit: 0, errors: [], attempts: 1 });
     expect(r.result.warnings.join('\n')).toMatch(/volume root/);
-    expect(r.result.warnings.join('\n')).not.toMatch(/ACLs\/xattrs are not supported/);
+    expect(r.result.warnings.join('\n')).not.toMatch(
+      /ACLs\/xattrs are not supported/,
+    );
     expect(sameData()).toEqual([]);
     const st = statSync(dst());
-    expect({ uid: st.uid, mode: st.mode & 0o7777 }).toEqual({ uid: 0, mode: 0o2775 });
+    expect({ uid: st.uid, mode: st.mode & 0o7777 }).toEqual({
+      uid: 0,
+      mode: 0o2775,
+    });
   });
 
   it('keeps the daemon serving: a re-sync and a verification after it succeed', async () => {
     writeFileSync(join(src(), 'small', 'd1', 'f1.txt'), 'changed');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
     const resync = await run({ delete: true, exactTotals: false });
-    expect({ exit: resync.exitCode, errors: resync.result.errors }).toEqual({ exit: 0, errors: [] });
+    expect({ exit: resync.exitCode, errors: resync.result.errors }).toEqual({
+      exit: 0,
+      errors: [],
+    });
     expect(resync.result.filesTransferred).toBe(1);
     // the daemon and its sidecar are still the processes started at the beginning
-    expect(server.containers.map(c => [c.name, c.process.exitCode])).toEqual([['stunnel', null], ['rsync-daemon', null]]);
+    expect(server.containers.map(c => [c.name, c.process.exitCode])).toEqual([
+      ['stunnel', null],
+      ['rsync-daemon', null],
+    ]);
     const verify = await run({ verify: { mode: 'full' } });
-    expect({ exit: verify.exitCode, ok: verify.result.ok, differences: verify.result.differences }).toEqual({ exit: 0, ok: true, differences: [] });
+    expect({
+      exit: verify.exitCode,
+      ok: verify.result.ok,
+      differences: verify.result.differences,
+    }).toEqual({ exit: 0, ok: true, differences: [] });
     expect(sameData()).toEqual([]);
   });
 });

@@ -40,10 +40,14 @@ export function stunnelServerConfig(opts: {
   files: StunnelFiles;
   clientName: string;
 }): string {
-  return lines([
-    ...GLOBAL,
-    ['socket', 'l:SO_REUSEADDR=1'],
-  ]).concat('[transfer]\n', lines([['accept', opts.accept], ['connect', opts.connect], ...tls(opts.files, opts.clientName)]));
+  return lines([...GLOBAL, ['socket', 'l:SO_REUSEADDR=1']]).concat(
+    '[transfer]\n',
+    lines([
+      ['accept', opts.accept],
+      ['connect', opts.connect],
+      ...tls(opts.files, opts.clientName),
+    ]),
+  );
 }
 
 export function stunnelClientConfig(opts: {

@@ -1,7 +1,18 @@
 import type { SeamContext, EndpointAddress, Transport } from '../types';
 import { SECRET_KEYS } from '../types';
-import { configMount, doneMarker, scratchMount, secretMount, type HostPort, type Side } from '../../sides';
-import { stunnelClientConfig, stunnelServerConfig, type StunnelFiles } from './config';
+import {
+  configMount,
+  doneMarker,
+  scratchMount,
+  secretMount,
+  type HostPort,
+  type Side,
+} from '../../sides';
+import {
+  stunnelClientConfig,
+  stunnelServerConfig,
+  type StunnelFiles,
+} from './config';
 
 const CONFIG_KEY_SERVER = 'stunnel-server.conf';
 const CONFIG_KEY_CLIENT = 'stunnel-client.conf';
@@ -57,10 +68,19 @@ export const stunnelTransport: Transport = {
           name: 'stunnel',
           image: ctx.image,
           command: ['stunnel', `${ctx.layout.configDir}/${CONFIG_KEY_SERVER}`],
-          ports: [{ name: 'transfer', containerPort: ctx.ports.exposed, protocol: 'TCP' }],
+          ports: [
+            {
+              name: 'transfer',
+              containerPort: ctx.ports.exposed,
+              protocol: 'TCP',
+            },
+          ],
           volumeMounts: [secretMount(ctx.layout), configMount(ctx.layout)],
           securityContext: ctx.securityContext,
-          readinessProbe: { tcpSocket: { port: ctx.ports.exposed }, periodSeconds: 2 },
+          readinessProbe: {
+            tcpSocket: { port: ctx.ports.exposed },
+            periodSeconds: 2,
+          },
         },
       ],
       secretData: {
@@ -85,8 +105,19 @@ export const stunnelTransport: Transport = {
         {
           name: 'stunnel',
           image: ctx.image,
-          command: ['/bin/sh', '-c', clientScript(`${ctx.layout.configDir}/${CONFIG_KEY_CLIENT}`, doneMarker(ctx.layout))],
-          volumeMounts: [secretMount(ctx.layout), configMount(ctx.layout), scratchMount(ctx.layout)],
+          command: [
+            '/bin/sh',
+            '-c',
+            clientScript(
+              `${ctx.layout.configDir}/${CONFIG_KEY_CLIENT}`,
+              doneMarker(ctx.layout),
+            ),
+          ],
+          volumeMounts: [
+            secretMount(ctx.layout),
+            configMount(ctx.layout),
+            scratchMount(ctx.layout),
+          ],
           securityContext: ctx.securityContext,
         },
       ],

@@ -48,15 +48,28 @@ describe('stunnel transport', () => {
       key: '/etc/nstransfer/secret/tls.key',
       foreground: 'yes',
     });
-    expect(side.secretData).toEqual({ 'ca.crt': 'CA', 'tls.crt': 'SCERT', 'tls.key': 'SKEY' });
+    expect(side.secretData).toEqual({
+      'ca.crt': 'CA',
+      'tls.crt': 'SCERT',
+      'tls.key': 'SKEY',
+    });
     // key material never in the ConfigMap
     expect(JSON.stringify(side.configData)).not.toMatch(/SKEY|CKEY/);
-    expect(stunnelTransport.moverListen(ctx)).toEqual({ host: '127.0.0.1', port: 8873 });
-    expect(side.containers[0].ports).toEqual([{ name: 'transfer', containerPort: 8443, protocol: 'TCP' }]);
+    expect(stunnelTransport.moverListen(ctx)).toEqual({
+      host: '127.0.0.1',
+      port: 8873,
+    });
+    expect(side.containers[0].ports).toEqual([
+      { name: 'transfer', containerPort: 8443, protocol: 'TCP' },
+    ]);
   });
 
   it('client: the mover dials the local sidecar, which dials the endpoint with SNI and checks the server name', () => {
-    const endpoint = { host: 'nst-t1.apps.west', port: 443, sni: 'nst-t1.apps.west' };
+    const endpoint = {
+      host: 'nst-t1.apps.west',
+      port: 443,
+      sni: 'nst-t1.apps.west',
+    };
     const side = stunnelTransport.client(ctx, endpoint);
     const conf = parse(side.configData['stunnel-client.conf']);
     expect(conf).toMatchObject({
@@ -67,9 +80,18 @@ describe('stunnel transport', () => {
       checkHost: credentials.serverName,
       sslVersionMin: 'TLSv1.3',
     });
-    expect(stunnelTransport.moverConnect(ctx, endpoint)).toEqual({ host: '127.0.0.1', port: 8874 });
-    expect(side.secretData).toEqual({ 'ca.crt': 'CA', 'tls.crt': 'CCERT', 'tls.key': 'CKEY' });
+    expect(stunnelTransport.moverConnect(ctx, endpoint)).toEqual({
+      host: '127.0.0.1',
+      port: 8874,
+    });
+    expect(side.secretData).toEqual({
+      'ca.crt': 'CA',
+      'tls.crt': 'CCERT',
+      'tls.key': 'CKEY',
+    });
     // the sidecar ends with the mover, so the client pod can complete
-    expect(side.containers[0].command!.join(' ')).toContain('/var/run/nstransfer/done');
+    expect(side.containers[0].command!.join(' ')).toContain(
+      '/var/run/nstransfer/done',
+    );
   });
 });
