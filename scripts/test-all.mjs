@@ -41,6 +41,14 @@ const jestJson = join(outDir, 'jest.json');
 rmSync(jestJson, { force: true });
 
 step('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+if (!only) {
+  step('lint (ESLint, Backstage config)', 'npx', [
+    'backstage-cli',
+    'repo',
+    'lint',
+  ]);
+  step('formatting (Prettier)', 'npx', ['prettier', '--check', '.']);
+}
 step(
   'unit and integration tests',
   'npx',
