@@ -165,6 +165,40 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     ).toBeUndefined();
   });
 
+  it('a cancel that arrives between steps stops at the next step and rolls back', async () => {
+    const s = spec(
+      'cancel-2',
+      { cluster: 'east', namespace: 'clone1', name: 'vol-2' },
+      { stage: false },
+    );
+    const { base } = await prepare(s);
+    const ac = new AbortController();
+    const phases: string[] = [];
+    const run = runCopy({
+      ...base,
+      signal: ac.signal,
+      onEvent: (e: CopyEvent) => {
+        if (e.type === 'phase') phases.push(e.phase);
+      },
+      // nothing in flight watches the signal here: only the step boundary can notice it
+      onCheckpoint: cp => {
+        if (cp.completedSteps.includes('expose'))
+          ac.abort(new Error('cancelled between steps'));
+      },
+    });
+    await expect(run).rejects.toThrow('cancelled between steps');
+    expect(phases).not.toContain('Syncing');
+    expect(phases.slice(-2)).toEqual(['RollingBack', 'Cancelled']);
+    await pollUntil(
+      async () =>
+        (await leftovers(east, 'clone1', s.id)).length === 0 ? true : undefined,
+      {
+        timeoutMs: 60_000,
+        what: 'the cancelled transfer to leave nothing behind',
+      },
+    );
+  });
+
   it('a crashed engine resumes from its checkpoint without redoing finished steps or duplicating objects', async () => {
     const s = spec('resume-1', {
       cluster: 'east',

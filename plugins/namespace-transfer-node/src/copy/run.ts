@@ -12,6 +12,9 @@ import type { EndpointAddress } from '../transport';
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
+/** Steps after verification: a cancel no longer rolls back from here. */
+const PAST_VERIFY = new Set(['downtime', 'finalize', 'cleanup']);
+
 /**
  * The copy flow as a sequence of idempotent steps with a checkpoint after each: provision the destination
  * PVC, expose the server, issue credentials, start the server, stage while the application runs, quiesce,
@@ -58,6 +61,9 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   ): Promise<T> => {
     if (checkpoint.completedSteps.includes(name))
       return checkpoint.state[name] as T;
+    // A cancel is honoured at every step boundary until the destination is verified; from then on the
+    // transfer finishes, since rolling back would throw away a verified copy.
+    if (!PAST_VERIFY.has(name)) o.signal?.throwIfAborted();
     if (checkpoint.phase !== p) phase(p);
     const value = await fn();
     checkpoint.completedSteps.push(name);
