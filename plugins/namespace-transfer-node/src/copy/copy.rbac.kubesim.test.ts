@@ -40,12 +40,10 @@ describe('least privilege and refusals on kube-sim', () => {
     chownTree(srcDir, 1001, 1001);
     await createWorkload(admin, 'team-a', 'web', 'data', 1001, 1);
     const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
-    await admin
-      .makeApiClient(CoreV1Api)
-      .createNamespacedServiceAccount({
-        namespace: 'engine',
-        body: { metadata: { name: 'nstransfer' } },
-      });
+    await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({
+      namespace: 'engine',
+      body: { metadata: { name: 'nstransfer' } },
+    });
     for (const ns of ['team-a', 'team-b']) {
       await rbac.createNamespacedRole({ namespace: ns, body: copyRole(ns) });
       await rbac.createNamespacedRoleBinding({
