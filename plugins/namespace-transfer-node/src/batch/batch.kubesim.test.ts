@@ -85,12 +85,10 @@ describe('batch on kube-sim', () => {
           if (k.startsWith('lost+found')) m.delete(k);
       expect(diffTrees(a, b)).toEqual([]);
     }
-    const pods = await kc
-      .makeApiClient(CoreV1Api)
-      .listNamespacedPod({
-        namespace: 'multi2',
-        labelSelector: 'app.kubernetes.io/managed-by=namespace-transfer',
-      });
+    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({
+      namespace: 'multi2',
+      labelSelector: 'app.kubernetes.io/managed-by=namespace-transfer',
+    });
     expect(pods.items).toEqual([]);
   });
 });

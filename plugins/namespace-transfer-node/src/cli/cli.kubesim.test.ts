@@ -190,11 +190,9 @@ describe('nstransfer against kube-sim', () => {
       expect(r.stdout).toBe('');
     }
     expect(await pvcNames('shop2')).toEqual(before);
-    const pods = await east
-      .makeApiClient(CoreV1Api)
-      .listPodForAllNamespaces({
-        labelSelector: 'app.kubernetes.io/managed-by=namespace-transfer',
-      });
+    const pods = await east.makeApiClient(CoreV1Api).listPodForAllNamespaces({
+      labelSelector: 'app.kubernetes.io/managed-by=namespace-transfer',
+    });
     expect(pods.items).toEqual([]);
   });
 

@@ -61,12 +61,10 @@ describe('rebind with the deploy/ ClusterRole only', () => {
     await rbac.createClusterRole({ body: role });
     for (const ns of ['engine', 'team-a', 'team-b'])
       await ensureNamespace(admin, ns);
-    await admin
-      .makeApiClient(CoreV1Api)
-      .createNamespacedServiceAccount({
-        namespace: 'engine',
-        body: { metadata: { name: 'nstransfer' } },
-      });
+    await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({
+      namespace: 'engine',
+      body: { metadata: { name: 'nstransfer' } },
+    });
     await rbac.createClusterRoleBinding({
       body: {
         metadata: { name: 'nstransfer-rebind' },
@@ -95,12 +93,10 @@ describe('rebind with the deploy/ ClusterRole only', () => {
       .cluster('east')
       .serviceAccountKubeConfig('engine', 'nstransfer');
     const pvName = (
-      await admin
-        .makeApiClient(CoreV1Api)
-        .readNamespacedPersistentVolumeClaim({
-          namespace: 'team-a',
-          name: 'data',
-        })
+      await admin.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({
+        namespace: 'team-a',
+        name: 'data',
+      })
     ).spec!.volumeName!;
     await expect(
       engine.makeApiClient(CoreV1Api).deletePersistentVolume({ name: pvName }),

@@ -254,16 +254,14 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       onCheckpoint: c => {
         if (c.completedSteps.at(-1) !== 'mark-source') return;
         stale = c;
-        world
-          .cluster('east')
-          .apiServer.faults.add({
-            verb: 'update',
-            resource: 'deployments',
-            namespace: 'stale-0',
-            errorRate: 1,
-            status: 403,
-            count: 1,
-          });
+        world.cluster('east').apiServer.faults.add({
+          verb: 'update',
+          resource: 'deployments',
+          namespace: 'stale-0',
+          errorRate: 1,
+          status: 403,
+          count: 1,
+        });
       },
     }).catch(() => undefined);
     await expectRestored('stale-0', pvName);
