@@ -1,13 +1,10 @@
-import type {
-  TransferCheckpoint,
-  TransferPhase,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { objectName } from '../naming';
 import {
   quiesceWorkloads,
   restoreWorkloads,
   waitUntilUnmounted,
 } from '../quiesce';
+import { createStepRunner } from '../steps';
 import type { EndpointAddress } from '../transport';
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
@@ -32,47 +29,18 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   if (plan.mode !== 'copy')
     throw new Error(`transfer ${spec.id} is planned as ${plan.mode}, not copy`);
   const session = new CopySession(o);
-  const checkpoint: TransferCheckpoint = o.checkpoint
-    ? structuredClone(o.checkpoint)
-    : {
-        transferId: spec.id,
-        version: 1,
-        phase: 'Pending',
-        completedSteps: [],
-        state: {},
-        updatedAt: new Date().toISOString(),
-      };
-  if (checkpoint.transferId !== spec.id)
-    throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
-  if (checkpoint.version !== 1)
-    throw new Error(
-      `checkpoint version ${checkpoint.version} is not supported`,
-    );
-  const syncs: SyncRunResult[] = [];
-
-  const phase = (p: TransferPhase) => {
-    checkpoint.phase = p;
-    o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
-  };
-  const step = async <T>(
-    name: string,
-    p: TransferPhase,
-    fn: () => Promise<T>,
-  ): Promise<T> => {
-    if (checkpoint.completedSteps.includes(name))
-      return checkpoint.state[name] as T;
+  const { checkpoint, phase, step } = createStepRunner({
+    transferId: spec.id,
+    checkpoint: o.checkpoint,
+    onEvent: o.onEvent,
+    onCheckpoint: o.onCheckpoint,
+    signal: o.signal,
     // A cancel is honoured at every step boundary until the destination is verified; from then on the
     // transfer finishes, since rolling back would throw away a verified copy.
-    if (!PAST_VERIFY.has(name)) o.signal?.throwIfAborted();
-    if (checkpoint.phase !== p) phase(p);
-    const value = await fn();
-    checkpoint.completedSteps.push(name);
-    checkpoint.state[name] = value === undefined ? null : value;
-    checkpoint.updatedAt = new Date().toISOString();
-    o.onEvent?.({ type: 'step', step: name, at: checkpoint.updatedAt });
-    await o.onCheckpoint?.(structuredClone(checkpoint));
-    return value;
-  };
+    cancellable: name => !PAST_VERIFY.has(name),
+  });
+  const syncs: SyncRunResult[] = [];
+
   const sync = async (
     run: string,
     what: string,

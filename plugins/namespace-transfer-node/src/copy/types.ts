@@ -3,16 +3,15 @@ import type {
   Plan,
   ProgressSample,
   TransferCheckpoint,
-  TransferPhase,
   TransferResultSummary,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { StepEvent } from '../steps';
 
 export type CopyEvent =
-  | { type: 'phase'; phase: TransferPhase; at: string }
+  | StepEvent
   | { type: 'progress'; run: string; sample: ProgressSample }
-  | { type: 'warning'; message: string }
-  | { type: 'step'; step: string; at: string };
+  | { type: 'warning'; message: string };
 
 export interface CopyOptions {
   spec: TransferSpec;

@@ -1,7 +1,3 @@
-import type {
-  TransferCheckpoint,
-  TransferPhase,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { gatherFacts } from '../gather';
 import { LABEL_TRANSFER_ID } from '../naming';
 import {
@@ -9,6 +5,7 @@ import {
   restoreWorkloads,
   waitUntilUnmounted,
 } from '../quiesce';
+import { createStepRunner } from '../steps';
 import { checkRebindPreconditions } from './preconditions';
 import { ClaimTakenError, keptLabels, RebindVolume } from './volume';
 import {
@@ -36,6 +33,8 @@ export const REBIND_STEPS = [
   'finalize',
 ] as const;
 
+type RebindStep = (typeof REBIND_STEPS)[number];
+
 /**
  * Hands a PersistentVolume from a claim in one namespace to a new claim in another (the KEP's rebind), as
  * idempotent steps with a checkpoint after each. Before the source claim is deleted, a failure or cancel
@@ -44,44 +43,15 @@ export const REBIND_STEPS = [
  */
 export async function runRebind(o: RebindOptions): Promise<RebindResult> {
   const { spec } = o;
-  const checkpoint: TransferCheckpoint = o.checkpoint
-    ? structuredClone(o.checkpoint)
-    : {
-        transferId: spec.id,
-        version: 1,
-        phase: 'Pending',
-        completedSteps: [],
-        state: {},
-        updatedAt: new Date().toISOString(),
-      };
-  if (checkpoint.transferId !== spec.id)
-    throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
-  if (checkpoint.version !== 1)
-    throw new Error(
-      `checkpoint version ${checkpoint.version} is not supported`,
-    );
-  const done = (s: string) => checkpoint.completedSteps.includes(s);
-  const phase = (p: TransferPhase) => {
-    checkpoint.phase = p;
-    o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
-  };
-  const step = async <T>(
-    name: (typeof REBIND_STEPS)[number],
-    p: TransferPhase,
-    fn: () => Promise<T>,
-  ): Promise<T> => {
-    if (done(name)) return checkpoint.state[name] as T;
+  const { checkpoint, done, phase, step } = createStepRunner<RebindStep>({
+    transferId: spec.id,
+    checkpoint: o.checkpoint,
+    onEvent: o.onEvent,
+    onCheckpoint: o.onCheckpoint,
+    signal: o.signal,
     // cancelling is only possible while everything can still be put back
-    if (!done(POINT_OF_NO_RETURN)) o.signal?.throwIfAborted();
-    if (checkpoint.phase !== p) phase(p);
-    const value = await fn();
-    checkpoint.completedSteps.push(name);
-    checkpoint.state[name] = value === undefined ? null : value;
-    checkpoint.updatedAt = new Date().toISOString();
-    o.onEvent?.({ type: 'step', step: name, at: checkpoint.updatedAt });
-    await o.onCheckpoint?.(structuredClone(checkpoint));
-    return value;
-  };
+    cancellable: (_, isDone) => !isDone(POINT_OF_NO_RETURN),
+  });
   const src = spec.source;
   const dst = spec.destination;
   const kc = o.kubeConfig;

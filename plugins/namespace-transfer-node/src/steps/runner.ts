@@ -1,0 +1,81 @@
+import type {
+  TransferCheckpoint,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+
+/** What the runner reports; the flows' own event types extend it. */
+export type StepEvent =
+  | { type: 'phase'; phase: TransferPhase; at: string }
+  | { type: 'step'; step: string; at: string };
+
+export interface StepRunnerOptions<S extends string> {
+  transferId: string;
+  /** a checkpoint from an earlier run: its finished steps are not run again */
+  checkpoint?: TransferCheckpoint;
+  onEvent?: (e: StepEvent) => void;
+  onCheckpoint?: (c: TransferCheckpoint) => void | Promise<void>;
+  signal?: AbortSignal;
+  /**
+   * Whether a cancel is still honoured before `step` starts. Each flow has its own point after which
+   * rolling back would lose more than finishing (default: always).
+   */
+  cancellable?: (step: S, done: (step: string) => boolean) => boolean;
+}
+
+export interface StepRunner<S extends string> {
+  /** the live checkpoint (a copy of the given one): flows read their steps' recorded results from it */
+  readonly checkpoint: TransferCheckpoint;
+  done(step: string): boolean;
+  /** enters a phase and reports it */
+  phase(p: TransferPhase): void;
+  /**
+   * Runs a step unless an earlier run finished it (then its recorded result comes back), and records it
+   * in the checkpoint, which is handed to onCheckpoint before the next step starts.
+   */
+  step<T>(name: S, p: TransferPhase, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Throws for a checkpoint of another transfer or of a format this engine does not read. */
+export function createStepRunner<S extends string = string>(
+  o: StepRunnerOptions<S>,
+): StepRunner<S> {
+  const checkpoint: TransferCheckpoint = o.checkpoint
+    ? structuredClone(o.checkpoint)
+    : {
+        transferId: o.transferId,
+        version: 1,
+        phase: 'Pending',
+        completedSteps: [],
+        state: {},
+        updatedAt: new Date().toISOString(),
+      };
+  if (checkpoint.transferId !== o.transferId)
+    throw new Error(`checkpoint belongs to transfer ${checkpoint.transferId}`);
+  if (checkpoint.version !== 1)
+    throw new Error(
+      `checkpoint version ${checkpoint.version} is not supported`,
+    );
+  const done = (s: string) => checkpoint.completedSteps.includes(s);
+  const phase = (p: TransferPhase) => {
+    checkpoint.phase = p;
+    o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
+  };
+  const step = async <T>(
+    name: S,
+    p: TransferPhase,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    if (done(name)) return checkpoint.state[name] as T;
+    if (o.cancellable?.(name, done) ?? true) o.signal?.throwIfAborted();
+    if (checkpoint.phase !== p) phase(p);
+    const value = await fn();
+    checkpoint.completedSteps.push(name);
+    // JSON has no undefined: a step without a result is recorded as null
+    checkpoint.state[name] = value === undefined ? null : value;
+    checkpoint.updatedAt = new Date().toISOString();
+    o.onEvent?.({ type: 'step', step: name, at: checkpoint.updatedAt });
+    await o.onCheckpoint?.(structuredClone(checkpoint));
+    return value;
+  };
+  return { checkpoint, done, phase, step };
+}
