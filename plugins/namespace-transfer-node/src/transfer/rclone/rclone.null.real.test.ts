@@ -2,92 +2,38 @@
  * Real test, no cluster: `rclone serve webdav` with its own mutual TLS and the rclone client script run as
  * local non-root processes over the `null` transport, with exactly the containers the seams produce.
  */
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransferCredentials, type TransferCredentials } from '../../pki';
+import { createTransferCredentials } from '../../pki';
 import { nullTransport } from '../../transport';
 import { rcloneTransfer } from '.';
-import { DEFAULT_CLIENT_OPTIONS } from '../types';
-import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
-import { randomLoopback } from '../../testing/localContainers';
-import {
-  runLocalClient,
-  startLocalServer,
-  type LocalServer,
-} from '../../testing/localTransfer';
+import { chownTree, diffTrees, scanTree } from '../../testing/trees';
+import { DEST_ID, SOURCE_ID, setupLocalSuite } from '../../testing/localSuite';
 
 jest.setTimeout(180_000);
 
-const SOURCE_ID = { uid: 1001, gid: 1001 };
-const DEST_ID = { uid: 1002, gid: 1003 };
-const modules = [{ name: 'vol1' }];
-
 describe('rclone with its own mutual TLS over the null transport, as local processes', () => {
-  let root: string;
-  let creds: TransferCredentials;
-  let server: LocalServer;
-  const src = () => join(root, 'client', 'data', 'vol1');
-  const dst = () => join(root, 'server', 'data', 'vol1');
-
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'nst-rclone-'));
-    chmodSync(root, 0o755);
-    buildTree(src(), { smallFiles: 300, sparseBytes: 16 * 1024 * 1024 });
-    chownTree(join(root, 'client'), SOURCE_ID.uid, SOURCE_ID.gid);
-    mkdirSync(join(dst(), 'lost+found'), { recursive: true });
-    chownTree(join(root, 'server'), DEST_ID.uid, DEST_ID.gid);
-    const address = randomLoopback();
+  const local = setupLocalSuite({
+    tmpPrefix: 'nst-rclone-',
+    transferId: 'tr-rclone-1',
+    mover: rcloneTransfer,
+    transport: nullTransport,
+    sourceTree: { smallFiles: 300, sparseBytes: 16 * 1024 * 1024 },
+    prepare: ({ root, dst }) => {
+      mkdirSync(join(dst, 'lost+found'), { recursive: true });
+      chownTree(join(root, 'server'), DEST_ID.uid, DEST_ID.gid);
+    },
     // rclone checks the server certificate against the address it dials, so the endpoint's address is in it
-    creds = await createTransferCredentials({
-      transferId: 'tr-rclone-1',
-      serverAltNames: [address],
-    });
-    server = await startLocalServer({
-      root: join(root, 'server'),
-      address,
-      mover: rcloneTransfer,
-      transport: nullTransport,
-      credentials: creds,
-      modules,
-      identity: DEST_ID,
-    });
+    certifyAddress: true,
   });
-
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  const run = (credentials: TransferCredentials, options = {}) =>
-    runLocalClient({
-      root: join(root, 'client'),
-      mover: rcloneTransfer,
-      transport: nullTransport,
-      credentials,
-      modules,
-      identity: SOURCE_ID,
-      endpoint: server.endpoint,
-      remoteLayout: server.layout,
-      options: {
-        ...DEFAULT_CLIENT_OPTIONS,
-        initialBackoffSeconds: 1,
-        ...options,
-      },
-    });
+  const { src, dst, run } = local;
 
   it('the null transport adds no containers: the mover alone holds the TLS material', () => {
-    expect(server.containers.map(c => c.name)).toEqual(['rclone-server']);
+    expect(local.server.containers.map(c => c.name)).toEqual(['rclone-server']);
   });
 
   it('moves content and symlinks (hard links become copies), skips lost+found, reports progress', async () => {
-    const r = await run(creds);
+    const r = await run();
     expect({ exit: r.exitCode, errors: r.result.errors }).toEqual({
       exit: 0,
       errors: [],
@@ -123,7 +69,7 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
     rmSync(join(src(), 'small', 'd3'), { recursive: true });
     writeFileSync(join(src(), 'added'), 'added');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
-    const r = await run(creds, { delete: true });
+    const r = await run({ delete: true });
     expect({ exit: r.exitCode, errors: r.result.errors }).toEqual({
       exit: 0,
       errors: [],
@@ -135,7 +81,7 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
   });
 
   it('verifies by downloading and names differing and extra paths', async () => {
-    const ok = await run(creds, { verify: { mode: 'full' } });
+    const ok = await run({ verify: { mode: 'full' } });
     expect({ ok: ok.result.ok, differences: ok.result.differences }).toEqual({
       ok: true,
       differences: [],
@@ -144,23 +90,23 @@ describe('rclone with its own mutual TLS over the null transport, as local proce
     writeFileSync(join(dst(), 'original'), 'tampered\n');
     writeFileSync(join(dst(), 'stray'), 'x');
     chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
-    const bad = await run(creds, { verify: { mode: 'full' } });
+    const bad = await run({ verify: { mode: 'full' } });
     expect(bad.result.ok).toBe(false);
     expect(bad.result.differences!.sort()).toEqual([
       'differs: original',
       'extra: stray',
     ]);
-    expect((await run(creds, { delete: true })).exitCode).toBe(0);
+    expect((await run({ delete: true })).exitCode).toBe(0);
   });
 
   it('refuses a client certificate issued by another transfer', async () => {
     const other = await createTransferCredentials({
       transferId: 'tr-rclone-1',
-      serverAltNames: [server.endpoint.host],
+      serverAltNames: [local.server.endpoint.host],
     });
     writeFileSync(join(src(), 'should-not-arrive'), 'x');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
-    const bad = await run(other, { maxAttempts: 2 });
+    const bad = await run({ maxAttempts: 2 }, other);
     expect(bad.exitCode).not.toBe(0);
     expect(bad.result.attempts).toBe(2);
     expect(scanTree(dst()).has('should-not-arrive')).toBe(false);

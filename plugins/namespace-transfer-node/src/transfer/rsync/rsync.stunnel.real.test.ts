@@ -3,93 +3,41 @@
  * script, run as local non-root processes with exactly the configs the seams produce for pods, and move a
  * real tree. Requires rsync, stunnel and setpriv on the host (and root, to switch to the pod identities).
  */
-import {
-  mkdtempSync,
-  rmSync,
-  chmodSync,
-  writeFileSync,
-  unlinkSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransferCredentials, type TransferCredentials } from '../../pki';
+import { createTransferCredentials } from '../../pki';
 import { stunnelTransport } from '../../transport';
 import { rsyncTransfer } from '.';
-import { DEFAULT_CLIENT_OPTIONS } from '../types';
 import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
-import { randomLoopback } from '../../testing/localContainers';
-import {
-  runLocalClient,
-  startLocalServer,
-  type LocalServer,
-} from '../../testing/localTransfer';
+import { DEST_ID, SOURCE_ID, setupLocalSuite } from '../../testing/localSuite';
 
 jest.setTimeout(180_000);
 
-const SOURCE_ID = { uid: 1001, gid: 1001 };
-const DEST_ID = { uid: 1002, gid: 1003 };
-const modules = [{ name: 'vol1' }];
-
 describe('rsync over stunnel, as local processes', () => {
-  let root: string;
-  let creds: TransferCredentials;
-  let server: LocalServer;
-  const src = () => join(root, 'client', 'data', 'vol1');
-  const dst = () => join(root, 'server', 'data', 'vol1');
-
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'nst-rsync-'));
-    chmodSync(root, 0o755);
-    buildTree(src(), { smallFiles: 1500, sparseBytes: 256 * 1024 * 1024 });
-    chownTree(join(root, 'client'), SOURCE_ID.uid, SOURCE_ID.gid);
-    buildTree(join(root, 'server', 'data'), {
-      smallFiles: 0,
-      sparseBytes: 8192,
-    });
-    chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
-    // the destination starts empty apart from the filesystem's lost+found
-    rmSync(dst(), { recursive: true, force: true });
-    require('node:fs').mkdirSync(join(dst(), 'lost+found'), {
-      recursive: true,
-    });
-    chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
-
-    creds = await createTransferCredentials({ transferId: 'tr-local-1' });
-    server = await startLocalServer({
-      root: join(root, 'server'),
-      address: randomLoopback(),
-      mover: rsyncTransfer,
-      transport: stunnelTransport,
-      credentials: creds,
-      modules,
-      identity: DEST_ID,
-    });
+  const local = setupLocalSuite({
+    tmpPrefix: 'nst-rsync-',
+    transferId: 'tr-local-1',
+    mover: rsyncTransfer,
+    transport: stunnelTransport,
+    sourceTree: { smallFiles: 1500, sparseBytes: 256 * 1024 * 1024 },
+    prepare: ({ root, dst }) => {
+      buildTree(join(root, 'server', 'data'), {
+        smallFiles: 0,
+        sparseBytes: 8192,
+      });
+      chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
+      // the destination starts empty apart from the filesystem's lost+found
+      rmSync(dst, { recursive: true, force: true });
+      require('node:fs').mkdirSync(join(dst, 'lost+found'), {
+        recursive: true,
+      });
+      chownTree(join(root, 'server', 'data'), DEST_ID.uid, DEST_ID.gid);
+    },
   });
-
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  const run = (credentials: TransferCredentials, options = {}) =>
-    runLocalClient({
-      root: join(root, 'client'),
-      mover: rsyncTransfer,
-      transport: stunnelTransport,
-      credentials,
-      modules,
-      identity: SOURCE_ID,
-      endpoint: server.endpoint,
-      remoteLayout: server.layout,
-      options: {
-        ...DEFAULT_CLIENT_OPTIONS,
-        initialBackoffSeconds: 1,
-        ...options,
-      },
-    });
+  const { src, dst, run } = local;
 
   it('moves a tree intact: content, modes, times, symlinks, hard links, sparseness, owners', async () => {
-    const run1 = await run(creds);
+    const run1 = await run();
     expect({ exit: run1.exitCode, errors: run1.result.errors }).toEqual({
       exit: 0,
       errors: [],
@@ -133,7 +81,7 @@ describe('rsync over stunnel, as local processes', () => {
     unlinkSync(join(src(), 'small', 'd2', 'f2.txt'));
     writeFileSync(join(src(), 'new-file'), 'new');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
-    const run2 = await run(creds, { delete: true });
+    const run2 = await run({ delete: true });
     expect({ exit: run2.exitCode, errors: run2.result.errors }).toEqual({
       exit: 0,
       errors: [],
@@ -150,7 +98,7 @@ describe('rsync over stunnel, as local processes', () => {
   });
 
   it('verifies with checksums and names every differing path', async () => {
-    const ok = await run(creds, { verify: { mode: 'full' } });
+    const ok = await run({ verify: { mode: 'full' } });
     expect({
       exit: ok.exitCode,
       differences: ok.result.differences,
@@ -166,19 +114,19 @@ describe('rsync over stunnel, as local processes', () => {
     unlinkSync(join(dst(), 'relative-link'));
     writeFileSync(join(dst(), 'stray'), 'not in the source');
     chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
-    const bad = await run(creds, { verify: { mode: 'full' } });
+    const bad = await run({ verify: { mode: 'full' } });
     expect(bad.result.ok).toBe(false);
     expect(bad.result.differences!.sort()).toEqual([
       'differs: relative-link',
       'differs: small/d5/f5.txt',
       'extra: stray',
     ]);
-    const sampled = await run(creds, {
+    const sampled = await run({
       verify: { mode: 'sample', sampleRatio: 1 },
     });
     expect(sampled.result.differences).toContain('differs: small/d5/f5.txt');
     // put the destination right again for the next test
-    const fix = await run(creds, { delete: true });
+    const fix = await run({ delete: true });
     expect(fix.exitCode).toBe(0);
   });
 
@@ -187,14 +135,14 @@ describe('rsync over stunnel, as local processes', () => {
     writeFileSync(join(src(), 'should-not-arrive'), 'x');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
     const bad = await run(
-      { ...other, moverPassword: creds.moverPassword },
       { maxAttempts: 2 },
+      { ...other, moverPassword: local.creds.moverPassword },
     );
     expect(bad.exitCode).not.toBe(0);
     expect(bad.result.ok).toBe(false);
     expect(bad.result.attempts).toBe(2);
     expect(scanTree(dst()).has('should-not-arrive')).toBe(false);
-    const serverLog = server.containers
+    const serverLog = local.server.containers
       .find(c => c.name === 'stunnel')!
       .output();
     expect(serverLog).toMatch(

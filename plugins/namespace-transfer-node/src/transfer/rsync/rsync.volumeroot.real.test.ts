@@ -8,90 +8,41 @@ import {
   chmodSync,
   chownSync,
   mkdirSync,
-  mkdtempSync,
-  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTransferCredentials, type TransferCredentials } from '../../pki';
 import { stunnelTransport } from '../../transport';
 import { rsyncTransfer } from '.';
-import { DEFAULT_CLIENT_OPTIONS, type MoverClientOptions } from '../types';
-import { buildTree, chownTree, diffTrees, scanTree } from '../../testing/trees';
-import { randomLoopback } from '../../testing/localContainers';
-import {
-  runLocalClient,
-  startLocalServer,
-  type LocalServer,
-} from '../../testing/localTransfer';
+import { chownTree, diffTrees, scanTree } from '../../testing/trees';
+import { DEST_ID, SOURCE_ID, setupLocalSuite } from '../../testing/localSuite';
 
 jest.setTimeout(120_000);
 
-const SOURCE_ID = { uid: 1001, gid: 1001 };
-const DEST_ID = { uid: 1002, gid: 1003 };
-const modules = [{ name: 'vol1' }];
-
 describe('rsync into a volume whose root directory belongs to another user', () => {
-  let root: string;
-  let creds: TransferCredentials;
-  let server: LocalServer;
-  const src = () => join(root, 'client', 'data', 'vol1');
-  const dst = () => join(root, 'server', 'data', 'vol1');
-
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'nst-rsync-root-'));
-    chmodSync(root, 0o755);
-    buildTree(src(), { smallFiles: 50, sparseBytes: 1024 * 1024 });
-    chownTree(join(root, 'client'), SOURCE_ID.uid, SOURCE_ID.gid);
-    // the source root differs from the destination root in mode and times: both would have to be set
-    chmodSync(src(), 0o750);
-    utimesSync(
-      src(),
-      new Date('2020-01-01T00:00:00Z'),
-      new Date('2020-01-01T00:00:00Z'),
-    );
-    mkdirSync(dst(), { recursive: true });
-    chownTree(join(root, 'server'), DEST_ID.uid, DEST_ID.gid);
-    chownSync(dst(), 0, DEST_ID.gid);
-    chmodSync(dst(), 0o2775);
-
-    creds = await createTransferCredentials({ transferId: 'tr-local-root' });
-    server = await startLocalServer({
-      root: join(root, 'server'),
-      address: randomLoopback(),
-      mover: rsyncTransfer,
-      transport: stunnelTransport,
-      credentials: creds,
-      modules,
-      identity: DEST_ID,
-    });
+  const local = setupLocalSuite({
+    tmpPrefix: 'nst-rsync-root-',
+    transferId: 'tr-local-root',
+    mover: rsyncTransfer,
+    transport: stunnelTransport,
+    sourceTree: { smallFiles: 50, sparseBytes: 1024 * 1024 },
+    prepare: ({ root, src, dst }) => {
+      // the source root differs from the destination root in mode and times: both would have to be set
+      chmodSync(src, 0o750);
+      utimesSync(
+        src,
+        new Date('2020-01-01T00:00:00Z'),
+        new Date('2020-01-01T00:00:00Z'),
+      );
+      mkdirSync(dst, { recursive: true });
+      chownTree(join(root, 'server'), DEST_ID.uid, DEST_ID.gid);
+      chownSync(dst, 0, DEST_ID.gid);
+      chmodSync(dst, 0o2775);
+    },
+    clientOptions: { maxAttempts: 2 },
   });
-
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  const run = (options: Partial<MoverClientOptions> = {}) =>
-    runLocalClient({
-      root: join(root, 'client'),
-      mover: rsyncTransfer,
-      transport: stunnelTransport,
-      credentials: creds,
-      modules,
-      identity: SOURCE_ID,
-      endpoint: server.endpoint,
-      remoteLayout: server.layout,
-      options: {
-        ...DEFAULT_CLIENT_OPTIONS,
-        initialBackoffSeconds: 1,
-        maxAttempts: 2,
-        ...options,
-      },
-    });
+  const { src, dst, run } = local;
 
   const sameData = () => {
     const a = scanTree(src());
@@ -130,7 +81,9 @@ describe('rsync into a volume whose root directory belongs to another user', () 
     });
     expect(resync.result.filesTransferred).toBe(1);
     // the daemon and its sidecar are still the processes started at the beginning
-    expect(server.containers.map(c => [c.name, c.process.exitCode])).toEqual([
+    expect(
+      local.server.containers.map(c => [c.name, c.process.exitCode]),
+    ).toEqual([
       ['stunnel', null],
       ['rsync-daemon', null],
     ]);
