@@ -3,24 +3,12 @@
  * approval, a non-matching approval reported in the request's status, a matching one that makes the
  * controller move the volume; a controller restart and dropped watches change nothing of that.
  */
-import {
-  ApiextensionsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  loadAllYaml,
-  type KubeConfig,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClusters, type SimWorld } from 'kube-sim';
-import {
-  createBoundPvc,
-  createWorkload,
-  ensureNamespace,
-} from '../testing/kubesim';
-import { pollUntil } from '../kube';
-import { ensureClass, readThroughPod } from '../rebind/testing';
+import { createBoundPvc, createWorkload } from '../testing/kubesim';
+import { readThroughPod } from '../rebind/testing';
 import {
   APPROVALS,
   KEP_GROUP,
@@ -28,8 +16,14 @@ import {
   REQUESTS,
   startKepController,
   type KepController,
-  type NamespaceTransferRequest,
 } from '.';
+import {
+  approval,
+  kepObjects,
+  prepareKepCluster,
+  requestEnded,
+  transferRequest,
+} from './testing';
 
 jest.setTimeout(300_000);
 
@@ -38,24 +32,13 @@ const CRDS = join(__dirname, '../../../../deploy/crds');
 describe('KEP controller on kube-sim', () => {
   let world: SimWorld;
   let kc: KubeConfig;
-  let custom: CustomObjectsApi;
   let controller: KepController | undefined;
   const logs: string[] = [];
 
   beforeAll(async () => {
     world = await startClusters([{ name: 'east' }]);
     kc = world.cluster('east').kubeConfig();
-    custom = kc.makeApiClient(CustomObjectsApi);
-    const ext = kc.makeApiClient(ApiextensionsV1Api);
-    for (const f of readdirSync(CRDS)) {
-      for (const doc of loadAllYaml(readFileSync(join(CRDS, f), 'utf8')))
-        await ext.createCustomResourceDefinition({
-          body: doc as V1CustomResourceDefinition,
-        });
-    }
-    await ensureClass(kc, 'movable', 'true');
-    for (const ns of ['team-a', 'team-b', 'team-c'])
-      await ensureNamespace(kc, ns);
+    await prepareKepCluster(kc, CRDS, ['team-a', 'team-b', 'team-c']);
   });
 
   afterAll(async () => {
@@ -63,39 +46,7 @@ describe('KEP controller on kube-sim', () => {
     await world?.stop();
   });
 
-  const create = (plural: string, namespace: string, body: object) =>
-    custom.createNamespacedCustomObject({
-      group: KEP_GROUP,
-      version: KEP_VERSION,
-      plural,
-      namespace,
-      body,
-    });
-  const request = async (namespace: string, name: string) =>
-    (await custom.getNamespacedCustomObject({
-      group: KEP_GROUP,
-      version: KEP_VERSION,
-      plural: REQUESTS,
-      namespace,
-      name,
-    })) as NamespaceTransferRequest;
-  const until = (
-    namespace: string,
-    name: string,
-    ok: (r: NamespaceTransferRequest) => boolean,
-    what: string,
-  ) =>
-    pollUntil(
-      async () => {
-        const r = await request(namespace, name);
-        return ok(r) ? r : undefined;
-      },
-      {
-        timeoutMs: 60_000,
-        intervalMs: 200,
-        what: `${what} (logs: ${logs.join(' | ')})`,
-      },
-    );
+  const { create, request, until } = kepObjects(() => kc, logs);
 
   it('validates the objects against the CRD schema', async () => {
     await expect(
@@ -127,19 +78,15 @@ describe('KEP controller on kube-sim', () => {
     });
     await controller.ready;
 
-    await create(REQUESTS, 'team-b', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferRequest',
-      metadata: { name: 'want-data' },
-      spec: {
-        source: {
-          name: 'data',
-          namespace: 'team-a',
-          kind: 'PersistentVolumeClaim',
-        },
-        targetName: 'imported',
-      },
-    });
+    await create(
+      REQUESTS,
+      'team-b',
+      transferRequest(
+        'want-data',
+        { namespace: 'team-a', claim: 'data' },
+        'imported',
+      ),
+    );
     const waiting = await until(
       'team-b',
       'want-data',
@@ -156,15 +103,7 @@ describe('KEP controller on kube-sim', () => {
 
     // the watches break (as when the API server restarts): the controller lists and watches again
     world.cluster('east').apiServer.faults.dropWatches();
-    await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferApproval',
-      metadata: { name: 'to-c' },
-      spec: {
-        source: { name: 'data', kind: 'PersistentVolumeClaim' },
-        targetNamespace: 'team-c',
-      },
-    });
+    await create(APPROVALS, 'team-a', approval('to-c', 'data', 'team-c'));
     const mismatch = await until(
       'team-b',
       'want-data',
@@ -176,19 +115,11 @@ describe('KEP controller on kube-sim', () => {
     );
     expect(mismatch.status?.phase).toBe('Pending');
 
-    await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferApproval',
-      metadata: { name: 'to-b' },
-      spec: {
-        source: { name: 'data', kind: 'PersistentVolumeClaim' },
-        targetNamespace: 'team-b',
-      },
-    });
+    await create(APPROVALS, 'team-a', approval('to-b', 'data', 'team-b'));
     const done = await until(
       'team-b',
       'want-data',
-      r => r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed',
+      requestEnded,
       'the transfer to end',
     );
     expect(done.status).toMatchObject({
@@ -212,33 +143,18 @@ describe('KEP controller on kube-sim', () => {
     await controller.stop();
     const rv = (await request('team-b', 'want-data')).metadata.resourceVersion;
     await createBoundPvc(kc, 'team-a', 'logs', 'movable');
-    await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferApproval',
-      metadata: { name: 'logs-to-b' },
-      spec: {
-        source: { name: 'logs', kind: 'PersistentVolumeClaim' },
-        targetNamespace: 'team-b',
-      },
-    });
-    await create(REQUESTS, 'team-b', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferRequest',
-      metadata: { name: 'want-logs' },
-      spec: {
-        source: {
-          name: 'logs',
-          namespace: 'team-a',
-          kind: 'PersistentVolumeClaim',
-        },
-      },
-    });
+    await create(APPROVALS, 'team-a', approval('logs-to-b', 'logs', 'team-b'));
+    await create(
+      REQUESTS,
+      'team-b',
+      transferRequest('want-logs', { namespace: 'team-a', claim: 'logs' }),
+    );
     controller = startKepController({ kubeConfig: kc, log: m => logs.push(m) });
     await controller.ready;
     const second = await until(
       'team-b',
       'want-logs',
-      r => r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed',
+      requestEnded,
       'the second transfer',
     );
     expect(second.status).toMatchObject({
@@ -260,27 +176,16 @@ describe('KEP controller on kube-sim', () => {
     }
     await createBoundPvc(kc, 'team-a', 'taken', 'movable');
     await createBoundPvc(kc, 'team-c', 'taken', 'movable');
-    await create(APPROVALS, 'team-a', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferApproval',
-      metadata: { name: 'taken-to-c' },
-      spec: {
-        source: { name: 'taken', kind: 'PersistentVolumeClaim' },
-        targetNamespace: 'team-c',
-      },
-    });
-    await create(REQUESTS, 'team-c', {
-      apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-      kind: 'NamespaceTransferRequest',
-      metadata: { name: 'want-taken' },
-      spec: {
-        source: {
-          name: 'taken',
-          namespace: 'team-a',
-          kind: 'PersistentVolumeClaim',
-        },
-      },
-    });
+    await create(
+      APPROVALS,
+      'team-a',
+      approval('taken-to-c', 'taken', 'team-c'),
+    );
+    await create(
+      REQUESTS,
+      'team-c',
+      transferRequest('want-taken', { namespace: 'team-a', claim: 'taken' }),
+    );
     const r = await until(
       'team-c',
       'want-taken',

@@ -4,34 +4,24 @@
  * cannot delete PersistentVolumes.
  */
 import {
-  ApiextensionsV1Api,
   CoreV1Api,
-  CustomObjectsApi,
   RbacAuthorizationV1Api,
   loadAllYaml,
   type KubeConfig,
   type V1ClusterRole,
-  type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClusters, type SimWorld } from 'kube-sim';
+import { createBoundPvc, createWorkload } from '../testing/kubesim';
+import { APPROVALS, REQUESTS, startKepController, type KepController } from '.';
 import {
-  createBoundPvc,
-  createWorkload,
-  ensureNamespace,
-} from '../testing/kubesim';
-import { pollUntil } from '../kube';
-import { ensureClass } from '../rebind/testing';
-import {
-  APPROVALS,
-  KEP_GROUP,
-  KEP_VERSION,
-  REQUESTS,
-  startKepController,
-  type KepController,
-  type NamespaceTransferRequest,
-} from '.';
+  approval,
+  kepObjects,
+  prepareKepCluster,
+  requestEnded,
+  transferRequest,
+} from './testing';
 
 jest.setTimeout(300_000);
 
@@ -45,22 +35,16 @@ describe('rebind with the deploy/ ClusterRole only', () => {
   beforeAll(async () => {
     world = await startClusters([{ name: 'east' }]);
     admin = world.cluster('east').kubeConfig();
-    const ext = admin.makeApiClient(ApiextensionsV1Api);
-    for (const f of readdirSync(join(DEPLOY, 'crds'))) {
-      for (const doc of loadAllYaml(
-        readFileSync(join(DEPLOY, 'crds', f), 'utf8'),
-      ))
-        await ext.createCustomResourceDefinition({
-          body: doc as V1CustomResourceDefinition,
-        });
-    }
+    await prepareKepCluster(admin, join(DEPLOY, 'crds'), [
+      'engine',
+      'team-a',
+      'team-b',
+    ]);
     const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
     const [role] = loadAllYaml(
       readFileSync(join(DEPLOY, 'rbac/namespace-transfer-rebind.yaml'), 'utf8'),
     ) as V1ClusterRole[];
     await rbac.createClusterRole({ body: role });
-    for (const ns of ['engine', 'team-a', 'team-b'])
-      await ensureNamespace(admin, ns);
     await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({
       namespace: 'engine',
       body: { metadata: { name: 'nstransfer' } },
@@ -78,13 +62,15 @@ describe('rebind with the deploy/ ClusterRole only', () => {
         ],
       },
     });
-    await ensureClass(admin, 'movable', 'true');
   });
 
   afterAll(async () => {
     await controller?.stop();
     await world?.stop();
   });
+
+  // the objects are made and read as the admin; only the controller runs as the ServiceAccount
+  const { create, until } = kepObjects(() => admin);
 
   it('serves a request and holds no right to delete volumes', async () => {
     await createBoundPvc(admin, 'team-a', 'data', 'movable');
@@ -113,54 +99,17 @@ describe('rebind with the deploy/ ClusterRole only', () => {
       log: m => logs.push(m),
     });
     await controller.ready;
-    const custom = admin.makeApiClient(CustomObjectsApi);
-    await custom.createNamespacedCustomObject({
-      group: KEP_GROUP,
-      version: KEP_VERSION,
-      plural: APPROVALS,
-      namespace: 'team-a',
-      body: {
-        apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-        kind: 'NamespaceTransferApproval',
-        metadata: { name: 'ok' },
-        spec: {
-          source: { name: 'data', kind: 'PersistentVolumeClaim' },
-          targetNamespace: 'team-b',
-        },
-      },
-    });
-    await custom.createNamespacedCustomObject({
-      group: KEP_GROUP,
-      version: KEP_VERSION,
-      plural: REQUESTS,
-      namespace: 'team-b',
-      body: {
-        apiVersion: `${KEP_GROUP}/${KEP_VERSION}`,
-        kind: 'NamespaceTransferRequest',
-        metadata: { name: 'want' },
-        spec: {
-          source: {
-            name: 'data',
-            namespace: 'team-a',
-            kind: 'PersistentVolumeClaim',
-          },
-        },
-      },
-    });
-    const done = await pollUntil(
-      async () => {
-        const r = (await custom.getNamespacedCustomObject({
-          group: KEP_GROUP,
-          version: KEP_VERSION,
-          plural: REQUESTS,
-          namespace: 'team-b',
-          name: 'want',
-        })) as NamespaceTransferRequest;
-        return r.status?.phase === 'Succeeded' || r.status?.phase === 'Failed'
-          ? r
-          : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 200, what: 'the request to end' },
+    await create(APPROVALS, 'team-a', approval('ok', 'data', 'team-b'));
+    await create(
+      REQUESTS,
+      'team-b',
+      transferRequest('want', { namespace: 'team-a', claim: 'data' }),
+    );
+    const done = await until(
+      'team-b',
+      'want',
+      requestEnded,
+      'the request to end',
     );
     expect({
       status: done.status?.phase,
