@@ -45,7 +45,14 @@ export async function startClusters(
   const clusters: SimCluster[] = [];
   const stop = async () => {
     await Promise.all(clusters.map(c => c.stop()));
-    if (!keep) await rm(dir, { recursive: true, force: true });
+    // A container killed a moment ago may still be flushing a file: retry on ENOTEMPTY/EBUSY.
+    if (!keep)
+      await rm(dir, {
+        recursive: true,
+        force: true,
+        maxRetries: 10,
+        retryDelay: 100,
+      });
   };
   try {
     // One at a time: each start allocates an address block and a port set.
