@@ -66,6 +66,7 @@ export function createRsyncOutputParser(
   let lastEmit = -Infinity;
   const estimates = new Map<string, Stats>();
   const syncStats = new Map<string, Stats>();
+  let lastBytesDone = -1;
   const verifyStats = new Map<string, Stats>();
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -118,6 +119,7 @@ export function createRsyncOutputParser(
     const pct = Number(m[2]);
     const totals = estimatedTotals();
     const bytesDone = before.bytes + done;
+    lastBytesDone = bytesDone;
     const bytesTotal =
       totals?.bytes ??
       (pct > 0 ? before.bytes + Math.round((done * 100) / pct) : undefined);
@@ -138,6 +140,32 @@ export function createRsyncOutputParser(
           : Math.min(100, Math.round((bytesDone / bytesTotal) * 1000) / 10);
     }
     return sample;
+  };
+
+  const completed = (): ProgressSample | undefined => {
+    const before = finishedBefore();
+    const own = syncStats.get(module) ?? {};
+    const bytesDone = before.bytes + (own.transferredSize ?? 0);
+    // progress2 already said so: no second sample for the same point
+    if (bytesDone === lastBytesDone) return undefined;
+    const t = now();
+    lastEmit = t.getTime();
+    lastBytesDone = bytesDone;
+    const totals = estimatedTotals();
+    const bytesTotal = Math.max(totals?.bytes ?? 0, bytesDone);
+    return {
+      at: t.toISOString(),
+      attempt,
+      bytesDone,
+      bytesTotal,
+      filesDone: before.files + (own.regularTransferred ?? 0),
+      filesTotal: totals?.files,
+      etaSeconds: 0,
+      percent:
+        bytesTotal === 0
+          ? 100
+          : Math.min(100, Math.round((bytesDone / bytesTotal) * 1000) / 10),
+    };
   };
 
   const handleLine = (raw: string, samples: ProgressSample[]) => {
@@ -183,7 +211,18 @@ export function createRsyncOutputParser(
         );
       return;
     }
-    if (section !== 'none' && readStat(line.trim(), currentStats())) return;
+    if (section !== 'none' && readStat(line.trim(), currentStats())) {
+      // progress2 may end on an earlier line (it throttles its updates): a module's stats are the
+      // authoritative end of its sync, so they close its progress
+      if (
+        section === 'sync' &&
+        line.trim().startsWith('Total transferred file size')
+      ) {
+        const end = completed();
+        if (end) samples.push(end);
+      }
+      return;
+    }
     if (/^rsync( error)?:|^@ERROR|^ERROR:/.test(line.trim()))
       errors.push(line.trim());
   };
