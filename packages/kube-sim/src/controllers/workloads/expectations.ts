@@ -1,3 +1,7 @@
+import type { InformerHandlers } from '../kube/informer';
+import type { Pod } from '../kube/types';
+import { controllerOf } from './pods';
+
 /**
  * ControllerExpectations of client-go: after a controller asks for N creations/deletions it waits until its
  * informer has seen them before acting on the same owner again, so a lagging cache never makes it create
@@ -50,4 +54,40 @@ export class Expectations {
   forget(owner: string): void {
     this.pending.delete(owner);
   }
+}
+
+/**
+ * Pod informer handlers for a controller of `kind` that owns pods: each pod event settles the owner's
+ * expectations (a pod being gracefully deleted already counts as gone, as upstream), then `enqueue` runs.
+ */
+export function podHandlers(
+  kind: string,
+  expectations: Expectations,
+  enqueue: (pod: Pod) => void,
+): InformerHandlers<Pod> {
+  const ownerKey = (p: Pod) => {
+    const ref = controllerOf(p);
+    return ref?.kind === kind
+      ? `${p.metadata?.namespace}/${ref.name}`
+      : undefined;
+  };
+  const deleted = (p: Pod) => {
+    const key = ownerKey(p);
+    if (key) expectations.observedDelete(key, p.metadata?.name as string);
+  };
+  return {
+    add: p => {
+      const key = ownerKey(p);
+      if (key) expectations.observedAdd(key);
+      enqueue(p);
+    },
+    update: (_, p) => {
+      if (p.metadata?.deletionTimestamp) deleted(p);
+      enqueue(p);
+    },
+    delete: p => {
+      deleted(p);
+      enqueue(p);
+    },
+  };
 }

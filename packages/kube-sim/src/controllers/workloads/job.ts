@@ -10,7 +10,7 @@ import {
   type Job,
   type Pod,
 } from '../kube/types';
-import { Expectations } from './expectations';
+import { Expectations, podHandlers } from './expectations';
 import { claimObjects } from './ref-manager';
 import {
   controllerOf,
@@ -280,31 +280,6 @@ export function startJobController(ctx: ControllerContext): Stoppable {
     update: (_, j) => queue.add(keyOf(j)),
     delete: j => queue.add(keyOf(j)),
   });
-  pods.addHandlers({
-    add: p => {
-      const ref = controllerOf(p);
-      if (ref?.kind === 'Job')
-        expectations.observedAdd(`${p.metadata?.namespace}/${ref.name}`);
-      owner(p);
-    },
-    update: (_, p) => {
-      const ref = controllerOf(p);
-      if (ref?.kind === 'Job' && p.metadata?.deletionTimestamp)
-        expectations.observedDelete(
-          `${p.metadata?.namespace}/${ref.name}`,
-          p.metadata?.name as string,
-        );
-      owner(p);
-    },
-    delete: p => {
-      const ref = controllerOf(p);
-      if (ref?.kind === 'Job')
-        expectations.observedDelete(
-          `${p.metadata?.namespace}/${ref.name}`,
-          p.metadata?.name as string,
-        );
-      owner(p);
-    },
-  });
+  pods.addHandlers(podHandlers('Job', expectations, owner));
   return { stop: async () => undefined };
 }

@@ -5,7 +5,7 @@ import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
 import { matchesSelector } from '../../lib/selectors';
 import { keyOf, type Pod, type ReplicaSet } from '../kube/types';
-import { Expectations } from './expectations';
+import { Expectations, podHandlers } from './expectations';
 import { claimObjects } from './ref-manager';
 import {
   controllerOf,
@@ -171,33 +171,7 @@ export function startReplicaSetController(ctx: ControllerContext): Stoppable {
     update: (_, o) => queue.add(keyOf(o)),
     delete: o => queue.add(keyOf(o)),
   });
-  pods.addHandlers({
-    add: p => {
-      const ref = controllerOf(p);
-      if (ref?.kind === 'ReplicaSet')
-        expectations.observedAdd(`${p.metadata?.namespace}/${ref.name}`);
-      enqueueOwner(p);
-    },
-    update: (_, p) => {
-      // A pod being gracefully deleted already counts as gone for the expectations, as upstream.
-      const ref = controllerOf(p);
-      if (ref?.kind === 'ReplicaSet' && p.metadata?.deletionTimestamp)
-        expectations.observedDelete(
-          `${p.metadata?.namespace}/${ref.name}`,
-          p.metadata?.name as string,
-        );
-      enqueueOwner(p);
-    },
-    delete: p => {
-      const ref = controllerOf(p);
-      if (ref?.kind === 'ReplicaSet')
-        expectations.observedDelete(
-          `${p.metadata?.namespace}/${ref.name}`,
-          p.metadata?.name as string,
-        );
-      enqueueOwner(p);
-    },
-  });
+  pods.addHandlers(podHandlers('ReplicaSet', expectations, enqueueOwner));
   return { stop: async () => undefined };
 }
 
