@@ -1,4 +1,9 @@
-import type { V1Ingress, V1Node, V1Service } from '@kubernetes/client-node';
+import type {
+  V1Ingress,
+  V1IngressClass,
+  V1Node,
+  V1Service,
+} from '@kubernetes/client-node';
 import {
   endpointFor,
   EndpointTimeoutError,
@@ -197,6 +202,125 @@ describe('selectEndpoint', () => {
       kind: 'nodeport',
       reason: 'requested explicitly',
     });
+  });
+
+  const ingressClass = (
+    name: string,
+    controller = 'k8s.io/ingress-nginx',
+    isDefault = false,
+  ): V1IngressClass => ({
+    metadata: {
+      name,
+      annotations: isDefault
+        ? { 'ingressclass.kubernetes.io/is-default-class': 'true' }
+        : {},
+    },
+    spec: { controller },
+  });
+  const west = { ...facts, cluster: 'west', ingressConfigured: true };
+
+  it('refuses node ports when no Ready node of the destination has an address', () => {
+    expect(
+      selectEndpoint('nodeport', { ...west, nodePortReachable: false }),
+    ).toEqual({
+      refusal:
+        'nodeport requested, but no Ready node in cluster west has an address',
+    });
+    expect(
+      selectEndpoint('nodeport', { ...west, nodePortReachable: true }),
+    ).toMatchObject({ kind: 'nodeport' });
+  });
+
+  it('refuses an ingress class that does not exist, naming it and the classes that do', () => {
+    const sel = selectEndpoint('ingress', {
+      ...west,
+      ingressClassName: 'missing',
+      ingressClasses: [
+        ingressClass('nginx', undefined, true),
+        ingressClass('traefik'),
+      ],
+    });
+    expect(sel).toEqual({
+      refusal:
+        'ingress requested, but cluster west has no IngressClass "missing" (its classes are nginx, traefik)',
+    });
+    expect(
+      selectEndpoint('ingress', {
+        ...west,
+        ingressClassName: 'missing',
+        ingressClasses: [],
+      }),
+    ).toEqual({
+      refusal:
+        'ingress requested, but cluster west has no IngressClass "missing" (it has no IngressClass)',
+    });
+  });
+
+  it('without a named class needs a default one, as the admission plugin assigns it', () => {
+    const noDefault = selectEndpoint('ingress', {
+      ...west,
+      ingressClasses: [ingressClass('nginx')],
+    });
+    expect(noDefault).toHaveProperty(
+      'refusal',
+      expect.stringMatching(
+        /no ingress class was named and cluster west has no default IngressClass .*its classes are nginx/,
+      ),
+    );
+    expect(
+      selectEndpoint('ingress', {
+        ...west,
+        ingressClasses: [ingressClass('nginx', undefined, true)],
+      }),
+    ).toEqual({ kind: 'ingress', reason: 'requested explicitly' });
+    // unknown classes (unreadable, not served): nothing to refuse on
+    expect(selectEndpoint('ingress', west)).toMatchObject({ kind: 'ingress' });
+  });
+
+  it('warns when the class belongs to a controller other than ingress-nginx', () => {
+    const sel = selectEndpoint('ingress', {
+      ...west,
+      ingressClassName: 'traefik',
+      ingressClasses: [
+        ingressClass('traefik', 'traefik.io/ingress-controller'),
+      ],
+    });
+    expect(sel).toMatchObject({ kind: 'ingress' });
+    expect('warnings' in sel && sel.warnings).toEqual([
+      expect.stringMatching(
+        /IngressClass "traefik" in cluster west belongs to controller traefik.io\/ingress-controller, not k8s.io\/ingress-nginx.*ssl-passthrough/,
+      ),
+    ]);
+  });
+
+  it('auto skips exposures known not to work and says why when none is left', () => {
+    const noLb = { ...west, loadBalancerAvailable: false };
+    expect(
+      selectEndpoint('auto', {
+        ...noLb,
+        ingressClassName: 'missing',
+        ingressClasses: [ingressClass('nginx', undefined, true)],
+      }),
+    ).toMatchObject({ kind: 'nodeport' });
+    const none = selectEndpoint('auto', {
+      ...noLb,
+      ingressClasses: [],
+      nodePortReachable: false,
+    });
+    expect(none).toEqual({
+      refusal: expect.stringMatching(
+        /^no exposure can reach cluster west from the source cluster \(/,
+      ),
+    });
+    const why = 'refusal' in none ? none.refusal : '';
+    expect(why).toContain(
+      'route: cluster west does not serve route.openshift.io/v1',
+    );
+    expect(why).toContain('loadbalancer: cluster west has no load balancer');
+    expect(why).toContain('ingress: no ingress class was named');
+    expect(why).toContain(
+      'nodeport: no Ready node in cluster west has an address',
+    );
   });
 });
 

@@ -11,6 +11,11 @@ export * from './auto';
 export * from './wait';
 export { SSL_PASSTHROUGH } from './ingress';
 export { nodeAddress } from './nodeport';
+export {
+  DEFAULT_INGRESS_CLASS_ANNOTATION,
+  INGRESS_NGINX_CONTROLLER,
+  resolveIngressClass,
+} from './ingressClass';
 
 const ENDPOINTS: Record<EndpointKind, Endpoint> = {
   clusterip: clusterIpEndpoint,

@@ -1,5 +1,6 @@
 import {
   CoreV1Api,
+  NetworkingV1Api,
   type KubeConfig,
   type V1Namespace,
   type V1PersistentVolume,
@@ -8,6 +9,7 @@ import {
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { Discovery, httpStatus, withRetry } from '../clusters';
 import type { PlanFacts } from '../plan';
+import { withExposureFacts } from './exposure';
 import { mountsClaim, workloadsUsingClaim } from './workloads';
 
 async function orUndefined<T>(p: () => Promise<T>): Promise<T | undefined> {
@@ -37,7 +39,7 @@ export interface GatherOptions {
   spec: TransferSpec;
   source: KubeConfig;
   destination: KubeConfig;
-  /** an ingress class and host domain are configured for the destination */
+  /** a host domain for the ingress endpoint is configured for the destination */
   ingressConfigured?: boolean;
   /** whether the destination has a load balancer (unknown by default) */
   loadBalancerAvailable?: boolean;
@@ -138,6 +140,36 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
   };
   const sourceClasses = await classes(srcDiscovery);
   const destinationClasses = await classes(dstDiscovery);
+  const discovery = await withExposureFacts(
+    spec,
+    {
+      sameCluster: spec.source.cluster === spec.destination.cluster,
+      cluster: spec.destination.cluster,
+      routeApiServed: await dstDiscovery.routeApiServed(),
+      ingressConfigured: o.ingressConfigured ?? false,
+      ingressClassName: spec.options?.ingressClassName,
+      loadBalancerAvailable: o.loadBalancerAvailable,
+    },
+    {
+      nodes: async () =>
+        known(
+          await orForbidden(async () => (await dst.listNode()).items),
+          'nodes',
+        ),
+      ingressClasses: async () =>
+        known(
+          await orForbidden(
+            async () =>
+              (
+                await o.destination
+                  .makeApiClient(NetworkingV1Api)
+                  .listIngressClass()
+              ).items,
+          ),
+          'ingressClasses',
+        ),
+    },
+  );
   return {
     spec,
     unreadable,
@@ -154,11 +186,6 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
       ),
       storageClasses: destinationClasses,
     },
-    discovery: {
-      sameCluster: spec.source.cluster === spec.destination.cluster,
-      routeApiServed: await dstDiscovery.routeApiServed(),
-      ingressConfigured: o.ingressConfigured ?? false,
-      loadBalancerAvailable: o.loadBalancerAvailable,
-    },
+    discovery,
   };
 }

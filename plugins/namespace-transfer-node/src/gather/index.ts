@@ -1,2 +1,3 @@
 export * from './facts';
+export * from './exposure';
 export * from './workloads';

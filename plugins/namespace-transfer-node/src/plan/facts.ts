@@ -56,13 +56,15 @@ export interface PlanFacts {
   discovery: EndpointFacts;
   /**
    * Facts the engine's identity may not read (a namespace-scoped Role cannot see namespaces, storage
-   * classes or PVs): the plan warns instead of refusing on them.
+   * classes, PVs, nodes or ingress classes): the plan warns instead of refusing on them.
    */
   unreadable?: Array<
     | 'sourceNamespace'
     | 'destinationNamespace'
     | 'storageClasses'
     | 'persistentVolume'
+    | 'nodes'
+    | 'ingressClasses'
   >;
   /** movers measured or assumed throughput, bytes per second */
   throughputBytesPerSecond?: number;

@@ -296,6 +296,98 @@ describe('planTransfer', () => {
     ).toEqual(['NoEndpoint']);
   });
 
+  it('refuses an exposure that can never get an address, naming the cluster and the class', () => {
+    const noRoutes = {
+      sameCluster: false,
+      routeApiServed: false,
+      ingressConfigured: true,
+      loadBalancerAvailable: false,
+    };
+    const nodeport = planTransfer(
+      facts({
+        spec: { ...spec, options: { endpoint: 'nodeport' } },
+        discovery: { ...noRoutes, nodePortReachable: false },
+      }),
+    );
+    expect(nodeport.refusals).toEqual([
+      {
+        code: 'NoEndpoint',
+        message:
+          'nodeport requested, but no Ready node in cluster west has an address',
+      },
+    ]);
+    const ingress = planTransfer(
+      facts({
+        spec: {
+          ...spec,
+          options: { endpoint: 'ingress', ingressClassName: 'missing' },
+        },
+        discovery: {
+          ...noRoutes,
+          ingressClasses: [
+            {
+              metadata: { name: 'nginx' },
+              spec: { controller: 'k8s.io/ingress-nginx' },
+            },
+          ],
+        },
+      }),
+    );
+    expect(ingress.refusals).toEqual([
+      {
+        code: 'NoEndpoint',
+        message:
+          'ingress requested, but cluster west has no IngressClass "missing" (its classes are nginx)',
+      },
+    ]);
+  });
+
+  it('unreadable nodes and ingress classes warn instead of refusing; a foreign controller warns', () => {
+    const plan = planTransfer(
+      facts({
+        spec: { ...spec, options: { endpoint: 'nodeport' } },
+        discovery: {
+          sameCluster: false,
+          routeApiServed: false,
+          ingressConfigured: false,
+        },
+        unreadable: ['nodes', 'ingressClasses'],
+      }),
+    );
+    expect(plan).toMatchObject({ allowed: true, endpoint: 'nodeport' });
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        'not allowed to read nodes: the checks that need it were skipped',
+        'not allowed to read ingressClasses: the checks that need it were skipped',
+      ]),
+    );
+    const traefik = planTransfer(
+      facts({
+        spec: { ...spec, options: { endpoint: 'ingress' } },
+        discovery: {
+          sameCluster: false,
+          routeApiServed: false,
+          ingressConfigured: true,
+          ingressClasses: [
+            {
+              metadata: {
+                name: 'traefik',
+                annotations: {
+                  'ingressclass.kubernetes.io/is-default-class': 'true',
+                },
+              },
+              spec: { controller: 'traefik.io/ingress-controller' },
+            },
+          ],
+        },
+      }),
+    );
+    expect(traefik).toMatchObject({ allowed: true, endpoint: 'ingress' });
+    expect(traefik.warnings.join('\n')).toMatch(
+      /IngressClass "traefik" in cluster west belongs to controller traefik.io\/ingress-controller/,
+    );
+  });
+
   it('takes the identity from the destination namespace range on OpenShift-flavoured clusters', () => {
     const plan = planTransfer(
       facts({

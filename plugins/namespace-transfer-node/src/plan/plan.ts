@@ -228,11 +228,14 @@ export function planTransfer(facts: PlanFacts): Plan {
     const sel = selectEndpoint(opts.endpoint ?? 'auto', {
       ...facts.discovery,
       sameCluster,
+      cluster: spec.destination.cluster,
+      ingressClassName: opts.ingressClassName,
     });
     if ('refusal' in sel) refusals.add('NoEndpoint', sel.refusal);
     else {
       endpoint = sel.kind;
       endpointReason = sel.reason;
+      warnings.push(...(sel.warnings ?? []));
     }
     if (mover && !mover.fidelity.hardLinks)
       warnings.push(`mover "${moverKind}" copies hard links as separate files`);
