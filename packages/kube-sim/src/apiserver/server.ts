@@ -14,6 +14,7 @@ import { serviceAccounts } from './admission/serviceaccounts';
 import { serviceAllocation } from './admission/services';
 import { storageObjectInUseProtection } from './admission/storageprotection';
 import { defaultStorageClass } from './admission/defaultstorageclass';
+import { defaultIngressClass } from './admission/defaultingressclass';
 import { podSecurity } from './admission/podsecurity';
 import { serviceAccountTokenSecrets } from './admission/satokensecrets';
 import { Authenticator } from './auth/authn';
@@ -73,6 +74,7 @@ export async function startApiServer(
   admission.use(serviceAllocation(store, opts.address));
   admission.use(storageObjectInUseProtection());
   admission.use(defaultStorageClass(store));
+  admission.use(defaultIngressClass(store));
   admission.use(podSecurity(store));
   admission.use(serviceAccountTokenSecrets(store, opts.ca.certPem));
   if (opts.openshift) admission.use(openshiftNamespaces(store));

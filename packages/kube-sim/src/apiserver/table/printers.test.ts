@@ -32,6 +32,31 @@ describe('table printing', () => {
     expect(p.cells(pod).slice(0, 4)).toEqual(['p', '1/2', 'Terminating', '3']);
   });
 
+  it('prints IngressClasses with their controller and parameters', () => {
+    const p = printerFor('IngressClass', 'networking.k8s.io');
+    expect(p.columns.map(c => c.name)).toEqual([
+      'Name',
+      'Controller',
+      'Parameters',
+      'Age',
+    ]);
+    const ic = (parameters?: object) => ({
+      metadata: { name: 'nginx' },
+      spec: { controller: 'k8s.io/ingress-nginx', parameters },
+    });
+    expect(p.cells(ic()).slice(0, 3)).toEqual([
+      'nginx',
+      'k8s.io/ingress-nginx',
+      '<none>',
+    ]);
+    expect(
+      p.cells(ic({ apiGroup: 'k8s.example.com', kind: 'Cfg', name: 'a' }))[2],
+    ).toBe('Cfg.k8s.example.com/a');
+    expect(p.cells(ic({ kind: 'ConfigMap', name: 'b' }))[2]).toBe(
+      'ConfigMap/b',
+    );
+  });
+
   it('uses additionalPrinterColumns for custom resources', () => {
     const p = crdPrinter([
       { name: 'Phase', type: 'string', jsonPath: '.status.phase' },

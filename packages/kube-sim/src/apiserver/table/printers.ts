@@ -397,6 +397,19 @@ const PRINTERS: Record<string, Printer> = {
       ageOf(i),
     ],
   },
+  IngressClass: {
+    columns: [NAME, col('Controller'), col('Parameters'), AGE],
+    cells: c => {
+      const p = c.spec?.parameters;
+      const group = p?.apiGroup ? `.${p.apiGroup}` : '';
+      return [
+        name(c),
+        c.spec?.controller,
+        p ? `${p.kind}${group}/${p.name}` : '<none>',
+        ageOf(c),
+      ];
+    },
+  },
   CustomResourceDefinition: {
     columns: [NAME, col('Created At', 'date')],
     cells: c => [name(c), c.metadata?.creationTimestamp],

@@ -1,4 +1,5 @@
 /** Name and label syntax of k8s.io/apimachinery/pkg/util/validation, with the real messages. */
+import { type FieldError, invalid, required } from '../errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN =
@@ -83,6 +84,38 @@ export function labelValue(v: string): string[] {
       "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
     );
   return out;
+}
+
+// RFC 3986 path characters: unreserved, percent-encoded octets, sub-delims and ':'
+const HTTP_PATH = /^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+
+/**
+ * IsDomainPrefixedPath (e.g. `acme.io/foo`, an IngressClass controller): a DNS subdomain, '/', then an
+ * HTTP path. As in apimachinery, each error carries the part it is about (host or path), not the whole.
+ */
+export function domainPrefixedPath(field: string, value: string): FieldError[] {
+  if (!value) return [required(field)];
+  const slash = value.indexOf('/');
+  if (slash <= 0 || slash === value.length - 1)
+    return [
+      invalid(
+        field,
+        value,
+        'must be a domain-prefixed path (such as "acme.io/foo")',
+      ),
+    ];
+  const host = value.slice(0, slash);
+  const path = value.slice(slash + 1);
+  const errs = dns1123Subdomain(host).map(m => invalid(field, host, m));
+  if (!HTTP_PATH.test(path))
+    errs.push(
+      invalid(
+        field,
+        path,
+        "Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')",
+      ),
+    );
+  return errs;
 }
 
 export const isCIdentifier = (s: string) => C_IDENTIFIER.test(s);

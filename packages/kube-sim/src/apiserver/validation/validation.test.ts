@@ -3,6 +3,7 @@ import {
   dns1035Label,
   dns1123Label,
   dns1123Subdomain,
+  domainPrefixedPath,
   pathSegmentName,
   qualifiedName,
 } from './names';
@@ -22,6 +23,18 @@ describe('names', () => {
     expect(qualifiedName('a/b/c')).toHaveLength(1);
     expect(pathSegmentName('system:admin')).toEqual([]);
     expect(pathSegmentName('a/b')).toEqual(["may not contain '/'"]);
+  });
+
+  it('checks domain-prefixed paths part by part', () => {
+    const f = (v: string) =>
+      domainPrefixedPath('c', v).map(e => `${e.type} ${e.value ?? ''}`);
+    expect(f('k8s.io/ingress-nginx')).toEqual([]);
+    expect(f('example.com/a/b:c')).toEqual([]);
+    expect(f('')).toEqual(['FieldValueRequired ']);
+    for (const bad of ['nginx', '/nginx', 'k8s.io/'])
+      expect(f(bad)).toEqual([`FieldValueInvalid ${bad}`]);
+    expect(f('K8s.io/x')).toEqual(['FieldValueInvalid K8s.io']);
+    expect(f('k8s.io/a b')).toEqual(['FieldValueInvalid a b']);
   });
 });
 
