@@ -105,7 +105,11 @@ describe('startNetwork against a real API server', () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'network-it-'));
     backendCert = await ca.issue({
       commonName: 'backend',
-      dnsNames: [`secure.${routeDomain}`, 'ingress.netit.test'],
+      dnsNames: [
+        `secure.${routeDomain}`,
+        'ingress.netit.test',
+        'late.netit.test',
+      ],
       usage: 'server',
     });
     kc = server.kubeConfig(token);
@@ -478,6 +482,66 @@ print(c.recv(100).decode())'`;
     await expect(
       tlsAsk(plan.routerIP, 443, 'unknown.netit.test', caPem),
     ).rejects.toThrow(/before the TLS handshake|ECONNRESET|disconnected/);
+  });
+
+  it('serves an Ingress of a missing class once an ingress-nginx IngressClass appears', async () => {
+    const networking = kc.makeApiClient(NetworkingV1Api);
+    const body = (name: string, host: string, ingressClassName?: string) => ({
+      metadata: { name, annotations: { [PASSTHROUGH_ANNOTATION]: 'true' } },
+      spec: {
+        ingressClassName,
+        rules: [
+          {
+            host,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'ing', port: { number: 443 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const addressOf = async (name: string) =>
+      (await networking.readNamespacedIngress({ namespace: 'ns', name })).status
+        ?.loadBalancer?.ingress?.[0]?.ip;
+    await networking.createNamespacedIngress({
+      namespace: 'ns',
+      body: body('late', 'late.netit.test', 'late'),
+    });
+    // one watch stream delivers both: once the marker is served, the router has judged 'late' too
+    await networking.createNamespacedIngress({
+      namespace: 'ns',
+      body: body('marker', 'marker.netit.test'),
+    });
+    await eventually('marker Ingress status', async () =>
+      (await addressOf('marker')) === plan.routerIP ? true : undefined,
+    );
+    expect(await addressOf('late')).toBeUndefined();
+    await expect(
+      tlsAsk(plan.routerIP, 443, 'late.netit.test', caPem),
+    ).rejects.toThrow(/before the TLS handshake|ECONNRESET|disconnected/);
+
+    await networking.createIngressClass({
+      body: {
+        metadata: { name: 'late' },
+        spec: { controller: 'k8s.io/ingress-nginx' },
+      },
+    });
+    // well within the 10 s resync: the class's watch event itself brings the Ingress in
+    await eventually(
+      'late Ingress status',
+      async () =>
+        (await addressOf('late')) === plan.routerIP ? true : undefined,
+      5000,
+    );
+    expect(await tlsAsk(plan.routerIP, 443, 'late.netit.test', caPem)).toBe(
+      'ingress-pod:ping',
+    );
   });
 
   it('follows changes after the API server drops its watches', async () => {

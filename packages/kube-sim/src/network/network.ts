@@ -5,6 +5,7 @@ import {
   NetworkingV1Api,
   V1Endpoints,
   V1Ingress,
+  V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import path from 'node:path';
@@ -28,7 +29,7 @@ export interface StartNetworkOptions extends NetworkOptions {
   routeDomain?: string;
   /** the router's port, 443 unless a test needs another */
   routerPort?: number;
-  /** how long to wait for the first list of Services, Endpoints and Ingresses */
+  /** how long to wait for the first list of Services, Endpoints, Ingresses and IngressClasses */
   startTimeoutMs?: number;
   log?(msg: string): void;
 }
@@ -163,6 +164,20 @@ export async function startNetwork(
     onChange: kick,
     onError: onError('ingresses watch'),
   });
+  // a class created, changed or deleted later decides again which Ingresses are the router's
+  const ingressClasses = startInformer<V1IngressClass>({
+    kubeConfig: kc,
+    path: '/apis/networking.k8s.io/v1/ingressclasses',
+    list: async () => {
+      const l = await networking.listIngressClass();
+      return {
+        items: l.items,
+        resourceVersion: l.metadata?.resourceVersion ?? '',
+      };
+    },
+    onChange: kick,
+    onError: onError('ingressclasses watch'),
+  });
 
   const proxy = new ServiceProxy({
     address: opts.address,
@@ -180,6 +195,7 @@ export async function startNetwork(
     services,
     endpoints,
     ingresses,
+    ingressClasses,
     networking,
     customObjects,
     log,
@@ -269,7 +285,13 @@ export async function startNetwork(
     if (timer) clearTimeout(timer);
     if (discoveryTimer) clearTimeout(discoveryTimer);
     if (resync) clearInterval(resync);
-    for (const informer of [services, endpoints, ingresses, routes])
+    for (const informer of [
+      services,
+      endpoints,
+      ingresses,
+      ingressClasses,
+      routes,
+    ])
       informer?.stop();
     await running?.catch(() => undefined);
     await Promise.all([proxy.stop(), router.stop(), world.stop()]);
@@ -281,7 +303,12 @@ export async function startNetwork(
     await world.start();
     await Promise.all([
       withTimeout(
-        Promise.all([services.ready, endpoints.ready, ingresses.ready]),
+        Promise.all([
+          services.ready,
+          endpoints.ready,
+          ingresses.ready,
+          ingressClasses.ready,
+        ]),
         opts.startTimeoutMs ?? 30_000,
         'the API server',
       ),

@@ -3,6 +3,7 @@ import type {
   NetworkingV1Api,
   V1Endpoints,
   V1Ingress,
+  V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import tls from 'node:tls';
@@ -131,30 +132,48 @@ describe('Router (API at the unit boundary, real TLS)', () => {
         },
       },
     ]);
-    ingresses = new StaticInformer<V1Ingress>([
-      {
-        metadata: {
-          namespace: 'ns',
-          name: 'ing',
-          uid: 'u2',
-          annotations: { [PASSTHROUGH_ANNOTATION]: 'true' },
-        },
-        spec: {
-          rules: [
-            {
-              host: 'ingress.example.test',
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: { service: { name: 'i', port: { number: 443 } } },
-                  },
-                ],
-              },
+    const passthroughIngress = (
+      name: string,
+      ingressClassName: string,
+      host: string,
+    ): V1Ingress => ({
+      metadata: {
+        namespace: 'ns',
+        name,
+        uid: name,
+        annotations: { [PASSTHROUGH_ANNOTATION]: 'true' },
+      },
+      spec: {
+        ingressClassName,
+        rules: [
+          {
+            host,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'i', port: { number: 443 } } },
+                },
+              ],
             },
-          ],
-        },
+          },
+        ],
+      },
+    });
+    ingresses = new StaticInformer<V1Ingress>([
+      passthroughIngress('ing', 'nginx', 'ingress.example.test'),
+      // another controller's class: ingress-nginx neither routes it nor writes its status
+      passthroughIngress('foreign', 'traefik', 'foreign.example.test'),
+    ]);
+    const ingressClasses = new StaticInformer<V1IngressClass>([
+      {
+        metadata: { name: 'nginx' },
+        spec: { controller: 'k8s.io/ingress-nginx' },
+      },
+      {
+        metadata: { name: 'traefik' },
+        spec: { controller: 'traefik.io/ingress-controller' },
       },
     ]);
     routeWrites = [];
@@ -197,6 +216,7 @@ describe('Router (API at the unit boundary, real TLS)', () => {
       services,
       endpoints,
       ingresses,
+      ingressClasses,
       networking,
       customObjects,
       log: () => undefined,
@@ -222,12 +242,11 @@ describe('Router (API at the unit boundary, real TLS)', () => {
     ).toBe('ingress-backend INGRESS.example.test');
   });
 
-  it('closes connections for unknown names', async () => {
-    await expect(
-      tlsAsk(plan.routerIP, 443, 'nobody.example.test', caPem),
-    ).rejects.toThrow(
-      /socket disconnected|ECONNRESET|before the TLS handshake/,
-    );
+  it('closes connections for unknown names and for Ingresses of other controllers', async () => {
+    for (const name of ['nobody.example.test', 'foreign.example.test'])
+      await expect(tlsAsk(plan.routerIP, 443, name, caPem)).rejects.toThrow(
+        /socket disconnected|ECONNRESET|before the TLS handshake/,
+      );
   });
 
   it('writes Route and Ingress status', () => {
@@ -238,9 +257,9 @@ describe('Router (API at the unit boundary, real TLS)', () => {
       routerCanonicalHostname: 'router-default.apps.test',
       conditions: [{ type: 'Admitted', status: 'True' }],
     });
-    expect(ingressWrites.map(i => i.status?.loadBalancer)).toEqual([
-      { ingress: [{ ip: plan.routerIP }] },
-    ]);
+    expect(
+      ingressWrites.map(i => [i.metadata?.name, i.status?.loadBalancer]),
+    ).toEqual([['ing', { ingress: [{ ip: plan.routerIP }] }]]);
     expect(router.externalNames()).toEqual([
       'ingress.example.test',
       'route.apps.test',

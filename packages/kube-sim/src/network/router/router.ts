@@ -3,6 +3,7 @@ import type {
   NetworkingV1Api,
   V1Endpoints,
   V1Ingress,
+  V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import type net from 'node:net';
@@ -29,6 +30,8 @@ export interface RouterOptions {
   services: Informer<V1Service>;
   endpoints: Informer<V1Endpoints>;
   ingresses: Informer<V1Ingress>;
+  /** which Ingresses are ours depends on their class's controller */
+  ingressClasses: Informer<V1IngressClass>;
   networking: NetworkingV1Api;
   customObjects: CustomObjectsApi;
   log(msg: string): void;
@@ -45,7 +48,7 @@ const HELLO_TIMEOUT_MS = 10_000;
  */
 export class Router {
   private readonly listeners: ListenerSet;
-  private table: RouterTable = buildRouterTable([], [], '');
+  private table: RouterTable = buildRouterTable([], [], [], '');
   private readonly rr = new Map<string, RoundRobin>();
   private readonly status: StatusQueue;
   /** set once discovery shows route.openshift.io/v1 is served */
@@ -73,6 +76,7 @@ export class Router {
     this.table = buildRouterTable(
       routes,
       this.opts.ingresses.items(),
+      this.opts.ingressClasses.items(),
       this.opts.routeDomain,
     );
     for (const host of this.rr.keys())

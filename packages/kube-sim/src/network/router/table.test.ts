@@ -1,6 +1,7 @@
 import type {
   V1Endpoints,
   V1Ingress,
+  V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import { desiredRouteIngress } from './status';
@@ -29,6 +30,40 @@ const endpoints: V1Endpoints = {
     },
   ],
 };
+
+const ingressClass = (name: string, controller: string): V1IngressClass => ({
+  metadata: { name },
+  spec: { controller },
+});
+const CLASSES = [ingressClass('nginx', 'k8s.io/ingress-nginx')];
+
+const ingress = (
+  name: string,
+  annotations: Record<string, string>,
+  port: { number?: number; name?: string },
+  host: string,
+  className: string | null = 'nginx',
+): V1Ingress => ({
+  metadata: { namespace: 'ns', name, annotations },
+  spec: {
+    ingressClassName: className ?? undefined,
+    rules: [
+      {
+        host,
+        http: {
+          paths: [
+            {
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: 'rsync', port } },
+            },
+          ],
+        },
+      },
+    ],
+  },
+});
+const PASS = { [PASSTHROUGH_ANNOTATION]: 'true' };
 
 const route = (
   name: string,
@@ -66,6 +101,7 @@ describe('router table', () => {
           tls: { termination: 'passthrough' },
         }),
       ],
+      [],
       [],
       'apps.east.test',
     );
@@ -127,6 +163,7 @@ describe('router table', () => {
         }),
       ],
       [],
+      [],
       'apps.test',
     );
     expect(table.routes.get('ns/older')).toEqual({
@@ -146,30 +183,6 @@ describe('router table', () => {
   });
 
   it('routes Ingress hosts with ssl-passthrough to the backend service port', () => {
-    const ingress = (
-      name: string,
-      annotations: Record<string, string>,
-      port: { number?: number; name?: string },
-      host: string,
-    ): V1Ingress => ({
-      metadata: { namespace: 'ns', name, annotations },
-      spec: {
-        rules: [
-          {
-            host,
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'rsync', port } },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    });
     const table = buildRouterTable(
       [],
       [
@@ -187,6 +200,7 @@ describe('router table', () => {
         ),
         ingress('terminating', {}, { number: 443 }, 'web.example.test'),
       ],
+      CLASSES,
       'apps.test',
     );
     expect(
@@ -212,6 +226,57 @@ describe('router table', () => {
       'named.example.test',
       'web.example.test',
     ]);
+  });
+
+  it('serves only Ingresses of an ingress-nginx class, or with the legacy "nginx" annotation', () => {
+    const classes = [
+      ...CLASSES,
+      ingressClass('internal', 'k8s.io/ingress-nginx'),
+      ingressClass('traefik', 'traefik.io/ingress-controller'),
+    ];
+    const legacy = (name: string, value: string) =>
+      ingress(
+        name,
+        { ...PASS, 'kubernetes.io/ingress.class': value },
+        { number: 443 },
+        `${name}.test`,
+        null,
+      );
+    const table = buildRouterTable(
+      [],
+      [
+        ingress('nginx', PASS, { number: 443 }, 'nginx.test'),
+        ingress('internal', PASS, { number: 443 }, 'internal.test', 'internal'),
+        ingress('traefik', PASS, { number: 443 }, 'traefik.test', 'traefik'),
+        ingress('missing', PASS, { number: 443 }, 'missing.test', 'missing'),
+        ingress('classless', PASS, { number: 443 }, 'classless.test', null),
+        legacy('legacy', 'nginx'),
+        legacy('legacy-internal', 'internal'),
+      ],
+      classes,
+      'apps.test',
+    );
+    const served = ['internal', 'legacy', 'nginx'];
+    expect([...table.ingresses].sort()).toEqual(served.map(n => `ns/${n}`));
+    expect([...table.hosts.keys()].sort()).toEqual(
+      served.map(n => `${n}.test`),
+    );
+    expect(table.externalNames).toEqual(served.map(n => `${n}.test`));
+  });
+
+  it('serves an Ingress once its class appears, and stops when the class goes', () => {
+    const ing = ingress('late', PASS, { number: 443 }, 'late.test', 'late');
+    expect(
+      buildRouterTable([], [ing], CLASSES, 'apps.test').ingresses.size,
+    ).toBe(0);
+    const withClass = buildRouterTable(
+      [],
+      [ing],
+      [...CLASSES, ingressClass('late', 'k8s.io/ingress-nginx')],
+      'apps.test',
+    );
+    expect(withClass.hosts.get('late.test')?.name).toBe('late');
+    expect(buildRouterTable([], [ing], [], 'apps.test').hosts.size).toBe(0);
   });
 
   it('writes the OpenShift router status and keeps it stable', () => {

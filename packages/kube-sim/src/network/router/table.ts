@@ -1,6 +1,7 @@
 import type {
   V1Endpoints,
   V1Ingress,
+  V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import {
@@ -9,6 +10,7 @@ import {
   endpointsWhere,
   findServicePort,
 } from '../kube/backends';
+import { servedByNginx } from './ingressClass';
 
 /** The subset of route.openshift.io/v1 Route the router reads and writes. */
 export interface Route {
@@ -71,7 +73,7 @@ export interface RouterTable {
   hosts: Map<string, HostTarget>;
   /** per Route (namespace/name): what the router says about it in status.ingress */
   routes: Map<string, RouteVerdict>;
-  /** every Ingress (namespace/name) the router serves; its status gets the router IP */
+  /** every Ingress (namespace/name) of an ingress-nginx class; its status gets the router IP */
   ingresses: Set<string>;
   /** the names other clusters must resolve to this cluster's router */
   externalNames: string[];
@@ -141,6 +143,7 @@ function ingressSelector(
 export function buildRouterTable(
   routes: Route[],
   ingresses: V1Ingress[],
+  ingressClasses: V1IngressClass[],
   routeDomain: string,
 ): RouterTable {
   const hosts = new Map<string, HostTarget>();
@@ -196,6 +199,8 @@ export function buildRouterTable(
   }
 
   for (const ingress of [...ingresses].sort(byAge)) {
+    // another controller's Ingress: no status, no route, and no name to publish
+    if (!servedByNginx(ingress, ingressClasses)) continue;
     const ns = ingress.metadata?.namespace ?? '';
     const name = ingress.metadata?.name ?? '';
     served.add(`${ns}/${name}`);
