@@ -283,6 +283,26 @@ describe('nstransfer against kube-sim', () => {
       expect.objectContaining({ code: 'StorageClassUnknown' }),
     ]);
     expect(await pvcNames('shop2')).toEqual([]);
+
+    // an exposure that could never get an address is refused here, not after a timeout at run time
+    const noClass = await cli(
+      'plan',
+      'shop/data',
+      '--source-context',
+      'east',
+      '--destination-context',
+      'west',
+      '--endpoint',
+      'ingress',
+      '--ingress-domain',
+      'ingress.west.kube-sim.test',
+      '--ingress-class',
+      'missing',
+    );
+    expect(noClass.code).toBe(1);
+    expect(noClass.stdout).toMatch(
+      /shop\/data: refused: NoEndpoint: ingress requested, but cluster west has no IngressClass "missing" \(its classes are [^)]*nginx/,
+    );
   });
 
   it('run one PVC with --output json: events, a result and a summary; the files arrive', async () => {
@@ -332,6 +352,14 @@ describe('nstransfer against kube-sim', () => {
       bytesDone: expect.any(Number),
     });
     expect(recs.some(x => x.type === 'checkpoint')).toBe(false); // internal: state file only
+    // the plan's warnings are reported, not only its mode and endpoint
+    expect(recs).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        transfer: 'one-1',
+        message: 'used bytes unknown: estimates assume a full volume',
+      }),
+    );
     expect(recs.find(x => x.type === 'result')).toMatchObject({
       ok: true,
       phase: 'Succeeded',

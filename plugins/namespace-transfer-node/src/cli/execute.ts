@@ -74,6 +74,9 @@ export async function executeSpec(
     const plan = resumed?.plan ?? fresh;
     mode = plan.mode;
     sink.write({ type: 'plan', ...about, plan });
+    // the plan line names mode and endpoint only; what preflight could not rule out belongs beside it
+    for (const message of plan.warnings)
+      sink.write({ type: 'warning', ...about, message });
     if (!plan.allowed) {
       return {
         ...base,

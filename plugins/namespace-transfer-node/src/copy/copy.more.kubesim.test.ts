@@ -1,8 +1,14 @@
 /**
  * More of the copy flow on kube-sim: cancel rolls back, a crashed engine resumes from its checkpoint,
- * rclone over the null transport, and the LoadBalancer and NodePort exposures across clusters.
+ * rclone over the null transport, and the Ingress, LoadBalancer and NodePort exposures across clusters
+ * (an Ingress whose class does not exist is refused in preflight).
  */
-import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  NetworkingV1Api,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import type {
   EndpointKind,
   TransferCheckpoint,
@@ -27,7 +33,13 @@ import {
   ensureStorageClass,
   volumeDir,
 } from '../testing/kubesim';
-import { runCopy, type CopyEvent, type CopyOptions } from '.';
+import {
+  planAndCopy,
+  runCopy,
+  TransferRefusedError,
+  type CopyEvent,
+  type CopyOptions,
+} from '.';
 
 jest.setTimeout(300_000);
 
@@ -421,6 +433,50 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       for (const k of [...m.keys()])
         if (k.startsWith('lost+found')) m.delete(k);
     expect(diffTrees(a, b)).toEqual([]);
+  });
+
+  it('refuses an Ingress of a class the destination does not have in preflight, creating nothing', async () => {
+    const s = spec(
+      'ingress-missing',
+      { cluster: 'west', namespace: 'ing', name: 'refused' },
+      { endpoint: 'ingress', ingressClassName: 'missing', stage: false },
+    );
+    const run = planAndCopy({
+      spec: s,
+      source: east,
+      destination: west,
+      ingressConfigured: true,
+      ingressDomain: 'ingress.west.kube-sim.test',
+      timeouts: { endpointMs: 60_000 },
+    });
+    await expect(run).rejects.toBeInstanceOf(TransferRefusedError);
+    const { plan } = (await run.catch(e => e)) as TransferRefusedError;
+    expect(plan.refusals).toEqual([
+      {
+        code: 'NoEndpoint',
+        message: expect.stringMatching(
+          /^ingress requested, but cluster west has no IngressClass "missing" \(its classes are [^)]*nginx/,
+        ),
+      },
+    ]);
+    const labelSelector = transferSelector(s.id);
+    for (const [kc, ns] of [
+      [east, 'app'],
+      [west, 'ing'],
+    ] as const) {
+      expect(await leftovers(kc, ns, s.id)).toEqual([]);
+      const ingresses = await kc
+        .makeApiClient(NetworkingV1Api)
+        .listNamespacedIngress({ namespace: ns, labelSelector });
+      expect(ingresses.items).toEqual([]);
+    }
+    await expect(
+      west.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({
+        name: 'refused',
+        namespace: 'ing',
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+    expect(await replicas()).toBe(1); // nothing was quiesced either
   });
 
   it('across clusters over an Ingress with TLS passthrough (SNI routes to the server)', async () => {
