@@ -4,7 +4,6 @@ import {
   type V1Pod,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import type { TransferResultSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
   endpointFor,
   waitForAddress,
@@ -41,6 +40,7 @@ import {
   DEFAULT_CLIENT_OPTIONS,
   transferFor,
   type MoverClientOptions,
+  type MoverRunResult,
   type Transfer,
 } from '../transfer';
 import {
@@ -55,6 +55,12 @@ import { mountsClaim } from '../gather';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
 const MODULE = 'data';
+
+/** One client run: a sync (a re-sync deletes what the source lost), a comparison, or both in one pod. */
+export type SyncOptions = Pick<
+  MoverClientOptions,
+  'verify' | 'verifyAfterSync'
+> & { resync: boolean };
 /**
  * Pods are polled briefly: every sync's end (and with it the downtime of a cutover) would otherwise be
  * noticed up to a whole interval late; a read of one pod is cheap for the API server.
@@ -236,7 +242,7 @@ export class CopySession {
     });
     const ctx = this.seamContext(credentials);
     const server = this.serverSide(ctx);
-    const client = this.clientSide(ctx, address, false);
+    const client = this.clientSide(ctx, address);
     await this.dst.ensure(
       buildSecret(
         serverSecret,
@@ -301,9 +307,9 @@ export class CopySession {
   private clientSide(
     ctx: SeamContext,
     address: EndpointAddress,
-    resync: boolean,
-    verify?: MoverClientOptions['verify'],
+    run: SyncOptions = { resync: false },
   ) {
+    const { resync, verify, verifyAfterSync } = run;
     const identity = this.o.plan.identity;
     return mergeSides(
       this.transport.client(ctx, address),
@@ -320,6 +326,7 @@ export class CopySession {
           // inside the downtime, and rsync's own percentage is good enough for it
           exactTotals: !resync,
           verify,
+          verifyAfterSync,
           maxAttempts:
             this.o.spec.options?.maxAttempts ??
             DEFAULT_CLIENT_OPTIONS.maxAttempts,
@@ -398,7 +405,7 @@ export class CopySession {
     run: string,
     credentials: TransferCredentials,
     address: EndpointAddress,
-    opts: { resync: boolean; verify?: MoverClientOptions['verify'] },
+    opts: SyncOptions,
   ): Promise<SyncRunResult> {
     const started = Date.now();
     const maxPods = 3;
@@ -424,10 +431,10 @@ export class CopySession {
     run: string,
     credentials: TransferCredentials,
     address: EndpointAddress,
-    opts: { resync: boolean; verify?: MoverClientOptions['verify'] },
-  ): Promise<{ result: TransferResultSummary; killed?: string }> {
+    opts: SyncOptions,
+  ): Promise<{ result: MoverRunResult; killed?: string }> {
     const ctx = this.seamContext(credentials);
-    const side = this.clientSide(ctx, address, opts.resync, opts.verify);
+    const side = this.clientSide(ctx, address, opts);
     const cmName = objectName(this.id, 'client');
     const podName = objectName(this.id, 'client').replace(
       /-client$/,
@@ -558,8 +565,10 @@ export class CopySession {
     const exitCode =
       status?.state?.terminated?.exitCode ??
       (pod.status?.phase === 'Succeeded' ? 0 : 1);
-    const result: TransferResultSummary = parser.finish(exitCode);
-    if (!result.ok) {
+    const result = parser.finish(exitCode);
+    // after a synced run the pod's failure is the comparison's: it gets the sidecars' words instead
+    const failed = result.ok ? result.verification : result;
+    if (failed && !failed.ok && !failed.differences?.length) {
       // the mover's errors rarely say why its sidecar refused: add the sidecars' last words
       for (const c of side.containers.filter(x => x.name !== moverContainer)) {
         const log = await core
@@ -571,10 +580,10 @@ export class CopySession {
           })
           .catch(() => '');
         for (const line of String(log).split('\n').filter(Boolean))
-          result.errors.push(`${c.name}: ${line}`);
+          failed.errors.push(`${c.name}: ${line}`);
       }
     }
-    if (pod.status?.phase === 'Failed' && result.ok) {
+    if (pod.status?.phase === 'Failed' && result.ok && !result.verification) {
       result.ok = false;
       result.errors.push(
         `client pod ${podName} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim(),

@@ -3,10 +3,10 @@ import type {
   Plan,
   ProgressSample,
   TransferCheckpoint,
-  TransferResultSummary,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { StepEvent } from '../steps';
+import type { MoverRunResult } from '../transfer';
 
 export type CopyEvent =
   | StepEvent
@@ -46,8 +46,11 @@ export interface CopyOptions {
 
 export interface SyncRunResult {
   run: string;
-  result: TransferResultSummary;
+  result: MoverRunResult;
+  /** the pod's whole run; 0 for a result that came out of another run's pod (see `within`) */
   durationMs: number;
+  /** this run happened inside that run's pod (the comparison after the final sync) */
+  within?: string;
 }
 
 export interface CopyResult {

@@ -2,10 +2,7 @@
  * Test support: runs one transfer (server side, then client side) with a given mover and transport as
  * local processes, exactly with the containers, configs and scripts the seams produce for pods.
  */
-import type {
-  ProgressSample,
-  TransferResultSummary,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { ProgressSample } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TransferCredentials } from '../pki';
@@ -16,7 +13,11 @@ import {
   type PodLayout,
   type Ports,
 } from '../sides';
-import type { MoverClientOptions, Transfer } from '../transfer/types';
+import type {
+  MoverClientOptions,
+  MoverRunResult,
+  Transfer,
+} from '../transfer/types';
 import type { EndpointAddress, SeamContext, Transport } from '../transport';
 import {
   freePort,
@@ -101,7 +102,7 @@ export async function startLocalServer(opts: {
 
 export interface LocalClientRun {
   exitCode: number;
-  result: TransferResultSummary;
+  result: MoverRunResult;
   samples: ProgressSample[];
   output: string;
   sidecarsExited: boolean;

@@ -25,7 +25,26 @@ export interface MoverClientOptions {
   exactTotals: boolean;
   permissions: PermissionRepair;
   /** compare instead of copy: checksum every file (`full`) or a random share of them (`sample`) */
-  verify?: { mode: 'full' | 'sample'; sampleRatio?: number };
+  verify?: VerifyOptions;
+  /**
+   * compare right after a successful sync, in the same client: a cutover then pays for one pod start and
+   * one connection set-up inside the downtime, not two
+   */
+  verifyAfterSync?: VerifyOptions;
+}
+
+export interface VerifyOptions {
+  mode: 'full' | 'sample';
+  /** share of the files a `sample` checksums (default 0.1) */
+  sampleRatio?: number;
+}
+
+/**
+ * A client run's outcome. A run with `verifyAfterSync` carries the comparison's own outcome beside the
+ * sync's (absent when the sync failed, so nothing was compared).
+ */
+export interface MoverRunResult extends TransferResultSummary {
+  verification?: TransferResultSummary;
 }
 
 export const DEFAULT_CLIENT_OPTIONS: MoverClientOptions = {
@@ -51,7 +70,7 @@ export interface MoverClientContext extends SeamContext {
 /** Turns a mover's output stream into samples while it runs, and into a result when it has exited. */
 export interface MoverOutputParser {
   push(chunk: string): ProgressSample[];
-  finish(exitCode: number): TransferResultSummary;
+  finish(exitCode: number): MoverRunResult;
 }
 
 /**

@@ -48,18 +48,17 @@ export function rcloneClientScript(ctx: MoverClientContext): string {
     `trap 'touch ${shq(doneMarker(ctx.layout))}' EXIT`,
     `export HOME=${shq(ctx.layout.scratchDir)}`,
   ];
+  // WebDAV serves no hashes: compare by downloading (always every file: rclone check cannot sample).
+  // The combined report marks each path: "=" same, "*" differs, "+" only in the source, "-" only in
+  // the destination
+  const verifyLines = (mode: string) =>
+    ctx.modules.flatMap(m => [
+      `echo "${MARKER} verify module=${m.name} mode=${mode}"`,
+      `rclone check ${shq(`${modulePath(ctx.layout, m)}/`)} ${shq(`:webdav:/${m.name}`)} ${flags} --download --combined=-; rc=$?`,
+      `echo "${MARKER} checked module=${m.name} rc=$rc"`,
+    ]);
   if (o.verify) {
-    // WebDAV serves no hashes: compare by downloading (always every file: rclone check cannot sample).
-    // The combined report marks each path: "=" same, "*" differs, "+" only in the source, "-" only in
-    // the destination
-    for (const m of ctx.modules) {
-      out.push(
-        `echo "${MARKER} verify module=${m.name} mode=${o.verify.mode}"`,
-        `rclone check ${shq(`${modulePath(ctx.layout, m)}/`)} ${shq(`:webdav:/${m.name}`)} ${flags} --download --combined=-; rc=$?`,
-        `echo "${MARKER} checked module=${m.name} rc=$rc"`,
-      );
-    }
-    out.push(`echo '${MARKER} done'`);
+    out.push(...verifyLines(o.verify.mode), `echo '${MARKER} done'`);
     return `${out.join('\n')}\n`;
   }
   for (const m of ctx.modules) {
@@ -79,6 +78,8 @@ export function rcloneClientScript(ctx: MoverClientContext): string {
       'done',
     );
   }
+  // reached only when every module synced (a failure exits above)
+  if (o.verifyAfterSync) out.push(...verifyLines(o.verifyAfterSync.mode));
   out.push(`echo '${MARKER} done'`);
   return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import type {
   ProgressSample,
   TransferResultSummary,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { MARKER, type MoverOutputParser } from '../types';
+import { MARKER, type MoverOutputParser, type MoverRunResult } from '../types';
 
 const SECTION = new RegExp(`^${MARKER} sync module=(\\S+) attempt=(\\d+)`);
 const VERIFY = new RegExp(`^${MARKER} verify module=(\\S+)`);
@@ -33,8 +33,11 @@ export function createRcloneOutputParser(
   let maxAttempt = 1;
   const finalStats = new Map<string, RcloneStats>();
   const errors: string[] = [];
+  // a comparison after a sync has its own outcome: its errors must not fail the sync
+  const verifyErrors: string[] = [];
   const warnings: string[] = [];
   let verifying = false;
+  let synced = false;
   let checkedFiles = 0;
   const differences: string[] = [];
 
@@ -58,6 +61,7 @@ export function createRcloneOutputParser(
       attempt = Number(sec[2]);
       maxAttempt = Math.max(maxAttempt, attempt);
       finalStats.delete(module);
+      synced = true;
       return;
     }
     if (VERIFY.test(trimmed)) {
@@ -67,7 +71,7 @@ export function createRcloneOutputParser(
     const checked = CHECKED.exec(trimmed);
     if (checked) {
       if (checked[2] !== '0' && differences.length === 0) {
-        errors.push(
+        verifyErrors.push(
           `rclone check of module ${checked[1]} failed with exit code ${checked[2]}`,
         );
       }
@@ -84,7 +88,7 @@ export function createRcloneOutputParser(
     }
     const failed = FAILED.exec(trimmed);
     if (failed) {
-      errors.push(
+      (verifying ? verifyErrors : errors).push(
         `module ${failed[1]} failed with rclone exit code ${failed[2]}`,
       );
       return;
@@ -95,7 +99,7 @@ export function createRcloneOutputParser(
         /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?((?:ERROR|CRITICAL|Failed to)\b.*)$/.exec(
           trimmed,
         );
-      if (plain) errors.push(plain[1]);
+      if (plain) (verifying ? verifyErrors : errors).push(plain[1]);
       return;
     }
     let entry: { level?: string; msg?: string; stats?: RcloneStats };
@@ -104,8 +108,9 @@ export function createRcloneOutputParser(
     } catch {
       return;
     }
-    if (entry.level === 'error' && entry.msg) errors.push(entry.msg.trim());
-    if (!entry.stats) return;
+    if (entry.level === 'error' && entry.msg)
+      (verifying ? verifyErrors : errors).push(entry.msg.trim());
+    if (!entry.stats || verifying) return;
     const s = entry.stats;
     finalStats.set(module, s);
     const b = before();
@@ -140,20 +145,24 @@ export function createRcloneOutputParser(
       for (const l of lines) handleLine(l, samples);
       return samples;
     },
-    finish(exitCode: number): TransferResultSummary {
+    finish(exitCode: number): MoverRunResult {
       if (buffer) handleLine(buffer, []);
       buffer = '';
-      if (verifying) {
-        return {
-          exitCode,
-          ok: errors.length === 0 && differences.length === 0,
-          attempts: 1,
-          filesTotal: checkedFiles,
-          errors: [...errors, ...differences.map(d => `verify: ${d}`)],
-          warnings,
-          differences,
-        };
-      }
+      const verification: TransferResultSummary = {
+        exitCode,
+        ok:
+          exitCode === 0 &&
+          verifyErrors.length === 0 &&
+          differences.length === 0,
+        attempts: 1,
+        filesTotal: checkedFiles,
+        errors: [...verifyErrors, ...differences.map(d => `verify: ${d}`)],
+        warnings: [],
+        differences,
+      };
+      if (verifying && !synced) return { ...verification, warnings };
+      // the script compares only after every module synced: a failure from then on is the comparison's
+      const syncExit = verifying ? 0 : exitCode;
       let bytes = 0;
       let files = 0;
       for (const s of finalStats.values()) {
@@ -161,14 +170,15 @@ export function createRcloneOutputParser(
         files += s.transfers ?? 0;
       }
       return {
-        exitCode,
-        ok: exitCode === 0,
+        ...(verifying ? { verification } : {}),
+        exitCode: syncExit,
+        ok: syncExit === 0,
         attempts: maxAttempt,
         filesTransferred: files,
         bytesTransferred: bytes,
-        errors: exitCode === 0 ? [] : errors,
+        errors: syncExit === 0 ? [] : errors,
         warnings:
-          exitCode === 0
+          syncExit === 0
             ? [...warnings, ...errors.map(e => `recovered: ${e}`)]
             : warnings,
       };

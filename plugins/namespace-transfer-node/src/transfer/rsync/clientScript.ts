@@ -1,4 +1,4 @@
-import { MARKER, type MoverClientContext } from '../types';
+import { MARKER, type MoverClientContext, type VerifyOptions } from '../types';
 import { doneMarker, modulePath } from '../../sides';
 import { rsyncPermissionFlags } from '../../permissions';
 import { RSYNC_PASSWORD, remoteModulePath } from './daemonConfig';
@@ -67,8 +67,15 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     '  n=$((n + 1)); if [ $n -ge 100 ]; then break; fi; sleep 0.1',
     'done',
   );
+  // a comparison never deletes: extra files are reported by its own --delete in a dry run
+  const verifyBase = rsyncBaseFlags({
+    ...ctx,
+    options: { ...o, delete: false },
+  })
+    .map(shq)
+    .join(' ');
   if (o.verify)
-    return `${[...out, ...verifyLines(ctx, base, target)].join('\n')}\n`;
+    return `${[...out, ...verifyLines(ctx, o.verify, verifyBase, target)].join('\n')}\n`;
   for (const m of ctx.modules) {
     const src = shq(`${modulePath(ctx.layout, m)}/`);
     out.push(
@@ -117,6 +124,9 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
       'done',
     );
   }
+  // reached only when every module synced (a failure exits above)
+  if (o.verifyAfterSync)
+    return `${[...out, ...verifyLines(ctx, o.verifyAfterSync, verifyBase, target)].join('\n')}\n`;
   out.push(`echo '${MARKER} done'`);
   return `${out.join('\n')}\n`;
 }
@@ -127,10 +137,10 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
  */
 function verifyLines(
   ctx: MoverClientContext,
+  v: VerifyOptions,
   base: string,
   target: (m: string) => string,
 ): string[] {
-  const v = ctx.options.verify!;
   const lines: string[] = [];
   for (const m of ctx.modules) {
     const src = modulePath(ctx.layout, m);
@@ -149,7 +159,7 @@ function verifyLines(
     lines.push(
       'n=0',
       `until rsync ${base} ${extra} --dry-run --checksum --itemize-changes --info=stats2 ${shq(`${src}/`)} ${target(m.name)}; do`,
-      `  n=$((n + 1)); if [ $n -ge ${ctx.options.maxAttempts} ]; then echo "${MARKER} failed module=${m.name} rc=verify"; exit 1; fi; sleep 2`,
+      `  rc=$?; n=$((n + 1)); if [ $n -ge ${ctx.options.maxAttempts} ]; then echo "${MARKER} failed module=${m.name} rc=$rc"; exit $rc; fi; sleep 2`,
       'done',
     );
   }

@@ -2,7 +2,7 @@ import type {
   ProgressSample,
   TransferResultSummary,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { MARKER, type MoverOutputParser } from '../types';
+import { MARKER, type MoverOutputParser, type MoverRunResult } from '../types';
 import { parseClock, parseGroupedInt, parseRate } from '../units';
 
 // `     30,000,119  50%  336.22MB/s    0:00:00 (xfr#42, to-chk=9/55)`
@@ -68,7 +68,11 @@ export function createRsyncOutputParser(
   const syncStats = new Map<string, Stats>();
   let lastBytesDone = -1;
   const verifyStats = new Map<string, Stats>();
+  let verifying = false;
+  let synced = false;
+  // a comparison after a sync has its own outcome: its errors must not fail the sync
   const errors: string[] = [];
+  const verifyErrors: string[] = [];
   const warnings: string[] = [];
 
   const currentStats = (): Stats => {
@@ -175,7 +179,9 @@ export function createRsyncOutputParser(
     if (sec) {
       section = sec[1] as 'estimate' | 'sync' | 'verify';
       module = sec[2];
+      if (section === 'verify') verifying = true;
       if (section === 'sync') {
+        synced = true;
         attempt = Number(sec[3] ?? 1);
         maxAttempt = Math.max(maxAttempt, attempt);
         // a retried module starts over; its earlier partial stats are not a result
@@ -190,8 +196,10 @@ export function createRsyncOutputParser(
     }
     const failed = FAILED.exec(line);
     if (failed) {
-      errors.push(
-        `module ${failed[1]} failed with rsync exit code ${failed[2]}`,
+      (verifying ? verifyErrors : errors).push(
+        verifying
+          ? `verification of module ${failed[1]} failed with rsync exit code ${failed[2]}`
+          : `module ${failed[1]} failed with rsync exit code ${failed[2]}`,
       );
       return;
     }
@@ -224,7 +232,27 @@ export function createRsyncOutputParser(
       return;
     }
     if (/^rsync( error)?:|^@ERROR|^ERROR:/.test(line.trim()))
-      errors.push(line.trim());
+      (verifying ? verifyErrors : errors).push(line.trim());
+  };
+
+  const verification = (exitCode: number): TransferResultSummary => {
+    let files = 0;
+    let bytes = 0;
+    for (const v of verifyStats.values()) {
+      files += v.files ?? 0;
+      bytes += v.totalSize ?? 0;
+    }
+    return {
+      exitCode,
+      ok: exitCode === 0 && differences.length === 0,
+      attempts: 1,
+      filesTotal: files,
+      bytesTotal: bytes,
+      errors:
+        exitCode === 0 ? differences.map(d => `verify: ${d}`) : verifyErrors,
+      warnings: [],
+      differences,
+    };
   };
 
   return {
@@ -236,7 +264,7 @@ export function createRsyncOutputParser(
       for (const part of parts) handleLine(part, samples);
       return samples;
     },
-    finish(exitCode: number): TransferResultSummary {
+    finish(exitCode: number): MoverRunResult {
       if (buffer) handleLine(buffer, []);
       buffer = '';
       const sum = (k: keyof Stats) => {
@@ -245,37 +273,22 @@ export function createRsyncOutputParser(
           if (s[k] !== undefined) total = (total ?? 0) + (s[k] as number);
         return total;
       };
-      if (verifyStats.size) {
-        let files = 0;
-        let bytes = 0;
-        for (const v of verifyStats.values()) {
-          files += v.files ?? 0;
-          bytes += v.totalSize ?? 0;
-        }
-        return {
-          exitCode,
-          ok: exitCode === 0 && differences.length === 0,
-          attempts: maxAttempt,
-          filesTotal: files,
-          bytesTotal: bytes,
-          errors:
-            exitCode === 0 ? differences.map(d => `verify: ${d}`) : errors,
-          warnings,
-          differences,
-        };
-      }
+      if (verifying && !synced) return { ...verification(exitCode), warnings };
+      // the script compares only after every module synced: a failure from then on is the comparison's
+      const syncExit = verifying ? 0 : exitCode;
       return {
-        exitCode,
-        ok: exitCode === 0,
+        ...(verifying ? { verification: verification(exitCode) } : {}),
+        exitCode: syncExit,
+        ok: syncExit === 0,
         attempts: maxAttempt,
         filesTotal: sum('files'),
         filesTransferred: sum('regularTransferred'),
         bytesTotal: sum('totalSize'),
         bytesTransferred: sum('transferredSize'),
         // on success, errors of earlier attempts were recovered from by a retry: keep them as warnings
-        errors: exitCode === 0 ? [] : errors,
+        errors: syncExit === 0 ? [] : errors,
         warnings:
-          exitCode === 0
+          syncExit === 0
             ? [...warnings, ...errors.map(e => `recovered: ${e}`)]
             : warnings,
       };

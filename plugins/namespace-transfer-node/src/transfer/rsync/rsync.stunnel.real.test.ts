@@ -125,9 +125,36 @@ describe('rsync over stunnel, as local processes', () => {
       verify: { mode: 'sample', sampleRatio: 1 },
     });
     expect(sampled.result.differences).toContain('differs: small/d5/f5.txt');
+    // a re-sync with a comparison in the same run (a cutover's pod): rsync's quick check (size and
+    // mtime) restores the link and removes the stray file but cannot see the changed content; the
+    // comparison after it does, and it alone fails
+    const resync = await run({
+      delete: true,
+      verifyAfterSync: { mode: 'full' },
+    });
+    expect({
+      exit: resync.exitCode,
+      ok: resync.result.ok,
+      differences: resync.result.verification?.differences,
+    }).toEqual({
+      exit: 0,
+      ok: true,
+      differences: ['differs: small/d5/f5.txt'],
+    });
     // put the destination right again for the next test
-    const fix = await run({ delete: true });
-    expect(fix.exitCode).toBe(0);
+    writeFileSync(victim, content);
+    require('node:fs').utimesSync(victim, before.atime, before.mtime);
+    chownTree(dst(), DEST_ID.uid, DEST_ID.gid);
+    const fixed = await run({
+      delete: true,
+      verifyAfterSync: { mode: 'full' },
+    });
+    expect(fixed.result.verification).toMatchObject({
+      ok: true,
+      differences: [],
+      errors: [],
+    });
+    expect(fixed.result.verification!.filesTotal).toBeGreaterThan(1500);
   });
 
   it('refuses a client certificate issued by another transfer', async () => {

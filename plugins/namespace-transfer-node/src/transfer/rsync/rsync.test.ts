@@ -87,6 +87,61 @@ describe('rsync output parser', () => {
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual(['module a failed with rsync exit code 23']);
   });
+
+  const SYNCED = [
+    '### nstransfer sync module=a attempt=1\n',
+    'Number of files: 3 (reg: 2, dir: 1)\n',
+    'Number of regular files transferred: 1\n',
+    'Total file size: 30 bytes\n',
+    'Total transferred file size: 10 bytes\n',
+    '### nstransfer verify module=a mode=full\n',
+  ].join('');
+
+  it('a sync followed by a comparison: each has its own outcome', () => {
+    const parser = createRsyncOutputParser(() => new Date(0));
+    parser.push(
+      `${SYNCED}>fc.T...... b.txt\n*deleting   stray\nNumber of files: 3 (reg: 2, dir: 1)\nTotal file size: 30 bytes\n### nstransfer done\n`,
+    );
+    const r = parser.finish(0);
+    expect(r).toMatchObject({
+      ok: true,
+      filesTransferred: 1,
+      bytesTransferred: 10,
+      errors: [],
+    });
+    expect(r.verification).toMatchObject({
+      ok: false,
+      filesTotal: 3,
+      bytesTotal: 30,
+      differences: ['differs: b.txt', 'extra: stray'],
+    });
+  });
+
+  it('a comparison that could not finish fails the comparison, not the sync before it', () => {
+    const parser = createRsyncOutputParser(() => new Date(0));
+    parser.push(
+      `${SYNCED}rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)\n### nstransfer failed module=a rc=10\n`,
+    );
+    const r = parser.finish(10);
+    expect(r).toMatchObject({ ok: true, exitCode: 0, errors: [] });
+    expect(r.verification).toMatchObject({
+      ok: false,
+      exitCode: 10,
+      differences: [],
+      errors: [
+        'rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)',
+        'verification of module a failed with rsync exit code 10',
+      ],
+    });
+    // a sync that failed never compared: no verification at all
+    const p2 = createRsyncOutputParser(() => new Date(0));
+    p2.push(
+      '### nstransfer sync module=a attempt=1\n### nstransfer failed module=a rc=12\n',
+    );
+    const r2 = p2.finish(12);
+    expect(r2.ok).toBe(false);
+    expect(r2.verification).toBeUndefined();
+  });
 });
 
 describe('rsync configs', () => {
@@ -145,5 +200,22 @@ describe('rsync configs', () => {
       rsyncClientScript({ ...ctx, options: { ...ctx.options, delete: true } }),
     ).toContain("'--delete'");
     expect(script).toMatch(/delay=\$\(\(delay \* 2\)\)/);
+    expect(script).not.toContain('--checksum');
+
+    // cutover: the re-sync, then (only if it succeeded) a comparison that reports extras but deletes nothing
+    const both = rsyncClientScript({
+      ...ctx,
+      options: {
+        ...ctx.options,
+        delete: true,
+        verifyAfterSync: { mode: 'sample', sampleRatio: 0.2 },
+      },
+    });
+    const [syncPart, verifyPart] = both.split('verify module=vol1');
+    expect(syncPart).toContain("'--delete' '--delete-delay'");
+    expect(syncPart).toMatch(/exit \$rc/);
+    expect(verifyPart).toContain('--dry-run --checksum --itemize-changes');
+    expect(verifyPart).toContain('r=0.2');
+    expect(verifyPart).not.toContain('--delete-delay');
   });
 });
