@@ -11,7 +11,7 @@ import {
   type ObservedExposure,
   type Route,
 } from '../endpoint';
-import { Objects, pollUntil } from '../kube';
+import { Objects, pollUntil, sleep, waitForPods } from '../kube';
 import {
   LABEL_TRANSFER_ID,
   objectName,
@@ -61,11 +61,6 @@ export type SyncOptions = Pick<
   MoverClientOptions,
   'verify' | 'verifyAfterSync'
 > & { resync: boolean };
-/**
- * Pods are polled briefly: every sync's end (and with it the downtime of a cutover) would otherwise be
- * noticed up to a whole interval late; a read of one pod is cheap for the API server.
- */
-const POD_POLL_MS = 150;
 const LOG_DRAIN_MS = 1000;
 
 /**
@@ -374,13 +369,11 @@ export class CopySession {
       }),
       this.id,
     );
-    return pollUntil(
-      async () => {
-        const pod = await this.dst.read<V1Pod>({
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name, namespace: this.dstNs },
-        });
+    return waitForPods(
+      this.o.destination,
+      this.dstNs,
+      pods => {
+        const pod = pods.find(p => p.metadata?.name === name);
         if (pod?.status?.phase === 'Failed')
           throw new Error(
             `server pod ${this.dstNs}/${name} failed: ${pod.status.message ?? ''}`,
@@ -392,8 +385,8 @@ export class CopySession {
           : undefined;
       },
       {
+        fieldSelector: `metadata.name=${name}`,
         timeoutMs: this.o.timeouts?.podReadyMs ?? 120_000,
-        intervalMs: POD_POLL_MS,
         signal: this.o.signal,
         what: `server pod ${this.dstNs}/${name} to become Ready`,
       },
@@ -512,7 +505,7 @@ export class CopySession {
     const moverContainer = side.containers[side.containers.length - 1].name;
     const parser = this.mover.createOutputParser();
     let seen = 0;
-    const drainLogs = async () => {
+    const readLogs = async () => {
       const log = await core
         .readNamespacedPodLog({
           name: podName,
@@ -526,38 +519,42 @@ export class CopySession {
       for (const sample of parser.push(chunk))
         this.o.onEvent?.({ type: 'progress', run, sample });
     };
-    let drainedAt = 0;
-    const pod = await pollUntil(
-      async () => {
-        const p = await this.src.read<V1Pod>({
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: podName, namespace: this.srcNs },
-        });
-        // the pod's end is seen within one short poll; its logs are read once a second (and at the end)
-        if (
-          p?.status?.containerStatuses?.length &&
-          Date.now() - drainedAt >= LOG_DRAIN_MS
-        ) {
-          drainedAt = Date.now();
-          await drainLogs();
-        }
-        if (p?.status?.phase === 'Succeeded' || p?.status?.phase === 'Failed')
+    // one read at a time: two overlapping reads would hand the parser the same chunk twice
+    let reading = Promise.resolve();
+    const drainLogs = () => (reading = reading.then(readLogs));
+    // progress once a second while the pod runs; its end is seen from the watch at once
+    const finished = new AbortController();
+    const progress = (async () => {
+      for (;;) {
+        await sleep(LOG_DRAIN_MS, finished.signal);
+        await drainLogs();
+      }
+    })().catch(() => undefined);
+    const pod = await waitForPods(
+      this.o.source,
+      this.srcNs,
+      pods => {
+        const p = pods.find(x => x.metadata?.name === podName);
+        if (!p)
+          throw new Error(
+            `client pod ${this.srcNs}/${podName} was deleted before it finished`,
+          );
+        if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed')
           return p;
         // a killed mover cannot tell its sidecar to stop (no trap runs on SIGKILL): its end is the end
-        return p?.status?.containerStatuses?.find(
-          c => c.name === moverContainer,
-        )?.state?.terminated
+        return p.status?.containerStatuses?.find(c => c.name === moverContainer)
+          ?.state?.terminated
           ? p
           : undefined;
       },
       {
+        fieldSelector: `metadata.name=${podName}`,
         timeoutMs: this.o.timeouts?.syncMs ?? 3_600_000,
-        intervalMs: POD_POLL_MS,
         signal: this.o.signal,
         what: `client pod ${this.srcNs}/${podName} to finish`,
       },
-    );
+    ).finally(() => finished.abort());
+    await progress;
     await drainLogs();
     const status = pod.status?.containerStatuses?.find(
       c => c.name === moverContainer,

@@ -1,11 +1,7 @@
-import {
-  CoreV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { retryOnConflict, withRetry } from '../clusters';
-import { Objects, pollUntil } from '../kube';
+import { retryOnConflict } from '../clusters';
+import { Objects, waitForPods } from '../kube';
 import { mountsClaim } from '../gather';
 
 export const QUIESCED_BY = 'namespace-transfer.io/quiesced-by';
@@ -106,14 +102,12 @@ export async function waitUntilUnmounted(
     ignorePods?: (name: string) => boolean;
   },
 ): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
   let users: string[] = [];
   try {
-    await pollUntil(
-      async () => {
-        const pods = (
-          await withRetry(() => core.listNamespacedPod({ namespace }))
-        ).items;
+    await waitForPods(
+      kc,
+      namespace,
+      pods => {
         users = pods
           .filter(
             p =>
@@ -128,7 +122,6 @@ export async function waitUntilUnmounted(
       {
         timeoutMs: opts.timeoutMs,
         signal: opts.signal,
-        intervalMs: 150,
         what: `pods to stop using PVC ${namespace}/${claimName}`,
       },
     );

@@ -60,11 +60,11 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     'if command -v stdbuf >/dev/null 2>&1; then lines() { stdbuf -o0 tr "\\r" "\\n"; }; else lines() { tr "\\r" "\\n"; }; fi',
   ];
   // the transport sidecar starts beside this container and may not listen yet: a module listing (no
-  // auth, no data) every 100 ms finds it up at once, where a failed attempt would back off for seconds
+  // auth, no data) every 25 ms finds it up at once, where a failed attempt would back off for seconds
   out.push(
     'n=0',
     `until rsync --contimeout=10 ${shq(`rsync://${ctx.connect.host}:${ctx.connect.port}/`)} >/dev/null 2>&1; do`,
-    '  n=$((n + 1)); if [ $n -ge 100 ]; then break; fi; sleep 0.1',
+    '  n=$((n + 1)); if [ $n -ge 400 ]; then break; fi; sleep 0.025',
     'done',
   );
   // a comparison never deletes: extra files are reported by its own --delete in a dry run

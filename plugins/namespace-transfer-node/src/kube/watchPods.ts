@@ -1,0 +1,110 @@
+import {
+  CoreV1Api,
+  Watch,
+  type KubeConfig,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import { withRetry } from '../clusters';
+import { sleep, WaitTimeoutError } from './poll';
+
+type Outcome<T> = { value: T } | { relist: true } | { error: unknown };
+
+export interface WatchPodsOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** describes what never happened, for the timeout message */
+  what: string;
+  fieldSelector?: string;
+  labelSelector?: string;
+}
+
+/**
+ * Waits until `check` returns a value for the current pods of a namespace (those the selectors match).
+ * A list gives the state and its resourceVersion, a watch from there delivers each change as it happens:
+ * the end of a sync or of the last application pod is seen at once, where a poll would see it up to an
+ * interval late (inside the downtime of a cutover). A dropped watch, or one whose version expired (410),
+ * lists again.
+ */
+export async function waitForPods<T>(
+  kc: KubeConfig,
+  namespace: string,
+  check: (pods: V1Pod[]) => T | undefined,
+  opts: WatchPodsOptions,
+): Promise<T> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + opts.timeoutMs;
+  const selectors = {
+    ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
+    ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+  };
+  const timedOut = () =>
+    new WaitTimeoutError(
+      `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}`,
+    );
+  for (let attempt = 0; ; attempt++) {
+    opts.signal?.throwIfAborted();
+    if (Date.now() >= deadline) throw timedOut();
+    const list = await withRetry(() =>
+      core.listNamespacedPod({ namespace, ...selectors }),
+    );
+    const pods = new Map<string, V1Pod>();
+    for (const p of list.items) pods.set(p.metadata!.name!, p);
+    const now = check([...pods.values()]);
+    if (now !== undefined) return now;
+    const outcome = await new Promise<Outcome<T>>(resolve => {
+      let settled = false;
+      let controller: AbortController | undefined;
+      const cleanups: Array<() => void> = [];
+      const finish = (r: Outcome<T>) => {
+        if (settled) return;
+        settled = true;
+        for (const c of cleanups) c();
+        controller?.abort();
+        resolve(r);
+      };
+      const timer = setTimeout(
+        () => finish({ error: timedOut() }),
+        Math.max(0, deadline - Date.now()),
+      );
+      cleanups.push(() => clearTimeout(timer));
+      const onAbort = () => finish({ error: opts.signal!.reason });
+      opts.signal?.addEventListener('abort', onAbort);
+      cleanups.push(() => opts.signal?.removeEventListener('abort', onAbort));
+      new Watch(kc)
+        .watch(
+          `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          {
+            ...selectors,
+            resourceVersion: list.metadata?.resourceVersion,
+            allowWatchBookmarks: true,
+          },
+          (type, obj: V1Pod) => {
+            if (type === 'ERROR') return finish({ relist: true }); // e.g. 410 Gone
+            const name = obj?.metadata?.name;
+            if (!name || type === 'BOOKMARK') return undefined;
+            if (type === 'DELETED') pods.delete(name);
+            else pods.set(name, obj);
+            try {
+              const value = check([...pods.values()]);
+              if (value !== undefined) finish({ value });
+            } catch (error) {
+              finish({ error });
+            }
+            return undefined;
+          },
+          () => finish({ relist: true }),
+        )
+        .then(
+          c => {
+            controller = c;
+            if (settled) c.abort();
+          },
+          () => finish({ relist: true }),
+        );
+    });
+    if ('value' in outcome) return outcome.value;
+    if ('error' in outcome) throw outcome.error;
+    // a watch that keeps ending at once (a proxy that cuts streams) must not spin
+    await sleep(Math.min(1000, 50 * 2 ** Math.min(attempt, 5)), opts.signal);
+  }
+}
