@@ -51,6 +51,8 @@ export async function waitForPods<T>(
     for (const p of list.items) pods.set(p.metadata!.name!, p);
     const now = check([...pods.values()]);
     if (now !== undefined) return now;
+    // an abort during the list fired before the listener below exists: it would never be heard
+    opts.signal?.throwIfAborted();
     const outcome = await new Promise<Outcome<T>>(resolve => {
       let settled = false;
       let controller: AbortController | undefined;
