@@ -188,10 +188,16 @@ async function main() {
     );
 
     // baselines on the same host and filesystem (tmpdir) as kube-sim's volumes, caches as warm as for the engine
-    const rsyncS = timed('rsync', ['-a', `${srcDir}/`, join(scratch, 'rsync')]);
-    const cpS = timed('cp', ['-a', srcDir, join(scratch, 'cp')]);
-    rmSync(join(scratch, 'rsync'), { recursive: true, force: true });
-    rmSync(join(scratch, 'cp'), { recursive: true, force: true });
+    // run before and after the engine, the faster counts: a baseline slowed by a busy moment would
+    // flatter the engine
+    const baselines = () => {
+      const r = timed('rsync', ['-a', `${srcDir}/`, join(scratch, 'rsync')]);
+      const c = timed('cp', ['-a', srcDir, join(scratch, 'cp')]);
+      rmSync(join(scratch, 'rsync'), { recursive: true, force: true });
+      rmSync(join(scratch, 'cp'), { recursive: true, force: true });
+      return { r, c };
+    };
+    const before = baselines();
 
     const spec = (
       id: string,
@@ -222,7 +228,7 @@ async function main() {
     const fullWallS = (performance.now() - t0) / 1000;
     const finalS = syncSeconds(full, 'final');
     process.stdout.write(
-      `single phase: final sync ${finalS.toFixed(2)} s, ${verifyNote(full)}, downtime ${(full.downtimeMs / 1000).toFixed(2)} s, wall ${fullWallS.toFixed(2)} s\n`,
+      `single phase: final pod ${finalS.toFixed(2)} s (${verifyNote(full)}), downtime ${(full.downtimeMs / 1000).toFixed(2)} s, wall ${fullWallS.toFixed(2)} s\n`,
     );
 
     // stage while the app runs, change 1% of the files, then cut over
@@ -272,17 +278,23 @@ async function main() {
     });
     const tinyS = (performance.now() - t1) / 1000;
 
+    const after = baselines();
+    const rsyncS = Math.min(before.r, after.r);
+    const cpS = Math.min(before.c, after.c);
+    // the mover's throughput: the first staging sync moves the whole tree (with its dry run for exact
+    // totals) and nothing else; the single phase's final pod also runs the comparison
+    const syncS = syncSeconds(staged, 'stage-1');
     const mibps = (s: number) => bytes / MIB / s;
     const figures: Figure[] = [
       {
         figure: 'engine sync throughput / local rsync -a',
-        value: rsyncS / finalS,
+        value: rsyncS / syncS,
         target: '>=0.8',
-        note: `${mibps(finalS).toFixed(0)} vs ${mibps(rsyncS).toFixed(0)} MiB/s`,
+        note: `${mibps(syncS).toFixed(0)} vs ${mibps(rsyncS).toFixed(0)} MiB/s (best of 2)`,
       },
       {
         figure: 'engine sync throughput / local cp -a',
-        value: cpS / finalS,
+        value: cpS / syncS,
         note: `cp -a ${mibps(cpS).toFixed(0)} MiB/s`,
       },
       {
