@@ -41,7 +41,7 @@ export async function waitForPods<T>(
     new WaitTimeoutError(
       `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}`,
     );
-  for (let attempt = 0; ; attempt++) {
+  for (let quickEnds = 0; ;) {
     opts.signal?.throwIfAborted();
     if (Date.now() >= deadline) throw timedOut();
     const list = await withRetry(() =>
@@ -53,6 +53,7 @@ export async function waitForPods<T>(
     if (now !== undefined) return now;
     // an abort during the list fired before the listener below exists: it would never be heard
     opts.signal?.throwIfAborted();
+    const watchedAt = Date.now();
     const outcome = await new Promise<Outcome<T>>(resolve => {
       let settled = false;
       let controller: AbortController | undefined;
@@ -107,6 +108,12 @@ export async function waitForPods<T>(
     if ('value' in outcome) return outcome.value;
     if ('error' in outcome) throw outcome.error;
     // a watch that keeps ending at once (a proxy that cuts streams) must not spin
-    await sleep(Math.min(1000, 50 * 2 ** Math.min(attempt, 5)), opts.signal);
+    // (a server closing a healthy watch after minutes is not that: list again at once)
+    quickEnds = Date.now() - watchedAt < 5000 ? quickEnds + 1 : 0;
+    if (quickEnds)
+      await sleep(
+        Math.min(1000, 25 * 2 ** Math.min(quickEnds, 6)),
+        opts.signal,
+      );
   }
 }
