@@ -11,7 +11,7 @@ import {
   type ObservedExposure,
   type Route,
 } from '../endpoint';
-import { Objects, pollUntil, sleep, waitForPods } from '../kube';
+import { Objects, followLog, pollUntil, waitForPods } from '../kube';
 import {
   LABEL_TRANSFER_ID,
   objectName,
@@ -61,7 +61,6 @@ export type SyncOptions = Pick<
   MoverClientOptions,
   'verify' | 'verifyAfterSync'
 > & { resync: boolean };
-const LOG_DRAIN_MS = 1000;
 
 /**
  * The objects of one copy and the operations on them. Every operation is idempotent: it finds what an
@@ -505,7 +504,25 @@ export class CopySession {
     const moverContainer = side.containers[side.containers.length - 1].name;
     const parser = this.mover.createOutputParser();
     let seen = 0;
-    const readLogs = async () => {
+    const take = (text: string) => {
+      seen += text.length;
+      for (const sample of parser.push(text))
+        this.o.onEvent?.({ type: 'progress', run, sample });
+    };
+    // progress while the pod runs, from its mover's log as it is written
+    const finished = new AbortController();
+    const following = followLog(
+      this.o.source,
+      {
+        namespace: this.srcNs,
+        pod: podName,
+        container: moverContainer,
+        signal: finished.signal,
+      },
+      take,
+    );
+    // once it has ended, one plain read for whatever the stream had not delivered yet
+    const drainLogs = async () => {
       const log = await core
         .readNamespacedPodLog({
           name: podName,
@@ -513,23 +530,8 @@ export class CopySession {
           container: moverContainer,
         })
         .catch(() => undefined);
-      if (typeof log !== 'string' || log.length <= seen) return;
-      const chunk = log.slice(seen);
-      seen = log.length;
-      for (const sample of parser.push(chunk))
-        this.o.onEvent?.({ type: 'progress', run, sample });
+      if (typeof log === 'string' && log.length > seen) take(log.slice(seen));
     };
-    // one read at a time: two overlapping reads would hand the parser the same chunk twice
-    let reading = Promise.resolve();
-    const drainLogs = () => (reading = reading.then(readLogs));
-    // progress once a second while the pod runs; its end is seen from the watch at once
-    const finished = new AbortController();
-    const progress = (async () => {
-      for (;;) {
-        await sleep(LOG_DRAIN_MS, finished.signal);
-        await drainLogs();
-      }
-    })().catch(() => undefined);
     const pod = await waitForPods(
       this.o.source,
       this.srcNs,
@@ -554,7 +556,7 @@ export class CopySession {
         what: `client pod ${this.srcNs}/${podName} to finish`,
       },
     ).finally(() => finished.abort());
-    await progress;
+    await following.done;
     await drainLogs();
     const status = pod.status?.containerStatuses?.find(
       c => c.name === moverContainer,

@@ -1,3 +1,4 @@
 export * from './objects';
 export * from './poll';
 export * from './watchPods';
+export * from './followLog';

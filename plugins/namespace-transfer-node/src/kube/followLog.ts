@@ -1,0 +1,81 @@
+import { StringDecoder } from 'node:string_decoder';
+import { Writable } from 'node:stream';
+import { Log, type KubeConfig } from '@kubernetes/client-node';
+import { sleep } from './poll';
+
+export interface FollowLogOptions {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** stops following (the caller reads the rest with one plain read once the container has ended) */
+  signal: AbortSignal;
+  /** wait between attempts while the container has not started or after the stream broke */
+  retryMs?: number;
+}
+
+/**
+ * Follows a container's log (`pods/log?follow=true`) and hands each new piece of text to `onText`, in
+ * order, exactly once. Reading the whole log again every second would cost the API server and the kubelet
+ * the square of a long sync's output; a follow stream sends each byte once. A stream that ends or breaks
+ * early is opened again from the start and the text already handed on is skipped (a log only grows).
+ * Returns when `signal` aborts; `delivered()` says how much text was handed on, so a final plain read can
+ * continue from there.
+ */
+export function followLog(
+  kc: KubeConfig,
+  o: FollowLogOptions,
+  onText: (text: string) => void,
+): { done: Promise<void>; delivered: () => number } {
+  let delivered = 0;
+  const retryMs = o.retryMs ?? 1000;
+  const once = () =>
+    new Promise<void>(resolve => {
+      const decoder = new StringDecoder('utf8');
+      let skipped = 0;
+      const take = (text: string) => {
+        // a stream opened again repeats what an earlier one delivered
+        const skip = Math.min(text.length, delivered - skipped);
+        skipped += skip;
+        const rest = text.slice(skip);
+        if (rest) {
+          delivered += rest.length;
+          onText(rest);
+        }
+      };
+      let controller: AbortController | undefined;
+      const end = () => {
+        o.signal.removeEventListener('abort', end);
+        controller?.abort();
+        resolve();
+      };
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          take(decoder.write(chunk));
+          cb();
+        },
+        final(cb) {
+          take(decoder.end());
+          cb();
+          end();
+        },
+      });
+      sink.on('error', end);
+      o.signal.addEventListener('abort', end);
+      new Log(kc)
+        .log(o.namespace, o.pod, o.container, sink, { follow: true })
+        .then(
+          c => {
+            controller = c;
+            if (o.signal.aborted) c.abort();
+          },
+          end, // e.g. 400 while the container is still being created
+        );
+    });
+  const done = (async () => {
+    while (!o.signal.aborted) {
+      await once();
+      await sleep(retryMs, o.signal).catch(() => undefined);
+    }
+  })();
+  return { done, delivered: () => delivered };
+}
