@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { Log, type KubeConfig } from '@kubernetes/client-node';
 import { sleep } from './poll';
 
@@ -31,10 +31,13 @@ export function followLog(
   const once = () =>
     new Promise<void>(resolve => {
       const decoder = new StringDecoder('utf8');
+      // a stream opened again repeats what earlier ones delivered; what this one delivers is new
+      const repeated = delivered;
       let skipped = 0;
+      let over = false;
       const take = (text: string) => {
-        // a stream opened again repeats what an earlier one delivered
-        const skip = Math.min(text.length, delivered - skipped);
+        if (over) return;
+        const skip = Math.min(text.length, repeated - skipped);
         skipped += skip;
         const rest = text.slice(skip);
         if (rest) {
@@ -44,6 +47,8 @@ export function followLog(
       };
       let controller: AbortController | undefined;
       const end = () => {
+        if (over) return;
+        over = true;
         o.signal.removeEventListener('abort', end);
         controller?.abort();
         resolve();
@@ -60,6 +65,14 @@ export function followLog(
         },
       });
       sink.on('error', end);
+      // Log pipes the response body into the sink, and a pipe does not end its destination when the
+      // source fails (a connection cut mid-stream): without this the follow would wait forever
+      sink.on('pipe', (body: Readable) => {
+        body.once('error', end);
+        body.once('close', () => {
+          if (!body.readableEnded) end();
+        });
+      });
       o.signal.addEventListener('abort', end);
       new Log(kc)
         .log(o.namespace, o.pod, o.container, sink, { follow: true })
