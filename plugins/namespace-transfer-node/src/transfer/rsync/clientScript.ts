@@ -3,6 +3,9 @@ import { doneMarker, modulePath } from '../../sides';
 import { rsyncPermissionFlags } from '../../permissions';
 import { RSYNC_PASSWORD, remoteModulePath } from './daemonConfig';
 
+/** a progress2 line (`  30,000,119  50%  336.22MB/s  0:00:00 ...`), as an awk ERE */
+const PROGRESS_LINE = '^ *[0-9,]+ +[0-9]+%';
+
 /** rsync exit codes that retrying cannot fix (usage, protocol incompatibility, unsupported action). */
 const FATAL_CODES = [1, 2, 4];
 
@@ -58,6 +61,10 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     // container logs are line-based (a kubelet only ships a line once it ends) and progress2 ends its
     // lines with \r: turn them into real lines, unbuffered, so progress is visible while it happens
     'if command -v stdbuf >/dev/null 2>&1; then lines() { stdbuf -o0 tr "\\r" "\\n"; }; else lines() { tr "\\r" "\\n"; }; fi',
+    // progress2 writes a line for every file: a million files would be a million log lines for the
+    // runtime to store (and rotate away) and the engine to read. One a second is all progress needs;
+    // every other line passes. (srand() returns the previous seed: called twice, the time in seconds.)
+    `throttle() { awk ${shq(`/${PROGRESS_LINE}/ { srand(); t = srand(); if (t == last) next; last = t } { print; fflush() }`)}; }`,
   ];
   // the transport sidecar starts beside this container and may not listen yet: a module listing (no
   // auth, no data) every 25 ms finds it up at once, where a failed attempt would back off for seconds
@@ -97,7 +104,7 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     out.push(
       'while :; do',
       `  echo "${MARKER} sync module=${m.name} attempt=$attempt"`,
-      `  { rsync ${base} $fidelity --info=progress2,stats2 ${src} ${target(m.name)} 2>"$err"; echo $? > "$rcf"; } | lines`,
+      `  { rsync ${base} $fidelity --info=progress2,stats2 ${src} ${target(m.name)} 2>"$err"; echo $? > "$rcf"; } | lines | throttle`,
       '  rc=$(cat "$rcf")',
       '  cat "$err" >&2',
       '  if [ $rc -eq 0 ]; then break; fi',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createRsyncOutputParser, rsyncClientScript, rsyncdConfig } from '.';
 import { POD_LAYOUT, DEFAULT_PORTS } from '../../sides';
 import { DEFAULT_CLIENT_OPTIONS, type MoverClientContext } from '../types';
@@ -201,6 +202,18 @@ describe('rsync configs', () => {
     ).toContain("'--delete'");
     expect(script).toMatch(/delay=\$\(\(delay \* 2\)\)/);
     expect(script).not.toContain('--checksum');
+    // progress lines reach the log at most once a second; everything else passes
+    expect(script).toContain('| lines | throttle');
+    // and the real awk does that: three progress lines within a second become one
+    const throttle = script.split('\n').find(l => l.startsWith('throttle()'))!;
+    const out = execFileSync('/bin/sh', [
+      '-c',
+      `${throttle}\nprintf '  1,000  1%%  1.00MB/s  0:00:01\\n  2,000  2%%  1.00MB/s  0:00:01\\nNumber of files: 3\\n  3,000  3%%  1.00MB/s  0:00:01\\nrsync error: boom\\n' | throttle`,
+    ]).toString();
+    expect(out.split('\n').filter(Boolean)).toEqual(
+      expect.arrayContaining(['Number of files: 3', 'rsync error: boom']),
+    );
+    expect(out.match(/%/g)?.length).toBeLessThanOrEqual(2); // a second may tick in between
 
     // cutover: the re-sync, then (only if it succeeded) a comparison that reports extras but deletes nothing
     const both = rsyncClientScript({
