@@ -99,7 +99,16 @@ function du(path: string): number {
   );
 }
 
+/**
+ * Every measured run starts with no dirty pages: what an earlier run wrote would otherwise be written
+ * back to disk during this one, on the same two cores, and the order of the runs would decide the ratios.
+ */
+function settle(): void {
+  execFileSync('sync');
+}
+
 function timed(cmd: string, args: string[]): number {
+  settle();
   const t0 = performance.now();
   execFileSync(cmd, args, { stdio: 'inherit' });
   return (performance.now() - t0) / 1000;
@@ -218,6 +227,7 @@ async function main() {
     });
 
     // single phase: the whole tree moves inside the downtime
+    settle();
     const t0 = performance.now();
     const full = await planAndCopy({
       spec: spec('bench-full', 'full', { stage: false, verify: VERIFY }),
@@ -252,10 +262,12 @@ async function main() {
       ),
       onEvent: tracer('staged'),
     };
+    settle();
     const staged = await runCopy({ ...base, until: 'staged' });
     const changed = small.filter((_, i) => i % 100 === 0);
     for (const p of changed) writeFileSync(p, `changed while staged ${p}\n`);
     chownTree(srcDir, APP_UID, APP_UID);
+    settle();
     const cutover = await runCopy({ ...base, checkpoint: staged.checkpoint });
     process.stdout.write(
       `stage + cutover: stage ${syncSeconds(staged, 'stage-1').toFixed(2)} s, final ${syncSeconds(cutover, 'final').toFixed(2)} s (${cutover.syncs.find(s => s.run === 'final')?.result.filesTransferred} files), ${verifyNote(cutover)}, downtime ${(cutover.downtimeMs / 1000).toFixed(2)} s\n`,
