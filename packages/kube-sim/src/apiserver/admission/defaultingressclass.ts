@@ -7,6 +7,7 @@
 import type { AdmissionPlugin } from '.';
 import { INGRESS_CLASS_ANNOTATION } from '../registry/networking';
 import type { Store } from '../store';
+import { newestDefault } from './newestDefault';
 
 export const DEFAULT_INGRESS_CLASS_ANNOTATION =
   'ingressclass.kubernetes.io/is-default-class';
@@ -24,21 +25,10 @@ export function defaultIngressClass(store: Store): AdmissionPlugin {
       // the annotation's presence counts, whatever its value: it is a class choice the plugin leaves alone
       if (obj.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] !== undefined)
         return;
-      const defaults = store
-        .list('ingressclasses.networking.k8s.io')
-        .filter(
-          c =>
-            c.metadata.annotations?.[DEFAULT_INGRESS_CLASS_ANNOTATION] ===
-            'true',
-        )
-        .sort(
-          (a, b) =>
-            (b.metadata.creationTimestamp ?? '').localeCompare(
-              a.metadata.creationTimestamp ?? '',
-            ) || a.metadata.name.localeCompare(b.metadata.name),
-        );
-      if (defaults.length)
-        obj.spec.ingressClassName = defaults[0].metadata.name;
+      const def = newestDefault(store, 'ingressclasses.networking.k8s.io', [
+        DEFAULT_INGRESS_CLASS_ANNOTATION,
+      ]);
+      if (def) obj.spec.ingressClassName = def.metadata.name;
     },
   };
 }

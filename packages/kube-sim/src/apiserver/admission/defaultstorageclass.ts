@@ -4,6 +4,7 @@
  */
 import type { AdmissionPlugin } from '.';
 import type { Store } from '../store';
+import { newestDefault } from './newestDefault';
 
 const DEFAULT_ANNOTATIONS = [
   'storageclass.kubernetes.io/is-default-class',
@@ -20,21 +21,12 @@ export function defaultStorageClass(store: Store): AdmissionPlugin {
         obj.spec.storageClassName !== null
       )
         return;
-      const defaults = store
-        .list('storageclasses.storage.k8s.io')
-        .filter(sc =>
-          DEFAULT_ANNOTATIONS.some(
-            a => sc.metadata.annotations?.[a] === 'true',
-          ),
-        )
-        .sort(
-          (a, b) =>
-            (b.metadata.creationTimestamp ?? '').localeCompare(
-              a.metadata.creationTimestamp ?? '',
-            ) || a.metadata.name.localeCompare(b.metadata.name),
-        );
-      if (defaults.length)
-        obj.spec.storageClassName = defaults[0].metadata.name;
+      const def = newestDefault(
+        store,
+        'storageclasses.storage.k8s.io',
+        DEFAULT_ANNOTATIONS,
+      );
+      if (def) obj.spec.storageClassName = def.metadata.name;
     },
   };
 }
