@@ -33,6 +33,7 @@ import {
   createWorkload,
   ensureNamespace,
   ensureStorageClass,
+  restrictedPod,
 } from '../plugins/namespace-transfer-node/src/testing/kubesim';
 import {
   buildTree,
@@ -122,28 +123,7 @@ async function podStartSeconds(
   const t0 = performance.now();
   await core.createNamespacedPod({
     namespace,
-    body: {
-      metadata: { name: 'pod-start-probe' },
-      spec: {
-        restartPolicy: 'Never',
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: APP_UID,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
-        containers: [
-          {
-            name: 'c',
-            image: 'busybox',
-            command: ['sleep', '30'],
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              capabilities: { drop: ['ALL'] },
-            },
-          },
-        ],
-      },
-    },
+    body: restrictedPod('pod-start-probe', ['sleep', '30'], { uid: APP_UID }),
   });
   await pollUntil(
     async () =>

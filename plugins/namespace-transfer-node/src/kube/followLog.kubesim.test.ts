@@ -12,7 +12,7 @@ import {
   type V1ContainerState,
 } from '@kubernetes/client-node';
 import { startClusters, type SimWorld } from 'kube-sim';
-import { ensureNamespace } from '../testing/kubesim';
+import { ensureNamespace, restrictedPod } from '../testing/kubesim';
 import { followLog } from './followLog';
 import { pollUntil } from './poll';
 
@@ -20,30 +20,8 @@ jest.setTimeout(120_000);
 
 const NS = 'fl';
 
-function podBody(name: string, script: string) {
-  return {
-    metadata: { name },
-    spec: {
-      restartPolicy: 'Never',
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 1000,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      containers: [
-        {
-          name: 'c',
-          image: 'busybox',
-          command: ['/bin/sh', '-c', script],
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ['ALL'] },
-          },
-        },
-      ],
-    },
-  };
-}
+const podBody = (name: string, script: string) =>
+  restrictedPod(name, ['/bin/sh', '-c', script]);
 
 /** Records every onText call with when it came. */
 function recorder() {

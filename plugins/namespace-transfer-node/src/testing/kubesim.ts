@@ -8,8 +8,39 @@ import {
   StorageV1Api,
   type KubeConfig,
   type V1PersistentVolume,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import { pollUntil } from '../kube';
+
+/** A one-container pod that passes Pod Security "restricted" (kube-sim runs `command` as a host process). */
+export function restrictedPod(
+  name: string,
+  command: string[],
+  o: { uid?: number; restartPolicy?: string } = {},
+): V1Pod {
+  return {
+    metadata: { name },
+    spec: {
+      restartPolicy: o.restartPolicy ?? 'Never',
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: o.uid ?? 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [
+        {
+          name: 'c',
+          image: 'busybox',
+          command,
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+          },
+        },
+      ],
+    },
+  };
+}
 
 export async function ensureStorageClass(kc: KubeConfig, name: string) {
   await kc
