@@ -26,6 +26,11 @@ export interface ClusterOptions {
   apiPort?: number;
   /** default Route host suffix (default apps.<name>.kube-sim.test) */
   routeDomain?: string;
+  /**
+   * false: a bare-metal cluster without a load balancer implementation: LoadBalancer Services get node
+   * ports but never an address (default true)
+   */
+  loadBalancer?: boolean;
 }
 
 export interface SimCluster {
@@ -150,6 +155,7 @@ export async function startCluster(
       dataDir: join(dataDir, 'network'),
       worldDir,
       routeDomain,
+      loadBalancer: opts.loadBalancer,
     });
     stack.push(network);
     stack.push(

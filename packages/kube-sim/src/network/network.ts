@@ -29,6 +29,8 @@ export interface StartNetworkOptions extends NetworkOptions {
   routeDomain?: string;
   /** the router's port, 443 unless a test needs another */
   routerPort?: number;
+  /** false: no load balancer implementation, LoadBalancer Services stay pending (ServiceProxyOptions) */
+  loadBalancer?: boolean;
   /** how long to wait for the first list of Services, Endpoints, Ingresses and IngressClasses */
   startTimeoutMs?: number;
   log?(msg: string): void;
@@ -186,6 +188,7 @@ export async function startNetwork(
     core,
     log,
     kick,
+    loadBalancer: opts.loadBalancer,
   });
   const router = new Router({
     routerIP: opts.address.routerIP,

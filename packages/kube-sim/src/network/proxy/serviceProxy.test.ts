@@ -193,4 +193,40 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
     expect(proxy.listening()).toEqual([]);
     await expect(ask(ip('64.10'), 7000)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('without a load balancer implementation: node ports only, and the status stays empty (bare metal)', async () => {
+    await proxy.stop();
+    const web = services.get('ns', 'web')!;
+    services.set({ ...web, status: { loadBalancer: {} } });
+    statusWrites = [];
+    proxy = new ServiceProxy({
+      address: plan,
+      services,
+      endpoints,
+      core: {
+        replaceNamespacedServiceStatus: async ({
+          body,
+        }: {
+          body: V1Service;
+        }) => {
+          statusWrites.push(body);
+          return body;
+        },
+      } as unknown as CoreV1Api,
+      log: () => undefined,
+      kick: () => undefined,
+      loadBalancer: false,
+    });
+    await proxy.reconcile();
+    await proxy.reconcile();
+    await new Promise(r => setImmediate(r));
+    expect(proxy.listening().sort()).toEqual(
+      [`${ip('0.1')}:${nodePort}`, `${ip('64.10')}:7000`].sort(),
+    );
+    expect(await ask(ip('0.1'), nodePort, 'n')).toMatch(/^pod-[45]:n$/);
+    await expect(ask(ip('128.1'), 7000)).rejects.toThrow(/ECONNREFUSED/);
+    expect(proxy.loadBalancerIP('uid-web')).toBeUndefined();
+    expect(statusWrites).toEqual([]);
+    expect(services.get('ns', 'web')!.status).toEqual({ loadBalancer: {} });
+  });
 });

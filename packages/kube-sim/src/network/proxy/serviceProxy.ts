@@ -23,6 +23,12 @@ export interface ServiceProxyOptions {
   log(msg: string): void;
   /** asks for another reconcile soon (debounced by the caller) */
   kick(): void;
+  /**
+   * false: no load balancer implementation, as on bare metal without MetalLB or a cloud controller.
+   * LoadBalancer Services still get their node ports (kube-proxy's part) but no address, and nothing
+   * writes their status, so they stay pending (default true)
+   */
+  loadBalancer?: boolean;
 }
 
 /**
@@ -96,7 +102,11 @@ export class ServiceProxy {
     svc: V1Service,
     owners: Set<string>,
   ): string | undefined {
-    if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass)
+    if (
+      this.opts.loadBalancer === false ||
+      svc.spec?.type !== 'LoadBalancer' ||
+      svc.spec.loadBalancerClass
+    )
       return undefined;
     const uid =
       svc.metadata?.uid ?? `${svc.metadata?.namespace}/${svc.metadata?.name}`;
@@ -136,6 +146,8 @@ export class ServiceProxy {
 
   /** status.loadBalancer of every Service whose published address differs from what we hold */
   private writeStatuses(): void {
+    // status.loadBalancer is the service controller's, and without an implementation there is none
+    if (this.opts.loadBalancer === false) return;
     const keys = new Set<string>();
     for (const svc of this.opts.services.items()) {
       const ns = svc.metadata?.namespace ?? '';
