@@ -1,7 +1,8 @@
 /**
  * More of the copy flow on kube-sim: cancel rolls back, a crashed engine resumes from its checkpoint,
  * rclone over the null transport, and the Ingress, LoadBalancer and NodePort exposures across clusters
- * (an Ingress whose class does not exist is refused in preflight).
+ * (an Ingress whose class does not exist, or a load balancer on a cluster without one, is refused in
+ * preflight).
  */
 import {
   AppsV1Api,
@@ -9,6 +10,7 @@ import {
   NetworkingV1Api,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import net from 'node:net';
 import type {
   EndpointKind,
   TransferCheckpoint,
@@ -49,13 +51,21 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
   let world: SimWorld;
   let east: KubeConfig;
   let west: KubeConfig;
+  /** bare metal: no load balancer implementation, LoadBalancer Services stay pending */
+  let bare: KubeConfig;
   let srcDir: string;
 
   beforeAll(async () => {
-    world = await startClusters([{ name: 'east' }, { name: 'west' }]);
+    world = await startClusters([
+      { name: 'east' },
+      { name: 'west' },
+      { name: 'bare', loadBalancer: false },
+    ]);
     east = world.cluster('east').kubeConfig();
     west = world.cluster('west').kubeConfig();
-    for (const kc of [east, west]) await ensureStorageClass(kc, 'fast');
+    bare = world.cluster('bare').kubeConfig();
+    for (const kc of [east, west, bare]) await ensureStorageClass(kc, 'fast');
+    for (const ns of ['bm', 'edge']) await ensureNamespace(bare, ns);
     for (const ns of ['app', 'clone1', 'clone2', 'clone3', 'clone4'])
       await ensureNamespace(east, ns);
     for (const ns of ['lb', 'np', 'ing']) await ensureNamespace(west, ns);
@@ -511,5 +521,95 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     expect(result.syncs.map(r => r.result.ok)).toEqual([true, true]);
     expect(await equalToSource(destination, ns, 'vol')).toEqual([]);
     expect(await leftovers(destination, ns, s.id)).toEqual(['vol']);
+  });
+
+  /** whether something listens on host:port (a listener without endpoints accepts, then resets) */
+  const listening = (host: string, port: number) =>
+    new Promise<boolean>(resolve => {
+      const socket = net.connect({ host, port });
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) =>
+        resolve(e.code !== 'ECONNREFUSED'),
+      );
+    });
+
+  it('refuses a load balancer on a cluster whose LoadBalancer Services stay pending, creating nothing; auto takes node ports', async () => {
+    // someone's Service, waiting for an address a bare-metal cluster never gives
+    const core = bare.makeApiClient(CoreV1Api);
+    const pending = await core.createNamespacedService({
+      namespace: 'edge',
+      body: {
+        metadata: { name: 'pending' },
+        spec: {
+          type: 'LoadBalancer',
+          selector: { app: 'edge' },
+          ports: [{ port: 443, targetPort: 8443 }],
+        },
+      },
+    });
+    // its node port is served, so the network has seen it: no address is still coming
+    const sim = world.cluster('bare');
+    const nodePort = pending.spec!.ports![0].nodePort!;
+    await pollUntil(
+      async () =>
+        (await listening(sim.address.nodeIP, nodePort)) ? true : undefined,
+      { timeoutMs: 30_000, what: 'the pending Service to get its node port' },
+    );
+    expect(
+      (await core.readNamespacedService({ name: 'pending', namespace: 'edge' }))
+        .status?.loadBalancer?.ingress,
+    ).toBeUndefined();
+
+    const s = spec(
+      'lb-missing',
+      { cluster: 'bare', namespace: 'bm', name: 'refused' },
+      { endpoint: 'loadbalancer', stage: false },
+    );
+    const run = planAndCopy({
+      spec: s,
+      source: east,
+      destination: bare,
+      loadBalancerGraceMs: 0,
+      timeouts: { endpointMs: 60_000 },
+    });
+    await expect(run).rejects.toBeInstanceOf(TransferRefusedError);
+    const { plan } = (await run.catch(e => e)) as TransferRefusedError;
+    expect(plan.refusals).toEqual([
+      {
+        code: 'NoEndpoint',
+        message: expect.stringMatching(
+          /^loadbalancer requested, but cluster bare has no load balancer \(Service edge\/pending has waited for a load balancer address since \d{4}-\d\d-\d\dT[\d:.]+Z\)$/,
+        ),
+      },
+    ]);
+    for (const [kc, ns] of [
+      [east, 'app'],
+      [bare, 'bm'],
+    ] as const)
+      expect(await leftovers(kc, ns, s.id)).toEqual([]);
+    await expect(
+      core.readNamespacedPersistentVolumeClaim({
+        name: 'refused',
+        namespace: 'bm',
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+    expect(await replicas()).toBe(1); // nothing was quiesced either
+
+    const auto = planTransfer(
+      await gatherFacts({
+        spec: { ...s, id: 'lb-auto', options: { stage: false } },
+        source: east,
+        destination: bare,
+        loadBalancerGraceMs: 0,
+      }),
+    );
+    expect(auto.refusals).toEqual([]);
+    expect(auto.endpoint).toBe('nodeport');
+    expect(auto.endpointReason).toContain(
+      'loadbalancer skipped: cluster bare has no load balancer (Service edge/pending has waited',
+    );
   });
 });

@@ -23,7 +23,10 @@ export async function planAndCopy(
     CopyOptions,
     'plan' | 'sourcePodSpecs'
   > &
-    Pick<GatherOptions, 'ingressConfigured' | 'loadBalancerAvailable'>,
+    Pick<
+      GatherOptions,
+      'ingressConfigured' | 'loadBalancerAvailable' | 'loadBalancerGraceMs'
+    >,
 ): Promise<CopyResult & { plan: Plan }> {
   const facts = await gatherFacts(o);
   const plan = planTransfer(facts);

@@ -18,6 +18,8 @@ export interface EndpointFacts {
   routeApiServed: boolean;
   /** false when the platform is known to have no load balancer; undefined when unknown */
   loadBalancerAvailable?: boolean;
+  /** what loadBalancerAvailable was read from (a Service with or still without an address), for messages */
+  loadBalancerEvidence?: string;
   /** a host domain for the ingress endpoint is configured */
   ingressConfigured: boolean;
   /** the class the ingress endpoint asks for (spec.options.ingressClassName); none: the default class */
@@ -76,9 +78,12 @@ function check(kind: EndpointKind, facts: EndpointFacts): Check {
         ? ok
         : { problem: `${where} does not serve route.openshift.io/v1` };
     case 'loadbalancer':
-      return facts.loadBalancerAvailable === false
-        ? { problem: `${where} has no load balancer` }
-        : ok;
+      if (facts.loadBalancerAvailable !== false) return ok;
+      return {
+        problem: facts.loadBalancerEvidence
+          ? `${where} has no load balancer (${facts.loadBalancerEvidence})`
+          : `${where} has no load balancer`,
+      };
     case 'ingress':
       return ingressCheck(facts, where);
     case 'nodeport':
@@ -100,6 +105,16 @@ const AUTO_ORDER: Array<[EndpointKind, string]> = [
 ];
 
 /**
+ * Skipping these rests on what was read from the destination (or configured), not on the relation of the
+ * two clusters alone, so the reason for the choice carries it: an operator who expected a load balancer
+ * sees which Service showed there is none.
+ */
+const LOOKED_UP: ReadonlySet<EndpointKind> = new Set<EndpointKind>([
+  'loadbalancer',
+  'ingress',
+]);
+
+/**
  * `auto`: the cheapest exposure that works. Same cluster needs nothing external; OpenShift's router gives
  * a name-routed passthrough; else a load balancer, an ingress with passthrough, finally node ports.
  * An explicit choice is checked against the same facts so the plan can refuse it up front.
@@ -119,15 +134,17 @@ export function selectEndpoint(
     };
   }
   const skipped: string[] = [];
+  const why: string[] = [];
   for (const [kind, reason] of AUTO_ORDER) {
     const c = check(kind, facts);
     if ('problem' in c) {
       skipped.push(`${kind}: ${c.problem}`);
+      if (LOOKED_UP.has(kind)) why.push(`${kind} skipped: ${c.problem}`);
       continue;
     }
     return {
       kind,
-      reason,
+      reason: why.length ? `${reason}; ${why.join('; ')}` : reason,
       ...(c.warnings.length ? { warnings: c.warnings } : {}),
     };
   }

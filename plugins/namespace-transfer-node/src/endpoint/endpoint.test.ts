@@ -293,6 +293,56 @@ describe('selectEndpoint', () => {
     ]);
   });
 
+  const pending =
+    'Service shop/web has waited for a load balancer address since 2024-05-01T09:30:00.000Z';
+
+  it('refuses an explicit load balancer shown missing, naming the cluster and the pending Service', () => {
+    expect(
+      selectEndpoint('loadbalancer', {
+        ...west,
+        loadBalancerAvailable: false,
+        loadBalancerEvidence: pending,
+      }),
+    ).toEqual({
+      refusal: `loadbalancer requested, but cluster west has no load balancer (${pending})`,
+    });
+    // unknown (nothing pending long enough, or not readable): the run finds out
+    expect(selectEndpoint('loadbalancer', west)).toEqual({
+      kind: 'loadbalancer',
+      reason: 'requested explicitly',
+    });
+  });
+
+  it('auto passes a load balancer shown missing and says why in its reason', () => {
+    const sel = selectEndpoint('auto', {
+      ...west,
+      loadBalancerAvailable: false,
+      loadBalancerEvidence: pending,
+      ingressClasses: [ingressClass('nginx', undefined, true)],
+    });
+    expect(sel).toEqual({
+      kind: 'ingress',
+      reason: `no load balancer: an Ingress with TLS passthrough; loadbalancer skipped: cluster west has no load balancer (${pending})`,
+    });
+    const nodeport = selectEndpoint('auto', {
+      ...west,
+      ingressConfigured: false,
+      loadBalancerAvailable: false,
+      loadBalancerEvidence: pending,
+    });
+    expect(nodeport).toEqual({
+      kind: 'nodeport',
+      reason: `no load balancer or ingress: a NodePort Service; loadbalancer skipped: cluster west has no load balancer (${pending}); ingress skipped: no host domain for ingress hosts is configured`,
+    });
+    // what only follows from the two clusters' relation stays out of the reason
+    expect(
+      selectEndpoint('auto', { ...west, loadBalancerAvailable: true }),
+    ).toEqual({
+      kind: 'loadbalancer',
+      reason: 'another cluster without Routes: a LoadBalancer Service',
+    });
+  });
+
   it('auto skips exposures known not to work and says why when none is left', () => {
     const noLb = { ...west, loadBalancerAvailable: false };
     expect(

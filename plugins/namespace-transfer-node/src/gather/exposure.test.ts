@@ -1,4 +1,8 @@
-import type { V1IngressClass, V1Node } from '@kubernetes/client-node';
+import type {
+  V1IngressClass,
+  V1Node,
+  V1Service,
+} from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { EndpointFacts } from '../endpoint';
 import { withExposureFacts, type ExposureReads } from './exposure';
@@ -37,12 +41,40 @@ const nginx: V1IngressClass = {
   spec: { controller: 'k8s.io/ingress-nginx' },
 };
 
+const NOW = Date.parse('2024-05-01T10:00:00Z');
+const lbService = (
+  name: string,
+  minutesAgo: number,
+  ip?: string,
+): V1Service => ({
+  metadata: {
+    namespace: 'shop',
+    name,
+    creationTimestamp: new Date(NOW - minutesAgo * 60_000),
+  },
+  spec: { type: 'LoadBalancer' },
+  status: { loadBalancer: ip ? { ingress: [{ ip }] } : {} },
+});
+
 function reads(
   nodes: V1Node[] | undefined,
   classes: V1IngressClass[] | undefined,
+  /** pages of Services as the API server would hand them out */
+  servicePages?: V1Service[][],
 ) {
   const calls: string[] = [];
   const r: ExposureReads = {
+    loadBalancerServices: async enough => {
+      calls.push('services');
+      if (!servicePages) return undefined;
+      const read: V1Service[] = [];
+      for (const page of servicePages) {
+        calls.push('services page');
+        read.push(...page);
+        if (enough(read)) break;
+      }
+      return read;
+    },
     nodes: async () => {
       calls.push('nodes');
       return nodes;
@@ -61,7 +93,11 @@ describe('withExposureFacts', () => {
       [spec({}, 'rebind'), base],
       [spec({ endpoint: 'loadbalancer' }), base],
       [spec(), { ...base, sameCluster: true }],
-      [spec(), { ...base, loadBalancerAvailable: undefined }],
+      [spec(), { ...base, loadBalancerAvailable: true }],
+      [
+        spec({ endpoint: 'loadbalancer' }),
+        { ...base, loadBalancerAvailable: true },
+      ],
       [spec({ endpoint: 'ingress' }), { ...base, ingressConfigured: false }],
     ] as const) {
       const { r, calls } = reads([readyNode('10.0.0.1')], [nginx]);
@@ -106,5 +142,86 @@ describe('withExposureFacts', () => {
       ),
     ).toMatchObject({ ingressClasses: [nginx], nodePortReachable: true });
     expect(missing.calls).toEqual(['ingressClasses', 'nodes']);
+  });
+
+  const lbFacts = { ...base, loadBalancerAvailable: undefined };
+  const opts = { now: () => NOW, loadBalancerGraceMs: 5 * 60_000 };
+
+  it('an explicit loadbalancer with none configured reads the Services: an address settles it and stops the paging', async () => {
+    const served = reads(undefined, undefined, [
+      [lbService('pending', 60)],
+      [lbService('web', 1, '10.0.0.7')],
+      [lbService('never-read', 90)],
+    ]);
+    expect(
+      await withExposureFacts(
+        spec({ endpoint: 'loadbalancer' }),
+        lbFacts,
+        served.r,
+        opts,
+      ),
+    ).toMatchObject({
+      loadBalancerAvailable: true,
+      loadBalancerEvidence:
+        'Service shop/web has the load balancer address 10.0.0.7',
+    });
+    expect(served.calls).toEqual([
+      'services',
+      'services page',
+      'services page',
+    ]);
+  });
+
+  it('a pending LoadBalancer Service older than the grace period refutes the load balancer; auto moves on to the ingress', async () => {
+    const pending = reads(
+      [readyNode('10.0.0.1')],
+      [nginx],
+      [[lbService('young', 1), lbService('stuck', 30)]],
+    );
+    const facts = await withExposureFacts(spec(), lbFacts, pending.r, opts);
+    expect(facts).toMatchObject({
+      loadBalancerAvailable: false,
+      loadBalancerEvidence:
+        'Service shop/stuck has waited for a load balancer address since 2024-05-01T09:30:00.000Z',
+      ingressClasses: [nginx],
+    });
+    expect(pending.calls).toEqual([
+      'services',
+      'services page',
+      'ingressClasses',
+    ]);
+  });
+
+  it('no LoadBalancer Service, only young pending ones, or an unreadable list: unknown, and the choice stays', async () => {
+    for (const pages of [[[]], [[lbService('young', 1)]], undefined]) {
+      const unknown = reads([readyNode('10.0.0.1')], [nginx], pages);
+      const facts = await withExposureFacts(spec(), lbFacts, unknown.r, opts);
+      expect(facts.loadBalancerAvailable).toBeUndefined();
+      expect(unknown.calls.filter(c => c === 'services')).toEqual(['services']);
+      expect(unknown.calls).not.toContain('ingressClasses');
+    }
+  });
+
+  it('waits five minutes by default before a pending Service counts', async () => {
+    const fourMinutes = reads(undefined, undefined, [[lbService('p', 4)]]);
+    expect(
+      (
+        await withExposureFacts(spec(), lbFacts, fourMinutes.r, {
+          now: () => NOW,
+        })
+      ).loadBalancerAvailable,
+    ).toBeUndefined();
+    const sixMinutes = reads(
+      [readyNode('10.0.0.1')],
+      [nginx],
+      [[lbService('p', 6)]],
+    );
+    expect(
+      (
+        await withExposureFacts(spec(), lbFacts, sixMinutes.r, {
+          now: () => NOW,
+        })
+      ).loadBalancerAvailable,
+    ).toBe(false);
   });
 });

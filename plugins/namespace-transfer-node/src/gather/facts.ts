@@ -5,6 +5,7 @@ import {
   type V1Namespace,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
+  type V1Service,
 } from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { Discovery, httpStatus, withRetry } from '../clusters';
@@ -22,6 +23,9 @@ async function orUndefined<T>(p: () => Promise<T>): Promise<T | undefined> {
 }
 
 const FORBIDDEN = Symbol('forbidden');
+
+/** Services per list request when looking for LoadBalancer Services across the destination */
+const SERVICE_PAGE = 500;
 
 /** For cluster-scoped reads a namespace-scoped identity may not make: 403 becomes "unknown". */
 async function orForbidden<T>(
@@ -41,8 +45,13 @@ export interface GatherOptions {
   destination: KubeConfig;
   /** a host domain for the ingress endpoint is configured for the destination */
   ingressConfigured?: boolean;
-  /** whether the destination has a load balancer (unknown by default) */
+  /** whether the destination has a load balancer; unset: judged from its LoadBalancer Services */
   loadBalancerAvailable?: boolean;
+  /**
+   * how long the oldest LoadBalancer Service without an address must have waited before the destination
+   * counts as having no load balancer (default 5 minutes: longer than a controller takes to assign one)
+   */
+  loadBalancerGraceMs?: number;
   /** rebind allowed for storage classes without the allow-transfer annotation (the config default) */
   allowTransferDefault?: boolean;
 }
@@ -168,7 +177,27 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
           ),
           'ingressClasses',
         ),
+      loadBalancerServices: async enough =>
+        known(
+          await orForbidden(async () => {
+            const found: V1Service[] = [];
+            let next: string | undefined;
+            do {
+              const page = await dst.listServiceForAllNamespaces({
+                limit: SERVICE_PAGE,
+                _continue: next,
+              });
+              found.push(
+                ...page.items.filter(s => s.spec?.type === 'LoadBalancer'),
+              );
+              next = page.metadata?._continue;
+            } while (next && !enough(found));
+            return found;
+          }),
+          'services',
+        ),
     },
+    { loadBalancerGraceMs: o.loadBalancerGraceMs },
   );
   return {
     spec,

@@ -1,3 +1,4 @@
 export * from './facts';
 export * from './exposure';
 export * from './workloads';
+export * from './loadBalancer';

@@ -56,7 +56,8 @@ export interface PlanFacts {
   discovery: EndpointFacts;
   /**
    * Facts the engine's identity may not read (a namespace-scoped Role cannot see namespaces, storage
-   * classes, PVs, nodes or ingress classes): the plan warns instead of refusing on them.
+   * classes, PVs, nodes, ingress classes or the Services of all namespaces): the plan warns instead of
+   * refusing on them.
    */
   unreadable?: Array<
     | 'sourceNamespace'
@@ -65,6 +66,7 @@ export interface PlanFacts {
     | 'persistentVolume'
     | 'nodes'
     | 'ingressClasses'
+    | 'services'
   >;
   /** movers measured or assumed throughput, bytes per second */
   throughputBytesPerSecond?: number;

@@ -342,6 +342,59 @@ describe('planTransfer', () => {
     ]);
   });
 
+  it('refuses an explicit load balancer that a long-pending Service shows missing; auto takes the next exposure and says why', () => {
+    const pending =
+      'Service shop/web has waited for a load balancer address since 2024-05-01T09:30:00.000Z';
+    const bare = {
+      sameCluster: false,
+      routeApiServed: false,
+      ingressConfigured: false,
+      loadBalancerAvailable: false,
+      loadBalancerEvidence: pending,
+    };
+    const explicit = planTransfer(
+      facts({
+        spec: { ...spec, options: { endpoint: 'loadbalancer' } },
+        discovery: bare,
+      }),
+    );
+    expect(explicit).toMatchObject({ allowed: false, endpoint: undefined });
+    expect(explicit.refusals).toEqual([
+      {
+        code: 'NoEndpoint',
+        message: `loadbalancer requested, but cluster west has no load balancer (${pending})`,
+      },
+    ]);
+    const auto = planTransfer(
+      facts({
+        spec: { ...spec, options: { endpoint: 'auto' } },
+        discovery: bare,
+      }),
+    );
+    expect(auto).toMatchObject({ allowed: true, endpoint: 'nodeport' });
+    expect(auto.endpointReason).toContain(
+      `loadbalancer skipped: cluster west has no load balancer (${pending})`,
+    );
+  });
+
+  it('unreadable Services warn; the load balancer is then tried as before', () => {
+    const plan = planTransfer(
+      facts({
+        spec: { ...spec, options: { endpoint: 'loadbalancer' } },
+        discovery: {
+          sameCluster: false,
+          routeApiServed: false,
+          ingressConfigured: false,
+        },
+        unreadable: ['services'],
+      }),
+    );
+    expect(plan).toMatchObject({ allowed: true, endpoint: 'loadbalancer' });
+    expect(plan.warnings).toContain(
+      'not allowed to read services: the checks that need it were skipped',
+    );
+  });
+
   it('unreadable nodes and ingress classes warn instead of refusing; a foreign controller warns', () => {
     const plan = planTransfer(
       facts({
