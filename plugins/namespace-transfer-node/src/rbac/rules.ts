@@ -6,8 +6,9 @@ import type {
 
 /**
  * What the engine needs in the source and the destination namespace for copy mode: nothing
- * cluster-scoped (reading namespaces, storage classes and PVs makes the plan more complete when allowed,
- * and the nodeport endpoint needs to list nodes; without them the plan warns). `deploy/` ships the same.
+ * cluster-scoped (reading namespaces, storage classes, PVs, nodes, ingress classes and all namespaces'
+ * Services makes the plan more complete when allowed, and the nodeport endpoint needs to list nodes;
+ * without them the plan warns). `deploy/` ships the same.
  */
 export const COPY_ROLE_RULES: V1PolicyRule[] = [
   {
