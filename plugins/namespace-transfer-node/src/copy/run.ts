@@ -119,6 +119,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         session.sync('final', credentials, address, {
           resync: staged,
           verifyAfterSync: verify,
+          appStopped: quiesced,
         }),
       ),
     );

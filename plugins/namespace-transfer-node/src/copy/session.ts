@@ -60,7 +60,11 @@ const MODULE = 'data';
 export type SyncOptions = Pick<
   MoverClientOptions,
   'verify' | 'verifyAfterSync'
-> & { resync: boolean };
+> & {
+  resync: boolean;
+  /** the application is quiesced: no pod of it pins the client to a node */
+  appStopped?: boolean;
+};
 
 /**
  * The objects of one copy and the operations on them. Every operation is idempotent: it finds what an
@@ -74,6 +78,7 @@ export class CopySession {
   readonly transport: Transport;
   readonly modules: ModuleSpec[] = [{ name: MODULE }];
   private readonly image: string;
+  private clientConfig?: Promise<unknown>;
 
   constructor(private readonly o: CopyOptions) {
     this.id = o.spec.id;
@@ -435,15 +440,22 @@ export class CopySession {
     const core = this.o.source.makeApiClient(CoreV1Api);
     // the mover's script is inline in the pod (it differs between runs: --delete on re-sync); the
     // ConfigMap holds the transport's config
-    await this.src.ensure(
-      buildConfigMap(
-        cmName,
-        this.srcNs,
-        transferLabels(this.id, 'config'),
-        side.configData,
-      ),
-      this.id,
-    );
+    // the same for every run of this session: made (or found) once, not again inside a cutover
+    this.clientConfig ??= this.src
+      .ensure(
+        buildConfigMap(
+          cmName,
+          this.srcNs,
+          transferLabels(this.id, 'config'),
+          side.configData,
+        ),
+        this.id,
+      )
+      .catch(e => {
+        this.clientConfig = undefined;
+        throw e;
+      });
+    await this.clientConfig;
     const existing = await this.src.read<V1Pod>({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -463,14 +475,18 @@ export class CopySession {
     }
     const ids = clientIdentity(this.o.sourcePodSpecs);
     // while the application still runs (staging), a ReadWriteOnce source can only be mounted on its node
-    const appNode = (
-      await withRetry(() => core.listNamespacedPod({ namespace: this.srcNs }))
-    ).items.find(
-      p =>
-        mountsClaim(p.spec, this.o.spec.source.name) &&
-        p.status?.phase === 'Running' &&
-        !p.metadata?.name?.startsWith(`nst-${this.id}-`),
-    )?.spec?.nodeName;
+    const appNode = opts.appStopped
+      ? undefined
+      : (
+          await withRetry(() =>
+            core.listNamespacedPod({ namespace: this.srcNs }),
+          )
+        ).items.find(
+          p =>
+            mountsClaim(p.spec, this.o.spec.source.name) &&
+            p.status?.phase === 'Running' &&
+            !p.metadata?.name?.startsWith(`nst-${this.id}-`),
+        )?.spec?.nodeName;
     await this.src.ensure(
       buildPod({
         name: podName,
