@@ -73,7 +73,9 @@ export const rcloneTransfer: Transfer = {
           securityContext: ctx.securityContext,
           readinessProbe: {
             tcpSocket: { port: ctx.listen.port },
-            periodSeconds: 2,
+            // the first probe usually runs before the daemon listens: the next one decides when
+            // traffic may flow (Services only route to Ready pods), so it comes after a second
+            periodSeconds: 1,
           },
         },
       ],

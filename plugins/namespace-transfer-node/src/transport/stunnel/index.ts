@@ -79,7 +79,9 @@ export const stunnelTransport: Transport = {
           securityContext: ctx.securityContext,
           readinessProbe: {
             tcpSocket: { port: ctx.ports.exposed },
-            periodSeconds: 2,
+            // the first probe usually runs before the daemon listens: the next one decides when
+            // traffic may flow (Services only route to Ready pods), so it comes after a second
+            periodSeconds: 1,
           },
         },
       ],
