@@ -18,6 +18,8 @@ import {
 } from './dns/hostsFile';
 import { WorldNames } from './dns/world';
 import { describeError } from '../client/errors';
+import { R, type ResourceRef } from '../controllers/kube/resources';
+import { RestClient } from '../controllers/kube/rest';
 import { Informer, startInformer } from './kube/informer';
 import { ServiceProxy } from './proxy/serviceProxy';
 import { Router } from './router/router';
@@ -42,6 +44,29 @@ export interface RunningNetwork extends Network {
   /** whether the API server serves route.openshift.io/v1 (undefined until discovery answered) */
   routesServed(): boolean | undefined;
 }
+
+const INGRESSES: ResourceRef = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'ingresses',
+  kind: 'Ingress',
+  namespaced: true,
+};
+const INGRESS_CLASSES: ResourceRef = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'ingressclasses',
+  kind: 'IngressClass',
+  namespaced: false,
+};
+/** OpenShift's; watched only when discovery shows route.openshift.io/v1 is served */
+const ROUTES: ResourceRef = {
+  group: 'route.openshift.io',
+  version: 'v1',
+  plural: 'routes',
+  kind: 'Route',
+  namespaced: true,
+};
 
 const DEBOUNCE_MS = 20;
 /** like an informer resync: retries what failed without a new event (a listen that hit EADDRINUSE) */
@@ -97,6 +122,8 @@ export async function startNetwork(
   const networking = kc.makeApiClient(NetworkingV1Api);
   const customObjects = kc.makeApiClient(CustomObjectsApi);
   const apis = kc.makeApiClient(ApisApi);
+  // the informers' lists; plain JSON, as their watch events are
+  const rest = new RestClient(kc);
   const hostsFile = path.join(opts.dataDir, 'dns', 'hosts');
   const routeDomain = opts.routeDomain ?? opts.clusterName;
 
@@ -129,54 +156,30 @@ export async function startNetwork(
 
   const services = startInformer<V1Service>({
     kubeConfig: kc,
-    path: '/api/v1/services',
-    list: async () => {
-      const l = await core.listServiceForAllNamespaces();
-      return {
-        items: l.items,
-        resourceVersion: l.metadata?.resourceVersion ?? '',
-      };
-    },
+    rest,
+    resource: R.services,
     onChange: kick,
     onError: onError('services watch'),
   });
   const endpoints = startInformer<V1Endpoints>({
     kubeConfig: kc,
-    path: '/api/v1/endpoints',
-    list: async () => {
-      const l = await core.listEndpointsForAllNamespaces();
-      return {
-        items: l.items,
-        resourceVersion: l.metadata?.resourceVersion ?? '',
-      };
-    },
+    rest,
+    resource: R.endpoints,
     onChange: kick,
     onError: onError('endpoints watch'),
   });
   const ingresses = startInformer<V1Ingress>({
     kubeConfig: kc,
-    path: '/apis/networking.k8s.io/v1/ingresses',
-    list: async () => {
-      const l = await networking.listIngressForAllNamespaces();
-      return {
-        items: l.items,
-        resourceVersion: l.metadata?.resourceVersion ?? '',
-      };
-    },
+    rest,
+    resource: INGRESSES,
     onChange: kick,
     onError: onError('ingresses watch'),
   });
   // a class created, changed or deleted later decides again which Ingresses are the router's
   const ingressClasses = startInformer<V1IngressClass>({
     kubeConfig: kc,
-    path: '/apis/networking.k8s.io/v1/ingressclasses',
-    list: async () => {
-      const l = await networking.listIngressClass();
-      return {
-        items: l.items,
-        resourceVersion: l.metadata?.resourceVersion ?? '',
-      };
-    },
+    rest,
+    resource: INGRESS_CLASSES,
     onChange: kick,
     onError: onError('ingressclasses watch'),
   });
@@ -258,18 +261,8 @@ export async function startNetwork(
       if (!routesServedFlag || stopped) return;
       routes = startInformer<Route>({
         kubeConfig: kc,
-        path: '/apis/route.openshift.io/v1/routes',
-        list: async () => {
-          const l = (await customObjects.listClusterCustomObject({
-            group: 'route.openshift.io',
-            version: 'v1',
-            plural: 'routes',
-          })) as { items: Route[]; metadata?: { resourceVersion?: string } };
-          return {
-            items: l.items,
-            resourceVersion: l.metadata?.resourceVersion ?? '',
-          };
-        },
+        rest,
+        resource: ROUTES,
         onChange: kick,
         onError: onError('routes watch'),
       });
@@ -288,14 +281,14 @@ export async function startNetwork(
     if (timer) clearTimeout(timer);
     if (discoveryTimer) clearTimeout(discoveryTimer);
     if (resync) clearInterval(resync);
-    for (const informer of [
-      services,
-      endpoints,
-      ingresses,
-      ingressClasses,
-      routes,
-    ])
-      informer?.stop();
+    const informersStopped = Promise.all(
+      [services, endpoints, ingresses, ingressClasses, routes].map(i =>
+        i?.stop(),
+      ),
+    );
+    // ends a list still in flight, so stopping never waits on an API server that stopped answering
+    rest.close();
+    await informersStopped;
     await running?.catch(() => undefined);
     await Promise.all([proxy.stop(), router.stop(), world.stop()]);
     waiters.forEach(resolve => resolve());

@@ -15,6 +15,11 @@ export interface InformerOptions {
   fieldSelector?: string;
   /** every resyncMs each cached object is delivered again as an update, so missed work is retried */
   resyncMs?: number;
+  /**
+   * told of each failed list or watch (the informer retries on its own; 410 Gone is not reported, a re-list
+   * is the normal answer to it), so a caller can log an API server it cannot reach
+   */
+  onError?(err: unknown): void;
 }
 
 /**
@@ -124,6 +129,7 @@ export class Informer<T extends KubeObject> {
       } catch (e) {
         if (this.stopped) break;
         if (e instanceof ApiError && e.code === 410) this.resourceVersion = '';
+        else this.report(e);
         failures++;
         // Back off so an unavailable API server is not hammered; jitter spreads the informers apart.
         await this.sleep(
@@ -173,6 +179,14 @@ export class Informer<T extends KubeObject> {
     this.markSynced();
   }
 
+  private report(err: unknown): void {
+    try {
+      this.opts.onError?.(err);
+    } catch {
+      // Reporting must not stop the informer either.
+    }
+  }
+
   private emit(type: 'add' | 'update' | 'delete', obj: T, old?: T): void {
     for (const h of this.handlers) {
       try {
@@ -195,6 +209,7 @@ export class Informer<T extends KubeObject> {
       const onEvent = (type: string, obj: T & { code?: number }) => {
         if (type === 'ERROR') {
           if (obj?.code === 410) gone = true;
+          else this.report(obj);
           this.abort?.abort();
           return;
         }

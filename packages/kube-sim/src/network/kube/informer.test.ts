@@ -1,4 +1,4 @@
-import { CoreV1Api, V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, V1IngressClass, V1Service } from '@kubernetes/client-node';
 import type { ApiServer } from '../../contracts';
 import {
   MASTER,
@@ -6,7 +6,9 @@ import {
   type TestApiServer,
 } from '../../testing/apiServer';
 import { waitFor } from '../../testing/waitFor';
-import { Informer, startInformer } from './informer';
+import { R } from '../../controllers/kube/resources';
+import { RestClient } from '../../controllers/kube/rest';
+import { startInformer } from './informer';
 
 jest.setTimeout(60_000);
 
@@ -17,8 +19,8 @@ describe('startInformer against a real API server', () => {
   let server: TestApiServer;
   let api: ApiServer;
   let core: CoreV1Api;
-  let informer: Informer<V1Service>;
-  let lists = 0;
+  let rest: RestClient;
+  let informer: ReturnType<typeof startInformer<V1Service>>;
   let changes = 0;
   const errors: unknown[] = [];
 
@@ -34,17 +36,11 @@ describe('startInformer against a real API server', () => {
     const kc = server.kubeConfig('t');
     core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'ns' } } });
+    rest = new RestClient(kc);
     informer = startInformer<V1Service>({
       kubeConfig: kc,
-      path: '/api/v1/namespaces/ns/services',
-      list: async () => {
-        lists++;
-        const l = await core.listNamespacedService({ namespace: 'ns' });
-        return {
-          items: l.items,
-          resourceVersion: l.metadata?.resourceVersion ?? '',
-        };
-      },
+      rest,
+      resource: R.services,
       onChange: () => changes++,
       onError: err => errors.push(err),
     });
@@ -52,7 +48,8 @@ describe('startInformer against a real API server', () => {
   });
 
   afterAll(async () => {
-    informer?.stop();
+    await informer?.stop();
+    rest?.close();
     await server?.stop();
   });
 
@@ -63,7 +60,7 @@ describe('startInformer against a real API server', () => {
     });
 
   it('lists, then follows additions, updates and deletions through the watch', async () => {
-    expect(lists).toBe(1);
+    expect(informer.stats.lists).toBe(1);
     await create('a');
     await until('a added', () => informer.get('ns', 'a') !== undefined);
     await core.patchNamespacedService({
@@ -77,7 +74,7 @@ describe('startInformer against a real API server', () => {
     );
     await core.deleteNamespacedService({ namespace: 'ns', name: 'a' });
     await until('a deleted', () => informer.get('ns', 'a') === undefined);
-    expect(lists).toBe(1);
+    expect(informer.stats.lists).toBe(1);
     expect(changes).toBeGreaterThanOrEqual(4);
   });
 
@@ -85,7 +82,7 @@ describe('startInformer against a real API server', () => {
     api.faults.dropWatches();
     await create('b');
     await until('b added', () => informer.get('ns', 'b') !== undefined);
-    expect(lists).toBe(1);
+    expect(informer.stats.lists).toBe(1);
   });
 
   it('lists again when the resourceVersion it resumes from is gone (410)', async () => {
@@ -103,13 +100,47 @@ describe('startInformer against a real API server', () => {
       15_000,
     );
     slow();
-    expect(lists).toBe(2);
+    expect(informer.stats.lists).toBe(2);
     expect(
       informer
         .items()
+        .filter(s => s.metadata?.namespace === 'ns')
         .map(s => s.metadata?.name)
         .sort(),
     ).toEqual(['b', 'c1', 'c2', 'c3', 'c4']);
+    // a 410 is answered by the re-list, not reported
     expect(errors).toEqual([]);
+  });
+
+  it('reports a failed list and becomes ready once a retry succeeds', async () => {
+    const failures: unknown[] = [];
+    const stopFault = api.faults.add({
+      verb: 'list',
+      resource: 'ingressclasses',
+      status: 503,
+      count: 1,
+    });
+    const classes = startInformer<V1IngressClass>({
+      kubeConfig: server.kubeConfig('t'),
+      rest,
+      resource: {
+        group: 'networking.k8s.io',
+        version: 'v1',
+        plural: 'ingressclasses',
+        kind: 'IngressClass',
+        namespaced: false,
+      },
+      onChange: () => undefined,
+      onError: err => failures.push(err),
+    });
+    try {
+      await classes.ready;
+      expect(classes.stats.lists).toBe(2);
+      expect(failures).toHaveLength(1);
+      expect(String(failures[0])).toMatch(/503/);
+    } finally {
+      stopFault();
+      await classes.stop();
+    }
   });
 });
