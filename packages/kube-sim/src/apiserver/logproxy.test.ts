@@ -67,6 +67,14 @@ describe('pods/log proxy', () => {
           res.writeHead(404).end('not found');
           return;
         }
+        if (url.pathname === '/containerLogs/default/waiting/app') {
+          res
+            .writeHead(400, { 'Content-Type': 'text/plain' })
+            .end(
+              'container "app" in pod "waiting" is waiting to start: ContainerCreating\n',
+            );
+          return;
+        }
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         if (url.searchParams.get('follow') === 'true') {
           res.write('line 1\n');
@@ -97,6 +105,13 @@ describe('pods/log proxy', () => {
       namespace: 'default',
       body: {
         metadata: { name: 'web' },
+        spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'x' }] },
+      },
+    });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'waiting' },
         spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'x' }] },
       },
     });
@@ -150,5 +165,18 @@ describe('pods/log proxy', () => {
       (await t.request('GET', '/api/v1/namespaces/default/pods/nope/log'))
         .status,
     ).toBe(404);
+  });
+
+  it("passes on the kubelet's 400 for a container still waiting to start as BadRequest", async () => {
+    const waiting = await t.request(
+      'GET',
+      '/api/v1/namespaces/default/pods/waiting/log',
+    );
+    expect(waiting.status).toBe(400);
+    expect(waiting.body).toMatchObject({
+      reason: 'BadRequest',
+      message:
+        'container "app" in pod "waiting" is waiting to start: ContainerCreating',
+    });
   });
 });

@@ -117,13 +117,13 @@ export async function proxyLog(
           up.setEncoding('utf8');
           up.on('data', c => (text += c));
           up.on('end', () => {
-            const code = up.statusCode === 404 ? 404 : (up.statusCode ?? 500);
+            const code = up.statusCode ?? 500;
+            // as the real server answers: a container waiting to start is the client's BadRequest
+            const reason =
+              { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound' }[code] ??
+              'InternalError';
             reject(
-              failure(
-                code,
-                code === 404 ? 'NotFound' : 'InternalError',
-                text.trim() || `kubelet answered ${code}`,
-              ),
+              failure(code, reason, text.trim() || `kubelet answered ${code}`),
             );
           });
           return;
