@@ -2,6 +2,7 @@ import type {
   ProgressSample,
   TransferResultSummary,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { syncOutcome } from '../outcome';
 import { MARKER, type MoverOutputParser, type MoverRunResult } from '../types';
 
 const SECTION = new RegExp(`^${MARKER} sync module=(\\S+) attempt=(\\d+)`);
@@ -161,8 +162,6 @@ export function createRcloneOutputParser(
         differences,
       };
       if (verifying && !synced) return { ...verification, warnings };
-      // the script compares only after every module synced: a failure from then on is the comparison's
-      const syncExit = verifying ? 0 : exitCode;
       let bytes = 0;
       let files = 0;
       for (const s of finalStats.values()) {
@@ -171,16 +170,10 @@ export function createRcloneOutputParser(
       }
       return {
         ...(verifying ? { verification } : {}),
-        exitCode: syncExit,
-        ok: syncExit === 0,
+        ...syncOutcome(exitCode, verifying, errors, warnings),
         attempts: maxAttempt,
         filesTransferred: files,
         bytesTransferred: bytes,
-        errors: syncExit === 0 ? [] : errors,
-        warnings:
-          syncExit === 0
-            ? [...warnings, ...errors.map(e => `recovered: ${e}`)]
-            : warnings,
       };
     },
   };

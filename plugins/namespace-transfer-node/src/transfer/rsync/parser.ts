@@ -2,6 +2,7 @@ import type {
   ProgressSample,
   TransferResultSummary,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { syncOutcome } from '../outcome';
 import { MARKER, type MoverOutputParser, type MoverRunResult } from '../types';
 import { parseClock, parseGroupedInt, parseRate } from '../units';
 
@@ -274,23 +275,14 @@ export function createRsyncOutputParser(
         return total;
       };
       if (verifying && !synced) return { ...verification(exitCode), warnings };
-      // the script compares only after every module synced: a failure from then on is the comparison's
-      const syncExit = verifying ? 0 : exitCode;
       return {
         ...(verifying ? { verification: verification(exitCode) } : {}),
-        exitCode: syncExit,
-        ok: syncExit === 0,
+        ...syncOutcome(exitCode, verifying, errors, warnings),
         attempts: maxAttempt,
         filesTotal: sum('files'),
         filesTransferred: sum('regularTransferred'),
         bytesTotal: sum('totalSize'),
         bytesTransferred: sum('transferredSize'),
-        // on success, errors of earlier attempts were recovered from by a retry: keep them as warnings
-        errors: syncExit === 0 ? [] : errors,
-        warnings:
-          syncExit === 0
-            ? [...warnings, ...errors.map(e => `recovered: ${e}`)]
-            : warnings,
       };
     },
   };
