@@ -2,6 +2,7 @@
  * Whole clusters, as the engine and the demo use them: every part started by startClusters, driven only
  * through @kubernetes/client-node, moving real files between pods of two clusters.
  */
+import { hostIngress } from './testing/ingress';
 import {
   existsSync,
   readFileSync,
@@ -670,32 +671,13 @@ describe('kube-sim clusters', () => {
     });
     await net.createNamespacedIngress({
       namespace: 'app',
-      body: {
-        metadata: {
-          name: 'tls-echo',
-          annotations: {
-            'nginx.ingress.kubernetes.io/ssl-passthrough': 'true',
-          },
-        },
-        spec: {
-          rules: [
-            {
-              host,
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: {
-                      service: { name: 'tls-echo', port: { number: 443 } },
-                    },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
+      body: hostIngress({
+        name: 'tls-echo',
+        host,
+        service: 'tls-echo',
+        port: { number: 443 },
+        annotations: { 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' },
+      }),
     });
     const ingress = await eventually('ingress address', async () => {
       const i = await net.readNamespacedIngress({

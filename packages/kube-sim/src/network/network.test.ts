@@ -1,3 +1,4 @@
+import { hostIngress } from '../testing/ingress';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -486,26 +487,15 @@ print(c.recv(100).decode())'`;
 
   it('serves an Ingress of a missing class once an ingress-nginx IngressClass appears', async () => {
     const networking = kc.makeApiClient(NetworkingV1Api);
-    const body = (name: string, host: string, ingressClassName?: string) => ({
-      metadata: { name, annotations: { [PASSTHROUGH_ANNOTATION]: 'true' } },
-      spec: {
-        ingressClassName,
-        rules: [
-          {
-            host,
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'ing', port: { number: 443 } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    });
+    const body = (name: string, host: string, className?: string) =>
+      hostIngress({
+        name,
+        host,
+        className,
+        service: 'ing',
+        port: { number: 443 },
+        annotations: { [PASSTHROUGH_ANNOTATION]: 'true' },
+      });
     const addressOf = async (name: string) =>
       (await networking.readNamespacedIngress({ namespace: 'ns', name })).status
         ?.loadBalancer?.ingress?.[0]?.ip;

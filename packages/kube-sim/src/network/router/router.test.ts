@@ -1,3 +1,4 @@
+import { hostIngress } from '../../testing/ingress';
 import type {
   CustomObjectsApi,
   NetworkingV1Api,
@@ -134,33 +135,19 @@ describe('Router (API at the unit boundary, real TLS)', () => {
     ]);
     const passthroughIngress = (
       name: string,
-      ingressClassName: string,
+      className: string,
       host: string,
-    ): V1Ingress => ({
-      metadata: {
-        namespace: 'ns',
+    ): V1Ingress =>
+      hostIngress({
         name,
+        host,
+        className,
+        namespace: 'ns',
         uid: name,
+        service: 'i',
+        port: { number: 443 },
         annotations: { [PASSTHROUGH_ANNOTATION]: 'true' },
-      },
-      spec: {
-        ingressClassName,
-        rules: [
-          {
-            host,
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'i', port: { number: 443 } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    });
+      });
     ingresses = new StaticInformer<V1Ingress>([
       passthroughIngress('ing', 'nginx', 'ingress.example.test'),
       // another controller's class: ingress-nginx neither routes it nor writes its status

@@ -1,3 +1,4 @@
+import { hostIngress } from '../../testing/ingress';
 import type {
   V1Endpoints,
   V1Ingress,
@@ -43,26 +44,16 @@ const ingress = (
   port: { number?: number; name?: string },
   host: string,
   className: string | null = 'nginx',
-): V1Ingress => ({
-  metadata: { namespace: 'ns', name, annotations },
-  spec: {
-    ingressClassName: className ?? undefined,
-    rules: [
-      {
-        host,
-        http: {
-          paths: [
-            {
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: 'rsync', port } },
-            },
-          ],
-        },
-      },
-    ],
-  },
-});
+): V1Ingress =>
+  hostIngress({
+    name,
+    host,
+    port,
+    annotations,
+    namespace: 'ns',
+    service: 'rsync',
+    className: className ?? undefined,
+  });
 const PASS = { [PASSTHROUGH_ANNOTATION]: 'true' };
 
 const route = (
