@@ -307,6 +307,7 @@ export class CopySession {
     ctx: SeamContext,
     address: EndpointAddress,
     run: SyncOptions = { resync: false },
+    totals: MoverClientOptions['totals'] = 'dry-run',
   ) {
     const { resync, verify, verifyAfterSync } = run;
     const identity = this.o.plan.identity;
@@ -321,9 +322,7 @@ export class CopySession {
         options: {
           ...DEFAULT_CLIENT_OPTIONS,
           delete: resync,
-          // a delta after staging is small: the dry run for exact totals would walk the whole tree again
-          // inside the downtime, and rsync's own percentage is good enough for it
-          exactTotals: !resync,
+          totals,
           verify,
           verifyAfterSync,
           maxAttempts:
@@ -412,6 +411,7 @@ export class CopySession {
         credentials,
         address,
         opts,
+        n === 1,
       );
       // the mover retries inside its pod; a pod whose processes were killed (node trouble, OOM, eviction)
       // is replaced: --partial and the re-sync make the next one continue rather than start over
@@ -429,14 +429,27 @@ export class CopySession {
     credentials: TransferCredentials,
     address: EndpointAddress,
     opts: SyncOptions,
+    firstPod: boolean,
   ): Promise<{ result: MoverRunResult; killed?: string }> {
     const ctx = this.seamContext(credentials);
-    const side = this.clientSide(ctx, address, opts);
-    const cmName = objectName(this.id, 'client');
     const podName = objectName(this.id, 'client').replace(
       /-client$/,
       `-client-${run}`,
     );
+    const existing = await this.src.read<V1Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: podName, namespace: this.srcNs },
+    });
+    // Progress totals: a delta after staging is small, and a dry run would walk the whole tree again
+    // inside the downtime (rsync's own percentage is good enough for it). The first sync into the new
+    // volume sends the whole source, which the client counts locally. After an earlier pod of this run
+    // (a crash, a killed pod), the destination holds part of it: only the server knows what is left.
+    let totals: MoverClientOptions['totals'] = 'dry-run';
+    if (opts.resync) totals = 'none';
+    else if (firstPod && !existing) totals = 'source';
+    const side = this.clientSide(ctx, address, opts, totals);
+    const cmName = objectName(this.id, 'client');
     const core = this.o.source.makeApiClient(CoreV1Api);
     // the mover's script is inline in the pod (it differs between runs: --delete on re-sync); the
     // ConfigMap holds the transport's config
@@ -456,11 +469,6 @@ export class CopySession {
         throw e;
       });
     await this.clientConfig;
-    const existing = await this.src.read<V1Pod>({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: podName, namespace: this.srcNs },
-    });
     if (
       existing &&
       (existing.status?.phase === 'Failed' ||

@@ -21,8 +21,15 @@ export interface MoverClientOptions {
   /** first backoff delay in seconds; doubles per attempt up to `maxBackoffSeconds` */
   initialBackoffSeconds: number;
   maxBackoffSeconds: number;
-  /** measure what this run will move before moving it, for exact progress totals */
-  exactTotals: boolean;
+  /**
+   * What progress totals are measured against, before the sync starts:
+   * - `dry-run` asks the server what the sync would send: exact whatever the destination holds, but a
+   *   walk of both trees and a connection more;
+   * - `source` counts the source tree locally: exact only when the destination is known to be empty
+   *   (the first sync into a newly provisioned volume), and no network round trip;
+   * - `none` leaves it to the mover's own percentage (a small delta after staging).
+   */
+  totals: 'dry-run' | 'source' | 'none';
   permissions: PermissionRepair;
   /** compare instead of copy: checksum every file (`full`) or a random share of them (`sample`) */
   verify?: VerifyOptions;
@@ -52,7 +59,7 @@ export const DEFAULT_CLIENT_OPTIONS: MoverClientOptions = {
   maxAttempts: 5,
   initialBackoffSeconds: 2,
   maxBackoffSeconds: 60,
-  exactTotals: true,
+  totals: 'dry-run',
   permissions: { preserveOwners: false },
 };
 

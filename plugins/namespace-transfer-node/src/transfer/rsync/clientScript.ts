@@ -90,17 +90,13 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
       `delay=${o.initialBackoffSeconds}`,
       'attempt=1',
     );
-    if (o.exactTotals) {
+    if (o.totals !== 'none')
       out.push(
         `echo '${MARKER} estimate module=${m.name}'`,
-        // best effort, but retried briefly: the transport sidecar may still be starting; a lasting
-        // failure shows up again, with backoff, in the sync itself
-        'n=0',
-        `until rsync ${base} --dry-run --info=stats2 ${src} ${target(m.name)}; do`,
-        '  n=$((n + 1)); if [ $n -ge 5 ]; then break; fi; sleep 1',
-        'done',
+        ...(o.totals === 'source'
+          ? sourceTotals(ctx, m.name, src)
+          : dryRunTotals(base, src, target(m.name))),
       );
-    }
     out.push(
       'while :; do',
       `  echo "${MARKER} sync module=${m.name} attempt=$attempt"`,
@@ -136,6 +132,39 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     return `${[...out, ...verifyLines(ctx, o.verifyAfterSync, verifyBase, target)].join('\n')}\n`;
   out.push(`echo '${MARKER} done'`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Totals from a dry run against the server: exact whatever the destination holds. Best effort, but
+ * retried briefly: the transport sidecar may still be starting; a lasting failure shows up again, with
+ * backoff, in the sync itself.
+ */
+function dryRunTotals(base: string, src: string, target: string): string[] {
+  return [
+    'n=0',
+    `until rsync ${base} --dry-run --info=stats2 ${src} ${target}; do`,
+    '  n=$((n + 1)); if [ $n -ge 5 ]; then break; fi; sleep 1',
+    'done',
+  ];
+}
+
+/**
+ * Totals from a local dry run into a directory that does not exist: what a sync into an empty
+ * destination sends, counted by rsync itself (same filters, hard links counted once) without a
+ * connection or a walk of the remote tree. Nothing is created.
+ */
+function sourceTotals(
+  ctx: MoverClientContext,
+  module: string,
+  src: string,
+): string[] {
+  const local = rsyncBaseFlags(ctx)
+    // a daemon-only option: rsync refuses it for a local run
+    .filter(f => !f.startsWith('--contimeout'))
+    .map(shq)
+    .join(' ');
+  const nowhere = shq(`${ctx.layout.scratchDir}/totals-${module}/`);
+  return [`rsync ${local} --dry-run --info=stats2 ${src} ${nowhere}`];
 }
 
 /**

@@ -3,7 +3,7 @@
  * script, run as local non-root processes with exactly the configs the seams produce for pods, and move a
  * real tree. Requires rsync, stunnel and setpriv on the host (and root, to switch to the pod identities).
  */
-import { rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTransferCredentials } from '../../pki';
 import { stunnelTransport } from '../../transport';
@@ -37,7 +37,8 @@ describe('rsync over stunnel, as local processes', () => {
   const { src, dst, run } = local;
 
   it('moves a tree intact: content, modes, times, symlinks, hard links, sparseness, owners', async () => {
-    const run1 = await run();
+    // the engine's first sync into a new volume: totals counted on the client, not asked of the server
+    const run1 = await run({ totals: 'source' });
     expect({ exit: run1.exitCode, errors: run1.result.errors }).toEqual({
       exit: 0,
       errors: [],
@@ -64,7 +65,7 @@ describe('rsync over stunnel, as local processes', () => {
     // files land owned by the destination identity (no chown rights needed)
     for (const e of b.values()) expect(e.uid).toBe(DEST_ID.uid);
 
-    // progress from the real output: exact totals from the dry run, ending at 100%
+    // progress from the real output: exact totals from the local count, ending at 100%
     expect(run1.samples.length).toBeGreaterThan(0);
     const last = run1.samples[run1.samples.length - 1];
     expect(last.bytesTotal).toBeGreaterThan(0);
@@ -74,6 +75,11 @@ describe('rsync over stunnel, as local processes', () => {
     expect(run1.result.ok).toBe(true);
     expect(run1.result.filesTransferred).toBeGreaterThan(1500);
     expect(run1.result.bytesTransferred).toBe(last.bytesTotal);
+    expect(last.filesTotal).toBe(run1.result.filesTransferred);
+    // the count created nothing on the client side
+    expect(
+      existsSync(join(local.root, 'client', 'scratch', 'totals-vol1')),
+    ).toBe(false);
   });
 
   it('re-syncs only the delta and deletes what vanished from the source', async () => {
@@ -81,12 +87,18 @@ describe('rsync over stunnel, as local processes', () => {
     unlinkSync(join(src(), 'small', 'd2', 'f2.txt'));
     writeFileSync(join(src(), 'new-file'), 'new');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
-    const run2 = await run({ delete: true });
+    // asked of the server: only it knows what a destination that already holds data still lacks
+    const run2 = await run({ delete: true, totals: 'dry-run' });
     expect({ exit: run2.exitCode, errors: run2.result.errors }).toEqual({
       exit: 0,
       errors: [],
     });
     expect(run2.result.filesTransferred).toBe(2);
+    const last = run2.samples[run2.samples.length - 1];
+    expect({ total: last.bytesTotal, files: last.filesTotal }).toEqual({
+      total: run2.result.bytesTransferred,
+      files: 2,
+    });
     const a = scanTree(src());
     const b = scanTree(dst());
     a.delete('lost+found');

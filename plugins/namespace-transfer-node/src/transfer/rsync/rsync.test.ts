@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createRsyncOutputParser, rsyncClientScript, rsyncdConfig } from '.';
 import { POD_LAYOUT, DEFAULT_PORTS } from '../../sides';
-import { DEFAULT_CLIENT_OPTIONS, type MoverClientContext } from '../types';
+import {
+  DEFAULT_CLIENT_OPTIONS,
+  type MoverClientContext,
+  type MoverClientOptions,
+} from '../types';
 import type { TransferCredentials } from '../../pki';
 
 const credentials = {
@@ -202,6 +206,19 @@ describe('rsync configs', () => {
     ).toContain("'--delete'");
     expect(script).toMatch(/delay=\$\(\(delay \* 2\)\)/);
     expect(script).not.toContain('--checksum');
+    // totals: asked of the server, counted on the client (no daemon, no daemon-only flag), or not at all
+    const estimate = (totals: MoverClientOptions['totals']) =>
+      rsyncClientScript({ ...ctx, options: { ...ctx.options, totals } })
+        .split('\n')
+        .filter(l => l.includes('--dry-run'));
+    expect(estimate('dry-run')).toEqual([
+      expect.stringMatching(/--contimeout=30.* 'rsync:\/\/nstransfer@/),
+    ]);
+    expect(estimate('source')).toEqual([
+      expect.stringMatching(/^rsync .*'\/var\/run\/nstransfer\/totals-vol1\/'$/),
+    ]);
+    expect(estimate('source')[0]).not.toMatch(/contimeout|rsync:\/\//);
+    expect(estimate('none')).toEqual([]);
     // progress lines reach the log at most once a second; everything else passes
     expect(script).toContain('| lines | throttle');
     // and the real awk does that: three progress lines within a second become one

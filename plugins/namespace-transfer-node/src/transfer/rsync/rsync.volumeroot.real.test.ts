@@ -74,7 +74,7 @@ describe('rsync into a volume whose root directory belongs to another user', () 
   it('keeps the daemon serving: a re-sync and a verification after it succeed', async () => {
     writeFileSync(join(src(), 'small', 'd1', 'f1.txt'), 'changed');
     chownTree(src(), SOURCE_ID.uid, SOURCE_ID.gid);
-    const resync = await run({ delete: true, exactTotals: false });
+    const resync = await run({ delete: true, totals: 'none' });
     expect({ exit: resync.exitCode, errors: resync.result.errors }).toEqual({
       exit: 0,
       errors: [],
