@@ -317,6 +317,7 @@ export class CopySession {
         ...ctx,
         modules: this.modules,
         connect: this.transport.moverConnect(ctx, address),
+        connectReadyFile: this.transport.clientReadyFile?.(ctx),
         endpoint: address,
         remoteLayout: POD_LAYOUT,
         options: {

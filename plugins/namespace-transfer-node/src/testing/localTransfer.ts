@@ -143,6 +143,7 @@ export async function runLocalClient(opts: {
       ...ctx,
       modules: opts.modules,
       connect: opts.transport.moverConnect(ctx, opts.endpoint),
+      connectReadyFile: opts.transport.clientReadyFile?.(ctx),
       endpoint: opts.endpoint,
       options: opts.options,
       remoteLayout: opts.remoteLayout,

@@ -67,6 +67,8 @@ export interface MoverClientContext extends SeamContext {
   modules: ModuleSpec[];
   /** where to connect (decided by the transport) */
   connect: HostPort;
+  /** a file that appears once `connect` accepts connections (the transport's `clientReadyFile`) */
+  connectReadyFile?: string;
   /** the exposure's address, for movers that speak TLS themselves */
   endpoint: EndpointAddress;
   options: MoverClientOptions;

@@ -34,6 +34,11 @@ export interface Transport {
   moverConnect(ctx: SeamContext, endpoint: EndpointAddress): HostPort;
   server(ctx: SeamContext): Side;
   client(ctx: SeamContext, endpoint: EndpointAddress): Side;
+  /**
+   * A file in the client pod that appears once the channel's local end accepts connections, for the
+   * mover to wait on; none when the mover connects to the endpoint itself.
+   */
+  clientReadyFile?(ctx: SeamContext): string;
 }
 
 /** Secret keys shared by the seams that use the per-transfer PKI (they must hold identical values). */

@@ -66,14 +66,7 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     // every other line passes. (srand() returns the previous seed: called twice, the time in seconds.)
     `throttle() { awk ${shq(`/${PROGRESS_LINE}/ { srand(); t = srand(); if (t == last) next; last = t } { print; fflush() }`)}; }`,
   ];
-  // the transport sidecar starts beside this container and may not listen yet: a module listing (no
-  // auth, no data) every 25 ms finds it up at once, where a failed attempt would back off for seconds
-  out.push(
-    'n=0',
-    `until rsync --contimeout=10 ${shq(`rsync://${ctx.connect.host}:${ctx.connect.port}/`)} >/dev/null 2>&1; do`,
-    '  n=$((n + 1)); if [ $n -ge 400 ]; then break; fi; sleep 0.025',
-    'done',
-  );
+  out.push(...waitForChannel(ctx));
   // a comparison never deletes: extra files are reported by its own --delete in a dry run
   const verifyBase = rsyncBaseFlags({
     ...ctx,
@@ -132,6 +125,28 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
     return `${[...out, ...verifyLines(ctx, o.verifyAfterSync, verifyBase, target)].join('\n')}\n`;
   out.push(`echo '${MARKER} done'`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The transport sidecar starts beside this container and may not listen yet. A transport that says when
+ * it does (a ready file) is waited for locally; otherwise a module listing (no auth, no data) every 25 ms
+ * finds the path up at once, where a failed attempt of the sync would back off for seconds. Either way
+ * a channel that never comes up is left to the sync's own retries.
+ */
+function waitForChannel(ctx: MoverClientContext): string[] {
+  if (ctx.connectReadyFile)
+    return [
+      'n=0',
+      `until [ -e ${shq(ctx.connectReadyFile)} ]; do`,
+      '  n=$((n + 1)); if [ $n -ge 1000 ]; then break; fi; sleep 0.01',
+      'done',
+    ];
+  return [
+    'n=0',
+    `until rsync --contimeout=10 ${shq(`rsync://${ctx.connect.host}:${ctx.connect.port}/`)} >/dev/null 2>&1; do`,
+    '  n=$((n + 1)); if [ $n -ge 400 ]; then break; fi; sleep 0.025',
+    'done',
+  ];
 }
 
 /**

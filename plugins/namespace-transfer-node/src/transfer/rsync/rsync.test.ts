@@ -206,6 +206,16 @@ describe('rsync configs', () => {
     ).toContain("'--delete'");
     expect(script).toMatch(/delay=\$\(\(delay \* 2\)\)/);
     expect(script).not.toContain('--checksum');
+    // the channel: probed through the whole path, unless the transport says when its local end listens
+    expect(script).toContain(
+      "until rsync --contimeout=10 'rsync://127.0.0.1:8874/'",
+    );
+    const waiting = rsyncClientScript({
+      ...ctx,
+      connectReadyFile: '/var/run/nstransfer/stunnel.pid',
+    });
+    expect(waiting).toContain("until [ -e '/var/run/nstransfer/stunnel.pid' ]");
+    expect(waiting).not.toContain('until rsync --contimeout');
     // totals: asked of the server, counted on the client (no daemon, no daemon-only flag), or not at all
     const estimate = (totals: MoverClientOptions['totals']) =>
       rsyncClientScript({ ...ctx, options: { ...ctx.options, totals } })
@@ -215,7 +225,9 @@ describe('rsync configs', () => {
       expect.stringMatching(/--contimeout=30.* 'rsync:\/\/nstransfer@/),
     ]);
     expect(estimate('source')).toEqual([
-      expect.stringMatching(/^rsync .*'\/var\/run\/nstransfer\/totals-vol1\/'$/),
+      expect.stringMatching(
+        /^rsync .*'\/var\/run\/nstransfer\/totals-vol1\/'$/,
+      ),
     ]);
     expect(estimate('source')[0]).not.toMatch(/contimeout|rsync:\/\//);
     expect(estimate('none')).toEqual([]);

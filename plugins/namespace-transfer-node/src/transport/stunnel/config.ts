@@ -14,9 +14,8 @@ function lines(entries: Array<[string, string | number]>): string {
 }
 
 const GLOBAL: Array<[string, string]> = [
-  // the container runtime (or the test) supervises the process; no daemonizing, no pid file
+  // the container runtime (or the test) supervises the process: no daemonizing
   ['foreground', 'yes'],
-  ['pid', ''],
   ['syslog', 'no'],
   ['debug', 'notice'],
 ];
@@ -40,7 +39,7 @@ export function stunnelServerConfig(opts: {
   files: StunnelFiles;
   clientName: string;
 }): string {
-  return lines([...GLOBAL, ['socket', 'l:SO_REUSEADDR=1']]).concat(
+  return lines([...GLOBAL, ['pid', ''], ['socket', 'l:SO_REUSEADDR=1']]).concat(
     '[transfer]\n',
     lines([
       ['accept', opts.accept],
@@ -56,8 +55,13 @@ export function stunnelClientConfig(opts: {
   sni: string;
   files: StunnelFiles;
   serverName: string;
+  /**
+   * stunnel creates its pid file once its accepting socket listens: the mover waits for this file rather
+   * than probing through the whole path (a TLS handshake to the server and back for nothing)
+   */
+  readyFile: string;
 }): string {
-  return lines(GLOBAL).concat(
+  return lines([...GLOBAL, ['pid', opts.readyFile]]).concat(
     '[transfer]\n',
     lines([
       ['client', 'yes'],

@@ -26,6 +26,14 @@ function files(ctx: SeamContext): StunnelFiles {
 }
 
 /**
+ * stunnel's pid file, made once it listens. The scratch volume is the pod's own emptyDir, shared with the
+ * mover and new for every pod (stunnel refuses to start over an existing pid file).
+ */
+function readyFile(ctx: SeamContext): string {
+  return `${ctx.layout.scratchDir}/stunnel.pid`;
+}
+
+/**
  * The client sidecar must end when the mover is done, or the client pod never completes (native sidecars
  * are not available on every supported control plane). It also ends if stunnel dies, so the pod fails.
  */
@@ -94,6 +102,8 @@ export const stunnelTransport: Transport = {
     };
   },
 
+  clientReadyFile: readyFile,
+
   client(ctx: SeamContext, endpoint: EndpointAddress): Side {
     const conf = stunnelClientConfig({
       accept: `${ctx.layout.loopback}:${ctx.ports.clientLocal}`,
@@ -101,6 +111,7 @@ export const stunnelTransport: Transport = {
       sni: endpoint.sni,
       files: files(ctx),
       serverName: ctx.credentials.serverName,
+      readyFile: readyFile(ctx),
     });
     return {
       containers: [

@@ -47,6 +47,8 @@ describe('stunnel transport', () => {
       cert: '/etc/nstransfer/secret/tls.crt',
       key: '/etc/nstransfer/secret/tls.key',
       foreground: 'yes',
+      // no pid file: nobody waits on the server's
+      pid: '',
     });
     expect(side.secretData).toEqual({
       'ca.crt': 'CA',
@@ -93,5 +95,14 @@ describe('stunnel transport', () => {
     expect(side.containers[0].command!.join(' ')).toContain(
       '/var/run/nstransfer/done',
     );
+    // the mover waits for the pid file, in the scratch volume both containers mount
+    expect(stunnelTransport.clientReadyFile!(ctx)).toBe(
+      '/var/run/nstransfer/stunnel.pid',
+    );
+    expect(conf.pid).toBe('/var/run/nstransfer/stunnel.pid');
+    expect(side.containers[0].volumeMounts).toContainEqual({
+      name: 'scratch',
+      mountPath: '/var/run/nstransfer',
+    });
   });
 });
