@@ -231,18 +231,17 @@ async function main() {
       },
     });
 
-    /** the first sync of a transfer into a new namespace: the whole tree, the engine's pod start and totals included */
-    const engineSync = async (namespace: string): Promise<number> => {
-      await ensureNamespace(west, namespace);
-      const s = spec(`bench-${namespace}`, namespace, { stage: true });
+    /**
+     * runCopy's options for a transfer planned once, up front: a re-plan after staging would see the
+     * transfer's own destination PVC as a collision
+     */
+    const plannedCopy = async (s: TransferSpec, label: string) => {
       const facts = await gatherFacts({
         spec: s,
         source: east,
         destination: west,
       });
-      await appRunning(east);
-      settle();
-      const r = await runCopy({
+      return {
         spec: s,
         plan: planTransfer(facts),
         source: east,
@@ -250,9 +249,20 @@ async function main() {
         sourcePodSpecs: facts.sourceWorkloads.flatMap(w =>
           w.podSpec ? [w.podSpec] : [],
         ),
-        onEvent: tracer(namespace),
-        until: 'staged',
-      });
+        onEvent: tracer(label),
+      };
+    };
+
+    /** the first sync of a transfer into a new namespace: the whole tree, the engine's pod start and totals included */
+    const engineSync = async (namespace: string): Promise<number> => {
+      await ensureNamespace(west, namespace);
+      const base = await plannedCopy(
+        spec(`bench-${namespace}`, namespace, { stage: true }),
+        namespace,
+      );
+      await appRunning(east);
+      settle();
+      const r = await runCopy({ ...base, until: 'staged' });
       return syncSeconds(r, 'stage-1');
     };
 
@@ -289,26 +299,10 @@ async function main() {
 
     // stage while the app runs (the clone gave it back), change 1% of the files, then cut over
     await appRunning(east);
-    const stagedSpec = spec('bench-staged', 'staged', {
-      stage: true,
-      verify: VERIFY,
-    });
-    // planned once: a re-plan after staging would see its own destination PVC as a collision
-    const facts = await gatherFacts({
-      spec: stagedSpec,
-      source: east,
-      destination: west,
-    });
-    const base = {
-      spec: stagedSpec,
-      plan: planTransfer(facts),
-      source: east,
-      destination: west,
-      sourcePodSpecs: facts.sourceWorkloads.flatMap(w =>
-        w.podSpec ? [w.podSpec] : [],
-      ),
-      onEvent: tracer('staged'),
-    };
+    const base = await plannedCopy(
+      spec('bench-staged', 'staged', { stage: true, verify: VERIFY }),
+      'staged',
+    );
     settle();
     const staged = await runCopy({ ...base, until: 'staged' });
     const changed = small.filter((_, i) => i % 100 === 0);
