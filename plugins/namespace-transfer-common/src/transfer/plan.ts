@@ -16,6 +16,7 @@ export type RefusalCode =
   | 'StorageClassDisallowsTransfer'
   | 'OptedOut'
   | 'InUseQuiesceDisallowed'
+  | 'SourceInTransfer'
   | 'RebindImpossible'
   | 'NoEndpoint'
   | 'MoverNotSupported'

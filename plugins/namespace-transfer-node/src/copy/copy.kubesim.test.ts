@@ -25,7 +25,7 @@ import {
   ensureStorageClass,
   volumeDir,
 } from '../testing/kubesim';
-import { runCopy, type CopyEvent } from '.';
+import { planAndCopy, runCopy, TransferRefusedError, type CopyEvent } from '.';
 
 jest.setTimeout(300_000);
 
@@ -247,5 +247,33 @@ describe('copy flow on kube-sim', () => {
       entries.filter(e => e.type !== 'symlink' && (e.mode & 0o060) !== 0o060),
     ).toEqual([]);
     expect(await leftovers(destination, 'shop', spec.id)).toEqual([]);
+
+    // the moved application stays held by this move: a second transfer of the same claim is refused
+    // in preflight, naming the move, and creates nothing
+    const again: TransferSpec = {
+      ...spec,
+      id: 'cross-again',
+      destination: { cluster: 'west', namespace: 'shop', name: 'again' },
+    };
+    const refused = await planAndCopy({ spec: again, source, destination })
+      .then(() => undefined)
+      .catch(e => e);
+    expect(refused).toBeInstanceOf(TransferRefusedError);
+    expect((refused as TransferRefusedError).plan.refusals).toEqual([
+      {
+        code: 'SourceInTransfer',
+        message: expect.stringContaining(
+          'Deployment shop/web is held scaled down by transfer cross-1',
+        ),
+      },
+    ]);
+    expect(await leftovers(source, 'shop', again.id)).toEqual([]);
+    expect(await leftovers(destination, 'shop', again.id)).toEqual([]);
+    await expect(
+      destination.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({
+        name: 'again',
+        namespace: 'shop',
+      }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 });

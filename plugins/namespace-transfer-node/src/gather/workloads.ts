@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { withRetry } from '../clusters';
 import type { WorkloadFact } from '../plan';
+import { QUIESCED_BY } from '../quiesce/annotations';
 
 export function mountsClaim(
   spec: V1PodSpec | undefined,
@@ -19,7 +20,12 @@ export function mountsClaim(
 }
 
 interface Templated {
-  metadata?: { name?: string; namespace?: string; ownerReferences?: unknown[] };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    ownerReferences?: unknown[];
+    annotations?: Record<string, string>;
+  };
   spec?: { replicas?: number; template?: V1PodTemplateSpec };
 }
 
@@ -49,6 +55,7 @@ export async function workloadsUsingClaim(
           replicas: w.spec?.replicas ?? 1,
         },
         podSpec,
+        quiescedBy: w.metadata?.annotations?.[QUIESCED_BY],
       });
     }
   };
@@ -78,6 +85,7 @@ export async function workloadsUsingClaim(
           replicas: cj.spec?.suspend ? 0 : 1,
         },
         podSpec,
+        quiescedBy: cj.metadata?.annotations?.[QUIESCED_BY],
       });
     }
   }

@@ -16,6 +16,8 @@ import type { EndpointFacts } from '../endpoint';
 export interface WorkloadFact {
   ref: WorkloadRef;
   podSpec?: V1PodSpec;
+  /** the transfer whose quiesce stopped it and still holds it (its quiesced-by annotation) */
+  quiescedBy?: string;
 }
 
 /**

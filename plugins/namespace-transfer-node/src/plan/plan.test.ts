@@ -152,6 +152,30 @@ describe('planTransfer', () => {
     ).toContain('pod web-0');
   });
 
+  it("refuses a source whose workload another transfer holds scaled down, but not the transfer's own", () => {
+    const held = (quiescedBy: string) =>
+      planTransfer(
+        facts({
+          sourcePods: [],
+          sourceWorkloads: facts().sourceWorkloads.map(w => ({
+            ...w,
+            ref: { ...w.ref, replicas: 0 },
+            quiescedBy,
+          })),
+        }),
+      );
+    expect(held('move-1').refusals).toEqual([
+      {
+        code: 'SourceInTransfer',
+        message: expect.stringMatching(
+          /^StatefulSet shop\/web is held scaled down by transfer move-1 .*namespace-transfer.io\/quiesced-by/,
+        ),
+      },
+    ]);
+    // a resumed run of the transfer that stopped it plans again without refusing itself
+    expect(held(spec.id).refusals).toEqual([]);
+  });
+
   it('refuses a missing source, a missing destination namespace and a namespace opt-out', () => {
     const plan = planTransfer(
       facts({

@@ -11,6 +11,7 @@ import {
 } from '../permissions';
 import { transferFor } from '../transfer';
 import { isDnsLabel } from '../naming';
+import { QUIESCED_BY } from '../quiesce/annotations';
 import type { PlanFacts } from './facts';
 import { formatBytes, parseQuantity } from './quantity';
 import {
@@ -146,6 +147,15 @@ export function planTransfer(facts: PlanFacts): Plan {
       `the source PVC is in use (${users.join(', ')}) and quiescing is not allowed`,
     );
   }
+
+  // another transfer's quiesce holds a workload: this one could not stop it (quiesce refuses a workload
+  // held by someone else) nor safely give it back, and would find out only after staging
+  for (const w of facts.sourceWorkloads)
+    if (w.quiescedBy && w.quiescedBy !== spec.id)
+      refusals.add(
+        'SourceInTransfer',
+        `${w.ref.kind} ${w.ref.namespace}/${w.ref.name} is held scaled down by transfer ${w.quiescedBy} (still running, or a finished move, which keeps its source stopped): let it finish or cancel it; after a move, restore the replicas and remove the annotation ${QUIESCED_BY}`,
+      );
 
   // mode
   const storageClassObj = facts.source.storageClasses.find(

@@ -4,9 +4,13 @@ import { retryOnConflict } from '../clusters';
 import { Objects, waitForPods } from '../kube';
 import { mountsClaim } from '../gather';
 
-export const QUIESCED_BY = 'namespace-transfer.io/quiesced-by';
-export const QUIESCED_REPLICAS = 'namespace-transfer.io/quiesced-replicas';
-export const QUIESCED_SUSPEND = 'namespace-transfer.io/quiesced-suspend';
+import {
+  QUIESCED_BY,
+  QUIESCED_REPLICAS,
+  QUIESCED_SUSPEND,
+} from './annotations';
+
+export { QUIESCED_BY, QUIESCED_REPLICAS, QUIESCED_SUSPEND };
 
 const API: Record<WorkloadRef['kind'], string | undefined> = {
   Deployment: 'apps/v1',
