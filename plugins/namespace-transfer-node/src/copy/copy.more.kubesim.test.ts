@@ -34,14 +34,10 @@ import {
   ensureNamespace,
   ensureStorageClass,
   volumeDir,
+  refusedPlan,
+  transferLeftovers,
 } from '../testing/kubesim';
-import {
-  planAndCopy,
-  runCopy,
-  TransferRefusedError,
-  type CopyEvent,
-  type CopyOptions,
-} from '.';
+import { planAndCopy, runCopy, type CopyEvent, type CopyOptions } from '.';
 
 jest.setTimeout(300_000);
 
@@ -128,18 +124,8 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     return diffTrees(a, b, opts);
   };
 
-  const leftovers = async (kc: KubeConfig, namespace: string, id: string) => {
-    const core = kc.makeApiClient(CoreV1Api);
-    const labelSelector = transferSelector(id);
-    const lists = await Promise.all([
-      core.listNamespacedPod({ namespace, labelSelector }),
-      core.listNamespacedSecret({ namespace, labelSelector }),
-      core.listNamespacedService({ namespace, labelSelector }),
-      core.listNamespacedConfigMap({ namespace, labelSelector }),
-      core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }),
-    ]);
-    return lists.flatMap(l => l.items.map(o => o.metadata!.name));
-  };
+  const leftovers = (kc: KubeConfig, namespace: string, id: string) =>
+    transferLeftovers(kc, namespace, id, { pvcs: true });
 
   const replicas = async () =>
     (
@@ -459,8 +445,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       ingressDomain: 'ingress.west.kube-sim.test',
       timeouts: { endpointMs: 60_000 },
     });
-    await expect(run).rejects.toBeInstanceOf(TransferRefusedError);
-    const { plan } = (await run.catch(e => e)) as TransferRefusedError;
+    const plan = await refusedPlan(run);
     expect(plan.refusals).toEqual([
       {
         code: 'NoEndpoint',
@@ -575,8 +560,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       loadBalancerGraceMs: 0,
       timeouts: { endpointMs: 60_000 },
     });
-    await expect(run).rejects.toBeInstanceOf(TransferRefusedError);
-    const { plan } = (await run.catch(e => e)) as TransferRefusedError;
+    const plan = await refusedPlan(run);
     expect(plan.refusals).toEqual([
       {
         code: 'NoEndpoint',

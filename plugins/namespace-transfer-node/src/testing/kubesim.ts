@@ -10,7 +10,10 @@ import {
   type V1PersistentVolume,
   type V1Pod,
 } from '@kubernetes/client-node';
+import type { Plan } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { TransferRefusedError } from '../copy';
 import { pollUntil } from '../kube';
+import { transferSelector } from '../naming';
 
 /** A one-container pod that passes Pod Security "restricted" (kube-sim runs `command` as a host process). */
 export function restrictedPod(
@@ -153,4 +156,45 @@ export async function createWorkload(
       },
     },
   });
+}
+
+/**
+ * The names of what a transfer labelled with its id has in a namespace: pods, Secrets, Services,
+ * ConfigMaps and, with `pvcs`, PVCs (a successful copy's destination PVC keeps the label).
+ */
+export async function transferLeftovers(
+  kc: KubeConfig,
+  namespace: string,
+  id: string,
+  opts: { pvcs?: boolean } = {},
+): Promise<string[]> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const labelSelector = transferSelector(id);
+  const lists = await Promise.all([
+    core.listNamespacedPod({ namespace, labelSelector }),
+    core.listNamespacedSecret({ namespace, labelSelector }),
+    core.listNamespacedService({ namespace, labelSelector }),
+    core.listNamespacedConfigMap({ namespace, labelSelector }),
+    ...(opts.pvcs
+      ? [core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector })]
+      : []),
+  ]);
+  return lists.flatMap(l =>
+    (l.items as Array<{ metadata?: { name?: string } }>).map(
+      o => o.metadata!.name!,
+    ),
+  );
+}
+
+/** The plan of a run that must have been refused in preflight; anything else fails the test. */
+export async function refusedPlan(run: Promise<unknown>): Promise<Plan> {
+  const outcome = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof TransferRefusedError))
+    throw new Error(
+      `expected a refusal in preflight, got ${outcome === undefined ? 'a finished transfer' : String(outcome)}`,
+    );
+  return outcome.plan;
 }
