@@ -60,19 +60,29 @@ export function ensureNodeModules() {
   const lock = join(repoRoot, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs)
     return;
-  // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`: npm 11 leaves
-  // other platforms' optional packages (@swc/core-darwin-arm64, ...) out of the lock it writes, and then
-  // its own `npm ci` refuses that lock as out of sync.
+  // The committed lock is complete (every platform's optional packages), so `npm ci` installs exactly it on
+  // a fresh machine; over an existing node_modules, `npm install` only adds what changed. Either must leave
+  // the lock as it is: .ci/run fails on a checkout the install dirtied.
+  const fresh = !existsSync(join(repoRoot, 'node_modules'));
   log(
-    'installing npm dependencies (npm install from package-lock.json, a few minutes the first time)',
+    `installing npm dependencies (npm ${fresh ? 'ci' : 'install'} from package-lock.json, a few minutes the first time)`,
   );
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], {
+  execFileSync('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], {
     cwd: repoRoot,
     stdio: 'inherit',
   });
 }
 
-/** PostgreSQL for the store tests; started when installed but not running, installed when absent. */
+/** Files the install (or anything before the tests) changed in a git checkout; [] outside one. */
+export function dirtyFiles() {
+  const r = spawnSync('git', ['status', '--porcelain'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) return [];
+  return r.stdout.split('\n').filter(Boolean);
+}
+
 export const POSTGRES_URL = 'postgresql://postgres:postgres@127.0.0.1:5432';
 
 export function ensurePostgres() {
