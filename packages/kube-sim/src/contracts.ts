@@ -28,14 +28,41 @@ export interface UserInfo {
   groups: string[];
 }
 
+/** One request as fault rules see it: after authentication, before authorization. */
+export interface FaultRequest {
+  verb: string;
+  /** plural resource, with the subresource if any: 'pods/status' */
+  resource: string;
+  namespace?: string;
+  /** the object's name; undefined for lists, watches of a collection and creates */
+  name?: string;
+  /** the authenticated user */
+  user: UserInfo;
+}
+
 export interface FaultRule {
   /** get, list, watch, create, update, patch, delete, deletecollection; '*' or undefined for all */
   verb?: string;
   /** plural resource, optionally with subresource: 'pods', 'pods/status', 'persistentvolumeclaims' */
   resource?: string;
   namespace?: string;
+  /** object name (see FaultRequest.name: a create has none) */
+  name?: string;
+  /**
+   * Only requests of this authenticated user name, e.g. `system:serviceaccount:<ns>:<name>`. The
+   * simulator's controllers, kubelet and network call the same API server with identities of their own,
+   * so a test that faults the code under test scopes the rule to that code's identity.
+   */
+  user?: string;
+  /** any further condition; the rule applies only where it returns true */
+  when?: (request: FaultRequest) => boolean;
   /** 0..1: share of matching requests that fail */
   errorRate?: number;
+  /**
+   * Seed of the rule's own PRNG for `errorRate` (default: the injector's seed mixed with the rule's
+   * ordinal), so a failing run replays the same decisions for the same sequence of matching requests.
+   */
+  seed?: number;
   /** HTTP status of the injected failure (default 500); 429 adds Retry-After */
   status?: number;
   /** added to every matching request */
@@ -44,9 +71,27 @@ export interface FaultRule {
   count?: number;
 }
 
+/**
+ * What `add` returns. Calling it removes the rule (as `remove()` does); the counters let a test prove that
+ * its faults reached the requests they were meant for, and not a simulator component or nothing at all.
+ */
+export interface FaultHandle {
+  (): void;
+  remove(): void;
+  /** requests this rule failed */
+  readonly hits: number;
+  /** requests this rule matched: failed, delayed or let through */
+  readonly matched: number;
+  /** the seed of this rule's PRNG */
+  readonly seed: number;
+}
+
 export interface FaultInjector {
-  add(rule: FaultRule): () => void;
+  add(rule: FaultRule): FaultHandle;
+  /** removes every rule (their handles keep their counts) */
   clear(): void;
+  /** failures injected by all rules since the server started */
+  hits(): number;
   /** closes every open watch stream (clients must re-list/resume, as after an API server restart) */
   dropWatches(): void;
 }

@@ -7,6 +7,8 @@ import { kubeconfigYaml } from './kubeconfig';
 export type { ClusterOptions, SimCluster } from './cluster';
 export type {
   FaultRule,
+  FaultRequest,
+  FaultHandle,
   FaultInjector,
   UserInfo,
   AddressPlan,

@@ -187,7 +187,13 @@ export async function startApiServer(
       const resource = info.subresource
         ? `${info.resource}/${info.subresource}`
         : (info.resource ?? '');
-      const fault = faults.evaluate(info.verb, resource, info.namespace);
+      const fault = faults.evaluate({
+        verb: info.verb,
+        resource,
+        namespace: info.namespace,
+        name: info.name,
+        user,
+      });
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.error) throw fault.error;
       const attrs = attributesOf(info, user);
