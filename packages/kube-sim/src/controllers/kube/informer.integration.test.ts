@@ -1,3 +1,4 @@
+import { MASTER } from '../../testing/apiServer';
 import { R } from '../kube/resources';
 import type { Namespace, Pod, ReplicaSet } from '../kube/types';
 import {
@@ -10,6 +11,9 @@ import { Informer } from './informer';
 import type { KubeObject } from './types';
 
 jest.setTimeout(120_000);
+
+/** the controllers' user in the harness; the test's own calls are MASTER's */
+const CONTROLLERS = 'system:kube-controller-manager';
 
 let h: ControllerHarness;
 const CM = {
@@ -50,6 +54,7 @@ describe('Informer against a real API server', () => {
     // Hold the next watch back while more than the server's history window of changes happens,
     // so resuming from the last resourceVersion must fail with 410 and the informer must re-list.
     const slow = h.api.faults.add({
+      user: MASTER.username, // the informer's, not the controllers'
       verb: 'watch',
       resource: 'configmaps',
       latencyMs: 4000,
@@ -72,23 +77,30 @@ describe('Informer against a real API server', () => {
     );
     expect(seen.del).toBeGreaterThanOrEqual(1);
     expect(inf.stats.lists).toBe(2);
+    expect(slow.matched).toBeGreaterThanOrEqual(1);
     await h.rest.create(CM, 'inf', { metadata: { name: 'live-again' } });
     await waitFor('watching again', () => inf.getByName('inf', 'live-again'));
     await inf.stop();
   });
 
   it('controllers converge while writes fail at random and watches drop', async () => {
-    const stopFaults = h.api.faults.add({
+    // the controllers' writes fail, not the test's own; with seed 7 each rule fails the first two
+    // requests it matches (1100011100...), so both fire however few writes the controllers need
+    const podFaults = h.api.faults.add({
+      user: CONTROLLERS,
       verb: 'create',
       resource: 'pods',
       errorRate: 0.5,
+      seed: 7,
       status: 500,
       count: 6,
     });
-    const stopStatusFaults = h.api.faults.add({
+    const statusFaults = h.api.faults.add({
+      user: CONTROLLERS,
       verb: 'update',
       resource: 'replicasets/status',
       errorRate: 0.5,
+      seed: 7,
       status: 503,
       count: 4,
     });
@@ -121,7 +133,9 @@ describe('Informer against a real API server', () => {
       (await h.rest.list<Pod>(R.pods, 'inf', { labelSelector: 'app=flaky' }))
         .items,
     ).toHaveLength(4);
-    stopFaults();
-    stopStatusFaults();
+    podFaults();
+    statusFaults();
+    expect(podFaults.hits).toBeGreaterThan(0);
+    expect(statusFaults.hits).toBeGreaterThan(0);
   });
 });

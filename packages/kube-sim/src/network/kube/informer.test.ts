@@ -100,6 +100,7 @@ describe('startInformer against a real API server', () => {
       15_000,
     );
     slow();
+    expect(slow.matched).toBeGreaterThanOrEqual(1);
     expect(informer.stats.lists).toBe(2);
     expect(
       informer
@@ -114,7 +115,7 @@ describe('startInformer against a real API server', () => {
 
   it('reports a failed list and becomes ready once a retry succeeds', async () => {
     const failures: unknown[] = [];
-    const stopFault = api.faults.add({
+    const fault = api.faults.add({
       verb: 'list',
       resource: 'ingressclasses',
       status: 503,
@@ -138,8 +139,9 @@ describe('startInformer against a real API server', () => {
       expect(classes.stats.lists).toBe(2);
       expect(failures).toHaveLength(1);
       expect(String(failures[0])).toMatch(/503/);
+      expect(fault.hits).toBe(1);
     } finally {
-      stopFault();
+      fault();
       await classes.stop();
     }
   });
