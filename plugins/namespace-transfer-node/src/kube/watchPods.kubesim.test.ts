@@ -263,7 +263,7 @@ describe('waitForPods on a kube-sim API server', () => {
   it('rejects with the signal reason when aborted while it lists', async () => {
     const { ns, pods } = await namespace();
     await pods.create('p');
-    server.api.faults.add({
+    const slow = server.api.faults.add({
       verb: 'list',
       resource: 'pods',
       namespace: ns,
@@ -279,6 +279,7 @@ describe('waitForPods on a kube-sim API server', () => {
     setTimeout(() => ac.abort(reason), 200);
     await expect(waiting).rejects.toBe(reason);
     expect(r.seen).toEqual([['p']]); // the abort came before the list answered
+    expect(slow.matched).toBe(1);
   });
 });
 
@@ -300,7 +301,11 @@ describe('waitForPods when the watch history no longer reaches its list', () => 
     const pods = podClient(kc, 'expiry');
     await pods.create('mover');
     // the watch is answered only after the changes below, from a version they pushed out of the history
-    server.api.faults.add({ verb: 'watch', resource: 'pods', latencyMs: 2000 });
+    const slow = server.api.faults.add({
+      verb: 'watch',
+      resource: 'pods',
+      latencyMs: 2000,
+    });
     const r = recording(p =>
       phaseOf(p, 'mover') === 'Succeeded' ? 'finished' : undefined,
     );
@@ -313,5 +318,6 @@ describe('waitForPods when the watch history no longer reaches its list', () => 
     await expect(waiting).resolves.toBe('finished');
     // two lists and no watch event: the change was seen by listing again, not by a replay
     expect(r.seen).toEqual([['mover'], ['mover', 'x1', 'x2', 'x3']]);
+    expect(slow.matched).toBe(1);
   });
 });
