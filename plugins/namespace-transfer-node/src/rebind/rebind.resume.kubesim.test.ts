@@ -15,7 +15,12 @@ import type {
   TransferCheckpoint,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { startClusters, type FaultRule, type SimWorld } from 'kube-sim';
+import {
+  startClusters,
+  type FaultHandle,
+  type FaultRule,
+  type SimWorld,
+} from 'kube-sim';
 import {
   createBoundPvc,
   createWorkload,
@@ -27,6 +32,12 @@ import { ensureClass } from './testing';
 import { HELD_BY, REBIND_STEPS, runRebind, TRANSFERRING } from '.';
 
 jest.setTimeout(600_000);
+
+/**
+ * The engine's own identity: the test's setup and checks use the admin's, and kube-sim's controllers
+ * theirs, so a fault scoped to this user fails the engine's requests and nobody else's.
+ */
+const ENGINE = 'namespace-transfer-engine';
 
 const spec = (id: string, ns: string): TransferSpec => ({
   id,
@@ -50,11 +61,16 @@ class CountingKubeConfig extends KubeConfig {
 describe('rebind resumes and rolls back on kube-sim', () => {
   let world: SimWorld;
   let kc: KubeConfig;
+  let engine: KubeConfig;
   let core: CoreV1Api;
 
   beforeAll(async () => {
     world = await startClusters([{ name: 'east' }]);
     kc = world.cluster('east').kubeConfig();
+    engine = world.cluster('east').userKubeConfig({
+      username: ENGINE,
+      groups: ['system:masters'],
+    });
     core = kc.makeApiClient(CoreV1Api);
     await ensureClass(kc, 'movable', 'true');
   });
@@ -139,7 +155,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       // the "process" stops right after the checkpoint of this step: nothing of it runs any more
       const crashed = runRebind({
         spec: spec(`crash-${i}`, ns),
-        kubeConfig: kc,
+        kubeConfig: engine,
         onCheckpoint: c => {
           saved = c;
           return c.completedSteps.includes(stepName)
@@ -160,7 +176,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       expect(stopped).toBe('stopped');
       const result = await runRebind({
         spec: spec(`crash-${i}`, ns),
-        kubeConfig: kc,
+        kubeConfig: engine,
         checkpoint: saved,
       });
       expect(result.checkpoint.completedSteps).toEqual([...REBIND_STEPS]);
@@ -230,15 +246,24 @@ describe('rebind resumes and rolls back on kube-sim', () => {
         REBIND_STEPS[
           REBIND_STEPS.indexOf(stepName as (typeof REBIND_STEPS)[number]) - 1
         ];
-      const injected = { ...fault(ns), errorRate: 1, status: 403, count: 1 };
+      const injected: FaultRule = {
+        ...fault(ns),
+        user: ENGINE,
+        errorRate: 1,
+        status: 403,
+        count: 1,
+      };
+      let handle: FaultHandle | undefined;
       const err = await runRebind({
         spec: spec(`fail-${i}`, ns),
-        kubeConfig: kc,
+        kubeConfig: engine,
         onCheckpoint: c => {
           if (c.completedSteps.at(-1) === before)
-            world.cluster('east').apiServer.faults.add(injected);
+            handle = world.cluster('east').apiServer.faults.add(injected);
         },
       }).catch(e => e);
+      // the engine's write failed, not one of kube-sim's controllers
+      expect(handle?.hits).toBe(1);
       expect(err).toBeInstanceOf(Error);
       expect(String(err)).toMatch(/403|Forbidden/);
       await expectRestored(ns, pvName);
@@ -248,13 +273,15 @@ describe('rebind resumes and rolls back on kube-sim', () => {
   it('a checkpoint whose run then rolled back (crash while rolling back): resuming re-takes the volume first', async () => {
     const { pvName } = await setup('stale-0');
     let stale: TransferCheckpoint | undefined;
+    let handle: FaultHandle | undefined;
     await runRebind({
       spec: spec('stale-0', 'stale-0'),
-      kubeConfig: kc,
+      kubeConfig: engine,
       onCheckpoint: c => {
         if (c.completedSteps.at(-1) !== 'mark-source') return;
         stale = c;
-        world.cluster('east').apiServer.faults.add({
+        handle = world.cluster('east').apiServer.faults.add({
+          user: ENGINE,
           verb: 'update',
           resource: 'deployments',
           namespace: 'stale-0',
@@ -264,12 +291,13 @@ describe('rebind resumes and rolls back on kube-sim', () => {
         });
       },
     }).catch(() => undefined);
+    expect(handle?.hits).toBe(1);
     await expectRestored('stale-0', pvName);
     expect(stale?.completedSteps).toContain('retain');
     // the policy is Delete again although the checkpoint says Retain was set: the volume must survive
     await runRebind({
       spec: spec('stale-0', 'stale-0'),
-      kubeConfig: kc,
+      kubeConfig: engine,
       checkpoint: stale,
     });
     await expectMoved('stale-0', pvName);
@@ -281,7 +309,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     const phases: string[] = [];
     const err = await runRebind({
       spec: spec('cancel-0', 'cancel-0'),
-      kubeConfig: kc,
+      kubeConfig: engine,
       signal: abort.signal,
       onEvent: e => e.type === 'phase' && phases.push(e.phase),
       onCheckpoint: c => {
@@ -297,7 +325,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     const abortLate = new AbortController();
     await runRebind({
       spec: spec('cancel-1', 'cancel-1'),
-      kubeConfig: kc,
+      kubeConfig: engine,
       signal: abortLate.signal,
       onCheckpoint: c => {
         if (c.completedSteps.at(-1) === 'delete-source')
@@ -359,7 +387,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     );
     const err = await runRebind({
       spec: spec('finished-0', 'finished-0'),
-      kubeConfig: kc,
+      kubeConfig: engine,
     }).catch(e => e);
     expect(String(err)).toContain('once (Succeeded)');
     await expectRestored('finished-0', pvName);
@@ -386,7 +414,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       let created: Promise<unknown> | undefined;
       const err = await runRebind({
         spec: spec(ns, ns),
-        kubeConfig: kc,
+        kubeConfig: engine,
         onCheckpoint: c => {
           if (c.completedSteps.at(-1) === after) created = claim(ns);
           return created?.then(() => undefined);
@@ -418,7 +446,7 @@ describe('rebind resumes and rolls back on kube-sim', () => {
       ftruncateSync(fd, size === '1Gi' ? 2 ** 30 : 10 * 2 ** 30);
       closeSync(fd);
       const counting = new CountingKubeConfig();
-      counting.loadFromString(kc.exportConfig());
+      counting.loadFromString(engine.exportConfig());
       await runRebind({ spec: spec(`size-${i}`, ns), kubeConfig: counting });
       writes.push(counting.writes);
     }
