@@ -1,3 +1,4 @@
 export * from './kubeconfig';
+export * from './errors';
 export * from './retry';
 export * from './discovery';

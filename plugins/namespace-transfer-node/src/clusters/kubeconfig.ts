@@ -1,10 +1,17 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Where a pod's service account token lives; Backstage's Kubernetes plugin falls back to it too. */
+export const IN_CLUSTER_TOKEN_PATH =
+  '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export interface TokenClusterOptions {
   name: string;
   url: string;
-  token: string;
+  /** the bearer token; when absent it is read from `tokenFile` */
+  token?: string;
+  /** where the token is read when none is given (default: the in-cluster service account token) */
+  tokenFile?: string;
   /** PEM or base64 PEM of the CA that signed the API server's certificate */
   caData?: string;
   caFile?: string;
@@ -33,17 +40,46 @@ export function kubeConfigFromContext(
   return kc;
 }
 
+function readOption(cluster: string, what: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(
+      `Cluster '${cluster}': cannot read its ${what} ${path}: ${(e as Error).message}`,
+    );
+  }
+}
+
 function base64Ca(opts: TokenClusterOptions): string | undefined {
   const pem =
-    opts.caData ??
-    (opts.caFile ? readFileSync(opts.caFile, 'utf8') : undefined);
+    opts.caData ||
+    (opts.caFile ? readOption(opts.name, 'caFile', opts.caFile) : undefined);
   if (!pem) return undefined;
   return pem.includes('-----BEGIN')
     ? Buffer.from(pem).toString('base64')
     : pem.trim();
 }
 
-/** From a URL, a bearer token and a CA: the shape of Backstage's Kubernetes cluster config. */
+/** The given token, else the token file's (read now: a rotated file needs a new KubeConfig). */
+function resolveToken(opts: TokenClusterOptions): string {
+  if (opts.token) return opts.token;
+  const file = opts.tokenFile ?? IN_CLUSTER_TOKEN_PATH;
+  if (!existsSync(file)) {
+    throw new Error(
+      `Cluster '${opts.name}' has no token configured and no token file at ${file}`,
+    );
+  }
+  const token = readOption(opts.name, 'token file', file).trim();
+  if (!token)
+    throw new Error(`Cluster '${opts.name}': token file ${file} is empty`);
+  return token;
+}
+
+/**
+ * From a URL, a bearer token (or a token file, by default the in-cluster service account's) and a CA
+ * (caData as PEM or base64 PEM, or caFile): the shape of Backstage's Kubernetes cluster config. TLS
+ * verification stays on unless skipTLSVerify is set.
+ */
 export function kubeConfigFromToken(opts: TokenClusterOptions): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
@@ -55,7 +91,7 @@ export function kubeConfigFromToken(opts: TokenClusterOptions): KubeConfig {
         skipTLSVerify: opts.skipTLSVerify ?? false,
       },
     ],
-    users: [{ name: `${opts.name}-user`, token: opts.token }],
+    users: [{ name: `${opts.name}-user`, token: resolveToken(opts) }],
     contexts: [
       { name: opts.name, cluster: opts.name, user: `${opts.name}-user` },
     ],

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { ApiException } from '@kubernetes/client-node';
 import { isTransient, retryAfterMs, retryOnConflict, withRetry } from '.';
 
@@ -86,6 +87,30 @@ describe('withRetry', () => {
     await expect(
       withRetry(async () => 'x', { signal: ac.signal }),
     ).rejects.toThrow('cancelled');
+  });
+
+  it('leaves no listener on a signal it slept with, and stops sleeping when it fires', async () => {
+    const ac = new AbortController();
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls < 4) throw api(503);
+        return 'ok';
+      },
+      { signal: ac.signal, baseMs: 1, maxMs: 1 },
+    );
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+
+    const started = Date.now();
+    const pending = withRetry(
+      async () => {
+        throw api(503);
+      },
+      { signal: ac.signal, baseMs: 60_000, maxMs: 60_000, random: () => 1 },
+    );
+    setTimeout(() => ac.abort(new Error('deadline')), 10);
+    await expect(pending).rejects.toThrow('deadline');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
 

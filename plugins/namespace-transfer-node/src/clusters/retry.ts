@@ -3,6 +3,7 @@
  * back off exponentially with full jitter and honour Retry-After; 409 Conflict is retried only around a
  * whole read-modify-write, so every attempt works on a fresh object.
  */
+import { isConflict, isTransient, retryAfterMs } from './errors';
 
 export interface RetryOptions {
   attempts?: number;
@@ -19,86 +20,19 @@ export interface RetryOptions {
   }) => void;
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_STREAM_PREMATURE_CLOSE',
-]);
-
-interface ErrorLike {
-  code?: number | string;
-  statusCode?: number;
-  headers?: Record<string, string | undefined>;
-  cause?: unknown;
-  type?: string;
-  name?: string;
-  message?: string;
-}
-
-/** HTTP status of a client-node ApiException (or a similar error), if any. */
-export function httpStatus(error: unknown): number | undefined {
-  const e = error as ErrorLike | undefined;
-  if (!e || typeof e !== 'object') return undefined;
-  if (typeof e.code === 'number') return e.code;
-  if (typeof e.statusCode === 'number') return e.statusCode;
-  return undefined;
-}
-
-function networkCode(error: unknown, depth = 0): string | undefined {
-  const e = error as ErrorLike | undefined;
-  if (!e || typeof e !== 'object' || depth > 3) return undefined;
-  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return e.code;
-  if (e.name === 'AbortError' && e.type !== 'aborted') return undefined;
-  if (e.type === 'request-timeout' || e.name === 'TimeoutError')
-    return 'ETIMEDOUT';
-  // node-fetch wraps socket errors as FetchError { type: 'system', code }
-  if (e.type === 'system' && typeof e.code === 'string') return e.code;
-  return networkCode(e.cause, depth + 1);
-}
-
-export function isTransient(error: unknown): boolean {
-  const status = httpStatus(error);
-  if (status !== undefined)
-    return status === 429 || status === 408 || status >= 500;
-  return networkCode(error) !== undefined;
-}
-
-export function isConflict(error: unknown): boolean {
-  return httpStatus(error) === 409;
-}
-
-/** Retry-After in milliseconds (seconds or an HTTP date), if the server sent one. */
-export function retryAfterMs(
-  error: unknown,
-  now = Date.now(),
-): number | undefined {
-  const headers = (error as ErrorLike | undefined)?.headers;
-  if (!headers) return undefined;
-  const value = headers['retry-after'] ?? headers['Retry-After'];
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    // the listener goes when the sleep ends, so that one signal shared by many calls does not collect them
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 async function retrying<T>(
