@@ -1,10 +1,12 @@
 import { ClusterStatus } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { withRetry } from '@namespace-transfer/plugin-namespace-transfer-node';
 import { ClusterRegistry } from './ClusterRegistry';
-import { classifyClusterError, withTimeout } from './errors';
+import { classifyClusterError, PORTAL_RETRY, withTimeout } from './errors';
 
 /**
  * Asks each configured cluster for its version and API groups with the configured credentials, so the
- * platform page shows which clusters the plugin can actually use.
+ * platform page shows which clusters the plugin can actually use. What the engine's error model calls
+ * transient is retried briefly (PORTAL_RETRY), within the timeout.
  */
 export async function getClusterStatuses(
   registry: ClusterRegistry,
@@ -20,10 +22,17 @@ export async function getClusterStatuses(
       try {
         const clients = registry.clients(cluster.name);
         const [version, groups] = await withTimeout(
-          Promise.all([
-            clients.version.getCode(),
-            clients.apis.getAPIVersions(),
-          ]),
+          signal =>
+            Promise.all([
+              withRetry(() => clients.version.getCode(), {
+                ...PORTAL_RETRY,
+                signal,
+              }),
+              withRetry(() => clients.apis.getAPIVersions(), {
+                ...PORTAL_RETRY,
+                signal,
+              }),
+            ]),
           timeoutMs,
           `reading /version of cluster '${cluster.name}'`,
         );

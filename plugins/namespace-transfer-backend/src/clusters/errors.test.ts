@@ -50,6 +50,35 @@ describe('classifyClusterError', () => {
     expect(classifyClusterError('east', error).reason).toBe('tls');
   });
 
+  it("reports a certificate failure inside node-fetch's FetchError as tls", () => {
+    const error = Object.assign(
+      new Error(
+        'request failed, reason: self-signed certificate in certificate chain',
+      ),
+      { type: 'system', code: 'SELF_SIGNED_CERT_IN_CHAIN' },
+    );
+    expect(classifyClusterError('east', error)).toMatchObject({
+      reason: 'tls',
+    });
+  });
+
+  it('reports other statuses with the API server message, and anything else as an error', () => {
+    expect(
+      classifyClusterError(
+        'east',
+        new ApiException(500, 'x', { message: 'etcd is down' }, {}),
+      ),
+    ).toEqual({
+      reason: 'error',
+      statusCode: 500,
+      message: "Cluster 'east' answered 500: etcd is down",
+    });
+    expect(classifyClusterError('east', new Error('boom'))).toEqual({
+      reason: 'error',
+      message: "Cluster 'east' could not be read: boom",
+    });
+  });
+
   it('reports a timeout', async () => {
     const never = new Promise(() => {});
     const error = await withTimeout(never, 10, 'list pvcs').catch(e => e);
@@ -60,5 +89,22 @@ describe('classifyClusterError', () => {
 
   it('passes through a result that arrives in time', async () => {
     await expect(withTimeout(Promise.resolve(42), 1000, 'x')).resolves.toBe(42);
+  });
+
+  it('aborts the signal it gives a call at the deadline, so retries stop', async () => {
+    let seen: AbortSignal | undefined;
+    const error = await withTimeout(
+      signal => {
+        seen = signal;
+        return new Promise(() => {});
+      },
+      10,
+      'x',
+    ).catch(e => e);
+    expect(seen?.aborted).toBe(true);
+    expect(seen?.reason).toBe(error);
+    await expect(
+      withTimeout(async signal => signal.aborted, 1000, 'x'),
+    ).resolves.toBe(false);
   });
 });

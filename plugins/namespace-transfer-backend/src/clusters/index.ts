@@ -3,5 +3,5 @@ export type { ClusterConfig } from './config';
 export { buildKubeConfig } from './kubeConfig';
 export { ClusterRegistry } from './ClusterRegistry';
 export type { ClusterClients } from './ClusterRegistry';
-export { classifyClusterError, withTimeout } from './errors';
+export { classifyClusterError, PORTAL_RETRY, withTimeout } from './errors';
 export { getClusterStatuses } from './clusterStatus';
