@@ -177,6 +177,8 @@ export const openApiDocument = {
               },
               workloads: {
                 type: 'array',
+                description:
+                  'The controllers a transfer stops, then those it cannot stop (also in unstoppable)',
                 items: {
                   type: 'object',
                   properties: {
@@ -184,6 +186,24 @@ export const openApiDocument = {
                     kind: { type: 'string' },
                     name: { type: 'string' },
                     replicas: { type: 'integer' },
+                    quiescedBy: {
+                      type: 'string',
+                      description:
+                        'The transfer that scaled it down and still holds it',
+                    },
+                  },
+                },
+              },
+              unstoppable: {
+                type: 'array',
+                description:
+                  'Users a transfer cannot stop (a bare pod, a running Job, a controller owned by an operator)',
+                items: {
+                  type: 'object',
+                  properties: {
+                    kind: { type: 'string' },
+                    name: { type: 'string' },
+                    reason: { type: 'string' },
                   },
                 },
               },

@@ -1,6 +1,10 @@
 import { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import {
+  ControllerObject,
+  QUIESCED_BY,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
 import { collectNamespaceVolumes } from './collectVolumes';
-import { LabelledKeys, NamespaceSnapshot, WorkloadObject } from './snapshot';
+import { LabelledKeys, VolumesSnapshot } from './snapshot';
 
 const ns = 'orders';
 
@@ -48,14 +52,14 @@ const pod = (
   status: { phase: 'Running' },
 });
 
-const deployment: WorkloadObject = {
+const deployment: ControllerObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'orders-api', namespace: ns, uid: 'dep-1' },
   podSpec: podSpec('orders-uploads'),
   replicas: 1,
 };
-const replicaSet: WorkloadObject = {
+const replicaSet: ControllerObject = {
   apiVersion: 'apps/v1',
   kind: 'ReplicaSet',
   metadata: {
@@ -75,7 +79,7 @@ const replicaSet: WorkloadObject = {
   podSpec: podSpec('orders-uploads'),
   replicas: 1,
 };
-const statefulSet: WorkloadObject = {
+const statefulSet: ControllerObject = {
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
   metadata: { name: 'orders-cache', namespace: ns, uid: 'sts-1' },
@@ -84,9 +88,7 @@ const statefulSet: WorkloadObject = {
   claimTemplates: ['data'],
 };
 
-const snapshot = (
-  over: Partial<NamespaceSnapshot> = {},
-): NamespaceSnapshot => ({
+const snapshot = (over: Partial<VolumesSnapshot> = {}): VolumesSnapshot => ({
   namespace: ns,
   namespaceAnnotations: {},
   pvcs: [
@@ -103,7 +105,7 @@ const snapshot = (
     ),
     pod('stranger', ['unrelated']),
   ],
-  workloads: [deployment, replicaSet, statefulSet],
+  controllers: [deployment, replicaSet, statefulSet],
   ...over,
 });
 
@@ -165,6 +167,14 @@ describe('collectNamespaceVolumes', () => {
     expect(volume.name).toBe('unrelated');
     expect(volume.usedBy.pods.map(p => p.name)).toEqual(['stranger']);
     expect(volume.usedBy.workloads).toEqual([]);
+    // a bare pod: nothing to scale down, so a transfer cannot stop it
+    expect(volume.usedBy.unstoppable).toEqual([
+      {
+        kind: 'Pod',
+        name: 'stranger',
+        reason: expect.stringContaining('without a controller'),
+      },
+    ]);
   });
 
   it('finds claims of labelled pods, including generic ephemeral volumes', () => {
@@ -211,12 +221,174 @@ describe('collectNamespaceVolumes', () => {
             ],
           ),
         ],
-        workloads: [],
+        controllers: [],
       }),
       labelled,
     );
     expect(volumes[0].usedBy.workloads).toEqual([
       { apiVersion: 'acid.zalan.do/v1', kind: 'Postgresql', name: 'db' },
+    ]);
+    expect(volumes[0].usedBy.unstoppable).toEqual([
+      {
+        kind: 'Postgresql',
+        name: 'db',
+        reason: expect.stringContaining('cannot stop a Postgresql'),
+      },
+    ]);
+  });
+
+  it('lists finished pods among the pods, but not a finished Job as a workload: it starts nothing', () => {
+    const labelled = none();
+    labelled.pvcs.add('orders/orders-uploads');
+    const job: ControllerObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: ns, uid: 'job-1' },
+      podSpec: podSpec('orders-uploads'),
+      active: false,
+    };
+    const done = pod(
+      'migrate-x',
+      ['orders-uploads'],
+      owner('Job', 'migrate', 'job-1'),
+    );
+    done.status = { phase: 'Succeeded' };
+    const [volume] = collectNamespaceVolumes(
+      'east',
+      snapshot({ pods: [done], controllers: [job] }),
+      labelled,
+    );
+    expect(volume.usedBy).toEqual({
+      pods: [{ name: 'migrate-x', phase: 'Succeeded' }],
+      workloads: [],
+      unstoppable: [],
+    });
+  });
+
+  it('reports a running Job as a workload a transfer cannot stop, and a CronJob through its Job', () => {
+    const labelled = none();
+    labelled.pvcs.add('orders/orders-uploads');
+    const running: ControllerObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'backfill', namespace: ns, uid: 'job-2' },
+      podSpec: podSpec('orders-uploads'),
+      active: true,
+    };
+    const cronJob: ControllerObject = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: ns, uid: 'cj-1' },
+      podSpec: podSpec('orders-uploads'),
+      replicas: 0,
+    };
+    const cronRun: ControllerObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: 'nightly-1',
+        namespace: ns,
+        uid: 'job-3',
+        ownerReferences: owner('CronJob', 'nightly', 'cj-1'),
+      },
+      podSpec: podSpec('orders-uploads'),
+      active: true,
+    };
+    const [volume] = collectNamespaceVolumes(
+      'east',
+      snapshot({
+        pods: [
+          pod(
+            'backfill-a',
+            ['orders-uploads'],
+            owner('Job', 'backfill', 'job-2'),
+          ),
+          pod(
+            'nightly-1-b',
+            ['orders-uploads'],
+            owner('Job', 'nightly-1', 'job-3'),
+          ),
+        ],
+        controllers: [running, cronJob, cronRun],
+      }),
+      labelled,
+    );
+    expect(volume.usedBy.pods.map(p => p.name)).toEqual([
+      'backfill-a',
+      'nightly-1-b',
+    ]);
+    // stoppable first (a suspended CronJob shows 0 replicas), then what a transfer cannot stop
+    expect(volume.usedBy.workloads).toEqual([
+      { apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', replicas: 0 },
+      { apiVersion: 'batch/v1', kind: 'Job', name: 'backfill' },
+    ]);
+    expect(volume.usedBy.unstoppable).toEqual([
+      {
+        kind: 'Job',
+        name: 'backfill',
+        reason: expect.stringContaining('still running'),
+      },
+    ]);
+  });
+
+  it('names the operator behind a scaled-down StatefulSet, and the transfer that holds a workload', () => {
+    const labelled = none();
+    labelled.workloads.add('StatefulSet/orders/orders-cache');
+    labelled.workloads.add('Deployment/orders/orders-api');
+    const operated: ControllerObject = {
+      ...statefulSet,
+      metadata: {
+        ...statefulSet.metadata,
+        ownerReferences: [
+          {
+            apiVersion: 'cache.example.com/v1',
+            kind: 'Cache',
+            name: 'orders',
+            uid: 'cr-1',
+            controller: true,
+          },
+        ],
+      },
+    };
+    const held: ControllerObject = {
+      ...deployment,
+      replicas: 0,
+      metadata: {
+        ...deployment.metadata,
+        annotations: { [QUIESCED_BY]: 'tr-42' },
+      },
+    };
+    const volumes = collectNamespaceVolumes(
+      'east',
+      snapshot({ pods: [], controllers: [held, replicaSet, operated] }),
+      labelled,
+    );
+    expect(volumes.map(v => [v.name, v.usedBy.workloads])).toEqual([
+      [
+        'data-orders-cache-0',
+        [{ apiVersion: 'cache.example.com/v1', kind: 'Cache', name: 'orders' }],
+      ],
+      [
+        'orders-uploads',
+        [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'orders-api',
+            replicas: 0,
+            quiescedBy: 'tr-42',
+          },
+        ],
+      ],
+    ]);
+    expect(volumes[0].usedBy.unstoppable).toEqual([
+      {
+        kind: 'Cache',
+        name: 'orders',
+        reason: expect.stringContaining(
+          'StatefulSet orders-cache is controlled by Cache orders',
+        ),
+      },
     ]);
   });
 

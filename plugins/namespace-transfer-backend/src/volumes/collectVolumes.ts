@@ -4,63 +4,148 @@ import {
   Volume,
   VolumeWorkloadRef,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { claimsOfPodSpec, isStatefulSetClaim } from './podClaims';
 import {
+  ClaimUsage,
+  claimsOfPodSpec,
+  ControllerObject,
   controllerRef,
+  isStatefulSetClaim,
+  resolveNamespaceClaims,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
+import {
   LabelledKeys,
-  NamespaceSnapshot,
   objectKey,
-  WorkloadObject,
+  VolumesSnapshot,
   workloadKey,
 } from './snapshot';
 
-type ChainLink = VolumeWorkloadRef & { key: string };
-
-function toRef(w: WorkloadObject): ChainLink {
-  return {
-    apiVersion: w.apiVersion,
-    kind: w.kind,
-    name: w.metadata.name ?? '',
-    ...(w.replicas !== undefined ? { replicas: w.replicas } : {}),
-    key: workloadKey(w.kind, w.metadata.namespace, w.metadata.name),
-  };
-}
-
-/** Follows controller ownerReferences upwards: pod → ReplicaSet → Deployment, pod → Job → CronJob, ... */
-function ownerChain(
+/**
+ * Keys of the controllers above a pod (pod → ReplicaSet → Deployment, pod → Job → CronJob, ...), up to the
+ * first owner the snapshot does not list (an operator's custom resource still names its key).
+ */
+function ownerKeys(
   pod: V1Pod,
-  byUid: Map<string, WorkloadObject>,
-): ChainLink[] {
-  const chain: ChainLink[] = [];
+  namespace: string,
+  byUid: Map<string, ControllerObject>,
+): string[] {
+  const keys: string[] = [];
   const seen = new Set<string>();
   let ref = controllerRef(pod.metadata);
   while (ref && !seen.has(ref.uid)) {
     seen.add(ref.uid);
-    const owner = byUid.get(ref.uid);
-    if (!owner) {
-      // An owner kind we do not list (e.g. an operator's custom resource) still names the workload.
-      chain.push({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        name: ref.name,
-        key: workloadKey(ref.kind, pod.metadata?.namespace, ref.name),
-      });
-      break;
-    }
-    chain.push(toRef(owner));
-    ref = controllerRef(owner.metadata);
+    keys.push(workloadKey(ref.kind, namespace, ref.name));
+    ref = controllerRef(byUid.get(ref.uid)?.metadata);
   }
-  return chain;
+  return keys;
 }
 
-/** Whether a workload (not managed by another one) would mount the claim from its template. */
-function templateUses(w: WorkloadObject, claim: string): boolean {
-  if (controllerRef(w.metadata)) return false;
-  const name = w.metadata.name ?? '';
-  return (
-    claimsOfPodSpec(w.podSpec).includes(claim) ||
-    (w.claimTemplates ?? []).some(t => isStatefulSetClaim(claim, t, name))
+/**
+ * Which claims belong to the entity: claims carrying its labels, claims mounted by its labelled pods or by
+ * pods whose owners carry the labels, claims in the templates of its labelled workloads (also while scaled
+ * to zero), and StatefulSet claims from their volumeClaimTemplates.
+ */
+function entityClaims(
+  snapshot: VolumesSnapshot,
+  labelled: LabelledKeys,
+): Set<string> {
+  const ns = snapshot.namespace;
+  const byUid = new Map<string, ControllerObject>();
+  for (const c of snapshot.controllers)
+    if (c.metadata.uid) byUid.set(c.metadata.uid, c);
+  const pvcNames = snapshot.pvcs.map(pvc => pvc.metadata?.name ?? '');
+
+  const claims = new Set<string>();
+  for (const name of pvcNames)
+    if (labelled.pvcs.has(objectKey(ns, name))) claims.add(name);
+  for (const pod of snapshot.pods) {
+    const ownedByEntity =
+      labelled.pods.has(objectKey(ns, pod.metadata?.name)) ||
+      ownerKeys(pod, ns, byUid).some(key => labelled.workloads.has(key));
+    if (ownedByEntity)
+      claimsOfPodSpec(pod.spec, pod.metadata?.name).forEach(c => claims.add(c));
+  }
+  for (const c of snapshot.controllers) {
+    const name = c.metadata.name ?? '';
+    if (!labelled.workloads.has(workloadKey(c.kind, ns, name))) continue;
+    claimsOfPodSpec(c.podSpec).forEach(claim => claims.add(claim));
+    for (const pvc of pvcNames) {
+      if ((c.claimTemplates ?? []).some(t => isStatefulSetClaim(pvc, t, name)))
+        claims.add(pvc);
+    }
+  }
+  return claims;
+}
+
+/** `kind/name` → apiVersion of every controller the snapshot lists or an ownerReference names. */
+function apiVersions(snapshot: VolumesSnapshot): Map<string, string> {
+  const versions = new Map<string, string>();
+  const refs = [...snapshot.pods, ...snapshot.controllers].flatMap(
+    o => o.metadata?.ownerReferences ?? [],
   );
+  for (const ref of refs)
+    versions.set(`${ref.kind}/${ref.name}`, ref.apiVersion);
+  for (const c of snapshot.controllers)
+    versions.set(`${c.kind}/${c.metadata.name}`, c.apiVersion);
+  return versions;
+}
+
+const NO_USERS: ClaimUsage = {
+  claim: '',
+  pods: [],
+  finishedPods: [],
+  workloads: [],
+  unstoppable: [],
+};
+
+/**
+ * Who uses a claim, as the engine's quiesce sees it: every pod that mounts it (running or finished), the
+ * top controllers it would stop, and the users it cannot stop, with the reason. Those are workloads too
+ * (a running Job, an operator's resource), except a bare pod, which is listed among the pods.
+ */
+function usedBy(
+  snapshot: VolumesSnapshot,
+  usage: ClaimUsage,
+  versions: Map<string, string>,
+  controllers: Map<string, ControllerObject>,
+): Volume['usedBy'] {
+  const mounting = new Set([...usage.pods, ...usage.finishedPods]);
+  const replicas = (kind: string, name: string) => {
+    const value = controllers.get(`${kind}/${name}`)?.replicas;
+    return value !== undefined ? { replicas: value } : {};
+  };
+  const workloads: VolumeWorkloadRef[] = [
+    ...usage.workloads.map(w => ({
+      apiVersion:
+        w.apiVersion ?? versions.get(`${w.ref.kind}/${w.ref.name}`) ?? '',
+      kind: w.ref.kind,
+      name: w.ref.name,
+      ...replicas(w.ref.kind, w.ref.name),
+      ...(w.quiescedBy ? { quiescedBy: w.quiescedBy } : {}),
+    })),
+    ...usage.unstoppable
+      .filter(u => u.kind !== 'Pod')
+      .map(u => ({
+        apiVersion: versions.get(`${u.kind}/${u.name}`) ?? '',
+        kind: u.kind,
+        name: u.name,
+        ...replicas(u.kind, u.name),
+      })),
+  ];
+  return {
+    pods: snapshot.pods
+      .filter(p => mounting.has(p))
+      .map(p => ({
+        name: p.metadata?.name ?? '',
+        phase: p.status?.phase,
+        nodeName: p.spec?.nodeName,
+      })),
+    workloads,
+    unstoppable: usage.unstoppable.map(({ kind, name, reason }) => ({
+      kind,
+      name,
+      reason,
+    })),
+  };
 }
 
 function timestamp(value: Date | string | undefined): string | undefined {
@@ -71,9 +156,8 @@ function timestamp(value: Date | string | undefined): string | undefined {
 function toVolume(
   cluster: string,
   pvc: V1PersistentVolumeClaim,
-  snapshot: NamespaceSnapshot,
-  pods: V1Pod[],
-  workloads: VolumeWorkloadRef[],
+  snapshot: VolumesSnapshot,
+  used: Volume['usedBy'],
 ): Volume {
   const requested = pvc.spec?.resources?.requests?.storage;
   return {
@@ -91,14 +175,7 @@ function toVolume(
     volumeMode: pvc.spec?.volumeMode,
     volumeName: pvc.spec?.volumeName || undefined,
     createdAt: timestamp(pvc.metadata?.creationTimestamp),
-    usedBy: {
-      pods: pods.map(p => ({
-        name: p.metadata?.name ?? '',
-        phase: p.status?.phase,
-        nodeName: p.spec?.nodeName,
-      })),
-      workloads,
-    },
+    usedBy: used,
     transferable: resolveTransferable(
       pvc.metadata?.annotations,
       snapshot.namespaceAnnotations,
@@ -107,75 +184,42 @@ function toVolume(
 }
 
 /**
- * The entity's PVCs in one namespace: claims carrying the entity's labels, claims mounted by its labelled
- * pods, claims in the templates of its labelled workloads (also while scaled to zero), StatefulSet claims
- * from volumeClaimTemplates, and claims of pods whose owners carry the labels. Each comes with every pod
- * and workload using it, whoever owns them, since all of them must stop before the data moves.
+ * The entity's PVCs in one namespace (see entityClaims), each with everything that uses it, whoever owns
+ * it, since all of it must stop before the data moves. Who uses which claim is the engine's answer
+ * (resolveNamespaceClaims, one call for the namespace), so the portal shows what a transfer would stop.
  */
 export function collectNamespaceVolumes(
   cluster: string,
-  snapshot: NamespaceSnapshot,
+  snapshot: VolumesSnapshot,
   labelled: LabelledKeys,
 ): Volume[] {
-  const ns = snapshot.namespace;
-  const byUid = new Map<string, WorkloadObject>();
-  for (const w of snapshot.workloads)
-    if (w.metadata.uid) byUid.set(w.metadata.uid, w);
-
-  const chains = new Map<V1Pod, ChainLink[]>(
-    snapshot.pods.map(p => [p, ownerChain(p, byUid)]),
+  const claims = entityClaims(snapshot, labelled);
+  const selected = snapshot.pvcs.filter(pvc =>
+    claims.has(pvc.metadata?.name ?? ''),
   );
-  const podClaims = new Map<V1Pod, string[]>(
-    snapshot.pods.map(p => [p, claimsOfPodSpec(p.spec, p.metadata?.name)]),
+  if (!selected.length) return [];
+
+  const usage = resolveNamespaceClaims({
+    ...snapshot,
+    claims: snapshot.pvcs.map(pvc => pvc.metadata?.name ?? ''),
+  });
+  const versions = apiVersions(snapshot);
+  const controllers = new Map(
+    snapshot.controllers.map(c => [`${c.kind}/${c.metadata.name}`, c]),
   );
-
-  const claims = new Set<string>();
-  for (const pvc of snapshot.pvcs) {
-    if (labelled.pvcs.has(objectKey(ns, pvc.metadata?.name)))
-      claims.add(pvc.metadata?.name ?? '');
-  }
-  for (const pod of snapshot.pods) {
-    const ownedByEntity =
-      labelled.pods.has(objectKey(ns, pod.metadata?.name)) ||
-      chains.get(pod)!.some(link => labelled.workloads.has(link.key));
-    if (ownedByEntity) podClaims.get(pod)!.forEach(c => claims.add(c));
-  }
-  for (const w of snapshot.workloads) {
-    if (!labelled.workloads.has(workloadKey(w.kind, ns, w.metadata.name)))
-      continue;
-    claimsOfPodSpec(w.podSpec).forEach(c => claims.add(c));
-    for (const pvc of snapshot.pvcs) {
-      const name = pvc.metadata?.name ?? '';
-      if (
-        (w.claimTemplates ?? []).some(t =>
-          isStatefulSetClaim(name, t, w.metadata.name ?? ''),
-        )
-      ) {
-        claims.add(name);
-      }
-    }
-  }
-
-  return snapshot.pvcs
-    .filter(pvc => claims.has(pvc.metadata?.name ?? ''))
-    .map(pvc => {
-      const name = pvc.metadata?.name ?? '';
-      const pods = snapshot.pods.filter(p => podClaims.get(p)!.includes(name));
-      const workloads = new Map<string, VolumeWorkloadRef>();
-      for (const pod of pods) {
-        const top = chains.get(pod)!.at(-1);
-        if (top) {
-          const { key, ...ref } = top;
-          workloads.set(key, ref);
-        }
-      }
-      for (const w of snapshot.workloads) {
-        if (templateUses(w, name)) {
-          const { key, ...ref } = toRef(w);
-          workloads.set(key, ref);
-        }
-      }
-      return toVolume(cluster, pvc, snapshot, pods, [...workloads.values()]);
-    })
+  return selected
+    .map(pvc =>
+      toVolume(
+        cluster,
+        pvc,
+        snapshot,
+        usedBy(
+          snapshot,
+          usage.get(pvc.metadata?.name ?? '') ?? NO_USERS,
+          versions,
+          controllers,
+        ),
+      ),
+    )
     .sort((a, b) => a.name.localeCompare(b.name));
 }

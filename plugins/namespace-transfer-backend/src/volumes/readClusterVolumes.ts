@@ -1,96 +1,76 @@
-import { ApiException, V1ListMeta } from '@kubernetes/client-node';
 import {
   EntityKubernetesSelector,
   Volume,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { ClusterClients } from '../clusters';
-import { withTimeout } from '../clusters/errors';
-import { collectNamespaceVolumes } from './collectVolumes';
 import {
-  LabelledKeys,
-  NamespaceSnapshot,
-  objectKey,
-  WorkloadObject,
-  workloadKey,
-} from './snapshot';
-import {
+  ControllerObject,
   fromCronJob,
   fromDaemonSet,
   fromDeployment,
   fromJob,
   fromReplicaSet,
   fromStatefulSet,
-} from './workloads';
+  httpStatus,
+  readNamespaceSnapshot,
+  RetryOptions,
+  withRetry,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
+import { V1ListMeta } from '@kubernetes/client-node';
+import { ClusterClients, PORTAL_RETRY, withTimeout } from '../clusters';
+import { collectNamespaceVolumes } from './collectVolumes';
+import {
+  LabelledKeys,
+  objectKey,
+  VolumesSnapshot,
+  workloadKey,
+} from './snapshot';
+
+type Page = { limit: number; _continue?: string };
 
 const PAGE_SIZE = 500;
 
-type Page<T> = { items: T[]; metadata?: V1ListMeta };
-type ListParams = { labelSelector?: string; limit: number; _continue?: string };
-
-/** Follows `continue` tokens so a large namespace is read in pages, as the API server expects. */
-async function listAll<T>(
-  list: (p: ListParams) => Promise<Page<T>>,
-  labelSelector?: string,
+/**
+ * The engine's listAll with the caller's retry options (the portal's policy and the request's deadline).
+ * TODO: drop once the engine's listAll takes RetryOptions.
+ */
+async function listPages<T>(
+  list: (page: Page) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
+  retry: RetryOptions,
 ): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
   do {
-    const page = await list({
-      labelSelector,
-      limit: PAGE_SIZE,
-      _continue: token,
-    });
-    items.push(...page.items);
-    token = page.metadata?._continue || undefined;
+    const page = { limit: PAGE_SIZE, _continue: token };
+    const { items: pageItems, metadata } = await withRetry(
+      () => list(page),
+      retry,
+    );
+    items.push(...pageItems);
+    token = metadata?._continue || undefined;
   } while (token);
   return items;
 }
 
-/** Lists of one namespace, or all namespaces when `namespace` is undefined. */
-function listers(c: ClusterClients, namespace: string | undefined) {
-  const ns = <P>(p: P) => ({ ...p, namespace: namespace! });
-  return {
-    pvcs: (p: ListParams) =>
-      namespace
-        ? c.core.listNamespacedPersistentVolumeClaim(ns(p))
-        : c.core.listPersistentVolumeClaimForAllNamespaces(p),
-    pods: (p: ListParams) =>
-      namespace
-        ? c.core.listNamespacedPod(ns(p))
-        : c.core.listPodForAllNamespaces(p),
-    deployments: (p: ListParams) =>
-      namespace
-        ? c.apps.listNamespacedDeployment(ns(p))
-        : c.apps.listDeploymentForAllNamespaces(p),
-    replicaSets: (p: ListParams) =>
-      namespace
-        ? c.apps.listNamespacedReplicaSet(ns(p))
-        : c.apps.listReplicaSetForAllNamespaces(p),
-    statefulSets: (p: ListParams) =>
-      namespace
-        ? c.apps.listNamespacedStatefulSet(ns(p))
-        : c.apps.listStatefulSetForAllNamespaces(p),
-    daemonSets: (p: ListParams) =>
-      namespace
-        ? c.apps.listNamespacedDaemonSet(ns(p))
-        : c.apps.listDaemonSetForAllNamespaces(p),
-    jobs: (p: ListParams) =>
-      namespace
-        ? c.batch.listNamespacedJob(ns(p))
-        : c.batch.listJobForAllNamespaces(p),
-    cronJobs: (p: ListParams) =>
-      namespace
-        ? c.batch.listNamespacedCronJob(ns(p))
-        : c.batch.listCronJobForAllNamespaces(p),
-  };
-}
-
-async function listObjects(
+/**
+ * What carries the entity's labels, in one namespace or in all of them: selected by the API server, so
+ * every label selector syntax the cluster knows works. The first read of a cluster, so it retries with the
+ * portal's short policy: a cluster that does not answer is reported at once.
+ */
+async function listLabelled(
   c: ClusterClients,
   namespace: string | undefined,
-  labelSelector?: string,
+  labelSelector: string,
+  retry: RetryOptions,
 ) {
-  const l = listers(c, namespace);
+  const listAll = <T>(
+    list: (page: Page) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
+  ) => listPages(list, retry);
+  const at = <P extends Page>(p: P) => ({
+    ...p,
+    labelSelector,
+    namespace: namespace!,
+  });
+  const all = <P extends Page>(p: P) => ({ ...p, labelSelector });
   const [
     pvcs,
     pods,
@@ -101,16 +81,48 @@ async function listObjects(
     jobs,
     cronJobs,
   ] = await Promise.all([
-    listAll(l.pvcs, labelSelector),
-    listAll(l.pods, labelSelector),
-    listAll(l.deployments, labelSelector),
-    listAll(l.replicaSets, labelSelector),
-    listAll(l.statefulSets, labelSelector),
-    listAll(l.daemonSets, labelSelector),
-    listAll(l.jobs, labelSelector),
-    listAll(l.cronJobs, labelSelector),
+    listAll(p =>
+      namespace
+        ? c.core.listNamespacedPersistentVolumeClaim(at(p))
+        : c.core.listPersistentVolumeClaimForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.core.listNamespacedPod(at(p))
+        : c.core.listPodForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.apps.listNamespacedDeployment(at(p))
+        : c.apps.listDeploymentForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.apps.listNamespacedReplicaSet(at(p))
+        : c.apps.listReplicaSetForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.apps.listNamespacedStatefulSet(at(p))
+        : c.apps.listStatefulSetForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.apps.listNamespacedDaemonSet(at(p))
+        : c.apps.listDaemonSetForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.batch.listNamespacedJob(at(p))
+        : c.batch.listJobForAllNamespaces(all(p)),
+    ),
+    listAll(p =>
+      namespace
+        ? c.batch.listNamespacedCronJob(at(p))
+        : c.batch.listCronJobForAllNamespaces(all(p)),
+    ),
   ]);
-  const workloads: WorkloadObject[] = [
+  const controllers: ControllerObject[] = [
     ...deployments.map(fromDeployment),
     ...replicaSets.map(fromReplicaSet),
     ...statefulSets.map(fromStatefulSet),
@@ -118,31 +130,50 @@ async function listObjects(
     ...jobs.map(fromJob),
     ...cronJobs.map(fromCronJob),
   ];
-  return { pvcs, pods, workloads };
+  return { pvcs, pods, controllers };
 }
 
 /** Namespace annotations decide transferability; a namespace we may not read leaves the PVC's own say. */
 async function namespaceAnnotations(
   c: ClusterClients,
   name: string,
+  retry: RetryOptions,
 ): Promise<Record<string, string> | undefined> {
   try {
-    const ns = await c.core.readNamespace({ name });
+    const ns = await withRetry(() => c.core.readNamespace({ name }), retry);
     return ns.metadata?.annotations ?? {};
   } catch (error) {
-    if (
-      error instanceof ApiException &&
-      (error.code === 404 || error.code === 403)
-    )
-      return undefined;
+    const status = httpStatus(error);
+    if (status === 404 || status === 403) return undefined;
     throw error;
   }
 }
 
 /**
- * Reads an entity's volumes on one cluster: first what carries its labels (selected by the API server, so
- * every label selector syntax the cluster knows works), then everything in the namespaces involved, to
- * find who mounts which claim.
+ * Everything of one namespace: the engine's snapshot of pods and controllers (the listing its quiesce
+ * resolves users from, with the engine's retries: the cluster has just answered), the claims and the
+ * namespace's annotations.
+ */
+async function readNamespace(
+  c: ClusterClients,
+  namespace: string,
+  retry: RetryOptions,
+): Promise<VolumesSnapshot> {
+  const [snapshot, pvcs, annotations] = await Promise.all([
+    // DeploymentConfigs are not read: the reader ClusterRole in deploy/ grants no access to them
+    readNamespaceSnapshot(c.kubeConfig, namespace, { openshift: false }),
+    listPages(
+      p => c.core.listNamespacedPersistentVolumeClaim({ ...p, namespace }),
+      retry,
+    ),
+    namespaceAnnotations(c, namespace, retry),
+  ]);
+  return { ...snapshot, namespaceAnnotations: annotations, pvcs };
+}
+
+/**
+ * Reads an entity's volumes on one cluster: first what carries its labels, then everything in the
+ * namespaces involved, to find who mounts which claim.
  */
 export async function readClusterVolumes(
   clients: ClusterClients,
@@ -151,11 +182,13 @@ export async function readClusterVolumes(
 ): Promise<Volume[]> {
   const cluster = clients.cluster.name;
   return withTimeout(
-    (async () => {
-      const selected = await listObjects(
+    async signal => {
+      const retry = { ...PORTAL_RETRY, signal };
+      const selected = await listLabelled(
         clients,
         selector.namespace,
         selector.labelSelector,
+        retry,
       );
       const labelled: LabelledKeys = {
         pvcs: new Set(
@@ -169,7 +202,7 @@ export async function readClusterVolumes(
           ),
         ),
         workloads: new Set(
-          selected.workloads.map(w =>
+          selected.controllers.map(w =>
             workloadKey(w.kind, w.metadata.namespace, w.metadata.name),
           ),
         ),
@@ -178,20 +211,16 @@ export async function readClusterVolumes(
         ? [selector.namespace]
         : [
             ...new Set(
-              [...selected.pvcs, ...selected.pods, ...selected.workloads].map(
-                o => o.metadata?.namespace ?? '',
-              ),
+              [
+                ...selected.pvcs.map(o => o.metadata?.namespace),
+                ...selected.pods.map(o => o.metadata?.namespace),
+                ...selected.controllers.map(o => o.metadata.namespace),
+              ].map(ns => ns ?? ''),
             ),
           ].filter(Boolean);
 
-      const snapshots: NamespaceSnapshot[] = await Promise.all(
-        namespaces.map(async namespace => {
-          const [all, annotations] = await Promise.all([
-            listObjects(clients, namespace),
-            namespaceAnnotations(clients, namespace),
-          ]);
-          return { namespace, namespaceAnnotations: annotations, ...all };
-        }),
+      const snapshots = await Promise.all(
+        namespaces.map(namespace => readNamespace(clients, namespace, retry)),
       );
       return snapshots
         .flatMap(s => collectNamespaceVolumes(cluster, s, labelled))
@@ -200,7 +229,7 @@ export async function readClusterVolumes(
             a.namespace.localeCompare(b.namespace) ||
             a.name.localeCompare(b.name),
         );
-    })(),
+    },
     timeoutMs,
     `reading volumes on cluster '${cluster}'`,
   );

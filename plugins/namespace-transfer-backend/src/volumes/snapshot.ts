@@ -1,34 +1,15 @@
-import {
-  V1ObjectMeta,
-  V1OwnerReference,
-  V1PersistentVolumeClaim,
-  V1Pod,
-  V1PodSpec,
-} from '@kubernetes/client-node';
+import { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { NamespaceSnapshot } from '@namespace-transfer/plugin-namespace-transfer-node';
 
 /**
- * Any controller that makes pods, normalized: list responses carry no apiVersion/kind on their items, and
- * the pod spec sits at a different depth per kind (CronJob → jobTemplate → template).
+ * Everything of one namespace that decides which PVCs exist and who uses them: the engine's snapshot of
+ * pods and controllers (the same one its quiesce resolves users from) plus the claims themselves and the
+ * namespace's annotations.
  */
-export interface WorkloadObject {
-  apiVersion: string;
-  kind: string;
-  metadata: V1ObjectMeta;
-  podSpec?: V1PodSpec;
-  /** desired replicas for kinds that have them */
-  replicas?: number;
-  /** StatefulSet volumeClaimTemplates names: they create PVCs `<template>-<statefulset>-<ordinal>` */
-  claimTemplates?: string[];
-}
-
-/** Everything of one namespace that decides which PVCs exist and who uses them. */
-export interface NamespaceSnapshot {
-  namespace: string;
+export interface VolumesSnapshot extends NamespaceSnapshot {
   /** annotations of the Namespace object; undefined when it could not be read */
   namespaceAnnotations?: Record<string, string>;
   pvcs: V1PersistentVolumeClaim[];
-  pods: V1Pod[];
-  workloads: WorkloadObject[];
 }
 
 /** Keys of the objects that carry the entity's label selector, as the API server selected them. */
@@ -47,10 +28,3 @@ export const workloadKey = (
   namespace: string | undefined,
   name: string | undefined,
 ) => `${kind}/${namespace}/${name}`;
-
-/** The ownerReference that marks the managing controller, as the garbage collector and kubectl read it. */
-export function controllerRef(
-  metadata: V1ObjectMeta | undefined,
-): V1OwnerReference | undefined {
-  return metadata?.ownerReferences?.find(ref => ref.controller === true);
-}

@@ -15,8 +15,21 @@ export interface VolumeWorkloadRef {
   apiVersion: string;
   kind: string;
   name: string;
-  /** desired replicas where the kind has them; 0 means the workload is scaled down */
+  /** desired replicas where the kind has them; 0 means the workload is scaled down (a CronJob: suspended) */
   replicas?: number;
+  /** the transfer that scaled it down and still holds it (its quiesced-by annotation) */
+  quiescedBy?: string;
+}
+
+/**
+ * Something that uses a volume and that a transfer cannot stop and give back: a pod without a controller,
+ * a Job still running, a controller owned by something the engine does not know (an operator's resource).
+ */
+export interface VolumeUnstoppableUser {
+  kind: string;
+  name: string;
+  /** why it cannot be stopped, and what a person can do about it */
+  reason: string;
 }
 
 /** Where the transferable decision came from. */
@@ -50,8 +63,12 @@ export interface Volume {
   volumeName?: string;
   createdAt?: string;
   usedBy: {
+    /** every pod that mounts the claim, running or finished */
     pods: VolumePodRef[];
+    /** the controllers a transfer stops, then the ones it cannot stop (also in `unstoppable`) */
     workloads: VolumeWorkloadRef[];
+    /** the users a transfer cannot stop: a transfer of this volume is refused until they are gone */
+    unstoppable?: VolumeUnstoppableUser[];
   };
   transferable: TransferableInfo;
 }
