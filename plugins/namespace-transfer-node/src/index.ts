@@ -11,6 +11,7 @@ export * from './sides';
 export * from './transfer';
 export * from './transport';
 export * from './gather';
+export * from './usage';
 export * from './quiesce';
 export * from './copy';
 export * from './batch';
