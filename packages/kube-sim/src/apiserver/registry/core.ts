@@ -1,6 +1,7 @@
 /** The core (`v1`) kinds the project uses. Defaults follow pkg/apis/core/v1/defaults.go. */
 import {
   defaultPodSpec,
+  defaultPodTemplate,
   podSpecMergeKeys,
   POD_STATUS_MERGE_KEYS,
 } from './podspec';
@@ -24,6 +25,7 @@ import {
   validateServiceAccount,
 } from '../validation/config';
 import { dns1123Label } from '../validation/names';
+import { validateWorkload } from '../validation/workloads';
 
 const core = { group: '', version: 'v1' };
 
@@ -327,6 +329,51 @@ const node: KindDescriptor = {
 };
 
 /** The legacy `bindings` resource: POST a Binding named after the pod (the same as pods/binding). */
+/**
+ * ReplicationController: served as every cluster serves it (OpenShift's DeploymentConfigs run their pods
+ * through them); no controller runs them here. Its selector is a plain label map, defaulted from the
+ * template's labels as the real strategy does.
+ */
+const replicationController: KindDescriptor = {
+  ...core,
+  kind: 'ReplicationController',
+  plural: 'replicationcontrollers',
+  singular: 'replicationcontroller',
+  namespaced: true,
+  shortNames: ['rc'],
+  categories: ['all'],
+  statusSubresource: true,
+  generation: true,
+  scale: {
+    specReplicasPath: 'spec.replicas',
+    statusReplicasPath: 'status.replicas',
+    labelSelectorPath: 'spec.selector',
+  },
+  initialStatus: () => ({ replicas: 0 }),
+  mergeKeys: {
+    ...podSpecMergeKeys('spec.template.spec'),
+    'status.conditions': 'type',
+  },
+  defaulter: o => {
+    o.spec ??= {};
+    o.spec.replicas ??= 1;
+    o.spec.selector ??= { ...(o.spec.template?.metadata?.labels ?? {}) };
+    defaultPodTemplate(o.spec.template);
+  },
+  validate: o =>
+    validateWorkload(o, {
+      template: 'spec.template',
+      replicas: 'spec.replicas',
+      restartPolicies: ['Always'],
+    }),
+  validateUpdate: o =>
+    validateWorkload(o, {
+      template: 'spec.template',
+      replicas: 'spec.replicas',
+      restartPolicies: ['Always'],
+    }),
+};
+
 const binding: KindDescriptor = {
   ...core,
   kind: 'Binding',
@@ -340,6 +387,7 @@ export const coreKinds: KindDescriptor[] = [
   binding,
   namespace,
   pod,
+  replicationController,
   pvc,
   pv,
   service,
