@@ -16,6 +16,7 @@ export type RefusalCode =
   | 'StorageClassDisallowsTransfer'
   | 'OptedOut'
   | 'InUseQuiesceDisallowed'
+  | 'InUseUnstoppable'
   | 'SourceInTransfer'
   | 'RebindImpossible'
   | 'NoEndpoint'
@@ -83,7 +84,10 @@ export interface Plan {
   endpoint?: EndpointKind;
   endpointReason?: string;
   identity?: Identity;
+  /** what quiesce stops: the top controllers of everything that uses the source claim */
   workloads: WorkloadRef[];
+  /** the pods that use the source claim when planned (running or starting), and finished ones naming it */
+  usedBy?: { pods: string[]; finishedPods: string[] };
   podSecurity: { source?: string; destination?: string };
   estimatedSeconds?: number;
   estimatedDowntimeSeconds?: number;

@@ -11,7 +11,12 @@ import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer
 import { Discovery, httpStatus, withRetry } from '../clusters';
 import type { PlanFacts } from '../plan';
 import { withExposureFacts } from './exposure';
-import { mountsClaim, workloadsUsingClaim } from './workloads';
+import { workloadsUsingClaim } from './workloads';
+import {
+  readNamespaceSnapshot,
+  resolveClaimUsage,
+  withoutPodsOf,
+} from '../usage';
 
 async function orUndefined<T>(p: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -110,25 +115,18 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
 
   const srcOpenshift = await srcDiscovery.isServed('apps.openshift.io/v1');
   const dstOpenshift = await dstDiscovery.isServed('apps.openshift.io/v1');
-  const claimPods = srcNsUsable
-    ? (
-        await withRetry(() =>
-          src.listNamespacedPod({ namespace: spec.source.namespace }),
-        )
-      ).items.filter(p => mountsClaim(p.spec, spec.source.name))
-    : [];
-  const finished = (p: (typeof claimPods)[number]) =>
-    p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-  const sourcePods = claimPods.filter(p => !finished(p));
-  const finishedSourcePods = claimPods.filter(finished);
-  const sourceWorkloads = srcNsUsable
-    ? await workloadsUsingClaim(
-        o.source,
-        spec.source.namespace,
+  // one listing of the source namespace answers every question about who uses the claim
+  const usage = srcNsUsable
+    ? resolveClaimUsage(
+        withoutPodsOf(
+          await readNamespaceSnapshot(o.source, spec.source.namespace, {
+            openshift: srcOpenshift,
+          }),
+          spec.id,
+        ),
         spec.source.name,
-        { openshift: srcOpenshift },
       )
-    : [];
+    : undefined;
   const destinationWorkloads = dstNsUsable
     ? await workloadsUsingClaim(
         o.destination,
@@ -203,9 +201,10 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
     spec,
     unreadable,
     source: { pvc, pv, namespace: srcNs, storageClasses: sourceClasses },
-    sourcePods,
-    finishedSourcePods,
-    sourceWorkloads,
+    sourcePods: usage?.pods ?? [],
+    finishedSourcePods: usage?.finishedPods ?? [],
+    sourceWorkloads: usage?.workloads ?? [],
+    sourceUnstoppable: usage?.unstoppable ?? [],
     allowTransferDefault: o.allowTransferDefault,
     destination: {
       namespace: dstNs,

@@ -6,19 +6,12 @@ import type {
   V1PodSpec,
   V1StorageClass,
 } from '@kubernetes/client-node';
-import type {
-  TransferSpec,
-  WorkloadRef,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { EndpointFacts } from '../endpoint';
+import type { ClaimWorkload, UnstoppableUser } from '../usage';
 
 /** A workload that mounts the source PVC, with the pod template it runs. */
-export interface WorkloadFact {
-  ref: WorkloadRef;
-  podSpec?: V1PodSpec;
-  /** the transfer whose quiesce stopped it and still holds it (its quiesced-by annotation) */
-  quiescedBy?: string;
-}
+export type WorkloadFact = ClaimWorkload;
 
 /**
  * Everything the planner needs, gathered from the two clusters beforehand (gathering is a separate
@@ -46,8 +39,10 @@ export interface PlanFacts {
    * default; the same as runRebind's `allowTransferDefault`, so auto mode and the rebind agree)
    */
   allowTransferDefault?: boolean;
-  /** their controllers (Deployment, StatefulSet, ...) */
+  /** their controllers (Deployment, StatefulSet, ...): what quiesce stops */
   sourceWorkloads: WorkloadFact[];
+  /** users of the source PVC the engine cannot stop (a bare pod, a running Job, an operator's workload) */
+  sourceUnstoppable?: UnstoppableUser[];
   destination: {
     namespace?: V1Namespace;
     existingPvc?: V1PersistentVolumeClaim;

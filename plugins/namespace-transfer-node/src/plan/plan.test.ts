@@ -278,7 +278,7 @@ describe('planTransfer', () => {
     );
     expect(auto).toMatchObject({ mode: 'copy', allowed: true });
     expect(auto.modeReason).toContain(
-      'pod backup-1 (Succeeded) still references the claim; delete it',
+      'finished pod shop/backup-1 (Succeeded) still names the claim, and would keep it from being deleted: delete it first (kubectl -n shop delete pod backup-1)',
     );
     const explicit = planTransfer(
       facts({
@@ -291,7 +291,7 @@ describe('planTransfer', () => {
       expect.objectContaining({
         code: 'RebindImpossible',
         message: expect.stringContaining(
-          'pod backup-1 (Succeeded) still references the claim; delete it',
+          'finished pod shop/backup-1 (Succeeded) still names the claim',
         ),
       }),
     ]);

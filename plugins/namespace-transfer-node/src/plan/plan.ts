@@ -15,6 +15,7 @@ import { QUIESCED_BY } from '../quiesce/annotations';
 import type { PlanFacts } from './facts';
 import { formatBytes, parseQuantity } from './quantity';
 import {
+  finishedPodBlocker,
   ALLOW_TRANSFER_ANNOTATION,
   POD_SECURITY_ENFORCE,
   Refusals,
@@ -148,6 +149,14 @@ export function planTransfer(facts: PlanFacts): Plan {
     );
   }
 
+  // a user the engine cannot stop (and give back) would keep writing while the data is copied, or keep
+  // the claim: refused whatever the mode, never copied live
+  for (const u of facts.sourceUnstoppable ?? [])
+    refusals.add(
+      'InUseUnstoppable',
+      `${u.kind} ${spec.source.namespace}/${u.name} uses the source PVC${u.pods.length && !(u.kind === 'Pod' && u.pods.length === 1) ? ` (pods ${u.pods.join(', ')})` : ''} and cannot be stopped: ${u.reason}`,
+    );
+
   // another transfer's quiesce holds a workload: this one could not stop it (quiesce refuses a workload
   // held by someone else) nor safely give it back, and would find out only after staging
   for (const w of facts.sourceWorkloads)
@@ -180,9 +189,7 @@ export function planTransfer(facts: PlanFacts): Plan {
     );
   }
   for (const p of facts.finishedSourcePods ?? []) {
-    rebindBlockers.push(
-      `pod ${p.metadata?.name} (${p.status?.phase}) still references the claim; delete it`,
-    );
+    rebindBlockers.push(finishedPodBlocker(spec.source.namespace, p));
   }
   if (spec.intent === 'clone')
     rebindBlockers.push(
@@ -362,6 +369,12 @@ export function planTransfer(facts: PlanFacts): Plan {
     endpointReason,
     identity,
     workloads,
+    usedBy: {
+      pods: facts.sourcePods.map(p => p.metadata?.name ?? ''),
+      finishedPods: (facts.finishedSourcePods ?? []).map(
+        p => p.metadata?.name ?? '',
+      ),
+    },
     podSecurity,
     estimatedSeconds,
     estimatedDowntimeSeconds,

@@ -15,3 +15,15 @@ export class Refusals {
     this.list.push({ code, message });
   }
 }
+
+/**
+ * A finished pod uses no data, but while it names the claim the claim's protection finalizer keeps the
+ * claim from being deleted, which a rebind must do: said the same way by the plan and runRebind.
+ */
+export function finishedPodBlocker(
+  namespace: string,
+  pod: { metadata?: { name?: string }; status?: { phase?: string } },
+): string {
+  const name = pod.metadata?.name;
+  return `finished pod ${namespace}/${name} (${pod.status?.phase}) still names the claim, and would keep it from being deleted: delete it first (kubectl -n ${namespace} delete pod ${name})`;
+}

@@ -212,10 +212,13 @@ describe('checkRebindPreconditions', () => {
     expect(names(facts({}), true)).toEqual([]);
   });
 
-  it('a bare pod cannot be stopped; a workload can, unless quiescing is off', () => {
-    const bare: V1Pod = {
-      metadata: { name: 'debug' },
-      spec: { containers: [] },
+  it('a user the engine cannot stop is refused; a workload can be stopped, unless quiescing is off', () => {
+    const bare = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      name: 'debug',
+      pods: ['debug'],
+      reason: 'a pod without a controller',
     };
     const owned: V1Pod = {
       metadata: {
@@ -230,8 +233,16 @@ describe('checkRebindPreconditions', () => {
         ],
       },
     };
-    expect(names(facts({ classFlag: 'true', pods: [bare] }))).toEqual([
-      'NotInUse',
+    const refused = checkRebindPreconditions({
+      ...facts({ classFlag: 'true' }),
+      sourceUnstoppable: [bare],
+    });
+    expect(refused).toEqual([
+      expect.objectContaining({
+        precondition: 'NotInUse',
+        code: 'InUseUnstoppable',
+        message: expect.stringContaining('Pod debug uses shop/data'),
+      }),
     ]);
     expect(
       names(facts({ classFlag: 'true', pods: [owned], replicas: 1 })),
@@ -249,5 +260,24 @@ describe('checkRebindPreconditions', () => {
     expect(
       names(facts({ classFlag: 'true', replicas: 1, quiesce: false })),
     ).toEqual(['NotInUse']);
+  });
+
+  it('finished pods that name the claim are refused before anything changes, saying what to do', () => {
+    const done: V1Pod = {
+      metadata: { name: 'backup-1' },
+      status: { phase: 'Succeeded' },
+    };
+    expect(
+      checkRebindPreconditions({
+        ...facts({ classFlag: 'true' }),
+        finishedSourcePods: [done],
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        precondition: 'NotInUse',
+        message:
+          'finished pod shop/backup-1 (Succeeded) still names the claim, and would keep it from being deleted: delete it first (kubectl -n shop delete pod backup-1)',
+      }),
+    ]);
   });
 });

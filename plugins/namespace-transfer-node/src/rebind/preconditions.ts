@@ -1,5 +1,6 @@
 import type { PlanFacts } from '../plan/facts';
 import {
+  finishedPodBlocker,
   ALLOW_TRANSFER_ANNOTATION,
   TRANSFERABLE_ANNOTATION,
 } from '../plan/refusals';
@@ -97,33 +98,33 @@ export function checkRebindPreconditions(
     );
   }
 
-  // a pod without a controller cannot be scaled down, and with quiesce off nothing may use the claim
+  // what quiesce cannot stop (a bare pod, a running Job, an operator's workload), and with quiesce off
+  // anything running, keeps using the claim
   const quiesce = spec.options?.quiesce !== false;
-  const users = facts.sourcePods
-    .filter(p => !quiesce || !p.metadata?.ownerReferences?.length)
-    .map(p => p.metadata?.name);
-  const running = facts.sourceWorkloads.filter(w => (w.ref.replicas ?? 0) > 0);
-  if (users.length)
+  for (const u of facts.sourceUnstoppable ?? [])
     fail(
       'NotInUse',
-      'InUseQuiesceDisallowed',
-      `pods use ${src} and cannot be stopped: ${users.join(', ')}`,
+      'InUseUnstoppable',
+      `${u.kind} ${u.name} uses ${src} and cannot be stopped: ${u.reason}`,
     );
-  else if (!quiesce && running.length) {
+  const running = facts.sourceWorkloads.filter(w => (w.ref.replicas ?? 0) > 0);
+  if (!quiesce && (running.length || facts.sourcePods.length)) {
+    const users = facts.sourcePods
+      .map(p => `pod ${p.metadata?.name}`)
+      .concat(running.map(w => `${w.ref.kind} ${w.ref.name}`));
     fail(
       'NotInUse',
       'InUseQuiesceDisallowed',
-      `${running.map(w => `${w.ref.kind} ${w.ref.name}`).join(', ')} use ${src} and quiescing is not allowed`,
+      `${users.join(', ')} use ${src} and quiescing is not allowed`,
     );
   }
-  const notQuiescable = facts.sourceWorkloads.filter(w =>
-    ['DaemonSet', 'Job', 'Pod'].includes(w.ref.kind),
-  );
-  if (notQuiescable.length)
+  // checked before anything changes: found only after quiesce, it would have stopped the application
+  // for nothing
+  for (const p of facts.finishedSourcePods ?? [])
     fail(
       'NotInUse',
       'InUseQuiesceDisallowed',
-      `cannot scale down ${notQuiescable.map(w => `${w.ref.kind} ${w.ref.name}`).join(', ')}`,
+      finishedPodBlocker(spec.source.namespace, p),
     );
 
   if (pvc?.metadata?.annotations?.[TRANSFERABLE_ANNOTATION] === 'false') {
