@@ -230,6 +230,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     expect(saved!.completedSteps).toEqual([
       'provision-destination',
       'expose',
+      'credentials',
       'server',
     ]);
     const serverBefore = await east
@@ -305,6 +306,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     expect(cutover.checkpoint.completedSteps).toEqual([
       'provision-destination',
       'expose',
+      'credentials',
       'server',
       'sync-stage-1',
       'sync-stage-2',

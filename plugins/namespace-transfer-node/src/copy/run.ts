@@ -1,23 +1,41 @@
+import { Discovery } from '../clusters';
 import { objectName } from '../naming';
 import {
   quiesceWorkloads,
+  restoreQuiesced,
   restoreWorkloads,
   waitUntilUnmounted,
 } from '../quiesce';
 import { createStepRunner } from '../steps';
+import type { TransferCredentials } from '../pki';
 import type { EndpointAddress } from '../transport';
+import {
+  readNamespaceSnapshot,
+  resolveClaimUsage,
+  withoutPodsOf,
+} from '../usage';
 import { CopySession } from './session';
+import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
 /** Steps after verification: a cancel no longer rolls back from here. */
-const PAST_VERIFY = new Set(['downtime', 'finalize', 'cleanup']);
+const PAST_VERIFY = new Set([
+  'downtime',
+  'finalize',
+  'delete-source',
+  'cleanup',
+]);
 
 /**
  * The copy flow as a sequence of idempotent steps with a checkpoint after each: provision the destination
  * PVC, expose the server, issue credentials, start the server, stage while the application runs, quiesce,
  * final sync, verify, finalize (clone: restore workloads; move: mark the source), clean up. A new process
- * given the checkpoint skips finished steps; each step also finds what a crashed run made. On failure or
- * cancel it rolls back: the engine's objects and the destination PVC go, the workloads come back.
+ * given the checkpoint skips finished steps; each step also finds what a crashed run made.
+ *
+ * Before the point of no return a failure or cancel rolls back: the engine's objects and the destination
+ * PVC go, the source workloads come back. The point of no return is the verified copy for a clone and the
+ * marked source for a move: after it nothing rolls back (no verified destination is removed, no moved
+ * source is scaled back up), and a failure leaves everything for a resume, which finishes the clean-up.
  */
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   const { spec, plan } = o;
@@ -29,7 +47,8 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   if (plan.mode !== 'copy')
     throw new Error(`transfer ${spec.id} is planned as ${plan.mode}, not copy`);
   const session = new CopySession(o);
-  const { checkpoint, phase, step } = createStepRunner({
+  const verifyMode = spec.options?.verify ?? 'full';
+  const { checkpoint, committed, phase, step } = createStepRunner({
     transferId: spec.id,
     checkpoint: o.checkpoint,
     onEvent: o.onEvent,
@@ -38,6 +57,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     // A cancel is honoured at every step boundary until the destination is verified; from then on the
     // transfer finishes, since rolling back would throw away a verified copy.
     cancellable: name => !PAST_VERIFY.has(name),
+    pointOfNoReturn: pointOfNoReturn(spec.intent, verifyMode),
   });
   const syncs: SyncRunResult[] = [];
 
@@ -54,11 +74,16 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   };
   const sync = async (what: string, fn: () => Promise<SyncRunResult>) =>
     check(record(await fn()), what);
+  // key material never goes into the checkpoint: the steps that need it read it back from the Secrets
+  let credentialsRead: Promise<TransferCredentials> | undefined;
+  const credentials = () => (credentialsRead ??= session.readCredentials());
 
-  const inUse = plan.workloads.length > 0;
-  const quiesce = inUse && spec.options?.quiesce !== false;
+  // in use when planned: pods mounted the claim, or a workload that would start some was running
+  const inUse =
+    (plan.usedBy?.pods.length ?? 0) > 0 ||
+    plan.workloads.some(w => (w.replicas ?? 0) > 0);
+  const quiesce = spec.options?.quiesce !== false;
   const stage = spec.options?.stage !== false && inUse;
-  const verifyMode = spec.options?.verify ?? 'full';
   let quiesced = checkpoint.completedSteps.includes('quiesce');
 
   try {
@@ -68,10 +93,11 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     const address = await step<EndpointAddress>('expose', 'Exposing', () =>
       session.expose(),
     );
-    // key material never goes into the checkpoint: a resumed run reads it back from the Secrets
-    const credentials = await session.credentials(address);
+    await step('credentials', 'Exposing', () =>
+      session.issueCredentials(address),
+    );
     await step('server', 'Exposing', async () => {
-      await session.startServer(credentials);
+      await session.startServer(await credentials());
     });
     const stagesDone = checkpoint.completedSteps.filter(s =>
       s.startsWith('sync-stage-'),
@@ -80,8 +106,10 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
       // every staging run after the first is a delta sync that also removes what the app deleted
       const run = `stage-${stagesDone + 1}`;
       await step(`sync-${run}`, 'Staging', () =>
-        sync('staging sync', () =>
-          session.sync(run, credentials, address, { resync: stagesDone > 0 }),
+        sync('staging sync', async () =>
+          session.sync(run, await credentials(), address, {
+            resync: stagesDone > 0,
+          }),
         ),
       );
       if (o.until === 'staged') {
@@ -89,11 +117,21 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
       }
     }
     const staged = stage || stagesDone > 0;
-    if (quiesce) {
+    if (quiesce && (inUse || plan.workloads.length > 0)) {
       await step('quiesce', 'Quiescing', async () => {
         const startedAt = Date.now();
         quiesced = true;
-        await quiesceWorkloads(o.source, plan.workloads, spec.id);
+        // who uses the claim now, not when planned: a pod or workload may have appeared since
+        const users = await currentUsers(o);
+        if (users.unstoppable.length)
+          throw new Error(
+            `the source PVC is used by what the engine cannot stop: ${users.unstoppable.map(u => `${u.kind} ${u.name} (${u.reason})`).join('; ')}`,
+          );
+        await quiesceWorkloads(
+          o.source,
+          users.workloads.map(w => w.ref),
+          spec.id,
+        );
         const own = `${objectName(spec.id, 'client').replace(/-client$/, '')}-`;
         await waitUntilUnmounted(
           o.source,
@@ -105,7 +143,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
             ignorePods: name => name.startsWith(own),
           },
         );
-        return { startedAt };
+        return { startedAt, workloads: users.workloads.map(w => w.ref) };
       });
     }
     const verify =
@@ -114,15 +152,17 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         : { mode: verifyMode, sampleRatio: spec.options?.verifySampleRatio };
     // the comparison runs in the final sync's pod: one pod start and one connection set-up fewer
     // inside the downtime
-    const final = await step('sync-final', 'Syncing', () =>
-      sync('final sync', () =>
-        session.sync('final', credentials, address, {
+    const final = await step('sync-final', 'Syncing', async () => {
+      // nothing was stopped because nothing used the claim when planned: never copy it live if that changed
+      if (!quiesced) await assertUnused(o);
+      return sync('final sync', async () =>
+        session.sync('final', await credentials(), address, {
           resync: staged,
           verifyAfterSync: verify,
           appStopped: quiesced,
         }),
-      ),
-    );
+      );
+    });
     if (verify) {
       await step('verify', 'Verifying', async () => {
         const inFinal = final.result.verification;
@@ -137,7 +177,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
                 within: 'final',
               })
             : record(
-                await session.sync('verify', credentials, address, {
+                await session.sync('verify', await credentials(), address, {
                   resync: false,
                   verify,
                 }),
@@ -150,7 +190,8 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         };
       });
     }
-    const q = checkpoint.state.quiesce as { startedAt: number } | undefined;
+    const q = checkpoint.state.quiesce as
+      { startedAt: number; workloads?: WorkloadRef[] } | undefined;
     const downtimeMs = q
       ? await step(
           'downtime',
@@ -160,12 +201,15 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
       : 0;
     await step('finalize', 'Finalizing', async () => {
       if (spec.intent === 'clone')
-        await restoreWorkloads(o.source, plan.workloads, spec.id);
-      else
-        await session.markSourceTransferred(
-          spec.options?.deleteSource === true,
+        await restoreWorkloads(
+          o.source,
+          q?.workloads ?? plan.workloads,
+          spec.id,
         );
+      else await session.markSourceTransferred();
     });
+    if (spec.intent === 'move' && spec.options?.deleteSource === true)
+      await step('delete-source', 'Finalizing', () => session.deleteSource());
     if (!o.skipCleanup)
       await step('cleanup', 'CleaningUp', () => session.cleanup());
     phase('Succeeded');
@@ -178,18 +222,61 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   } catch (e) {
     const warn = (what: string) => (err: unknown) =>
       o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
+    if (committed()) {
+      // the verified copy (and for a move, the source's word that its data went there) stays; what is
+      // left to do is for a resume
+      o.onEvent?.({
+        type: 'warning',
+        message: `failed after the point of no return (${spec.intent === 'move' ? 'the source is marked as moved' : 'the copy is verified'}): nothing was rolled back; resume the transfer to finish`,
+      });
+      phase('Failed');
+      throw e;
+    }
     if (!o.skipCleanup) {
       phase('RollingBack');
       await session.cleanup().catch(warn('cleanup after failure'));
       await session
         .removeDestination()
         .catch(warn('removing the destination PVC'));
+      await session.unmarkSource().catch(warn('unmarking the source PVC'));
       if (quiesced)
-        await restoreWorkloads(o.source, plan.workloads, spec.id).catch(
+        await restoreQuiesced(o.source, spec.source.namespace, spec.id).catch(
           warn('restoring the workloads'),
         );
     }
     phase(o.signal?.aborted ? 'Cancelled' : 'Failed');
     throw e;
   }
+}
+
+/** Clone: the verified copy (the final sync when verification is off). Move: the source marked as moved. */
+function pointOfNoReturn(
+  intent: CopyOptions['spec']['intent'],
+  verify: string,
+): string {
+  if (intent === 'move') return 'finalize';
+  return verify === 'none' ? 'sync-final' : 'verify';
+}
+
+async function assertUnused(o: CopyOptions) {
+  const users = await currentUsers(o);
+  if (users.pods.length || users.workloads.some(w => (w.ref.replicas ?? 0) > 0))
+    throw new Error(
+      `the source PVC came into use after it was planned (${[
+        ...users.pods.map(p => `pod ${p.metadata?.name}`),
+        ...users.workloads.map(w => `${w.ref.kind} ${w.ref.name}`),
+      ].join(', ')}): plan the transfer again`,
+    );
+}
+
+async function currentUsers(o: CopyOptions) {
+  const ns = o.spec.source.namespace;
+  const openshift = await new Discovery(o.source).isServed(
+    'apps.openshift.io/v1',
+  );
+  const snapshot = await readNamespaceSnapshot(o.source, ns, { openshift });
+  return resolveClaimUsage(
+    withoutPodsOf(snapshot, o.spec.id),
+    o.spec.source.name,
+  );
 }

@@ -14,6 +14,8 @@ import {
 import { Objects, followLog, pollUntil, waitForPods } from '../kube';
 import {
   LABEL_TRANSFER_ID,
+  TRANSFERRED_BY,
+  TRANSFERRED_TO,
   objectName,
   transferLabels,
   transferSelector,
@@ -50,8 +52,8 @@ import {
   type SeamContext,
   type Transport,
 } from '../transport';
-import { retryOnConflict, withRetry } from '../clusters';
-import { mountsClaim } from '../gather';
+import { httpStatus, retryOnConflict, withRetry } from '../clusters';
+import { mountsClaim } from '../usage';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
 const MODULE = 'data';
@@ -194,42 +196,29 @@ export class CopySession {
     };
   }
 
+  private secretHeaders() {
+    const secret = (name: string, namespace: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+    });
+    return {
+      server: secret(objectName(this.id, 'server'), this.dstNs),
+      client: secret(objectName(this.id, 'client'), this.srcNs),
+    };
+  }
+
   /**
-   * Key material and configs, in Secrets/ConfigMaps of both namespaces. The CA key is gone once the
-   * certificates are issued, so a half-made set (crash in between) is replaced as a whole.
+   * Key material and configs, in Secrets of both namespaces (made inside a step, so a resume after the
+   * clean-up makes none again). The CA key is gone once the certificates are issued, so a half-made set
+   * (crash in between) is replaced as a whole. Returns nothing: the checkpoint must hold no secret.
    */
-  async credentials(address: EndpointAddress): Promise<TransferCredentials> {
-    const serverSecret = objectName(this.id, 'server');
-    const clientSecret = objectName(this.id, 'client');
-    const existingServer = await this.dst.read<
-      { data?: Record<string, string> } & KubernetesObject
-    >({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: serverSecret, namespace: this.dstNs },
-    });
-    const existingClient = await this.src.read<
-      { data?: Record<string, string> } & KubernetesObject
-    >({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: clientSecret, namespace: this.srcNs },
-    });
-    if (existingServer && existingClient)
-      return this.credentialsFromSecrets(
-        existingServer.data ?? {},
-        existingClient.data ?? {},
-      );
-    for (const [objects, ns, name] of [
-      [this.dst, this.dstNs, serverSecret],
-      [this.src, this.srcNs, clientSecret],
-    ] as const) {
-      await objects.remove({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name, namespace: ns },
-      });
-    }
+  async issueCredentials(address: EndpointAddress): Promise<void> {
+    const h = this.secretHeaders();
+    if ((await this.dst.read(h.server)) && (await this.src.read(h.client)))
+      return;
+    await this.dst.remove(h.server);
+    await this.src.remove(h.client);
     await this.dst.remove({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -244,7 +233,7 @@ export class CopySession {
     const client = this.clientSide(ctx, address);
     await this.dst.ensure(
       buildSecret(
-        serverSecret,
+        h.server.metadata.name,
         this.dstNs,
         transferLabels(this.id, 'credentials'),
         server.secretData,
@@ -253,14 +242,26 @@ export class CopySession {
     );
     await this.src.ensure(
       buildSecret(
-        clientSecret,
+        h.client.metadata.name,
         this.srcNs,
         transferLabels(this.id, 'credentials'),
         client.secretData,
       ),
       this.id,
     );
-    return credentials;
+  }
+
+  /** The credentials the server and client pods are made with, read back from the two Secrets. */
+  async readCredentials(): Promise<TransferCredentials> {
+    type SecretObject = { data?: Record<string, string> } & KubernetesObject;
+    const h = this.secretHeaders();
+    const server = await this.dst.read<SecretObject>(h.server);
+    const client = await this.src.read<SecretObject>(h.client);
+    if (!server || !client)
+      throw new Error(
+        `the transfer's key material is gone (Secret ${!server ? `${this.dstNs}/${h.server.metadata.name}` : `${this.srcNs}/${h.client.metadata.name}`} is missing): cancel the transfer and request it again`,
+      );
+    return this.credentialsFromSecrets(server.data ?? {}, client.data ?? {});
   }
 
   /** Rebuilds the credentials a resumed engine needs from the two Secrets (only the sides' own keys). */
@@ -641,22 +642,27 @@ export class CopySession {
     return { result, killed };
   }
 
-  /** For `move`: the source PVC says where its data went (and is deleted only when asked). */
-  async markSourceTransferred(deleteSource: boolean): Promise<void> {
+  private sourceClaimHeader() {
     const s = this.o.spec.source;
-    const d = this.o.spec.destination;
-    const header = {
+    return {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: { name: s.name, namespace: s.namespace },
     };
+  }
+
+  /** For `move`: the source PVC says where its data went (its workloads stay stopped). */
+  async markSourceTransferred(): Promise<void> {
+    const d = this.o.spec.destination;
     await retryOnConflict(async () => {
-      const pvc = await this.src.read<V1PersistentVolumeClaim>(header);
+      const pvc = await this.src.read<V1PersistentVolumeClaim>(
+        this.sourceClaimHeader(),
+      );
       if (!pvc) return;
       pvc.metadata!.annotations = {
         ...pvc.metadata!.annotations,
-        'namespace-transfer.io/transferred-to': `${d.cluster}/${d.namespace}/${d.name}`,
-        'namespace-transfer.io/transfer-id': this.id,
+        [TRANSFERRED_TO]: `${d.cluster}/${d.namespace}/${d.name}`,
+        [TRANSFERRED_BY]: this.id,
       };
       await this.src.api.replace({
         ...pvc,
@@ -664,7 +670,29 @@ export class CopySession {
         kind: 'PersistentVolumeClaim',
       });
     });
-    if (deleteSource) await this.src.remove(header);
+  }
+
+  /** Rollback of a move that failed while marking: the source says nothing about a copy that is gone. */
+  async unmarkSource(): Promise<void> {
+    await retryOnConflict(async () => {
+      const pvc = await this.src.read<V1PersistentVolumeClaim>(
+        this.sourceClaimHeader(),
+      );
+      const ann = pvc?.metadata?.annotations;
+      if (!pvc || ann?.[TRANSFERRED_BY] !== this.id) return;
+      delete ann[TRANSFERRED_TO];
+      delete ann[TRANSFERRED_BY];
+      await this.src.api.replace({
+        ...pvc,
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+      });
+    });
+  }
+
+  /** For a move asked to delete its source: only after the source is marked (the point of no return). */
+  async deleteSource(): Promise<void> {
+    await this.src.remove(this.sourceClaimHeader());
   }
 
   /** Rollback: the destination PVC goes too, but only if this transfer made it. */
@@ -701,8 +729,13 @@ export class CopySession {
         let items: KubernetesObject[];
         try {
           items = await objects.list(apiVersion, kind, ns, selector);
-        } catch {
-          continue; // e.g. Routes on a cluster that does not serve them
+        } catch (e) {
+          // a kind the cluster does not serve (Routes outside OpenShift) holds nothing of ours; anything
+          // else (403, 5xx) may hide key material, so the clean-up has not happened
+          if (httpStatus(e) === 404) continue;
+          throw new Error(
+            `cleaning up: could not list ${kind}s in ${ns}: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
         for (const item of items) {
           if (item.kind === undefined) item.kind = kind;

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'namespace-transfer';
 export const LABEL_TRANSFER_ID = 'namespace-transfer.io/transfer-id';
+/** On a moved source claim: where its data went, and which transfer moved it (a finished move). */
+export const TRANSFERRED_TO = 'namespace-transfer.io/transferred-to';
+export const TRANSFERRED_BY = 'namespace-transfer.io/transfer-id';
 export const LABEL_ROLE = 'namespace-transfer.io/role';
 
 export type ObjectRole =

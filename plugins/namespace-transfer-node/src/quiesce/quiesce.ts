@@ -1,22 +1,32 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { retryOnConflict } from '../clusters';
+import { Discovery, retryOnConflict } from '../clusters';
 import { Objects, waitForPods } from '../kube';
-import { mountsClaim } from '../gather';
+import { mountsClaim, readNamespaceSnapshot } from '../usage';
 
 import {
+  QUIESCED_AT,
   QUIESCED_BY,
+  QUIESCED_NODE_SELECTOR,
   QUIESCED_REPLICAS,
   QUIESCED_SUSPEND,
+  UNSCHEDULABLE_NODE_LABEL,
 } from './annotations';
 
-export { QUIESCED_BY, QUIESCED_REPLICAS, QUIESCED_SUSPEND };
+export {
+  QUIESCED_AT,
+  QUIESCED_BY,
+  QUIESCED_NODE_SELECTOR,
+  QUIESCED_REPLICAS,
+  QUIESCED_SUSPEND,
+  UNSCHEDULABLE_NODE_LABEL,
+};
 
 const API: Record<WorkloadRef['kind'], string | undefined> = {
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
   ReplicaSet: 'apps/v1',
-  DaemonSet: undefined,
+  DaemonSet: 'apps/v1',
   CronJob: 'batch/v1',
   DeploymentConfig: 'apps.openshift.io/v1',
   Job: undefined,
@@ -24,8 +34,55 @@ const API: Record<WorkloadRef['kind'], string | undefined> = {
 };
 
 type Workload = KubernetesObject & {
-  spec?: { replicas?: number; suspend?: boolean };
+  spec?: {
+    replicas?: number;
+    suspend?: boolean;
+    template?: { spec?: { nodeSelector?: Record<string, string> } };
+  };
 };
+
+/** How each kind is stopped and given back; the previous value is kept in an annotation on the object. */
+function stop(obj: Workload, kind: WorkloadRef['kind'], transferId: string) {
+  const ann = obj.metadata!.annotations!;
+  const spec = (obj.spec ??= {});
+  if (kind === 'CronJob') {
+    ann[QUIESCED_SUSPEND] ??= String(spec.suspend === true);
+    spec.suspend = true;
+  } else if (kind === 'DaemonSet') {
+    // a DaemonSet has no replicas: a node selector no node matches takes its pods off every node
+    const podSpec = ((spec.template ??= {}).spec ??= {});
+    ann[QUIESCED_NODE_SELECTOR] ??= podSpec.nodeSelector
+      ? JSON.stringify(podSpec.nodeSelector)
+      : '';
+    podSpec.nodeSelector = {
+      ...podSpec.nodeSelector,
+      [UNSCHEDULABLE_NODE_LABEL]: transferId,
+    };
+  } else {
+    ann[QUIESCED_REPLICAS] ??= String(spec.replicas ?? 1);
+    spec.replicas = 0;
+  }
+}
+
+function giveBack(obj: Workload, kind: WorkloadRef['kind']) {
+  const ann = obj.metadata!.annotations!;
+  const spec = (obj.spec ??= {});
+  if (kind === 'CronJob') spec.suspend = ann[QUIESCED_SUSPEND] === 'true';
+  else if (kind === 'DaemonSet') {
+    const podSpec = ((spec.template ??= {}).spec ??= {});
+    const before = ann[QUIESCED_NODE_SELECTOR];
+    if (before) podSpec.nodeSelector = JSON.parse(before);
+    else delete podSpec.nodeSelector;
+  } else spec.replicas = Number(ann[QUIESCED_REPLICAS] ?? 1);
+  for (const a of [
+    QUIESCED_BY,
+    QUIESCED_AT,
+    QUIESCED_REPLICAS,
+    QUIESCED_SUSPEND,
+    QUIESCED_NODE_SELECTOR,
+  ])
+    delete ann[a];
+}
 
 function header(w: WorkloadRef): KubernetesObject {
   const apiVersion = API[w.kind];
@@ -58,14 +115,8 @@ export async function quiesceWorkloads(
           `${w.kind} ${w.namespace}/${w.name} is quiesced by transfer ${by}`,
         );
       ann[QUIESCED_BY] = transferId;
-      obj.spec ??= {};
-      if (w.kind === 'CronJob') {
-        ann[QUIESCED_SUSPEND] ??= String(obj.spec.suspend === true);
-        obj.spec.suspend = true;
-      } else {
-        ann[QUIESCED_REPLICAS] ??= String(obj.spec.replicas ?? 1);
-        obj.spec.replicas = 0;
-      }
+      ann[QUIESCED_AT] ??= new Date().toISOString();
+      stop(obj, w.kind, transferId);
       await objects.api.replace(obj);
     });
   }
@@ -83,16 +134,46 @@ export async function restoreWorkloads(
       const obj = await objects.read<Workload>(header(w));
       const ann = obj?.metadata?.annotations;
       if (!obj || !ann || ann[QUIESCED_BY] !== transferId) return;
-      obj.spec ??= {};
-      if (w.kind === 'CronJob')
-        obj.spec.suspend = ann[QUIESCED_SUSPEND] === 'true';
-      else obj.spec.replicas = Number(ann[QUIESCED_REPLICAS] ?? 1);
-      delete ann[QUIESCED_BY];
-      delete ann[QUIESCED_REPLICAS];
-      delete ann[QUIESCED_SUSPEND];
+      giveBack(obj, w.kind);
       await objects.api.replace(obj);
     });
   }
+}
+
+/**
+ * The workloads of a namespace that this transfer holds stopped, read from the cluster (their quiesced-by
+ * annotation), so that a rollback or `nstransfer cleanup` gives back exactly what was stopped, whatever
+ * a plan or checkpoint said.
+ */
+export async function quiescedWorkloads(
+  kc: KubeConfig,
+  namespace: string,
+  transferId: string,
+): Promise<WorkloadRef[]> {
+  const openshift = await new Discovery(kc).isServed('apps.openshift.io/v1');
+  const snapshot = await readNamespaceSnapshot(kc, namespace, { openshift });
+  return snapshot.controllers
+    .filter(
+      c =>
+        c.metadata.annotations?.[QUIESCED_BY] === transferId &&
+        API[c.kind as WorkloadRef['kind']],
+    )
+    .map(c => ({
+      kind: c.kind as WorkloadRef['kind'],
+      namespace,
+      name: c.metadata.name ?? '',
+    }));
+}
+
+/** Gives back every workload of the namespace this transfer stopped; returns what it gave back. */
+export async function restoreQuiesced(
+  kc: KubeConfig,
+  namespace: string,
+  transferId: string,
+): Promise<WorkloadRef[]> {
+  const held = await quiescedWorkloads(kc, namespace, transferId);
+  await restoreWorkloads(kc, held, transferId);
+  return held;
 }
 
 /** Waits until no running pod mounts the claim (scaled-down pods still terminating count). */

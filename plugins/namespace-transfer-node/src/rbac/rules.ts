@@ -44,7 +44,7 @@ export const COPY_ROLE_RULES: V1PolicyRule[] = [
   },
   {
     apiGroups: ['apps'],
-    resources: ['deployments', 'statefulsets', 'replicasets'],
+    resources: ['deployments', 'statefulsets', 'replicasets', 'daemonsets'],
     verbs: ['get', 'list', 'update'],
   },
   {
@@ -52,6 +52,9 @@ export const COPY_ROLE_RULES: V1PolicyRule[] = [
     resources: ['cronjobs'],
     verbs: ['get', 'list', 'update'],
   },
+  // who uses the claim: a pod's owner chain goes through its Job (or, on OpenShift, ReplicationController)
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['list'] },
+  { apiGroups: [''], resources: ['replicationcontrollers'], verbs: ['list'] },
   {
     apiGroups: ['apps.openshift.io'],
     resources: ['deploymentconfigs'],

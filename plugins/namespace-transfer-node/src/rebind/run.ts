@@ -50,7 +50,7 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
     onCheckpoint: o.onCheckpoint,
     signal: o.signal,
     // cancelling is only possible while everything can still be put back
-    cancellable: (_, isDone) => !isDone(POINT_OF_NO_RETURN),
+    pointOfNoReturn: POINT_OF_NO_RETURN,
   });
   const src = spec.source;
   const dst = spec.destination;

@@ -20,12 +20,20 @@ export interface StepRunnerOptions<S extends string> {
    * rolling back would lose more than finishing (default: always).
    */
   cancellable?: (step: S, done: (step: string) => boolean) => boolean;
+  /**
+   * The step after which the transfer is committed: rolling back would lose data (the source claim gone,
+   * or a verified copy the source was told about), so a failure leaves everything for a resume to finish.
+   * Until it is done, `committed()` is false; when cancellable is not given, a cancel is honoured until then.
+   */
+  pointOfNoReturn?: S;
 }
 
 export interface StepRunner<S extends string> {
   /** the live checkpoint (a copy of the given one): flows read their steps' recorded results from it */
   readonly checkpoint: TransferCheckpoint;
   done(step: string): boolean;
+  /** whether the point of no return is done: from here on the flow never rolls back */
+  committed(): boolean;
   /** enters a phase and reports it */
   phase(p: TransferPhase): void;
   /**
@@ -56,6 +64,11 @@ export function createStepRunner<S extends string = string>(
       `checkpoint version ${checkpoint.version} is not supported`,
     );
   const done = (s: string) => checkpoint.completedSteps.includes(s);
+  const committed = () =>
+    o.pointOfNoReturn !== undefined && done(o.pointOfNoReturn);
+  const cancellable =
+    o.cancellable ??
+    (o.pointOfNoReturn !== undefined ? () => !committed() : undefined);
   const phase = (p: TransferPhase) => {
     checkpoint.phase = p;
     o.onEvent?.({ type: 'phase', phase: p, at: new Date().toISOString() });
@@ -66,7 +79,7 @@ export function createStepRunner<S extends string = string>(
     fn: () => Promise<T>,
   ): Promise<T> => {
     if (done(name)) return checkpoint.state[name] as T;
-    if (o.cancellable?.(name, done) ?? true) o.signal?.throwIfAborted();
+    if (cancellable?.(name, done) ?? true) o.signal?.throwIfAborted();
     if (checkpoint.phase !== p) phase(p);
     const value = await fn();
     checkpoint.completedSteps.push(name);
@@ -77,5 +90,5 @@ export function createStepRunner<S extends string = string>(
     await o.onCheckpoint?.(structuredClone(checkpoint));
     return value;
   };
-  return { checkpoint, done, phase, step };
+  return { checkpoint, done, committed, phase, step };
 }
