@@ -6,7 +6,7 @@ import {
   type KubeConfig,
   type V1ListMeta,
 } from '@kubernetes/client-node';
-import { withRetry } from '../clusters';
+import { withRetry, type RetryOptions } from '../clusters';
 import {
   fromCronJob,
   fromDaemonSet,
@@ -25,12 +25,14 @@ type Page<T> = { items: T[]; metadata?: V1ListMeta };
 /** Follows `continue` tokens so that a large namespace is read in pages, as the API server expects. */
 export async function listAll<T>(
   list: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
+  retry: RetryOptions = {},
 ): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
   do {
-    const page = await withRetry(() =>
-      list({ limit: PAGE_SIZE, _continue: token }),
+    const page = await withRetry(
+      () => list({ limit: PAGE_SIZE, _continue: token }),
+      retry,
     );
     items.push(...page.items);
     token = page.metadata?._continue || undefined;
@@ -45,8 +47,15 @@ export async function listAll<T>(
 export async function readNamespaceSnapshot(
   kc: KubeConfig,
   namespace: string,
-  opts: { openshift: boolean; claims?: boolean },
+  opts: {
+    openshift: boolean;
+    /** also list the namespace's claims (for StatefulSet claim templates) */
+    claims?: boolean;
+    /** how hard to retry (a portal answering a person gives up sooner than a transfer) */
+    retry?: RetryOptions;
+  },
 ): Promise<NamespaceSnapshot> {
+  const r = opts.retry ?? {};
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
@@ -60,13 +69,13 @@ export async function readNamespaceSnapshot(
     jobs,
     cronJobs,
   ] = await Promise.all([
-    listAll(p => core.listNamespacedPod(ns(p))),
-    listAll(p => apps.listNamespacedDeployment(ns(p))),
-    listAll(p => apps.listNamespacedReplicaSet(ns(p))),
-    listAll(p => apps.listNamespacedStatefulSet(ns(p))),
-    listAll(p => apps.listNamespacedDaemonSet(ns(p))),
-    listAll(p => batch.listNamespacedJob(ns(p))),
-    listAll(p => batch.listNamespacedCronJob(ns(p))),
+    listAll(p => core.listNamespacedPod(ns(p)), r),
+    listAll(p => apps.listNamespacedDeployment(ns(p)), r),
+    listAll(p => apps.listNamespacedReplicaSet(ns(p)), r),
+    listAll(p => apps.listNamespacedStatefulSet(ns(p)), r),
+    listAll(p => apps.listNamespacedDaemonSet(ns(p)), r),
+    listAll(p => batch.listNamespacedJob(ns(p)), r),
+    listAll(p => batch.listNamespacedCronJob(ns(p)), r),
   ]);
   const controllers = [
     ...deployments.map(fromDeployment),
@@ -78,27 +87,29 @@ export async function readNamespaceSnapshot(
   ];
   if (opts.openshift) {
     const custom = kc.makeApiClient(CustomObjectsApi);
-    const dcs = (await withRetry(() =>
-      custom.listNamespacedCustomObject({
-        group: 'apps.openshift.io',
-        version: 'v1',
-        namespace,
-        plural: 'deploymentconfigs',
-      }),
+    const dcs = (await withRetry(
+      () =>
+        custom.listNamespacedCustomObject({
+          group: 'apps.openshift.io',
+          version: 'v1',
+          namespace,
+          plural: 'deploymentconfigs',
+        }),
+      r,
     )) as { items?: Parameters<ReturnType<typeof fromTemplated>>[0][] };
     controllers.push(
       ...(dcs.items ?? []).map(
         fromTemplated('apps.openshift.io/v1', 'DeploymentConfig'),
       ),
       ...(
-        await listAll(p => core.listNamespacedReplicationController(ns(p)))
+        await listAll(p => core.listNamespacedReplicationController(ns(p)), r)
       ).map(fromTemplated('v1', 'ReplicationController')),
     );
   }
   const claims = opts.claims
-    ? (await listAll(p => core.listNamespacedPersistentVolumeClaim(ns(p)))).map(
-        c => c.metadata?.name ?? '',
-      )
+    ? (
+        await listAll(p => core.listNamespacedPersistentVolumeClaim(ns(p)), r)
+      ).map(c => c.metadata?.name ?? '')
     : undefined;
   return { namespace, pods, controllers, claims };
 }

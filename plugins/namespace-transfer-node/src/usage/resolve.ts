@@ -31,6 +31,8 @@ export interface ClaimWorkload {
 
 /** Something that uses the claim and that the engine cannot stop (or could not keep stopped). */
 export interface UnstoppableUser {
+  /** of the object named (from the owner reference where it was not listed) */
+  apiVersion: string;
   kind: string;
   name: string;
   /** its pods that mount the claim now */
@@ -52,7 +54,7 @@ export interface ClaimUsage {
 
 interface Resolution {
   workload?: ControllerObject;
-  unstoppable?: { kind: string; name: string; reason: string };
+  unstoppable?: Omit<UnstoppableUser, 'pods'>;
 }
 
 const key = (kind: string, name: string | undefined) => `${kind}/${name}`;
@@ -95,7 +97,7 @@ export function resolveNamespaceClaims(
   };
   const addUnstoppable = (
     u: ClaimUsage,
-    who: { kind: string; name: string; reason: string },
+    who: Omit<UnstoppableUser, 'pods'>,
     pod?: string,
   ) => {
     let entry = u.unstoppable.find(
@@ -183,6 +185,7 @@ function resolvePod(
   if (!ref)
     return {
       unstoppable: {
+        apiVersion: 'v1',
         kind: 'Pod',
         name,
         reason:
@@ -190,7 +193,8 @@ function resolvePod(
       },
     };
   const owner = byUid.get(ref.uid);
-  if (!owner) return { unstoppable: unknownOwner(ref.kind, ref.name) };
+  if (!owner)
+    return { unstoppable: unknownOwner(ref.apiVersion, ref.kind, ref.name) };
   return resolveController(owner, byUid);
 }
 
@@ -210,7 +214,7 @@ function resolveController(
     if (!owner)
       return {
         unstoppable: {
-          ...unknownOwner(ref.kind, ref.name),
+          ...unknownOwner(ref.apiVersion, ref.kind, ref.name),
           reason: `${c.kind} ${c.metadata.name} is controlled by ${ref.kind} ${ref.name}, which would scale it back up: stop it through its owner (e.g. the operator's own setting), then request the transfer again`,
         },
       };
@@ -220,17 +224,21 @@ function resolveController(
   if (c.kind === 'Job')
     return {
       unstoppable: {
+        apiVersion: 'batch/v1',
         kind: 'Job',
         name: c.metadata.name ?? '',
         reason:
           'a Job that is still running: let it finish (or delete it), then request the transfer again',
       },
     };
-  return { unstoppable: unknownOwner(c.kind, c.metadata.name ?? '') };
+  return {
+    unstoppable: unknownOwner(c.apiVersion, c.kind, c.metadata.name ?? ''),
+  };
 }
 
-function unknownOwner(kind: string, name: string) {
+function unknownOwner(apiVersion: string, kind: string, name: string) {
   return {
+    apiVersion,
     kind,
     name,
     reason: `the engine cannot stop a ${kind} and give it back: stop it yourself (or through its operator), then request the transfer again`,
