@@ -2,8 +2,12 @@ import {
   KubernetesObjectApi,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { httpStatus, withRetry } from '../clusters';
-import { transferSelector } from '../naming';
+import { TRANSFERRED_BY, TRANSFERRED_TO, transferSelector } from '../naming';
+import { restoreQuiesced } from '../quiesce';
+import { listAll } from '../usage';
 import type { ClusterRef } from './clusters';
 
 /** What the engine labels with a transfer id. PVCs only on request: a finished transfer's result is one. */
@@ -95,3 +99,51 @@ export async function removeLabelled(
 
 export const describeObject = (o: LabelledObject) =>
   `${o.context}: ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+
+export interface StoppedWorkloads {
+  namespace: string;
+  /** given back: the transfer had not finished a move */
+  restored: WorkloadRef[];
+  /** a finished move (a claim of the namespace says where its data went): its workloads stay stopped */
+  moved?: { claim: string; to: string };
+}
+
+/**
+ * Gives back what the transfer scaled down in each source namespace, unless the cluster says the
+ * transfer finished a move there (the source claim's transferred-to annotation, written at the point of no
+ * return): a moved application must not start again on its old data.
+ */
+export async function restoreStoppedWorkloads(
+  cluster: ClusterRef,
+  transferId: string,
+  namespaces: string[],
+): Promise<StoppedWorkloads[]> {
+  const core = cluster.kc.makeApiClient(CoreV1Api);
+  const out: StoppedWorkloads[] = [];
+  for (const namespace of namespaces) {
+    const claims = await listAll(p =>
+      core.listNamespacedPersistentVolumeClaim({ ...p, namespace }),
+    );
+    const moved = claims.find(
+      c =>
+        c.metadata?.annotations?.[TRANSFERRED_BY] === transferId &&
+        c.metadata?.annotations?.[TRANSFERRED_TO],
+    );
+    if (moved) {
+      out.push({
+        namespace,
+        restored: [],
+        moved: {
+          claim: moved.metadata!.name!,
+          to: moved.metadata!.annotations![TRANSFERRED_TO],
+        },
+      });
+      continue;
+    }
+    out.push({
+      namespace,
+      restored: await restoreQuiesced(cluster.kc, namespace, transferId),
+    });
+  }
+  return out;
+}

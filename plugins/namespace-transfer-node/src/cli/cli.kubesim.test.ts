@@ -11,6 +11,7 @@ import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startClusters, type SimWorld } from 'kube-sim';
 import { pollUntil } from '../kube';
 import { transferSelector } from '../naming';
+import { QUIESCED_BY } from '../quiesce';
 import { buildTree, chownTree, diffTrees, scanTree } from '../testing/trees';
 import {
   createBoundPvc,
@@ -669,5 +670,53 @@ describe('nstransfer against kube-sim', () => {
         what: 'cleanup to remove everything',
       },
     );
+  });
+
+  it('cleanup after a run killed past quiesce gives back the workload it stopped, and says so', async () => {
+    const web = () =>
+      east
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    const child = start([
+      'run',
+      'shop/data',
+      '--source-context',
+      'east',
+      '--destination-namespace',
+      'shop3',
+      '--destination-name',
+      'data-2',
+      '--intent',
+      'move',
+      '--output',
+      'json',
+      '--id',
+      'killed-2',
+    ]);
+    const done = finish(child);
+    let seen = '';
+    child.stdout!.on('data', b => {
+      seen += b;
+      // the machine dies once the application is stopped, before the copy is verified
+      if (/"step":"quiesce"/.test(seen)) child.kill('SIGKILL');
+    });
+    await done;
+    const stopped = await web();
+    expect(stopped.spec?.replicas).toBe(0);
+    expect(stopped.metadata?.annotations?.[QUIESCED_BY]).toBe('killed-2');
+    const r = await cli(
+      'cleanup',
+      'killed-2',
+      '--source-context',
+      'east',
+      '--include-pvcs',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'restored Deployment shop/web (stopped by killed-2)',
+    );
+    const back = await web();
+    expect(back.spec?.replicas).toBe(1);
+    expect(back.metadata?.annotations?.[QUIESCED_BY]).toBeUndefined();
   });
 });

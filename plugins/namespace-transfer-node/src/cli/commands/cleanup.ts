@@ -1,5 +1,10 @@
 import { Command } from 'commander';
-import { describeObject, findLabelled, removeLabelled } from '../cleanup';
+import {
+  describeObject,
+  findLabelled,
+  removeLabelled,
+  restoreStoppedWorkloads,
+} from '../cleanup';
 import { addClusterFlags } from '../flags';
 import { distinctClusters, loadClusters, type ClusterFlags } from '../clusters';
 import { UsageError } from '../exitCodes';
@@ -17,7 +22,7 @@ A batch run id covers every transfer of the batch (read from the state directory
 export function cleanupCommand(): Command {
   const cmd = new Command('cleanup')
     .description(
-      'delete every object labelled with a transfer id in both clusters (pods, services, secrets, ...)',
+      'delete every object labelled with a transfer id in both clusters (pods, services, secrets, ...) and give back the workloads it scaled down, unless it finished a move',
     )
     .argument('<id>', 'a run id (single or batch) or a transfer id');
   addClusterFlags(cmd)
@@ -51,11 +56,22 @@ export function cleanupCommand(): Command {
             ? [...new Set([id, ...start.transfers.map(t => t.transfer)])]
             : [id];
         let count = 0;
+        // the source namespaces: where the run said its claims were, and where its client objects are
+        const sourceNamespaces = new Map<string, Set<string>>(
+          ids.map(t => [t, new Set<string>()]),
+        );
+        if (start?.type === 'start')
+          for (const t of start.transfers)
+            sourceNamespaces.get(t.transfer)?.add(t.pvc.split('/')[0]);
         for (const cluster of distinctClusters(clusters)) {
           for (const transferId of ids) {
             const objects = await findLabelled(cluster, transferId, {
               pvcs: f.includePvcs,
             });
+            if (cluster === clusters.source)
+              for (const o of objects)
+                if (o.namespace && o.kind !== 'PersistentVolumeClaim')
+                  sourceNamespaces.get(transferId)?.add(o.namespace);
             for (const o of objects)
               process.stdout.write(
                 `${f.dryRun ? 'would delete' : 'deleting'} ${describeObject(o)}\n`,
@@ -64,6 +80,24 @@ export function cleanupCommand(): Command {
             count += objects.length;
           }
         }
+        if (!f.dryRun)
+          for (const transferId of ids) {
+            const stopped = await restoreStoppedWorkloads(
+              clusters.source,
+              transferId,
+              [...sourceNamespaces.get(transferId)!],
+            );
+            for (const s of stopped) {
+              if (s.moved)
+                process.stdout.write(
+                  `${transferId} finished moving ${s.namespace}/${s.moved.claim} to ${s.moved.to}: its workloads stay stopped\n`,
+                );
+              for (const w of s.restored)
+                process.stdout.write(
+                  `restored ${w.kind} ${w.namespace}/${w.name} (stopped by ${transferId})\n`,
+                );
+            }
+          }
         process.stdout.write(
           `${f.dryRun ? 'would delete' : 'deleted'} ${count} object(s) labelled with ${ids.length > 1 ? `the ${ids.length - 1} transfers of ` : ''}${id}\n`,
         );
