@@ -175,4 +175,36 @@ describe('createStepRunner', () => {
     );
     expect(runner.checkpoint.completedSteps).toEqual(['a']);
   });
+
+  it('is committed once its point of no return is done, and then no longer cancellable', async () => {
+    const abort = new AbortController();
+    const runner = createStepRunner<'copy' | 'mark' | 'cleanup'>({
+      transferId: 't1',
+      signal: abort.signal,
+      pointOfNoReturn: 'mark',
+    });
+    await runner.step('copy', 'Syncing', async () => 1);
+    expect(runner.committed()).toBe(false);
+    await runner.step('mark', 'Finalizing', async () => 2);
+    expect(runner.committed()).toBe(true);
+    abort.abort(new Error('stop'));
+    // past the point of no return a cancel is not honoured: the flow finishes
+    expect(await runner.step('cleanup', 'CleaningUp', async () => 3)).toBe(3);
+    // a resumed runner reads the commitment from its checkpoint
+    const resumed = createStepRunner({
+      transferId: 't1',
+      checkpoint: runner.checkpoint,
+      pointOfNoReturn: 'mark',
+    });
+    expect(resumed.committed()).toBe(true);
+    const before = createStepRunner<'copy' | 'mark'>({
+      transferId: 't1',
+      signal: abort.signal,
+      pointOfNoReturn: 'mark',
+    });
+    await expect(before.step('copy', 'Syncing', async () => 1)).rejects.toThrow(
+      'stop',
+    );
+    expect(before.committed()).toBe(false);
+  });
 });
