@@ -76,8 +76,10 @@ export interface Plan {
     exists: boolean;
   };
   mode: 'copy' | 'rebind';
-  /** why the mode was chosen (especially for `auto`) */
+  /** what will happen and why, in one sentence (especially for `auto`) */
   modeReason: string;
+  /** why the other mode was not chosen */
+  otherMode?: { mode: 'copy' | 'rebind'; whyNot: string };
   intent: TransferIntent;
   mover: MoverKind;
   transport: TransportKind;

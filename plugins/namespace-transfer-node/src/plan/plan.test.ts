@@ -105,7 +105,9 @@ describe('planTransfer', () => {
       podSecurity: { destination: 'restricted' },
       workloads: [{ kind: 'StatefulSet', name: 'web' }],
     });
-    expect(plan.modeReason).toBe('requested explicitly');
+    expect(plan.modeReason).toBe(
+      'the data is copied to a new volume, as requested',
+    );
     // 2 GiB at 100 MiB/s plus overhead; staged, so the downtime is a fraction of it
     expect(plan.estimatedSeconds).toBe(41);
     expect(plan.estimatedDowntimeSeconds!).toBeLessThan(
@@ -215,16 +217,29 @@ describe('planTransfer', () => {
       }),
     );
     expect(rebind).toMatchObject({ mode: 'rebind', allowed: true });
-    expect(rebind.modeReason).toMatch(/^auto: same cluster/);
+    expect(rebind.modeReason).toBe(
+      'the volume itself is handed to the new claim, without copying data (a few API calls, whatever its size): same cluster and storage class, and the class allows it',
+    );
+    expect(rebind.otherMode).toEqual({
+      mode: 'copy',
+      whyNot: 'not needed: the volume can move as it is',
+    });
     const copy = planTransfer(facts({ spec: same }));
     expect(copy).toMatchObject({
       mode: 'copy',
       endpoint: 'clusterip',
       allowed: true,
     });
-    expect(copy.modeReason).toMatch(
-      /not annotated namespace-transfer.io\/allow-transfer/,
+    // what happens and why in one sentence; why not rebind apart, not mixed into it
+    expect(copy.modeReason).toBe(
+      'the data is copied to a new volume, because storage class "fast" is not annotated namespace-transfer.io/allow-transfer and the default forbids it',
     );
+    expect(copy.otherMode).toEqual({
+      mode: 'rebind',
+      whyNot: expect.stringMatching(
+        /not annotated namespace-transfer.io\/allow-transfer/,
+      ),
+    });
     const explicit = planTransfer(facts({ spec: { ...spec, mode: 'rebind' } }));
     expect(explicit.refusals.map(r => r.code)).toEqual(['RebindImpossible']);
   });
@@ -252,14 +267,14 @@ describe('planTransfer', () => {
         }),
       );
       expect(p.mode).toBe('copy');
-      expect(p.modeReason).toContain(
+      expect(p.otherMode?.whyNot).toContain(
         `annotated namespace-transfer.io/allow-transfer: "${flag}"`,
       );
     }
     const byDefaultOff = planTransfer(
       facts({ spec: same, allowTransferDefault: false }),
     );
-    expect(byDefaultOff.modeReason).toMatch(
+    expect(byDefaultOff.otherMode?.whyNot).toMatch(
       /not annotated namespace-transfer.io\/allow-transfer and the default forbids it/,
     );
   });
@@ -277,7 +292,7 @@ describe('planTransfer', () => {
       facts({ spec: same, allowTransferDefault: true, finishedSourcePods }),
     );
     expect(auto).toMatchObject({ mode: 'copy', allowed: true });
-    expect(auto.modeReason).toContain(
+    expect(auto.otherMode?.whyNot).toContain(
       'finished pod shop/backup-1 (Succeeded) still names the claim, and would keep it from being deleted: delete it first (kubectl -n shop delete pod backup-1)',
     );
     const explicit = planTransfer(

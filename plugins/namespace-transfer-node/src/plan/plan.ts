@@ -195,27 +195,12 @@ export function planTransfer(facts: PlanFacts): Plan {
     rebindBlockers.push(
       'a clone keeps the source, so its volume cannot be handed over',
     );
-  let mode: 'copy' | 'rebind';
-  let modeReason: string;
-  if (spec.mode === 'rebind') {
-    mode = 'rebind';
-    modeReason = 'requested explicitly';
-    if (rebindBlockers.length)
-      refusals.add(
-        'RebindImpossible',
-        `rebind is impossible: ${rebindBlockers.join('; ')}`,
-      );
-  } else if (spec.mode === 'auto' && rebindBlockers.length === 0) {
-    mode = 'rebind';
-    modeReason =
-      'auto: same cluster and storage class, and the class allows handing the volume over (O(1))';
-  } else {
-    mode = 'copy';
-    modeReason =
-      spec.mode === 'copy'
-        ? 'requested explicitly'
-        : `auto: copy because ${rebindBlockers.join('; ')}`;
-  }
+  const { mode, modeReason, otherMode } = chooseMode(spec, rebindBlockers);
+  if (spec.mode === 'rebind' && rebindBlockers.length)
+    refusals.add(
+      'RebindImpossible',
+      `rebind is impossible: ${rebindBlockers.join('; ')}`,
+    );
 
   // mover, transport, endpoint (copy only)
   const moverKind = opts.mover ?? 'rsync';
@@ -362,6 +347,7 @@ export function planTransfer(facts: PlanFacts): Plan {
     },
     mode,
     modeReason,
+    otherMode,
     intent: spec.intent,
     mover: moverKind,
     transport,
@@ -381,5 +367,47 @@ export function planTransfer(facts: PlanFacts): Plan {
     warnings,
     refusals: refusals.list,
     allowed: refusals.list.length === 0,
+  };
+}
+
+const HANDED_OVER =
+  'the volume itself is handed to the new claim, without copying data';
+const COPIED = 'the data is copied to a new volume';
+
+/**
+ * The mode and one sentence on what will happen and why; apart from it, why the other mode was not
+ * chosen (a reason for copy is not a refusal, and should not read like one).
+ */
+function chooseMode(
+  spec: PlanFacts['spec'],
+  rebindBlockers: string[],
+): Pick<Plan, 'mode' | 'modeReason' | 'otherMode'> {
+  if (spec.mode === 'rebind')
+    return {
+      mode: 'rebind',
+      modeReason: `${HANDED_OVER}, as requested`,
+      otherMode: { mode: 'copy', whyNot: 'rebind was requested' },
+    };
+  if (spec.mode === 'auto' && rebindBlockers.length === 0)
+    return {
+      mode: 'rebind',
+      modeReason: `${HANDED_OVER} (a few API calls, whatever its size): same cluster and storage class, and the class allows it`,
+      otherMode: {
+        mode: 'copy',
+        whyNot: 'not needed: the volume can move as it is',
+      },
+    };
+  return {
+    mode: 'copy',
+    modeReason:
+      spec.mode === 'copy'
+        ? `${COPIED}, as requested`
+        : `${COPIED}, because ${rebindBlockers[0]}`,
+    otherMode: {
+      mode: 'rebind',
+      whyNot: rebindBlockers.length
+        ? rebindBlockers.join('; ')
+        : 'possible, but copy was requested',
+    },
   };
 }

@@ -52,9 +52,11 @@ export function planTable(plans: Plan[]): string {
   const details: string[] = [];
   for (const p of plans) {
     const name = `${p.source.namespace}/${p.source.name}`;
-    details.push(
-      `${name}: ${p.mode} because ${p.modeReason}${p.endpointReason ? `; endpoint: ${p.endpointReason}` : ''}`,
-    );
+    details.push(`${name}: ${p.mode}: ${p.modeReason}`);
+    if (p.otherMode)
+      details.push(`${name}: not ${p.otherMode.mode}: ${p.otherMode.whyNot}`);
+    if (p.endpointReason)
+      details.push(`${name}: endpoint ${p.endpoint}: ${p.endpointReason}`);
     if (p.identity)
       details.push(
         `${name}: files land as ${p.identity.runAsUser}:${p.identity.runAsGroup} (${p.identity.source})`,
