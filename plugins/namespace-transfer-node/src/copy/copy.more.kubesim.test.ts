@@ -367,20 +367,30 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     };
     const { base } = await prepare(s);
     const sim = world.cluster('east');
+    // the engine runs as a user of its own, and only its requests fail: kube-sim's controllers and
+    // kubelet talk to the same API server and must not be the ones that absorb the faults
+    const engine = sim.userKubeConfig({
+      username: 'namespace-transfer-engine',
+      groups: ['system:masters'],
+    });
+    const user = 'namespace-transfer-engine';
     const removeFaults = [
       sim.apiServer.faults.add({
+        user,
         verb: 'get',
         errorRate: 0.2,
         status: 503,
         count: 15,
       }),
       sim.apiServer.faults.add({
+        user,
         verb: 'create',
         errorRate: 0.3,
         status: 500,
         count: 4,
       }),
       sim.apiServer.faults.add({
+        user,
         verb: 'list',
         errorRate: 0.2,
         status: 429,
@@ -392,6 +402,8 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     try {
       const result = await runCopy({
         ...base,
+        source: engine,
+        destination: engine,
         onEvent: e => {
           if (e.type === 'warning') warnings.push(e.message);
           if (e.type === 'phase' && e.phase === 'Syncing') {
@@ -422,6 +434,8 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       expect(killed).toBe(true);
       expect(warnings.some(w => /client pod was killed/.test(w))).toBe(true);
       expect(result.checkpoint.phase).toBe('Succeeded');
+      // every kind of fault was met by the engine's own requests, and retried through
+      expect(removeFaults.map(f => f.hits > 0)).toEqual([true, true, true]);
     } finally {
       removeFaults.forEach(r => r());
     }
