@@ -26,9 +26,13 @@ export interface AddressPlan {
 export interface UserInfo {
   username: string;
   groups: string[];
+  /** set by an `Impersonate-Uid` header */
+  uid?: string;
+  /** set by `Impersonate-Extra-<key>` headers (keys lower-case) */
+  extra?: Record<string, string[]>;
 }
 
-/** One request as fault rules see it: after authentication, before authorization. */
+/** One request as fault rules see it: after authentication and impersonation, before authorization. */
 export interface FaultRequest {
   verb: string;
   /** plural resource, with the subresource if any: 'pods/status' */
@@ -36,7 +40,7 @@ export interface FaultRequest {
   namespace?: string;
   /** the object's name; undefined for lists, watches of a collection and creates */
   name?: string;
-  /** the authenticated user */
+  /** the user the request acts as: the authenticated one, or whom it impersonates (`Impersonate-User`) */
   user: UserInfo;
 }
 

@@ -1,4 +1,7 @@
-/** The real kubectl binary against the server: get, client-side apply (GET + strategic merge PATCH), get -w. */
+/**
+ * The real kubectl binary against the server: get, client-side apply (GET + strategic merge PATCH), get -w,
+ * and `--as` impersonation (auth can-i, can-i --list, whoami) with RBAC on.
+ */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,5 +141,140 @@ spec:
       await new Promise(r => setTimeout(r, 100));
     child.kill();
     expect(out).toContain('persistentvolumeclaim/watched');
+  });
+});
+
+(kubectlInstalled ? describe : describe.skip)('kubectl --as', () => {
+  let t: TestServer;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const SA = 'system:serviceaccount:team:engine';
+  /** stdout, stderr and the exit code (can-i exits 1 for "no") */
+  const kubectl = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run('kubectl', args, {
+        env,
+        timeout: 30_000,
+      });
+      return { out: stdout, err: stderr, code: 0 };
+    } catch (e: any) {
+      if (typeof e?.code !== 'number') throw e;
+      return { out: String(e.stdout), err: String(e.stderr), code: e.code };
+    }
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer({
+      rbac: true,
+      tokens: { 'alice-token': { username: 'alice', groups: [] } },
+    });
+    dir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-as-'));
+    writeFileSync(join(dir, 'kubeconfig'), t.kubeConfig().exportConfig());
+    writeFileSync(
+      join(dir, 'alice'),
+      t.kubeConfig('alice-token').exportConfig(),
+    );
+    env = { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir };
+    const ok = (r: { status: number }) => expect(r.status).toBe(201);
+    ok(
+      await t.request('POST', '/api/v1/namespaces', {
+        metadata: { name: 'team' },
+      }),
+    );
+    ok(
+      await t.request('POST', '/api/v1/namespaces/team/serviceaccounts', {
+        metadata: { name: 'engine' },
+      }),
+    );
+    ok(
+      await t.request(
+        'POST',
+        '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings',
+        {
+          metadata: { name: 'engine-view' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'view',
+          },
+          subjects: [
+            { kind: 'ServiceAccount', name: 'engine', namespace: 'team' },
+          ],
+        },
+      ),
+    );
+  });
+  afterAll(async () => {
+    await t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('auth can-i answers for the impersonated service account, not the admin', async () => {
+    expect(await kubectl('auth', 'can-i', 'delete', 'nodes')).toMatchObject({
+      out: 'yes\n',
+      code: 0,
+    });
+    expect(
+      await kubectl('--as', SA, 'auth', 'can-i', 'delete', 'nodes'),
+    ).toMatchObject({ out: 'no\n', code: 1 });
+    expect(
+      await kubectl('--as', SA, '-n', 'team', 'auth', 'can-i', 'list', 'pods'),
+    ).toMatchObject({ out: 'yes\n', code: 0 });
+    expect(
+      await kubectl(
+        '--as',
+        SA,
+        '-n',
+        'team',
+        'auth',
+        'can-i',
+        'get',
+        'secrets',
+      ),
+    ).toMatchObject({ out: 'no\n', code: 1 });
+  });
+
+  it('auth can-i --list lists the impersonated rules; whoami names the user', async () => {
+    const { out } = await kubectl(
+      '--as',
+      SA,
+      '-n',
+      'team',
+      'auth',
+      'can-i',
+      '--list',
+    );
+    expect(out).toMatch(
+      /^persistentvolumeclaims\s+\[\]\s+\[\]\s+\[get list watch\]$/m,
+    );
+    expect(out).not.toMatch(/^\*\.\*\s/m);
+    const who = JSON.parse(
+      (await kubectl('--as', SA, 'auth', 'whoami', '-o', 'json')).out,
+    );
+    expect(who.status.userInfo).toEqual({
+      username: SA,
+      groups: [
+        'system:serviceaccounts',
+        'system:serviceaccounts:team',
+        'system:authenticated',
+      ],
+    });
+  });
+
+  it('refuses --as to a user without impersonate rights', async () => {
+    const { err, code } = await kubectl(
+      '--kubeconfig',
+      join(dir, 'alice'),
+      '--as',
+      'bob',
+      'get',
+      'pods',
+      '-n',
+      'team',
+    );
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope',
+    );
   });
 });

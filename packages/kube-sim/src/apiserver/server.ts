@@ -18,9 +18,10 @@ import { defaultIngressClass } from './admission/defaultingressclass';
 import { podSecurity } from './admission/podsecurity';
 import { serviceAccountTokenSecrets } from './admission/satokensecrets';
 import { Authenticator } from './auth/authn';
+import { describeActor, impersonate } from './auth/impersonation';
 import { rbacEscalation } from './auth/escalation';
 import { type Attributes, forbiddenReason, RbacAuthorizer } from './auth/rbac';
-import { review, rulesReview } from './auth/review';
+import { review, rulesReview, selfSubjectReview } from './auth/review';
 import { crdLifecycle } from './crd';
 import { ApiError, failure, forbidden, toStatus, unauthorized } from './errors';
 import { Faults } from './faults';
@@ -111,6 +112,8 @@ export async function startApiServer(
           'BadRequest',
           `the kind in the data (${body.kind}) does not match the expected kind (${kind})`,
         );
+      if (kind === 'SelfSubjectReview')
+        return { code: 201, body: selfSubjectReview(req.user) };
       if (kind === 'SelfSubjectRulesReview')
         return {
           code: 201,
@@ -177,12 +180,22 @@ export async function startApiServer(
     const query = url.searchParams;
     const started = Date.now();
     let code = 0;
+    let actor = '';
     try {
       const bodyPromise = readBody(req);
       // Requests refused before their body is read must not leave a rejected promise behind.
       bodyPromise.catch(() => undefined);
-      const user = authn.authenticate(req);
-      if (!user) throw unauthorized();
+      const requestor = authn.authenticate(req);
+      if (!requestor) throw unauthorized();
+      // Impersonate-* headers: from here on the request is the impersonated user's (faults, RBAC,
+      // admission, access reviews), once the requestor may impersonate each part of it
+      const user = impersonate(
+        requestor,
+        req.headersDistinct,
+        authorize,
+        req.url ?? '',
+      );
+      actor = describeActor(requestor, user);
       const info = parseRequest(req.method ?? 'GET', url.pathname, query);
       const resource = info.subresource
         ? `${info.resource}/${info.subresource}`
@@ -260,7 +273,7 @@ export async function startApiServer(
     } finally {
       if (trace)
         console.error(
-          `[apiserver ${opts.clusterName}] ${req.method} ${req.url} ${code} ${Date.now() - started}ms`,
+          `[apiserver ${opts.clusterName}] ${req.method} ${req.url} ${code} ${Date.now() - started}ms${actor ? ` ${actor}` : ''}`,
         );
     }
   }

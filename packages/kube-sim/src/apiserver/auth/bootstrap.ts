@@ -48,6 +48,16 @@ const NAMESPACED_WORKLOADS: [string, string[]][] = [
   ['apps.openshift.io', ['deploymentconfigs', 'deploymentconfigs/scale']],
 ];
 
+/**
+ * As the real system:aggregate-to-edit: whoever may edit a namespace may act as its service accounts
+ * (they could run a pod as one anyway).
+ */
+const IMPERSONATE_SERVICE_ACCOUNTS: KObject = {
+  apiGroups: [''],
+  resources: ['serviceaccounts'],
+  verbs: ['impersonate'],
+};
+
 function rules(verbs: string[], withSecrets: boolean): KObject[] {
   return NAMESPACED_WORKLOADS.map(([g, rs]) => ({
     apiGroups: [g],
@@ -101,10 +111,12 @@ export function bootstrapRbac(): KObject[] {
         resources: ['pods/exec', 'pods/eviction', 'pods/portforward'],
         verbs: ['create', 'get'],
       },
+      IMPERSONATE_SERVICE_ACCOUNTS,
     ]),
     clusterRole('edit', [
       ...rules([...READ, ...WRITE], true),
       { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+      IMPERSONATE_SERVICE_ACCOUNTS,
     ]),
     clusterRole('view', rules(READ, false)),
     clusterRole('system:discovery', [
@@ -129,6 +141,11 @@ export function bootstrapRbac(): KObject[] {
       {
         apiGroups: ['authorization.k8s.io'],
         resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+        verbs: ['create'],
+      },
+      {
+        apiGroups: ['authentication.k8s.io'],
+        resources: ['selfsubjectreviews'],
         verbs: ['create'],
       },
     ]),

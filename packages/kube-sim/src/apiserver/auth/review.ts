@@ -113,3 +113,20 @@ export function review(
     },
   };
 }
+
+/** SelfSubjectReview (`kubectl auth whoami`): the user the request acts as, after impersonation. */
+export function selfSubjectReview(requester: UserInfo): KObject {
+  return {
+    kind: 'SelfSubjectReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    status: {
+      userInfo: {
+        username: requester.username,
+        ...(requester.uid !== undefined ? { uid: requester.uid } : {}),
+        groups: requester.groups,
+        ...(requester.extra ? { extra: requester.extra } : {}),
+      },
+    },
+  };
+}

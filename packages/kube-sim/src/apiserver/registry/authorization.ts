@@ -31,8 +31,9 @@ export const authorizationKinds: KindDescriptor[] = [
   },
 ];
 
-/** Kinds whose create is a question, not a write. */
+/** Kinds whose create is a question, not a write (with authentication.k8s.io's SelfSubjectReview). */
 export const REVIEW_KINDS = new Set([
+  'SelfSubjectReview',
   'SelfSubjectAccessReview',
   'SelfSubjectRulesReview',
   'SubjectAccessReview',

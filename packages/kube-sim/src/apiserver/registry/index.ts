@@ -4,6 +4,7 @@
  */
 import { apiextensionsKinds } from './apiextensions';
 import { appsKinds } from './apps';
+import { authenticationKinds } from './authentication';
 import { authorizationKinds } from './authorization';
 import { batchKinds } from './batch';
 import { coreKinds } from './core';
@@ -26,6 +27,7 @@ export class Registry {
       ...storageKinds,
       ...networkingKinds,
       ...rbacKinds,
+      ...authenticationKinds,
       ...authorizationKinds,
       ...apiextensionsKinds,
       ...(openshift ? openshiftKinds : []),
