@@ -79,8 +79,13 @@ export interface TransferSpec {
   destination: PvcRef & {
     /** Storage class of the destination PVC; default: mapped from the source's. */
     storageClassName?: string;
-    /** Requested size (Kubernetes quantity); default: the source's capacity. */
+    /** Requested size (Kubernetes quantity); default: the source's capacity, written as the source has it. */
     size?: string;
+    /**
+     * Labels of the destination claim, over the ones it takes over from the source claim (e.g. the label
+     * that makes it appear under its catalog entity).
+     */
+    labels?: Record<string, string>;
   };
   mode: TransferMode;
   intent: TransferIntent;

@@ -1,7 +1,12 @@
 import { PassThrough } from 'node:stream';
 import type { Plan } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { UsageError } from './exitCodes';
-import { parsePairs, transferOptions, type EngineFlags } from './flags';
+import {
+  parseLabels,
+  parsePairs,
+  transferOptions,
+  type EngineFlags,
+} from './flags';
 import { plainSink } from './output/plain';
 import { planTable } from './output/planTable';
 import { ttySink } from './output/tty';
@@ -12,6 +17,7 @@ const flags = (over: Partial<EngineFlags> = {}): EngineFlags => ({
   namespace: [],
   namespaceMap: [],
   storageClassMap: [],
+  label: [],
   mode: 'auto',
   intent: 'move',
   quiesce: true,
@@ -21,6 +27,28 @@ const flags = (over: Partial<EngineFlags> = {}): EngineFlags => ({
 });
 
 describe('flags', () => {
+  it('--label takes Kubernetes label names and values, and refuses anything else', () => {
+    expect(
+      parseLabels([
+        'backstage.io/kubernetes-id=orders-api',
+        'tier=',
+        'a_b=c.d',
+      ]),
+    ).toEqual({
+      'backstage.io/kubernetes-id': 'orders-api',
+      tier: '',
+      a_b: 'c.d',
+    });
+    for (const bad of [
+      'novalue',
+      'bad key=x',
+      'k=has space',
+      `k=${'x'.repeat(64)}`,
+      '/k=v',
+    ])
+      expect(() => parseLabels([bad])).toThrow(/--label takes key=value/);
+  });
+
   it('passes only what was given, so the plan reports the defaults', () => {
     expect(transferOptions(flags())).toEqual({});
     expect(

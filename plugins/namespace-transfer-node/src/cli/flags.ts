@@ -34,6 +34,7 @@ export interface EngineFlags {
   storageClass?: string;
   storageClassMap: string[];
   size?: string;
+  label: string[];
   quiesce: boolean;
   stage: boolean;
   verify?: VerifyMode;
@@ -158,6 +159,12 @@ export function addTransferFlags(cmd: Command): Command {
       'size of the destination PVC (default: the source capacity)',
     )
     .option(
+      '--label <key=value>',
+      "label of the destination PVC, over the source PVC's own (repeatable)",
+      collect,
+      [],
+    )
+    .option(
       '--no-quiesce',
       'never scale down the workloads that use the PVC (refused when it is in use)',
     )
@@ -217,6 +224,26 @@ export function parsePairs(
     if (!m)
       throw new UsageError(`${flag} takes <source>=<destination>, got "${v}"`);
     out[m[1]] = m[2];
+  }
+  return out;
+}
+
+const LABEL_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** --label key=value pairs, checked against Kubernetes' label syntax (else the API server refuses later). */
+export function parseLabels(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const i = v.indexOf('=');
+    const key = i < 0 ? v : v.slice(0, i);
+    const value = i < 0 ? '' : v.slice(i + 1);
+    if (i < 0 || !LABEL_NAME.test(key) || !LABEL_VALUE.test(value))
+      throw new UsageError(
+        `--label takes key=value with a Kubernetes label name and value (value: at most 63 letters, digits, "-", "_" or "."), got "${v}"`,
+      );
+    out[key] = value;
   }
   return out;
 }

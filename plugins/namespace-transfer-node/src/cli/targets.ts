@@ -9,7 +9,12 @@ import { httpStatus, withRetry } from '../clusters';
 import { isDnsLabel } from '../naming';
 import type { Clusters } from './clusters';
 import { UsageError } from './exitCodes';
-import { parsePairs, transferOptions, type EngineFlags } from './flags';
+import {
+  parseLabels,
+  parsePairs,
+  transferOptions,
+  type EngineFlags,
+} from './flags';
 
 export interface Targets {
   /** the id of this run: the transfer id, or the batch id every transfer id is derived from */
@@ -122,6 +127,7 @@ export async function resolveTargets(
         ? { storageClassName: storageClassFor(f, classMap, pvc) }
         : {}),
       ...(f.size ? { size: f.size } : {}),
+      ...(f.label.length ? { labels: parseLabels(f.label) } : {}),
     },
     mode: f.mode,
     intent: f.intent,
@@ -215,6 +221,7 @@ async function resolveBatch(
         ...s.destination,
         ...(cls ? { storageClassName: cls } : {}),
         ...(f.size ? { size: f.size } : {}),
+        ...(f.label.length ? { labels: parseLabels(f.label) } : {}),
       },
     };
   });

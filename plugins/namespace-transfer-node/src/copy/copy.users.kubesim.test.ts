@@ -155,6 +155,19 @@ describe('copy resolves who uses the claim (kube-sim)', () => {
         await tree('orders-moved', 'data-orders-cache-0'),
       ),
     ).toEqual([]);
+    // the copy appears where the source did: its labels (the catalog entity's) and size as written
+    const moved = await core.readNamespacedPersistentVolumeClaim({
+      namespace: 'orders-moved',
+      name: 'data-orders-cache-0',
+    });
+    expect(moved.metadata?.labels).toMatchObject({
+      'backstage.io/kubernetes-id': 'orders-api',
+      'namespace-transfer.io/transfer-id': 'sts-move',
+    });
+    expect(moved.spec?.resources?.requests?.storage).toBe('1Gi');
+    expect(moved.metadata?.annotations?.['namespace-transfer.io/source']).toBe(
+      'east/orders/data-orders-cache-0',
+    );
     const sts = await apps.readNamespacedStatefulSet({
       name: 'orders-cache',
       namespace: 'orders',

@@ -12,8 +12,10 @@ import {
   type Route,
 } from '../endpoint';
 import { Objects, followLog, pollUntil, waitForPods } from '../kube';
+import { inheritedMetadata } from '../naming/inherit';
 import {
   LABEL_TRANSFER_ID,
+  COPIED_FROM,
   TRANSFERRED_BY,
   TRANSFERRED_TO,
   objectName,
@@ -101,28 +103,44 @@ export class CopySession {
     return this.o.spec.destination.namespace;
   }
 
-  /** The new PVC. Not waited for: with WaitForFirstConsumer it binds when the server pod is scheduled. */
+  /**
+   * The new PVC, with the source claim's labels and annotations (see inheritedMetadata) and its size as
+   * the source wrote it. Not waited for: with WaitForFirstConsumer it binds when the server pod is
+   * scheduled.
+   */
   async provisionDestination(): Promise<void> {
     const d = this.o.plan.destination;
+    const source = await this.src.read<V1PersistentVolumeClaim>(
+      this.sourceClaimHeader(),
+    );
+    if (!source)
+      throw new Error(
+        `source PVC ${this.srcNs}/${this.o.spec.source.name} is gone`,
+      );
+    const inherited = inheritedMetadata(source.metadata ?? {}, {
+      labels: this.o.spec.destination.labels,
+    });
+    const size =
+      this.o.spec.destination.size ??
+      source.status?.capacity?.storage ??
+      source.spec?.resources?.requests?.storage ??
+      String(d.sizeBytes ?? this.o.plan.source.capacityBytes);
     const pvc: V1PersistentVolumeClaim = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: {
         name: d.name,
         namespace: d.namespace,
-        labels: transferLabels(this.id),
+        labels: { ...inherited.labels, ...transferLabels(this.id) },
         annotations: {
-          'namespace-transfer.io/source': `${this.o.spec.source.cluster}/${this.srcNs}/${this.o.spec.source.name}`,
+          ...inherited.annotations,
+          [COPIED_FROM]: `${this.o.spec.source.cluster}/${this.srcNs}/${this.o.spec.source.name}`,
         },
       },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(d.storageClassName ? { storageClassName: d.storageClassName } : {}),
-        resources: {
-          requests: {
-            storage: String(d.sizeBytes ?? this.o.plan.source.capacityBytes),
-          },
-        },
+        resources: { requests: { storage: size } },
       },
     };
     await this.dst.ensure(pvc, this.id);

@@ -10,6 +10,8 @@ export const LABEL_TRANSFER_ID = 'namespace-transfer.io/transfer-id';
 /** On a moved source claim: where its data went, and which transfer moved it (a finished move). */
 export const TRANSFERRED_TO = 'namespace-transfer.io/transferred-to';
 export const TRANSFERRED_BY = 'namespace-transfer.io/transfer-id';
+/** On a destination claim a copy made: the source it came from (cluster/namespace/name). */
+export const COPIED_FROM = 'namespace-transfer.io/source';
 export const LABEL_ROLE = 'namespace-transfer.io/role';
 
 export type ObjectRole =

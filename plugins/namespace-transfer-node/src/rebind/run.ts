@@ -7,7 +7,8 @@ import {
 } from '../quiesce';
 import { createStepRunner } from '../steps';
 import { checkRebindPreconditions } from './preconditions';
-import { ClaimTakenError, keptLabels, RebindVolume } from './volume';
+import { inheritedMetadata } from '../naming/inherit';
+import { ClaimTakenError, RebindVolume } from './volume';
 import {
   RebindRefusedError,
   type PreconditionState,
@@ -136,7 +137,10 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
     await step('create-destination', 'Rebinding', async () => {
       await volume.createClaim(dst.namespace, dst.name, record, {
         from: `${src.namespace}/${src.name}`,
-        labels: keptLabels(record.labels, o.keepLabels),
+        ...inheritedMetadata(record, {
+          labels: spec.destination.labels,
+          keepLabels: o.keepLabels,
+        }),
       });
     });
     await step('wait-bound', 'Rebinding', () =>

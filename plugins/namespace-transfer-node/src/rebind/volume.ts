@@ -5,7 +5,7 @@ import {
   type V1PersistentVolumeClaim,
 } from '@kubernetes/client-node';
 import { httpStatus, retryOnConflict, withRetry } from '../clusters';
-import { LABEL_TRANSFER_ID, transferLabels } from '../naming';
+import { LABEL_TRANSFER_ID } from '../naming';
 import { pollUntil } from '../kube';
 import {
   HELD_BY,
@@ -294,7 +294,11 @@ export class RebindVolume {
     namespace: string,
     name: string,
     record: SourceRecord,
-    extra: { from?: string; labels?: Record<string, string> },
+    extra: {
+      from?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    },
   ): Promise<V1PersistentVolumeClaim> {
     const body: V1PersistentVolumeClaim = {
       apiVersion: 'v1',
@@ -303,9 +307,13 @@ export class RebindVolume {
         name,
         namespace,
         labels: { ...extra.labels, [LABEL_TRANSFER_ID]: this.transferId },
-        annotations: extra.from
-          ? { [TRANSFERRED_FROM]: extra.from }
-          : undefined,
+        annotations:
+          extra.from || extra.annotations
+            ? {
+                ...extra.annotations,
+                ...(extra.from ? { [TRANSFERRED_FROM]: extra.from } : {}),
+              }
+            : undefined,
       },
       spec: { ...record.spec, volumeName: this.pvName },
     };
@@ -349,17 +357,4 @@ export class RebindVolume {
       },
     );
   }
-}
-
-/** labels for the destination claim: the ones asked to keep (default all), never another transfer's */
-export function keptLabels(
-  labels: Record<string, string>,
-  keep?: string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) {
-    if (k in transferLabels('x')) continue;
-    if (!keep || keep.includes(k)) out[k] = v;
-  }
-  return out;
 }
