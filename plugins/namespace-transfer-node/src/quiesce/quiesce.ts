@@ -176,7 +176,7 @@ export async function restoreQuiesced(
   return held;
 }
 
-/** Waits until no running pod mounts the claim (scaled-down pods still terminating count). */
+/** Waits until no running pod mounts the claim (scaled-down pods still terminating count, finished or not). */
 export async function waitUntilUnmounted(
   kc: KubeConfig,
   namespace: string,
@@ -193,12 +193,15 @@ export async function waitUntilUnmounted(
       kc,
       namespace,
       pods => {
+        // a pod being deleted counts until it is gone, finished or not: until then its node may still
+        // hold the volume (a ReadWriteOnce volume cannot be attached elsewhere meanwhile)
         users = pods
           .filter(
             p =>
-              mountsClaim(p.spec, claimName) &&
-              p.status?.phase !== 'Succeeded' &&
-              p.status?.phase !== 'Failed',
+              mountsClaim(p.spec, claimName, p.metadata?.name) &&
+              ((p.status?.phase !== 'Succeeded' &&
+                p.status?.phase !== 'Failed') ||
+                !!p.metadata?.deletionTimestamp),
           )
           .map(p => p.metadata!.name!)
           .filter(n => !opts.ignorePods?.(n));

@@ -90,22 +90,26 @@ export function rsyncClientScript(ctx: MoverClientContext): string {
           ? sourceTotals(ctx, m.name, src)
           : dryRunTotals(base, src, target(m.name))),
       );
+    // the error lines about the volume root's own attributes (see below)
+    const root = remoteModulePath(ctx.remoteLayout, m);
+    const rootLines = `-e ${shq(`"${root}/."`)} -e ${shq(`(${root}/.,`)}`;
     out.push(
       'while :; do',
       `  echo "${MARKER} sync module=${m.name} attempt=$attempt"`,
       `  { rsync ${base} $fidelity --info=progress2,stats2 ${src} ${target(m.name)} 2>"$err"; echo $? > "$rcf"; } | lines | throttle`,
       '  rc=$(cat "$rcf")',
-      '  cat "$err" >&2',
+      // the volume's root directory belongs to root (or the provisioner), not to this non-root identity:
+      // its own mode and times cannot be set. That is expected on every new volume, so it is neither a
+      // failure nor a warning (every error line must name the root: `"<root>/."` for times/perms/xattrs,
+      // `(<root>/.,` for ACLs); anything else in the same run is reported as usual
+      `  if [ $rc -eq 23 ] && ! grep -vF -e 'rsync error:' ${rootLines} "$err" | grep -q .; then`,
+      `    echo "${MARKER} note the volume root keeps its own owner, mode and times"`,
+      '    break',
+      '  fi',
+      `  grep -vF ${rootLines} "$err" >&2`,
       '  if [ $rc -eq 0 ]; then break; fi',
       // files that vanish while the application still runs (staging) are expected, not a failure
       `  if [ $rc -eq 24 ]; then echo "${MARKER} warning source files vanished during the sync"; break; fi`,
-      // the volume's root directory belongs to root (or the provisioner), not to this non-root identity:
-      // its own mode and times cannot be set, which is no reason to fail when nothing else went wrong
-      // (every error line must name the root: `"<root>/."` for times/perms/xattrs, `(<root>/.,` for ACLs)
-      `  if [ $rc -eq 23 ] && ! grep -vF -e 'rsync error:' -e ${shq(`"${remoteModulePath(ctx.remoteLayout, m)}/."`)} -e ${shq(`(${remoteModulePath(ctx.remoteLayout, m)}/.,`)} "$err" | grep -q .; then`,
-      `    echo "${MARKER} warning the mode and times of the volume root could not be set (it belongs to another user)"`,
-      '    break',
-      '  fi',
       '  if [ -n "$fidelity" ] && grep -qiE "acl|xattr|extended attribute" "$err"; then',
       `    echo "${MARKER} warning ACLs/xattrs are not supported here, copying without them"`,
       "    fidelity=''",
