@@ -6,7 +6,9 @@ import {
   KubeConfig,
   VersionApi,
 } from '@kubernetes/client-node';
+import { Discovery } from '@namespace-transfer/plugin-namespace-transfer-node';
 import { ClusterConfig } from './config';
+import { PORTAL_RETRY } from './errors';
 import { buildKubeConfig } from './kubeConfig';
 
 /** The typed API clients of one cluster. */
@@ -18,6 +20,11 @@ export interface ClusterClients {
   batch: BatchV1Api;
   version: VersionApi;
   apis: ApisApi;
+  /**
+   * The engine's discovery of the cluster's API groups, made once per cluster: the first answer is kept
+   * for the life of the backend (a failed one is asked again), so a page costs no extra request.
+   */
+  discovery: Discovery;
 }
 
 /** The configured clusters and their clients, built once per cluster. */
@@ -50,6 +57,7 @@ export class ClusterRegistry {
       batch: kubeConfig.makeApiClient(BatchV1Api),
       version: kubeConfig.makeApiClient(VersionApi),
       apis: kubeConfig.makeApiClient(ApisApi),
+      discovery: new Discovery(kubeConfig, PORTAL_RETRY),
     };
     this.clientsByName.set(name, clients);
     return clients;

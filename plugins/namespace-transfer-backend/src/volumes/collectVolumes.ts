@@ -76,19 +76,6 @@ function entityClaims(
   return claims;
 }
 
-/** `kind/name` → apiVersion of every controller the snapshot lists or an ownerReference names. */
-function apiVersions(snapshot: VolumesSnapshot): Map<string, string> {
-  const versions = new Map<string, string>();
-  const refs = [...snapshot.pods, ...snapshot.controllers].flatMap(
-    o => o.metadata?.ownerReferences ?? [],
-  );
-  for (const ref of refs)
-    versions.set(`${ref.kind}/${ref.name}`, ref.apiVersion);
-  for (const c of snapshot.controllers)
-    versions.set(`${c.kind}/${c.metadata.name}`, c.apiVersion);
-  return versions;
-}
-
 const NO_USERS: ClaimUsage = {
   claim: '',
   pods: [],
@@ -105,7 +92,6 @@ const NO_USERS: ClaimUsage = {
 function usedBy(
   snapshot: VolumesSnapshot,
   usage: ClaimUsage,
-  versions: Map<string, string>,
   controllers: Map<string, ControllerObject>,
 ): Volume['usedBy'] {
   const mounting = new Set([...usage.pods, ...usage.finishedPods]);
@@ -115,8 +101,7 @@ function usedBy(
   };
   const workloads: VolumeWorkloadRef[] = [
     ...usage.workloads.map(w => ({
-      apiVersion:
-        w.apiVersion ?? versions.get(`${w.ref.kind}/${w.ref.name}`) ?? '',
+      apiVersion: w.apiVersion ?? '',
       kind: w.ref.kind,
       name: w.ref.name,
       ...replicas(w.ref.kind, w.ref.name),
@@ -125,7 +110,7 @@ function usedBy(
     ...usage.unstoppable
       .filter(u => u.kind !== 'Pod')
       .map(u => ({
-        apiVersion: versions.get(`${u.kind}/${u.name}`) ?? '',
+        apiVersion: u.apiVersion,
         kind: u.kind,
         name: u.name,
         ...replicas(u.kind, u.name),
@@ -203,7 +188,6 @@ export function collectNamespaceVolumes(
     ...snapshot,
     claims: snapshot.pvcs.map(pvc => pvc.metadata?.name ?? ''),
   });
-  const versions = apiVersions(snapshot);
   const controllers = new Map(
     snapshot.controllers.map(c => [`${c.kind}/${c.metadata.name}`, c]),
   );
@@ -216,7 +200,6 @@ export function collectNamespaceVolumes(
         usedBy(
           snapshot,
           usage.get(pvc.metadata?.name ?? '') ?? NO_USERS,
-          versions,
           controllers,
         ),
       ),

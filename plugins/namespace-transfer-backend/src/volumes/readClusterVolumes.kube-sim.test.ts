@@ -1,10 +1,11 @@
 /*
  * The cluster layer against a real API server (kube-sim): TLS with the cluster's CA, the backend's
  * ServiceAccount limited by the ClusterRole in deploy/, the demo seed's Deployments, ReplicaSets, pods and
- * StatefulSet made by the controllers, and the failures a real cluster produces.
+ * StatefulSet made by the controllers, an OpenShift-flavoured cluster's DeploymentConfigs, and the
+ * failures a real cluster produces.
  */
 import path from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { seedDemoCluster, startClusters, SimWorld, SimCluster } from 'kube-sim';
 import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
@@ -21,7 +22,9 @@ const DEPLOY_DIR = path.resolve(__dirname, '../../../../deploy');
 
 let world: SimWorld;
 let east: SimCluster;
+let west: SimCluster;
 let backendToken: string;
+let westToken: string;
 
 const clusterConfig = (over: Partial<ClusterConfig> = {}): ClusterConfig => ({
   name: 'east',
@@ -61,9 +64,16 @@ async function eventually(
 }
 
 beforeAll(async () => {
-  world = await startClusters([{ name: 'east' }]);
+  world = await startClusters([
+    { name: 'east' },
+    { name: 'west', openshift: true },
+  ]);
   east = world.cluster('east');
+  west = world.cluster('west');
   ({ backendToken } = await seedDemoCluster(east, { deployDir: DEPLOY_DIR }));
+  ({ backendToken: westToken } = await seedDemoCluster(west, {
+    deployDir: DEPLOY_DIR,
+  }));
 });
 
 afterAll(async () => {
@@ -147,6 +157,134 @@ describe('readClusterVolumes on kube-sim', () => {
         replicas: 1,
       },
     ]);
+  });
+
+  it('on OpenShift, resolves the pods of a DeploymentConfig through its ReplicationController to the DeploymentConfig', async () => {
+    // kube-sim serves DeploymentConfigs and ReplicationControllers but runs no controller for them:
+    // the objects OpenShift's deployer would make (DC → RC → pod) are made here by hand
+    const admin = west.kubeConfig();
+    const core = admin.makeApiClient(CoreV1Api);
+    const custom = admin.makeApiClient(CustomObjectsApi);
+    const namespace = 'legacy';
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'legacy-data' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'standard',
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+    });
+    const template = {
+      metadata: { labels: { app: 'legacy' } },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'x',
+            command: ['sleep', '3600'],
+            volumeMounts: [{ name: 'd', mountPath: '/d' }],
+          },
+        ],
+        volumes: [
+          { name: 'd', persistentVolumeClaim: { claimName: 'legacy-data' } },
+        ],
+      },
+    };
+    const dc = (await custom.createNamespacedCustomObject({
+      group: 'apps.openshift.io',
+      version: 'v1',
+      namespace,
+      plural: 'deploymentconfigs',
+      body: {
+        apiVersion: 'apps.openshift.io/v1',
+        kind: 'DeploymentConfig',
+        metadata: {
+          name: 'legacy',
+          labels: { 'backstage.io/kubernetes-id': 'legacy' },
+        },
+        spec: { replicas: 1, selector: { app: 'legacy' }, template },
+      },
+    })) as { metadata: { uid: string } };
+    const rc = await core.createNamespacedReplicationController({
+      namespace,
+      body: {
+        metadata: {
+          name: 'legacy-1',
+          labels: { 'openshift.io/deployment-config.name': 'legacy' },
+          ownerReferences: [
+            {
+              apiVersion: 'apps.openshift.io/v1',
+              kind: 'DeploymentConfig',
+              name: 'legacy',
+              uid: dc.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          replicas: 1,
+          selector: { app: 'legacy', deployment: 'legacy-1' },
+          template: {
+            ...template,
+            metadata: { labels: { app: 'legacy', deployment: 'legacy-1' } },
+          },
+        },
+      },
+    });
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: {
+          name: 'legacy-1-x7k2p',
+          labels: { app: 'legacy', deployment: 'legacy-1' },
+          ownerReferences: [
+            {
+              apiVersion: 'v1',
+              kind: 'ReplicationController',
+              name: 'legacy-1',
+              uid: rc.metadata!.uid!,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: template.spec,
+      },
+    });
+
+    const volumes = await readClusterVolumes(
+      new ClusterRegistry([
+        clusterConfig({
+          name: 'west',
+          url: west.server,
+          caData: west.caData,
+          serviceAccountToken: westToken,
+        }),
+      ]).clients('west'),
+      { labelSelector: 'backstage.io/kubernetes-id=legacy' },
+      20_000,
+    );
+    expect(volumes.map(v => `${v.namespace}/${v.name}`)).toEqual([
+      'legacy/legacy-data',
+    ]);
+    const [volume] = volumes;
+    expect(volume.usedBy.pods.map(p => p.name)).toEqual(['legacy-1-x7k2p']);
+    expect(volume.usedBy.pods[0].phase).not.toMatch(/Succeeded|Failed/);
+    // the DeploymentConfig a transfer scales down, not a ReplicationController it cannot stop
+    expect(volume.usedBy.workloads).toEqual([
+      {
+        apiVersion: 'apps.openshift.io/v1',
+        kind: 'DeploymentConfig',
+        name: 'legacy',
+        replicas: 1,
+      },
+    ]);
+    expect(volume.usedBy.unstoppable).toEqual([]);
   });
 
   it('reads the opt-out annotation of the namespace', async () => {

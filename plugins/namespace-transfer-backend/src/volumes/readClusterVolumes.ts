@@ -10,12 +10,14 @@ import {
   fromJob,
   fromReplicaSet,
   fromStatefulSet,
+  fromTemplated,
   httpStatus,
+  listAll,
   readNamespaceSnapshot,
   RetryOptions,
   withRetry,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
-import { V1ListMeta } from '@kubernetes/client-node';
+import { CustomObjectsApi, V1ListMeta } from '@kubernetes/client-node';
 import { ClusterClients, PORTAL_RETRY, withTimeout } from '../clusters';
 import { collectNamespaceVolumes } from './collectVolumes';
 import {
@@ -27,28 +29,59 @@ import {
 
 type Page = { limit: number; _continue?: string };
 
-const PAGE_SIZE = 500;
+/** OpenShift's DeploymentConfigs, which run their pods through ReplicationControllers. */
+const OPENSHIFT_APPS = 'apps.openshift.io/v1';
+
+type TemplatedObject = Parameters<ReturnType<typeof fromTemplated>>[0];
 
 /**
- * The engine's listAll with the caller's retry options (the portal's policy and the request's deadline).
- * TODO: drop once the engine's listAll takes RetryOptions.
+ * The labelled DeploymentConfigs and ReplicationControllers of an OpenShift cluster (a DeploymentConfig is
+ * a custom object to this client, listed in pages like the rest).
  */
-async function listPages<T>(
-  list: (page: Page) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
+async function listLabelledOpenShift(
+  c: ClusterClients,
+  namespace: string | undefined,
+  labelSelector: string,
   retry: RetryOptions,
-): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = { limit: PAGE_SIZE, _continue: token };
-    const { items: pageItems, metadata } = await withRetry(
-      () => list(page),
+): Promise<ControllerObject[]> {
+  const custom = c.kubeConfig.makeApiClient(CustomObjectsApi);
+  const dc = { group: 'apps.openshift.io', version: 'v1', labelSelector };
+  const [dcs, rcs] = await Promise.all([
+    listAll<TemplatedObject>(
+      p =>
+        (namespace
+          ? custom.listNamespacedCustomObject({
+              ...dc,
+              ...p,
+              namespace,
+              plural: 'deploymentconfigs',
+            })
+          : custom.listClusterCustomObject({
+              ...dc,
+              ...p,
+              plural: 'deploymentconfigs',
+            })) as Promise<{ items: TemplatedObject[]; metadata?: V1ListMeta }>,
       retry,
-    );
-    items.push(...pageItems);
-    token = metadata?._continue || undefined;
-  } while (token);
-  return items;
+    ),
+    listAll(
+      p =>
+        namespace
+          ? c.core.listNamespacedReplicationController({
+              ...p,
+              labelSelector,
+              namespace,
+            })
+          : c.core.listReplicationControllerForAllNamespaces({
+              ...p,
+              labelSelector,
+            }),
+      retry,
+    ),
+  ]);
+  return [
+    ...dcs.map(fromTemplated(OPENSHIFT_APPS, 'DeploymentConfig')),
+    ...rcs.map(fromTemplated('v1', 'ReplicationController')),
+  ];
 }
 
 /**
@@ -60,11 +93,12 @@ async function listLabelled(
   c: ClusterClients,
   namespace: string | undefined,
   labelSelector: string,
+  openshift: boolean,
   retry: RetryOptions,
 ) {
-  const listAll = <T>(
-    list: (page: Page) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
-  ) => listPages(list, retry);
+  const list = <T>(
+    fn: (page: Page) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
+  ) => listAll(fn, retry);
   const at = <P extends Page>(p: P) => ({
     ...p,
     labelSelector,
@@ -80,47 +114,49 @@ async function listLabelled(
     daemonSets,
     jobs,
     cronJobs,
+    openshiftControllers,
   ] = await Promise.all([
-    listAll(p =>
+    list(p =>
       namespace
         ? c.core.listNamespacedPersistentVolumeClaim(at(p))
         : c.core.listPersistentVolumeClaimForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.core.listNamespacedPod(at(p))
         : c.core.listPodForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.apps.listNamespacedDeployment(at(p))
         : c.apps.listDeploymentForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.apps.listNamespacedReplicaSet(at(p))
         : c.apps.listReplicaSetForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.apps.listNamespacedStatefulSet(at(p))
         : c.apps.listStatefulSetForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.apps.listNamespacedDaemonSet(at(p))
         : c.apps.listDaemonSetForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.batch.listNamespacedJob(at(p))
         : c.batch.listJobForAllNamespaces(all(p)),
     ),
-    listAll(p =>
+    list(p =>
       namespace
         ? c.batch.listNamespacedCronJob(at(p))
         : c.batch.listCronJobForAllNamespaces(all(p)),
     ),
+    openshift ? listLabelledOpenShift(c, namespace, labelSelector, retry) : [],
   ]);
   const controllers: ControllerObject[] = [
     ...deployments.map(fromDeployment),
@@ -129,6 +165,7 @@ async function listLabelled(
     ...daemonSets.map(fromDaemonSet),
     ...jobs.map(fromJob),
     ...cronJobs.map(fromCronJob),
+    ...openshiftControllers,
   ];
   return { pvcs, pods, controllers };
 }
@@ -151,18 +188,18 @@ async function namespaceAnnotations(
 
 /**
  * Everything of one namespace: the engine's snapshot of pods and controllers (the listing its quiesce
- * resolves users from, with the engine's retries: the cluster has just answered), the claims and the
- * namespace's annotations.
+ * resolves users from, DeploymentConfigs and ReplicationControllers included where served), the claims
+ * and the namespace's annotations, all with the portal's retry policy and the request's deadline.
  */
 async function readNamespace(
   c: ClusterClients,
   namespace: string,
+  openshift: boolean,
   retry: RetryOptions,
 ): Promise<VolumesSnapshot> {
   const [snapshot, pvcs, annotations] = await Promise.all([
-    // DeploymentConfigs are not read: the reader ClusterRole in deploy/ grants no access to them
-    readNamespaceSnapshot(c.kubeConfig, namespace, { openshift: false }),
-    listPages(
+    readNamespaceSnapshot(c.kubeConfig, namespace, { openshift, retry }),
+    listAll(
       p => c.core.listNamespacedPersistentVolumeClaim({ ...p, namespace }),
       retry,
     ),
@@ -173,7 +210,9 @@ async function readNamespace(
 
 /**
  * Reads an entity's volumes on one cluster: first what carries its labels, then everything in the
- * namespaces involved, to find who mounts which claim.
+ * namespaces involved, to find who mounts which claim. Where the cluster serves OpenShift's
+ * DeploymentConfigs (asked once per cluster), they are read too, so that a DeploymentConfig's pods resolve
+ * to it rather than to a ReplicationController a transfer cannot stop.
  */
 export async function readClusterVolumes(
   clients: ClusterClients,
@@ -184,10 +223,12 @@ export async function readClusterVolumes(
   return withTimeout(
     async signal => {
       const retry = { ...PORTAL_RETRY, signal };
+      const openshift = await clients.discovery.isServed(OPENSHIFT_APPS);
       const selected = await listLabelled(
         clients,
         selector.namespace,
         selector.labelSelector,
+        openshift,
         retry,
       );
       const labelled: LabelledKeys = {
@@ -220,7 +261,9 @@ export async function readClusterVolumes(
           ].filter(Boolean);
 
       const snapshots = await Promise.all(
-        namespaces.map(namespace => readNamespace(clients, namespace, retry)),
+        namespaces.map(namespace =>
+          readNamespace(clients, namespace, openshift, retry),
+        ),
       );
       return snapshots
         .flatMap(s => collectNamespaceVolumes(cluster, s, labelled))
