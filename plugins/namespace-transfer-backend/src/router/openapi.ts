@@ -191,6 +191,11 @@ export const openApiDocument = {
                       description:
                         'The transfer that scaled it down and still holds it',
                     },
+                    quiescedAt: {
+                      type: 'string',
+                      format: 'date-time',
+                      description: 'When that transfer stopped it',
+                    },
                   },
                 },
               },
@@ -218,6 +223,24 @@ export const openApiDocument = {
                 enum: ['pvc-annotation', 'namespace-annotation', 'default'],
               },
               reason: { type: 'string' },
+            },
+          },
+          transferredTo: {
+            type: 'object',
+            description:
+              'Set on a source claim a finished move left behind: where its data went',
+            required: ['destination', 'transferId'],
+            properties: {
+              destination: {
+                type: 'string',
+                description:
+                  'cluster/namespace/name of the claim that holds the data now',
+                example: 'west/payments/payments-db-data',
+              },
+              transferId: {
+                type: 'string',
+                description: 'The transfer that moved it',
+              },
             },
           },
         },

@@ -1,7 +1,10 @@
 import { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import {
   ControllerObject,
+  QUIESCED_AT,
   QUIESCED_BY,
+  TRANSFERRED_BY,
+  TRANSFERRED_TO,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
 import { collectNamespaceVolumes } from './collectVolumes';
 import { LabelledKeys, VolumesSnapshot } from './snapshot';
@@ -355,7 +358,10 @@ describe('collectNamespaceVolumes', () => {
       replicas: 0,
       metadata: {
         ...deployment.metadata,
-        annotations: { [QUIESCED_BY]: 'tr-42' },
+        annotations: {
+          [QUIESCED_BY]: 'tr-42',
+          [QUIESCED_AT]: '2025-03-12T14:05:00Z',
+        },
       },
     };
     const volumes = collectNamespaceVolumes(
@@ -377,6 +383,7 @@ describe('collectNamespaceVolumes', () => {
             name: 'orders-api',
             replicas: 0,
             quiescedBy: 'tr-42',
+            quiescedAt: '2025-03-12T14:05:00Z',
           },
         ],
       ],
@@ -390,6 +397,30 @@ describe('collectNamespaceVolumes', () => {
         ),
       },
     ]);
+  });
+
+  it('says where a moved claim went and which transfer moved it, and nothing for a claim never moved', () => {
+    const labelled = none();
+    labelled.pvcs.add('orders/orders-uploads');
+    labelled.pvcs.add('orders/unrelated');
+    const moved = pvc('orders-uploads', {
+      metadata: {
+        annotations: {
+          [TRANSFERRED_TO]: 'west/orders/orders-uploads',
+          [TRANSFERRED_BY]: 'tr-7',
+        },
+      },
+    });
+    const volumes = collectNamespaceVolumes(
+      'east',
+      snapshot({ pvcs: [moved, pvc('unrelated')] }),
+      labelled,
+    );
+    expect(volumes[0].transferredTo).toEqual({
+      destination: 'west/orders/orders-uploads',
+      transferId: 'tr-7',
+    });
+    expect(volumes[1]).not.toHaveProperty('transferredTo');
   });
 
   it('applies the namespace opt-out and reports terminating claims', () => {

@@ -10,7 +10,10 @@ import {
   ControllerObject,
   controllerRef,
   isStatefulSetClaim,
+  QUIESCED_AT,
   resolveNamespaceClaims,
+  TRANSFERRED_BY,
+  TRANSFERRED_TO,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
 import {
   LabelledKeys,
@@ -86,8 +89,9 @@ const NO_USERS: ClaimUsage = {
 
 /**
  * Who uses a claim, as the engine's quiesce sees it: every pod that mounts it (running or finished), the
- * top controllers it would stop, and the users it cannot stop, with the reason. Those are workloads too
- * (a running Job, an operator's resource), except a bare pod, which is listed among the pods.
+ * top controllers it would stop (with the transfer holding one stopped, and since when), and the users it
+ * cannot stop, with the reason. Those are workloads too (a running Job, an operator's resource), except a
+ * bare pod, which is listed among the pods.
  */
 function usedBy(
   snapshot: VolumesSnapshot,
@@ -99,13 +103,20 @@ function usedBy(
     const value = controllers.get(`${kind}/${name}`)?.replicas;
     return value !== undefined ? { replicas: value } : {};
   };
+  const held = (kind: string, name: string, quiescedBy?: string) => {
+    if (!quiescedBy) return {};
+    const at = controllers.get(`${kind}/${name}`)?.metadata.annotations?.[
+      QUIESCED_AT
+    ];
+    return { quiescedBy, ...(at ? { quiescedAt: at } : {}) };
+  };
   const workloads: VolumeWorkloadRef[] = [
     ...usage.workloads.map(w => ({
       apiVersion: w.apiVersion ?? '',
       kind: w.ref.kind,
       name: w.ref.name,
       ...replicas(w.ref.kind, w.ref.name),
-      ...(w.quiescedBy ? { quiescedBy: w.quiescedBy } : {}),
+      ...held(w.ref.kind, w.ref.name, w.quiescedBy),
     })),
     ...usage.unstoppable
       .filter(u => u.kind !== 'Pod')
@@ -138,6 +149,21 @@ function timestamp(value: Date | string | undefined): string | undefined {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
+/** Where a finished move sent the claim's data, from the annotations the move left on it. */
+function transferredTo(
+  pvc: V1PersistentVolumeClaim,
+): Pick<Volume, 'transferredTo'> {
+  const annotations = pvc.metadata?.annotations;
+  const destination = annotations?.[TRANSFERRED_TO];
+  if (!destination) return {};
+  return {
+    transferredTo: {
+      destination,
+      transferId: annotations?.[TRANSFERRED_BY] ?? '',
+    },
+  };
+}
+
 function toVolume(
   cluster: string,
   pvc: V1PersistentVolumeClaim,
@@ -165,6 +191,7 @@ function toVolume(
       pvc.metadata?.annotations,
       snapshot.namespaceAnnotations,
     ),
+    ...transferredTo(pvc),
   };
 }
 

@@ -19,6 +19,8 @@ export interface VolumeWorkloadRef {
   replicas?: number;
   /** the transfer that scaled it down and still holds it (its quiesced-by annotation) */
   quiescedBy?: string;
+  /** when that transfer stopped it (RFC 3339, its quiesced-at annotation) */
+  quiescedAt?: string;
 }
 
 /**
@@ -30,6 +32,14 @@ export interface VolumeUnstoppableUser {
   name: string;
   /** why it cannot be stopped, and what a person can do about it */
   reason: string;
+}
+
+/** Where a moved claim's data went (the claim's transferred-to and transfer-id annotations). */
+export interface VolumeTransferredTo {
+  /** `cluster/namespace/name` of the claim that holds the data now */
+  destination: string;
+  /** the transfer that moved it */
+  transferId: string;
 }
 
 /** Where the transferable decision came from. */
@@ -71,6 +81,8 @@ export interface Volume {
     unstoppable?: VolumeUnstoppableUser[];
   };
   transferable: TransferableInfo;
+  /** set on a source claim a finished move left behind: its data lives on elsewhere */
+  transferredTo?: VolumeTransferredTo;
 }
 
 /** The annotation by which a PVC or a whole namespace opts in or out of transfers. */
