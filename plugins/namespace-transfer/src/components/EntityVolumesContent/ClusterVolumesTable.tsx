@@ -6,7 +6,7 @@ import {
   Volume,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { UsedBy } from './UsedBy';
-import { VolumeStatus } from './VolumeStatus';
+import { TransferredTo, VolumeStatus } from './VolumeStatus';
 
 /** kubectl's short forms keep the column narrow; the tooltip has the full names. */
 const ACCESS_MODES: Record<string, string> = {
@@ -29,7 +29,12 @@ const columns: TableColumn<Volume>[] = [
   {
     title: 'Status',
     field: 'phase',
-    render: v => <VolumeStatus phase={v.phase} />,
+    render: v => (
+      <>
+        <VolumeStatus phase={v.phase} />
+        <TransferredTo transferredTo={v.transferredTo} />
+      </>
+    ),
   },
   {
     title: 'Access modes',
