@@ -13,13 +13,33 @@ export { demoManifests, DEMO_CLUSTERS } from './demo';
 export const BACKEND_NAMESPACE = 'namespace-transfer-system';
 export const BACKEND_SERVICE_ACCOUNT = 'namespace-transfer';
 
+/** What the seed uses of a cluster: a test can seed a bare API server. */
+export type SeedTarget = Pick<
+  SimCluster,
+  'name' | 'kubeConfig' | 'serviceAccountKubeConfig'
+>;
+
+/**
+ * What deploy/README.md tells an adopter to bind to the backend's ServiceAccount, and all the seed binds:
+ * these ClusterRoles cluster-wide (ClusterRoleBinding `<role>-namespace-transfer`) ...
+ */
+export const BACKEND_CLUSTER_ROLES = [
+  'namespace-transfer-reader',
+  'namespace-transfer-rebind',
+] as const;
+/** ... and these namespace-less Roles of deploy/ in every demo namespace (RoleBinding `<role>-namespace-transfer`). */
+export const BACKEND_NAMESPACE_ROLES = ['namespace-transfer-copy'] as const;
+
 /**
  * Seeds a demo cluster: the manifests of `deploy/` (CRDs, RBAC) first, then the demo's namespaces,
  * storage classes, claims and workloads; returns a token for the backend's ServiceAccount, which has
- * only what the RBAC of `deploy/` grants it.
+ * only what deploy/README.md says to bind to it: the reader and rebind ClusterRoles cluster-wide and the
+ * copy Role in each demo namespace. Every other role of `deploy/` is applied and left unbound, above all
+ * `namespace-transfer-kep-edit` (creating and approving KEP objects is for namespace users: the engine
+ * holding it could approve its own rebinds).
  */
 export async function seedDemoCluster(
-  cluster: SimCluster,
+  cluster: SeedTarget,
   opts: { deployDir?: string } = {},
 ): Promise<{ backendToken: string }> {
   const kc = cluster.kubeConfig();
@@ -46,9 +66,14 @@ export async function seedDemoCluster(
     kc,
     deploy.filter(m => !perNamespace.includes(m)),
   );
-  await bindDeployRoles(
+  await bindClusterRoles(
     cluster,
-    deploy.filter(m => m.kind === 'ClusterRole').map(m => m.metadata!.name!),
+    deploy
+      .filter(m => m.kind === 'ClusterRole')
+      .map(m => m.metadata!.name!)
+      .filter(name =>
+        (BACKEND_CLUSTER_ROLES as readonly string[]).includes(name),
+      ),
   );
   const name = cluster.name === 'west' ? 'west' : 'east';
   const demo = demoManifests(name);
@@ -69,13 +94,20 @@ export async function seedDemoCluster(
   return { backendToken: token };
 }
 
+/** The Role in the namespace, and its RoleBinding to the backend when deploy/README.md says to bind it. */
 function namespacedRoleAndBinding(
   role: KubernetesObject,
   namespace: string,
 ): KubernetesObject[] {
   const name = role.metadata!.name!;
+  const roleInNamespace = {
+    ...role,
+    metadata: { ...role.metadata, namespace },
+  };
+  if (!(BACKEND_NAMESPACE_ROLES as readonly string[]).includes(name))
+    return [roleInNamespace];
   return [
-    { ...role, metadata: { ...role.metadata, namespace } },
+    roleInNamespace,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -92,8 +124,8 @@ function namespacedRoleAndBinding(
   ];
 }
 
-/** Grants the backend's ServiceAccount the ClusterRoles shipped in deploy/ (what an operator would do). */
-async function bindDeployRoles(cluster: SimCluster, roles: string[]) {
+/** Grants the backend's ServiceAccount these ClusterRoles cluster-wide (what deploy/README.md has an adopter do). */
+async function bindClusterRoles(cluster: SeedTarget, roles: string[]) {
   const rbac = cluster.kubeConfig().makeApiClient(RbacAuthorizationV1Api);
   for (const role of roles) {
     const body = {
