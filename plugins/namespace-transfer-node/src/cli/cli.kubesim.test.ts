@@ -609,6 +609,11 @@ describe('nstransfer against kube-sim', () => {
     });
     const list = await cli('status');
     expect(list.stdout).toMatch(/bg-1: finished \(exit code 0\)/);
+    // a finished run tells its totals, time, downtime and verification
+    const one = await cli('status', 'bg-1');
+    expect(one.stdout).toMatch(
+      /shop\/data -> west\/shop\/data: Succeeded, copy to west\/shop\/data succeeded, [\d.]+ [KMG]iB in \d+ files, took \d+s, downtime \d+s, verified \(sample: \d+ files\)/,
+    );
   });
 
   it('cleanup deletes what a killed run left (everything labelled with its id) in both clusters', async () => {

@@ -7,6 +7,7 @@ import {
   transferOptions,
   type EngineFlags,
 } from './flags';
+import { resultText } from './output/human';
 import { plainSink } from './output/plain';
 import { planTable } from './output/planTable';
 import { ttySink } from './output/tty';
@@ -225,25 +226,88 @@ describe('human outputs', () => {
     return () => text;
   };
 
-  it('plain: phases and results as lines, progress throttled', () => {
+  it('plain: phases and results as lines; progress every 2 s with real bytes and rate, and each sync ends with its totals', () => {
     const out = new PassThrough();
     const text = collect(out);
-    const sink = plainSink(out, 60_000);
-    for (const r of [...run, run[2]]) sink.write(r);
+    let clock = Date.parse('2026-12-05T10:00:00Z');
+    const sink = plainSink(out, 2000, () => clock);
+    const about = { transfer: 't1', pvc: 'shop/data' } as const;
+    const sample = (ms: number, bytesDone: number, more = {}) => {
+      clock += ms;
+      sink.write({
+        type: 'progress',
+        ...about,
+        run: 'stage-1',
+        at,
+        attempt: 1,
+        bytesDone,
+        bytesTotal: 4 * 2 ** 20,
+        filesTotal: 40,
+        ...more,
+      });
+    };
+    sink.write(run[1]);
+    sample(0, 0, { percent: 0, rate: 0, etaSeconds: 0 }); // nothing moved yet: not worth a line
+    sample(500, 2 ** 20, {
+      percent: 25,
+      filesDone: 10,
+      rate: 2 ** 20,
+      etaSeconds: 3,
+    });
+    sample(500, 2 * 2 ** 20, {
+      percent: 50,
+      filesDone: 20,
+      rate: 2 ** 20,
+      etaSeconds: 2,
+    });
+    sample(1600, 3 * 2 ** 20, {
+      percent: 75,
+      filesDone: 30,
+      rate: 2 ** 20,
+      etaSeconds: 1,
+    });
+    sample(300, 4 * 2 ** 20, { percent: 100, filesDone: 40 });
+    sink.write({ type: 'step', ...about, step: 'sync-stage-1', at });
     sink.write({
       type: 'result',
-      transfer: 't1',
-      pvc: 'shop/data',
+      ...about,
       destination: 'west/shop/data',
       ok: false,
       phase: 'Failed',
       error: 'boom',
     });
-    expect(text()).toMatch(/\[shop\/data\] Staging\n/);
     expect(
-      text().match(/stage-1: 512 B\/1 KiB 50%|stage-1: 512 B\/1 KiB/g),
-    ).toHaveLength(1);
-    expect(text()).toMatch(/\[shop\/data\] failed: boom/);
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map(l => l.slice(9)),
+    ).toEqual([
+      '[shop/data] Staging',
+      '[shop/data] stage-1: 1 MiB of 4 MiB (25%), 10/40 files, 1 MiB/s, 3s left',
+      '[shop/data] stage-1: 3 MiB of 4 MiB (75%), 30/40 files, 1 MiB/s, 1s left',
+      '[shop/data] stage-1: 4 MiB of 4 MiB (100%), 40/40 files',
+      '[shop/data] failed: boom',
+    ]);
+  });
+
+  it('a finished transfer is told by its totals, time, downtime and verification', () => {
+    expect(
+      resultText({
+        transfer: 't1',
+        pvc: 'shop/data',
+        destination: 'west/shop/data',
+        ok: true,
+        phase: 'Succeeded',
+        mode: 'copy',
+        bytes: 16 * 2 ** 20,
+        files: 501,
+        durationMs: 42_000,
+        downtimeMs: 1_400,
+        verified: { mode: 'full', files: 501 },
+      }),
+    ).toBe(
+      'copy to west/shop/data succeeded, 16 MiB in 501 files, took 42s, downtime 1s, verified (full: 501 files)',
+    );
   });
 
   it('tty: a bar per PVC with bytes, rate, ETA and phase', async () => {

@@ -51,6 +51,15 @@ export async function executeSpec(
   spec: TransferSpec,
   x: ExecuteOptions,
 ): Promise<TransferSummary> {
+  const started = Date.now();
+  const r = await execute(spec, x);
+  return { ...r, durationMs: Date.now() - started };
+}
+
+async function execute(
+  spec: TransferSpec,
+  x: ExecuteOptions,
+): Promise<TransferSummary> {
   const about = { transfer: spec.id, pvc: pvcOf(spec) };
   const base = { ...about, destination: destinationOf(spec) };
   const { sink, signal, clusters: c } = x;

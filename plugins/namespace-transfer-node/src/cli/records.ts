@@ -24,6 +24,8 @@ export interface TransferSummary extends About {
   mode?: Plan['mode'];
   error?: string;
   downtimeMs?: number;
+  /** how long this process worked on it (a resumed run counts its own part) */
+  durationMs?: number;
   bytes?: number;
   files?: number;
   verified?: { files?: number; bytes?: number; mode: string };

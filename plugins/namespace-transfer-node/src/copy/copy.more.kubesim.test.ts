@@ -13,6 +13,7 @@ import {
 import net from 'node:net';
 import type {
   EndpointKind,
+  ProgressSample,
   TransferCheckpoint,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
@@ -399,6 +400,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     ];
     let killed = false;
     const warnings: string[] = [];
+    const samples: ProgressSample[] = [];
     try {
       const result = await runCopy({
         ...base,
@@ -406,6 +408,7 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
         destination: engine,
         onEvent: e => {
           if (e.type === 'warning') warnings.push(e.message);
+          if (e.type === 'progress') samples.push(e.sample);
           if (e.type === 'phase' && e.phase === 'Syncing') {
             // kill the mover once it has started copying (its first progress line is in the log)
             const core = east.makeApiClient(CoreV1Api);
@@ -434,6 +437,13 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
       expect(killed).toBe(true);
       expect(warnings.some(w => /client pod was killed/.test(w))).toBe(true);
       expect(result.checkpoint.phase).toBe('Succeeded');
+      // a sync of several seconds reports real bytes and a rate while it runs, and ends with its totals
+      expect(
+        samples.filter(
+          x => x.bytesDone > 0 && (x.rate ?? 0) > 0 && (x.percent ?? 0) < 100,
+        ).length,
+      ).toBeGreaterThan(0);
+      expect(samples.at(-1)).toMatchObject({ percent: 100 });
       // every kind of fault was met by the engine's own requests, and retried through
       expect(removeFaults.map(f => f.hits > 0)).toEqual([true, true, true]);
     } finally {

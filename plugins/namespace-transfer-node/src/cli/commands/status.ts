@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../exitCodes';
-import { formatBytes, formatDuration, formatRate } from '../output/format';
+import { progressText, resultText } from '../output/human';
 import { outputSink, type OutputFormat } from '../output/select';
-import type { TransferSummary } from '../records';
 import {
   listRuns,
   readRecords,
@@ -19,23 +18,19 @@ Examples:
   $ nstransfer status --follow cli-1a2b3c4d   # watch a detached run to its end; exits with its exit code
   $ nstransfer status cli-1a2b3c4d --output json`;
 
-function outcome(r: TransferSummary): string {
-  if (!r.ok) return `, ${r.phase.toLowerCase()}: ${r.error ?? ''}`;
-  return r.staged ? ', staged' : ', succeeded';
-}
-
 function viewText(v: RunView): string {
   const lines = [
     `${v.runId}: ${v.state}${v.summary ? ` (exit code ${v.summary.exitCode})` : ''}${v.pid ? `, pid ${v.pid}` : ''}${v.startedAt ? `, started ${v.startedAt}` : ''}`,
   ];
   for (const t of v.transfers) {
-    const p = t.progress;
-    const progress = p
-      ? `, ${p.run} ${formatBytes(p.bytesDone)}${p.bytesTotal !== undefined ? `/${formatBytes(p.bytesTotal)}` : ''} at ${formatRate(p.rate)}, ETA ${formatDuration(p.etaSeconds)}`
-      : '';
-    const result = t.result ? outcome(t.result) : '';
+    // a finished transfer is told by its result, a running one by its last progress sample
+    const detail = t.result
+      ? resultText(t.result)
+      : t.progress
+        ? progressText(t.progress)
+        : undefined;
     lines.push(
-      `  ${t.pvc} -> ${t.destination}: ${t.phase ?? 'Pending'}${progress}${result}`,
+      `  ${t.pvc} -> ${t.destination}: ${t.phase ?? 'Pending'}${detail ? `, ${detail}` : ''}`,
     );
   }
   for (const n of v.notes) lines.push(`  ${n}`);

@@ -1,21 +1,29 @@
 import type { CliRecord, TransferSummary } from '../records';
 import { formatBytes, formatDuration, formatRate } from './format';
 
-function resultLine(t: TransferSummary): string {
+/** A finished transfer in one line: what, how much, how long, how checked (also `status` of a past run). */
+export function resultText(t: TransferSummary): string {
   if (t.staged)
-    return `[${t.pvc}] staged into ${t.destination} (run again with --cutover --id ${t.transfer})`;
-  if (!t.ok)
-    return `[${t.pvc}] ${t.phase.toLowerCase()}: ${t.error ?? 'no reason given'}`;
+    return `staged into ${t.destination} (run again with --cutover --id ${t.transfer})`;
+  if (!t.ok) return `${t.phase.toLowerCase()}: ${t.error ?? 'no reason given'}`;
   const parts = [`${t.mode ?? 'copy'} to ${t.destination} succeeded`];
   if (t.bytes !== undefined)
     parts.push(
       `${formatBytes(t.bytes)}${t.files !== undefined ? ` in ${t.files} files` : ''}`,
     );
-  if (t.verified) parts.push(`verified (${t.verified.mode})`);
+  if (t.durationMs !== undefined)
+    parts.push(`took ${formatDuration(t.durationMs / 1000)}`);
   if (t.downtimeMs)
     parts.push(`downtime ${formatDuration(t.downtimeMs / 1000)}`);
-  return `[${t.pvc}] ${parts.join(', ')}`;
+  if (t.verified)
+    parts.push(
+      `verified (${t.verified.mode}${t.verified.files !== undefined ? `: ${t.verified.files} files` : ''})`,
+    );
+  else if (t.mode !== 'rebind') parts.push('not verified');
+  return parts.join(', ');
 }
+
+const resultLine = (t: TransferSummary) => `[${t.pvc}] ${resultText(t)}`;
 
 /** The line a human output prints for a record; progress is drawn separately (bars or throttled lines). */
 export function describe(r: CliRecord): string | undefined {
@@ -42,11 +50,32 @@ export function describe(r: CliRecord): string | undefined {
   }
 }
 
+/** One sample in words: done of total, files, and the rate and time left only while they mean something. */
+export function progressText(
+  r: Omit<
+    Extract<CliRecord, { type: 'progress' }>,
+    'type' | 'transfer' | 'pvc'
+  >,
+): string {
+  const total =
+    r.bytesTotal !== undefined ? ` of ${formatBytes(r.bytesTotal)}` : '';
+  const pct = r.percent !== undefined ? ` (${Math.round(r.percent)}%)` : '';
+  const files =
+    r.filesDone !== undefined
+      ? `, ${r.filesDone}${r.filesTotal !== undefined ? `/${r.filesTotal}` : ''} files`
+      : '';
+  const finished =
+    r.percent !== undefined ? r.percent >= 100 : r.bytesDone === r.bytesTotal;
+  const rate = !finished && r.rate ? `, ${formatRate(r.rate)}` : '';
+  const eta =
+    !finished && r.rate && r.etaSeconds !== undefined
+      ? `, ${formatDuration(r.etaSeconds)} left`
+      : '';
+  return `${r.run}: ${formatBytes(r.bytesDone)}${total}${pct}${files}${rate}${eta}`;
+}
+
 export function progressLine(
   r: Extract<CliRecord, { type: 'progress' }>,
 ): string {
-  const total =
-    r.bytesTotal !== undefined ? `/${formatBytes(r.bytesTotal)}` : '';
-  const pct = r.percent !== undefined ? ` ${Math.round(r.percent)}%` : '';
-  return `[${r.pvc}] ${r.run}: ${formatBytes(r.bytesDone)}${total}${pct} at ${formatRate(r.rate)}, ETA ${formatDuration(r.etaSeconds)}`;
+  return `[${r.pvc}] ${progressText(r)}`;
 }
