@@ -10,7 +10,6 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  StorageV1Api,
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
@@ -25,6 +24,7 @@ import {
   UNSCHEDULABLE_NODE_LABEL,
 } from '../quiesce';
 import { RebindRefusedError, runRebind } from '../rebind';
+import { ensureClass } from '../rebind/testing';
 import {
   createBoundPvc,
   ensureNamespace,
@@ -214,14 +214,9 @@ describe('copy resolves who uses the claim (kube-sim)', () => {
     chownTree(dir, 1000, 1000);
     const template = restrictedPod('agent', ['sleep', '3600'], {
       restartPolicy: 'Always',
+      claim: 'shared',
     });
     template.spec!.nodeSelector = { 'kubernetes.io/os': 'linux' };
-    template.spec!.containers[0].volumeMounts = [
-      { name: 'data', mountPath: '/data' },
-    ];
-    template.spec!.volumes = [
-      { name: 'data', persistentVolumeClaim: { claimName: 'shared' } },
-    ];
     await apps.createNamespacedDaemonSet({
       namespace: 'users',
       body: {
@@ -277,11 +272,9 @@ describe('copy resolves who uses the claim (kube-sim)', () => {
 
   it("refuses a bare pod and an operator's Deployment in the plan, creating and scaling nothing", async () => {
     await createBoundPvc(kc, 'users', 'scratch', 'fast');
-    const bare = restrictedPod('debug', ['sleep', '3600']);
-    bare.spec!.containers[0].volumeMounts = [{ name: 'd', mountPath: '/d' }];
-    bare.spec!.volumes = [
-      { name: 'd', persistentVolumeClaim: { claimName: 'scratch' } },
-    ];
+    const bare = restrictedPod('debug', ['sleep', '3600'], {
+      claim: 'scratch',
+    });
     await core.createNamespacedPod({ namespace: 'users', body: bare });
     const refusedBare = await refusedPlan(
       planAndCopy({
@@ -346,11 +339,8 @@ describe('copy resolves who uses the claim (kube-sim)', () => {
     )) as { metadata: { uid: string } };
     const pod = restrictedPod('x', ['sleep', '3600'], {
       restartPolicy: 'Always',
+      claim: 'db',
     });
-    pod.spec!.containers[0].volumeMounts = [{ name: 'd', mountPath: '/d' }];
-    pod.spec!.volumes = [
-      { name: 'd', persistentVolumeClaim: { claimName: 'db' } },
-    ];
     await apps.createNamespacedDeployment({
       namespace: 'users',
       body: {
@@ -403,23 +393,9 @@ describe('copy resolves who uses the claim (kube-sim)', () => {
   });
 
   it('names a finished pod in the plan, and runRebind refuses it before changing anything', async () => {
-    await kc.makeApiClient(StorageV1Api).createStorageClass({
-      body: {
-        metadata: {
-          name: 'movable',
-          annotations: { 'namespace-transfer.io/allow-transfer': 'true' },
-        },
-        provisioner: 'kube-sim.io/hostpath',
-        volumeBindingMode: 'Immediate',
-        reclaimPolicy: 'Delete',
-      },
-    });
+    await ensureClass(kc, 'movable', 'true');
     await createBoundPvc(kc, 'users', 'reports', 'movable');
-    const once = restrictedPod('report-once', ['true']);
-    once.spec!.containers[0].volumeMounts = [{ name: 'd', mountPath: '/d' }];
-    once.spec!.volumes = [
-      { name: 'd', persistentVolumeClaim: { claimName: 'reports' } },
-    ];
+    const once = restrictedPod('report-once', ['true'], { claim: 'reports' });
     await core.createNamespacedPod({ namespace: 'users', body: once });
     await waitForPods(
       kc,

@@ -15,15 +15,25 @@ import { TransferRefusedError } from '../copy';
 import { pollUntil } from '../kube';
 import { transferSelector } from '../naming';
 
-/** A one-container pod that passes Pod Security "restricted" (kube-sim runs `command` as a host process). */
+/**
+ * A one-container pod that passes Pod Security "restricted" (kube-sim runs `command` as a host process),
+ * mounting `claim` at /data when given.
+ */
 export function restrictedPod(
   name: string,
   command: string[],
-  o: { uid?: number; restartPolicy?: string } = {},
+  o: { uid?: number; restartPolicy?: string; claim?: string } = {},
 ): V1Pod {
   return {
     metadata: { name },
     spec: {
+      ...(o.claim
+        ? {
+            volumes: [
+              { name: 'data', persistentVolumeClaim: { claimName: o.claim } },
+            ],
+          }
+        : {}),
       restartPolicy: o.restartPolicy ?? 'Never',
       securityContext: {
         runAsNonRoot: true,
@@ -35,6 +45,9 @@ export function restrictedPod(
           name: 'c',
           image: 'busybox',
           command,
+          ...(o.claim
+            ? { volumeMounts: [{ name: 'data', mountPath: '/data' }] }
+            : {}),
           securityContext: {
             allowPrivilegeEscalation: false,
             capabilities: { drop: ['ALL'] },
