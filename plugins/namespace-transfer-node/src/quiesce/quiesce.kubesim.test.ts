@@ -11,10 +11,12 @@ import {
 } from '@kubernetes/client-node';
 import { startClusters, type SimWorld } from 'kube-sim';
 import { workloadsUsingClaim } from '../gather';
+import { pollUntil } from '../kube';
 import { ensureNamespace } from '../testing/kubesim';
 import {
   QUIESCED_BY,
   QUIESCED_REPLICAS,
+  quiescedWorkloads,
   quiesceWorkloads,
   restoreWorkloads,
 } from '.';
@@ -195,5 +197,47 @@ describe('quiesce on kube-sim', () => {
       name: 'legacy',
     })) as { spec: { replicas: number } };
     expect(dcR.spec.replicas).toBe(3);
+  });
+
+  it('leaves no quiesce mark behind on the ReplicaSets the Deployment controller copied its annotations to', async () => {
+    const apps = kc.makeApiClient(AppsV1Api);
+    await apps.createNamespacedDeployment({
+      namespace: 'q',
+      body: {
+        metadata: { name: 'api' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'api' } },
+          template: template('api'),
+        },
+      },
+    });
+    const marked = async () =>
+      (await apps.listNamespacedReplicaSet({ namespace: 'q' })).items
+        .filter(r => r.metadata?.ownerReferences?.[0]?.name === 'api')
+        .map(r => r.metadata?.annotations?.[QUIESCED_BY]);
+    const ref = {
+      kind: 'Deployment' as const,
+      namespace: 'q',
+      name: 'api',
+      replicas: 0,
+    };
+    await quiesceWorkloads(kc, [ref], 't-copy');
+    // the controller copies the Deployment's annotations onto its ReplicaSet, as the real one does
+    await pollUntil(
+      async () => ((await marked()).includes('t-copy') ? true : undefined),
+      { timeoutMs: 30_000, what: 'the mark to be copied to the ReplicaSet' },
+    );
+    // a rollback or cleanup reading the cluster finds the Deployment, not its ReplicaSet, to give back
+    expect(await quiescedWorkloads(kc, 'q', 't-copy')).toEqual([
+      { kind: 'Deployment', namespace: 'q', name: 'api' },
+    ]);
+    await restoreWorkloads(kc, [ref], 't-copy');
+    expect(await marked()).toEqual([undefined]);
+    const d = await apps.readNamespacedDeployment({
+      name: 'api',
+      namespace: 'q',
+    });
+    expect(d.metadata?.annotations?.[QUIESCED_BY]).toBeUndefined();
   });
 });

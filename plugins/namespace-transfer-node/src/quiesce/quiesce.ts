@@ -2,7 +2,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { Discovery, retryOnConflict } from '../clusters';
 import { Objects, waitForPods } from '../kube';
-import { mountsClaim, readNamespaceSnapshot } from '../usage';
+import { controllerRef, mountsClaim, readNamespaceSnapshot } from '../usage';
 
 import {
   QUIESCED_AT,
@@ -64,6 +64,14 @@ function stop(obj: Workload, kind: WorkloadRef['kind'], transferId: string) {
   }
 }
 
+const QUIESCE_MARKS = [
+  QUIESCED_BY,
+  QUIESCED_AT,
+  QUIESCED_REPLICAS,
+  QUIESCED_SUSPEND,
+  QUIESCED_NODE_SELECTOR,
+];
+
 function giveBack(obj: Workload, kind: WorkloadRef['kind']) {
   const ann = obj.metadata!.annotations!;
   const spec = (obj.spec ??= {});
@@ -74,14 +82,7 @@ function giveBack(obj: Workload, kind: WorkloadRef['kind']) {
     if (before) podSpec.nodeSelector = JSON.parse(before);
     else delete podSpec.nodeSelector;
   } else spec.replicas = Number(ann[QUIESCED_REPLICAS] ?? 1);
-  for (const a of [
-    QUIESCED_BY,
-    QUIESCED_AT,
-    QUIESCED_REPLICAS,
-    QUIESCED_SUSPEND,
-    QUIESCED_NODE_SELECTOR,
-  ])
-    delete ann[a];
+  for (const a of QUIESCE_MARKS) delete ann[a];
 }
 
 function header(w: WorkloadRef): KubernetesObject {
@@ -138,6 +139,42 @@ export async function restoreWorkloads(
       await objects.api.replace(obj);
     });
   }
+  // the Deployment controller copies a Deployment's annotations onto its ReplicaSet and never removes
+  // them (so does OpenShift's for DeploymentConfigs and their ReplicationControllers): the copies go too
+  const namespaces = [...new Set(workloads.map(w => w.namespace))];
+  for (const ns of namespaces) await removeCopiedMarks(kc, ns, transferId);
+}
+
+const OWNED_COPIES: Array<[apiVersion: string, kind: string]> = [
+  ['apps/v1', 'ReplicaSet'],
+  ['v1', 'ReplicationController'],
+];
+
+async function removeCopiedMarks(
+  kc: KubeConfig,
+  namespace: string,
+  transferId: string,
+): Promise<void> {
+  const objects = new Objects(kc);
+  for (const [apiVersion, kind] of OWNED_COPIES) {
+    const items = await objects.list<Workload>(apiVersion, kind, namespace, '');
+    for (const item of items) {
+      const ann = item.metadata?.annotations;
+      if (ann?.[QUIESCED_BY] !== transferId || !controllerRef(item.metadata))
+        continue;
+      await retryOnConflict(async () => {
+        const live = await objects.read<Workload>({
+          apiVersion,
+          kind,
+          metadata: { name: item.metadata!.name, namespace },
+        });
+        const a = live?.metadata?.annotations;
+        if (!live || a?.[QUIESCED_BY] !== transferId) return;
+        for (const k of QUIESCE_MARKS) delete a[k];
+        await objects.api.replace(live);
+      });
+    }
+  }
 }
 
 /**
@@ -156,6 +193,8 @@ export async function quiescedWorkloads(
     .filter(
       c =>
         c.metadata.annotations?.[QUIESCED_BY] === transferId &&
+        // a ReplicaSet carrying its Deployment's copied mark is the Deployment's to give back
+        !controllerRef(c.metadata) &&
         API[c.kind as WorkloadRef['kind']],
     )
     .map(c => ({

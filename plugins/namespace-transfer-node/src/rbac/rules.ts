@@ -54,7 +54,13 @@ export const COPY_ROLE_RULES: V1PolicyRule[] = [
   },
   // who uses the claim: a pod's owner chain goes through its Job (or, on OpenShift, ReplicationController)
   { apiGroups: ['batch'], resources: ['jobs'], verbs: ['list'] },
-  { apiGroups: [''], resources: ['replicationcontrollers'], verbs: ['list'] },
+  // OpenShift's controller copies a DeploymentConfig's quiesce marks onto its ReplicationControllers:
+  // restore removes the copies
+  {
+    apiGroups: [''],
+    resources: ['replicationcontrollers'],
+    verbs: ['get', 'list', 'update'],
+  },
   {
     apiGroups: ['apps.openshift.io'],
     resources: ['deploymentconfigs'],

@@ -30,6 +30,33 @@ const REVISION = 'deployment.kubernetes.io/revision';
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 const MAX = 'deployment.kubernetes.io/max-replicas';
 
+/**
+ * Annotations the real controller keeps to itself when it copies a Deployment's annotations onto its new
+ * ReplicaSet (deploymentutil.copyDeploymentAnnotationsToReplicaSet); all others are copied over, and an
+ * annotation later removed from the Deployment stays on the ReplicaSet.
+ */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+  DESIRED,
+  MAX,
+]);
+
+function copiedAnnotations(
+  d: Deployment,
+  onRs: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  const out = { ...onRs };
+  let changed = false;
+  for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) {
+    if (NOT_COPIED.has(k) || out[k] === v) continue;
+    out[k] = v;
+    changed = true;
+  }
+  return changed ? out : undefined;
+}
+
 const revisionOf = (o: {
   metadata?: { annotations?: Record<string, string> };
 }) => Number(o.metadata?.annotations?.[REVISION] ?? 0) || 0;
@@ -112,6 +139,7 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
           [POD_TEMPLATE_HASH]: hash,
         },
         annotations: {
+          ...copiedAnnotations(d, {}),
           [REVISION]: String(revision),
           [DESIRED]: String(d.spec?.replicas ?? 1),
           [MAX]: String(maxReplicas),
@@ -256,6 +284,26 @@ export function startDeploymentController(ctx: ControllerContext): Stoppable {
                 [REVISION]: String(maxOldRevision + 1),
               },
             },
+          });
+        });
+      }
+      if (
+        !created &&
+        newRs &&
+        copiedAnnotations(d, newRs.metadata?.annotations)
+      ) {
+        const target = newRs;
+        newRs = await retryOnConflict(async () => {
+          const live = await rest.get<ReplicaSet>(
+            R.replicasets,
+            ns,
+            target.metadata?.name as string,
+          );
+          const annotations = copiedAnnotations(d, live.metadata?.annotations);
+          if (!annotations) return live;
+          return rest.update(R.replicasets, {
+            ...live,
+            metadata: { ...live.metadata, annotations },
           });
         });
       }
