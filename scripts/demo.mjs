@@ -16,7 +16,7 @@ import {
   stopAll,
   waitFor,
 } from './lib/processes.mjs';
-import { buildAppIfStale, backendArgs } from './lib/portal.mjs';
+import { buildAppIfStale, backendArgs, cliExportLine } from './lib/portal.mjs';
 
 const simDir = process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim');
 
@@ -63,8 +63,13 @@ async function main() {
   );
   process.stdout.write(
     '\nNamespace Transfer demo: http://localhost:7007\n' +
-      'Sign in as alice (team-payments), bob (team-orders) or carol (platform team).\n' +
-      `kubectl: KUBECONFIG=${join(simDir, 'kubeconfig')} kubectl --context east get pvc -A\n` +
+      'Sign in as alice (team-payments), bob (team-orders) or carol (platform team).\n\n' +
+      `kubectl and nstransfer: in another terminal, from ${repoRoot}, first\n` +
+      `  ${cliExportLine(simDir)}\n` +
+      'then, for example (the README has the whole nstransfer walk-through):\n' +
+      '  kubectl --context east get pvc -A\n' +
+      '  npx nstransfer plan payments/payments-db-data --source-context east --destination-context west\n' +
+      "nstransfer's runs are kept in the demo's directory: the next demo starts with none.\n\n" +
       'Ctrl-C stops everything.\n',
   );
 }

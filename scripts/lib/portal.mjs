@@ -52,3 +52,24 @@ export function backendArgs(simDir) {
     join(simDir, 'app-config.kube-sim.yaml'),
   ];
 }
+
+/**
+ * The environment kubectl and the nstransfer CLI need for the demo's clusters: the admin kubeconfig, and a
+ * state directory inside the demo's own directory, so that `nstransfer status` lists this demo's runs
+ * only (`--fresh` deletes it with the clusters' data at the next start).
+ */
+export function cliEnvironment(simDir) {
+  return {
+    KUBECONFIG: join(simDir, 'kubeconfig'),
+    NSTRANSFER_STATE_DIR: join(simDir, 'nstransfer'),
+  };
+}
+
+/** The line the demo prints and the README's nstransfer walk-through starts with. */
+export function cliExportLine(simDir) {
+  const quote = v =>
+    /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+  return `export ${Object.entries(cliEnvironment(simDir))
+    .map(([k, v]) => `${k}=${quote(v)}`)
+    .join(' ')}`;
+}

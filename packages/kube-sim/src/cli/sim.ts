@@ -31,11 +31,24 @@ Writes:
   DIR/<cluster>/kubeconfig          one per cluster
   DIR/app-config.kube-sim.yaml      kubernetes.clusterLocatorMethods for Backstage, with the backend's
                                     ServiceAccount token (least privilege: deploy/ RBAC)
+  DIR/nstransfer/                   not written by kube-sim: where nstransfer keeps its runs once the
+                                    NSTRANSFER_STATE_DIR printed at start is exported (--fresh deletes it)
 
 Example:
   npm run sim &                 # then
-  KUBECONFIG=.sim/kubeconfig kubectl --context east get pvc -A
+  export KUBECONFIG=$PWD/.sim/kubeconfig NSTRANSFER_STATE_DIR=$PWD/.sim/nstransfer
+  kubectl --context east get pvc -A
+  npx nstransfer plan payments/payments-db-data --source-context east --destination-context west
 `;
+
+/** `export A=... B=...`, quoted for a POSIX shell where a path needs it. */
+function cliExportLine(env: Record<string, string>): string {
+  const quote = (v: string) =>
+    /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+  return `export ${Object.entries(env)
+    .map(([k, v]) => `${k}=${quote(v)}`)
+    .join(' ')}`;
+}
 
 // the package lives at <repo>/packages/kube-sim
 const repoRoot = resolve(PACKAGE_DIR, '../..');
@@ -114,6 +127,12 @@ async function main() {
   }
   process.stdout.write(
     `kubeconfig: ${world.kubeconfigPath}\nBackstage config: ${join(dir, 'app-config.kube-sim.yaml')}\n` +
+      `kubectl and nstransfer (their runs kept beside the clusters' data):\n  ${cliExportLine(
+        {
+          KUBECONFIG: world.kubeconfigPath,
+          NSTRANSFER_STATE_DIR: join(dir, 'nstransfer'),
+        },
+      )}\n` +
       `ready in ${((Date.now() - started) / 1000).toFixed(1)}s; Ctrl-C stops it.\n`,
   );
   if (values['ready-file'])
