@@ -186,6 +186,23 @@ describe('waitForPods on a kube-sim API server', () => {
     await expect(waiting).resolves.toBe('finished');
   });
 
+  it('fails loudly when the watch is forbidden, instead of listing again and again', async () => {
+    const { ns, pods } = await namespace();
+    await pods.create('mover');
+    const refused = server.api.faults.add({
+      verb: 'watch',
+      resource: 'pods',
+      status: 403,
+    });
+    const lists = server.api.faults.add({ verb: 'list', resource: 'pods' });
+    await expect(waitForPods(kc, ns, () => undefined, OPTS)).rejects.toThrow(
+      `forbidden: cannot watch pods in namespace ${ns} (waiting for ${OPTS.what}): the engine's role needs "watch" on pods there`,
+    );
+    expect(refused.hits).toBe(1);
+    // one list, one refused watch: no polling behind it
+    expect(lists.matched).toBe(1);
+  });
+
   it('sees a pod deletion: the DELETED pod leaves what the check sees', async () => {
     const { ns, pods } = await namespace();
     await pods.create('app');

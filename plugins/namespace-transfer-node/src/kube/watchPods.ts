@@ -4,7 +4,7 @@ import {
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { withRetry } from '../clusters';
+import { httpStatus, withRetry } from '../clusters';
 import { sleep, WaitTimeoutError } from './poll';
 
 type Outcome<T> = { value: T } | { relist: true } | { error: unknown };
@@ -95,7 +95,14 @@ export async function waitForPods<T>(
             }
             return undefined;
           },
-          () => finish({ relist: true }),
+          // a refused watch (403: the role lacks `watch`, 401, 404) is an answer, not a dropped
+          // stream: listing again would hide a missing right behind polling
+          (err: unknown) =>
+            finish(
+              err && isRefusal(err)
+                ? { error: watchRefused(err, namespace, opts.what) }
+                : { relist: true },
+            ),
         )
         .then(
           c => {
@@ -116,4 +123,25 @@ export async function waitForPods<T>(
         opts.signal,
       );
   }
+}
+
+/** A watch the server answered with a client error (other than 410 Gone and 429): it will not work later. */
+function isRefusal(e: unknown): boolean {
+  const status = httpStatus(e);
+  return (
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 410 &&
+    status !== 429
+  );
+}
+
+function watchRefused(e: unknown, namespace: string, what: string): Error {
+  const status = httpStatus(e);
+  return new Error(
+    status === 403
+      ? `forbidden: cannot watch pods in namespace ${namespace} (waiting for ${what}): the engine's role needs "watch" on pods there`
+      : `watching pods in namespace ${namespace} was refused (HTTP ${status}) while waiting for ${what}`,
+  );
 }
