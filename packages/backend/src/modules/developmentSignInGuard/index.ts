@@ -1,0 +1,2 @@
+export { authModuleDevelopmentSignInGuard as default } from './module';
+export { developmentOnlyProvidersProblem } from './developmentOnlyProviders';
