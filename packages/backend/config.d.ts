@@ -8,12 +8,14 @@ export interface Config {
   };
   auth?: {
     providers?: {
-      /** The demo sign-in (src/modules/demoSignIn): sign in as a picked catalog user. */
+      /**
+       * The demo sign-in (src/modules/demoSignIn): sign in as a picked catalog user. Development only: it
+       * needs `auth.environment: development` stated, and the backend refuses to start with it when
+       * auth.environment or NODE_ENV says otherwise (src/modules/developmentSignInGuard).
+       */
       demo?: {
         /** when set, only these users may be picked */
         users?: string[];
-        /** allow it although auth.environment is not development: anyone could act as anyone */
-        dangerouslyAllowOutsideDevelopment?: boolean;
       };
     };
   };
