@@ -1,6 +1,15 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  catalogEntityCreatePermission,
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+  catalogEntityRefreshPermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+  catalogLocationReadPermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
   transferApprovePermission,
   transferAuditPermission,
   transferCreatePermission,
@@ -15,20 +24,24 @@ const user = (...ownershipEntityRefs: string[]) =>
 
 describe('NamespaceTransferPolicy', () => {
   const policy = new NamespaceTransferPolicy(['group:default/platform-team']);
+  const alice = user('user:default/alice', 'group:default/team-payments');
+  const carol = user('user:default/carol', 'group:default/Platform-Team');
 
   it('allows reading and requesting to everyone', async () => {
-    const alice = user('user:default/alice', 'group:default/team-payments');
-    await expect(
-      policy.handle({ permission: transferReadPermission }, alice),
-    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-    await expect(
-      policy.handle({ permission: transferCreatePermission }, alice),
-    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    for (const permission of [
+      transferReadPermission,
+      transferCreatePermission,
+      catalogEntityReadPermission,
+      catalogLocationReadPermission,
+      catalogEntityRefreshPermission,
+    ]) {
+      await expect(policy.handle({ permission }, alice)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
   });
 
   it('keeps outright approval and the audit view for platform admins', async () => {
-    const alice = user('user:default/alice', 'group:default/team-payments');
-    const carol = user('user:default/carol', 'group:default/Platform-Team');
     await expect(
       policy.handle({ permission: transferApprovePermission }, alice),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
@@ -41,5 +54,24 @@ describe('NamespaceTransferPolicy', () => {
     await expect(
       policy.handle({ permission: transferAuditPermission }, undefined),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('keeps catalog writes (the catalog decides who owns which volumes) for platform admins', async () => {
+    for (const permission of [
+      catalogLocationCreatePermission,
+      catalogLocationDeletePermission,
+      catalogEntityCreatePermission,
+      catalogEntityDeletePermission,
+    ]) {
+      await expect(policy.handle({ permission }, alice)).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      await expect(policy.handle({ permission }, undefined)).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      await expect(policy.handle({ permission }, carol)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
   });
 });

@@ -1,5 +1,12 @@
 import { Config } from '@backstage/config';
 import {
+  catalogEntityCreatePermission,
+  catalogEntityDeletePermission,
+  catalogIngestionManagePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
@@ -14,17 +21,38 @@ import {
   transferCancelPermission,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** Permissions that make someone a platform admin of Namespace Transfer. */
-const ADMIN_PERMISSIONS = new Set([
-  transferApprovePermission.name,
-  transferAuditPermission.name,
-  transferCancelPermission.name,
-]);
+/** The admin powers of Namespace Transfer. */
+export const TRANSFER_ADMIN_PERMISSIONS = [
+  transferApprovePermission,
+  transferAuditPermission,
+  transferCancelPermission,
+];
 
 /**
- * The portal's policy: everything is allowed except the admin powers of Namespace Transfer (approving
- * anything, cancelling anyone's transfer, the audit view), which go only to the configured admin users and
- * groups. Granting `approve` to everyone would make everyone an approver of every transfer.
+ * Writes to the catalog: registering and unregistering locations, creating and deleting entities. The
+ * catalog decides who owns what (spec.owner, group memberships), and Namespace Transfer reads from it
+ * which volumes belong to whom and who approves their transfers. Whoever may write the catalog may make
+ * themselves the owner of any volume, so these are admin powers too.
+ */
+export const CATALOG_WRITE_PERMISSIONS = [
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+  catalogEntityCreatePermission,
+  catalogEntityDeletePermission,
+  catalogIngestionManagePermission,
+];
+
+const ADMIN_PERMISSIONS = new Set(
+  [...TRANSFER_ADMIN_PERMISSIONS, ...CATALOG_WRITE_PERMISSIONS].map(
+    p => p.name,
+  ),
+);
+
+/**
+ * The portal's policy: everything is allowed except admin powers, which go only to the configured admin
+ * users and groups (`namespaceTransfer.admins`): approving any transfer, cancelling anyone's transfer, the
+ * audit view, and writing to the catalog. Granting `approve` to everyone would make everyone an approver
+ * of every transfer; granting catalog writes to everyone would let anyone claim anyone's volumes.
  */
 export class NamespaceTransferPolicy implements PermissionPolicy {
   static fromConfig(config: Config): NamespaceTransferPolicy {
