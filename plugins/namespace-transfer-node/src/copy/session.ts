@@ -137,8 +137,12 @@ export class CopySession {
           [COPIED_FROM]: `${this.o.spec.source.cluster}/${this.srcNs}/${this.o.spec.source.name}`,
         },
       },
+      // the access modes the source's workloads rely on (ReadWriteMany stays shareable)
       spec: {
-        accessModes: ['ReadWriteOnce'],
+        accessModes: source.spec?.accessModes?.length
+          ? source.spec.accessModes
+          : ['ReadWriteOnce'],
+        volumeMode: 'Filesystem',
         ...(d.storageClassName ? { storageClassName: d.storageClassName } : {}),
         resources: { requests: { storage: size } },
       },

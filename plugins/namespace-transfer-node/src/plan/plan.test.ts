@@ -509,4 +509,24 @@ describe('parseQuantity', () => {
     expect(parseQuantity('1e3')).toBe(1000);
     expect(parseQuantity('lots')).toBeUndefined();
   });
+
+  it('refuses to copy a raw block volume, naming why', () => {
+    const f = facts();
+    const block = planTransfer({
+      ...f,
+      source: {
+        ...f.source,
+        pvc: {
+          ...f.source.pvc,
+          spec: { ...f.source.pvc?.spec, volumeMode: 'Block' },
+        },
+      },
+    });
+    expect(block.refusals).toContainEqual({
+      code: 'MoverNotSupported',
+      message: expect.stringContaining(
+        'is a raw block volume (volumeMode: Block)',
+      ),
+    });
+  });
 });

@@ -202,6 +202,13 @@ export function planTransfer(facts: PlanFacts): Plan {
       `rebind is impossible: ${rebindBlockers.join('; ')}`,
     );
 
+  // the movers copy files: a raw block device has none (rebind hands it over as it is)
+  if (mode === 'copy' && pvc?.spec?.volumeMode === 'Block')
+    refusals.add(
+      'MoverNotSupported',
+      `source PVC ${ref(spec.source)} is a raw block volume (volumeMode: Block): copy moves files, so only rebind (same cluster and storage class) can transfer it`,
+    );
+
   // mover, transport, endpoint (copy only)
   const moverKind = opts.mover ?? 'rsync';
   const mover = transferFor(moverKind);
