@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The home page, `/`. */
+export const homeRouteRef = createRouteRef();
