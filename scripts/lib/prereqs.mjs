@@ -14,7 +14,6 @@ const DEBIAN_PACKAGES = {
   rsync: 'rsync',
   stunnel4: 'stunnel4',
   rclone: 'rclone',
-  restic: 'restic',
   openssl: 'openssl',
   chromium: 'chromium',
   setpriv: 'util-linux',

@@ -19,8 +19,8 @@ export type TransferIntent = 'move' | 'clone';
 export const TRANSFER_INTENTS: readonly TransferIntent[] = ['move', 'clone'];
 
 /** Data movers (Crane's "Transfer"). */
-export type MoverKind = 'rsync' | 'rclone' | 'restic';
-export const MOVER_KINDS: readonly MoverKind[] = ['rsync', 'rclone', 'restic'];
+export type MoverKind = 'rsync' | 'rclone';
+export const MOVER_KINDS: readonly MoverKind[] = ['rsync', 'rclone'];
 
 /** Encrypted channels (Crane's "Transport"); `null` only for movers that encrypt by themselves. */
 export type TransportKind = 'stunnel' | 'null';

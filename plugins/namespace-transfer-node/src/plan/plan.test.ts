@@ -3,7 +3,10 @@ import type {
   V1PersistentVolumeClaim,
   V1StorageClass,
 } from '@kubernetes/client-node';
-import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  MoverKind,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { planTransfer, parseQuantity, type PlanFacts } from '.';
 
 const sc = (
@@ -325,7 +328,10 @@ describe('planTransfer', () => {
     ).toEqual(['InsecureTransport']);
     expect(
       planTransfer(
-        facts({ spec: { ...spec, options: { mover: 'restic' } } }),
+        // a mover this engine does not have (from a caller that skipped the schema)
+        facts({
+          spec: { ...spec, options: { mover: 'restic' as MoverKind } },
+        }),
       ).refusals.map(r => r.code),
     ).toEqual(['MoverNotSupported']);
     expect(

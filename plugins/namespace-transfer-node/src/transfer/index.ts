@@ -16,7 +16,7 @@ export {
   createRcloneOutputParser,
 } from './rclone';
 
-// restic plugs in here: a Transfer implementation and one entry, nothing else changes
+// another mover plugs in here: a Transfer implementation and one entry, nothing else changes
 const MOVERS: Partial<Record<MoverKind, Transfer>> = {
   rsync: rsyncTransfer,
   rclone: rcloneTransfer,

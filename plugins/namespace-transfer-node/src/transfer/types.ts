@@ -85,7 +85,7 @@ export interface MoverOutputParser {
 /**
  * Crane's "Transfer": the data mover. It contributes the server containers (in the destination pod,
  * mounting the new PVC) and client containers (in the source pod, mounting the source PVC), and reads
- * its own output. Adding a mover (restic) means adding an implementation of this, nothing else.
+ * its own output. Adding a mover (restic, say) means adding an implementation of this, its kind to MoverKind, nothing else.
  */
 export interface Transfer {
   readonly kind: MoverKind;
