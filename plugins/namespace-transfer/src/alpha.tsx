@@ -43,7 +43,8 @@ const entityContent = EntityContentBlueprint.make({
 const page = PageBlueprint.make({
   params: {
     path: '/namespace-transfer',
-    title: 'Namespace Transfer',
+    // the sidebar shows the page's title: the plugin's own would be cut to "Namespace …"
+    title: 'Transfers',
     icon: <StorageIcon />,
     routeRef: rootRouteRef,
     loader: () =>
