@@ -46,11 +46,8 @@ export function controllerCommand(): Command {
           allowTransferDefault: f.allowTransferDefault,
           log,
         });
-        await controller.ready;
-        log(
-          `watching NamespaceTransferRequests in context "${source.context}" (Ctrl-C stops)`,
-        );
-        await new Promise<void>(resolve => {
+        // the handlers come first: a Ctrl-C right after the "watching" line must stop, not kill
+        const stopped = new Promise<void>(resolve => {
           const stop = (sig: string) => {
             log(
               `${sig}: stopping (a rebind past its point of no return finishes first)`,
@@ -60,6 +57,11 @@ export function controllerCommand(): Command {
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
+        await controller.ready;
+        log(
+          `watching NamespaceTransferRequests in context "${source.context}" (Ctrl-C stops)`,
+        );
+        await stopped;
         await controller.stop();
         log('stopped');
       },
