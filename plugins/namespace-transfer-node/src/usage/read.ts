@@ -30,8 +30,9 @@ export async function listAll<T>(
   const items: T[] = [];
   let token: string | undefined;
   do {
+    const from = token;
     const page = await withRetry(
-      () => list({ limit: PAGE_SIZE, _continue: token }),
+      () => list({ limit: PAGE_SIZE, _continue: from }),
       retry,
     );
     items.push(...page.items);

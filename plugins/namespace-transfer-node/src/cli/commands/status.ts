@@ -18,17 +18,18 @@ Examples:
   $ nstransfer status --follow cli-1a2b3c4d   # watch a detached run to its end; exits with its exit code
   $ nstransfer status cli-1a2b3c4d --output json`;
 
+/** A finished transfer is told by its result, a running one by its last progress sample. */
+function transferDetail(t: RunView['transfers'][number]): string | undefined {
+  if (t.result) return resultText(t.result);
+  return t.progress ? progressText(t.progress) : undefined;
+}
+
 function viewText(v: RunView): string {
   const lines = [
     `${v.runId}: ${v.state}${v.summary ? ` (exit code ${v.summary.exitCode})` : ''}${v.pid ? `, pid ${v.pid}` : ''}${v.startedAt ? `, started ${v.startedAt}` : ''}`,
   ];
   for (const t of v.transfers) {
-    // a finished transfer is told by its result, a running one by its last progress sample
-    const detail = t.result
-      ? resultText(t.result)
-      : t.progress
-        ? progressText(t.progress)
-        : undefined;
+    const detail = transferDetail(t);
     lines.push(
       `  ${t.pvc} -> ${t.destination}: ${t.phase ?? 'Pending'}${detail ? `, ${detail}` : ''}`,
     );
