@@ -24,6 +24,7 @@ describe('readClusterConfigs', () => {
           name: 'west',
           url: 'https://127.2.0.1:6443',
           authProvider: 'serviceAccount',
+          serviceAccountToken: 'w',
           caFile: '/ca.pem',
           skipTLSVerify: true,
         },
@@ -57,6 +58,7 @@ describe('readClusterConfigs', () => {
             name: 'east',
             url: 'https://127.1.0.1:6443',
             authProvider: 'serviceAccount',
+            serviceAccountToken: 't',
           },
         ],
         [{ type: 'catalog' }],
@@ -76,8 +78,18 @@ describe('readClusterConfigs', () => {
     expect(() =>
       readClusterConfigs(
         kubernetes([
-          { name: 'a', url: 'https://x', authProvider: 'serviceAccount' },
-          { name: 'a', url: 'https://y', authProvider: 'serviceAccount' },
+          {
+            name: 'a',
+            url: 'https://x',
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 't',
+          },
+          {
+            name: 'a',
+            url: 'https://y',
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 't',
+          },
         ]),
       ),
     ).toThrow(/more than once/);
@@ -88,5 +100,120 @@ describe('readClusterConfigs', () => {
         ]),
       ),
     ).toThrow(/invalid url/);
+  });
+
+  describe('the token goes only where it is safe', () => {
+    const cluster = (over: object) => ({
+      name: 'east',
+      url: 'https://127.1.0.1:6443',
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 't',
+      ...over,
+    });
+    const read = (over: object, env: NodeJS.ProcessEnv = {}, logger?: any) =>
+      readClusterConfigs(
+        kubernetes([cluster({ name: 'west' }), cluster(over)]),
+        logger,
+        env,
+      );
+
+    it('refuses an http:// url at startup, naming the cluster and the key', () => {
+      expect(() => read({ url: 'http://127.1.0.1:8080' })).toThrow(
+        "Cluster 'east' has an http:// url (kubernetes.clusterLocatorMethods[0].clusters[1].url): its service account token would travel in clear text. " +
+          'Use an https:// url, or, for a development cluster only, set kubernetes.clusterLocatorMethods[0].clusters[1].allowInsecureHttp: true',
+      );
+      expect(() =>
+        read({ url: 'http://127.1.0.1:8080', allowInsecureHttp: false }),
+      ).toThrow(/allowInsecureHttp: true/);
+    });
+
+    it('accepts http:// where the cluster entry allows it, with a warning', () => {
+      const warn = jest.fn();
+      const clusters = read(
+        { url: 'http://127.1.0.1:8080', allowInsecureHttp: true },
+        {},
+        { warn },
+      );
+      expect(clusters[1]).toMatchObject({
+        name: 'east',
+        url: 'http://127.1.0.1:8080',
+        allowInsecureHttp: true,
+      });
+      expect(clusters[0].allowInsecureHttp).toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/Cluster 'east' .*plain http.*development only/),
+      );
+    });
+
+    it('refuses other schemes', () => {
+      expect(() => read({ url: 'ftp://127.1.0.1' })).toThrow(
+        /Cluster 'east' has a url with the scheme 'ftp:'/,
+      );
+    });
+
+    it('refuses a cluster without a token unless it is the in-cluster API server, naming the cluster and the key', () => {
+      expect(() => read({ serviceAccountToken: undefined })).toThrow(
+        /^Cluster 'east' has no serviceAccountToken \(kubernetes\.clusterLocatorMethods\[0\]\.clusters\[1\]\.serviceAccountToken\)/,
+      );
+      for (const url of [
+        'https://kubernetes.default.svc',
+        'https://kubernetes.default.svc:443',
+        'https://kubernetes.default.svc.cluster.local/',
+      ]) {
+        expect(
+          read({ url, serviceAccountToken: undefined })[1].serviceAccountToken,
+        ).toBeUndefined();
+      }
+      // the in-cluster names, but not the in-cluster server
+      for (const url of [
+        'http://kubernetes.default.svc',
+        'https://kubernetes.default.svc:6443',
+        'https://kubernetes.default.svc.evil.example',
+        'https://user:pw@kubernetes.default.svc',
+      ]) {
+        expect(() =>
+          read({
+            url,
+            serviceAccountToken: undefined,
+            allowInsecureHttp: true,
+          }),
+        ).toThrow(/no serviceAccountToken/);
+      }
+    });
+
+    it("takes the in-cluster API server's address from KUBERNETES_SERVICE_HOST and _PORT as a pod has them", () => {
+      const env = {
+        KUBERNETES_SERVICE_HOST: '10.96.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+      };
+      expect(
+        read(
+          { url: 'https://10.96.0.1:443', serviceAccountToken: undefined },
+          env,
+        ),
+      ).toHaveLength(2);
+      expect(() =>
+        read({ url: 'https://10.96.0.2', serviceAccountToken: undefined }, env),
+      ).toThrow(/no serviceAccountToken/);
+      expect(() =>
+        read(
+          { url: 'https://10.96.0.1:6443', serviceAccountToken: undefined },
+          env,
+        ),
+      ).toThrow(/no serviceAccountToken/);
+      expect(
+        read(
+          { url: 'https://[fd00::1]:6443', serviceAccountToken: undefined },
+          {
+            KUBERNETES_SERVICE_HOST: 'fd00::1',
+            KUBERNETES_SERVICE_PORT: '6443',
+          },
+        ),
+      ).toHaveLength(2);
+      // outside a pod there is no such address
+      expect(() =>
+        read({ url: 'https://10.96.0.1:443', serviceAccountToken: undefined }),
+      ).toThrow(/no serviceAccountToken/);
+    });
   });
 });

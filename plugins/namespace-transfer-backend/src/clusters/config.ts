@@ -7,36 +7,85 @@ export interface ClusterConfig {
   url: string;
   /** only `serviceAccount` is supported: the engine acts as a service account, never as the signed-in user */
   authProvider: string;
+  /**
+   * The bearer token sent to this cluster. Absent only for the in-cluster API server (see
+   * `isInClusterApiServer`), which then gets the backend pod's own service account token.
+   */
   serviceAccountToken?: string;
   caData?: string;
   caFile?: string;
   skipTLSVerify: boolean;
+  /**
+   * Development only: accept an `http://` url, over which the token travels in clear text. Without it a
+   * cluster must be reached over https.
+   */
+  allowInsecureHttp?: boolean;
   title?: string;
 }
 
 const SUPPORTED_AUTH_PROVIDERS = new Set(['serviceAccount']);
 
+/** The names the in-cluster API server answers to inside a pod (its Service in the default namespace). */
+const IN_CLUSTER_HOSTS = new Set([
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+]);
+
+/**
+ * Whether `url` is the API server of the cluster the backend runs in: `https://kubernetes.default.svc`
+ * (port 443), or `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT` as the kubelet sets them
+ * in every pod. Only this server may be sent the pod's own service account token.
+ */
+export function isInClusterApiServer(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password)
+    return false;
+  const port = parsed.port || '443';
+  if (IN_CLUSTER_HOSTS.has(parsed.hostname) && port === '443') return true;
+  const host = env.KUBERNETES_SERVICE_HOST?.trim();
+  if (!host) return false;
+  // an IPv6 service address is bracketed in a URL's hostname
+  const expected = (host.includes(':') ? `[${host}]` : host).toLowerCase();
+  return (
+    parsed.hostname === expected &&
+    port === (env.KUBERNETES_SERVICE_PORT?.trim() || '443')
+  );
+}
+
 /**
  * Reads `kubernetes.clusterLocatorMethods` so one configuration serves both this plugin and Backstage's
- * Kubernetes plugin. Locator types other than `config` (catalog, gke, ...) are reported and skipped; a
- * cluster with an unsupported authProvider is refused at startup because the engine cannot act for it.
+ * Kubernetes plugin. Locator types other than `config` (catalog, gke, ...) are reported and skipped. A
+ * cluster is refused at startup, with a message naming it and the key to change, when the engine cannot
+ * act for it (an authProvider other than serviceAccount) or when its token would leak: an `http://` url
+ * without `allowInsecureHttp: true` (development only), or no serviceAccountToken for a cluster other than
+ * the in-cluster API server (the pod's own token is never sent anywhere else).
  */
 export function readClusterConfigs(
   config: Config,
   logger?: LoggerService,
+  env: NodeJS.ProcessEnv = process.env,
 ): ClusterConfig[] {
   const methods =
     config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   const clusters: ClusterConfig[] = [];
-  for (const method of methods) {
+  methods.forEach((method, m) => {
     const type = method.getString('type');
     if (type !== 'config') {
       logger?.warn(
         `namespace-transfer ignores kubernetes.clusterLocatorMethods of type '${type}'; only type 'config' is supported`,
       );
-      continue;
+      return;
     }
-    for (const c of method.getOptionalConfigArray('clusters') ?? []) {
+    (method.getOptionalConfigArray('clusters') ?? []).forEach((c, i) => {
+      const key = `kubernetes.clusterLocatorMethods[${m}].clusters[${i}]`;
       const name = c.getString('name');
       const authProvider = c.getString('authProvider');
       if (!SUPPORTED_AUTH_PROVIDERS.has(authProvider)) {
@@ -45,26 +94,51 @@ export function readClusterConfigs(
         );
       }
       const url = c.getString('url');
+      let protocol: string;
       try {
-        // eslint-disable-next-line no-new
-        new URL(url);
+        protocol = new URL(url).protocol;
       } catch {
         throw new Error(`Cluster '${name}' has an invalid url '${url}'`);
       }
+      const allowInsecureHttp = c.getOptionalBoolean('allowInsecureHttp');
+      if (protocol === 'http:') {
+        if (allowInsecureHttp !== true) {
+          throw new Error(
+            `Cluster '${name}' has an http:// url (${key}.url): its service account token would travel in clear text. ` +
+              `Use an https:// url, or, for a development cluster only, set ${key}.allowInsecureHttp: true`,
+          );
+        }
+        logger?.warn(
+          `Cluster '${name}' is reached over plain http (${key}.allowInsecureHttp: true): its token travels in clear text; development only`,
+        );
+      } else if (protocol !== 'https:') {
+        throw new Error(
+          `Cluster '${name}' has a url with the scheme '${protocol}' (${key}.url); a cluster is reached over https://`,
+        );
+      }
       if (clusters.some(existing => existing.name === name)) {
         throw new Error(`Cluster name '${name}' is configured more than once`);
+      }
+      const serviceAccountToken = c.getOptionalString('serviceAccountToken');
+      if (!serviceAccountToken && !isInClusterApiServer(url, env)) {
+        throw new Error(
+          `Cluster '${name}' has no serviceAccountToken (${key}.serviceAccountToken). ` +
+            `The backend's own in-cluster token is sent only to the in-cluster API server (https://kubernetes.default.svc); ` +
+            `configure a token for any other cluster`,
+        );
       }
       clusters.push({
         name,
         url,
         authProvider,
-        serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+        serviceAccountToken,
         caData: c.getOptionalString('caData'),
         caFile: c.getOptionalString('caFile'),
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+        ...(allowInsecureHttp ? { allowInsecureHttp: true } : {}),
         title: c.getOptionalString('title'),
       });
-    }
-  }
+    });
+  });
   return clusters;
 }

@@ -35,13 +35,17 @@ describe('buildKubeConfig', () => {
     expect(kc.getCurrentUser()?.token).toBe('t');
   });
 
-  it('falls back to the in-cluster token, reads caFile and honours skipTLSVerify', () => {
+  it('falls back to the in-cluster token for the in-cluster API server, reads caFile and honours skipTLSVerify', () => {
     const tokenPath = path.join(dir, 'token');
     writeFileSync(tokenPath, 'pod-token\n');
     const caFile = path.join(dir, 'ca.pem');
     writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n');
     const kc = buildKubeConfig(
-      cluster({ caFile, skipTLSVerify: true }),
+      cluster({
+        url: 'https://kubernetes.default.svc',
+        caFile,
+        skipTLSVerify: true,
+      }),
       tokenPath,
     );
     expect(kc.getCurrentUser()?.token).toBe('pod-token');
@@ -51,9 +55,35 @@ describe('buildKubeConfig', () => {
     });
   });
 
-  it('refuses a cluster without a token when there is no in-cluster token', () => {
-    expect(() => buildKubeConfig(cluster(), path.join(dir, 'none'))).toThrow(
-      /Cluster 'east' has no token configured/,
+  it('refuses the in-cluster API server without a token when there is no in-cluster token', () => {
+    expect(() =>
+      buildKubeConfig(
+        cluster({ url: 'https://kubernetes.default.svc' }),
+        path.join(dir, 'none'),
+      ),
+    ).toThrow(/Cluster 'east' has no token configured/);
+  });
+
+  it('never sends the in-cluster token to another url, even when the file is there', () => {
+    const tokenPath = path.join(dir, 'token');
+    writeFileSync(tokenPath, 'pod-token\n');
+    expect(() => buildKubeConfig(cluster(), tokenPath)).toThrow(
+      "Cluster 'east' has no serviceAccountToken; the in-cluster token is sent only to the in-cluster API server",
     );
+  });
+
+  it('speaks plain http only where the cluster allows it', () => {
+    const url = 'http://127.1.0.1:8080';
+    expect(() =>
+      buildKubeConfig(cluster({ url, serviceAccountToken: 't' })),
+    ).toThrow(/http:\/\/ url; set allowInsecureHttp/);
+    const kc = buildKubeConfig(
+      cluster({ url, serviceAccountToken: 't', allowInsecureHttp: true }),
+    );
+    // client-node refuses http without skipTLSVerify; there is no TLS to verify
+    expect(kc.getCurrentCluster()).toMatchObject({
+      server: url,
+      skipTLSVerify: true,
+    });
   });
 });
