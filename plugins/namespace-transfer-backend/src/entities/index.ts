@@ -1,1 +1,7 @@
 export * from './kubernetesSelector';
+export * from './entityRef';
+export {
+  labelSelectorMatcher,
+  LabelSelectorSyntaxError,
+  parseLabelSelector,
+} from './labelSelector';

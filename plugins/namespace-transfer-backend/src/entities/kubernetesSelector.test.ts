@@ -49,4 +49,43 @@ describe('entityKubernetesSelector', () => {
       ),
     ).toThrow(/component:default\/payments-db has no Kubernetes annotation/);
   });
+
+  it.each([
+    [
+      {
+        'backstage.io/kubernetes-id': 'x',
+        'backstage.io/kubernetes-namespace': 'Payments',
+      },
+      /annotation 'backstage.io\/kubernetes-namespace' is "Payments", but a Kubernetes namespace is a DNS label/,
+    ],
+    [
+      {
+        'backstage.io/kubernetes-id': 'x',
+        'backstage.io/kubernetes-namespace': '../kube-system',
+      },
+      /kubernetes-namespace' is "..\/kube-system"/,
+    ],
+    [
+      { 'backstage.io/kubernetes-id': 'a,b' },
+      /annotation 'backstage.io\/kubernetes-id' is "a,b", but it is matched as a label value and a label value is/,
+    ],
+    [
+      { 'backstage.io/kubernetes-id': 'pay\u0000ments' },
+      /kubernetes-id' is "pay\\u0000ments"/,
+    ],
+    [
+      { 'backstage.io/kubernetes-label-selector': 'app in (a' },
+      /annotation 'backstage.io\/kubernetes-label-selector' is not a Kubernetes label selector: found the end/,
+    ],
+  ])(
+    'refuses a broken annotation with a 400 naming it and the rule',
+    (annotations, message) => {
+      expect(() => entityKubernetesSelector(entity(annotations))).toThrow(
+        InputError,
+      );
+      expect(() => entityKubernetesSelector(entity(annotations))).toThrow(
+        message,
+      );
+    },
+  );
 });
