@@ -6,7 +6,7 @@ import { classifyClusterError, PORTAL_RETRY, withTimeout } from './errors';
 /**
  * Asks each configured cluster for its version and API groups with the configured credentials, so the
  * platform page shows which clusters the plugin can actually use. What the engine's error model calls
- * transient is retried briefly (PORTAL_RETRY), within the timeout.
+ * transient is retried briefly (PORTAL_RETRY), within the timeout, which aborts whatever is still open.
  */
 export async function getClusterStatuses(
   registry: ClusterRegistry,
@@ -22,17 +22,19 @@ export async function getClusterStatuses(
       try {
         const clients = registry.clients(cluster.name);
         const [version, groups] = await withTimeout(
-          signal =>
-            Promise.all([
-              withRetry(() => clients.version.getCode(), {
+          signal => {
+            const api = clients.withSignal(signal);
+            return Promise.all([
+              withRetry(() => api.version.getCode(), {
                 ...PORTAL_RETRY,
                 signal,
               }),
-              withRetry(() => clients.apis.getAPIVersions(), {
+              withRetry(() => api.apis.getAPIVersions(), {
                 ...PORTAL_RETRY,
                 signal,
               }),
-            ]),
+            ]);
+          },
           timeoutMs,
           `reading /version of cluster '${cluster.name}'`,
         );

@@ -43,6 +43,48 @@ describe('classifyClusterError', () => {
     });
   });
 
+  it("names neither the request's URL nor a file path, only the cluster", () => {
+    const fetchError = Object.assign(
+      new Error(
+        'request to https://127.9.0.1:6443/api/v1/namespaces/payments/pods?labelSelector=a%3Db failed, reason: connect ECONNREFUSED 127.9.0.1:6443',
+      ),
+      { type: 'system', code: 'ECONNREFUSED' },
+    );
+    expect(classifyClusterError('east', fetchError)).toEqual({
+      reason: 'unreachable',
+      message: "Cluster 'east' is unreachable (ECONNREFUSED)",
+    });
+    const timeout = Object.assign(
+      new Error('network timeout at: https://127.9.0.1:6443/api/v1/pods'),
+      { type: 'request-timeout' },
+    );
+    expect(classifyClusterError('east', timeout)).toEqual({
+      reason: 'timeout',
+      message: "Cluster 'east' did not answer in time (ETIMEDOUT)",
+    });
+    expect(
+      classifyClusterError(
+        'east',
+        new Error(
+          "Cluster 'east': cannot read its caFile /etc/nt/ca.pem: ENOENT; see http://docs.example/x",
+        ),
+      ).message,
+    ).toBe(
+      "Cluster 'east' could not be read: Cluster 'east': cannot read its caFile <path>: ENOENT; see <url>",
+    );
+    const status = JSON.stringify({
+      kind: 'Status',
+      message:
+        'Internal error: calling webhook "x" at https://hook.svc:443/validate',
+    });
+    expect(
+      classifyClusterError('east', new ApiException(500, 'x', status, {}))
+        .message,
+    ).toBe(
+      'Cluster \'east\' answered 500: Internal error: calling webhook "x" at <url>',
+    );
+  });
+
   it('reports certificate failures as tls', () => {
     const error = Object.assign(new Error('self-signed'), {
       code: 'SELF_SIGNED_CERT_IN_CHAIN',

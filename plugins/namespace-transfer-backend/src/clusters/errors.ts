@@ -21,10 +21,22 @@ export class ClusterTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
+const URLS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
+const PATHS = /(^|[\s'"(=])\/[^\s'"<>(),;:]+/g;
+
+/**
+ * A message for the caller without the URLs and file paths a library may put in it (node-fetch names the
+ * request's URL, the builder a CA file's path): the cluster's name says which cluster; the log has the rest.
+ */
+export function scrubMessage(message: string): string {
+  return message.replace(URLS, '<url>').replace(PATHS, '$1<path>');
+}
+
 /**
  * Turns whatever a cluster call threw into a per-cluster error a person can act on; the caller keeps the
  * other clusters' results. What went wrong is the engine's verdict (describeFailure, the model its
- * retries use); only the wording for the portal is decided here.
+ * retries use); only the wording for the portal is decided here. No message carries a URL or a file path:
+ * what the API server said (its Status message) is kept, a library's wording of a failed connection is not.
  */
 export function classifyClusterError(
   cluster: string,
@@ -33,7 +45,8 @@ export function classifyClusterError(
   const failure = describeFailure(error);
   switch (failure.kind) {
     case 'http': {
-      const { status, detail } = failure;
+      const { status } = failure;
+      const detail = failure.detail ? scrubMessage(failure.detail) : undefined;
       if (status === 401) {
         return {
           reason: 'unauthorized',
@@ -57,12 +70,15 @@ export function classifyClusterError(
     case 'unreachable':
       return {
         reason: 'unreachable',
-        message: `Cluster '${cluster}' is unreachable (${failure.code}): ${failure.message}`,
+        message: `Cluster '${cluster}' is unreachable (${failure.code})`,
       };
     case 'timeout':
       return {
         reason: 'timeout',
-        message: `Cluster '${cluster}' did not answer in time: ${failure.message}`,
+        message:
+          error instanceof ClusterTimeoutError
+            ? `Cluster '${cluster}' did not answer in time: ${scrubMessage(failure.message)}`
+            : `Cluster '${cluster}' did not answer in time (${failure.code})`,
       };
     case 'tls':
       return {
@@ -72,7 +88,7 @@ export function classifyClusterError(
     default:
       return {
         reason: 'error',
-        message: `Cluster '${cluster}' could not be read: ${failure.message}`,
+        message: `Cluster '${cluster}' could not be read: ${scrubMessage(failure.message)}`,
       };
   }
 }
@@ -80,7 +96,8 @@ export function classifyClusterError(
 /**
  * Rejects when the call takes longer than `ms` (client-node sets no request timeout of its own): the
  * budget of one portal request on one cluster, retries included. Given a function, it passes an
- * AbortSignal that fires at the deadline, so that retries (withRetry's `signal`) stop there too.
+ * AbortSignal that fires at the deadline, and once the call has settled, so that its requests (made with
+ * ClusterClients.withSignal) and its retries (withRetry's `signal`) stop there too.
  */
 export function withTimeout<T>(
   call: Promise<T> | ((signal: AbortSignal) => Promise<T>),
@@ -101,5 +118,10 @@ export function withTimeout<T>(
     }, ms);
   });
   const promise = typeof call === 'function' ? call(controller.signal) : call;
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+    // a call that failed early leaves its siblings nothing to answer: they are aborted too
+    if (!controller.signal.aborted)
+      controller.abort(new Error(`${what} has ended`));
+  });
 }

@@ -1,4 +1,4 @@
-export { VolumesService } from './VolumesService';
+export { DEFAULT_VOLUMES_CACHE_TTL_MS, VolumesService } from './VolumesService';
 export type { VolumesServiceOptions } from './VolumesService';
 export { readClusterVolumes } from './readClusterVolumes';
 export { collectNamespaceVolumes } from './collectVolumes';

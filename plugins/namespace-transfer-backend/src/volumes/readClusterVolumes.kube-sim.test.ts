@@ -5,10 +5,15 @@
  * failures a real cluster produces.
  */
 import path from 'node:path';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { seedDemoCluster, startClusters, SimWorld, SimCluster } from 'kube-sim';
 import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
+  buildKubeConfig,
   classifyClusterError,
   ClusterConfig,
   ClusterRegistry,
@@ -364,5 +369,77 @@ describe('readClusterVolumes on kube-sim', () => {
       reachable: false,
       error: { reason: 'unreachable' },
     });
+  });
+
+  it('lists each kind once per namespace: 8 lists for an annotated namespace, 8 label-selected ones more to find the namespaces otherwise', async () => {
+    /** Every request the backend sends, as the KubeConfig sees it while authenticating it. */
+    class CountingKubeConfig extends KubeConfig {
+      readonly requests: string[] = [];
+      async applySecurityAuthentication(
+        context: Parameters<KubeConfig['applySecurityAuthentication']>[0],
+      ) {
+        const url = new URL(context.getUrl());
+        this.requests.push(
+          `${context.getHttpMethod()} ${url.pathname}${url.searchParams.has('labelSelector') ? ' (selected)' : ''}`,
+        );
+        return super.applySecurityAuthentication(context);
+      }
+    }
+    const counting = new CountingKubeConfig();
+    const clients = new ClusterRegistry([clusterConfig()], cluster => {
+      const built = buildKubeConfig(cluster);
+      counting.loadFromOptions({
+        clusters: built.clusters,
+        users: built.users,
+        contexts: built.contexts,
+        currentContext: built.currentContext,
+      });
+      return counting;
+    }).clients('east');
+    const isList = (r: string) =>
+      r.startsWith('GET ') &&
+      r !== 'GET /apis' &&
+      !/^GET \/api\/v1\/namespaces\/[^/]+$/.test(r);
+
+    const payments = await readClusterVolumes(
+      clients,
+      {
+        labelSelector: 'backstage.io/kubernetes-id=payments-db',
+        namespace: 'payments',
+      },
+      20_000,
+    );
+    expect(payments.map(v => v.name)).toEqual(['payments-db-data']);
+    expect(counting.requests.filter(isList).sort()).toEqual([
+      'GET /api/v1/namespaces/payments/persistentvolumeclaims',
+      'GET /api/v1/namespaces/payments/pods',
+      'GET /apis/apps/v1/namespaces/payments/daemonsets',
+      'GET /apis/apps/v1/namespaces/payments/deployments',
+      'GET /apis/apps/v1/namespaces/payments/replicasets',
+      'GET /apis/apps/v1/namespaces/payments/statefulsets',
+      'GET /apis/batch/v1/namespaces/payments/cronjobs',
+      'GET /apis/batch/v1/namespaces/payments/jobs',
+    ]);
+    // and the namespace's annotations, and the cluster's API groups (once per cluster)
+    expect(counting.requests).toHaveLength(10);
+
+    counting.requests.length = 0;
+    const orders = await readClusterVolumes(
+      clients,
+      { labelSelector: 'backstage.io/kubernetes-id=orders-api' },
+      20_000,
+    );
+    expect(new Set(orders.map(v => v.namespace))).toEqual(new Set(['orders']));
+    const lists = counting.requests.filter(isList);
+    expect(lists.filter(r => r.endsWith('(selected)'))).toHaveLength(8);
+    expect(lists.filter(r => !r.endsWith('(selected)'))).toHaveLength(8);
+    expect(
+      lists.every(r =>
+        r.endsWith('(selected)')
+          ? !r.includes('/namespaces/')
+          : r.includes('/namespaces/orders/'),
+      ),
+    ).toBe(true);
+    expect(counting.requests).toHaveLength(17);
   });
 });

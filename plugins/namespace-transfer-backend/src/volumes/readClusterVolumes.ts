@@ -3,22 +3,20 @@ import {
   Volume,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
-  ControllerObject,
-  fromCronJob,
-  fromDaemonSet,
-  fromDeployment,
-  fromJob,
-  fromReplicaSet,
-  fromStatefulSet,
-  fromTemplated,
   httpStatus,
   listAll,
   readNamespaceSnapshot,
   RetryOptions,
   withRetry,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
-import { CustomObjectsApi, V1ListMeta } from '@kubernetes/client-node';
-import { ClusterClients, PORTAL_RETRY, withTimeout } from '../clusters';
+import { V1ListMeta } from '@kubernetes/client-node';
+import {
+  ClusterApis,
+  ClusterClients,
+  PORTAL_RETRY,
+  withTimeout,
+} from '../clusters';
+import { labelSelectorMatcher } from '../entities';
 import { collectNamespaceVolumes } from './collectVolumes';
 import {
   LabelledKeys,
@@ -28,156 +26,67 @@ import {
 } from './snapshot';
 
 type Page = { limit: number; _continue?: string };
+type Listed = { metadata?: { namespace?: string } };
 
 /** OpenShift's DeploymentConfigs, which run their pods through ReplicationControllers. */
 const OPENSHIFT_APPS = 'apps.openshift.io/v1';
 
-type TemplatedObject = Parameters<ReturnType<typeof fromTemplated>>[0];
+/** Namespaces read at once: an entity spread over many namespaces does not open hundreds of requests. */
+const NAMESPACES_AT_ONCE = 4;
 
 /**
- * The labelled DeploymentConfigs and ReplicationControllers of an OpenShift cluster (a DeploymentConfig is
- * a custom object to this client, listed in pages like the rest).
+ * The namespaces where something carries the entity's labels, for an entity without a namespace
+ * annotation: one label-selected list per kind across all namespaces (selected by the API server, so
+ * only the entity's own objects come back), of every kind that can hold or mount a claim.
  */
-async function listLabelledOpenShift(
-  c: ClusterClients,
-  namespace: string | undefined,
-  labelSelector: string,
-  retry: RetryOptions,
-): Promise<ControllerObject[]> {
-  const custom = c.kubeConfig.makeApiClient(CustomObjectsApi);
-  const dc = { group: 'apps.openshift.io', version: 'v1', labelSelector };
-  const [dcs, rcs] = await Promise.all([
-    listAll<TemplatedObject>(
-      p =>
-        (namespace
-          ? custom.listNamespacedCustomObject({
-              ...dc,
-              ...p,
-              namespace,
-              plural: 'deploymentconfigs',
-            })
-          : custom.listClusterCustomObject({
-              ...dc,
-              ...p,
-              plural: 'deploymentconfigs',
-            })) as Promise<{ items: TemplatedObject[]; metadata?: V1ListMeta }>,
-      retry,
-    ),
-    listAll(
-      p =>
-        namespace
-          ? c.core.listNamespacedReplicationController({
-              ...p,
-              labelSelector,
-              namespace,
-            })
-          : c.core.listReplicationControllerForAllNamespaces({
-              ...p,
-              labelSelector,
-            }),
-      retry,
-    ),
-  ]);
-  return [
-    ...dcs.map(fromTemplated(OPENSHIFT_APPS, 'DeploymentConfig')),
-    ...rcs.map(fromTemplated('v1', 'ReplicationController')),
-  ];
-}
-
-/**
- * What carries the entity's labels, in one namespace or in all of them: selected by the API server, so
- * every label selector syntax the cluster knows works. The first read of a cluster, so it retries with the
- * portal's short policy: a cluster that does not answer is reported at once.
- */
-async function listLabelled(
-  c: ClusterClients,
-  namespace: string | undefined,
+async function labelledNamespaces(
+  api: ClusterApis,
   labelSelector: string,
   openshift: boolean,
   retry: RetryOptions,
-) {
-  const list = <T>(
-    fn: (page: Page) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
-  ) => listAll(fn, retry);
-  const at = <P extends Page>(p: P) => ({
-    ...p,
-    labelSelector,
-    namespace: namespace!,
-  });
-  const all = <P extends Page>(p: P) => ({ ...p, labelSelector });
-  const [
-    pvcs,
-    pods,
-    deployments,
-    replicaSets,
-    statefulSets,
-    daemonSets,
-    jobs,
-    cronJobs,
-    openshiftControllers,
-  ] = await Promise.all([
-    list(p =>
-      namespace
-        ? c.core.listNamespacedPersistentVolumeClaim(at(p))
-        : c.core.listPersistentVolumeClaimForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.core.listNamespacedPod(at(p))
-        : c.core.listPodForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.apps.listNamespacedDeployment(at(p))
-        : c.apps.listDeploymentForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.apps.listNamespacedReplicaSet(at(p))
-        : c.apps.listReplicaSetForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.apps.listNamespacedStatefulSet(at(p))
-        : c.apps.listStatefulSetForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.apps.listNamespacedDaemonSet(at(p))
-        : c.apps.listDaemonSetForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.batch.listNamespacedJob(at(p))
-        : c.batch.listJobForAllNamespaces(all(p)),
-    ),
-    list(p =>
-      namespace
-        ? c.batch.listNamespacedCronJob(at(p))
-        : c.batch.listCronJobForAllNamespaces(all(p)),
-    ),
-    openshift ? listLabelledOpenShift(c, namespace, labelSelector, retry) : [],
-  ]);
-  const controllers: ControllerObject[] = [
-    ...deployments.map(fromDeployment),
-    ...replicaSets.map(fromReplicaSet),
-    ...statefulSets.map(fromStatefulSet),
-    ...daemonSets.map(fromDaemonSet),
-    ...jobs.map(fromJob),
-    ...cronJobs.map(fromCronJob),
-    ...openshiftControllers,
+): Promise<string[]> {
+  const list = (
+    fn: (page: Page) => Promise<{ items: Listed[]; metadata?: V1ListMeta }>,
+  ) => listAll<Listed>(fn, retry);
+  const s = <P extends Page>(p: P) => ({ ...p, labelSelector });
+  const lists = [
+    list(p => api.core.listPersistentVolumeClaimForAllNamespaces(s(p))),
+    list(p => api.core.listPodForAllNamespaces(s(p))),
+    list(p => api.apps.listDeploymentForAllNamespaces(s(p))),
+    list(p => api.apps.listReplicaSetForAllNamespaces(s(p))),
+    list(p => api.apps.listStatefulSetForAllNamespaces(s(p))),
+    list(p => api.apps.listDaemonSetForAllNamespaces(s(p))),
+    list(p => api.batch.listJobForAllNamespaces(s(p))),
+    list(p => api.batch.listCronJobForAllNamespaces(s(p))),
   ];
-  return { pvcs, pods, controllers };
+  if (openshift) {
+    lists.push(
+      list(
+        p =>
+          api.custom.listClusterCustomObject({
+            ...s(p),
+            group: 'apps.openshift.io',
+            version: 'v1',
+            plural: 'deploymentconfigs',
+          }) as Promise<{ items: Listed[]; metadata?: V1ListMeta }>,
+      ),
+      list(p => api.core.listReplicationControllerForAllNamespaces(s(p))),
+    );
+  }
+  const found = (await Promise.all(lists)).flat();
+  return [
+    ...new Set(found.map(o => o.metadata?.namespace ?? '').filter(Boolean)),
+  ].sort();
 }
 
 /** Namespace annotations decide transferability; a namespace we may not read leaves the PVC's own say. */
 async function namespaceAnnotations(
-  c: ClusterClients,
+  api: ClusterApis,
   name: string,
   retry: RetryOptions,
 ): Promise<Record<string, string> | undefined> {
   try {
-    const ns = await withRetry(() => c.core.readNamespace({ name }), retry);
+    const ns = await withRetry(() => api.core.readNamespace({ name }), retry);
     return ns.metadata?.annotations ?? {};
   } catch (error) {
     const status = httpStatus(error);
@@ -187,32 +96,92 @@ async function namespaceAnnotations(
 }
 
 /**
- * Everything of one namespace: the engine's snapshot of pods and controllers (the listing its quiesce
- * resolves users from, DeploymentConfigs and ReplicationControllers included where served), the claims
- * and the namespace's annotations, all with the portal's retry policy and the request's deadline.
+ * Everything of one namespace, each kind listed once: the engine's snapshot of pods and controllers (the
+ * listing its quiesce resolves users from, DeploymentConfigs and ReplicationControllers included where
+ * served), the claims and the namespace's annotations, with the portal's retry policy; every request and
+ * retry carries the request's deadline (the clients' signal).
  */
 async function readNamespace(
-  c: ClusterClients,
+  api: ClusterApis,
   namespace: string,
   openshift: boolean,
   retry: RetryOptions,
 ): Promise<VolumesSnapshot> {
   const [snapshot, pvcs, annotations] = await Promise.all([
-    readNamespaceSnapshot(c.kubeConfig, namespace, { openshift, retry }),
+    readNamespaceSnapshot(api.kubeConfig, namespace, { openshift, retry }),
     listAll(
-      p => c.core.listNamespacedPersistentVolumeClaim({ ...p, namespace }),
+      p => api.core.listNamespacedPersistentVolumeClaim({ ...p, namespace }),
       retry,
     ),
-    namespaceAnnotations(c, namespace, retry),
+    namespaceAnnotations(api, namespace, retry),
   ]);
   return { ...snapshot, namespaceAnnotations: annotations, pvcs };
 }
 
+/** `fn` over `items`, at most `limit` at a time, results in the order of `items`. */
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  return results;
+}
+
+/** What in the snapshots carries the entity's labels, by Kubernetes' selector rules applied here. */
+function labelledKeys(
+  snapshots: VolumesSnapshot[],
+  labelSelector: string,
+): LabelledKeys {
+  const matches = labelSelectorMatcher(labelSelector);
+  const labelled: LabelledKeys = {
+    pvcs: new Set(),
+    pods: new Set(),
+    workloads: new Set(),
+  };
+  for (const s of snapshots) {
+    for (const p of s.pvcs)
+      if (matches(p.metadata?.labels))
+        labelled.pvcs.add(objectKey(s.namespace, p.metadata?.name));
+    for (const p of s.pods)
+      if (matches(p.metadata?.labels))
+        labelled.pods.add(objectKey(s.namespace, p.metadata?.name));
+    for (const w of s.controllers)
+      if (matches(w.metadata.labels))
+        labelled.workloads.add(
+          workloadKey(w.kind, s.namespace, w.metadata.name),
+        );
+  }
+  return labelled;
+}
+
 /**
- * Reads an entity's volumes on one cluster: first what carries its labels, then everything in the
- * namespaces involved, to find who mounts which claim. Where the cluster serves OpenShift's
- * DeploymentConfigs (asked once per cluster), they are read too, so that a DeploymentConfig's pods resolve
- * to it rather than to a ReplicationController a transfer cannot stop.
+ * Reads an entity's volumes on one cluster, listing each kind once per namespace involved: the
+ * annotated namespace, or, for an entity without one, the namespaces where label-selected lists across
+ * the cluster found its objects. Which of a namespace's objects carry the entity's labels is decided from
+ * that same listing (Kubernetes' selector syntax, see labelSelector.ts), and who mounts which claim from
+ * everything in it. Where the cluster serves OpenShift's DeploymentConfigs (asked once per cluster),
+ * they are read too, so that a DeploymentConfig's pods resolve to it rather than to a
+ * ReplicationController a transfer cannot stop.
+ *
+ * All of it runs within `timeoutMs`: at the deadline every request still open, and every retry waiting,
+ * is aborted (the clients' AbortSignal), and the call rejects with a timeout.
  */
 export async function readClusterVolumes(
   clients: ClusterClients,
@@ -220,51 +189,25 @@ export async function readClusterVolumes(
   timeoutMs: number,
 ): Promise<Volume[]> {
   const cluster = clients.cluster.name;
+  // a selector Kubernetes would refuse is refused before any request
+  labelSelectorMatcher(selector.labelSelector);
   return withTimeout(
     async signal => {
+      const api = clients.withSignal(signal);
       const retry = { ...PORTAL_RETRY, signal };
-      const openshift = await clients.discovery.isServed(OPENSHIFT_APPS);
-      const selected = await listLabelled(
-        clients,
-        selector.namespace,
-        selector.labelSelector,
-        openshift,
-        retry,
-      );
-      const labelled: LabelledKeys = {
-        pvcs: new Set(
-          selected.pvcs.map(p =>
-            objectKey(p.metadata?.namespace, p.metadata?.name),
-          ),
-        ),
-        pods: new Set(
-          selected.pods.map(p =>
-            objectKey(p.metadata?.namespace, p.metadata?.name),
-          ),
-        ),
-        workloads: new Set(
-          selected.controllers.map(w =>
-            workloadKey(w.kind, w.metadata.namespace, w.metadata.name),
-          ),
-        ),
-      };
+      const openshift = await clients.isServed(OPENSHIFT_APPS, signal);
       const namespaces = selector.namespace
         ? [selector.namespace]
-        : [
-            ...new Set(
-              [
-                ...selected.pvcs.map(o => o.metadata?.namespace),
-                ...selected.pods.map(o => o.metadata?.namespace),
-                ...selected.controllers.map(o => o.metadata.namespace),
-              ].map(ns => ns ?? ''),
-            ),
-          ].filter(Boolean);
-
-      const snapshots = await Promise.all(
-        namespaces.map(namespace =>
-          readNamespace(clients, namespace, openshift, retry),
-        ),
+        : await labelledNamespaces(
+            api,
+            selector.labelSelector,
+            openshift,
+            retry,
+          );
+      const snapshots = await mapLimit(namespaces, NAMESPACES_AT_ONCE, ns =>
+        readNamespace(api, ns, openshift, retry),
       );
+      const labelled = labelledKeys(snapshots, selector.labelSelector);
       return snapshots
         .flatMap(s => collectNamespaceVolumes(cluster, s, labelled))
         .sort(
