@@ -2,6 +2,22 @@ export interface Config {
   namespaceTransfer?: {
     /** Budget in milliseconds for all API calls to one cluster within one request (default 15000). */
     clusterRequestTimeoutMs?: number;
+    /**
+     * How long in milliseconds one cluster's volumes for one entity selector are reused (default 5000): a
+     * burst of identical requests makes one round of lists. 0 shares only readings in flight. Failures
+     * are not kept.
+     */
+    volumesCacheTtlMs?: number;
+    /**
+     * Per-caller limit of the routes that call the clusters (volumes, clusters), in memory: a user is
+     * counted by their entity ref, a service by its subject; over it they answer 429 with Retry-After.
+     */
+    rateLimit?: {
+      /** Requests a caller may make at once (default 30). */
+      burst?: number;
+      /** Requests a caller may make per minute on average (default 60). */
+      perMinute?: number;
+    };
   };
   /** The cluster configuration of Backstage's Kubernetes plugin, read by Namespace Transfer too. */
   kubernetes?: {
@@ -9,14 +25,24 @@ export interface Config {
       type: string;
       clusters?: Array<{
         name: string;
+        /** https:// (http:// only with allowInsecureHttp, development only) */
         url: string;
         authProvider: string;
-        /** @visibility secret */
+        /**
+         * Required, except for the in-cluster API server (https://kubernetes.default.svc), which gets the
+         * backend pod's own service account token.
+         * @visibility secret
+         */
         serviceAccountToken?: string;
         /** @visibility secret */
         caData?: string;
         caFile?: string;
         skipTLSVerify?: boolean;
+        /**
+         * Development only: accept an http:// url, over which the token travels in clear text. Without it
+         * such a cluster is refused at startup.
+         */
+        allowInsecureHttp?: boolean;
         title?: string;
       }>;
     }>;

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { namespaceTransferPermissions } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
@@ -10,9 +11,26 @@ import {
   readClusterConfigs,
 } from './clusters';
 import { createRouter } from './router';
-import { VolumesService } from './volumes';
+import { RateLimiter } from './router/rateLimit';
+import { DEFAULT_VOLUMES_CACHE_TTL_MS, VolumesService } from './volumes';
 
 const DEFAULT_CLUSTER_TIMEOUT_MS = 15_000;
+const DEFAULT_RATE_LIMIT = { burst: 30, perMinute: 60 };
+
+/** A number of the plugin's config, refused at startup when out of range, naming the key. */
+function readNumber(
+  config: Config,
+  key: string,
+  fallback: number,
+  valid: (n: number) => boolean,
+  rule: string,
+): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isFinite(value) || !valid(value)) {
+    throw new Error(`${key} must be ${rule} (got ${value})`);
+  }
+  return value;
+}
 
 /**
  * The Namespace Transfer backend plugin. Only wiring lives here; each layer is in its own folder.
@@ -48,16 +66,50 @@ export const namespaceTransferPlugin = createBackendPlugin({
           `Namespace Transfer clusters: ${clusters.map(c => c.name).join(', ') || '(none configured)'}`,
         );
         const registry = new ClusterRegistry(clusters);
-        const timeoutMs =
-          config.getOptionalNumber(
-            'namespaceTransfer.clusterRequestTimeoutMs',
-          ) ?? DEFAULT_CLUSTER_TIMEOUT_MS;
+        const timeoutMs = readNumber(
+          config,
+          'namespaceTransfer.clusterRequestTimeoutMs',
+          DEFAULT_CLUSTER_TIMEOUT_MS,
+          n => n > 0,
+          'a positive number of milliseconds',
+        );
+        const cacheTtlMs = readNumber(
+          config,
+          'namespaceTransfer.volumesCacheTtlMs',
+          DEFAULT_VOLUMES_CACHE_TTL_MS,
+          n => n >= 0,
+          '0 or a positive number of milliseconds',
+        );
+        const rateLimiter = new RateLimiter({
+          burst: readNumber(
+            config,
+            'namespaceTransfer.rateLimit.burst',
+            DEFAULT_RATE_LIMIT.burst,
+            n => Number.isInteger(n) && n >= 1,
+            'a whole number of requests, at least 1',
+          ),
+          perMinute: readNumber(
+            config,
+            'namespaceTransfer.rateLimit.perMinute',
+            DEFAULT_RATE_LIMIT.perMinute,
+            n => n > 0,
+            'a positive number of requests',
+          ),
+        });
 
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            volumes: new VolumesService({ catalog, registry, timeoutMs }),
+            logger,
+            rateLimiter,
+            volumes: new VolumesService({
+              catalog,
+              registry,
+              timeoutMs,
+              cacheTtlMs,
+              logger,
+            }),
             clusterStatuses: () => getClusterStatuses(registry, timeoutMs),
           }),
         );

@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import {
   BackstageCredentials,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
@@ -16,7 +17,11 @@ import {
   transferReadPermission,
   volumesQuerySchema,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { checkEntityRef, checkEntityRefPart } from '../entities';
+import { TooManyRequestsError } from '../errors';
+import { publicError } from './errors';
 import { openApiDocument } from './openapi';
+import { RateLimiter } from './rateLimit';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -28,51 +33,97 @@ export interface RouterOptions {
     ): Promise<EntityVolumesResponse>;
   };
   clusterStatuses(): Promise<ClusterStatus[]>;
+  /**
+   * Limits the routes that call the clusters per caller (a user by their entity ref, a service by its
+   * subject); over the limit they answer 429 with Retry-After. None: no limit.
+   */
+  rateLimiter?: RateLimiter;
+  logger?: LoggerService;
 }
 
-/** The HTTP API under /api/namespace-transfer. Errors are thrown as Backstage errors; the backend maps them. */
+/** Who a rate limit counts: a user by their entity ref, a service by its subject. */
+function callerKey(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef)
+    return principal.userEntityRef;
+  return `${principal.type}:${principal.subject ?? ''}`;
+}
+
+/**
+ * The HTTP API under /api/namespace-transfer. Errors are thrown as Backstage errors and leave through
+ * publicError: a name, a message and a status, nothing of their causes, no stack outside development.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, volumes } = options;
+  const { httpAuth, permissions, volumes, rateLimiter, logger } = options;
   const router = Router();
   router.use(express.json());
 
-  async function authorize(req: express.Request, permission: BasicPermission) {
+  async function caller(req: express.Request, res: express.Response) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    if (rateLimiter) {
+      const decision = rateLimiter.take(callerKey(credentials));
+      if (!decision.allowed) {
+        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+        throw new TooManyRequestsError(
+          `Too many requests; try again in ${decision.retryAfterSeconds} s`,
+        );
+      }
+    }
+    return credentials;
+  }
+
+  async function authorize(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
     const [decision] = await permissions.authorize([{ permission }], {
       credentials,
     });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`You are not allowed to ${permission.name}`);
     }
-    return credentials;
   }
 
   async function sendVolumes(
     req: express.Request,
     res: express.Response,
-    query: unknown,
+    entityRef: () => unknown,
   ) {
-    const parsed = volumesQuerySchema.safeParse(query);
+    const credentials = await caller(req, res);
+    // the catalog's own character rules first, naming the part and the rule; then the API's schema
+    const parsed = volumesQuerySchema.safeParse({
+      entityRef: checkEntityRef(entityRef()),
+    });
     if (!parsed.success) {
       throw new InputError(parsed.error.issues.map(i => i.message).join('; '));
     }
-    const credentials = await authorize(req, transferReadPermission);
+    await authorize(credentials, transferReadPermission);
     res.json(
       await volumes.getEntityVolumes(parsed.data.entityRef, credentials),
     );
   }
 
   router.get('/volumes', async (req, res) => {
-    await sendVolumes(req, res, req.query);
+    await sendVolumes(req, res, () => req.query.entityRef);
   });
 
   router.get('/entities/:kind/:namespace/:name/volumes', async (req, res) => {
-    const { kind, namespace, name } = req.params;
-    await sendVolumes(req, res, { entityRef: `${kind}:${namespace}/${name}` });
+    await sendVolumes(req, res, () => {
+      // each path segment on its own: an encoded slash arrives decoded and must not shift the parts
+      const { kind, namespace, name } = req.params;
+      checkEntityRefPart('kind', kind, 'path');
+      checkEntityRefPart('namespace', namespace, 'path');
+      checkEntityRefPart('name', name, 'path');
+      return `${kind}:${namespace}/${name}`;
+    });
   });
 
   router.get('/openapi.json', (_req, res) => {
@@ -80,9 +131,21 @@ export async function createRouter(
   });
 
   router.get('/clusters', async (req, res) => {
-    await authorize(req, transferReadPermission);
+    const credentials = await caller(req, res);
+    await authorize(credentials, transferReadPermission);
     res.json({ clusters: await options.clusterStatuses() });
   });
+
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      next(publicError(error, logger));
+    },
+  );
 
   return router;
 }

@@ -9,6 +9,18 @@ const errorResponse = (description: string) => ({
   },
 });
 
+const tooManyRequests = {
+  ...errorResponse(
+    'The caller made more requests than namespaceTransfer.rateLimit allows; Retry-After says when to ask again',
+  ),
+  headers: {
+    'Retry-After': {
+      description: 'Seconds until the caller may ask again',
+      schema: { type: 'integer' },
+    },
+  },
+};
+
 const volumesResponses = {
   '200': {
     description:
@@ -20,7 +32,7 @@ const volumesResponses = {
     },
   },
   '400': errorResponse(
-    'Malformed entityRef, or the entity has no Kubernetes annotations (the message names them)',
+    "Malformed entityRef (the message names the part and the catalog's rule it breaks), or the entity has no or broken Kubernetes annotations (the message names them and Kubernetes' rule)",
   ),
   '401': errorResponse('No or invalid Backstage credentials'),
   '403': errorResponse(
@@ -29,6 +41,8 @@ const volumesResponses = {
   '404': errorResponse(
     'No such entity in the catalog (or not visible to the caller)',
   ),
+  '429': tooManyRequests,
+  '502': errorResponse('The catalog could not be asked'),
 };
 
 export const openApiDocument = {
@@ -87,6 +101,7 @@ export const openApiDocument = {
           '403': errorResponse(
             'The permission policy denies namespace-transfer.transfer.read',
           ),
+          '429': tooManyRequests,
         },
       },
     },
