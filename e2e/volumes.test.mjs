@@ -5,20 +5,11 @@ import { join } from 'node:path';
 import { launchBrowser, screenshotDir } from './lib/browser.mjs';
 import { startPortal } from './lib/portal.mjs';
 import { withoutClusterRoleBinding } from './lib/clusterAdmin.mjs';
+import { signInAs } from './lib/signIn.mjs';
 
 let portal;
 let browser;
 let page;
-
-async function signInAs(name) {
-  await page.goto(portal.baseUrl);
-  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
-  // The sidebar of the signed-in app appears once the demo provider issued the token.
-  await page
-    .getByText('Catalog', { exact: false })
-    .first()
-    .waitFor({ timeout: 60_000 });
-}
 
 describe('Volumes & transfers', () => {
   before(async () => {
@@ -26,7 +17,7 @@ describe('Volumes & transfers', () => {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(60_000);
-    await signInAs('Alice');
+    await signInAs(page, portal.baseUrl, 'Alice');
   });
 
   after(async () => {
