@@ -67,5 +67,9 @@ describe('kubeConfigFromToken', () => {
     expect(() => kubeConfigFromToken({ ...noToken, tokenFile })).toThrow(
       /is empty/,
     );
+    // no token and no file named: the in-cluster token is never sent anywhere by default
+    expect(() => kubeConfigFromToken(noToken)).toThrow(
+      "Cluster 'east' has no token configured",
+    );
   });
 });

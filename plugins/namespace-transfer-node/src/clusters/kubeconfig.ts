@@ -10,7 +10,10 @@ export interface TokenClusterOptions {
   url: string;
   /** the bearer token; when absent it is read from `tokenFile` */
   token?: string;
-  /** where the token is read when none is given (default: the in-cluster service account token) */
+  /**
+   * where the token is read when none is given, e.g. IN_CLUSTER_TOKEN_PATH for the in-cluster API server
+   * (never a default: that token must not travel to whatever URL is configured)
+   */
   tokenFile?: string;
   /** PEM or base64 PEM of the CA that signed the API server's certificate */
   caData?: string;
@@ -63,7 +66,8 @@ function base64Ca(opts: TokenClusterOptions): string | undefined {
 /** The given token, else the token file's (read now: a rotated file needs a new KubeConfig). */
 function resolveToken(opts: TokenClusterOptions): string {
   if (opts.token) return opts.token;
-  const file = opts.tokenFile ?? IN_CLUSTER_TOKEN_PATH;
+  const file = opts.tokenFile;
+  if (!file) throw new Error(`Cluster '${opts.name}' has no token configured`);
   if (!existsSync(file)) {
     throw new Error(
       `Cluster '${opts.name}' has no token configured and no token file at ${file}`,
@@ -76,7 +80,7 @@ function resolveToken(opts: TokenClusterOptions): string {
 }
 
 /**
- * From a URL, a bearer token (or a token file, by default the in-cluster service account's) and a CA
+ * From a URL, a bearer token (or a token file, such as the in-cluster service account's) and a CA
  * (caData as PEM or base64 PEM, or caFile): the shape of Backstage's Kubernetes cluster config. TLS
  * verification stays on unless skipTLSVerify is set.
  */
