@@ -1,11 +1,17 @@
 // A team member signs in, opens a component and sees its seeded volumes on the Volumes & transfers tab.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchBrowser, screenshotDir } from './lib/browser.mjs';
 import { startPortal } from './lib/portal.mjs';
 import { withoutClusterRoleBinding } from './lib/clusterAdmin.mjs';
 import { signInAs } from './lib/signIn.mjs';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 let portal;
 let browser;
@@ -88,13 +94,20 @@ describe('Volumes & transfers', () => {
       'west',
       'namespace-transfer-reader-namespace-transfer',
       async () => {
-        await page.goto(
-          `${portal.baseUrl}/catalog/default/component/reports/volumes`,
-        );
-        await page
-          .getByText(/Cluster west: forbidden/)
-          .first()
-          .waitFor();
+        // the backend keeps a cluster's answer for a few seconds (namespaceTransfer.volumesCacheTtlMs):
+        // the refusal shows once that answer is stale, so look again until it does (bounded)
+        const forbidden = page.getByText(/Cluster west: forbidden/).first();
+        for (let attempt = 0; ; attempt++) {
+          await page.goto(
+            `${portal.baseUrl}/catalog/default/component/reports/volumes`,
+          );
+          const shown = await forbidden
+            .waitFor({ timeout: 3000 })
+            .then(() => true)
+            .catch(() => false);
+          if (shown) break;
+          assert.ok(attempt < 10, 'west never showed as forbidden');
+        }
         await page.getByText('Cluster east', { exact: true }).waitFor();
         assert.ok(
           await page
@@ -116,6 +129,58 @@ describe('Volumes & transfers', () => {
       .filter({ hasText: 'reports-archive' })
       .innerText();
     assert.match(archive, /Deployment reports/);
+  });
+
+  it('shows a copy made with the CLI under the destination entity: the copy keeps its catalog label', async t => {
+    if (!portal.kubeconfig) {
+      t.skip('set E2E_KUBECONFIG to run the CLI against the demo clusters');
+      return;
+    }
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, 'plugins/namespace-transfer-node/bin/nstransfer'),
+        'run',
+        'orders/orders-uploads',
+        '--source-context',
+        'east',
+        '--destination-context',
+        'west',
+        '--intent',
+        'clone',
+        '--id',
+        'e2e-orders-west',
+        '--output',
+        'json',
+      ],
+      {
+        env: {
+          ...process.env,
+          KUBECONFIG: portal.kubeconfig,
+          NSTRANSFER_STATE_DIR: mkdtempSync(join(tmpdir(), 'e2e-nstransfer-')),
+        },
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    // the backend keeps a cluster's answer for a few seconds: look again until the copy shows
+    const rows = page.getByRole('row').filter({ hasText: 'orders-uploads' });
+    for (let attempt = 0; ; attempt++) {
+      await page.goto(
+        `${portal.baseUrl}/catalog/default/component/orders-api/volumes`,
+      );
+      await page.getByText('Cluster west', { exact: true }).waitFor();
+      await rows.first().waitFor();
+      // east's source and west's copy: two rows named orders-uploads
+      if ((await rows.count()) >= 2) break;
+      assert.ok(attempt < 10, 'the copy never showed under orders-api on west');
+      await page.waitForTimeout(1000);
+    }
+    await page.screenshot({
+      path: join(screenshotDir, 'orders-api-copied-to-west.png'),
+      fullPage: true,
+    });
   });
 
   it('lists the configured clusters and their reachability on the platform page', async () => {
