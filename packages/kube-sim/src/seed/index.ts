@@ -11,7 +11,10 @@ export { applyManifests, readManifests } from './apply';
 export { demoManifests, DEMO_CLUSTERS } from './demo';
 
 export const BACKEND_NAMESPACE = 'namespace-transfer-system';
+/** The portal's identity: its token is the backend's `serviceAccountToken`, used to read (list volumes). */
 export const BACKEND_SERVICE_ACCOUNT = 'namespace-transfer';
+/** The engine's identity, in the same namespace: whoever runs transfers uses its token. */
+export const ENGINE_SERVICE_ACCOUNT = 'namespace-transfer-engine';
 
 /** What the seed uses of a cluster: a test can seed a bare API server. */
 export type SeedTarget = Pick<
@@ -20,28 +23,48 @@ export type SeedTarget = Pick<
 >;
 
 /**
- * What deploy/README.md tells an adopter to bind to the backend's ServiceAccount, and all the seed binds:
- * these ClusterRoles cluster-wide (ClusterRoleBinding `<role>-namespace-transfer`) ...
+ * What deploy/README.md tells an adopter to bind, and all the seed binds, per ServiceAccount of
+ * `namespace-transfer-system`: ClusterRoles cluster-wide (ClusterRoleBinding `<role>-<serviceAccount>`) and
+ * namespace-less Roles of deploy/ in every demo namespace (RoleBinding `<role>-<serviceAccount>`).
+ * The portal's identity only reads; the engine's holds copy and rebind, and not the reader.
  */
-export const BACKEND_CLUSTER_ROLES = [
-  'namespace-transfer-reader',
-  'namespace-transfer-rebind',
-] as const;
-/** ... and these namespace-less Roles of deploy/ in every demo namespace (RoleBinding `<role>-namespace-transfer`). */
-export const BACKEND_NAMESPACE_ROLES = ['namespace-transfer-copy'] as const;
+export const SEEDED_IDENTITIES = [
+  {
+    serviceAccount: BACKEND_SERVICE_ACCOUNT,
+    clusterRoles: ['namespace-transfer-reader'],
+    namespaceRoles: [],
+  },
+  {
+    serviceAccount: ENGINE_SERVICE_ACCOUNT,
+    clusterRoles: ['namespace-transfer-rebind'],
+    namespaceRoles: ['namespace-transfer-copy'],
+  },
+] as const satisfies readonly {
+  serviceAccount: string;
+  clusterRoles: readonly string[];
+  namespaceRoles: readonly string[];
+}[];
+
+/** The ClusterRoles bound to the portal's ServiceAccount (the reader only). */
+export const BACKEND_CLUSTER_ROLES = SEEDED_IDENTITIES[0].clusterRoles;
+/** The ClusterRoles bound to the engine's ServiceAccount (rebind) ... */
+export const ENGINE_CLUSTER_ROLES = SEEDED_IDENTITIES[1].clusterRoles;
+/** ... and the Roles bound to it in every demo namespace (copy). */
+export const ENGINE_NAMESPACE_ROLES = SEEDED_IDENTITIES[1].namespaceRoles;
 
 /**
  * Seeds a demo cluster: the manifests of `deploy/` (CRDs, RBAC) first, then the demo's namespaces,
- * storage classes, claims and workloads; returns a token for the backend's ServiceAccount, which has
- * only what deploy/README.md says to bind to it: the reader and rebind ClusterRoles cluster-wide and the
- * copy Role in each demo namespace. Every other role of `deploy/` is applied and left unbound, above all
- * `namespace-transfer-kep-edit` (creating and approving KEP objects is for namespace users: the engine
- * holding it could approve its own rebinds).
+ * storage classes, claims and workloads. Two ServiceAccounts get only what deploy/README.md says to bind
+ * to them: the portal's (`backendToken`, the backend's read path) the reader ClusterRole alone, so a
+ * compromised read path cannot write; the engine's (`engineToken`, for whoever runs transfers) the rebind
+ * ClusterRole cluster-wide and the copy Role in each demo namespace. Every other role of `deploy/` is
+ * applied and left unbound, above all `namespace-transfer-kep-edit` (creating and approving KEP objects is
+ * for namespace users: the engine holding it could approve its own rebinds).
  */
 export async function seedDemoCluster(
   cluster: SeedTarget,
   opts: { deployDir?: string } = {},
-): Promise<{ backendToken: string }> {
+): Promise<{ backendToken: string; engineToken: string }> {
   const kc = cluster.kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   await applyManifests(kc, [
@@ -50,11 +73,11 @@ export async function seedDemoCluster(
       kind: 'Namespace',
       metadata: { name: BACKEND_NAMESPACE },
     },
-    {
+    ...SEEDED_IDENTITIES.map(({ serviceAccount }) => ({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: BACKEND_SERVICE_ACCOUNT, namespace: BACKEND_NAMESPACE },
-    },
+      metadata: { name: serviceAccount, namespace: BACKEND_NAMESPACE },
+    })),
   ]);
   // deploy/ ships cluster-wide objects (CRDs, ClusterRoles) and Roles without a namespace, which an operator
   // applies and binds in every namespace transfers may touch.
@@ -66,15 +89,15 @@ export async function seedDemoCluster(
     kc,
     deploy.filter(m => !perNamespace.includes(m)),
   );
-  await bindClusterRoles(
-    cluster,
-    deploy
-      .filter(m => m.kind === 'ClusterRole')
-      .map(m => m.metadata!.name!)
-      .filter(name =>
-        (BACKEND_CLUSTER_ROLES as readonly string[]).includes(name),
-      ),
+  const clusterRoles = new Set(
+    deploy.filter(m => m.kind === 'ClusterRole').map(m => m.metadata!.name!),
   );
+  for (const identity of SEEDED_IDENTITIES)
+    await bindClusterRoles(
+      cluster,
+      identity.serviceAccount,
+      identity.clusterRoles.filter(role => clusterRoles.has(role)),
+    );
   const name = cluster.name === 'west' ? 'west' : 'east';
   const demo = demoManifests(name);
   await applyManifests(kc, demo);
@@ -83,19 +106,26 @@ export async function seedDemoCluster(
     .map(m => m.metadata.name as string)) {
     await applyManifests(
       kc,
-      perNamespace.flatMap(role => namespacedRoleAndBinding(role, ns)),
+      perNamespace.flatMap(role => namespacedRoleAndBindings(role, ns)),
     );
   }
   await core.listNamespace();
-  const { token } = cluster.serviceAccountKubeConfig(
-    BACKEND_NAMESPACE,
-    BACKEND_SERVICE_ACCOUNT,
-  );
-  return { backendToken: token };
+  const tokenOf = (serviceAccount: string) =>
+    cluster.serviceAccountKubeConfig(BACKEND_NAMESPACE, serviceAccount).token;
+  return {
+    backendToken: tokenOf(BACKEND_SERVICE_ACCOUNT),
+    engineToken: tokenOf(ENGINE_SERVICE_ACCOUNT),
+  };
 }
 
-/** The Role in the namespace, and its RoleBinding to the backend when deploy/README.md says to bind it. */
-function namespacedRoleAndBinding(
+const serviceAccountSubject = (serviceAccount: string) => ({
+  kind: 'ServiceAccount',
+  name: serviceAccount,
+  namespace: BACKEND_NAMESPACE,
+});
+
+/** The Role in the namespace, and its RoleBindings to the identities deploy/README.md says to bind it to. */
+function namespacedRoleAndBindings(
   role: KubernetesObject,
   namespace: string,
 ): KubernetesObject[] {
@@ -104,46 +134,45 @@ function namespacedRoleAndBinding(
     ...role,
     metadata: { ...role.metadata, namespace },
   };
-  if (!(BACKEND_NAMESPACE_ROLES as readonly string[]).includes(name))
-    return [roleInNamespace];
   return [
     roleInNamespace,
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: `${name}-${BACKEND_SERVICE_ACCOUNT}`, namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [
-        {
-          kind: 'ServiceAccount',
-          name: BACKEND_SERVICE_ACCOUNT,
-          namespace: BACKEND_NAMESPACE,
-        },
-      ],
-    } as KubernetesObject,
+    ...SEEDED_IDENTITIES.filter(identity =>
+      (identity.namespaceRoles as readonly string[]).includes(name),
+    ).map(
+      ({ serviceAccount }) =>
+        ({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: `${name}-${serviceAccount}`, namespace },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'Role',
+            name,
+          },
+          subjects: [serviceAccountSubject(serviceAccount)],
+        }) as KubernetesObject,
+    ),
   ];
 }
 
-/** Grants the backend's ServiceAccount these ClusterRoles cluster-wide (what deploy/README.md has an adopter do). */
-async function bindClusterRoles(cluster: SeedTarget, roles: string[]) {
+/** Grants the ServiceAccount these ClusterRoles cluster-wide (what deploy/README.md has an adopter do). */
+async function bindClusterRoles(
+  cluster: SeedTarget,
+  serviceAccount: string,
+  roles: readonly string[],
+) {
   const rbac = cluster.kubeConfig().makeApiClient(RbacAuthorizationV1Api);
   for (const role of roles) {
     const body = {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: `${role}-${BACKEND_SERVICE_ACCOUNT}` },
+      metadata: { name: `${role}-${serviceAccount}` },
       roleRef: {
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'ClusterRole',
         name: role,
       },
-      subjects: [
-        {
-          kind: 'ServiceAccount',
-          name: BACKEND_SERVICE_ACCOUNT,
-          namespace: BACKEND_NAMESPACE,
-        },
-      ],
+      subjects: [serviceAccountSubject(serviceAccount)],
     };
     await rbac.createClusterRoleBinding({ body }).catch((e: any) => {
       if (e?.code !== 409) throw e;

@@ -1,6 +1,7 @@
 /**
- * The seeded backend ServiceAccount may do exactly what deploy/README.md says an adopter grants it: the
- * bindings are read from the README's commands, the rules from deploy/rbac/, and the API server is asked
+ * The two seeded ServiceAccounts may do exactly what deploy/README.md says an adopter grants them (the
+ * portal's: the reader alone, nothing that writes, no Secrets; the engine's: rebind, and copy where bound):
+ * the bindings are read from the README's commands, the rules from deploy/rbac/, and the API server is asked
  * (SelfSubjectRulesReview and SelfSubjectAccessReview, as the admin impersonating the ServiceAccount, as
  * `kubectl auth can-i --as` does). Seeded on a bare API server: the demo's workloads need no kubelet here.
  */
@@ -18,18 +19,21 @@ import { MASTER, startTestApiServer } from '../testing/apiServer';
 import type { TestApiServer } from '../testing/apiServer';
 import { PACKAGE_DIR } from '../lib/packageDir';
 import {
-  BACKEND_CLUSTER_ROLES,
   BACKEND_NAMESPACE,
-  BACKEND_NAMESPACE_ROLES,
   BACKEND_SERVICE_ACCOUNT,
   demoManifests,
+  ENGINE_SERVICE_ACCOUNT,
   readManifests,
+  SEEDED_IDENTITIES,
   seedDemoCluster,
   type SeedTarget,
 } from './index';
 
 const DEPLOY_DIR = join(PACKAGE_DIR, '../../deploy');
-const BACKEND = `system:serviceaccount:${BACKEND_NAMESPACE}:${BACKEND_SERVICE_ACCOUNT}`;
+const userOf = (serviceAccount: string) =>
+  `system:serviceaccount:${BACKEND_NAMESPACE}:${serviceAccount}`;
+const BACKEND = userOf(BACKEND_SERVICE_ACCOUNT);
+const ENGINE = userOf(ENGINE_SERVICE_ACCOUNT);
 /** a ServiceAccount with the same groups and nothing bound: what every such identity may do anyway */
 const UNBOUND = `system:serviceaccount:${BACKEND_NAMESPACE}:default`;
 const ADMIN_TOKEN = 'admin';
@@ -83,17 +87,22 @@ function ruleKey(r: Rule): string {
 
 const sorted = (rules: Rule[]) => rules.map(ruleKey).sort();
 
+/** verbs that only read */
+const READ_VERBS = ['get', 'list', 'watch'];
+
 describe.each([
   { name: 'east', openshift: false },
   { name: 'west', openshift: true },
-])('the seeded backend identity on $name', ({ name, openshift }) => {
+])('the seeded identities on $name', ({ name, openshift }) => {
   let srv: TestApiServer;
   let deploy: KubernetesObject[];
   let backendToken: string;
+  let engineToken: string;
   const bindings = documentedBindings();
   const demoNamespaces = demoManifests(name as 'east' | 'west')
     .filter(m => m.kind === 'Namespace')
     .map(m => m.metadata.name as string);
+  const namespaces = [...demoNamespaces, 'kube-system', BACKEND_NAMESPACE];
 
   /** the admin's kubeconfig, acting as `user` (the kubeconfig's `as`, sent as Impersonate-User) */
   const as = (user: string) => {
@@ -107,6 +116,8 @@ describe.each([
     });
     return kc.makeApiClient(AuthorizationV1Api);
   };
+  const viaToken = (token: string) =>
+    srv.kubeConfig(token).makeApiClient(AuthorizationV1Api);
   const rulesOf = async (api: AuthorizationV1Api, namespace: string) => {
     const review = await api.createSelfSubjectRulesReview({
       body: { spec: { namespace } },
@@ -124,15 +135,54 @@ describe.each([
     if (!found) throw new Error(`${kind} ${role} is not in deploy/rbac`);
     return found.rules ?? [];
   };
-  /** what the README's bindings grant in `namespace`: every ClusterRoleBinding, RoleBindings there */
-  const documentedRules = (namespace: string): Rule[] =>
-    bindings.flatMap(b => {
-      if (b.kind === 'ClusterRoleBinding')
-        return roleRules('ClusterRole', b.role);
-      return demoNamespaces.includes(namespace)
-        ? roleRules('Role', b.role)
-        : [];
-    });
+  /** what the README's bindings grant the ServiceAccount in `namespace`: its ClusterRoleBindings, its RoleBindings there */
+  const documentedRules = (serviceAccount: string, namespace: string): Rule[] =>
+    bindings
+      .filter(
+        b => b.serviceAccount === `${BACKEND_NAMESPACE}:${serviceAccount}`,
+      )
+      .flatMap(b => {
+        if (b.kind === 'ClusterRoleBinding')
+          return roleRules('ClusterRole', b.role);
+        return demoNamespaces.includes(namespace)
+          ? roleRules('Role', b.role)
+          : [];
+      });
+  /** `kubectl auth can-i --as` */
+  const canI = async (
+    api: AuthorizationV1Api,
+    verb: string,
+    resource: string,
+    namespace?: string,
+    group = '',
+    subresource?: string,
+  ) =>
+    (
+      await api.createSelfSubjectAccessReview({
+        body: {
+          spec: {
+            resourceAttributes: {
+              verb,
+              group,
+              resource,
+              subresource,
+              namespace,
+            },
+          },
+        },
+      })
+    ).status!.allowed;
+  type Expected = [string, string, string | undefined, string, boolean];
+  const expectCanI = async (api: AuthorizationV1Api, expected: Expected[]) => {
+    for (const [verb, resource, namespace, group, allowed] of expected)
+      expect([
+        verb,
+        resource,
+        namespace,
+        await canI(api, verb, resource, namespace, group),
+      ]).toEqual([verb, resource, namespace, allowed]);
+  };
+  const KEP = 'transfer.namespace-transfer.io';
 
   beforeAll(async () => {
     srv = await startTestApiServer({
@@ -149,62 +199,98 @@ describe.each([
         return { token, kubeConfig: srv.kubeConfig(token) };
       },
     };
-    ({ backendToken } = await seedDemoCluster(target, {
+    ({ backendToken, engineToken } = await seedDemoCluster(target, {
       deployDir: DEPLOY_DIR,
     }));
     deploy = await readManifests(join(DEPLOY_DIR, 'rbac'));
   });
   afterAll(() => srv?.stop());
 
-  it('makes exactly the bindings deploy/README.md tells an adopter to make, and none of kep-edit', async () => {
-    expect(bindings.map(b => b.serviceAccount)).toEqual(
-      bindings.map(() => `${BACKEND_NAMESPACE}:${BACKEND_SERVICE_ACCOUNT}`),
+  it('makes exactly the bindings deploy/README.md tells an adopter to make, to two identities, and none of kep-edit', async () => {
+    // the README: the reader to the portal's ServiceAccount, copy and rebind to the engine's, nothing else
+    const documented = (serviceAccount: string, kind: string) =>
+      bindings
+        .filter(
+          b =>
+            b.serviceAccount === `${BACKEND_NAMESPACE}:${serviceAccount}` &&
+            b.kind === kind,
+        )
+        .map(b => b.role)
+        .sort();
+    expect(
+      bindings
+        .map(b => b.serviceAccount)
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .sort(),
+    ).toEqual(
+      SEEDED_IDENTITIES.map(
+        i => `${BACKEND_NAMESPACE}:${i.serviceAccount}`,
+      ).sort(),
     );
-    const documentedClusterRoles = bindings
-      .filter(b => b.kind === 'ClusterRoleBinding')
-      .map(b => b.role);
-    const documentedRoles = bindings
-      .filter(b => b.kind === 'RoleBinding')
-      .map(b => b.role);
-    expect([...documentedClusterRoles].sort()).toEqual(
-      [...BACKEND_CLUSTER_ROLES].sort(),
-    );
-    expect([...documentedRoles].sort()).toEqual(
-      [...BACKEND_NAMESPACE_ROLES].sort(),
-    );
+    expect(documented(BACKEND_SERVICE_ACCOUNT, 'ClusterRoleBinding')).toEqual([
+      'namespace-transfer-reader',
+    ]);
+    expect(documented(BACKEND_SERVICE_ACCOUNT, 'RoleBinding')).toEqual([]);
+    expect(documented(ENGINE_SERVICE_ACCOUNT, 'ClusterRoleBinding')).toEqual([
+      'namespace-transfer-rebind',
+    ]);
+    expect(documented(ENGINE_SERVICE_ACCOUNT, 'RoleBinding')).toEqual([
+      'namespace-transfer-copy',
+    ]);
+    for (const identity of SEEDED_IDENTITIES) {
+      expect(documented(identity.serviceAccount, 'ClusterRoleBinding')).toEqual(
+        [...identity.clusterRoles].sort(),
+      );
+      expect(documented(identity.serviceAccount, 'RoleBinding')).toEqual(
+        [...identity.namespaceRoles].sort(),
+      );
+    }
     expect(bindings.map(b => b.role)).not.toContain(
       'namespace-transfer-kep-edit',
     );
 
-    // what the cluster holds: every binding naming the ServiceAccount, and any binding of kep-edit
+    // what the cluster holds: every binding naming a ServiceAccount of namespace-transfer-system, and any
+    // binding of kep-edit
     const rbac = srv
       .kubeConfig(ADMIN_TOKEN)
       .makeApiClient(RbacAuthorizationV1Api);
-    const isBackend = (b: { subjects?: any[] }) =>
-      (b.subjects ?? []).some(
-        s =>
-          s.kind === 'ServiceAccount' &&
-          s.name === BACKEND_SERVICE_ACCOUNT &&
-          s.namespace === BACKEND_NAMESPACE,
-      );
+    const subjectsOf = (b: { subjects?: any[] }) =>
+      (b.subjects ?? [])
+        .filter(
+          s => s.kind === 'ServiceAccount' && s.namespace === BACKEND_NAMESPACE,
+        )
+        .map(s => s.name as string);
     const clusterBindings = (await rbac.listClusterRoleBinding()).items;
     expect(
       clusterBindings
-        .filter(isBackend)
-        .map(b => b.roleRef.name)
+        .flatMap(b =>
+          subjectsOf(b).map(
+            sa => `${sa} ${b.metadata!.name} ${b.roleRef.name}`,
+          ),
+        )
         .sort(),
-    ).toEqual([...documentedClusterRoles].sort());
+    ).toEqual(
+      [
+        // e2e/volumes.test.mjs removes the reader's binding by this name
+        `${BACKEND_SERVICE_ACCOUNT} namespace-transfer-reader-namespace-transfer namespace-transfer-reader`,
+        `${ENGINE_SERVICE_ACCOUNT} namespace-transfer-rebind-${ENGINE_SERVICE_ACCOUNT} namespace-transfer-rebind`,
+      ].sort(),
+    );
     const roleBindings = (await rbac.listRoleBindingForAllNamespaces()).items;
     expect(
       roleBindings
-        .filter(isBackend)
-        .map(
-          b => `${b.metadata!.namespace}/${b.roleRef.kind}/${b.roleRef.name}`,
+        .flatMap(b =>
+          subjectsOf(b).map(
+            sa =>
+              `${sa} ${b.metadata!.namespace}/${b.roleRef.kind}/${b.roleRef.name}`,
+          ),
         )
         .sort(),
     ).toEqual(
       demoNamespaces
-        .flatMap(ns => documentedRoles.map(r => `${ns}/Role/${r}`))
+        .map(
+          ns => `${ENGINE_SERVICE_ACCOUNT} ${ns}/Role/namespace-transfer-copy`,
+        )
         .sort(),
     );
     expect(
@@ -219,55 +305,105 @@ describe.each([
     ).toBe('namespace-transfer-kep-edit');
   });
 
-  it('has the rules of the documented roles, and nothing else, in a demo namespace, kube-system and its own', async () => {
-    const backend = as(BACKEND);
-    const unbound = as(UNBOUND);
-    for (const namespace of [
-      ...demoNamespaces,
-      'kube-system',
-      BACKEND_NAMESPACE,
-    ]) {
-      const everyone = await rulesOf(unbound, namespace);
-      expect(sorted(await rulesOf(backend, namespace))).toEqual(
-        sorted([...everyone, ...documentedRules(namespace)]),
+  it.each([
+    { identity: 'portal', serviceAccount: BACKEND_SERVICE_ACCOUNT },
+    { identity: 'engine', serviceAccount: ENGINE_SERVICE_ACCOUNT },
+  ])(
+    "gives the $identity's ServiceAccount the rules of its documented roles, and nothing else, in a demo namespace, kube-system and its own",
+    async ({ serviceAccount }) => {
+      const subject = as(userOf(serviceAccount));
+      const unbound = as(UNBOUND);
+      for (const namespace of namespaces) {
+        const everyone = await rulesOf(unbound, namespace);
+        expect(sorted(await rulesOf(subject, namespace))).toEqual(
+          sorted([...everyone, ...documentedRules(serviceAccount, namespace)]),
+        );
+      }
+    },
+  );
+
+  it("gives the portal's ServiceAccount nothing that writes and no Secrets, anywhere", async () => {
+    for (const namespace of namespaces) {
+      const everyone = new Set(sorted(await rulesOf(as(UNBOUND), namespace)));
+      const own = (await rulesOf(as(BACKEND), namespace)).filter(
+        r => !everyone.has(ruleKey(r)),
       );
+      expect(own.length).toBeGreaterThan(0);
+      for (const rule of own) {
+        expect([
+          namespace,
+          rule.verbs!.filter(v => !READ_VERBS.includes(v)),
+        ]).toEqual([namespace, []]);
+        expect(rule.resources ?? []).not.toContain('secrets');
+        expect(rule.resources ?? []).not.toContain('*');
+      }
     }
-    // the token the seed hands the portal is that same identity
-    const viaToken = srv
-      .kubeConfig(backendToken)
-      .makeApiClient(AuthorizationV1Api);
-    expect(sorted(await rulesOf(viaToken, demoNamespaces[0]))).toEqual(
-      sorted(await rulesOf(backend, demoNamespaces[0])),
-    );
   });
 
-  it('answers kubectl auth can-i --as for what matters', async () => {
-    const backend = as(BACKEND);
+  it('hands out tokens of those same identities: backendToken the portal, engineToken the engine', async () => {
+    for (const [token, user] of [
+      [backendToken, BACKEND],
+      [engineToken, ENGINE],
+    ])
+      for (const namespace of [demoNamespaces[0], 'kube-system'])
+        expect(sorted(await rulesOf(viaToken(token), namespace))).toEqual(
+          sorted(await rulesOf(as(user), namespace)),
+        );
+    expect(backendToken).not.toBe(engineToken);
+  });
+
+  it("answers kubectl auth can-i --as for what matters, for the portal's ServiceAccount", async () => {
     const demo = demoNamespaces[0];
-    const canI = async (
-      verb: string,
-      resource: string,
-      namespace?: string,
-      group = '',
-      subresource?: string,
-    ) =>
-      (
-        await backend.createSelfSubjectAccessReview({
-          body: {
-            spec: {
-              resourceAttributes: {
-                verb,
-                group,
-                resource,
-                subresource,
-                namespace,
-              },
-            },
-          },
-        })
-      ).status!.allowed;
-    const KEP = 'transfer.namespace-transfer.io';
-    const expected: [string, string, string | undefined, string, boolean][] = [
+    await expectCanI(as(BACKEND), [
+      // the portal's read path: volumes and who uses them, the plan's cluster-wide reads
+      ['list', 'persistentvolumeclaims', demo, '', true],
+      ['list', 'pods', undefined, '', true],
+      ['list', 'deployments', demo, 'apps', true],
+      ['get', 'namespaces', undefined, '', true],
+      ['list', 'storageclasses', undefined, 'storage.k8s.io', true],
+      ['list', 'nodes', undefined, '', true],
+      ['list', 'services', undefined, '', true],
+      // no Secrets, anywhere
+      ['get', 'secrets', demo, '', false],
+      ['list', 'secrets', demo, '', false],
+      ['list', 'secrets', undefined, '', false],
+      // nothing that writes: no copy, no rebind, no KEP
+      ['create', 'pods', demo, '', false],
+      ['create', 'persistentvolumeclaims', demo, '', false],
+      ['delete', 'persistentvolumeclaims', demo, '', false],
+      ['delete', 'persistentvolumeclaims', 'kube-system', '', false],
+      ['update', 'deployments', demo, 'apps', false],
+      ['update', 'deployments', 'kube-system', 'apps', false],
+      ['create', 'services', demo, '', false],
+      ['get', 'persistentvolumes', undefined, '', false],
+      ['update', 'persistentvolumes', undefined, '', false],
+      ['create', 'namespacetransferrequests', demo, KEP, false],
+      ['create', 'namespacetransferapprovals', demo, KEP, false],
+      ['watch', 'namespacetransferapprovals', demo, KEP, false],
+      [
+        'create',
+        'clusterrolebindings',
+        undefined,
+        'rbac.authorization.k8s.io',
+        false,
+      ],
+      ['impersonate', 'serviceaccounts', BACKEND_NAMESPACE, '', false],
+    ]);
+    expect(
+      await canI(
+        as(BACKEND),
+        'update',
+        'namespacetransferrequests',
+        demo,
+        KEP,
+        'status',
+      ),
+    ).toBe(false);
+  });
+
+  it("answers kubectl auth can-i --as for what matters, for the engine's ServiceAccount", async () => {
+    const demo = demoNamespaces[0];
+    await expectCanI(as(ENGINE), [
       // the KEP: watch requests and approvals, write a request's status; never approve or request
       ['create', 'namespacetransferapprovals', demo, KEP, false],
       ['update', 'namespacetransferapprovals', demo, KEP, false],
@@ -286,6 +422,9 @@ describe.each([
       // volumes: read and rebind, never delete
       ['update', 'persistentvolumes', undefined, '', true],
       ['delete', 'persistentvolumes', undefined, '', false],
+      // the reader is the portal's: not bound here (the plan warns about what it cannot read)
+      ['list', 'nodes', undefined, '', false],
+      ['list', 'services', undefined, '', false],
       // nothing that leads to more rights
       [
         'create',
@@ -301,16 +440,16 @@ describe.each([
       // namespaced rules hold everywhere, kube-system included, as deploy/README.md says.
       ['update', 'deployments', 'kube-system', 'apps', true],
       ['delete', 'persistentvolumeclaims', 'kube-system', '', true],
-    ];
-    for (const [verb, resource, namespace, group, allowed] of expected)
-      expect([
-        verb,
-        resource,
-        namespace,
-        await canI(verb, resource, namespace, group),
-      ]).toEqual([verb, resource, namespace, allowed]);
+    ]);
     expect(
-      await canI('update', 'namespacetransferrequests', demo, KEP, 'status'),
+      await canI(
+        as(ENGINE),
+        'update',
+        'namespacetransferrequests',
+        demo,
+        KEP,
+        'status',
+      ),
     ).toBe(true);
   });
 });
