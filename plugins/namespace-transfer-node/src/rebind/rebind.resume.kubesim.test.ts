@@ -3,7 +3,13 @@
  * run from its checkpoint, and a failure injected into any step (a non-retryable API error from kube-sim's
  * fault injection) leaves the source as it was: claim bound to its volume, policy, application.
  */
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import {
   closeSync,
   ftruncateSync,
@@ -85,6 +91,20 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     await ensureNamespace(kc, `${ns}-to`);
     const dir = await createBoundPvc(kc, ns, 'data', 'movable', size);
     writeFileSync(`${dir}/hello.txt`, ns);
+    // what a give-back must restore: the claim's own labels and annotations
+    await core.patchNamespacedPersistentVolumeClaim(
+      {
+        namespace: ns,
+        name: 'data',
+        body: {
+          metadata: {
+            labels: { app: 'web' },
+            annotations: { 'team.example.com/owner': 'web' },
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await createWorkload(kc, ns, 'web', 'data', 1001, 1);
     const pvc = await core.readNamespacedPersistentVolumeClaim({
       namespace: ns,
@@ -123,6 +143,9 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     expect(src.status?.phase).toBe('Bound');
     expect(src.spec?.volumeName).toBe(pvName);
     expect(src.metadata?.annotations?.[TRANSFERRING]).toBeUndefined();
+    // as it was, whether it was kept or given back: its own labels and annotations, none of ours
+    expect(src.metadata?.labels).toEqual({ app: 'web' });
+    expect(src.metadata?.annotations?.['team.example.com/owner']).toBe('web');
     const pv = await core.readPersistentVolume({ name: pvName });
     expect(pv.spec?.claimRef).toMatchObject({
       namespace: ns,

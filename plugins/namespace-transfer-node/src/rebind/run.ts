@@ -215,8 +215,10 @@ async function giveBack(
     existing = undefined;
   }
   if (!existing) {
+    // the source as it was: its labels and annotations, but none of the binder's or ours
     await volume.createClaim(src.namespace, src.name, record, {
-      labels: record.labels,
+      ...inheritedMetadata(record),
+      ours: false,
     });
   }
   await volume.waitBound(src.namespace, src.name, {

@@ -298,15 +298,24 @@ export class RebindVolume {
       from?: string;
       labels?: Record<string, string>;
       annotations?: Record<string, string>;
+      /**
+       * false for the source claim given back after a failure: it is the source again, as it was, not
+       * something this transfer made (default true)
+       */
+      ours?: boolean;
     },
   ): Promise<V1PersistentVolumeClaim> {
+    const ours = extra.ours !== false;
     const body: V1PersistentVolumeClaim = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: {
         name,
         namespace,
-        labels: { ...extra.labels, [LABEL_TRANSFER_ID]: this.transferId },
+        labels: {
+          ...extra.labels,
+          ...(ours ? { [LABEL_TRANSFER_ID]: this.transferId } : {}),
+        },
         annotations:
           extra.from || extra.annotations
             ? {
@@ -327,7 +336,8 @@ export class RebindVolume {
     const existing = await this.readClaim(namespace, name);
     if (!existing) return this.createClaim(namespace, name, record, extra);
     if (
-      existing.metadata?.labels?.[LABEL_TRANSFER_ID] !== this.transferId ||
+      (ours &&
+        existing.metadata?.labels?.[LABEL_TRANSFER_ID] !== this.transferId) ||
       existing.spec?.volumeName !== this.pvName
     ) {
       throw new ClaimTakenError(
