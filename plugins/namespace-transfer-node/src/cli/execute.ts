@@ -1,3 +1,4 @@
+import { readableError } from '../clusters';
 import type {
   Plan,
   TransferCheckpoint,
@@ -43,8 +44,8 @@ export interface ExecuteOptions {
   resume?: Map<string, { checkpoint: TransferCheckpoint; plan?: Plan }>;
 }
 
-const oneLine = (e: unknown) =>
-  (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+// a person reads it: a Kubernetes refusal as who may not do what where, never the client's dump
+const oneLine = (e: unknown) => readableError(e);
 
 /** Plans and runs one transfer (copy or rebind, as planned), reporting every event; never throws. */
 export async function executeSpec(

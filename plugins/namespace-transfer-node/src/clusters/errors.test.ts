@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { describeFailure, isTransient, statusMessage } from '.';
+import { describeFailure, isTransient, readableError, statusMessage } from '.';
 
 const sys = (code: string) => Object.assign(new Error(code), { code });
 /** node-fetch's FetchError as client-node 1.x throws it */
@@ -88,5 +88,52 @@ describe('describeFailure', () => {
     });
     const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
     expect(isTransient(abort)).toBe(false);
+  });
+});
+
+describe('readableError', () => {
+  const status = (code: number, message: string) =>
+    new ApiException(
+      code,
+      'Unknown API Status Code!',
+      JSON.stringify({ kind: 'Status', message }),
+      { 'audit-id': 'a1' },
+    );
+
+  it('says who may not do what where, instead of the client dump', () => {
+    expect(
+      readableError(
+        status(
+          403,
+          'services is forbidden: User "system:serviceaccount:nst:engine" cannot create resource "services" in API group "" in the namespace "shop"',
+        ),
+      ),
+    ).toBe(
+      'forbidden: cannot create services in namespace shop (as system:serviceaccount:nst:engine)',
+    );
+    expect(
+      readableError(
+        status(
+          403,
+          'routes.route.openshift.io is forbidden: User "u" cannot list resource "routes" in API group "route.openshift.io" at the cluster scope',
+        ),
+      ),
+    ).toBe(
+      'forbidden: cannot list routes.route.openshift.io cluster-wide (as u)',
+    );
+  });
+
+  it('gives other statuses a word and the API server message, and never the headers', () => {
+    const text = readableError(
+      status(
+        422,
+        'PersistentVolumeClaim "x" is invalid: spec.resources: Required value',
+      ),
+    );
+    expect(text).toBe(
+      'invalid: PersistentVolumeClaim "x" is invalid: spec.resources: Required value',
+    );
+    expect(text).not.toMatch(/HTTP-Code|audit-id|Headers/);
+    expect(readableError(new Error('one\ntwo'))).toBe('one two');
   });
 });

@@ -178,3 +178,40 @@ export function retryAfterMs(
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+const STATUS_WORDS: Record<number, string> = {
+  400: 'bad request',
+  401: 'unauthorized (the token is not accepted)',
+  403: 'forbidden',
+  404: 'not found',
+  409: 'conflict',
+  422: 'invalid',
+  429: 'too many requests',
+  500: 'the API server failed',
+  503: 'the API server is unavailable',
+};
+
+/** The API server's RBAC refusal: `User "u" cannot verb resource "r" in API group "g" in the namespace "n"`. */
+const FORBIDDEN =
+  /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)"| at the cluster scope)?/;
+
+/**
+ * What went wrong, in one line a person can act on: a refusal says who may not do what where
+ * (`forbidden: cannot create services in namespace x (as system:serviceaccount:…)`), another HTTP error
+ * its status and the API server's own message; never the client library's dump of status, body and
+ * headers.
+ */
+export function readableError(error: unknown): string {
+  const f = describeFailure(error);
+  if (f.kind !== 'http') return f.message.replace(/\s*\n\s*/g, ' ');
+  const detail = f.detail?.replace(/\s*\n\s*/g, ' ');
+  const m = detail ? FORBIDDEN.exec(detail) : null;
+  if (f.status === 403 && m) {
+    const [, user, verb, resource, group, namespace] = m;
+    const what = group ? `${resource}.${group}` : resource;
+    const where = namespace ? `in namespace ${namespace}` : 'cluster-wide';
+    return `forbidden: cannot ${verb} ${what} ${where} (as ${user})`;
+  }
+  const reason = STATUS_WORDS[f.status ?? 0] ?? `HTTP ${f.status}`;
+  return detail ? `${reason}: ${detail}` : reason;
+}

@@ -1,4 +1,4 @@
-import { Discovery } from '../clusters';
+import { Discovery, readableError } from '../clusters';
 import { objectName } from '../naming';
 import {
   quiesceWorkloads,
@@ -221,7 +221,10 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     };
   } catch (e) {
     const warn = (what: string) => (err: unknown) =>
-      o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
+      o.onEvent?.({
+        type: 'warning',
+        message: `${what}: ${readableError(err)}`,
+      });
     if (committed()) {
       // the verified copy (and for a move, the source's word that its data went there) stays; what is
       // left to do is for a resume

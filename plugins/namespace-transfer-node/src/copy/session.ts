@@ -54,7 +54,12 @@ import {
   type SeamContext,
   type Transport,
 } from '../transport';
-import { httpStatus, retryOnConflict, withRetry } from '../clusters';
+import {
+  httpStatus,
+  readableError,
+  retryOnConflict,
+  withRetry,
+} from '../clusters';
 import { mountsClaim } from '../usage';
 import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
@@ -756,7 +761,7 @@ export class CopySession {
           // else (403, 5xx) may hide key material, so the clean-up has not happened
           if (httpStatus(e) === 404) continue;
           throw new Error(
-            `cleaning up: could not list ${kind}s in ${ns}: ${e instanceof Error ? e.message : String(e)}`,
+            `cleaning up: could not list ${kind}s in ${ns}: ${readableError(e)}`,
           );
         }
         for (const item of items) {

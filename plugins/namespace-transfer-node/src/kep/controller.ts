@@ -10,7 +10,7 @@ import {
   isTerminalPhase,
   type TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { httpStatus, withRetry } from '../clusters';
+import { httpStatus, readableError, withRetry } from '../clusters';
 import { POINT_OF_NO_RETURN, RebindRefusedError, runRebind } from '../rebind';
 import { matchApproval } from './match';
 import { RequestStatusWriter, setCondition } from './status';
@@ -88,7 +88,7 @@ export function startKepController(o: KepControllerOptions): KepController {
       return;
     }
     const p = reconcile(ns, name)
-      .catch(e => log(`reconciling ${k}: ${String(e)}`))
+      .catch(e => log(`reconciling ${k}: ${readableError(e)}`))
       .finally(() => {
         running.delete(k);
         if (again.delete(k)) enqueue(ns, name);
@@ -186,7 +186,7 @@ export function startKepController(o: KepControllerOptions): KepController {
         .then(() => status.update(ns, name, change))
         .then(
           () => undefined,
-          e => log(`status of ${ns}/${name}: ${String(e)}`),
+          e => log(`status of ${ns}/${name}: ${readableError(e)}`),
         );
       return writes;
     };
@@ -224,7 +224,7 @@ export function startKepController(o: KepControllerOptions): KepController {
       const message =
         e instanceof RebindRefusedError
           ? e.failures.map(f => `${f.precondition}: ${f.message}`).join('; ')
-          : String(e instanceof Error ? e.message : e);
+          : readableError(e);
       await status.update(ns, name, s => ({
         ...s,
         phase: 'Failed',

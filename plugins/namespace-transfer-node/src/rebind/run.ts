@@ -1,3 +1,4 @@
+import { readableError } from '../clusters';
 import { gatherFacts } from '../gather';
 import { LABEL_TRANSFER_ID } from '../naming';
 import {
@@ -159,7 +160,10 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
     };
   } catch (e) {
     const warn = (what: string) => (err: unknown) =>
-      o.onEvent?.({ type: 'warning', message: `${what}: ${String(err)}` });
+      o.onEvent?.({
+        type: 'warning',
+        message: `${what}: ${readableError(err)}`,
+      });
     phase('RollingBack');
     if (done(POINT_OF_NO_RETURN)) {
       await giveBack(
