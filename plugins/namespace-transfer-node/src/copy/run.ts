@@ -3,7 +3,6 @@ import { objectName } from '../naming';
 import {
   quiesceWorkloads,
   restoreQuiesced,
-  restoreWorkloads,
   waitUntilUnmounted,
 } from '../quiesce';
 import { createStepRunner } from '../steps';
@@ -15,7 +14,6 @@ import {
   withoutPodsOf,
 } from '../usage';
 import { CopySession } from './session';
-import type { WorkloadRef } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
 /** Steps after verification: a cancel no longer rolls back from here. */
@@ -119,7 +117,6 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
     const staged = stage || stagesDone > 0;
     if (quiesce && (inUse || plan.workloads.length > 0)) {
       await step('quiesce', 'Quiescing', async () => {
-        const startedAt = Date.now();
         quiesced = true;
         // who uses the claim now, not when planned: a pod or workload may have appeared since
         const users = await currentUsers(o);
@@ -127,6 +124,8 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
           throw new Error(
             `the source PVC is used by what the engine cannot stop: ${users.unstoppable.map(u => `${u.kind} ${u.name} (${u.reason})`).join('; ')}`,
           );
+        // the downtime starts when the application is told to stop, not with the look before
+        const startedAt = Date.now();
         await quiesceWorkloads(
           o.source,
           users.workloads.map(w => w.ref),
@@ -143,7 +142,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
             ignorePods: name => name.startsWith(own),
           },
         );
-        return { startedAt, workloads: users.workloads.map(w => w.ref) };
+        return { startedAt };
       });
     }
     const verify =
@@ -190,8 +189,7 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         };
       });
     }
-    const q = checkpoint.state.quiesce as
-      { startedAt: number; workloads?: WorkloadRef[] } | undefined;
+    const q = checkpoint.state.quiesce as { startedAt: number } | undefined;
     const downtimeMs = q
       ? await step(
           'downtime',
@@ -200,12 +198,9 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         )
       : 0;
     await step('finalize', 'Finalizing', async () => {
+      // a clone gives back what the cluster says this transfer holds, as a rollback would
       if (spec.intent === 'clone')
-        await restoreWorkloads(
-          o.source,
-          q?.workloads ?? plan.workloads,
-          spec.id,
-        );
+        await restoreQuiesced(o.source, spec.source.namespace, spec.id);
       else await session.markSourceTransferred();
     });
     if (spec.intent === 'move' && spec.options?.deleteSource === true)
