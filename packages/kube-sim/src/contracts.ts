@@ -122,6 +122,37 @@ export interface ApiServer extends Stoppable {
   url: string;
   addToken(token: string, user: UserInfo): void;
   faults: FaultInjector;
+  /** starts recording every request answered from now on (see RequestTrace) */
+  trace(): RequestTrace;
+}
+
+/**
+ * One request the API server answered, with the attributes its authorizer saw: the user after
+ * impersonation, the RBAC verb as RequestInfo derives it (get, list, watch, create, update, patch, delete,
+ * deletecollection; the lower-case method for a non-resource path), the namespace (a namespace's own name
+ * for the namespaces resource) and the HTTP code of the answer. A request refused before it was understood
+ * (unauthenticated, or its impersonation refused) has no verb or resource: only its path.
+ */
+export interface TracedRequest {
+  user: string;
+  groups: string[];
+  verb: string;
+  apiGroup: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  /** for a non-resource request (discovery, /version, /healthz) */
+  path?: string;
+  code: number;
+}
+
+/** A recording of the requests an API server answers, started by ApiServer.trace(). */
+export interface RequestTrace {
+  /** what was recorded so far */
+  requests(): TracedRequest[];
+  /** ends the recording; returns everything it saw */
+  stop(): TracedRequest[];
 }
 
 export interface ControllerOptions {

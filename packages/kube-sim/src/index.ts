@@ -12,6 +12,8 @@ export type {
   FaultInjector,
   UserInfo,
   AddressPlan,
+  RequestTrace,
+  TracedRequest,
 } from './contracts';
 export { kubeconfigYaml } from './kubeconfig';
 export { createCertificateAuthority } from './pki';

@@ -38,6 +38,7 @@ import { dispatch, type DispatchExtras } from './rest/dispatch';
 import type { OpenWatch } from './rest/watch';
 import { parseRequest, type RequestInfo } from './router';
 import { Store } from './store';
+import { RequestTracer, tracedRequest } from './trace';
 import { WatchHub } from './watch';
 
 /** Internal knobs for tests; the contract's options are what the cluster composition passes. */
@@ -169,6 +170,7 @@ export async function startApiServer(
   }
 
   const trace = !!process.env.KUBE_SIM_APISERVER_TRACE;
+  const tracer = new RequestTracer();
   // known once the server listens, which is before any request can reach handle()
   let port = 0;
 
@@ -181,6 +183,7 @@ export async function startApiServer(
     const started = Date.now();
     let code = 0;
     let actor = '';
+    let traced: Partial<Attributes> = {};
     try {
       const bodyPromise = readBody(req);
       // Requests refused before their body is read must not leave a rejected promise behind.
@@ -197,6 +200,7 @@ export async function startApiServer(
       );
       actor = describeActor(requestor, user);
       const info = parseRequest(req.method ?? 'GET', url.pathname, query);
+      traced = attributesOf(info, user);
       const resource = info.subresource
         ? `${info.resource}/${info.subresource}`
         : (info.resource ?? '');
@@ -271,6 +275,7 @@ export async function startApiServer(
         headers['Retry-After'] = String(status.details.retryAfterSeconds);
       writeJson(res, status.code, status, headers);
     } finally {
+      if (tracer.recording) tracer.record(tracedRequest(traced, url, code));
       if (trace)
         console.error(
           `[apiserver ${opts.clusterName}] ${req.method} ${req.url} ${code} ${Date.now() - started}ms${actor ? ` ${actor}` : ''}`,
@@ -301,6 +306,7 @@ export async function startApiServer(
     url: `https://${opts.address.nodeIP}:${port}`,
     addToken: (token, user) => authn.addToken(token, user),
     faults,
+    trace: () => tracer.start(),
     async stop() {
       for (const w of [...watches]) w.close();
       await new Promise<void>(resolve => {
