@@ -18,6 +18,15 @@ export interface Config {
       /** Requests a caller may make per minute on average (default 60). */
       perMinute?: number;
     };
+    /** The pods that move the data in copy mode. */
+    mover?: {
+      /**
+       * Their container image (default `ghcr.io/namespace-transfer/mover:<engine version>`, built from
+       * deploy/images/mover): one with the same packages, e.g. the project's image pushed to a registry
+       * of your own.
+       */
+      image?: string;
+    };
   };
   /** The cluster configuration of Backstage's Kubernetes plugin, read by Namespace Transfer too. */
   kubernetes?: {
