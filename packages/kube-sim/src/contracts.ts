@@ -98,6 +98,38 @@ export interface FaultInjector {
   hits(): number;
   /** closes every open watch stream (clients must re-list/resume, as after an API server restart) */
   dropWatches(): void;
+  /**
+   * The API server goes away for `durationMs` (its listener and every open connection, watches and log
+   * streams included) and comes back on the same address with the same objects and resourceVersions.
+   * The cluster's controllers and kubelet meet it as they would a real one: the pods keep running.
+   */
+  outage(o: OutageOptions): OutageHandle;
+}
+
+export interface OutageOptions {
+  durationMs: number;
+  /**
+   * `reset` (default): a load balancer with no backend resets each connection (ECONNRESET), counted in
+   * `refused`; `closed`: nothing listens, the kernel refuses (ECONNREFUSED), which cannot be counted
+   */
+  mode?: 'reset' | 'closed';
+}
+
+/** What `outage` returns: when the window was and what it refused, so a test can prove it hit the run. */
+export interface OutageHandle {
+  readonly mode: 'reset' | 'closed';
+  /** connection attempts refused during the window (`reset` mode only; always 0 for `closed`) */
+  readonly refused: number;
+  /** when each of them came (ms since the epoch) */
+  readonly refusedAt: number[];
+  /** when the listener went away (ms since the epoch) */
+  readonly startedAt: number;
+  /** when it listened again; undefined while the outage lasts */
+  readonly endedAt?: number;
+  /** settles when the API server listens again */
+  readonly over: Promise<void>;
+  /** ends the outage now */
+  end(): Promise<void>;
 }
 
 export interface ApiServerOptions {

@@ -10,6 +10,8 @@ export type {
   FaultRequest,
   FaultHandle,
   FaultInjector,
+  OutageHandle,
+  OutageOptions,
   UserInfo,
   AddressPlan,
   RequestTrace,

@@ -4,8 +4,11 @@ import type {
   FaultInjector,
   FaultRequest,
   FaultRule,
+  OutageHandle,
+  OutageOptions,
 } from '../contracts';
 import { ApiError, failure, tooManyRequests } from './errors';
+import type { Outages } from './outage';
 
 const REASONS: Record<number, string> = {
   400: 'BadRequest',
@@ -56,6 +59,8 @@ export class Faults implements FaultInjector {
   constructor(
     private readonly onDropWatches: () => void,
     private readonly seed = DEFAULT_FAULT_SEED,
+    /** the server's listener, for outages (a Faults without a server has none) */
+    private readonly outages?: Outages,
   ) {}
 
   add(rule: FaultRule): FaultHandle {
@@ -92,6 +97,12 @@ export class Faults implements FaultInjector {
 
   dropWatches(): void {
     this.onDropWatches();
+  }
+
+  outage(o: OutageOptions): OutageHandle {
+    if (!this.outages)
+      throw new Error('outages need the API server this injector belongs to');
+    return this.outages.begin(o);
   }
 
   private static matches(r: FaultRule, q: FaultRequest): boolean {

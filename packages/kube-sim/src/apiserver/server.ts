@@ -25,6 +25,7 @@ import { review, rulesReview, selfSubjectReview } from './auth/review';
 import { crdLifecycle } from './crd';
 import { ApiError, failure, forbidden, toStatus, unauthorized } from './errors';
 import { Faults } from './faults';
+import { Outages, type OutageTarget } from './outage';
 import { readBody, writeJson } from './http';
 import { serveNonResource } from './nonresource';
 import { seedCluster, seedKubernetesService } from './bootstrap';
@@ -65,9 +66,13 @@ export async function startApiServer(
   const authn = new Authenticator(store, opts.tokens);
   const rbac = new RbacAuthorizer(store);
   const watches = new Set<OpenWatch>();
-  const faults = new Faults(() => {
+  const closeWatches = () => {
     for (const w of [...watches]) w.close();
-  });
+  };
+  // set once the server listens: an outage needs its listener
+  const listener: { target?: OutageTarget } = {};
+  const outages = new Outages(() => listener.target);
+  const faults = new Faults(closeWatches, undefined, outages);
   const closeWatchesOf = (resource: string) => {
     for (const w of [...watches]) if (w.resource === resource) w.close();
   };
@@ -299,6 +304,7 @@ export async function startApiServer(
     server.listen(opts.port, opts.address.nodeIP, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  listener.target = listenerOf(server, opts.address.nodeIP, port, closeWatches);
 
   seedKubernetesService(api, opts.address, port);
 
@@ -308,11 +314,40 @@ export async function startApiServer(
     faults,
     trace: () => tracer.start(),
     async stop() {
+      await outages.endNow();
       for (const w of [...watches]) w.close();
       await new Promise<void>(resolve => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/** The listener as an outage sees it: gone with every connection, then back on the same address. */
+function listenerOf(
+  server: https.Server,
+  host: string,
+  port: number,
+  closeWatches: () => void,
+): OutageTarget {
+  return {
+    host,
+    port,
+    stopListening: () =>
+      new Promise<void>(resolve => {
+        server.close(() => resolve());
+        // a restarting process takes its sockets along: streams break, they do not end cleanly
+        server.closeAllConnections();
+        closeWatches();
+      }),
+    listenAgain: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
   };
 }
