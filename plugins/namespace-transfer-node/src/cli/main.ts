@@ -1,8 +1,18 @@
+/**
+ * The `nstransfer` command line interface, the entry point its launchers (bin/) load.
+ *
+ * @packageDocumentation
+ */
+
 import { CommanderError } from 'commander';
 import { EXIT, UsageError } from './exitCodes';
 import { buildProgram } from './program';
 
-/** Runs the CLI; resolves to the exit code (errors are reported here, once, as one line). */
+/**
+ * Runs the CLI; resolves to the exit code (errors are reported here, once, as one line).
+ *
+ * @public
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -32,14 +42,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then(
-  code => {
-    process.exitCode = code;
-    // watches, keep-alive sockets and timers of the client must not keep a finished command alive
-    setImmediate(() => process.exit(code));
-  },
-  e => {
-    process.stderr.write(`${String(e)}\n`);
-    process.exit(EXIT.failure);
-  },
-);
+/**
+ * Runs the CLI as the `nstransfer` process and exits with its code. Importing this module runs nothing: the
+ * launchers call this, so the same module serves the sources in the repository and the built package.
+ *
+ * @public
+ */
+export function runCli(argv: string[] = process.argv): void {
+  main(argv).then(
+    code => {
+      process.exitCode = code;
+      // watches, keep-alive sockets and timers of the client must not keep a finished command alive
+      setImmediate(() => process.exit(code));
+    },
+    e => {
+      process.stderr.write(`${String(e)}\n`);
+      process.exit(EXIT.failure);
+    },
+  );
+}
