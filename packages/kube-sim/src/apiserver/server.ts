@@ -17,6 +17,8 @@ import { defaultStorageClass } from './admission/defaultstorageclass';
 import { defaultIngressClass } from './admission/defaultingressclass';
 import { podSecurity } from './admission/podsecurity';
 import { serviceAccountTokenSecrets } from './admission/satokensecrets';
+import { limitRanger } from './admission/limitranger';
+import { resourceQuota } from './admission/resourcequota';
 import { Authenticator } from './auth/authn';
 import { describeActor, impersonate } from './auth/impersonation';
 import { rbacEscalation } from './auth/escalation';
@@ -78,6 +80,7 @@ export async function startApiServer(
   };
 
   admission.use(namespaceLifecycle(store));
+  admission.use(limitRanger(store));
   admission.use(serviceAllocation(store, opts.address));
   admission.use(storageObjectInUseProtection());
   admission.use(defaultStorageClass(store));
@@ -98,6 +101,8 @@ export async function startApiServer(
   );
   admission.use(crdLifecycle(api, closeWatchesOf));
   admission.use(rbacEscalation(store, opts.rbac));
+  // last, as in the real server: only what every other plugin let through is charged to a quota
+  admission.use(resourceQuota(store));
 
   const authorize = (a: Attributes) =>
     opts.rbac ? rbac.authorize(a) : { allowed: true, reason: '' };

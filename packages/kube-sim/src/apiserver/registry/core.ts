@@ -25,6 +25,7 @@ import {
   validateServiceAccount,
 } from '../validation/config';
 import { dns1123Label } from '../validation/names';
+import { limitRange, resourceQuota } from './quota';
 import { validateWorkload } from '../validation/workloads';
 
 const core = { group: '', version: 'v1' };
@@ -99,6 +100,19 @@ function qosClass(pod: KObject): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/** SetDefaults_Pod (pods only, not templates): a limit without a request is also the request. */
+function defaultRequestsFromLimits(spec: KObject): void {
+  for (const c of [
+    ...(spec.containers ?? []),
+    ...(spec.initContainers ?? []),
+  ]) {
+    for (const [k, v] of Object.entries(c.resources?.limits ?? {})) {
+      c.resources.requests ??= {};
+      c.resources.requests[k] ??= v;
+    }
+  }
+}
+
 const pod: KindDescriptor = {
   ...core,
   kind: 'Pod',
@@ -120,6 +134,7 @@ const pod: KindDescriptor = {
   defaulter: p => {
     p.spec ??= {};
     defaultPodSpec(p.spec);
+    defaultRequestsFromLimits(p.spec);
     // The ServiceAccount admission plugin: every pod runs as some service account.
     p.spec.serviceAccountName ??= p.spec.serviceAccount ?? 'default';
     p.spec.serviceAccount ??= p.spec.serviceAccountName;
@@ -397,4 +412,6 @@ export const coreKinds: KindDescriptor[] = [
   serviceAccount,
   event,
   node,
+  resourceQuota,
+  limitRange,
 ];

@@ -28,15 +28,16 @@ export function createObject(
   opts: { dryRun?: boolean; user?: UserInfo } = {},
 ): KObject {
   prepareCreateMeta(d, obj);
-  if (d.statusSubresource && d.initialStatus) {
-    const status = d.initialStatus(obj);
-    if (status === undefined) delete obj.status;
-    else obj.status = status;
-  } else if (d.statusSubresource) delete obj.status;
+  if (d.statusSubresource) delete obj.status;
   d.defaulter?.(obj, api.kindContext);
   d.beforeCreate?.(obj, api.kindContext);
-  api.admission.admitCreate(d, obj, { dryRun: !!opts.dryRun, user: opts.user });
+  const attrs = { dryRun: !!opts.dryRun, user: opts.user };
+  api.admission.admitCreate(d, obj, attrs);
+  // PrepareForCreate runs after mutating admission: a pod's QoS class sees the LimitRanger's defaults
+  const status = d.statusSubresource ? d.initialStatus?.(obj) : undefined;
+  if (status !== undefined) obj.status = status;
   validateCreate(d, obj, api.kindContext);
+  api.admission.validateCreate(d, obj, attrs);
   const key = keyOf(d);
   const ns = d.namespaced ? obj.metadata.namespace : undefined;
   if (api.store.get(key, ns, obj.metadata.name)) {

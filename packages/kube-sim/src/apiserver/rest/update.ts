@@ -85,11 +85,14 @@ export function updateObject(
   let obj = applyStrategy(d, target, structuredClone(incoming), old);
   prepareUpdateMeta(obj, old);
   if (target === 'main') d.defaulter?.(obj, api.kindContext);
-  api.admission.admitUpdate(d, obj, old, {
+  const attrs = {
     dryRun: !!opts.dryRun,
     user: opts.user,
-  });
+    subresource: target === 'main' ? undefined : target,
+  };
+  api.admission.admitUpdate(d, obj, old, attrs);
   validateUpdate(d, obj, old, api.kindContext);
+  api.admission.validateUpdate(d, obj, old, attrs);
   if (shouldDeleteDuringUpdate(d, obj, old)) {
     if (opts.dryRun) return obj;
     return removeNow(api, d, obj);

@@ -32,6 +32,9 @@ export const R = {
   services: ref('v1', 'services', 'Service'),
   endpoints: ref('v1', 'endpoints', 'Endpoints'),
   events: ref('v1', 'events', 'Event'),
+  resourcequotas: ref('v1', 'resourcequotas', 'ResourceQuota'),
+  secrets: ref('v1', 'secrets', 'Secret'),
+  configmaps: ref('v1', 'configmaps', 'ConfigMap'),
   storageclasses: ref(
     'storage.k8s.io/v1',
     'storageclasses',
