@@ -6,7 +6,11 @@ import type {
   TransportKind,
 } from './spec';
 
-/** Every reason the engine refuses a transfer before creating anything. */
+/**
+ * Every reason the engine refuses a transfer before creating anything.
+ *
+ * @public
+ */
 export type RefusalCode =
   | 'SourceMissing'
   | 'SourceNotBound'
@@ -23,13 +27,17 @@ export type RefusalCode =
   | 'MoverNotSupported'
   | 'InsecureTransport'
   | 'DestinationNamespaceMissing'
+  /** the engine's identity lacks a right the chosen flow needs, in either namespace */
+  | 'MissingPermission'
   | 'InvalidSpec';
 
+/** @public */
 export interface Refusal {
   code: RefusalCode;
   message: string;
 }
 
+/** @public */
 export interface WorkloadRef {
   kind:
     | 'Deployment'
@@ -46,6 +54,7 @@ export interface WorkloadRef {
   replicas?: number;
 }
 
+/** @public */
 export interface Identity {
   runAsUser: number;
   runAsGroup: number;
@@ -61,6 +70,7 @@ export interface Identity {
   groupWritable: boolean;
 }
 
+/** @public */
 export interface Plan {
   transferId: string;
   source: PvcRef & {

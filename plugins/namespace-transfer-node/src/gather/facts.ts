@@ -9,7 +9,8 @@ import {
 } from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { Discovery, httpStatus, withRetry } from '../clusters';
-import type { PlanFacts } from '../plan';
+import { flowOf, planTransfer, type PlanFacts } from '../plan';
+import { checkRights } from './rights';
 import { withExposureFacts } from './exposure';
 import { workloadsUsingClaim } from './workloads';
 import {
@@ -197,7 +198,7 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
     },
     { loadBalancerGraceMs: o.loadBalancerGraceMs },
   );
-  return {
+  const facts: PlanFacts = {
     spec,
     unreadable,
     source: { pvc, pv, namespace: srcNs, storageClasses: sourceClasses },
@@ -216,4 +217,7 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
     },
     discovery,
   };
+  // the rights of the flow the plan chooses from these facts, so that it refuses before anything changes
+  const flow = flowOf(planTransfer(facts), facts);
+  return { ...facts, rights: await checkRights(flow, spec, o) };
 }

@@ -9,6 +9,7 @@ import type {
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { EndpointFacts } from '../endpoint';
 import type { ClaimWorkload, UnstoppableUser } from '../usage';
+import type { RightsFacts } from './rights';
 
 /** A workload that mounts the source PVC, with the pod template it runs. */
 export type WorkloadFact = ClaimWorkload;
@@ -65,6 +66,11 @@ export interface PlanFacts {
     | 'ingressClasses'
     | 'services'
   >;
+  /**
+   * the rights the chosen flow needs that the clusters said the identities lack (SelfSubjectAccessReview),
+   * or why they could not be checked
+   */
+  rights?: RightsFacts;
   /** movers measured or assumed throughput, bytes per second */
   throughputBytesPerSecond?: number;
 }

@@ -2,6 +2,7 @@ export * from './facts';
 export * from './plan';
 export * from './quantity';
 export * from './storage';
+export * from './rights';
 export {
   TRANSFERABLE_ANNOTATION,
   ALLOW_TRANSFER_ANNOTATION,

@@ -22,6 +22,7 @@ import {
   TRANSFERABLE_ANNOTATION,
 } from './refusals';
 import { mapStorageClass } from './storage';
+import { rightsVerdict } from './rights';
 
 /** Assumed when nothing was measured: a conservative rate for rsync through stunnel across clusters. */
 export const DEFAULT_THROUGHPUT = 100 * 2 ** 20;
@@ -317,6 +318,12 @@ export function planTransfer(facts: PlanFacts): Plan {
       'ReadWriteOnce: while staging, the client pod must run on the node of the application pod',
     );
   }
+
+  // rights: every one the chosen flow needs and the identity lacks, before anything changes
+  const rights = rightsVerdict(facts.rights);
+  for (const message of rights.refusals)
+    refusals.add('MissingPermission', message);
+  warnings.push(...rights.warnings);
 
   // estimates
   const bytes = facts.source.usedBytes ?? capacityBytes;

@@ -5,18 +5,17 @@
 import { join } from 'node:path';
 import type { V1PolicyRule, V1Role } from '@kubernetes/client-node';
 import { readManifests } from 'kube-sim';
-import { COPY_ROLE_NAME, COPY_ROLE_RULES } from './rules';
+import {
+  COPY_ROLE_NAME,
+  COPY_ROLE_RULES,
+  NODEPORT_GRANTS,
+  REBIND_CLUSTER_ROLE_NAME,
+  REBIND_CLUSTER_ROLE_RULES,
+} from './rules';
 
-const file = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'deploy',
-  'rbac',
-  'namespace-transfer-copy.yaml',
-);
+const deployFile = (name: string) =>
+  join(__dirname, '..', '..', '..', '..', 'deploy', 'rbac', name);
+const file = deployFile('namespace-transfer-copy.yaml');
 
 /** One line per (apiGroup, resource, verb), so order and grouping of the rules do not matter. */
 function grants(rules: V1PolicyRule[]): string[] {
@@ -59,5 +58,32 @@ describe('deploy/rbac/namespace-transfer-copy.yaml', () => {
       expect(r.resourceNames ?? []).toEqual([]);
       expect(r.nonResourceURLs ?? []).toEqual([]);
     }
+  });
+});
+
+describe('deploy/rbac/namespace-transfer-rebind.yaml', () => {
+  it('ships the rebind ClusterRole with exactly REBIND_CLUSTER_ROLE_RULES', async () => {
+    const docs = await readManifests(
+      deployFile('namespace-transfer-rebind.yaml'),
+    );
+    const role = docs.find(
+      d =>
+        d.kind === 'ClusterRole' &&
+        d.metadata?.name === REBIND_CLUSTER_ROLE_NAME,
+    ) as V1Role | undefined;
+    expect(role).toBeDefined();
+    expect(grants(role!.rules ?? [])).toEqual(
+      grants(REBIND_CLUSTER_ROLE_RULES),
+    );
+  });
+});
+
+describe('deploy/rbac/namespace-transfer-reader.yaml', () => {
+  it('grants what the nodeport endpoint needs cluster-wide (NODEPORT_GRANTS)', async () => {
+    const [reader] = (await readManifests(
+      deployFile('namespace-transfer-reader.yaml'),
+    )) as V1Role[];
+    const granted = new Set(grants(reader.rules ?? []));
+    for (const g of grants(NODEPORT_GRANTS)) expect(granted).toContain(g);
   });
 });
