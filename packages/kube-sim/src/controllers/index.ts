@@ -14,6 +14,7 @@ import { startDaemonSetController } from './workloads/daemonset';
 import { startJobController } from './workloads/job';
 import { startCronJobController } from './workloads/cronjob';
 import { startTtlAfterFinishedController } from './workloads/ttl-after-finished';
+import { startResourceQuotaController } from './resourcequota/resource-quota';
 
 export { PROVISIONER_NAME } from './provisioner/hostpath-provisioner';
 
@@ -39,6 +40,7 @@ export async function startControllers(
     startJobController(ctx),
     startCronJobController(ctx),
     startTtlAfterFinishedController(ctx),
+    startResourceQuotaController(ctx),
   ];
   await ctx.informers.start();
   const gc = startGarbageCollector(ctx);
