@@ -1,4 +1,5 @@
 export * from './kubeconfig';
 export * from './errors';
 export * from './retry';
+export * from './policy';
 export * from './discovery';
