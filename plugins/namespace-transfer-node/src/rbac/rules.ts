@@ -7,6 +7,15 @@ import { BOTH, CLUSTER, DST, grant, SRC, type Grant } from './needs';
 import { WORKLOAD_GRANTS } from './workloads';
 
 /**
+ * The plan holds the destination claim and the mover pods against the namespaces' ResourceQuotas and
+ * LimitRanges; an identity that may not read them gets a warning, so they are never required.
+ */
+const QUOTA_GRANTS: Grant[] = [
+  grant('', 'resourcequotas', ['list']),
+  grant('', 'limitranges', ['list']),
+];
+
+/**
  * What the engine needs in the source and the destination namespace for copy mode: nothing
  * cluster-scoped (reading namespaces, storage classes, PVs, nodes, ingress classes and all namespaces'
  * Services makes the plan more complete when allowed, and the nodeport endpoint needs to list nodes;
@@ -63,6 +72,7 @@ export const COPY_ROLE_GRANTS: Grant[] = [
     when: { endpoint: 'route' },
   }),
   ...WORKLOAD_GRANTS,
+  ...QUOTA_GRANTS,
 ];
 
 /** The Role's rules, as deploy/ ships them (a test compares the grants). */
@@ -97,6 +107,7 @@ export const REBIND_CLUSTER_ROLE_GRANTS: Grant[] = [
   grant('', 'pods', ['list', 'watch'], { sides: SRC }),
   grant('storage.k8s.io', 'storageclasses', ['list']),
   ...WORKLOAD_GRANTS,
+  ...QUOTA_GRANTS,
   // the KEP controller's own: not a transfer's
   grant('transfer.namespace-transfer.io', 'namespacetransferrequests', [
     'get',
