@@ -9,7 +9,11 @@ import {
 import { namespaceTransferApiRef, NamespaceTransferClient } from './api';
 import { rootRouteRef } from './routes';
 
-/** The plugin for apps on the legacy frontend system; the new system uses the `/alpha` export. */
+/**
+ * The plugin for apps on the legacy frontend system; the new system uses the `/alpha` export.
+ *
+ * @public
+ */
 export const namespaceTransferPlugin = createPlugin({
   id: 'namespace-transfer',
   apis: [
@@ -23,7 +27,11 @@ export const namespaceTransferPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** The "Volumes & transfers" entity tab content. */
+/**
+ * The "Volumes & transfers" entity tab content.
+ *
+ * @public
+ */
 export const EntityNamespaceTransferContent = namespaceTransferPlugin.provide(
   createComponentExtension({
     name: 'EntityNamespaceTransferContent',
@@ -36,7 +44,11 @@ export const EntityNamespaceTransferContent = namespaceTransferPlugin.provide(
   }),
 );
 
-/** The platform team's page. */
+/**
+ * The platform team's page.
+ *
+ * @public
+ */
 export const NamespaceTransferPage = namespaceTransferPlugin.provide(
   createRoutableExtension({
     name: 'NamespaceTransferPage',

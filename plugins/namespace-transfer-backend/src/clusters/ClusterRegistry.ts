@@ -25,7 +25,11 @@ export interface ClusterApis {
   custom: CustomObjectsApi;
 }
 
-/** One configured cluster and the means to call it. */
+/**
+ * One configured cluster and the means to call it.
+ *
+ * @public
+ */
 export interface ClusterClients {
   cluster: ClusterConfig;
   kubeConfig: KubeConfig;
@@ -83,7 +87,11 @@ class SharedDiscovery {
   }
 }
 
-/** The configured clusters and their clients, built once per cluster. */
+/**
+ * The configured clusters and their clients, built once per cluster.
+ *
+ * @public
+ */
 export class ClusterRegistry {
   private readonly clientsByName = new Map<string, ClusterClients>();
 

@@ -1,7 +1,11 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 
-/** One cluster as configured for Backstage's Kubernetes plugin (`clusterLocatorMethods`, type `config`). */
+/**
+ * One cluster as configured for Backstage's Kubernetes plugin (`clusterLocatorMethods`, type `config`).
+ *
+ * @public
+ */
 export interface ClusterConfig {
   name: string;
   url: string;
@@ -67,6 +71,8 @@ export function isInClusterApiServer(
  * act for it (an authProvider other than serviceAccount) or when its token would leak: an `http://` url
  * without `allowInsecureHttp: true` (development only), or no serviceAccountToken for a cluster other than
  * the in-cluster API server (the pod's own token is never sent anywhere else).
+ *
+ * @public
  */
 export function readClusterConfigs(
   config: Config,

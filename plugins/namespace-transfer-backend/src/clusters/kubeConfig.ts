@@ -14,6 +14,8 @@ export { IN_CLUSTER_TOKEN_PATH };
  * caFile; TLS verification on unless skipTLSVerify; plain http only with allowInsecureHttp (development
  * only). readClusterConfigs refuses such a cluster at startup
  * already; this is checked again here because a ClusterConfig may be made by hand.
+ *
+ * @public
  */
 export function buildKubeConfig(
   cluster: ClusterConfig,

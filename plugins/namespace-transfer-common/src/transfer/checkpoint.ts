@@ -3,6 +3,8 @@ import type { TransferPhase } from './phases';
 /**
  * What a new engine process needs to continue a transfer without redoing finished work. Holds no key
  * material (that lives only in Kubernetes Secrets): anything secret is re-read from the cluster.
+ *
+ * @public
  */
 export interface TransferCheckpoint {
   transferId: string;

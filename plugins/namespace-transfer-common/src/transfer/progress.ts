@@ -1,6 +1,8 @@
 /**
  * One progress sample, parsed by the mover from its own output while it runs. Totals are optional because
  * a mover may not know them yet (rsync knows them once its file list is complete).
+ *
+ * @public
  */
 export interface ProgressSample {
   /** ISO 8601 time the sample was taken. */
@@ -19,7 +21,11 @@ export interface ProgressSample {
   percent?: number;
 }
 
-/** What a mover run ended with, parsed from its final output and exit code. */
+/**
+ * What a mover run ended with, parsed from its final output and exit code.
+ *
+ * @public
+ */
 export interface TransferResultSummary {
   exitCode: number;
   ok: boolean;

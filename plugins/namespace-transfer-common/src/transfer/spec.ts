@@ -3,8 +3,13 @@
  * object is created; every optional field has a default the plan reports.
  */
 
-/** `rebind` hands the PersistentVolume over (same cluster, O(1)); `copy` moves the bytes; `auto` decides. */
+/**
+ * `rebind` hands the PersistentVolume over (same cluster, O(1)); `copy` moves the bytes; `auto` decides.
+ *
+ * @public
+ */
 export type TransferMode = 'copy' | 'rebind' | 'auto';
+/** @public */
 export const TRANSFER_MODES: readonly TransferMode[] = [
   'copy',
   'rebind',
@@ -14,22 +19,41 @@ export const TRANSFER_MODES: readonly TransferMode[] = [
 /**
  * `move`: the source workloads stay scaled down and the source PVC is marked as transferred;
  * `clone`: the source workloads are restored after the final sync.
+ *
+ * @public
  */
 export type TransferIntent = 'move' | 'clone';
+/** @public */
 export const TRANSFER_INTENTS: readonly TransferIntent[] = ['move', 'clone'];
 
-/** Data movers (Crane's "Transfer"). */
+/**
+ * Data movers (Crane's "Transfer").
+ *
+ * @public
+ */
 export type MoverKind = 'rsync' | 'rclone';
+/** @public */
 export const MOVER_KINDS: readonly MoverKind[] = ['rsync', 'rclone'];
 
-/** Encrypted channels (Crane's "Transport"); `null` only for movers that encrypt by themselves. */
+/**
+ * Encrypted channels (Crane's "Transport"); `null` only for movers that encrypt by themselves.
+ *
+ * @public
+ */
 export type TransportKind = 'stunnel' | 'null';
+/** @public */
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['stunnel', 'null'];
 
-/** How the destination's server pod is exposed to the source's client pod (Crane's "Endpoint"). */
+/**
+ * How the destination's server pod is exposed to the source's client pod (Crane's "Endpoint").
+ *
+ * @public
+ */
 export type EndpointKind =
   'clusterip' | 'nodeport' | 'loadbalancer' | 'ingress' | 'route';
+/** @public */
 export type EndpointChoice = EndpointKind | 'auto';
+/** @public */
 export const ENDPOINT_KINDS: readonly EndpointKind[] = [
   'clusterip',
   'nodeport',
@@ -38,15 +62,21 @@ export const ENDPOINT_KINDS: readonly EndpointKind[] = [
   'route',
 ];
 
-/** How much of the data the verify step checksums after the final sync. */
+/**
+ * How much of the data the verify step checksums after the final sync.
+ *
+ * @public
+ */
 export type VerifyMode = 'none' | 'sample' | 'full';
 
+/** @public */
 export interface PvcRef {
   cluster: string;
   namespace: string;
   name: string;
 }
 
+/** @public */
 export interface TransferOptions {
   mover?: MoverKind;
   transport?: TransportKind;
@@ -72,6 +102,7 @@ export interface TransferOptions {
   image?: string;
 }
 
+/** @public */
 export interface TransferSpec {
   /** Stable id: the engine derives object names and labels from it. Lowercase DNS label characters. */
   id: string;

@@ -1,9 +1,14 @@
 import { Volume } from './types';
 
-/** Why a cluster could not answer. */
+/**
+ * Why a cluster could not answer.
+ *
+ * @public
+ */
 export type ClusterErrorReason =
   'unreachable' | 'unauthorized' | 'forbidden' | 'timeout' | 'tls' | 'error';
 
+/** @public */
 export interface ClusterError {
   reason: ClusterErrorReason;
   /** a message for people: what failed and what to check */
@@ -12,28 +17,44 @@ export interface ClusterError {
   statusCode?: number;
 }
 
-/** One cluster's part of an entity's volumes; `error` set means this cluster could not be read. */
+/**
+ * One cluster's part of an entity's volumes; `error` set means this cluster could not be read.
+ *
+ * @public
+ */
 export interface ClusterVolumes {
   cluster: string;
   volumes: Volume[];
   error?: ClusterError;
 }
 
-/** How the entity's Kubernetes resources are found (the same rules as Backstage's Kubernetes plugin). */
+/**
+ * How the entity's Kubernetes resources are found (the same rules as Backstage's Kubernetes plugin).
+ *
+ * @public
+ */
 export interface EntityKubernetesSelector {
   labelSelector: string;
   /** when set, only this namespace is searched */
   namespace?: string;
 }
 
-/** Response of `GET /volumes?entityRef=...`. */
+/**
+ * Response of `GET /volumes?entityRef=...`.
+ *
+ * @public
+ */
 export interface EntityVolumesResponse {
   entityRef: string;
   selector: EntityKubernetesSelector;
   clusters: ClusterVolumes[];
 }
 
-/** One configured cluster and whether it answers. */
+/**
+ * One configured cluster and whether it answers.
+ *
+ * @public
+ */
 export interface ClusterStatus {
   name: string;
   url: string;
@@ -47,7 +68,11 @@ export interface ClusterStatus {
   error?: ClusterError;
 }
 
-/** Response of `GET /clusters`. */
+/**
+ * Response of `GET /clusters`.
+ *
+ * @public
+ */
 export interface ClustersResponse {
   clusters: ClusterStatus[];
 }

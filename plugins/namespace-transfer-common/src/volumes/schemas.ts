@@ -3,7 +3,11 @@ import { z } from 'zod';
 /** `kind:namespace/name`, the full form, as the catalog stringifies entity references. */
 const ENTITY_REF = /^[^:/\s]+:[^:/\s]+\/[^:/\s]+$/;
 
-/** Query of `GET /volumes`. */
+/**
+ * Query of `GET /volumes`.
+ *
+ * @public
+ */
 export const volumesQuerySchema = z.object({
   entityRef: z
     .string({
@@ -16,4 +20,5 @@ export const volumesQuerySchema = z.object({
     ),
 });
 
+/** @public */
 export type VolumesQuery = z.infer<typeof volumesQuerySchema>;

@@ -15,6 +15,8 @@ function parseFlag(value: string | undefined): boolean | undefined {
  * Decides whether a PVC may be transferred. The PVC's own annotation wins over its namespace's, so a
  * namespace can opt out as a whole while single claims opt back in (and the reverse); without either the
  * claim is transferable.
+ *
+ * @public
  */
 export function resolveTransferable(
   pvcAnnotations: Annotations,

@@ -1,4 +1,8 @@
-/** A pod that mounts a volume. */
+/**
+ * A pod that mounts a volume.
+ *
+ * @public
+ */
 export interface VolumePodRef {
   name: string;
   /** Pod phase as the cluster reports it (Pending, Running, Succeeded, Failed, Unknown). */
@@ -10,6 +14,8 @@ export interface VolumePodRef {
  * A workload that uses a volume: the top of a pod's ownerReferences chain (pod → ReplicaSet → Deployment,
  * pod → StatefulSet, pod → Job → CronJob, ...) or a workload whose pod template mounts the claim even while
  * it runs no pods.
+ *
+ * @public
  */
 export interface VolumeWorkloadRef {
   apiVersion: string;
@@ -26,6 +32,8 @@ export interface VolumeWorkloadRef {
 /**
  * Something that uses a volume and that a transfer cannot stop and give back: a pod without a controller,
  * a Job still running, a controller owned by something the engine does not know (an operator's resource).
+ *
+ * @public
  */
 export interface VolumeUnstoppableUser {
   kind: string;
@@ -34,7 +42,11 @@ export interface VolumeUnstoppableUser {
   reason: string;
 }
 
-/** Where a moved claim's data went (the claim's transferred-to and transfer-id annotations). */
+/**
+ * Where a moved claim's data went (the claim's transferred-to and transfer-id annotations).
+ *
+ * @public
+ */
 export interface VolumeTransferredTo {
   /** `cluster/namespace/name` of the claim that holds the data now */
   destination: string;
@@ -42,10 +54,15 @@ export interface VolumeTransferredTo {
   transferId: string;
 }
 
-/** Where the transferable decision came from. */
+/**
+ * Where the transferable decision came from.
+ *
+ * @public
+ */
 export type TransferableSource =
   'pvc-annotation' | 'namespace-annotation' | 'default';
 
+/** @public */
 export interface TransferableInfo {
   transferable: boolean;
   source: TransferableSource;
@@ -53,7 +70,11 @@ export interface TransferableInfo {
   reason: string;
 }
 
-/** A PersistentVolumeClaim as seen on one cluster. */
+/**
+ * A PersistentVolumeClaim as seen on one cluster.
+ *
+ * @public
+ */
 export interface Volume {
   cluster: string;
   namespace: string;
@@ -85,5 +106,9 @@ export interface Volume {
   transferredTo?: VolumeTransferredTo;
 }
 
-/** The annotation by which a PVC or a whole namespace opts in or out of transfers. */
+/**
+ * The annotation by which a PVC or a whole namespace opts in or out of transfers.
+ *
+ * @public
+ */
 export const TRANSFERABLE_ANNOTATION = 'namespace-transfer.io/transferable';

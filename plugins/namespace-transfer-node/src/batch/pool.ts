@@ -1,3 +1,4 @@
+/** @public */
 export interface BatchOutcome<T> {
   key: string;
   ok: boolean;
@@ -5,6 +6,7 @@ export interface BatchOutcome<T> {
   error?: string;
 }
 
+/** @public */
 export interface BatchOptions {
   concurrency: number;
   signal?: AbortSignal;
@@ -14,6 +16,8 @@ export interface BatchOptions {
 /**
  * Runs tasks with at most `concurrency` at a time. One failure does not stop the others; a cancel stops
  * starting new ones and is passed to the running ones. Outcomes come back in the input order.
+ *
+ * @public
  */
 export async function runBatch<T>(
   tasks: Array<{ key: string; run: (signal?: AbortSignal) => Promise<T> }>,

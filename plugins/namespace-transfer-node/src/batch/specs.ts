@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 
+/** @public */
 export interface NamespaceBatchRequest {
   /** batch id: each transfer's id is derived from it, so a re-run finds the same transfers */
   id: string;
@@ -13,7 +14,11 @@ export interface NamespaceBatchRequest {
   options?: TransferSpec['options'];
 }
 
-/** One spec per PVC of the given namespaces; ids are short, unique and stable (a DNS label). */
+/**
+ * One spec per PVC of the given namespaces; ids are short, unique and stable (a DNS label).
+ *
+ * @public
+ */
 export function batchSpecs(
   req: NamespaceBatchRequest,
   pvcs: Array<{ namespace: string; name: string }>,

@@ -7,15 +7,21 @@ import {
 } from '@kubernetes/client-node';
 import { withRetry, type RetryOptions } from './retry';
 
+/** @public */
 export const POD_SECURITY_LABELS = ['enforce', 'audit', 'warn'] as const;
 
+/** @public */
 export interface PodSecurityLevels {
   enforce?: string;
   audit?: string;
   warn?: string;
 }
 
-/** What the engine asks of a cluster's API before planning. */
+/**
+ * What the engine asks of a cluster's API before planning.
+ *
+ * @public
+ */
 export class Discovery {
   private groupVersions?: Promise<Set<string>>;
 

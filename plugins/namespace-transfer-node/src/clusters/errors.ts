@@ -57,7 +57,11 @@ interface ErrorLike {
   message?: string;
 }
 
-/** HTTP status of a client-node ApiException (or a similar error), if any. */
+/**
+ * HTTP status of a client-node ApiException (or a similar error), if any.
+ *
+ * @public
+ */
 export function httpStatus(error: unknown): number | undefined {
   const e = error as ErrorLike | undefined;
   if (!e || typeof e !== 'object') return undefined;
@@ -69,6 +73,8 @@ export function httpStatus(error: unknown): number | undefined {
 /**
  * The code of the connection failure behind an error, looking through the wrappers (node-fetch's
  * FetchError `{ type: 'system', code }`, undici's `TypeError('fetch failed', { cause })`).
+ *
+ * @public
  */
 export function connectionErrorCode(
   error: unknown,
@@ -85,7 +91,11 @@ export function connectionErrorCode(
   return connectionErrorCode(e.cause ?? e.reason, depth + 1);
 }
 
-/** The message of a Kubernetes `Status` body, which says e.g. which verb on which resource was forbidden. */
+/**
+ * The message of a Kubernetes `Status` body, which says e.g. which verb on which resource was forbidden.
+ *
+ * @public
+ */
 export function statusMessage(error: unknown): string | undefined {
   const body = (error as ErrorLike | undefined)?.body;
   let parsed = body;
@@ -106,6 +116,7 @@ export function statusMessage(error: unknown): string | undefined {
   return undefined;
 }
 
+/** @public */
 export type ClusterFailureKind =
   /** the API server answered with an error status */
   | 'http'
@@ -118,6 +129,7 @@ export type ClusterFailureKind =
   /** anything else (a bug, a failure of the caller's own) */
   | 'other';
 
+/** @public */
 export interface ClusterFailure {
   kind: ClusterFailureKind;
   /** the HTTP status, for kind `http` */
@@ -132,7 +144,11 @@ export interface ClusterFailure {
   transient: boolean;
 }
 
-/** What went wrong in a call to a cluster, in the one model the engine retries by and callers report. */
+/**
+ * What went wrong in a call to a cluster, in the one model the engine retries by and callers report.
+ *
+ * @public
+ */
 export function describeFailure(error: unknown): ClusterFailure {
   const message = error instanceof Error ? error.message : String(error);
   const status = httpStatus(error);
@@ -156,16 +172,25 @@ export function describeFailure(error: unknown): ClusterFailure {
   return { kind: 'other', code, message, transient: true };
 }
 
-/** 429, 408, 5xx, dropped or timed-out connections; never a certificate failure or another 4xx. */
+/**
+ * 429, 408, 5xx, dropped or timed-out connections; never a certificate failure or another 4xx.
+ *
+ * @public
+ */
 export function isTransient(error: unknown): boolean {
   return describeFailure(error).transient;
 }
 
+/** @public */
 export function isConflict(error: unknown): boolean {
   return httpStatus(error) === 409;
 }
 
-/** Retry-After in milliseconds (seconds or an HTTP date), if the server sent one. */
+/**
+ * Retry-After in milliseconds (seconds or an HTTP date), if the server sent one.
+ *
+ * @public
+ */
 export function retryAfterMs(
   error: unknown,
   now = Date.now(),
@@ -200,6 +225,8 @@ const FORBIDDEN =
  * (`forbidden: cannot create services in namespace x (as system:serviceaccount:…)`), another HTTP error
  * its status and the API server's own message; never the client library's dump of status, body and
  * headers.
+ *
+ * @public
  */
 export function readableError(error: unknown): string {
   const f = describeFailure(error);

@@ -1,10 +1,15 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
 
-/** Where a pod's service account token lives; Backstage's Kubernetes plugin falls back to it too. */
+/**
+ * Where a pod's service account token lives; Backstage's Kubernetes plugin falls back to it too.
+ *
+ * @public
+ */
 export const IN_CLUSTER_TOKEN_PATH =
   '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/** @public */
 export interface TokenClusterOptions {
   name: string;
   url: string;
@@ -22,7 +27,11 @@ export interface TokenClusterOptions {
   skipTLSVerify?: boolean;
 }
 
-/** From a kubeconfig file (default: $KUBECONFIG or ~/.kube/config) and one of its contexts. */
+/**
+ * From a kubeconfig file (default: $KUBECONFIG or ~/.kube/config) and one of its contexts.
+ *
+ * @public
+ */
 export function kubeConfigFromContext(
   opts: { kubeconfigPath?: string; context?: string } = {},
 ): KubeConfig {
@@ -83,6 +92,8 @@ function resolveToken(opts: TokenClusterOptions): string {
  * From a URL, a bearer token (or a token file, such as the in-cluster service account's) and a CA
  * (caData as PEM or base64 PEM, or caFile): the shape of Backstage's Kubernetes cluster config. TLS
  * verification stays on unless skipTLSVerify is set.
+ *
+ * @public
  */
 export function kubeConfigFromToken(opts: TokenClusterOptions): KubeConfig {
   const kc = new KubeConfig();

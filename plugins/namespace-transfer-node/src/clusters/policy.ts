@@ -9,8 +9,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readableError } from './errors';
 
+/** @public */
 export const DEFAULT_OUTAGE_BUDGET_MS = 5 * 60_000;
 
+/** @public */
 export interface OutageEvent {
   /** `unreachable` once when a cluster stops answering, `reachable` once when it answers again */
   state: 'unreachable' | 'reachable';
@@ -22,6 +24,7 @@ export interface OutageEvent {
   error?: string;
 }
 
+/** @public */
 export interface RetryPolicy {
   readonly name: 'interactive' | 'running-transfer';
   /** how long a call keeps trying a cluster that has not answered at all */
@@ -36,7 +39,11 @@ export interface RetryPolicy {
   readonly onOutage?: (e: OutageEvent) => void;
 }
 
-/** A page or a plan: a cluster that does not answer is reported within seconds. */
+/**
+ * A page or a plan: a cluster that does not answer is reported within seconds.
+ *
+ * @public
+ */
 export const INTERACTIVE_POLICY: RetryPolicy = Object.freeze({
   name: 'interactive',
   outageBudgetMs: 10_000,
@@ -47,6 +54,8 @@ export const INTERACTIVE_POLICY: RetryPolicy = Object.freeze({
 /**
  * A transfer under way: a cluster that stops answering is waited for up to `budgetMs` (default 5 min),
  * trying again at most every 5 s, before the call gives up with a ClusterUnreachableError.
+ *
+ * @public
  */
 export function runningTransferPolicy(
   o: {
@@ -77,17 +86,29 @@ export function runningTransferPolicy(
 
 const ambient = new AsyncLocalStorage<RetryPolicy>();
 
-/** Runs `fn` with every retried cluster call inside it (timers and callbacks too) waiting by `policy`. */
+/**
+ * Runs `fn` with every retried cluster call inside it (timers and callbacks too) waiting by `policy`.
+ *
+ * @public
+ */
 export function withRetryPolicy<T>(policy: RetryPolicy, fn: () => T): T {
   return ambient.run(policy, fn);
 }
 
-/** The policy of the caller that is running: the interactive one unless a flow chose another. */
+/**
+ * The policy of the caller that is running: the interactive one unless a flow chose another.
+ *
+ * @public
+ */
 export function currentRetryPolicy(): RetryPolicy {
   return ambient.getStore() ?? INTERACTIVE_POLICY;
 }
 
-/** A call gave up on a cluster that did not answer for longer than its policy's budget. */
+/**
+ * A call gave up on a cluster that did not answer for longer than its policy's budget.
+ *
+ * @public
+ */
 export class ClusterUnreachableError extends Error {
   readonly cluster: string;
   readonly since: Date;
@@ -110,11 +131,16 @@ export class ClusterUnreachableError extends Error {
   }
 }
 
+/** @public */
 export function isClusterUnreachable(e: unknown): e is ClusterUnreachableError {
   return e instanceof ClusterUnreachableError;
 }
 
-/** `5m`, `90s`, `1h30m`, `1500ms` or a number of seconds, for flags and config. */
+/**
+ * `5m`, `90s`, `1h30m`, `1500ms` or a number of seconds, for flags and config.
+ *
+ * @public
+ */
 export function parseDuration(text: string): number {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
@@ -134,13 +160,18 @@ export function parseDuration(text: string): number {
   );
 }
 
+/** @public */
 export function formatDuration(ms: number): string {
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
 
-/** The API server a failed request went to, from the client's message (`request to https://h:p/... failed`). */
+/**
+ * The API server a failed request went to, from the client's message (`request to https://h:p/... failed`).
+ *
+ * @public
+ */
 export function failedServer(error: unknown): string | undefined {
   for (
     let e = error as { message?: unknown; cause?: unknown } | undefined,
@@ -174,6 +205,8 @@ interface Outage {
 /**
  * One outage per cluster, shared by the calls of one policy: a call that starts while the cluster is away
  * waits out what is left of the budget, not a budget of its own, and the cluster is reported once.
+ *
+ * @public
  */
 export class OutageTracker {
   private readonly outages = new Map<string, Outage>();
@@ -223,6 +256,7 @@ export class OutageTracker {
 
 const trackers = new WeakMap<RetryPolicy, OutageTracker>();
 
+/** @public */
 export function outageTracker(policy: RetryPolicy): OutageTracker {
   let t = trackers.get(policy);
   if (!t) trackers.set(policy, (t = new OutageTracker(policy)));

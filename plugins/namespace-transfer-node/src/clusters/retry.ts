@@ -18,6 +18,7 @@ import {
   type RetryPolicy,
 } from './policy';
 
+/** @public */
 export interface RetryOptions {
   /** tries for a transient answer (429, 5xx); with the interactive policy, for a missing one too */
   attempts?: number;
@@ -114,7 +115,11 @@ async function retrying<T>(
   }
 }
 
-/** Retries a single API call on transient failures. */
+/**
+ * Retries a single API call on transient failures.
+ *
+ * @public
+ */
 export function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   opts: RetryOptions = {},
@@ -125,6 +130,8 @@ export function withRetry<T>(
 /**
  * Retries a read-modify-write (GET, change, PUT with the read resourceVersion) on 409 Conflict and on
  * transient failures. `fn` must re-read the object each time.
+ *
+ * @public
  */
 export function retryOnConflict<T>(
   fn: (attempt: number) => Promise<T>,

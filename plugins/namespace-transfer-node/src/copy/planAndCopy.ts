@@ -8,6 +8,7 @@ import { planTransfer } from '../plan';
 import { runCopy } from './run';
 import type { CopyOptions, CopyResult } from './types';
 
+/** @public */
 export class TransferRefusedError extends Error {
   constructor(readonly plan: Plan) {
     super(
@@ -17,7 +18,11 @@ export class TransferRefusedError extends Error {
   }
 }
 
-/** Gathers facts, plans, and runs the copy when the plan allows it: one PVC, end to end. */
+/**
+ * Gathers facts, plans, and runs the copy when the plan allows it: one PVC, end to end.
+ *
+ * @public
+ */
 export async function planAndCopy(
   o: { spec: TransferSpec; source: KubeConfig; destination: KubeConfig } & Omit<
     CopyOptions,

@@ -34,6 +34,8 @@ const PAST_VERIFY = new Set([
  * PVC go, the source workloads come back. The point of no return is the verified copy for a clone and the
  * marked source for a move: after it nothing rolls back (no verified destination is removed, no moved
  * source is scaled back up), and a failure leaves everything for a resume, which finishes the clean-up.
+ *
+ * @public
  */
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   const { spec, plan } = o;

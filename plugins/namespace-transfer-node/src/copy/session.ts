@@ -65,7 +65,11 @@ import { DEFAULT_IMAGE, type CopyOptions, type SyncRunResult } from './types';
 
 const MODULE = 'data';
 
-/** One client run: a sync (a re-sync deletes what the source lost), a comparison, or both in one pod. */
+/**
+ * One client run: a sync (a re-sync deletes what the source lost), a comparison, or both in one pod.
+ *
+ * @public
+ */
 export type SyncOptions = Pick<
   MoverClientOptions,
   'verify' | 'verifyAfterSync'
@@ -78,6 +82,8 @@ export type SyncOptions = Pick<
 /**
  * The objects of one copy and the operations on them. Every operation is idempotent: it finds what an
  * earlier (crashed) run made by its deterministic name and transfer-id label.
+ *
+ * @public
  */
 export class CopySession {
   readonly id: string;

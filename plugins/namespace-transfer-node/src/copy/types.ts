@@ -8,11 +8,13 @@ import type {
 import type { StepEvent } from '../steps';
 import type { MoverRunResult } from '../transfer';
 
+/** @public */
 export type CopyEvent =
   | StepEvent
   | { type: 'progress'; run: string; sample: ProgressSample }
   | { type: 'warning'; message: string };
 
+/** @public */
 export interface CopyOptions {
   spec: TransferSpec;
   plan: Plan;
@@ -44,6 +46,7 @@ export interface CopyOptions {
   skipCleanup?: boolean;
 }
 
+/** @public */
 export interface SyncRunResult {
   run: string;
   result: MoverRunResult;
@@ -53,6 +56,7 @@ export interface SyncRunResult {
   within?: string;
 }
 
+/** @public */
 export interface CopyResult {
   /** the mover runs of this process (a resumed run does not repeat earlier ones) */
   syncs: SyncRunResult[];
@@ -62,4 +66,5 @@ export interface CopyResult {
   verified?: { files?: number; bytes?: number; mode: string };
 }
 
+/** @public */
 export const DEFAULT_IMAGE = 'quay.io/konveyor/rsync-transfer:latest';

@@ -10,7 +10,11 @@ import {
   resolveIngressClass,
 } from './ingressClass';
 
-/** What discovery found about the destination cluster (and its relation to the source). */
+/**
+ * What discovery found about the destination cluster (and its relation to the source).
+ *
+ * @public
+ */
 export interface EndpointFacts {
   sameCluster: boolean;
   /** the destination cluster's name, for messages */
@@ -30,6 +34,7 @@ export interface EndpointFacts {
   nodePortReachable?: boolean;
 }
 
+/** @public */
 export type EndpointSelection =
   | { kind: EndpointKind; reason: string; warnings?: string[] }
   | { kind?: undefined; refusal: string };
@@ -118,6 +123,8 @@ const LOOKED_UP: ReadonlySet<EndpointKind> = new Set<EndpointKind>([
  * `auto`: the cheapest exposure that works. Same cluster needs nothing external; OpenShift's router gives
  * a name-routed passthrough; else a load balancer, an ingress with passthrough, finally node ports.
  * An explicit choice is checked against the same facts so the plan can refuse it up front.
+ *
+ * @public
  */
 export function selectEndpoint(
   choice: EndpointChoice,

@@ -25,6 +25,7 @@ const ENDPOINTS: Record<EndpointKind, Endpoint> = {
   route: routeEndpoint,
 };
 
+/** @public */
 export function endpointFor(kind: EndpointKind): Endpoint {
   return ENDPOINTS[kind];
 }

@@ -2,6 +2,7 @@ import type { V1Ingress } from '@kubernetes/client-node';
 import type { Endpoint, EndpointContext } from './types';
 import { transferService } from './service';
 
+/** @public */
 export const SSL_PASSTHROUGH = 'nginx.ingress.kubernetes.io/ssl-passthrough';
 
 function ingressObject(ctx: EndpointContext): V1Ingress {

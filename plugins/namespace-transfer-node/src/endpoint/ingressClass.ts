@@ -1,8 +1,13 @@
 import type { V1IngressClass } from '@kubernetes/client-node';
 
+/** @public */
 export const DEFAULT_INGRESS_CLASS_ANNOTATION =
   'ingressclass.kubernetes.io/is-default-class';
-/** The controller whose ssl-passthrough annotation the ingress endpoint relies on. */
+/**
+ * The controller whose ssl-passthrough annotation the ingress endpoint relies on.
+ *
+ * @public
+ */
 export const INGRESS_NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
 
 const isDefault = (c: V1IngressClass) =>
@@ -23,6 +28,8 @@ const byName = (a: V1IngressClass, b: V1IngressClass) => {
  * DefaultIngressClass admission plugin fills in. Only the exact value "true" marks a default; with
  * several, Kubernetes 1.25+ takes the newest, ties broken by the lower name. Without either the Ingress
  * has no class, and controllers leave unclassed Ingresses alone unless told otherwise.
+ *
+ * @public
  */
 export function resolveIngressClass(
   classes: V1IngressClass[],

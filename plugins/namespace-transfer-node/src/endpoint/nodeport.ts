@@ -2,7 +2,11 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { Endpoint } from './types';
 import { servicePort, transferService } from './service';
 
-/** An address other clusters can reach: a node's ExternalIP, else its InternalIP; only Ready nodes. */
+/**
+ * An address other clusters can reach: a node's ExternalIP, else its InternalIP; only Ready nodes.
+ *
+ * @public
+ */
 export function nodeAddress(nodes: V1Node[] | undefined): string | undefined {
   const ready = (nodes ?? []).filter(n =>
     n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'),

@@ -7,7 +7,11 @@ import type {
 import type { EndpointKind } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { EndpointAddress } from '../transport';
 
-/** The subset of an OpenShift Route the engine writes and reads. */
+/**
+ * The subset of an OpenShift Route the engine writes and reads.
+ *
+ * @public
+ */
 export interface Route extends KubernetesObject {
   spec: {
     host?: string;
@@ -33,6 +37,7 @@ export interface Route extends KubernetesObject {
   };
 }
 
+/** @public */
 export interface EndpointContext {
   transferId: string;
   /** namespace of the server pod (the destination) */
@@ -53,7 +58,11 @@ export interface EndpointContext {
   defaultSni: string;
 }
 
-/** What the engine read back from the cluster for the objects it created. */
+/**
+ * What the engine read back from the cluster for the objects it created.
+ *
+ * @public
+ */
 export interface ObservedExposure {
   service?: V1Service;
   ingress?: V1Ingress;
@@ -64,6 +73,8 @@ export interface ObservedExposure {
 /**
  * Crane's "Endpoint": how the destination's server pod is reached from the source's client pod. It says
  * which objects to create and how to read an address from them once the cluster has filled it in.
+ *
+ * @public
  */
 export interface Endpoint {
   readonly kind: EndpointKind;

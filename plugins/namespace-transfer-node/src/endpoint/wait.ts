@@ -1,6 +1,7 @@
 import type { EndpointAddress } from '../transport';
 import type { Endpoint, EndpointContext, ObservedExposure } from './types';
 
+/** @public */
 export class EndpointTimeoutError extends Error {
   constructor(
     readonly endpoint: string,
@@ -14,6 +15,7 @@ export class EndpointTimeoutError extends Error {
   }
 }
 
+/** @public */
 export interface WaitOptions {
   read: () => Promise<ObservedExposure>;
   timeoutMs: number;
@@ -23,7 +25,11 @@ export interface WaitOptions {
   now?: () => number;
 }
 
-/** Polls until the exposure has an address; the timeout error names the exposure and what never came. */
+/**
+ * Polls until the exposure has an address; the timeout error names the exposure and what never came.
+ *
+ * @public
+ */
 export async function waitForAddress(
   endpoint: Endpoint,
   ctx: EndpointContext,

@@ -12,7 +12,11 @@ import {
   loadBalancerFinding,
 } from './loadBalancer';
 
-/** Reads of the destination; undefined means unknown (forbidden or not served). */
+/**
+ * Reads of the destination; undefined means unknown (forbidden or not served).
+ *
+ * @public
+ */
 export interface ExposureReads {
   nodes(): Promise<V1Node[] | undefined>;
   ingressClasses(): Promise<V1IngressClass[] | undefined>;
@@ -25,6 +29,7 @@ export interface ExposureReads {
   ): Promise<V1Service[] | undefined>;
 }
 
+/** @public */
 export interface ExposureOptions {
   /** how long a LoadBalancer Service may wait for an address before the wait means there is no load balancer */
   loadBalancerGraceMs?: number;
@@ -36,6 +41,8 @@ export interface ExposureOptions {
  * the ingress class for an ingress, other LoadBalancer Services for a load balancer the caller did not
  * configure), read only when the selection would land on that exposure: a namespace-scoped identity
  * cannot read any of them, and an unneeded read would only add a warning.
+ *
+ * @public
  */
 export async function withExposureFacts(
   spec: TransferSpec,

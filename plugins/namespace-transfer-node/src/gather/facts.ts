@@ -45,6 +45,7 @@ async function orForbidden<T>(
   }
 }
 
+/** @public */
 export interface GatherOptions {
   spec: TransferSpec;
   source: KubeConfig;
@@ -62,7 +63,11 @@ export interface GatherOptions {
   allowTransferDefault?: boolean;
 }
 
-/** Reads everything planTransfer needs from the two clusters; writes nothing. */
+/**
+ * Reads everything planTransfer needs from the two clusters; writes nothing.
+ *
+ * @public
+ */
 export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
   const { spec } = o;
   const src = o.source.makeApiClient(CoreV1Api);

@@ -1,9 +1,17 @@
 import type { V1Service } from '@kubernetes/client-node';
 
-/** How long a LoadBalancer Service may wait for its address before the wait counts as evidence. */
+/**
+ * How long a LoadBalancer Service may wait for its address before the wait counts as evidence.
+ *
+ * @public
+ */
 export const DEFAULT_LOAD_BALANCER_GRACE_MS = 5 * 60_000;
 
-/** What the destination's LoadBalancer Services say; both undefined when they say nothing. */
+/**
+ * What the destination's LoadBalancer Services say; both undefined when they say nothing.
+ *
+ * @public
+ */
 export interface LoadBalancerFinding {
   available?: boolean;
   /** the Service the finding rests on, for messages */
@@ -19,6 +27,8 @@ const created = (s: V1Service) =>
  * The Services that tell about the implementation the engine's own Service would get: type LoadBalancer
  * without spec.loadBalancerClass. A classed one belongs to another implementation (the default one skips
  * it), so its address, or its lack of one, says nothing about the default.
+ *
+ * @public
  */
 export function defaultClassLoadBalancers(services: V1Service[]): V1Service[] {
   return services.filter(
@@ -26,6 +36,7 @@ export function defaultClassLoadBalancers(services: V1Service[]): V1Service[] {
   );
 }
 
+/** @public */
 export function loadBalancerAddress(s: V1Service): string | undefined {
   const ingress = s.status?.loadBalancer?.ingress?.find(
     i => i.ip || i.hostname,
@@ -38,6 +49,8 @@ export function loadBalancerAddress(s: V1Service): string | undefined {
  * although the oldest has waited longer than a controller takes, is what a bare-metal cluster without
  * one looks like: the Service stays pending forever. A younger one may just not be served yet, and no
  * such Service at all proves nothing either way.
+ *
+ * @public
  */
 export function loadBalancerFinding(
   services: V1Service[],

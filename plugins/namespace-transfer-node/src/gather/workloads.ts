@@ -5,6 +5,8 @@ import { readNamespaceSnapshot, resolveClaimUsage } from '../usage';
 /**
  * The controllers to stop so that nothing uses the claim (what quiesce scales down and where the identity
  * comes from), resolved from one listing of the namespace.
+ *
+ * @public
  */
 export async function workloadsUsingClaim(
   kc: KubeConfig,

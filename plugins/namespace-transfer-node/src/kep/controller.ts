@@ -23,6 +23,7 @@ import {
   type NamespaceTransferRequest,
 } from './types';
 
+/** @public */
 export interface KepControllerOptions {
   kubeConfig: KubeConfig;
   /** the name the engine uses for this cluster in transfer specs */
@@ -33,6 +34,7 @@ export interface KepControllerOptions {
   log?: (message: string) => void;
 }
 
+/** @public */
 export interface KepController {
   /** resolves once both kinds were listed */
   ready: Promise<void>;
@@ -41,7 +43,11 @@ export interface KepController {
 
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
-/** The transfer id of a request: stable across controller restarts, unique per request object. */
+/**
+ * The transfer id of a request: stable across controller restarts, unique per request object.
+ *
+ * @public
+ */
 export const transferIdOf = (r: NamespaceTransferRequest) =>
   `kep-${r.metadata.uid}`;
 
@@ -50,6 +56,8 @@ export const transferIdOf = (r: NamespaceTransferRequest) =>
  * rebind for a request once a matching approval exists, and writes the progress into the request's status.
  * The checkpoint lives in the request's status, so a restarted controller continues where the last one
  * stopped; one process runs a given request at a time.
+ *
+ * @public
  */
 export function startKepController(o: KepControllerOptions): KepController {
   const custom = o.kubeConfig.makeApiClient(CustomObjectsApi);

@@ -3,6 +3,7 @@ import type {
   NamespaceTransferRequest,
 } from './types';
 
+/** @public */
 export type ApprovalMatch =
   | { state: 'approved'; approval: NamespaceTransferApproval }
   | { state: 'waiting' }
@@ -13,6 +14,8 @@ export type ApprovalMatch =
  * the same source name and kind, that kind is PersistentVolumeClaim, and its target namespace is the
  * request's namespace. Approvals for the same claim that fail a rule are reported, so the requester sees why
  * nothing happens; approvals for other claims are none of this request's business.
+ *
+ * @public
  */
 export function matchApproval(
   request: NamespaceTransferRequest,

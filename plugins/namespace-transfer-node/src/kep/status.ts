@@ -10,7 +10,11 @@ import {
 
 type Status = NonNullable<NamespaceTransferRequest['status']>;
 
-/** Sets a condition, keeping lastTransitionTime when its status did not change (as the API conventions ask). */
+/**
+ * Sets a condition, keeping lastTransitionTime when its status did not change (as the API conventions ask).
+ *
+ * @public
+ */
 export function setCondition(
   conditions: Condition[] = [],
   c: Omit<Condition, 'lastTransitionTime'>,
@@ -28,6 +32,8 @@ export function setCondition(
 /**
  * Writes a request's status through the status subresource (the spec is the requester's): a read-modify-write
  * with the read resourceVersion, retried on conflict. Writes nothing when the change changes nothing.
+ *
+ * @public
  */
 export class RequestStatusWriter {
   private readonly api: CustomObjectsApi;

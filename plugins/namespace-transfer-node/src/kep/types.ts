@@ -3,12 +3,20 @@ import type {
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** The KEP objects as deploy/crds defines them (group transfer.namespace-transfer.io, v1alpha1). */
+/**
+ * The KEP objects as deploy/crds defines them (group transfer.namespace-transfer.io, v1alpha1).
+ *
+ * @public
+ */
 export const KEP_GROUP = 'transfer.namespace-transfer.io';
+/** @public */
 export const KEP_VERSION = 'v1alpha1';
+/** @public */
 export const REQUESTS = 'namespacetransferrequests';
+/** @public */
 export const APPROVALS = 'namespacetransferapprovals';
 
+/** @public */
 export interface ObjectMeta {
   name: string;
   namespace: string;
@@ -18,6 +26,7 @@ export interface ObjectMeta {
   creationTimestamp?: string;
 }
 
+/** @public */
 export interface Condition {
   type: 'Approved' | 'Ready' | 'Failed';
   status: 'True' | 'False' | 'Unknown';
@@ -26,6 +35,7 @@ export interface Condition {
   lastTransitionTime?: string;
 }
 
+/** @public */
 export interface NamespaceTransferRequest {
   apiVersion: `${typeof KEP_GROUP}/${typeof KEP_VERSION}`;
   kind: 'NamespaceTransferRequest';
@@ -49,6 +59,7 @@ export interface NamespaceTransferRequest {
   };
 }
 
+/** @public */
 export interface NamespaceTransferApproval {
   apiVersion: `${typeof KEP_GROUP}/${typeof KEP_VERSION}`;
   kind: 'NamespaceTransferApproval';

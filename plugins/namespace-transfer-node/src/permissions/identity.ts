@@ -1,13 +1,20 @@
 import type { V1PodSpec } from '@kubernetes/client-node';
 import type { Identity } from '@namespace-transfer/plugin-namespace-transfer-common';
 
+/** @public */
 export const OPENSHIFT_UID_RANGE = 'openshift.io/sa.scc.uid-range';
+/** @public */
 export const OPENSHIFT_SUPPLEMENTAL_GROUPS =
   'openshift.io/sa.scc.supplemental-groups';
 
-/** A non-root id used when nothing tells us better; distinct from common image users (1000). */
+/**
+ * A non-root id used when nothing tells us better; distinct from common image users (1000).
+ *
+ * @public
+ */
 export const DEFAULT_ID = 65532;
 
+/** @public */
 export interface IdentityFacts {
   override?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
   /** pod specs (templates) of the workloads that will use the destination PVC */
@@ -17,7 +24,11 @@ export interface IdentityFacts {
   sourcePodSpecs?: V1PodSpec[];
 }
 
-/** Parses `1000650000/10000` (start/size) or `1000650000-1000659999` (start-end) into the first id. */
+/**
+ * Parses `1000650000/10000` (start/size) or `1000650000-1000659999` (start-end) into the first id.
+ *
+ * @public
+ */
 export function parseRangeStart(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const first = value.split(',')[0].trim();
@@ -31,7 +42,11 @@ interface Ids {
   fsGroup?: number;
 }
 
-/** The ids a pod spec runs its (first) containers as; container settings override the pod's. */
+/**
+ * The ids a pod spec runs its (first) containers as; container settings override the pod's.
+ *
+ * @public
+ */
 export function idsFromPodSpec(spec: V1PodSpec): Ids {
   const pod = spec.securityContext ?? {};
   const container =
@@ -56,6 +71,8 @@ function firstWithUser(specs: V1PodSpec[] | undefined): Ids | undefined {
  * Who the destination's files should belong to. The mover server runs as this identity, so files land
  * owned by it without any chown (which restricted pods cannot do). Order: explicit override, the
  * destination workload, the destination namespace's OpenShift range, the source workload, a default.
+ *
+ * @public
  */
 export function selectIdentity(facts: IdentityFacts): Identity {
   const annotations = facts.destinationNamespaceAnnotations ?? {};
@@ -95,6 +112,8 @@ export function selectIdentity(facts: IdentityFacts): Identity {
  * Who the client pod runs as: it only reads the source, so it takes the identity of the workload that
  * wrote the files (and its fsGroup as a supplemental group), never an fsGroup of its own, which would make
  * the kubelet change the group of the source's files.
+ *
+ * @public
  */
 export function clientIdentity(sourcePodSpecs: V1PodSpec[] | undefined): {
   runAsUser: number;

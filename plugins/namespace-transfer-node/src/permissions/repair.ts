@@ -3,6 +3,8 @@ import type { Identity } from '@namespace-transfer/plugin-namespace-transfer-com
 /**
  * Crane's "permission repair": how file ownership and modes are adjusted on the way. Restricted pods run
  * without CAP_CHOWN, so owners are normally *not* preserved: files land owned by the server's identity.
+ *
+ * @public
  */
 export interface PermissionRepair {
   /** keep numeric owners (only possible when the receiver may chown) */
@@ -13,6 +15,7 @@ export interface PermissionRepair {
   chown?: { uid: number; gid: number };
 }
 
+/** @public */
 export interface RepairOptions {
   /** the receiving side holds CAP_CHOWN (never under Pod Security "restricted") */
   canChown?: boolean;
@@ -20,6 +23,7 @@ export interface RepairOptions {
   preserveOwners?: boolean;
 }
 
+/** @public */
 export function permissionRepair(
   identity: Identity,
   opts: RepairOptions = {},
@@ -35,7 +39,11 @@ export function permissionRepair(
   };
 }
 
-/** The rsync flags for a repair decision. */
+/**
+ * The rsync flags for a repair decision.
+ *
+ * @public
+ */
 export function rsyncPermissionFlags(repair: PermissionRepair): string[] {
   const flags: string[] = [];
   if (repair.preserveOwners) flags.push('--owner', '--group', '--numeric-ids');

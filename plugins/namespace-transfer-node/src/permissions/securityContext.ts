@@ -7,6 +7,8 @@ import type { Identity } from '@namespace-transfer/plugin-namespace-transfer-com
 /**
  * Security contexts that pass Pod Security "restricted": non-root, no privilege escalation, every
  * capability dropped, the runtime's default seccomp profile. Mover pods never need more.
+ *
+ * @public
  */
 export function podSecurityContext(identity: Identity): V1PodSecurityContext {
   return {
@@ -21,6 +23,7 @@ export function podSecurityContext(identity: Identity): V1PodSecurityContext {
   };
 }
 
+/** @public */
 export function containerSecurityContext(): V1SecurityContext {
   return {
     runAsNonRoot: true,
@@ -31,5 +34,9 @@ export function containerSecurityContext(): V1SecurityContext {
   };
 }
 
-/** File mode of the Secret volume: rsync refuses password files that others can read. */
+/**
+ * File mode of the Secret volume: rsync refuses password files that others can read.
+ *
+ * @public
+ */
 export const SECRET_VOLUME_MODE = 0o440;

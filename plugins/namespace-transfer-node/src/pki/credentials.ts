@@ -12,11 +12,13 @@ x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 // ECDSA P-256: signing is fast and every TLS 1.3 stack supports it.
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
+/** @public */
 export interface KeyPairPem {
   certPem: string;
   keyPem: string;
 }
 
+/** @public */
 export interface TransferCredentials {
   transferId: string;
   caPem: string;
@@ -31,6 +33,7 @@ export interface TransferCredentials {
   moverPassword: string;
 }
 
+/** @public */
 export interface CredentialOptions {
   transferId: string;
   /** Extra names and addresses the server certificate must cover (e.g. a Route host, a LoadBalancer IP). */
@@ -38,10 +41,12 @@ export interface CredentialOptions {
   days?: number;
 }
 
+/** @public */
 export function serverNameFor(transferId: string): string {
   return `server.${transferId}.transfer.namespace-transfer.io`;
 }
 
+/** @public */
 export function clientNameFor(transferId: string): string {
   return `client.${transferId}.transfer.namespace-transfer.io`;
 }
@@ -78,6 +83,7 @@ async function generateKeys(): Promise<CryptoKeyPair> {
   ])) as CryptoKeyPair;
 }
 
+/** @public */
 export async function createTransferCredentials(
   opts: CredentialOptions,
 ): Promise<TransferCredentials> {

@@ -11,12 +11,18 @@ import type { EndpointFacts } from '../endpoint';
 import type { ClaimWorkload, UnstoppableUser } from '../usage';
 import type { RightsFacts } from './rights';
 
-/** A workload that mounts the source PVC, with the pod template it runs. */
+/**
+ * A workload that mounts the source PVC, with the pod template it runs.
+ *
+ * @public
+ */
 export type WorkloadFact = ClaimWorkload;
 
 /**
  * Everything the planner needs, gathered from the two clusters beforehand (gathering is a separate
  * step, so that planning is a pure function the UI and CLI can show before anything runs).
+ *
+ * @public
  */
 export interface PlanFacts {
   spec: TransferSpec;

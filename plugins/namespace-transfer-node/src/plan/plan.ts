@@ -24,9 +24,17 @@ import {
 import { mapStorageClass } from './storage';
 import { rightsVerdict } from './rights';
 
-/** Assumed when nothing was measured: a conservative rate for rsync through stunnel across clusters. */
+/**
+ * Assumed when nothing was measured: a conservative rate for rsync through stunnel across clusters.
+ *
+ * @public
+ */
 export const DEFAULT_THROUGHPUT = 100 * 2 ** 20;
-/** Pods, exposure and certificates: what even an empty volume costs. */
+/**
+ * Pods, exposure and certificates: what even an empty volume costs.
+ *
+ * @public
+ */
 export const FIXED_OVERHEAD_SECONDS = 20;
 /** Share of the data assumed to change between the staged copy and cutover. */
 const CUTOVER_DELTA = 0.02;
@@ -37,6 +45,8 @@ const ref = (r: { cluster: string; namespace: string; name: string }) =>
 /**
  * From gathered facts to a Plan: the chosen mode and why, mover, transport, endpoint, identity,
  * estimates, and every reason to refuse. Pure: the UI and CLI show it before anything runs.
+ *
+ * @public
  */
 export function planTransfer(facts: PlanFacts): Plan {
   const { spec } = facts;

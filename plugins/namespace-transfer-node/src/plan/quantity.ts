@@ -15,6 +15,7 @@ const SUFFIX: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
+/** @public */
 export function parseQuantity(
   q: string | number | undefined,
 ): number | undefined {
@@ -30,6 +31,7 @@ export function parseQuantity(
   return Math.ceil(base * SUFFIX[m[3] ?? '']);
 }
 
+/** @public */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;

@@ -3,10 +3,13 @@ import type {
   RefusalCode,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
+/** @public */
 export const TRANSFERABLE_ANNOTATION = 'namespace-transfer.io/transferable';
+/** @public */
 export const ALLOW_TRANSFER_ANNOTATION = 'namespace-transfer.io/allow-transfer';
 export const DEFAULT_CLASS_ANNOTATION =
   'storageclass.kubernetes.io/is-default-class';
+/** @public */
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 export class Refusals {

@@ -18,7 +18,11 @@ import {
   type Side,
 } from '../rbac';
 
-/** What decides which rights a transfer needs: the plan's choices and what it found in the source. */
+/**
+ * What decides which rights a transfer needs: the plan's choices and what it found in the source.
+ *
+ * @public
+ */
 export interface TransferFlow {
   mode: 'copy' | 'rebind';
   intent: TransferIntent;
@@ -29,7 +33,11 @@ export interface TransferFlow {
   quiesces: WorkloadRef['kind'][];
 }
 
-/** One right on one side: in that side's namespace, or its cluster for a cluster-scoped resource. */
+/**
+ * One right on one side: in that side's namespace, or its cluster for a cluster-scoped resource.
+ *
+ * @public
+ */
 export interface Right {
   side: Side;
   verb: string;
@@ -39,7 +47,11 @@ export interface Right {
   clusterScoped: boolean;
 }
 
-/** A right the cluster said is missing, with where and for whom. */
+/**
+ * A right the cluster said is missing, with where and for whom.
+ *
+ * @public
+ */
 export interface MissingRight extends Right {
   namespace?: string;
   identity: string;
@@ -66,7 +78,11 @@ function holds(when: FlowCondition | undefined, flow: TransferFlow): boolean {
 const key = (r: Right) =>
   `${r.side} ${r.verb} ${r.group}/${r.resource}/${r.subresource ?? ''}`;
 
-/** Every right the flow needs, once each, from the grants of the roles that flow runs with. */
+/**
+ * Every right the flow needs, once each, from the grants of the roles that flow runs with.
+ *
+ * @public
+ */
 export function rightsFor(flow: TransferFlow): Right[] {
   const grants: Grant[] =
     flow.mode === 'rebind'
@@ -94,7 +110,11 @@ export function rightsFor(flow: TransferFlow): Right[] {
   return [...out.values()];
 }
 
-/** As readableError words a 403: `forbidden: cannot create services in namespace shop (as …)`. */
+/**
+ * As readableError words a 403: `forbidden: cannot create services in namespace shop (as …)`.
+ *
+ * @public
+ */
 export function describeMissing(m: MissingRight): string {
   const resource = m.subresource
     ? `${m.resource}/${m.subresource}`
@@ -104,14 +124,22 @@ export function describeMissing(m: MissingRight): string {
   return `forbidden: cannot ${m.verb} ${what} ${where} (as ${m.identity})`;
 }
 
-/** What gathering learnt of the identities' rights for the flow the plan chose. */
+/**
+ * What gathering learnt of the identities' rights for the flow the plan chose.
+ *
+ * @public
+ */
 export interface RightsFacts {
   missing: MissingRight[];
   /** why some or all rights could not be checked: the plan warns, never refuses on a guess */
   unchecked: string[];
 }
 
-/** The flow a plan chose, as rightsFor needs it. */
+/**
+ * The flow a plan chose, as rightsFor needs it.
+ *
+ * @public
+ */
 export function flowOf(
   plan: Pick<Plan, 'mode' | 'intent' | 'endpoint'>,
   facts: Pick<PlanFacts, 'spec' | 'discovery' | 'sourceWorkloads'>,
@@ -126,7 +154,11 @@ export function flowOf(
   };
 }
 
-/** The plan's refusals and warnings from what gathering learnt. */
+/**
+ * The plan's refusals and warnings from what gathering learnt.
+ *
+ * @public
+ */
 export function rightsVerdict(rights: RightsFacts | undefined): {
   refusals: string[];
   warnings: string[];

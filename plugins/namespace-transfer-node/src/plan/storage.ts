@@ -1,6 +1,7 @@
 import type { V1StorageClass } from '@kubernetes/client-node';
 import { DEFAULT_CLASS_ANNOTATION } from './refusals';
 
+/** @public */
 export function defaultStorageClass(
   classes: V1StorageClass[],
 ): V1StorageClass | undefined {
@@ -12,6 +13,8 @@ export function defaultStorageClass(
 /**
  * The destination's storage class: the requested one, else the source's class name when the destination
  * has a class of that name, else the destination's default class.
+ *
+ * @public
  */
 export function mapStorageClass(
   requested: string | undefined,

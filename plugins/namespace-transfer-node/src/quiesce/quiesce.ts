@@ -98,6 +98,8 @@ function header(w: WorkloadRef): KubernetesObject {
 /**
  * Scales the workloads to 0 (suspends CronJobs), recording the previous value on each object, so that
  * rollback, a clone, or a person can restore them. Re-running keeps the first recorded value.
+ *
+ * @public
  */
 export async function quiesceWorkloads(
   kc: KubeConfig,
@@ -123,7 +125,11 @@ export async function quiesceWorkloads(
   }
 }
 
-/** Puts back what quiesceWorkloads recorded (only on objects this transfer quiesced). */
+/**
+ * Puts back what quiesceWorkloads recorded (only on objects this transfer quiesced).
+ *
+ * @public
+ */
 export async function restoreWorkloads(
   kc: KubeConfig,
   workloads: WorkloadRef[],
@@ -181,6 +187,8 @@ async function removeCopiedMarks(
  * The workloads of a namespace that this transfer holds stopped, read from the cluster (their quiesced-by
  * annotation), so that a rollback or `nstransfer cleanup` gives back exactly what was stopped, whatever
  * a plan or checkpoint said.
+ *
+ * @public
  */
 export async function quiescedWorkloads(
   kc: KubeConfig,
@@ -204,7 +212,11 @@ export async function quiescedWorkloads(
     }));
 }
 
-/** Gives back every workload of the namespace this transfer stopped; returns what it gave back. */
+/**
+ * Gives back every workload of the namespace this transfer stopped; returns what it gave back.
+ *
+ * @public
+ */
 export async function restoreQuiesced(
   kc: KubeConfig,
   namespace: string,
@@ -215,7 +227,11 @@ export async function restoreQuiesced(
   return held;
 }
 
-/** Waits until no running pod mounts the claim (scaled-down pods still terminating count, finished or not). */
+/**
+ * Waits until no running pod mounts the claim (scaled-down pods still terminating count, finished or not).
+ *
+ * @public
+ */
 export async function waitUntilUnmounted(
   kc: KubeConfig,
   namespace: string,

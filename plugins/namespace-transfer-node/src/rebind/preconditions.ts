@@ -7,6 +7,7 @@ import {
 import { HELD_BY } from './annotations';
 import type { PreconditionFailure } from './types';
 
+/** @public */
 export interface PreconditionOptions {
   allowTransferDefault?: boolean;
 }
@@ -14,6 +15,8 @@ export interface PreconditionOptions {
 /**
  * Every rebind precondition of the KEP, checked on gathered facts before anything is changed, and all
  * reported at once (each names itself), so a person can fix them in one go.
+ *
+ * @public
  */
 export function checkRebindPreconditions(
   facts: PlanFacts,

@@ -18,9 +18,14 @@ import {
   type SourceRecord,
 } from './types';
 
-/** The step after which the source claim may already be gone: from here on the run never undoes the move by abort. */
+/**
+ * The step after which the source claim may already be gone: from here on the run never undoes the move by abort.
+ *
+ * @public
+ */
 export const POINT_OF_NO_RETURN = 'delete-source';
 
+/** @public */
 export const REBIND_STEPS = [
   'preconditions',
   'record-reclaim-policy',
@@ -42,6 +47,8 @@ type RebindStep = (typeof REBIND_STEPS)[number];
  * idempotent steps with a checkpoint after each. Before the source claim is deleted, a failure or cancel
  * puts everything back; after it, the volume keeps Retain and a claimRef naming a claim, and a failure
  * gives the volume back to a re-created source claim (or leaves the checkpoint to resume from).
+ *
+ * @public
  */
 export async function runRebind(o: RebindOptions): Promise<RebindResult> {
   const { spec } = o;

@@ -10,9 +10,14 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { CopyEvent } from '../copy/types';
 
-/** Rebind reports through the same event shape as the copy flow (no progress samples: nothing is copied). */
+/**
+ * Rebind reports through the same event shape as the copy flow (no progress samples: nothing is copied).
+ *
+ * @public
+ */
 export type RebindEvent = CopyEvent;
 
+/** @public */
 export interface RebindOptions {
   spec: TransferSpec;
   /** source and destination are one cluster: a volume cannot be handed to another one */
@@ -46,6 +51,7 @@ export interface PreconditionState {
   volumeName: string;
 }
 
+/** @public */
 export interface RebindResult {
   checkpoint: TransferCheckpoint;
   volumeName: string;
@@ -53,7 +59,11 @@ export interface RebindResult {
   downtimeMs: number;
 }
 
-/** A refused precondition, named so that the UI, CLI and the KEP status can say which one. */
+/**
+ * A refused precondition, named so that the UI, CLI and the KEP status can say which one.
+ *
+ * @public
+ */
 export interface PreconditionFailure extends Refusal {
   precondition:
     | 'SourceBound'
@@ -68,6 +78,7 @@ export interface PreconditionFailure extends Refusal {
     | 'IntentIsMove';
 }
 
+/** @public */
 export class RebindRefusedError extends Error {
   constructor(
     readonly transferId: string,

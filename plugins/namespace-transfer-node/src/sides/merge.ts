@@ -14,7 +14,11 @@ function mergeData(
   }
 }
 
-/** Combines the contributions of the seams (mover, transport) to one pod. */
+/**
+ * Combines the contributions of the seams (mover, transport) to one pod.
+ *
+ * @public
+ */
 export function mergeSides(...sides: Side[]): Side {
   const out: Side = { containers: [], secretData: {}, configData: {} };
   for (const side of sides) {

@@ -1,6 +1,7 @@
 import type { V1VolumeMount } from '@kubernetes/client-node';
 import { ModuleSpec, PodLayout, VOLUME_NAMES, modulePath } from './types';
 
+/** @public */
 export function secretMount(layout: PodLayout): V1VolumeMount {
   return {
     name: VOLUME_NAMES.secret,
@@ -9,6 +10,7 @@ export function secretMount(layout: PodLayout): V1VolumeMount {
   };
 }
 
+/** @public */
 export function configMount(layout: PodLayout): V1VolumeMount {
   return {
     name: VOLUME_NAMES.config,
@@ -17,10 +19,12 @@ export function configMount(layout: PodLayout): V1VolumeMount {
   };
 }
 
+/** @public */
 export function scratchMount(layout: PodLayout): V1VolumeMount {
   return { name: VOLUME_NAMES.scratch, mountPath: layout.scratchDir };
 }
 
+/** @public */
 export function dataMounts(
   layout: PodLayout,
   modules: ModuleSpec[],
@@ -33,7 +37,11 @@ export function dataMounts(
   }));
 }
 
-/** The client's mover writes this when it is finished so that its transport sidecar exits too. */
+/**
+ * The client's mover writes this when it is finished so that its transport sidecar exits too.
+ *
+ * @public
+ */
 export function doneMarker(layout: PodLayout): string {
   return `${layout.scratchDir}/done`;
 }

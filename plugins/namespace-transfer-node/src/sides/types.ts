@@ -4,6 +4,8 @@ import type { V1Container } from '@kubernetes/client-node';
  * Where things are inside a mover pod. The pod builder mounts the volumes at these paths; the seams
  * (transfer, transport) write their container specs against them. A test on the host passes temp
  * directories instead, so the exact same configs and commands run as local processes.
+ *
+ * @public
  */
 export interface PodLayout {
   /** parent of the data mounts: module `m` is mounted at `${dataRoot}/${m}` */
@@ -22,7 +24,11 @@ export interface PodLayout {
   loopback: string;
 }
 
-/** Names of the pod volumes the containers refer to; the pod builder defines them. */
+/**
+ * Names of the pod volumes the containers refer to; the pod builder defines them.
+ *
+ * @public
+ */
 export const VOLUME_NAMES = {
   data: (module: string) => `data-${module}`,
   secret: 'nstransfer-secret',
@@ -30,6 +36,7 @@ export const VOLUME_NAMES = {
   scratch: 'scratch',
 } as const;
 
+/** @public */
 export const POD_LAYOUT: PodLayout = {
   dataRoot: '/data',
   secretDir: '/etc/nstransfer/secret',
@@ -40,16 +47,25 @@ export const POD_LAYOUT: PodLayout = {
   loopback: '127.0.0.1',
 };
 
-/** A PVC as the mover sees it: a module name (DNS-label safe) and the mount path inside the pod. */
+/**
+ * A PVC as the mover sees it: a module name (DNS-label safe) and the mount path inside the pod.
+ *
+ * @public
+ */
 export interface ModuleSpec {
   name: string;
 }
 
+/** @public */
 export function modulePath(layout: PodLayout, module: ModuleSpec): string {
   return `${layout.dataRoot}/${module.name}`;
 }
 
-/** Ports inside the pods. Defaults are above 1024 because the pods never run as root. */
+/**
+ * Ports inside the pods. Defaults are above 1024 because the pods never run as root.
+ *
+ * @public
+ */
 export interface Ports {
   /** the mover server listens here (pod-local when a transport fronts it) */
   mover: number;
@@ -59,13 +75,18 @@ export interface Ports {
   clientLocal: number;
 }
 
+/** @public */
 export const DEFAULT_PORTS: Ports = {
   mover: 8873,
   exposed: 8443,
   clientLocal: 8874,
 };
 
-/** One half (server or client) of a seam's contribution to a pod. */
+/**
+ * One half (server or client) of a seam's contribution to a pod.
+ *
+ * @public
+ */
 export interface Side {
   containers: V1Container[];
   /** goes into the side's Secret (mounted at layout.secretDir) */
@@ -74,6 +95,7 @@ export interface Side {
   configData: Record<string, string>;
 }
 
+/** @public */
 export interface HostPort {
   host: string;
   port: number;

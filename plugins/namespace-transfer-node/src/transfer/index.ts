@@ -22,6 +22,7 @@ const MOVERS: Partial<Record<MoverKind, Transfer>> = {
   rclone: rcloneTransfer,
 };
 
+/** @public */
 export function transferFor(kind: MoverKind): Transfer | undefined {
   return MOVERS[kind];
 }

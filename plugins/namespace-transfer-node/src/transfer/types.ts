@@ -7,12 +7,14 @@ import type { PermissionRepair } from '../permissions';
 import type { HostPort, ModuleSpec, PodLayout, Side } from '../sides';
 import type { EndpointAddress, SeamContext } from '../transport';
 
+/** @public */
 export interface MoverServerContext extends SeamContext {
   modules: ModuleSpec[];
   /** where to listen (decided by the transport) */
   listen: HostPort;
 }
 
+/** @public */
 export interface MoverClientOptions {
   /** remove destination files that are gone from the source (a re-sync of a staged copy) */
   delete: boolean;
@@ -40,6 +42,7 @@ export interface MoverClientOptions {
   verifyAfterSync?: VerifyOptions;
 }
 
+/** @public */
 export interface VerifyOptions {
   mode: 'full' | 'sample';
   /** share of the files a `sample` checksums (default 0.1) */
@@ -49,11 +52,14 @@ export interface VerifyOptions {
 /**
  * A client run's outcome. A run with `verifyAfterSync` carries the comparison's own outcome beside the
  * sync's (absent when the sync failed, so nothing was compared).
+ *
+ * @public
  */
 export interface MoverRunResult extends TransferResultSummary {
   verification?: TransferResultSummary;
 }
 
+/** @public */
 export const DEFAULT_CLIENT_OPTIONS: MoverClientOptions = {
   delete: false,
   maxAttempts: 5,
@@ -63,6 +69,7 @@ export const DEFAULT_CLIENT_OPTIONS: MoverClientOptions = {
   permissions: { preserveOwners: false },
 };
 
+/** @public */
 export interface MoverClientContext extends SeamContext {
   modules: ModuleSpec[];
   /** where to connect (decided by the transport) */
@@ -76,7 +83,11 @@ export interface MoverClientContext extends SeamContext {
   remoteLayout: PodLayout;
 }
 
-/** Turns a mover's output stream into samples while it runs, and into a result when it has exited. */
+/**
+ * Turns a mover's output stream into samples while it runs, and into a result when it has exited.
+ *
+ * @public
+ */
 export interface MoverOutputParser {
   push(chunk: string): ProgressSample[];
   finish(exitCode: number): MoverRunResult;
@@ -86,6 +97,8 @@ export interface MoverOutputParser {
  * Crane's "Transfer": the data mover. It contributes the server containers (in the destination pod,
  * mounting the new PVC) and client containers (in the source pod, mounting the source PVC), and reads
  * its own output. Adding a mover (restic, say) means adding an implementation of this, its kind to MoverKind, nothing else.
+ *
+ * @public
  */
 export interface Transfer {
   readonly kind: MoverKind;
@@ -106,5 +119,9 @@ export interface Transfer {
   createOutputParser(now?: () => Date): MoverOutputParser;
 }
 
-/** Lines the client scripts print so that parsers know which section of the output they read. */
+/**
+ * Lines the client scripts print so that parsers know which section of the output they read.
+ *
+ * @public
+ */
 export const MARKER = '### nstransfer';

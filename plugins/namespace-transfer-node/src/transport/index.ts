@@ -13,6 +13,7 @@ const TRANSPORTS: Record<TransportKind, Transport> = {
   null: nullTransport,
 };
 
+/** @public */
 export function transportFor(kind: TransportKind): Transport {
   return TRANSPORTS[kind];
 }

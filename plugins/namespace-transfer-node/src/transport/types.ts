@@ -3,7 +3,11 @@ import type { TransportKind } from '@namespace-transfer/plugin-namespace-transfe
 import type { TransferCredentials } from '../pki';
 import type { HostPort, PodLayout, Ports, Side } from '../sides';
 
-/** Where the client reaches the server's exposure (from the endpoint seam once it has an address). */
+/**
+ * Where the client reaches the server's exposure (from the endpoint seam once it has an address).
+ *
+ * @public
+ */
 export interface EndpointAddress {
   host: string;
   port: number;
@@ -11,6 +15,7 @@ export interface EndpointAddress {
   sni: string;
 }
 
+/** @public */
 export interface SeamContext {
   transferId: string;
   credentials: TransferCredentials;
@@ -23,6 +28,8 @@ export interface SeamContext {
 /**
  * Crane's "Transport": the encrypted channel between the two pods. It decides where the mover server
  * listens and where the mover client connects, and contributes sidecars plus their Secret/ConfigMap data.
+ *
+ * @public
  */
 export interface Transport {
   readonly kind: TransportKind;
@@ -41,7 +48,11 @@ export interface Transport {
   clientReadyFile?(ctx: SeamContext): string;
 }
 
-/** Secret keys shared by the seams that use the per-transfer PKI (they must hold identical values). */
+/**
+ * Secret keys shared by the seams that use the per-transfer PKI (they must hold identical values).
+ *
+ * @public
+ */
 export const SECRET_KEYS = {
   ca: 'ca.crt',
   cert: 'tls.crt',

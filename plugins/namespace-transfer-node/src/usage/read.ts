@@ -22,7 +22,11 @@ const PAGE_SIZE = 500;
 
 type Page<T> = { items: T[]; metadata?: V1ListMeta };
 
-/** Follows `continue` tokens so that a large namespace is read in pages, as the API server expects. */
+/**
+ * Follows `continue` tokens so that a large namespace is read in pages, as the API server expects.
+ *
+ * @public
+ */
 export async function listAll<T>(
   list: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
   retry: RetryOptions = {},
@@ -44,6 +48,8 @@ export async function listAll<T>(
 /**
  * One listing of everything in a namespace that decides who uses its claims: pods and every controller
  * kind that makes them (with OpenShift's DeploymentConfigs and their ReplicationControllers where served).
+ *
+ * @public
  */
 export async function readNamespaceSnapshot(
   kc: KubeConfig,

@@ -10,7 +10,11 @@ import {
   type NamespaceSnapshot,
 } from './snapshot';
 
-/** The kinds quiesce knows how to stop and give back. */
+/**
+ * The kinds quiesce knows how to stop and give back.
+ *
+ * @public
+ */
 export const STOPPABLE_KINDS = new Set<string>([
   'Deployment',
   'StatefulSet',
@@ -20,7 +24,11 @@ export const STOPPABLE_KINDS = new Set<string>([
   'DeploymentConfig',
 ]);
 
-/** A controller quiesce stops so that nothing uses the claim, with the pod template it runs. */
+/**
+ * A controller quiesce stops so that nothing uses the claim, with the pod template it runs.
+ *
+ * @public
+ */
 export interface ClaimWorkload {
   ref: WorkloadRef;
   apiVersion?: string;
@@ -29,7 +37,11 @@ export interface ClaimWorkload {
   quiescedBy?: string;
 }
 
-/** Something that uses the claim and that the engine cannot stop (or could not keep stopped). */
+/**
+ * Something that uses the claim and that the engine cannot stop (or could not keep stopped).
+ *
+ * @public
+ */
 export interface UnstoppableUser {
   /** of the object named (from the owner reference where it was not listed) */
   apiVersion: string;
@@ -41,6 +53,7 @@ export interface UnstoppableUser {
   reason: string;
 }
 
+/** @public */
 export interface ClaimUsage {
   claim: string;
   /** pods that mount the claim and have not finished (running, pending, terminating) */
@@ -68,6 +81,8 @@ const key = (kind: string, name: string | undefined) => `${kind}/${name}`;
  * owned by something the engine does not know (an operator's custom resource would scale it back up).
  * Controllers whose templates mount the claim count even while they run no pod: they could start one
  * in the middle of a transfer.
+ *
+ * @public
  */
 export function resolveNamespaceClaims(
   snapshot: NamespaceSnapshot,
@@ -149,7 +164,11 @@ export function resolveNamespaceClaims(
   return usage;
 }
 
-/** The users of one claim (see resolveNamespaceClaims). */
+/**
+ * The users of one claim (see resolveNamespaceClaims).
+ *
+ * @public
+ */
 export function resolveClaimUsage(
   snapshot: NamespaceSnapshot,
   claim: string,

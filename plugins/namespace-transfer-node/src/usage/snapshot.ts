@@ -15,6 +15,8 @@ import { LABEL_TRANSFER_ID } from '../naming';
 /**
  * Any controller that makes pods, normalized: list responses carry no apiVersion/kind on their items, and
  * the pod spec sits at a different depth per kind (CronJob → jobTemplate → template).
+ *
+ * @public
  */
 export interface ControllerObject {
   apiVersion: string;
@@ -29,7 +31,11 @@ export interface ControllerObject {
   active?: boolean;
 }
 
-/** The pods and controllers of one namespace, listed once: enough to resolve who uses every claim. */
+/**
+ * The pods and controllers of one namespace, listed once: enough to resolve who uses every claim.
+ *
+ * @public
+ */
 export interface NamespaceSnapshot {
   namespace: string;
   pods: V1Pod[];
@@ -38,6 +44,7 @@ export interface NamespaceSnapshot {
   claims?: string[];
 }
 
+/** @public */
 export const fromDeployment = (d: V1Deployment): ControllerObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -46,6 +53,7 @@ export const fromDeployment = (d: V1Deployment): ControllerObject => ({
   replicas: d.spec?.replicas ?? 1,
 });
 
+/** @public */
 export const fromReplicaSet = (r: V1ReplicaSet): ControllerObject => ({
   apiVersion: 'apps/v1',
   kind: 'ReplicaSet',
@@ -54,6 +62,7 @@ export const fromReplicaSet = (r: V1ReplicaSet): ControllerObject => ({
   replicas: r.spec?.replicas ?? 1,
 });
 
+/** @public */
 export const fromStatefulSet = (s: V1StatefulSet): ControllerObject => ({
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
@@ -65,6 +74,7 @@ export const fromStatefulSet = (s: V1StatefulSet): ControllerObject => ({
     .filter(Boolean),
 });
 
+/** @public */
 export const fromDaemonSet = (d: V1DaemonSet): ControllerObject => ({
   apiVersion: 'apps/v1',
   kind: 'DaemonSet',
@@ -76,6 +86,7 @@ export const fromDaemonSet = (d: V1DaemonSet): ControllerObject => ({
 
 const JOB_DONE = new Set(['Complete', 'Failed']);
 
+/** @public */
 export const fromJob = (j: V1Job): ControllerObject => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
@@ -86,6 +97,7 @@ export const fromJob = (j: V1Job): ControllerObject => ({
   ),
 });
 
+/** @public */
 export const fromCronJob = (c: V1CronJob): ControllerObject => ({
   apiVersion: 'batch/v1',
   kind: 'CronJob',
@@ -94,7 +106,11 @@ export const fromCronJob = (c: V1CronJob): ControllerObject => ({
   replicas: c.spec?.suspend ? 0 : 1,
 });
 
-/** An OpenShift DeploymentConfig (a custom object to this client) and the ReplicationControllers it makes. */
+/**
+ * An OpenShift DeploymentConfig (a custom object to this client) and the ReplicationControllers it makes.
+ *
+ * @public
+ */
 export const fromTemplated =
   (apiVersion: string, kind: string) =>
   (o: {
@@ -108,7 +124,11 @@ export const fromTemplated =
     replicas: o.spec?.replicas ?? 1,
   });
 
-/** The ownerReference that marks the managing controller, as the garbage collector and kubectl read it. */
+/**
+ * The ownerReference that marks the managing controller, as the garbage collector and kubectl read it.
+ *
+ * @public
+ */
 export function controllerRef(
   metadata: V1ObjectMeta | undefined,
 ): V1OwnerReference | undefined {
@@ -118,6 +138,8 @@ export function controllerRef(
 /**
  * The PVC names a pod spec mounts. A generic ephemeral volume is a PVC too: the ephemeral volume
  * controller names it `<pod>-<volume>`, so it is only known for a pod, not for a template.
+ *
+ * @public
  */
 export function claimsOfPodSpec(
   spec: V1PodSpec | undefined,
@@ -134,6 +156,7 @@ export function claimsOfPodSpec(
   return claims;
 }
 
+/** @public */
 export function mountsClaim(
   spec: V1PodSpec | undefined,
   claimName: string,
@@ -142,7 +165,11 @@ export function mountsClaim(
   return claimsOfPodSpec(spec, podName).includes(claimName);
 }
 
-/** Whether `claimName` is one of the PVCs a StatefulSet's volumeClaimTemplate creates. */
+/**
+ * Whether `claimName` is one of the PVCs a StatefulSet's volumeClaimTemplate creates.
+ *
+ * @public
+ */
 export function isStatefulSetClaim(
   claimName: string,
   template: string,
@@ -154,10 +181,15 @@ export function isStatefulSetClaim(
   );
 }
 
+/** @public */
 export const isFinished = (p: V1Pod) =>
   p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
-/** The snapshot without the pods a transfer made itself (its client pods mount the source claim too). */
+/**
+ * The snapshot without the pods a transfer made itself (its client pods mount the source claim too).
+ *
+ * @public
+ */
 export function withoutPodsOf(
   snapshot: NamespaceSnapshot,
   transferId: string,

@@ -4,7 +4,11 @@ import {
   EntityVolumesResponse,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** The frontend's view of the Namespace Transfer backend. */
+/**
+ * The frontend's view of the Namespace Transfer backend.
+ *
+ * @public
+ */
 export interface NamespaceTransferApi {
   /** The entity's PVCs on every configured cluster, with a per-cluster error where a cluster failed. */
   getEntityVolumes(entityRef: string): Promise<EntityVolumesResponse>;
@@ -12,6 +16,7 @@ export interface NamespaceTransferApi {
   getClusters(): Promise<ClustersResponse>;
 }
 
+/** @public */
 export const namespaceTransferApiRef = createApiRef<NamespaceTransferApi>({
   id: 'plugin.namespace-transfer.service',
 });

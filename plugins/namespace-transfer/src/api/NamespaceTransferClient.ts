@@ -6,7 +6,11 @@ import {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { NamespaceTransferApi } from './NamespaceTransferApi';
 
-/** Calls the backend through fetchApi, which adds the signed-in user's token. */
+/**
+ * Calls the backend through fetchApi, which adds the signed-in user's token.
+ *
+ * @public
+ */
 export class NamespaceTransferClient implements NamespaceTransferApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;

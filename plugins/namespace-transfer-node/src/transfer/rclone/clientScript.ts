@@ -38,7 +38,11 @@ export function rcloneClientFlags(ctx: MoverClientContext): string[] {
   ];
 }
 
-/** Like the rsync client: one run per module, retried with exponential backoff, markers for the parser. */
+/**
+ * Like the rsync client: one run per module, retried with exponential backoff, markers for the parser.
+ *
+ * @public
+ */
 export function rcloneClientScript(ctx: MoverClientContext): string {
   const o = ctx.options;
   const flags = rcloneClientFlags(ctx).map(shq).join(' ');

@@ -18,6 +18,8 @@ export { createRcloneOutputParser } from './parser';
  * pods. With its own TLS the listening socket itself demands a client certificate of this transfer.
  * Limits: no hard links, no sparse files, no owners/modes/times (WebDAV does not carry them);
  * rclone 1.60 cannot refuse TLS 1.2 on the server side, but both ends negotiate TLS 1.3.
+ *
+ * @public
  */
 export const rcloneTransfer: Transfer = {
   kind: 'rclone',

@@ -24,6 +24,8 @@ interface RcloneStats {
 /**
  * Reads `--use-json-log` output: every `--stats` tick is a JSON line with a `stats` object; errors are
  * lines at level "error". Totals across modules add up the final stats of each finished module.
+ *
+ * @public
  */
 export function createRcloneOutputParser(
   now: () => Date = () => new Date(),

@@ -40,6 +40,8 @@ export function rsyncBaseFlags(ctx: MoverClientContext): string[] {
  * The client's shell script: for each module an optional dry run for exact totals, then the sync with
  * retries and exponential backoff. ACLs and xattrs are tried first and dropped (with a warning) when the
  * platform refuses them. Markers tell the output parser where each section starts.
+ *
+ * @public
  */
 export function rsyncClientScript(ctx: MoverClientContext): string {
   const o = ctx.options;

@@ -10,6 +10,8 @@ export const RSYNC_PASSWORD = 'rsync.password';
  * `uid`/`gid` and no chroot. A non-chrooted daemon sanitizes incoming symlinks (absolute targets lose
  * their leading slash) unless it serves "/", so each module serves "/" and a daemon filter confines the
  * client to that PVC's mount: the pod is the boundary a chroot would otherwise be.
+ *
+ * @public
  */
 export function rsyncdConfig(
   layout: PodLayout,

@@ -26,6 +26,8 @@ export { createRsyncOutputParser } from './parser';
 /**
  * The default mover. Unencrypted by itself, so it always runs behind a transport: the daemon listens on
  * the pod's loopback only and is reachable solely through the transport sidecar.
+ *
+ * @public
  */
 export const rsyncTransfer: Transfer = {
   kind: 'rsync',

@@ -52,6 +52,8 @@ export interface ParserOptions {
  * Reads the rsync client script's output (stdout and stderr, in any chunking). Progress comes from
  * `--info=progress2` lines; totals from the dry run's stats when the script ran one, else from rsync's
  * own percentage; the result from the `--info=stats2` block of each module's last sync.
+ *
+ * @public
  */
 export function createRsyncOutputParser(
   now: () => Date = () => new Date(),

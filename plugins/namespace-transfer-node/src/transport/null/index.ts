@@ -4,6 +4,8 @@ import type { HostPort, Side } from '../../sides';
 /**
  * No channel of its own: the mover server listens on the exposed port and must encrypt and authenticate
  * by itself (the planner refuses a mover that does not).
+ *
+ * @public
  */
 export const nullTransport: Transport = {
   kind: 'null',

@@ -33,6 +33,7 @@ function tls(files: StunnelFiles, peerName: string): Array<[string, string]> {
   ];
 }
 
+/** @public */
 export function stunnelServerConfig(opts: {
   accept: string;
   connect: string;
@@ -49,6 +50,7 @@ export function stunnelServerConfig(opts: {
   );
 }
 
+/** @public */
 export function stunnelClientConfig(opts: {
   accept: string;
   connect: string;

@@ -51,6 +51,7 @@ function clientScript(confPath: string, marker: string): string {
   ].join('\n');
 }
 
+/** @public */
 export const stunnelTransport: Transport = {
   kind: 'stunnel',
   encrypts: true,

@@ -4,7 +4,11 @@ export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
   'backstage.io/kubernetes-label-selector';
 
-/** Same rule as the backend: the entity must name its Kubernetes resources explicitly. */
+/**
+ * Same rule as the backend: the entity must name its Kubernetes resources explicitly.
+ *
+ * @public
+ */
 export function isNamespaceTransferAvailable(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};
   return Boolean(
