@@ -203,6 +203,26 @@ describe('rights checked in the plan on kube-sim', () => {
     expect(plan.warnings.join('\n')).not.toMatch(/rights/);
   });
 
+  it('refuses the nodeport endpoint to an identity that may not list nodes (the reader ClusterRole grants it)', async () => {
+    const plan = planTransfer(
+      await gatherFacts({
+        spec: {
+          ...spec('rights-5', 'app', 'shop2'),
+          intent: 'clone',
+          options: { endpoint: 'nodeport' },
+        },
+        source: engine,
+        destination: engine,
+      }),
+    );
+    expect(plan.refusals).toEqual([
+      {
+        code: 'MissingPermission',
+        message: `forbidden: cannot list nodes cluster-wide (as ${ENGINE})`,
+      },
+    ]);
+  });
+
   it('fails loudly when its Role lets it list pods but not watch them', async () => {
     const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
     await rbac.createNamespacedRole({

@@ -1,8 +1,9 @@
 /**
- * What the engine sends against what deploy/ ships: a copy clone, a copy move (ClusterIP) and a rebind run
- * as an identity bound only to deploy/rbac (applied with the seed's own code, bound as deploy/README.md
- * says), and every request the API server's trace shows from that identity is held against the YAML's
- * rules, evaluated here, not by asking the server. Nothing may have been refused either.
+ * What the engine sends against what deploy/ ships: a copy clone, a copy move (ClusterIP), a clone through
+ * a LoadBalancer Service and a rebind run as an identity bound only to deploy/rbac (applied with the seed's
+ * own code, bound as deploy/README.md says), and every request the API server's trace shows from that
+ * identity is held against the YAML's rules, evaluated here, not by asking the server. Nothing may have
+ * been refused either.
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -120,19 +121,21 @@ describe('the requests of the engine against the roles of deploy/rbac', () => {
     id: string,
     name: string,
     intent: TransferSpec['intent'],
+    endpoint: 'clusterip' | 'loadbalancer' = 'clusterip',
   ): TransferSpec => ({
     id,
     source: { cluster: 'east', namespace: 'team-a', name },
     destination: { cluster: 'east', namespace: 'team-b', name },
     mode: 'copy',
     intent,
-    options: { endpoint: 'clusterip' },
+    options: { endpoint },
   });
 
   async function copyOnce(
     id: string,
     name: string,
     intent: TransferSpec['intent'],
+    endpoint: 'clusterip' | 'loadbalancer' = 'clusterip',
   ) {
     const dir = await createBoundPvc(admin, 'team-a', name, 'movable');
     buildTree(dir, {
@@ -141,11 +144,13 @@ describe('the requests of the engine against the roles of deploy/rbac', () => {
       sparseBytes: 1024 * 1024,
     });
     await createWorkload(admin, 'team-a', `${name}-app`, name, 1001, 1);
-    await traced(`copy ${intent}`, () =>
+    await traced(`copy ${intent} ${endpoint}`, () =>
       planAndCopy({
-        spec: copySpec(id, name, intent),
+        spec: copySpec(id, name, intent, endpoint),
         source: engine,
         destination: engine,
+        // without the reader the engine cannot see other LoadBalancer Services: the operator says so
+        loadBalancerAvailable: endpoint === 'loadbalancer' ? true : undefined,
       }),
     );
     const copied = scanTree(await volumeDir(admin, 'team-b', name));
@@ -158,9 +163,10 @@ describe('the requests of the engine against the roles of deploy/rbac', () => {
     expect(diffTrees(data(scanTree(dir)), data(copied))).toEqual([]);
   }
 
-  it('copies (clone, then move) and rebinds as the engine bound to deploy/rbac only', async () => {
+  it('copies (clone, then move, then a clone through a load balancer) and rebinds as the engine bound to deploy/rbac only', async () => {
     await copyOnce('trace-clone', 'clone-data', 'clone');
     await copyOnce('trace-move', 'move-data', 'move');
+    await copyOnce('trace-lb', 'lb-data', 'clone', 'loadbalancer');
     const dir = await createBoundPvc(admin, 'team-a', 'rebind-data', 'movable');
     writeFileSync(`${dir}/hello.txt`, 'handed over\n');
     await createWorkload(admin, 'team-a', 'rebind-app', 'rebind-data', 1001, 1);
@@ -174,7 +180,12 @@ describe('the requests of the engine against the roles of deploy/rbac', () => {
         kubeConfig: engine,
       }),
     );
-    for (const flow of ['copy clone', 'copy move', 'rebind'])
+    for (const flow of [
+      'copy clone clusterip',
+      'copy move clusterip',
+      'copy clone loadbalancer',
+      'rebind',
+    ])
       expect({ flow, requests: sent[flow].length > 10 }).toEqual({
         flow,
         requests: true,
