@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer } from './apiserver';
-import { startControllers } from './controllers';
+import {
+  startControllers,
+  type PvBinder,
+  type PvBinderOptions,
+} from './controllers';
 import { startKubelet } from './kubelet';
 import { allocateAddressPlan, startNetwork } from './network';
 import { createCertificateAuthority } from './pki';
@@ -31,6 +35,8 @@ export interface ClusterOptions {
    * ports but never an address (default true)
    */
   loadBalancer?: boolean;
+  /** the PV controller: its sync period (default 15 s, as kube-controller-manager's) */
+  pvBinder?: PvBinderOptions;
 }
 
 export interface SimCluster {
@@ -59,6 +65,8 @@ export interface SimCluster {
   ): { token: string; kubeConfig: KubeConfig };
   apiServer: ApiServer;
   kubelet: Kubelet;
+  /** the PV controller (tests count its periodic syncs) */
+  pvBinder: PvBinder;
   stop(): Promise<void>;
 }
 
@@ -158,14 +166,14 @@ export async function startCluster(
       loadBalancer: opts.loadBalancer,
     });
     stack.push(network);
-    stack.push(
-      await startControllers({
-        kubeConfig: kc(tokens.controllers),
-        clusterName: name,
-        dataDir,
-        nodeName,
-      }),
-    );
+    const controllers = await startControllers({
+      kubeConfig: kc(tokens.controllers),
+      clusterName: name,
+      dataDir,
+      nodeName,
+      pvBinder: opts.pvBinder,
+    });
+    stack.push(controllers);
     const kubelet = await startKubelet({
       kubeConfig: kc(tokens.kubelet),
       clusterName: name,
@@ -221,6 +229,7 @@ export async function startCluster(
       },
       apiServer,
       kubelet,
+      pvBinder: controllers.pvBinder,
       stop: stopAll,
     };
   } catch (e) {

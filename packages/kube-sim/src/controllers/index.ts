@@ -1,6 +1,10 @@
 import type { ControllerOptions, Stoppable } from '../contracts';
 import { createContext } from './kube/context';
-import { startPvBinder } from './pvbinder/pv-binder';
+import {
+  startPvBinder,
+  type PvBinder,
+  type PvBinderOptions,
+} from './pvbinder/pv-binder';
 import { startHostPathProvisioner } from './provisioner/hostpath-provisioner';
 import { startStorageProtection } from './protection/storage-protection';
 import { startScheduler } from './scheduler/scheduler';
@@ -17,17 +21,23 @@ import { startTtlAfterFinishedController } from './workloads/ttl-after-finished'
 import { startResourceQuotaController } from './resourcequota/resource-quota';
 
 export { PROVISIONER_NAME } from './provisioner/hostpath-provisioner';
+export {
+  DEFAULT_PV_SYNC_PERIOD_MS,
+  type PvBinder,
+  type PvBinderOptions,
+} from './pvbinder/pv-binder';
 
 /**
  * Starts what kube-controller-manager and kube-scheduler do for one cluster. Every part only uses the
  * public API through the given KubeConfig; they share one informer per resource.
  */
 export async function startControllers(
-  opts: ControllerOptions & { resyncMs?: number },
-): Promise<Stoppable> {
+  opts: ControllerOptions & { resyncMs?: number; pvBinder?: PvBinderOptions },
+): Promise<Stoppable & { pvBinder: PvBinder }> {
   const ctx = createContext(opts, opts.resyncMs);
+  const pvBinder = startPvBinder(ctx, opts.pvBinder);
   const parts: Stoppable[] = [
-    startPvBinder(ctx),
+    pvBinder,
     startHostPathProvisioner(ctx),
     startStorageProtection(ctx),
     startScheduler(ctx),
@@ -47,6 +57,7 @@ export async function startControllers(
   parts.push(gc);
   await gc.ready;
   return {
+    pvBinder,
     async stop() {
       for (const p of parts) await p.stop();
       await ctx.stop();

@@ -22,7 +22,9 @@ jest.setTimeout(90_000);
 let h: ControllerHarness;
 
 beforeAll(async () => {
-  h = await startHarness('pvt');
+  // a short periodic sync: some bindings below (a claim naming a volume made after it, a claim made
+  // before its class) wait for it, as they would on a real cluster
+  h = await startHarness('pvt', { pvBinder: { syncPeriodMs: 1_000 } });
   await registerNode(h.rest, h.nodeName);
   for (const name of ['apps', 'other'])
     await h.rest.create<Namespace>(R.namespaces, undefined, {

@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApiServer, Stoppable } from '../../contracts';
+import type { ApiServer } from '../../contracts';
 import { MASTER, startTestApiServer } from '../../testing/apiServer';
-import { startControllers } from '..';
+import { startControllers, type PvBinder, type PvBinderOptions } from '..';
 import { retryOnConflict } from '../../client/conflict';
 import { R, type ResourceRef } from '../kube/resources';
 import { RestClient } from '../kube/rest';
@@ -21,10 +21,15 @@ export interface ControllerHarness {
   rest: RestClient;
   dataDir: string;
   nodeName: string;
+  /** the PV controller (tests count or run its periodic syncs) */
+  pvBinder: PvBinder;
   stop(): Promise<void>;
 }
 
-export async function startHarness(name: string): Promise<ControllerHarness> {
+export async function startHarness(
+  name: string,
+  opts: { pvBinder?: PvBinderOptions } = {},
+): Promise<ControllerHarness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `ctrl-${name}-`));
   const server = await startTestApiServer({
     name,
@@ -35,7 +40,7 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
   });
   const kc = server.kubeConfig('admin');
   const nodeName = `${name}-node-1`;
-  let controllers: Stoppable | undefined;
+  let controllers: Awaited<ReturnType<typeof startControllers>> | undefined;
   const rest = new RestClient(kc);
   try {
     controllers = await startControllers({
@@ -43,6 +48,7 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
       clusterName: name,
       dataDir,
       nodeName,
+      pvBinder: opts.pvBinder,
     });
   } catch (e) {
     await server.stop();
@@ -54,6 +60,7 @@ export async function startHarness(name: string): Promise<ControllerHarness> {
     rest,
     dataDir,
     nodeName,
+    pvBinder: controllers.pvBinder,
     async stop() {
       await controllers?.stop();
       rest.close();

@@ -41,6 +41,7 @@ const NOT_COPIED = new Set([
   'deployment.kubernetes.io/revision-history',
   DESIRED,
   MAX,
+  'deprecated.deployment.rollback.to',
 ]);
 
 function copiedAnnotations(
