@@ -11,6 +11,7 @@ import {
   readClusterConfigs,
 } from './clusters';
 import { createRouter } from './router';
+import { TransferStore } from './store';
 import { RateLimiter } from './router/rateLimit';
 import { DEFAULT_VOLUMES_CACHE_TTL_MS, VolumesService } from './volumes';
 
@@ -43,6 +44,7 @@ export const namespaceTransferPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        database: coreServices.database,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -52,6 +54,7 @@ export const namespaceTransferPlugin = createBackendPlugin({
       },
       async init({
         config,
+        database,
         logger,
         httpRouter,
         httpAuth,
@@ -96,6 +99,10 @@ export const namespaceTransferPlugin = createBackendPlugin({
             'a positive number of requests',
           ),
         });
+
+        // migrated at start-up (unless database.migrations.skip) so a broken schema stops the plugin here,
+        // not at a first request; the workflow's routes and worker (issue 16's next slices) use the store
+        await TransferStore.create(database);
 
         httpRouter.use(
           await createRouter({

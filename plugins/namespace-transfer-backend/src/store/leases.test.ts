@@ -1,0 +1,241 @@
+import knexFactory, { Knex } from 'knex';
+import { ConflictError } from '@backstage/errors';
+import { TransferStore } from './TransferStore';
+import { migrateToLatest } from './migrate';
+import { storeTestDatabases } from './__testUtils__/databases';
+import { ManualClock, newTransfer } from './__testUtils__/transfers';
+import type { Lease } from './types';
+
+const databases = storeTestDatabases();
+const TTL = 30_000;
+
+describe.each(databases.eachSupportedId())('leases on %s', id => {
+  let db: Knex;
+  let store: TransferStore;
+  const clock = new ManualClock();
+  const owner = {
+    actor: 'user:default/bob',
+    ownership: { sourceOwners: ['group:default/team-payments'] },
+  };
+
+  beforeAll(async () => {
+    db = await databases.init(id);
+    await migrateToLatest(db);
+    store = new TransferStore(db, { now: clock.now });
+  });
+
+  afterEach(async () => {
+    await db('transfers')
+      .whereIn('state', ['approved', 'running', 'staged'])
+      .update({ state: 'cancelled', lease_holder: null });
+  });
+
+  async function approvedTransfers(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = await store.createTransfer(newTransfer());
+      await store.decide({ transferId: t.id, kind: 'approve', ...owner });
+      ids.push(t.id);
+      // claims go oldest first: each its own creation time keeps the order certain
+      clock.advance(1);
+    }
+    return ids;
+  }
+
+  const stale = (lease: Lease) =>
+    expect.objectContaining({
+      message: expect.stringMatching(
+        new RegExp(
+          `no longer leased to ${lease.holder} at epoch ${lease.epoch} .*the write was refused`,
+        ),
+      ),
+    });
+
+  it('claims the oldest approved transfer with a new epoch, and nothing when none is left', async () => {
+    const [first, second] = await approvedTransfers(2);
+    const a = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    expect(a.lease).toEqual({ transferId: first, holder: 'w1', epoch: 1 });
+    expect(a.transfer).toMatchObject({
+      state: 'running',
+      startedAt: clock.now(),
+      lease: {
+        holder: 'w1',
+        epoch: 1,
+        expiresAt: new Date(clock.now().getTime() + TTL),
+      },
+    });
+    const b = (await store.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    expect(b.lease.transferId).toBe(second);
+    expect(await store.claimNext({ holder: 'w3', ttlMs: TTL })).toBeUndefined();
+  });
+
+  it('extends a lease on heartbeat, so it does not expire while its holder lives', async () => {
+    await approvedTransfers(1);
+    const { lease } = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    clock.advance(TTL - 1000);
+    await store.heartbeat(lease, TTL);
+    clock.advance(TTL - 1000);
+    expect(await store.reapExpiredLeases()).toEqual([]);
+    expect(await store.claimNext({ holder: 'w2', ttlMs: TTL })).toBeUndefined();
+    expect(await store.holds(lease)).toBe(true);
+  });
+
+  it('fences out a worker whose lease expired and was taken over', async () => {
+    const [id1] = await approvedTransfers(1);
+    const old = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    await store.recordPhase(old.lease, 'Provisioning');
+    clock.advance(TTL + 1);
+    const taken = (await store.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    expect(taken.lease).toEqual({ transferId: id1, holder: 'w2', epoch: 2 });
+
+    const checkpoint = {
+      transferId: old.transfer.engineTransferId,
+      version: 1 as const,
+      phase: 'Syncing' as const,
+      completedSteps: ['provision-destination'],
+      state: {},
+      updatedAt: clock.now().toISOString(),
+    };
+    const refusals = await Promise.allSettled([
+      store.heartbeat(old.lease, TTL),
+      store.saveCheckpoint(old.lease, checkpoint, {
+        pastPointOfNoReturn: false,
+      }),
+      store.recordPhase(old.lease, 'Syncing'),
+      store.recordProgress(old.lease, { bytesDone: 1 }, { sample: true }),
+      store.recordWarning(old.lease, 'late'),
+      store.finishRun(old.lease, 'succeed'),
+      store.handOver(old.lease, 'stopping'),
+    ]);
+    for (const r of refusals) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      expect((r as PromiseRejectedResult).reason).toEqual(stale(old.lease));
+    }
+    // the new holder's run is untouched by the old one's attempts
+    const now = await store.get(id1);
+    expect(now).toMatchObject({
+      state: 'running',
+      phase: 'Provisioning',
+      progress: {},
+      lease: { holder: 'w2', epoch: 2 },
+    });
+    expect(now.checkpoint).toBeUndefined();
+    const events = await store.readEvents({ transferId: id1 });
+    expect(events.map(e => e.kind)).toEqual([
+      'state',
+      'decision',
+      'state',
+      'state',
+      'phase',
+      'warning',
+    ]);
+    expect(events[5].payload.message).toBe(
+      'taken over by w2: the lease of w1 had ended',
+    );
+    // while the new holder writes as before
+    await store.saveCheckpoint(taken.lease, checkpoint, {
+      pastPointOfNoReturn: false,
+    });
+    expect((await store.get(id1)).checkpoint).toEqual(checkpoint);
+  });
+
+  it('hands a transfer over without changing its state, and another worker resumes it', async () => {
+    const [tid] = await approvedTransfers(1);
+    const first = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    await store.handOver(first.lease, 'the backend is stopping');
+    expect(await store.get(tid)).toMatchObject({
+      state: 'running',
+      lease: { epoch: 1 },
+    });
+    expect((await store.get(tid)).lease?.holder).toBeUndefined();
+    const next = (await store.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    expect(next.lease).toEqual({ transferId: tid, holder: 'w2', epoch: 2 });
+    await expect(store.heartbeat(first.lease, TTL)).rejects.toEqual(
+      stale(first.lease),
+    );
+  });
+
+  it('reaps expired leases only', async () => {
+    await approvedTransfers(2);
+    const dead = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    const alive = (await store.claimNext({ holder: 'w2', ttlMs: 3 * TTL }))!;
+    clock.advance(TTL + 1);
+    expect(await store.reapExpiredLeases()).toEqual([dead.lease]);
+    expect(
+      (await store.get(dead.lease.transferId)).lease?.holder,
+    ).toBeUndefined();
+    expect((await store.get(alive.lease.transferId)).lease?.holder).toBe('w2');
+    const [last] = (
+      await store.readEvents({ transferId: dead.lease.transferId })
+    ).slice(-1);
+    expect(last).toMatchObject({
+      kind: 'warning',
+      payload: { message: 'the lease of w1 expired' },
+    });
+  });
+
+  it('refuses a checkpoint of another attempt', async () => {
+    await approvedTransfers(1);
+    const { lease } = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    await expect(
+      store.saveCheckpoint(
+        lease,
+        {
+          transferId: 'an-earlier-attempt',
+          version: 1,
+          phase: 'Syncing',
+          completedSteps: [],
+          state: {},
+          updatedAt: clock.now().toISOString(),
+        },
+        { pastPointOfNoReturn: false },
+      ),
+    ).rejects.toThrow(
+      /belongs to engine transfer an-earlier-attempt, not to the current attempt/,
+    );
+  });
+
+  it('gives each of many transfers to exactly one of two stores racing for them', async () => {
+    const N = 20;
+    const ids = await approvedTransfers(N);
+    // a second store with its own connection pool where the database allows it (PostgreSQL); an in-memory
+    // SQLite database exists on one connection only, so there the two stores share it
+    const second =
+      String(db.client.config.client) === 'pg'
+        ? knexFactory({ ...db.client.config, pool: { min: 1, max: 4 } })
+        : db;
+    const other = new TransferStore(second, { now: clock.now });
+    try {
+      let contended = 0;
+      const claimAll = async (s: TransferStore, holder: string) => {
+        const got: string[] = [];
+        for (;;) {
+          const c = await s.claimNext({ holder, ttlMs: TTL });
+          if (!c) return got;
+          contended += c.contended;
+          got.push(c.lease.transferId);
+        }
+      };
+      const [a, b, c, d] = await Promise.all([
+        claimAll(store, 'a'),
+        claimAll(other, 'b'),
+        claimAll(store, 'c'),
+        claimAll(other, 'd'),
+      ]);
+      const all = [...a, ...b, ...c, ...d];
+      expect(all.sort()).toEqual([...ids].sort());
+      expect(new Set(all).size).toBe(N);
+      // both stores won some: they really raced
+      expect(a.length + c.length).toBeGreaterThan(0);
+      expect(b.length + d.length).toBeGreaterThan(0);
+      // on PostgreSQL the claimers ran at once and lost races to each other (an in-memory SQLite
+      // database has one connection: its transactions take turns)
+      expect(contended > 0).toBe(second !== db);
+      const rows = await db('transfers').whereIn('id', ids);
+      expect(rows.every(r => Number(r.lease_epoch) === 1)).toBe(true);
+    } finally {
+      if (second !== db) await second.destroy();
+    }
+  });
+});

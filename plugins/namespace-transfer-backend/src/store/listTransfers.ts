@@ -1,0 +1,114 @@
+import type { Knex } from 'knex';
+import { InputError } from '@backstage/errors';
+import { decodeCursor, encodeCursor } from './cursor';
+import { transferFromRow, TransferRow } from './rows';
+import type {
+  ListPage,
+  ListRequest,
+  SortField,
+  Transfer,
+  TransferFilter,
+} from './types';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+const SORT_COLUMNS: Record<SortField, string> = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  state: 'state',
+  requester: 'requester',
+};
+
+const TIME_FIELDS: readonly SortField[] = ['createdAt', 'updatedAt'];
+
+export function applyFilter(
+  q: Knex.QueryBuilder,
+  f: TransferFilter = {},
+): Knex.QueryBuilder {
+  if (f.state?.length) q.whereIn('state', f.state);
+  if (f.cluster)
+    q.where(b =>
+      b
+        .where('source_cluster', f.cluster!)
+        .orWhere('destination_cluster', f.cluster!),
+    );
+  if (f.namespace)
+    q.where(b =>
+      b
+        .where('source_namespace', f.namespace!)
+        .orWhere('destination_namespace', f.namespace!),
+    );
+  if (f.requester) q.where('requester', f.requester);
+  if (f.entityRefs)
+    q.where(b =>
+      b
+        .whereIn('source_entity_ref', f.entityRefs!)
+        .orWhereIn('destination_entity_ref', f.entityRefs!),
+    );
+  if (f.sourceEntityRefs) q.whereIn('source_entity_ref', f.sourceEntityRefs);
+  if (f.batchId) q.where('batch_id', f.batchId);
+  if (f.createdAfter) q.where('created_at', '>=', f.createdAfter);
+  if (f.createdBefore) q.where('created_at', '<', f.createdBefore);
+  return q;
+}
+
+function sortValue(t: Transfer, field: SortField): string | number {
+  const v = t[field];
+  return v instanceof Date ? v.getTime() : v;
+}
+
+/** One page of transfers in a stable order (the sort column, then id), after the cursor's row. */
+export async function listTransfers(
+  db: Knex,
+  request: ListRequest,
+): Promise<ListPage> {
+  const field = request.sort?.field ?? 'createdAt';
+  const order = request.sort?.order ?? 'desc';
+  const limit = request.limit ?? DEFAULT_PAGE_SIZE;
+  if (!SORT_COLUMNS[field])
+    throw new InputError(
+      `cannot sort by ${field}: sort by ${Object.keys(SORT_COLUMNS).join(', ')}`,
+    );
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    throw new InputError(
+      `the page size must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${limit})`,
+    );
+  const column = SORT_COLUMNS[field];
+  const q = applyFilter(
+    db<TransferRow>('transfers').select('*'),
+    request.filter,
+  );
+
+  if (request.cursor) {
+    const c = decodeCursor(request.cursor, { field, order });
+    const value = TIME_FIELDS.includes(field) ? new Date(c.value) : c.value;
+    const after = order === 'asc' ? '>' : '<';
+    q.where(b =>
+      b
+        .where(column, after, value)
+        .orWhere(same => same.where(column, value).andWhere('id', after, c.id)),
+    );
+  }
+  // one row more than asked tells whether another page follows
+  const rows = await q
+    .orderBy([
+      { column, order },
+      { column: 'id', order },
+    ])
+    .limit(limit + 1);
+  const items = rows.slice(0, limit).map(transferFromRow);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({
+            field,
+            order,
+            value: sortValue(last, field),
+            id: last.id,
+          })
+        : undefined,
+  };
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ENDED_STATES,
+  refusal,
+  transition,
+  TransferAction,
+  TransitionFacts,
+} from '../workflow/states';
+import { TransferRow } from './rows';
+import type { Lease } from './types';
+
+/** Reads a transfer inside the caller's transaction, or throws NotFoundError. */
+export async function readRow(tx: Knex, id: string): Promise<TransferRow> {
+  const row = await tx<TransferRow>('transfers').where({ id }).first();
+  if (!row) throw new NotFoundError(`no transfer ${id}`);
+  return row;
+}
+
+export function factsOf(row: TransferRow): TransitionFacts {
+  const flag = (v: unknown) => v === true || v === 1 || v === '1';
+  return {
+    state: row.state as TransitionFacts['state'],
+    pastPointOfNoReturn: flag(row.past_point_of_no_return),
+    cancelRequested: flag(row.cancel_requested),
+  };
+}
+
+/** The WHERE clause that makes an update a compare-and-set on what was read. */
+function unchangedSince(
+  q: Knex.QueryBuilder,
+  id: string,
+  facts: TransitionFacts,
+  lease?: Lease,
+): Knex.QueryBuilder {
+  q.where({
+    id,
+    state: facts.state,
+    past_point_of_no_return: facts.pastPointOfNoReturn,
+    cancel_requested: facts.cancelRequested,
+  });
+  if (lease) q.where({ lease_holder: lease.holder, lease_epoch: lease.epoch });
+  return q;
+}
+
+export function leaseLost(row: TransferRow, lease: Lease): ConflictError {
+  const holder = row.lease_holder ? `held by ${row.lease_holder}` : 'not held';
+  return new ConflictError(
+    `transfer ${lease.transferId} is no longer leased to ${lease.holder} at epoch ${lease.epoch} (it is ${row.state}, ${holder} at epoch ${row.lease_epoch}): the write was refused`,
+  );
+}
+
+export interface TransitionRequest {
+  id: string;
+  action: TransferAction;
+  /** for the worker's actions: the update happens only while this lease is held (fencing) */
+  lease?: Lease;
+  /** columns the caller sets with the change (e.g. error, downtime) */
+  columns?: Record<string, unknown>;
+  now: Date;
+}
+
+/** The columns an action's outcome changes besides the state. */
+function outcomeColumns(
+  r: TransitionRequest,
+  facts: TransitionFacts,
+): Record<string, unknown> {
+  const outcome = transition(r.action, facts);
+  const columns: Record<string, unknown> = {
+    state: outcome.state,
+    updated_at: r.now,
+  };
+  if (outcome.cancelRequested) columns.cancel_requested = true;
+  if (outcome.cutoverNow) columns.cutover_at = r.now;
+  if (ENDED_STATES.includes(outcome.state)) columns.finished_at = r.now;
+  // leaving `running` gives the worker slot back: the lease ends with it
+  if (facts.state === 'running' && outcome.state !== 'running')
+    Object.assign(columns, { lease_holder: null, lease_expires_at: null });
+  if (outcome.newAttempt) Object.assign(columns, newAttemptColumns());
+  if (r.action === 'resume')
+    Object.assign(columns, { error: null, finished_at: null });
+  return columns;
+}
+
+/** A retry starts over: a new engine id (its own objects on the clusters), no checkpoint, no progress. */
+function newAttemptColumns(): Record<string, unknown> {
+  return {
+    engine_transfer_id: randomUUID(),
+    checkpoint: null,
+    phase: null,
+    cancel_requested: false,
+    past_point_of_no_return: false,
+    bytes_done: null,
+    bytes_total: null,
+    files_done: null,
+    files_total: null,
+    rate_bytes_per_second: null,
+    eta_seconds: null,
+    downtime_ms: null,
+    error: null,
+    started_at: null,
+    finished_at: null,
+  };
+}
+
+/**
+ * Applies an action as one conditional update: it lands only if the transfer is still as it was read
+ * (state, flags and, for the worker, the lease). A concurrent change makes it a ConflictError that names
+ * the state the transfer is in now.
+ */
+export async function applyTransition(
+  tx: Knex,
+  r: TransitionRequest,
+): Promise<{ before: TransferRow; after: TransferRow }> {
+  const before = await readRow(tx, r.id);
+  const facts = factsOf(before);
+  if (r.lease && !holds(before, r.lease)) throw leaseLost(before, r.lease);
+  const columns = { ...outcomeColumns(r, facts), ...r.columns };
+  if (columns.attempt === undefined && columns.engine_transfer_id)
+    columns.attempt = Number(before.attempt) + 1;
+  const updated = await unchangedSince(
+    tx('transfers'),
+    r.id,
+    facts,
+    r.lease,
+  ).update(columns);
+  const after = await readRow(tx, r.id);
+  if (updated === 1) return { before, after };
+  if (r.lease && !holds(after, r.lease)) throw leaseLost(after, r.lease);
+  const why = refusal(r.action, factsOf(after));
+  throw new ConflictError(
+    `cannot ${r.action}: ${why ?? `the transfer changed meanwhile (it is ${after.state}); try again`}`,
+  );
+}
+
+export function holds(row: TransferRow, lease: Lease): boolean {
+  return (
+    row.lease_holder === lease.holder && Number(row.lease_epoch) === lease.epoch
+  );
+}

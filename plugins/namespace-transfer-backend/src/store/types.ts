@@ -1,0 +1,145 @@
+import type {
+  Plan,
+  TransferCheckpoint,
+  TransferIntent,
+  TransferMode,
+  TransferOptions,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { DecisionKind, TransferState } from '../workflow/states';
+
+/** What a request names for one PVC; the store adds the workflow's fields. */
+export interface NewTransfer {
+  source: {
+    cluster: string;
+    namespace: string;
+    claim: string;
+    entityRef: string;
+  };
+  destination: {
+    cluster: string;
+    namespace: string;
+    claim: string;
+    storageClass?: string;
+    size?: string;
+    entityRef: string;
+  };
+  requestedMode: TransferMode;
+  intent: TransferIntent;
+  options: TransferOptions;
+  /** the plan the requester saw: approvers decide on it, the worker compares a fresh plan with it */
+  plan: Plan;
+  requester: string;
+  expiresAt?: Date;
+  cutoverAt?: Date;
+}
+
+export interface NewBatch {
+  requester: string;
+  source: { cluster: string; namespace: string };
+  destinationEntityRef: string;
+  comment?: string;
+}
+
+export interface Batch extends NewBatch {
+  id: string;
+  createdAt: Date;
+}
+
+export interface ProgressSummary {
+  bytesDone?: number;
+  bytesTotal?: number;
+  filesDone?: number;
+  filesTotal?: number;
+  rateBytesPerSecond?: number;
+  etaSeconds?: number;
+}
+
+export interface Lease {
+  transferId: string;
+  holder: string;
+  epoch: number;
+}
+
+export interface Transfer extends NewTransfer {
+  id: string;
+  batchId?: string;
+  chosenMode?: 'copy' | 'rebind';
+  state: TransferState;
+  phase?: TransferPhase;
+  cancelRequested: boolean;
+  pastPointOfNoReturn: boolean;
+  progress: ProgressSummary;
+  attempt: number;
+  /** the engine's id of the current attempt (object names and labels on the clusters derive from it) */
+  engineTransferId: string;
+  downtimeMs?: number;
+  checkpoint?: TransferCheckpoint;
+  lease?: { holder?: string; epoch: number; expiresAt?: Date };
+  error?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+export interface Decision {
+  id: string;
+  transferId: string;
+  kind: DecisionKind;
+  actor: string;
+  comment?: string;
+  /** the ownership that allowed the decision, as checked at decision time (e.g. the owner refs matched) */
+  ownership: Record<string, unknown>;
+  decidedAt: Date;
+}
+
+export const EVENT_KINDS = [
+  'state',
+  'phase',
+  'progress',
+  'decision',
+  'warning',
+  'error',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface TransferEvent {
+  /** monotonic: the cursor to read on from */
+  id: string;
+  transferId: string;
+  at: Date;
+  kind: EventKind;
+  payload: Record<string, unknown>;
+}
+
+export type SortField = 'createdAt' | 'updatedAt' | 'state' | 'requester';
+
+export interface TransferFilter {
+  state?: TransferState[];
+  /** either side's cluster */
+  cluster?: string;
+  /** either side's namespace */
+  namespace?: string;
+  requester?: string;
+  /** either side's catalog entity, any of these */
+  entityRefs?: string[];
+  /** the source's catalog entity, any of these (what waits for an owner's approval) */
+  sourceEntityRefs?: string[];
+  batchId?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+export interface ListRequest {
+  filter?: TransferFilter;
+  sort?: { field: SortField; order: 'asc' | 'desc' };
+  limit?: number;
+  /** opaque, from a previous page's nextCursor */
+  cursor?: string;
+}
+
+export interface ListPage {
+  items: Transfer[];
+  nextCursor?: string;
+}

@@ -1,0 +1,212 @@
+import { ConflictError } from '@backstage/errors';
+
+/**
+ * The workflow of one transfer as a pure table: which action may move a transfer from which state, and where
+ * it lands. The store applies the outcome with a conditional update; the router maps the ConflictError to 409.
+ */
+export const TRANSFER_STATES = [
+  'pending-approval',
+  'approved',
+  'running',
+  'staged',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+] as const;
+
+export type TransferState = (typeof TRANSFER_STATES)[number];
+
+/** States a transfer never leaves. Failed and cancelled are not among them: they can be retried. */
+export const FINAL_STATES: readonly TransferState[] = [
+  'succeeded',
+  'rejected',
+  'expired',
+];
+
+/** States that end an attempt: the transfer's `finishedAt` is set when it enters one. */
+export const ENDED_STATES: readonly TransferState[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+];
+
+/** What people decide (recorded as decisions, with actor and the ownership that allowed it). */
+export const DECISION_KINDS = [
+  'approve',
+  'reject',
+  'cancel',
+  'retry',
+  'resume',
+  'cutover',
+] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+/** What the worker and the janitor do. `start` is the lease claim. */
+export const SYSTEM_ACTIONS = [
+  'start',
+  'stage',
+  'succeed',
+  'fail',
+  'roll-back',
+  'ask-again',
+  'expire',
+] as const;
+export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
+
+export type TransferAction = DecisionKind | SystemAction;
+export const TRANSFER_ACTIONS: readonly TransferAction[] = [
+  ...DECISION_KINDS,
+  ...SYSTEM_ACTIONS,
+];
+
+/** The facts of a transfer the table needs besides its state. */
+export interface TransitionFacts {
+  state: TransferState;
+  /** the engine's checkpoint says rolling back would lose data: cancel is refused, a failure is resumed */
+  pastPointOfNoReturn: boolean;
+  /** a cancel was recorded while the transfer held (or could hold) engine objects; the worker rolls back */
+  cancelRequested: boolean;
+}
+
+/**
+ * Where an action leads. `state` may equal the current state: a cancel of a running transfer is recorded
+ * (`cancelRequested`) and the worker that runs it rolls back and then moves it with `roll-back`.
+ */
+export interface TransitionOutcome {
+  state: TransferState;
+  cancelRequested?: true;
+  /** retry: a new attempt (attempt + 1, a new engine id, no checkpoint) */
+  newAttempt?: true;
+  /** cut over: the worker may claim the staged transfer now */
+  cutoverNow?: true;
+}
+
+interface Rule {
+  from: readonly TransferState[];
+  /** a refusal that the state alone does not explain, e.g. the point of no return */
+  refuse?: (f: TransitionFacts) => string | undefined;
+  outcome: (f: TransitionFacts) => TransitionOutcome;
+}
+
+const pastPointOfNoReturn = (f: TransitionFacts) =>
+  f.pastPointOfNoReturn
+    ? 'the transfer is past its point of no return (rolling back would lose data): it can only be finished'
+    : undefined;
+
+const RULES: Record<TransferAction, Rule> = {
+  approve: {
+    from: ['pending-approval'],
+    outcome: () => ({ state: 'approved' }),
+  },
+  reject: {
+    from: ['pending-approval'],
+    outcome: () => ({ state: 'rejected' }),
+  },
+  cancel: {
+    from: ['pending-approval', 'approved', 'running', 'staged'],
+    refuse: f =>
+      pastPointOfNoReturn(f) ??
+      (f.cancelRequested ? 'a cancel is already under way' : undefined),
+    // running and staged transfers have objects on the clusters: the worker rolls them back first
+    outcome: f =>
+      f.state === 'running' || f.state === 'staged'
+        ? { state: f.state, cancelRequested: true }
+        : { state: 'cancelled' },
+  },
+  retry: {
+    from: ['failed', 'cancelled'],
+    refuse: f =>
+      f.pastPointOfNoReturn
+        ? 'the transfer failed after its point of no return: resume it instead of retrying'
+        : undefined,
+    outcome: () => ({ state: 'approved', newAttempt: true }),
+  },
+  resume: {
+    from: ['failed'],
+    refuse: f =>
+      f.pastPointOfNoReturn
+        ? undefined
+        : 'the transfer failed before its point of no return and was rolled back: retry it instead',
+    outcome: () => ({ state: 'approved' }),
+  },
+  cutover: {
+    from: ['staged'],
+    refuse: f => (f.cancelRequested ? 'a cancel is under way' : undefined),
+    outcome: () => ({ state: 'staged', cutoverNow: true }),
+  },
+  start: {
+    from: ['approved', 'staged'],
+    outcome: () => ({ state: 'running' }),
+  },
+  stage: {
+    from: ['running'],
+    outcome: () => ({ state: 'staged' }),
+  },
+  succeed: {
+    from: ['running'],
+    outcome: () => ({ state: 'succeeded' }),
+  },
+  fail: {
+    from: ['running'],
+    outcome: () => ({ state: 'failed' }),
+  },
+  'roll-back': {
+    from: ['running', 'staged'],
+    refuse: f =>
+      pastPointOfNoReturn(f) ??
+      (f.cancelRequested ? undefined : 'no cancel was requested'),
+    outcome: () => ({ state: 'cancelled' }),
+  },
+  // the plan changed in substance between approval and start: the owners decide again
+  'ask-again': {
+    from: ['running'],
+    refuse: pastPointOfNoReturn,
+    outcome: () => ({ state: 'pending-approval' }),
+  },
+  expire: {
+    from: ['pending-approval'],
+    outcome: () => ({ state: 'expired' }),
+  },
+};
+
+/** The states an action may start from (the store's conditional update uses them). */
+export function statesAllowing(
+  action: TransferAction,
+): readonly TransferState[] {
+  return RULES[action].from;
+}
+
+/** Why `action` is refused for a transfer with these facts, or undefined when it is allowed. */
+export function refusal(
+  action: TransferAction,
+  facts: TransitionFacts,
+): string | undefined {
+  const rule = RULES[action];
+  if (!rule.from.includes(facts.state))
+    return `the transfer is ${facts.state}; ${action} is possible only when it is ${rule.from.join(' or ')}`;
+  return rule.refuse?.(facts);
+}
+
+/**
+ * Where `action` takes a transfer with these facts. Throws a ConflictError (409) that names the current
+ * state and says why when the action is not allowed.
+ */
+export function transition(
+  action: TransferAction,
+  facts: TransitionFacts,
+): TransitionOutcome {
+  const why = refusal(action, facts);
+  if (why) throw new ConflictError(`cannot ${action}: ${why}`);
+  return RULES[action].outcome(facts);
+}
+
+export function isTransferState(value: unknown): value is TransferState {
+  return (
+    typeof value === 'string' &&
+    (TRANSFER_STATES as readonly string[]).includes(value)
+  );
+}
