@@ -11,6 +11,7 @@ import {
 import { startKubelet } from './kubelet';
 import { allocateAddressPlan, startNetwork } from './network';
 import { createCertificateAuthority } from './pki';
+import type { ImageSpec } from './kubelet/image/contents';
 import type {
   AddressPlan,
   ApiServer,
@@ -35,6 +36,13 @@ export interface ClusterOptions {
    * ports but never an address (default true)
    */
   loadBalancer?: boolean;
+  /**
+   * Images whose containers see, of the executable directories (/usr/bin, /bin, ...), only the files of
+   * these Debian packages as the host's dpkg installed them, with PATH limited to their directories:
+   * a tool the real image lacks is missing here too. The key is the image reference exactly as pods
+   * name it; other images see the host's executables. Every package must be installed on the host.
+   */
+  images?: Record<string, ImageSpec>;
   /** the PV controller: its sync period (default 15 s, as kube-controller-manager's) */
   pvBinder?: PvBinderOptions;
 }
@@ -184,6 +192,7 @@ export async function startCluster(
       shimPath: network.shimPath,
       ca,
       serving: kubeletServing,
+      images: opts.images,
     });
     stack.push(kubelet);
 

@@ -4,6 +4,7 @@
  * parts get only a KubeConfig and use the public Kubernetes API through @kubernetes/client-node.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ImageSpec } from './kubelet/image/contents';
 import type { CertificateAuthority, KeyPair } from './pki';
 
 export interface Stoppable {
@@ -207,6 +208,8 @@ export interface KubeletOptions {
   ca: CertificateAuthority;
   /** serving certificate of the kubelet's HTTPS endpoint (containerLogs) */
   serving: KeyPair;
+  /** images whose containers see only the executables of these Debian packages (see ClusterOptions) */
+  images?: Record<string, ImageSpec>;
 }
 
 export interface Kubelet extends Stoppable {

@@ -17,6 +17,7 @@ export type {
   RequestTrace,
   TracedRequest,
 } from './contracts';
+export type { ImageSpec } from './kubelet/image/contents';
 export { kubeconfigYaml } from './kubeconfig';
 export { createCertificateAuthority } from './pki';
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Kubelet, KubeletOptions } from '../contracts';
 import { KubeletApi } from './api';
 import { EventRecorder } from './events';
+import { ImageCatalog } from './image/contents';
 import { PodIPAllocator } from './ipam';
 import { LogLookup, startLogServer } from './logs/server';
 import { nodeResources, KUBELET_PORT } from './node/nodeObject';
@@ -47,6 +48,7 @@ export class KubeletImpl implements Kubelet {
         resolvConf,
         shimPath: this.opts.shimPath,
         allocatable: nodeResources(),
+        images: await ImageCatalog.prepare(this.opts.images, dir),
       },
       api: this.api,
       events: new EventRecorder(this.api.core, this.opts.nodeName),

@@ -7,7 +7,12 @@ import { KubeletApi } from '../api';
 import { ContainerConfigError } from '../env/containerEnv';
 import type { EventRecorder } from '../events';
 import type { PodIPAllocator } from '../ipam';
-import { NodeFacts, setupError, startContainer } from '../runtime/container';
+import {
+  NodeFacts,
+  setupError,
+  startContainer,
+  startError,
+} from '../runtime/container';
 import type { ExitInfo } from '../runtime/process';
 import { probeOnce, ProbeKind, ProbeRunner } from '../runtime/probe';
 import { MountError, prepareVolumes, PreparedVolume } from '../volumes/prepare';
@@ -380,10 +385,23 @@ export class PodWorker {
         r.name,
       );
     } else {
+      // a command that is not in the image: the container never ran, and restarts as a failed one
+      const notStarted = await startError(stateDir);
+      if (notStarted)
+        this.ctx.events.record(
+          this.pod,
+          'Warning',
+          'Failed',
+          `Error: ${notStarted}`,
+          r.name,
+        );
+      let reason = info.exitCode === 0 ? 'Completed' : 'Error';
+      if (notStarted) reason = 'StartError';
       r.waiting = undefined;
       r.terminated = {
         exitCode: info.exitCode,
-        reason: info.exitCode === 0 ? 'Completed' : 'Error',
+        reason,
+        ...(notStarted ? { message: notStarted } : {}),
         startedAt: r.startedAt,
         finishedAt: info.finishedAt,
         containerID: r.containerID,

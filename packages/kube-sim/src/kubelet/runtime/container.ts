@@ -12,7 +12,9 @@ import {
   launcherScript,
   sandboxCommand,
   SandboxMount,
+  START_ERROR_FILE,
 } from '../sandbox/launcher';
+import type { ImageCatalog } from '../image/contents';
 import { resolveIdentity, setprivArgs } from '../security/identity';
 import type { PreparedVolume } from '../volumes/prepare';
 import { ContainerProcess, startProcess } from './process';
@@ -28,6 +30,8 @@ export interface NodeFacts {
   resolvConf: string;
   shimPath: string;
   allocatable: Record<string, string>;
+  /** images whose containers see only their packages' executables; others see the host's */
+  images?: ImageCatalog;
 }
 
 export interface ContainerLaunch {
@@ -121,11 +125,12 @@ export async function startContainer(
   const argv = [...(c.command ?? []), ...(c.args ?? [])].map(a =>
     expand(a, lookup),
   );
-  // The image is ignored, so there is no ENTRYPOINT/CMD to fall back to.
+  // Images carry no ENTRYPOINT/CMD here, so there is nothing to fall back to.
   if (argv.length === 0) throw new CreateContainerError('no command specified');
+  const image = node.images?.contentsOf(c.image);
 
   const procEnv: Record<string, string> = {
-    PATH: DEFAULT_PATH,
+    PATH: image?.path ?? DEFAULT_PATH,
     HOSTNAME: pod.spec?.hostname ?? pod.metadata!.name!,
     HOME: identity.uid === 0 ? '/root' : '/',
     ...env,
@@ -148,6 +153,7 @@ export async function startContainer(
     podIP: l.podIP,
     argv,
     readOnlyRoot: !!c.securityContext?.readOnlyRootFilesystem,
+    executables: image && { root: image.root, dirs: image.maskedDirs },
   });
   const scriptPath = path.join(stateDir, 'launch.sh');
   await fs.writeFile(scriptPath, script, { mode: 0o700 });
@@ -187,6 +193,16 @@ export async function setupError(
   stateDir: string,
 ): Promise<string | undefined> {
   return fs.readFile(path.join(stateDir, 'setup-error'), 'utf8').then(
+    s => s.trim(),
+    () => undefined,
+  );
+}
+
+/** The runtime's message when the root was built but its command could not be started (StartError). */
+export async function startError(
+  stateDir: string,
+): Promise<string | undefined> {
+  return fs.readFile(path.join(stateDir, START_ERROR_FILE), 'utf8').then(
     s => s.trim(),
     () => undefined,
   );

@@ -28,10 +28,19 @@ export interface SandboxSpec {
   argv: string[];
   /** securityContext.readOnlyRootFilesystem */
   readOnlyRoot?: boolean;
+  /** a restricted image: these executable directories show only what `root` holds at their paths */
+  executables?: { root: string; dirs: string[] };
 }
 
 /** Where the shim is visible inside the container root. */
 export const SHIM_IN_ROOT = '/.kube-sim/libkubesim.so';
+
+/**
+ * The runtime's own tools, bound into every root: a real runtime drops privileges and sets the
+ * environment itself, so they must not depend on what the image holds.
+ */
+const RUNTIME_TOOLS = { setpriv: '/usr/bin/setpriv', env: '/usr/bin/env' };
+const toolInRoot = (tool: keyof typeof RUNTIME_TOOLS) => `/.kube-sim/${tool}`;
 
 const SYSTEM_DIRS = [
   'usr',
@@ -65,12 +74,56 @@ export function containerExec(
 ): string[] {
   const pre = spec.shimPath
     ? [
-        '/usr/bin/env',
+        toolInRoot('env'),
         `LD_PRELOAD=${SHIM_IN_ROOT}`,
         `KUBE_SIM_POD_IP=${spec.podIP}`,
       ]
     : [];
-  return ['/usr/bin/setpriv', ...spec.setpriv, '--', ...pre, ...spec.argv];
+  return [toolInRoot('setpriv'), ...spec.setpriv, '--', ...pre, ...spec.argv];
+}
+
+/**
+ * A restricted image's executable directories: each bound read-only from the kubelet's copy of exactly
+ * the image's executables, over the overlay of the host's, so that neither PATH nor an absolute path
+ * reaches a tool the image lacks.
+ */
+function maskExecutables(x: { root: string; dirs: string[] }): string[] {
+  return x.dirs.flatMap(d => [
+    `run /usr/bin/mount --bind ${sh(path.posix.join(x.root, d))} "$R"${sh(d)}`,
+    `run /usr/bin/mount -o remount,bind,ro "$R"${sh(d)}`,
+  ]);
+}
+
+/** Where the launcher leaves the runtime's message when the command cannot be started (StartError). */
+export const START_ERROR_FILE = 'start-error';
+
+/** The message containerd and runc give for a command they cannot start, as the container status shows it. */
+const startErrorMessage = (detail: string) =>
+  `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: ${detail}: unknown`;
+
+/**
+ * Looks the command up in the finished root as the runtime does before it starts the process: a name
+ * without a slash on the container's PATH (the launcher's environment is the container's), a path as
+ * it is (relative to workingDir). A command that is not there never starts: StartError, exit code 128.
+ */
+function findCommand(cmd: string, workingDir: string): string[] {
+  const quoted = JSON.stringify(cmd);
+  const fail = (detail: string) =>
+    `{ printf '%s\n' ${sh(startErrorMessage(detail))} > "$STATE/${START_ERROR_FILE}"; exit 128; }`;
+  if (cmd.includes('/')) {
+    const inRoot = path.posix.resolve(workingDir, cmd);
+    return [
+      `[ -f "$R"${sh(inRoot)} ] && [ -x "$R"${sh(inRoot)} ] || ${fail(`${quoted}: stat ${cmd}: no such file or directory`)}`,
+    ];
+  }
+  return [
+    'found=',
+    'IFS=:',
+    // an empty PATH entry means the working directory, as in execvp
+    `for d in $PATH; do [ -n "$d" ] || d=${sh(workingDir)}; if [ -f "$R$d"/${sh(cmd)} ] && [ -x "$R$d"/${sh(cmd)} ]; then found=1; break; fi; done`,
+    "IFS=' \t\n'",
+    `[ -n "$found" ] || ${fail(`${quoted}: executable file not found in $PATH`)}`,
+  ];
 }
 
 /**
@@ -87,6 +140,7 @@ export function launcherScript(s: SandboxSpec): string {
     `R=${sh(R)}`,
     `STATE=${sh(s.stateDir)}`,
     'fail() { printf "%s\\n" "$*" > "$STATE/setup-error"; exit 128; }',
+    `/usr/bin/rm -f "$STATE/${START_ERROR_FILE}"`,
     'run() { "$@" 2>>"$STATE/setup-log" || fail "$* failed: $(/usr/bin/tail -n 1 "$STATE/setup-log")"; }',
     '/usr/bin/rm -f "$STATE/setup-error"',
     'run /usr/bin/mount -t tmpfs -o mode=0755 tmpfs "$R"',
@@ -107,6 +161,7 @@ export function launcherScript(s: SandboxSpec): string {
       `  run /usr/bin/mount -t overlay overlay -o "lowerdir=/${d},upperdir=$LAYERS/${d}/upper,workdir=$LAYERS/${d}/work" "$R/${d}"; fi`,
     );
   }
+  if (s.executables) L.push(...maskExecutables(s.executables));
   L.push(
     'run /usr/bin/mkdir -p "$R/dev/pts" "$R/dev/shm" "$R/proc" "$R/sys" "$R/run" "$R/var/tmp" "$R/home" "$R/root" "$R/.kube-sim"',
   );
@@ -149,6 +204,13 @@ export function launcherScript(s: SandboxSpec): string {
     L.push(`run /usr/bin/mount --bind ${sh(m.source)} ${t}`);
     if (m.readOnly) L.push(`run /usr/bin/mount -o remount,bind,ro ${t}`);
   }
+  for (const [tool, host] of Object.entries(RUNTIME_TOOLS)) {
+    const inRoot = toolInRoot(tool as keyof typeof RUNTIME_TOOLS);
+    L.push(
+      `run /usr/bin/touch "$R${inRoot}"`,
+      `run /usr/bin/mount --bind ${sh(host)} "$R${inRoot}"`,
+    );
+  }
   if (s.shimPath) {
     L.push(
       `run /usr/bin/touch "$R${SHIM_IN_ROOT}"`,
@@ -163,6 +225,7 @@ export function launcherScript(s: SandboxSpec): string {
         `if [ ! -L /${d} ] && [ -d /${d} ]; then run /usr/bin/mount -o remount,ro "$R/${d}"; fi`,
       );
   }
+  L.push(...findCommand(s.argv[0], s.workingDir));
   const tail = containerExec(s).map(sh).join(' ');
   L.push(
     `exec /usr/bin/unshare --root="$R" --wd=${sh(s.workingDir)} -- ${tail}`,
