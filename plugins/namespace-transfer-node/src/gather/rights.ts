@@ -46,30 +46,46 @@ export async function checkRights(
     },
   };
   const rights = rightsFor(flow);
-  const missing: MissingRight[] = [];
-  const unchecked: string[] = [];
-  for (const side of ['source', 'destination'] as const) {
-    const access = sides[side];
-    const wanted = rights.filter(r => r.side === side);
-    if (!wanted.length) continue;
-    const answers = await reviewAll(access, wanted);
-    if ('error' in answers) {
-      unchecked.push(
-        `could not check the ${side}'s rights in cluster ${access.cluster} (${answers.error}): the transfer may fail when it reaches a step it is not allowed`,
-      );
-      continue;
-    }
-    const denied = wanted.filter((_, i) => !answers.allowed[i]);
-    if (!denied.length) continue;
-    const identity = await whoAmI(access.kc);
-    for (const r of denied)
-      missing.push({
-        ...r,
-        namespace: r.clusterScoped ? undefined : access.namespace,
-        identity,
-      });
-  }
+  // the two sides are asked at once: often two clusters, each with its own identity
+  const verdicts = await Promise.all(
+    (['source', 'destination'] as const).map(side =>
+      checkSide(
+        side,
+        sides[side],
+        rights.filter(r => r.side === side),
+      ),
+    ),
+  );
+  const missing = verdicts.flatMap(v => v.missing);
+  const unchecked = verdicts.flatMap(v => v.unchecked);
   return { missing, unchecked };
+}
+
+async function checkSide(
+  side: Right['side'],
+  access: SideAccess,
+  wanted: Right[],
+): Promise<RightsFacts> {
+  if (!wanted.length) return { missing: [], unchecked: [] };
+  const answers = await reviewAll(access, wanted);
+  if ('error' in answers)
+    return {
+      missing: [],
+      unchecked: [
+        `could not check the ${side}'s rights in cluster ${access.cluster} (${answers.error}): the transfer may fail when it reaches a step it is not allowed`,
+      ],
+    };
+  const denied = wanted.filter((_, i) => !answers.allowed[i]);
+  if (!denied.length) return { missing: [], unchecked: [] };
+  const identity = await whoAmI(access.kc);
+  return {
+    missing: denied.map(r => ({
+      ...r,
+      namespace: r.clusterScoped ? undefined : access.namespace,
+      identity,
+    })),
+    unchecked: [],
+  };
 }
 
 async function reviewAll(
