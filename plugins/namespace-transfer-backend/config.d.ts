@@ -26,6 +26,20 @@ export interface Config {
        * of your own.
        */
       image?: string;
+      /**
+       * Requests and limits of each mover container (rsync or rclone, and the stunnel sidecar), as
+       * Kubernetes quantities; for the transfer worker, which passes them to the engine as
+       * GatherOptions.moverResources. Only the operator sets them: the portal's requesters cannot.
+       * Requests default to cpu 100m and memory 128Mi (always set: a quota that counts requests refuses
+       * pods without them). No limits by default; where a namespace's ResourceQuota names limits.cpu or
+       * limits.memory, `demandedLimits` (default cpu 1, memory 512Mi) are given. A CPU limit throttles
+       * stunnel's TLS and so the copy rate: keep it at a core or more.
+       */
+      resources?: {
+        requests?: { cpu?: string; memory?: string };
+        limits?: { cpu?: string; memory?: string };
+        demandedLimits?: { cpu?: string; memory?: string };
+      };
     };
   };
   /** The cluster configuration of Backstage's Kubernetes plugin, read by Namespace Transfer too. */

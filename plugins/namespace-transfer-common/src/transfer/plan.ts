@@ -29,6 +29,8 @@ export type RefusalCode =
   | 'DestinationNamespaceMissing'
   /** the engine's identity lacks a right the chosen flow needs, in either namespace */
   | 'MissingPermission'
+  /** a ResourceQuota or LimitRange would refuse the destination claim or a mover pod */
+  | 'QuotaExceeded'
   | 'InvalidSpec';
 
 /** @public */
@@ -70,6 +72,16 @@ export interface Identity {
   groupWritable: boolean;
 }
 
+/**
+ * Requests and limits of one mover container, as Kubernetes quantities.
+ *
+ * @public
+ */
+export interface MoverContainerResources {
+  requests: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+}
+
 /** @public */
 export interface Plan {
   transferId: string;
@@ -101,6 +113,11 @@ export interface Plan {
   /** the pods that use the source claim when planned (running or starting), and finished ones naming it */
   usedBy?: { pods: string[]; finishedPods: string[] };
   podSecurity: { source?: string; destination?: string };
+  /** each mover container's resources in the pods of each side (copy): what the quotas were checked against */
+  moverResources?: {
+    source: MoverContainerResources;
+    destination: MoverContainerResources;
+  };
   estimatedSeconds?: number;
   estimatedDowntimeSeconds?: number;
   warnings: string[];

@@ -9,7 +9,7 @@ import { gatherFacts } from '../gather';
 import { planTransfer, type PlanFacts } from '../plan';
 import { runRebind } from '../rebind';
 import type { Clusters } from './clusters';
-import type { EngineFlags } from './flags';
+import { moverResourceOptions, type EngineFlags } from './flags';
 import type { Sink, TransferSummary } from './records';
 
 export const pvcOf = (s: TransferSpec) =>
@@ -29,6 +29,7 @@ export async function planSpec(
     destination: c.destination.kc,
     ingressConfigured: f.ingressDomain !== undefined,
     loadBalancerAvailable: f.loadBalancer ? true : undefined,
+    moverResources: moverResourceOptions(f),
   });
   return { facts, plan: planTransfer(facts) };
 }
@@ -137,6 +138,7 @@ async function execute(
       checkpoint: resumed?.checkpoint,
       signal,
       until: x.until,
+      outageBudgetMs: x.flags.outageBudget,
     });
     const moved = r.syncs.filter(s => s.run !== 'verify');
     return {

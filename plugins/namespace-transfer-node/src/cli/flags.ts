@@ -13,7 +13,14 @@ import {
   type TransportKind,
   type VerifyMode,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { parseDuration } from '../clusters';
 import { UsageError } from './exitCodes';
+import { quantityValue } from '../plan/quantity';
+import {
+  DEFAULT_MOVER_REQUESTS,
+  DEMANDED_LIMITS,
+  type MoverResourceOptions,
+} from '../pods/resources';
 
 /** The flags as commander hands them over (camelCase of the long names). */
 export interface EngineFlags {
@@ -47,7 +54,13 @@ export interface EngineFlags {
   runAsUser?: number;
   runAsGroup?: number;
   fsGroup?: number;
+  /** ms a cluster may not answer before a running transfer stops (from --outage-budget) */
+  outageBudget?: number;
   image?: string;
+  moverCpuRequest?: string;
+  moverMemoryRequest?: string;
+  moverCpuLimit?: string;
+  moverMemoryLimit?: string;
   concurrency: number;
 }
 
@@ -62,11 +75,40 @@ function integer(min: number) {
   };
 }
 
+function duration(value: string) {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 function ratio(value: string) {
   const n = Number(value);
   if (!(n > 0 && n <= 1))
     throw new InvalidArgumentError('must be a number in (0, 1]');
   return n;
+}
+
+/** A Kubernetes quantity (`100m`, `1`, `128Mi`), refused here rather than by the API server mid-run. */
+function quantity(value: string) {
+  const n = quantityValue(value);
+  if (n === undefined || n <= 0)
+    throw new InvalidArgumentError(
+      'must be a positive Kubernetes quantity, e.g. 250m, 1, 256Mi',
+    );
+  return value;
+}
+
+/** The mover containers' resources from the --mover-* flags; the engine's defaults for what is not given. */
+export function moverResourceOptions(f: EngineFlags): MoverResourceOptions {
+  const pick = (cpu?: string, memory?: string) =>
+    cpu || memory
+      ? { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) }
+      : undefined;
+  const requests = pick(f.moverCpuRequest, f.moverMemoryRequest);
+  const limits = pick(f.moverCpuLimit, f.moverMemoryLimit);
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
 /** Where the kubeconfig and the two contexts come from: shared by every command that talks to clusters. */
@@ -204,6 +246,31 @@ export function addTransferFlags(cmd: Command): Command {
     .option(
       '--image <image>',
       'container image with rsync, stunnel and rclone for the mover pods',
+    )
+    .option(
+      '--mover-cpu-request <quantity>',
+      `CPU each mover container requests (default ${DEFAULT_MOVER_REQUESTS.cpu})`,
+      quantity,
+    )
+    .option(
+      '--mover-memory-request <quantity>',
+      `memory each mover container requests (default ${DEFAULT_MOVER_REQUESTS.memory})`,
+      quantity,
+    )
+    .option(
+      '--mover-cpu-limit <quantity>',
+      `CPU limit of each mover container (default: none, ${DEMANDED_LIMITS.cpu} where a quota demands one); a low one throttles stunnel's TLS and so the copy rate`,
+      quantity,
+    )
+    .option(
+      '--mover-memory-limit <quantity>',
+      `memory limit of each mover container (default: none, ${DEMANDED_LIMITS.memory} where a quota demands one)`,
+      quantity,
+    )
+    .option(
+      '--outage-budget <duration>',
+      'how long a running transfer waits for a cluster whose API server does not answer (restart, failover) before it stops, not rolled back and resumable: e.g. 90s, 5m (default: 5m)',
+      duration,
     )
     .option(
       '--concurrency <n>',

@@ -30,7 +30,10 @@ export async function planAndCopy(
   > &
     Pick<
       GatherOptions,
-      'ingressConfigured' | 'loadBalancerAvailable' | 'loadBalancerGraceMs'
+      | 'ingressConfigured'
+      | 'loadBalancerAvailable'
+      | 'loadBalancerGraceMs'
+      | 'moverResources'
     >,
 ): Promise<CopyResult & { plan: Plan }> {
   const facts = await gatherFacts(o);

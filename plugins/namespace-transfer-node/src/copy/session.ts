@@ -404,6 +404,7 @@ export class CopySession {
         configMapName: name,
         securityContext: podSecurityContext(identity),
         restartPolicy: 'Always',
+        resources: this.o.plan.moverResources?.destination,
       }),
       this.id,
     );
@@ -557,6 +558,7 @@ export class CopySession {
         restartPolicy: 'Never',
         secretMode: 0o444,
         nodeName: appNode,
+        resources: this.o.plan.moverResources?.source,
       }),
       this.id,
     );

@@ -11,6 +11,8 @@ import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer
 import { Discovery, httpStatus, withRetry } from '../clusters';
 import { flowOf, planTransfer, type PlanFacts } from '../plan';
 import { checkRights } from './rights';
+import { readNamespacePolicy } from './quota';
+import type { MoverResourceOptions } from '../pods/resources';
 import { withExposureFacts } from './exposure';
 import { workloadsUsingClaim } from './workloads';
 import {
@@ -61,6 +63,8 @@ export interface GatherOptions {
   loadBalancerGraceMs?: number;
   /** rebind allowed for storage classes without the allow-transfer annotation (the config default) */
   allowTransferDefault?: boolean;
+  /** the mover containers' requests and limits (the operator's; the plan adds limits a quota demands) */
+  moverResources?: MoverResourceOptions;
 }
 
 /**
@@ -221,6 +225,14 @@ export async function gatherFacts(o: GatherOptions): Promise<PlanFacts> {
       storageClasses: destinationClasses,
     },
     discovery,
+    quota: {
+      source: await readNamespacePolicy(o.source, spec.source.namespace),
+      destination: await readNamespacePolicy(
+        o.destination,
+        spec.destination.namespace,
+      ),
+      moverResources: o.moverResources,
+    },
   };
   // the rights of the flow the plan chooses from these facts, so that it refuses before anything changes
   const flow = flowOf(planTransfer(facts), facts);

@@ -2,3 +2,4 @@ export * from './facts';
 export * from './exposure';
 export * from './workloads';
 export * from './loadBalancer';
+export * from './quota';

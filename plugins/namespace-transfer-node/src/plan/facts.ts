@@ -10,6 +10,7 @@ import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer
 import type { EndpointFacts } from '../endpoint';
 import type { ClaimWorkload, UnstoppableUser } from '../usage';
 import type { RightsFacts } from './rights';
+import type { QuotaFacts } from './quota';
 
 /**
  * A workload that mounts the source PVC, with the pod template it runs.
@@ -77,6 +78,8 @@ export interface PlanFacts {
    * or why they could not be checked
    */
   rights?: RightsFacts;
+  /** the quotas and LimitRanges of the namespaces the transfer creates objects in, and the mover resources */
+  quota?: QuotaFacts;
   /** movers measured or assumed throughput, bytes per second */
   throughputBytesPerSecond?: number;
 }

@@ -3,6 +3,7 @@ export * from './plan';
 export * from './quantity';
 export * from './storage';
 export * from './rights';
+export * from './quota';
 export {
   TRANSFERABLE_ANNOTATION,
   ALLOW_TRANSFER_ANNOTATION,

@@ -23,6 +23,7 @@ import {
 } from './refusals';
 import { mapStorageClass } from './storage';
 import { rightsVerdict } from './rights';
+import { quotaVerdict } from './quota';
 
 /**
  * Assumed when nothing was measured: a conservative rate for rsync through stunnel across clusters.
@@ -335,6 +336,26 @@ export function planTransfer(facts: PlanFacts): Plan {
     refusals.add('MissingPermission', message);
   warnings.push(...rights.warnings);
 
+  // quotas and LimitRanges: the destination claim and the mover pods must be admitted, or nothing starts
+  const quota = quotaVerdict({
+    facts: facts.quota,
+    mode,
+    source: spec.source,
+    destination: {
+      ...spec.destination,
+      // a rebind's claim asks for what the source claim asked for
+      sizeBytes:
+        mode === 'rebind'
+          ? parseQuantity(pvc?.spec?.resources?.requests?.storage)
+          : sizeBytes,
+      storageClassName: mapped.name,
+    },
+    containersPerPod: transport === 'stunnel' ? 2 : 1,
+    loadBalancer: endpoint === 'loadbalancer',
+  });
+  for (const message of quota.refusals) refusals.add('QuotaExceeded', message);
+  warnings.push(...quota.warnings);
+
   // estimates
   const bytes = facts.source.usedBytes ?? capacityBytes;
   const rate = facts.throughputBytesPerSecond ?? DEFAULT_THROUGHPUT;
@@ -386,6 +407,7 @@ export function planTransfer(facts: PlanFacts): Plan {
       ),
     },
     podSecurity,
+    moverResources: quota.moverResources,
     estimatedSeconds,
     estimatedDowntimeSeconds,
     warnings,

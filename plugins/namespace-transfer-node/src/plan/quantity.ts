@@ -42,3 +42,40 @@ export function formatBytes(n: number): string {
   }
   return `${Math.round(v * 10) / 10} ${units[i]}`;
 }
+
+const FRACTION_SUFFIX: Record<string, number> = { m: 1e-3, u: 1e-6, n: 1e-9 };
+
+/**
+ * Any resource quantity in base units, fractions kept (`100m` CPU is 0.1): for comparing and adding
+ * requests and quota amounts, where parseQuantity's whole bytes would make 100m a whole core.
+ *
+ * @public
+ */
+export function quantityValue(
+  q: string | number | undefined,
+): number | undefined {
+  if (q === undefined || typeof q === 'number') return q;
+  const m = /^([+-]?\d+(?:\.\d+)?)(m|u|n)$/.exec(q.trim());
+  if (m) return Number(m[1]) * FRACTION_SUFFIX[m[2]];
+  const whole =
+    /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E))?$/.exec(
+      q.trim(),
+    );
+  if (!whole) return undefined;
+  if (whole[2]) return Number(whole[1]) * 10 ** Number(whole[2].slice(1));
+  return Number(whole[1]) * SUFFIX[whole[3] ?? ''];
+}
+
+/**
+ * A quantity for a message: CPU in cores or millicores, bytes as formatBytes, counts as they are.
+ *
+ * @public
+ */
+export function formatAmount(resource: string, n: number): string {
+  // `fast.storageclass.storage.k8s.io/persistentvolumeclaims` is a count, its `/requests.storage` bytes
+  const kind = resource.split('/').pop() ?? '';
+  if (/storage|memory/.test(kind)) return formatBytes(n);
+  if (/cpu/.test(kind))
+    return Number.isInteger(n) ? `${n}` : `${Math.round(n * 1000)}m`;
+  return `${Math.round(n * 1000) / 1000}`;
+}

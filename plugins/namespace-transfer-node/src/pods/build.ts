@@ -7,7 +7,9 @@ import type {
   V1Volume,
 } from '@kubernetes/client-node';
 import { SECRET_VOLUME_MODE } from '../permissions';
+import type { MoverContainerResources } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { VOLUME_NAMES, type Side } from '../sides';
+import { moverContainerResources } from './resources';
 
 export interface PodVolumeClaim {
   module: string;
@@ -33,6 +35,8 @@ export interface PodOptions {
   secretMode?: number;
   /** keep the client next to the application pod when a ReadWriteOnce source is still mounted */
   nodeName?: string;
+  /** each container's requests (and limits); default DEFAULT_MOVER_REQUESTS, never none */
+  resources?: MoverContainerResources;
 }
 
 // the server's address for movers that must bind it explicitly (static binaries)
@@ -97,6 +101,9 @@ export function buildPod(o: PodOptions): V1Pod {
       containers: o.side.containers.map(c => ({
         ...c,
         env: [POD_IP, ...(c.env ?? [])],
+        resources: structuredClone(
+          o.resources ?? moverContainerResources(undefined),
+        ),
       })),
       volumes,
     },

@@ -4,6 +4,8 @@ import {
   ALLOW_TRANSFER_ANNOTATION,
   TRANSFERABLE_ANNOTATION,
 } from '../plan/refusals';
+import { parseQuantity } from '../plan/quantity';
+import { quotaVerdict } from '../plan/quota';
 import { HELD_BY } from './annotations';
 import type { PreconditionFailure } from './types';
 
@@ -195,6 +197,23 @@ export function checkRebindPreconditions(
       'DestinationExists',
       `destination PVC ${dst} already exists`,
     );
+
+  // the destination claim must be admitted: found out only after the source claim is gone, the run
+  // would have to give the volume back
+  const quota = quotaVerdict({
+    facts: facts.quota,
+    mode: 'rebind',
+    source: spec.source,
+    destination: {
+      ...spec.destination,
+      sizeBytes: parseQuantity(pvc?.spec?.resources?.requests?.storage),
+      storageClassName: className,
+    },
+    containersPerPod: 0,
+    loadBalancer: false,
+  });
+  for (const message of quota.refusals)
+    fail('QuotaAllows', 'QuotaExceeded', message);
 
   const holder = pv?.metadata?.annotations?.[HELD_BY];
   if (holder && holder !== spec.id)

@@ -75,7 +75,8 @@ export interface PreconditionFailure extends Refusal {
     | 'DestinationNameFree'
     | 'VolumeNotHeld'
     | 'SameCluster'
-    | 'IntentIsMove';
+    | 'IntentIsMove'
+    | 'QuotaAllows';
 }
 
 /** @public */
