@@ -1,4 +1,4 @@
-import { buildPod, buildSecret } from '.';
+import { buildPod, buildSecret, moverContainerResources } from '.';
 
 describe('buildPod', () => {
   const side = {
@@ -49,6 +49,41 @@ describe('buildPod', () => {
       { name: 'A', value: '1' },
     ]);
     expect(pod.spec!.affinity).toBeUndefined();
+    // never BestEffort: a quota that counts requests refuses pods without them
+    expect(pod.spec!.containers[0].resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' },
+    });
+  });
+
+  it("gives every container the plan's resources, and a request never above its limit", () => {
+    const two = {
+      ...side,
+      containers: [...side.containers, { name: 'stunnel', image: 'img' }],
+    };
+    const resources = moverContainerResources(
+      { limits: { cpu: '50m' }, requests: { memory: '64Mi' } },
+      ['memory'],
+    );
+    expect(resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi' },
+      limits: { cpu: '50m', memory: '512Mi' },
+    });
+    const pod = buildPod({
+      name: 'p',
+      namespace: 'dst',
+      labels: {},
+      side: two,
+      claims: [],
+      secretName: 's',
+      configMapName: 'c',
+      securityContext: {},
+      restartPolicy: 'Always',
+      resources,
+    });
+    expect(pod.spec!.containers.map(c => c.resources)).toEqual([
+      resources,
+      resources,
+    ]);
   });
 
   it('pins a staging client to the application node through required node affinity', () => {
