@@ -5,6 +5,7 @@ import type {
   TransferCheckpoint,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { version } from '../../package.json';
 import type { StepEvent } from '../steps';
 import type { MoverRunResult } from '../transfer';
 
@@ -20,7 +21,7 @@ export interface CopyOptions {
   plan: Plan;
   source: KubeConfig;
   destination: KubeConfig;
-  /** image with rsync, stunnel and rclone (ignored by kube-sim) */
+  /** image with rsync, stunnel, rclone and the scripts' shell tools (default DEFAULT_IMAGE) */
   image?: string;
   /** for the ingress endpoint: hosts are `<name>.<ingressDomain>` */
   ingressDomain?: string;
@@ -66,5 +67,12 @@ export interface CopyResult {
   verified?: { files?: number; bytes?: number; mode: string };
 }
 
-/** @public */
-export const DEFAULT_IMAGE = 'quay.io/konveyor/rsync-transfer:latest';
+/**
+ * The project's mover image (deploy/images/mover) at the version of this package, so that an engine
+ * runs the scripts' tools it was tested with. Overridden by `namespaceTransfer.mover.image` in the
+ * backend's config and `nstransfer --image`. As with the npm scope, the registry namespace must be the
+ * project's before anyone pulls from it.
+ *
+ * @public
+ */
+export const DEFAULT_IMAGE = `ghcr.io/namespace-transfer/mover:${version}`;
