@@ -30,3 +30,10 @@ export const TRANSFERRING_TO = 'namespace-transfer.io/transferring-to';
  * @public
  */
 export const TRANSFERRED_FROM = 'namespace-transfer.io/transferred-from';
+/**
+ * On the PVC being bound: asks the PV controller to sync it again (any change does; this one says why).
+ * Set only while the controller has let the claim wait, removed once it is Bound.
+ *
+ * @public
+ */
+export const BIND_REQUESTED = 'namespace-transfer.io/bind-requested';

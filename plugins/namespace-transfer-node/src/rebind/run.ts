@@ -7,6 +7,7 @@ import {
   waitUntilUnmounted,
 } from '../quiesce';
 import { createStepRunner } from '../steps';
+import { waitBound } from './binding';
 import { checkRebindPreconditions } from './preconditions';
 import { inheritedMetadata } from '../naming/inherit';
 import { ClaimTakenError, RebindVolume } from './volume';
@@ -151,11 +152,12 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
         }),
       });
     });
-    await step('wait-bound', 'Rebinding', () =>
-      volume.waitBound(dst.namespace, dst.name, {
+    await step('wait-bound', 'Rebinding', async () => {
+      await volume.completeClaimRef(dst.namespace, dst.name);
+      await waitBound(volume, dst.namespace, dst.name, {
         timeoutMs: o.timeouts?.bindMs ?? 120_000,
-      }),
-    );
+      });
+    });
     await step('restore-reclaim-policy', 'Finalizing', () => volume.release());
     // a move keeps the source workloads scaled down (their recorded replicas stay on them), as copy does
     await step('finalize', 'Finalizing', async () => undefined);
@@ -232,7 +234,8 @@ async function giveBack(
       ours: false,
     });
   }
-  await volume.waitBound(src.namespace, src.name, {
+  await volume.completeClaimRef(src.namespace, src.name);
+  await waitBound(volume, src.namespace, src.name, {
     timeoutMs: o.timeouts?.bindMs ?? 120_000,
   });
   await volume.release();

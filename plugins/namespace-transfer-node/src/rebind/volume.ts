@@ -347,24 +347,23 @@ export class RebindVolume {
     return existing;
   }
 
-  async waitBound(
-    namespace: string,
-    name: string,
-    opts: { timeoutMs: number },
-  ): Promise<void> {
-    await pollUntil(
-      async () => {
-        const c = await this.readClaim(namespace, name);
-        if (c?.status?.phase !== 'Bound' || c.spec?.volumeName !== this.pvName)
-          return undefined;
-        const ref = await this.claimRef();
-        return ref?.uid === c.metadata?.uid ? true : undefined;
-      },
-      {
-        timeoutMs: opts.timeoutMs,
-        intervalMs: 250,
-        what: `PVC ${namespace}/${name} to bind to ${this.pvName}`,
-      },
-    );
+  /**
+   * What the PV controller's bind() writes first, done as soon as the claim exists: the claimRef gets the
+   * claim's uid and resourceVersion. The volume's own sync then finds the claim naming it and marks it
+   * Bound, whether or not the controller's sync of the claim (which it drops on a stale copy until its
+   * next periodic sync) got that far. Only a claimRef naming this claim without a uid is completed.
+   */
+  async completeClaimRef(namespace: string, name: string): Promise<void> {
+    const claim = await this.readClaim(namespace, name);
+    if (!claim || claim.spec?.volumeName !== this.pvName) return;
+    await this.updatePv(pv => {
+      this.own(pv);
+      const ref = pv.spec?.claimRef;
+      if (ref?.namespace !== namespace || ref?.name !== name || ref.uid)
+        return false;
+      ref.uid = claim.metadata!.uid;
+      ref.resourceVersion = claim.metadata!.resourceVersion;
+      return true;
+    });
   }
 }
