@@ -6,6 +6,7 @@ import {
 } from '../plan/refusals';
 import { parseQuantity } from '../plan/quantity';
 import { quotaVerdict } from '../plan/quota';
+import { rightsVerdict } from '../plan/rights';
 import { HELD_BY } from './annotations';
 import type { PreconditionFailure } from './types';
 
@@ -214,6 +215,10 @@ export function checkRebindPreconditions(
   });
   for (const message of quota.refusals)
     fail('QuotaAllows', 'QuotaExceeded', message);
+
+  // a right of the rebind ClusterRole the identity lacks would fail a step after the source was touched
+  for (const message of rightsVerdict(facts.rights).refusals)
+    fail('RightsGranted', 'MissingPermission', message);
 
   const holder = pv?.metadata?.annotations?.[HELD_BY];
   if (holder && holder !== spec.id)

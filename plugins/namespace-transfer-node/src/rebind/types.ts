@@ -76,7 +76,8 @@ export interface PreconditionFailure extends Refusal {
     | 'VolumeNotHeld'
     | 'SameCluster'
     | 'IntentIsMove'
-    | 'QuotaAllows';
+    | 'QuotaAllows'
+    | 'RightsGranted';
 }
 
 /** @public */
