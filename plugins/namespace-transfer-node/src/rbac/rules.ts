@@ -98,7 +98,8 @@ export const REBIND_CLUSTER_ROLE_GRANTS: Grant[] = [
   // the volume itself: read, hold, Retain and claimRef changes; never deleted
   grant('', 'persistentvolumes', ['get', 'update'], { sides: CLUSTER }),
   // the source claim is marked and deleted (re-created when the volume is given back), the
-  // destination claim created
+  // destination claim created; a claim the PV controller leaves Pending is changed to have it synced
+  // again (update on the destination too: shipped, not required, without it the periodic sync binds)
   grant('', 'persistentvolumeclaims', ['get', 'create'], { sides: BOTH }),
   grant('', 'persistentvolumeclaims', ['update', 'delete'], { sides: SRC }),
   // preconditions read namespaces when allowed: without it the plan only warns
