@@ -12,7 +12,6 @@ import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer
 import { readableError, withRetry } from '../clusters';
 import {
   rightsFor,
-  type MissingRight,
   type Right,
   type RightsFacts,
   type TransferFlow,
