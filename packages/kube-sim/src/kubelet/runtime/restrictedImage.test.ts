@@ -154,6 +154,10 @@ describe('a restricted image: only its packages as executables', () => {
     expect(byPath.startError).toMatch(
       /exec: "\/usr\/bin\/grep": stat \/usr\/bin\/grep: no such file or directory: unknown$/,
     );
+    // a file that is there but not executable (the hosts file bound at /etc/hosts)
+    expect(
+      (await run('start-noexec', SLIM, ['/etc/hosts'])).startError,
+    ).toMatch(/exec: "\/etc\/hosts": permission denied: unknown$/);
     // a command the image has starts as usual
     expect(await run('start-ok', SLIM, ['rsync', '--version'])).toMatchObject({
       exitCode: 0,

@@ -113,7 +113,8 @@ function findCommand(cmd: string, workingDir: string): string[] {
   if (cmd.includes('/')) {
     const inRoot = path.posix.resolve(workingDir, cmd);
     return [
-      `[ -f "$R"${sh(inRoot)} ] && [ -x "$R"${sh(inRoot)} ] || ${fail(`${quoted}: stat ${cmd}: no such file or directory`)}`,
+      `[ -e "$R"${sh(inRoot)} ] || ${fail(`${quoted}: stat ${cmd}: no such file or directory`)}`,
+      `[ -f "$R"${sh(inRoot)} ] && [ -x "$R"${sh(inRoot)} ] || ${fail(`${quoted}: permission denied`)}`,
     ];
   }
   return [
