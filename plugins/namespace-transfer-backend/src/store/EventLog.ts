@@ -13,6 +13,9 @@ export interface ReadEventsRequest {
   limit?: number;
 }
 
+/** Any fixed number: the PostgreSQL advisory lock that orders appends (see append). */
+export const APPEND_LOCK = 0x6e737476;
+
 /**
  * The append-only audit trail. Nothing here updates or deletes an event; appends take the caller's
  * transaction so an event is stored exactly when the change it describes is.
@@ -27,11 +30,16 @@ export class EventLog {
     transferId: string,
     kind: EventKind,
     payload: Record<string, unknown>,
-    tx: Knex = this.db,
+    tx: Knex.Transaction,
   ): Promise<void> {
     if (!EVENT_KINDS.includes(kind))
       throw new Error(`unknown event kind ${kind}`);
     assertNoSecret(payload, `a ${kind} event`);
+    // PostgreSQL hands out ids at insert but makes rows visible at commit, so a reader at cursor n could see
+    // n+2 before n+1 commits and never read n+1. Appends therefore take turns until their transaction
+    // ends: ids become visible in order. (SQLite has one writer at a time already.)
+    if (String(tx.client.config.client) === 'pg')
+      await tx.raw('select pg_advisory_xact_lock(?)', [APPEND_LOCK]);
     await tx('events').insert({
       transfer_id: transferId,
       at: this.now(),

@@ -209,7 +209,10 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     ).toMatchObject({ state: 'cancelled', finishedAt: clock.now() });
 
     const t = await approved();
-    const claim = (await store.claimNext({ holder: 'w1', ttlMs: 60_000 }))!;
+    const claim = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: 60_000,
+    }))!;
     expect(claim.transfer.id).toBe(t.id);
     const cancelling = await store.decide({
       transferId: t.id,
@@ -223,7 +226,7 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     await expect(
       store.decide({ transferId: t.id, kind: 'cancel', ...approver }),
     ).rejects.toThrow('cannot cancel: a cancel is already under way');
-    const rolledBack = await store.finishRun(claim.lease, 'roll-back');
+    const rolledBack = await store.runs.finishRun(claim.lease, 'roll-back');
     expect(rolledBack).toMatchObject({
       state: 'cancelled',
       lease: { epoch: 1 },
@@ -233,12 +236,12 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
 
   it('refuses a cancel past the point of no return with a 409 that says why', async () => {
     const t = await approved();
-    const { lease, transfer } = (await store.claimNext({
+    const { lease, transfer } = (await store.runs.claimNext({
       holder: 'w1',
       ttlMs: 60_000,
     }))!;
     expect(transfer.id).toBe(t.id);
-    await store.saveCheckpoint(
+    await store.runs.saveCheckpoint(
       lease,
       {
         transferId: transfer.engineTransferId,
@@ -266,7 +269,9 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     });
 
     // a failure from here is resumed with its checkpoint, not retried
-    await store.finishRun(lease, 'fail', { error: 'the API server went away' });
+    await store.runs.finishRun(lease, 'fail', {
+      error: 'the API server went away',
+    });
     await expect(
       store.decide({ transferId: t.id, kind: 'retry', ...approver }),
     ).rejects.toThrow(/resume it instead of retrying/);
@@ -288,17 +293,17 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
 
   it('retries a failure as a new attempt with its own engine id, keeping the history', async () => {
     const t = await approved();
-    const { lease, transfer } = (await store.claimNext({
+    const { lease, transfer } = (await store.runs.claimNext({
       holder: 'w1',
       ttlMs: 60_000,
     }))!;
     expect(transfer.id).toBe(t.id);
-    await store.recordProgress(
+    await store.runs.recordProgress(
       lease,
       { bytesDone: 10, bytesTotal: 100 },
       { sample: true },
     );
-    await store.finishRun(lease, 'fail', {
+    await store.runs.finishRun(lease, 'fail', {
       error: 'the mover pod was evicted',
     });
     const retried = await store.decide({
@@ -338,18 +343,24 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
 
   it('cuts a staged transfer over when asked, through a worker claim', async () => {
     const t = await approved();
-    const first = (await store.claimNext({ holder: 'w1', ttlMs: 60_000 }))!;
-    await store.finishRun(first.lease, 'stage');
+    const first = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: 60_000,
+    }))!;
+    await store.runs.finishRun(first.lease, 'stage');
     expect(await store.get(t.id)).toMatchObject({ state: 'staged' });
     // staged holds no worker slot and is not claimed until it is due
     expect(
-      await store.claimNext({ holder: 'w2', ttlMs: 60_000 }),
+      await store.runs.claimNext({ holder: 'w2', ttlMs: 60_000 }),
     ).toBeUndefined();
     await store.decide({ transferId: t.id, kind: 'cutover', ...approver });
-    const second = (await store.claimNext({ holder: 'w2', ttlMs: 60_000 }))!;
+    const second = (await store.runs.claimNext({
+      holder: 'w2',
+      ttlMs: 60_000,
+    }))!;
     expect(second.transfer).toMatchObject({ id: t.id, state: 'running' });
     expect(second.lease.epoch).toBe(first.lease.epoch + 1);
-    await store.finishRun(second.lease, 'succeed', { downtimeMs: 2300 });
+    await store.runs.finishRun(second.lease, 'succeed', { downtimeMs: 2300 });
     expect(await store.get(t.id)).toMatchObject({
       state: 'succeeded',
       downtimeMs: 2300,
@@ -362,20 +373,23 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
       newTransfer({ cutoverAt: new Date(clock.now().getTime() + 3_600_000) }),
     );
     await store.decide({ transferId: t.id, kind: 'approve', ...approver });
-    const run = (await store.claimNext({ holder: 'w1', ttlMs: 60_000 }))!;
-    await store.finishRun(run.lease, 'stage');
+    const run = (await store.runs.claimNext({ holder: 'w1', ttlMs: 60_000 }))!;
+    await store.runs.finishRun(run.lease, 'stage');
     expect(
-      await store.claimNext({ holder: 'w1', ttlMs: 60_000 }),
+      await store.runs.claimNext({ holder: 'w1', ttlMs: 60_000 }),
     ).toBeUndefined();
     clock.advance(3_600_000);
-    const due = await store.claimNext({ holder: 'w1', ttlMs: 60_000 });
+    const due = await store.runs.claimNext({ holder: 'w1', ttlMs: 60_000 });
     expect(due?.transfer).toMatchObject({ id: t.id, state: 'running' });
   });
 
   it('sends a transfer whose plan changed back for approval', async () => {
     const t = await approved();
-    const { lease } = (await store.claimNext({ holder: 'w1', ttlMs: 60_000 }))!;
-    const back = await store.finishRun(lease, 'ask-again', {
+    const { lease } = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: 60_000,
+    }))!;
+    const back = await store.runs.finishRun(lease, 'ask-again', {
       details: { difference: 'a second pod now uses the claim' },
     });
     expect(back).toMatchObject({ state: 'pending-approval' });

@@ -53,7 +53,7 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
 
   it('claims the oldest approved transfer with a new epoch, and nothing when none is left', async () => {
     const [first, second] = await approvedTransfers(2);
-    const a = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    const a = (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))!;
     expect(a.lease).toEqual({ transferId: first, holder: 'w1', epoch: 1 });
     expect(a.transfer).toMatchObject({
       state: 'running',
@@ -64,28 +64,35 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
         expiresAt: new Date(clock.now().getTime() + TTL),
       },
     });
-    const b = (await store.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    const b = (await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }))!;
     expect(b.lease.transferId).toBe(second);
-    expect(await store.claimNext({ holder: 'w3', ttlMs: TTL })).toBeUndefined();
+    expect(
+      await store.runs.claimNext({ holder: 'w3', ttlMs: TTL }),
+    ).toBeUndefined();
   });
 
   it('extends a lease on heartbeat, so it does not expire while its holder lives', async () => {
     await approvedTransfers(1);
-    const { lease } = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    const { lease } = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: TTL,
+    }))!;
     clock.advance(TTL - 1000);
-    await store.heartbeat(lease, TTL);
+    await store.runs.heartbeat(lease, TTL);
     clock.advance(TTL - 1000);
-    expect(await store.reapExpiredLeases()).toEqual([]);
-    expect(await store.claimNext({ holder: 'w2', ttlMs: TTL })).toBeUndefined();
-    expect(await store.holds(lease)).toBe(true);
+    expect(await store.runs.reapExpiredLeases()).toEqual([]);
+    expect(
+      await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }),
+    ).toBeUndefined();
+    expect(await store.runs.holds(lease)).toBe(true);
   });
 
   it('fences out a worker whose lease expired and was taken over', async () => {
     const [id1] = await approvedTransfers(1);
-    const old = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
-    await store.recordPhase(old.lease, 'Provisioning');
+    const old = (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    await store.runs.recordPhase(old.lease, 'Provisioning');
     clock.advance(TTL + 1);
-    const taken = (await store.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    const taken = (await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }))!;
     expect(taken.lease).toEqual({ transferId: id1, holder: 'w2', epoch: 2 });
 
     const checkpoint = {
@@ -97,15 +104,15 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
       updatedAt: clock.now().toISOString(),
     };
     const refusals = await Promise.allSettled([
-      store.heartbeat(old.lease, TTL),
-      store.saveCheckpoint(old.lease, checkpoint, {
+      store.runs.heartbeat(old.lease, TTL),
+      store.runs.saveCheckpoint(old.lease, checkpoint, {
         pastPointOfNoReturn: false,
       }),
-      store.recordPhase(old.lease, 'Syncing'),
-      store.recordProgress(old.lease, { bytesDone: 1 }, { sample: true }),
-      store.recordWarning(old.lease, 'late'),
-      store.finishRun(old.lease, 'succeed'),
-      store.handOver(old.lease, 'stopping'),
+      store.runs.recordPhase(old.lease, 'Syncing'),
+      store.runs.recordProgress(old.lease, { bytesDone: 1 }, { sample: true }),
+      store.runs.recordWarning(old.lease, 'late'),
+      store.runs.finishRun(old.lease, 'succeed'),
+      store.runs.handOver(old.lease, 'stopping'),
     ]);
     for (const r of refusals) {
       expect(r.status).toBe('rejected');
@@ -134,7 +141,7 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
       'taken over by w2: the lease of w1 had ended',
     );
     // while the new holder writes as before
-    await store.saveCheckpoint(taken.lease, checkpoint, {
+    await store.runs.saveCheckpoint(taken.lease, checkpoint, {
       pastPointOfNoReturn: false,
     });
     expect((await store.get(id1)).checkpoint).toEqual(checkpoint);
@@ -142,26 +149,29 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
 
   it('hands a transfer over without changing its state, and another worker resumes it', async () => {
     const [tid] = await approvedTransfers(1);
-    const first = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
-    await store.handOver(first.lease, 'the backend is stopping');
+    const first = (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    await store.runs.handOver(first.lease, 'the backend is stopping');
     expect(await store.get(tid)).toMatchObject({
       state: 'running',
       lease: { epoch: 1 },
     });
     expect((await store.get(tid)).lease?.holder).toBeUndefined();
-    const next = (await store.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    const next = (await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }))!;
     expect(next.lease).toEqual({ transferId: tid, holder: 'w2', epoch: 2 });
-    await expect(store.heartbeat(first.lease, TTL)).rejects.toEqual(
+    await expect(store.runs.heartbeat(first.lease, TTL)).rejects.toEqual(
       stale(first.lease),
     );
   });
 
   it('reaps expired leases only', async () => {
     await approvedTransfers(2);
-    const dead = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
-    const alive = (await store.claimNext({ holder: 'w2', ttlMs: 3 * TTL }))!;
+    const dead = (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    const alive = (await store.runs.claimNext({
+      holder: 'w2',
+      ttlMs: 3 * TTL,
+    }))!;
     clock.advance(TTL + 1);
-    expect(await store.reapExpiredLeases()).toEqual([dead.lease]);
+    expect(await store.runs.reapExpiredLeases()).toEqual([dead.lease]);
     expect(
       (await store.get(dead.lease.transferId)).lease?.holder,
     ).toBeUndefined();
@@ -175,11 +185,42 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
     });
   });
 
+  it('leaves transfers from or to a cluster at its limit for later', async () => {
+    const onWest = await store.createTransfer(newTransfer());
+    await store.decide({ transferId: onWest.id, kind: 'approve', ...owner });
+    clock.advance(1);
+    const local = await store.createTransfer(
+      newTransfer({
+        destination: { ...newTransfer().destination, cluster: 'east' },
+      }),
+    );
+    await store.decide({ transferId: local.id, kind: 'approve', ...owner });
+    const c = await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: TTL,
+      skipClusters: ['west'],
+    });
+    expect(c?.transfer.id).toBe(local.id);
+    expect(
+      await store.runs.claimNext({
+        holder: 'w1',
+        ttlMs: TTL,
+        skipClusters: ['east'],
+      }),
+    ).toBeUndefined();
+    expect(
+      (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))?.transfer.id,
+    ).toBe(onWest.id);
+  });
+
   it('refuses a checkpoint of another attempt', async () => {
     await approvedTransfers(1);
-    const { lease } = (await store.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+    const { lease } = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: TTL,
+    }))!;
     await expect(
-      store.saveCheckpoint(
+      store.runs.saveCheckpoint(
         lease,
         {
           transferId: 'an-earlier-attempt',
@@ -211,7 +252,7 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
       const claimAll = async (s: TransferStore, holder: string) => {
         const got: string[] = [];
         for (;;) {
-          const c = await s.claimNext({ holder, ttlMs: TTL });
+          const c = await s.runs.claimNext({ holder, ttlMs: TTL });
           if (!c) return got;
           contended += c.contended;
           got.push(c.lease.transferId);

@@ -40,6 +40,18 @@ export interface ClaimOptions {
   holder: string;
   ttlMs: number;
   now: Date;
+  /** clusters at their concurrency limit: a transfer from or to one of them is left for later */
+  skipClusters?: string[];
+}
+
+function notOn(
+  q: Knex.QueryBuilder,
+  clusters: string[] | undefined,
+): Knex.QueryBuilder {
+  if (!clusters?.length) return q;
+  return q
+    .whereNotIn('source_cluster', clusters)
+    .whereNotIn('destination_cluster', clusters);
 }
 
 export interface Claim {
@@ -61,7 +73,10 @@ export async function claimNext(
   db: Knex,
   o: ClaimOptions,
 ): Promise<Claim | undefined> {
-  const candidates = await claimable(db('transfers'), o.now)
+  const candidates = await notOn(
+    claimable(db('transfers'), o.now),
+    o.skipClusters,
+  )
     .select('id', 'state', 'lease_epoch', 'lease_holder')
     .orderBy([
       { column: 'created_at', order: 'asc' },

@@ -44,6 +44,13 @@ describe.each(databases.eachSupportedId())('listing transfers on %s', id => {
       );
       if (i % 4 === 1)
         await store.decide({ transferId: t.id, kind: 'reject', ...owner });
+      if (i % 4 === 2)
+        await store.decide({
+          transferId: t.id,
+          kind: 'approve',
+          actor: 'user:default/dave',
+          ownership: {},
+        });
       all.push(await store.get(t.id));
       clock.advance(60_000);
     }
@@ -114,7 +121,14 @@ describe.each(databases.eachSupportedId())('listing transfers on %s', id => {
         requester: 'user:default/carol',
         namespace: 'payments',
       }),
-    ).toEqual(['data-08', 'data-10', 'data-11']);
+    ).toEqual(['data-08', 'data-11']);
+    // the approver filter reads the decisions: dave approved, bob only rejected
+    expect(await list({ approver: 'user:default/dave' })).toEqual([
+      'data-02',
+      'data-06',
+      'data-10',
+    ]);
+    expect(await list({ approver: 'user:default/bob' })).toEqual([]);
   });
 
   it('pages through everything exactly once in every sort order', async () => {
@@ -187,8 +201,8 @@ describe.each(databases.eachSupportedId())('listing transfers on %s', id => {
 
   it('counts transfers by state, every state present', async () => {
     expect(await store.countsByState()).toEqual({
-      'pending-approval': 9,
-      approved: 0,
+      'pending-approval': 6,
+      approved: 3,
       running: 0,
       staged: 0,
       succeeded: 0,
@@ -200,7 +214,8 @@ describe.each(databases.eachSupportedId())('listing transfers on %s', id => {
     expect(
       await store.countsByState({ requester: 'user:default/carol' }),
     ).toMatchObject({
-      'pending-approval': 3,
+      'pending-approval': 2,
+      approved: 1,
       rejected: 1,
     });
   });

@@ -40,6 +40,13 @@ export function applyFilter(
         .orWhere('destination_namespace', f.namespace!),
     );
   if (f.requester) q.where('requester', f.requester);
+  if (f.approver)
+    q.whereExists(function approvedBy() {
+      this.select('id')
+        .from('decisions')
+        .whereRaw('decisions.transfer_id = transfers.id')
+        .where({ kind: 'approve', actor: f.approver });
+    });
   if (f.entityRefs)
     q.where(b =>
       b

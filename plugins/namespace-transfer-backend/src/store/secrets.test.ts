@@ -150,13 +150,13 @@ describe.each(databases.eachSupportedId())('the store on %s', id => {
       comment: 'ok',
       ...owner,
     });
-    const { lease, transfer } = (await store.claimNext({
+    const { lease, transfer } = (await store.runs.claimNext({
       holder: 'w1',
       ttlMs: 60_000,
     }))!;
-    await store.recordChosenMode(lease, 'copy');
-    await store.recordPhase(lease, 'Syncing');
-    await store.recordProgress(
+    await store.runs.recordChosenMode(lease, 'copy');
+    await store.runs.recordPhase(lease, 'Syncing');
+    await store.runs.recordProgress(
       lease,
       {
         bytesDone: 1024,
@@ -168,15 +168,15 @@ describe.each(databases.eachSupportedId())('the store on %s', id => {
       },
       { sample: true },
     );
-    await store.saveCheckpoint(
+    await store.runs.saveCheckpoint(
       lease,
       copyCheckpoint(transfer.engineTransferId),
       {
         pastPointOfNoReturn: true,
       },
     );
-    await store.recordWarning(lease, `stunnel printed ${PEM}`);
-    await store.finishRun(lease, 'fail', {
+    await store.runs.recordWarning(lease, `stunnel printed ${PEM}`);
+    await store.runs.finishRun(lease, 'fail', {
       error: `the client pod failed: Authorization: Bearer ${JWT}\n${PEM}`,
     });
 
@@ -195,13 +195,18 @@ describe.each(databases.eachSupportedId())('the store on %s', id => {
   it('refuses a checkpoint that carries key material, and keeps the one it had', async () => {
     const t = await store.createTransfer(newTransfer());
     await store.decide({ transferId: t.id, kind: 'approve', ...owner });
-    const { lease } = (await store.claimNext({ holder: 'w1', ttlMs: 60_000 }))!;
+    const { lease } = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: 60_000,
+    }))!;
     const good = copyCheckpoint(t.engineTransferId);
-    await store.saveCheckpoint(lease, good, { pastPointOfNoReturn: false });
+    await store.runs.saveCheckpoint(lease, good, {
+      pastPointOfNoReturn: false,
+    });
     const leaky = copyCheckpoint(t.engineTransferId);
     leaky.state.credentials = { caPem: PEM, password: 'hunter2' };
     await expect(
-      store.saveCheckpoint(lease, leaky, { pastPointOfNoReturn: false }),
+      store.runs.saveCheckpoint(lease, leaky, { pastPointOfNoReturn: false }),
     ).rejects.toThrow(
       'refusing to store the checkpoint: it holds something secret at $.state.credentials.caPem (a PEM block)',
     );

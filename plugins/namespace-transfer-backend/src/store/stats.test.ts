@@ -17,13 +17,20 @@ describe.each(databases.eachSupportedId())('bytes moved per day on %s', id => {
   async function run(bytes: number, end: 'succeed' | 'fail') {
     const t = await store.createTransfer(newTransfer());
     await store.decide({ transferId: t.id, kind: 'approve', ...owner });
-    const { lease } = (await store.claimNext({ holder: 'w', ttlMs: HOUR }))!;
-    await store.recordProgress(
+    const { lease } = (await store.runs.claimNext({
+      holder: 'w',
+      ttlMs: HOUR,
+    }))!;
+    await store.runs.recordProgress(
       lease,
       { bytesDone: bytes, bytesTotal: bytes },
       { sample: false },
     );
-    await store.finishRun(lease, end, end === 'fail' ? { error: 'x' } : {});
+    await store.runs.finishRun(
+      lease,
+      end,
+      end === 'fail' ? { error: 'x' } : {},
+    );
   }
 
   beforeAll(async () => {

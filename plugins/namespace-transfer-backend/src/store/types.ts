@@ -122,6 +122,8 @@ export interface TransferFilter {
   /** either side's namespace */
   namespace?: string;
   requester?: string;
+  /** transfers this user (entity ref) approved */
+  approver?: string;
   /** either side's catalog entity, any of these */
   entityRefs?: string[];
   /** the source's catalog entity, any of these (what waits for an owner's approval) */

@@ -1,0 +1,262 @@
+import type { Knex } from 'knex';
+import { InputError } from '@backstage/errors';
+import type {
+  TransferCheckpoint,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { SystemAction } from '../workflow/states';
+import type { EventLog } from './EventLog';
+import {
+  claimNext,
+  expiredLeases,
+  fencedUpdate,
+  reapLease,
+  releaseLease,
+} from './leases';
+import { transferFromRow } from './rows';
+import { assertNoSecret, redactSecrets } from './secrets';
+import { appendStateChange } from './stateEvents';
+import { applyTransition, holds, leaseLost, readRow } from './transitions';
+import type { EventKind, Lease, ProgressSummary, Transfer } from './types';
+
+/** What the worker reports when it ends a run (or, for `stage`, pauses one). */
+export interface RunOutcome {
+  error?: string;
+  downtimeMs?: number;
+  /** why, for the event log (e.g. the plan's difference on `ask-again`) */
+  details?: Record<string, unknown>;
+}
+
+export type WorkerAction = Exclude<SystemAction, 'start' | 'expire'>;
+
+/**
+ * The worker's side of the store: claiming transfers under a lease with an epoch, heartbeating and handing
+ * them over, and every write of a run (checkpoint, phase, progress, its end), each refused once the lease
+ * is no longer the caller's (fencing).
+ */
+export class RunLeases {
+  constructor(
+    private readonly db: Knex,
+    private readonly events: EventLog,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Claims the oldest transfer a worker may run and leases it to `holder` for `ttlMs` with a new epoch.
+   * Returns undefined when there is none (or others claimed every candidate first).
+   */
+  async claimNext(o: {
+    holder: string;
+    ttlMs: number;
+    /** clusters at their concurrency limit (the worker's per-cluster limit) */
+    skipClusters?: string[];
+  }): Promise<
+    { transfer: Transfer; lease: Lease; contended: number } | undefined
+  > {
+    return this.db.transaction(async tx => {
+      const claim = await claimNext(tx, { ...o, now: this.now() });
+      if (!claim) return undefined;
+      const id = claim.lease.transferId;
+      if (claim.from === 'running')
+        await this.events.append(
+          id,
+          'warning',
+          {
+            message: `taken over by ${o.holder}: the lease of ${claim.previousHolder ?? 'the previous worker'} had ended`,
+            epoch: claim.lease.epoch,
+          },
+          tx,
+        );
+      else
+        await this.events.append(
+          id,
+          'state',
+          {
+            from: claim.from,
+            to: 'running',
+            action: 'start',
+            worker: o.holder,
+          },
+          tx,
+        );
+      return {
+        transfer: transferFromRow(await readRow(tx, id)),
+        lease: claim.lease,
+        contended: claim.contended,
+      };
+    });
+  }
+
+  /** Extends the lease; a ConflictError when it was lost (the worker must stop and not write again). */
+  async heartbeat(lease: Lease, ttlMs: number): Promise<Date> {
+    const expiresAt = new Date(this.now().getTime() + ttlMs);
+    await fencedUpdate(this.db, lease, { lease_expires_at: expiresAt });
+    return expiresAt;
+  }
+
+  /** Gives the transfer up without changing its state: another worker resumes it from its checkpoint. */
+  async handOver(lease: Lease, reason: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      await releaseLease(tx, lease, this.now());
+      await this.events.append(
+        lease.transferId,
+        'warning',
+        { message: `handed over by ${lease.holder}: ${reason}` },
+        tx,
+      );
+    });
+  }
+
+  /** Ends the leases whose holders stopped heartbeating, so the transfers can be claimed again. */
+  async reapExpiredLeases(): Promise<Lease[]> {
+    const now = this.now();
+    const reaped: Lease[] = [];
+    for (const lease of await expiredLeases(this.db, now)) {
+      const done = await this.db.transaction(async tx => {
+        if (!(await reapLease(tx, lease, now))) return false;
+        await this.events.append(
+          lease.transferId,
+          'warning',
+          { message: `the lease of ${lease.holder} expired` },
+          tx,
+        );
+        return true;
+      });
+      if (done) reaped.push(lease);
+    }
+    return reaped;
+  }
+
+  /**
+   * Stores the engine's checkpoint (never with a secret in it) and the point-of-no-return flag the engine
+   * reports with it; from that flag on, cancel is refused and a failure is resumed, not retried.
+   */
+  async saveCheckpoint(
+    lease: Lease,
+    checkpoint: TransferCheckpoint,
+    o: { pastPointOfNoReturn: boolean },
+  ): Promise<void> {
+    assertNoSecret(checkpoint, 'the checkpoint');
+    // the epoch fences other workers; this catches a checkpoint of an earlier attempt of the same transfer
+    const row = await readRow(this.db, lease.transferId);
+    if (checkpoint.transferId !== row.engine_transfer_id)
+      throw new InputError(
+        `the checkpoint belongs to engine transfer ${checkpoint.transferId}, not to the current attempt of ${lease.transferId}`,
+      );
+    await fencedUpdate(this.db, lease, {
+      checkpoint: JSON.stringify(checkpoint),
+      past_point_of_no_return: o.pastPointOfNoReturn,
+      updated_at: this.now(),
+    });
+  }
+
+  /** The phase the engine entered (an event, and the transfer's current phase). */
+  async recordPhase(lease: Lease, phase: TransferPhase): Promise<void> {
+    await this.fencedWithEvent(lease, { phase }, 'phase', { phase });
+  }
+
+  /** Which mode the engine chose (for `auto`) once it planned. */
+  async recordChosenMode(lease: Lease, mode: 'copy' | 'rebind'): Promise<void> {
+    await fencedUpdate(this.db, lease, {
+      chosen_mode: mode,
+      updated_at: this.now(),
+    });
+  }
+
+  /**
+   * The progress summary; with `sample` also an event (the worker decides the rate, so the log stays
+   * bounded).
+   */
+  async recordProgress(
+    lease: Lease,
+    p: ProgressSummary,
+    o: { sample: boolean },
+  ): Promise<void> {
+    const columns = {
+      bytes_done: p.bytesDone ?? null,
+      bytes_total: p.bytesTotal ?? null,
+      files_done: p.filesDone ?? null,
+      files_total: p.filesTotal ?? null,
+      rate_bytes_per_second: p.rateBytesPerSecond ?? null,
+      eta_seconds: p.etaSeconds ?? null,
+    };
+    if (!o.sample) {
+      await fencedUpdate(this.db, lease, {
+        ...columns,
+        updated_at: this.now(),
+      });
+      return;
+    }
+    await this.fencedWithEvent(lease, columns, 'progress', { ...p });
+  }
+
+  /** A warning from the run, kept in the log while the lease holds. */
+  async recordWarning(lease: Lease, message: string): Promise<void> {
+    await this.fencedWithEvent(lease, {}, 'warning', {
+      message: redactSecrets(message),
+    });
+  }
+
+  /** Ends (or, for `stage`, pauses) the run under the lease; the lease ends with it. */
+  async finishRun(
+    lease: Lease,
+    action: WorkerAction,
+    outcome: RunOutcome = {},
+  ): Promise<Transfer> {
+    return this.db.transaction(async tx => {
+      const error =
+        outcome.error === undefined ? undefined : redactSecrets(outcome.error);
+      const columns: Record<string, unknown> = {};
+      if (error !== undefined) columns.error = error;
+      if (outcome.downtimeMs !== undefined)
+        columns.downtime_ms = outcome.downtimeMs;
+      if (action === 'ask-again') columns.cancel_requested = false;
+      const { before, after } = await applyTransition(tx, {
+        id: lease.transferId,
+        action,
+        lease,
+        columns,
+        now: this.now(),
+      });
+      if (error !== undefined)
+        await this.events.append(
+          lease.transferId,
+          'error',
+          { message: error },
+          tx,
+        );
+      await appendStateChange(
+        this.events,
+        tx,
+        before,
+        after,
+        action,
+        outcome.details,
+      );
+      return transferFromRow(after);
+    });
+  }
+
+  private async fencedWithEvent(
+    lease: Lease,
+    columns: Record<string, unknown>,
+    kind: EventKind,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await fencedUpdate(tx, lease, { ...columns, updated_at: this.now() });
+      await this.events.append(lease.transferId, kind, payload, tx);
+    });
+  }
+
+  /** Whether `lease` still holds the transfer (a worker checks before a step it cannot undo). */
+  async holds(lease: Lease): Promise<boolean> {
+    return holds(await readRow(this.db, lease.transferId), lease);
+  }
+
+  /** Throws the lease-lost ConflictError when `lease` no longer holds the transfer. */
+  async assertHolds(lease: Lease): Promise<void> {
+    const row = await readRow(this.db, lease.transferId);
+    if (!holds(row, lease)) throw leaseLost(row, lease);
+  }
+}
