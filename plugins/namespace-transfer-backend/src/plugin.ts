@@ -12,6 +12,7 @@ import {
 } from './clusters';
 import { createRouter } from './router';
 import { TransferStore } from './store';
+import { readMoverResources } from './mover/config';
 import { RateLimiter } from './router/rateLimit';
 import { DEFAULT_VOLUMES_CACHE_TTL_MS, VolumesService } from './volumes';
 
@@ -99,6 +100,9 @@ export const namespaceTransferPlugin = createBackendPlugin({
             'a positive number of requests',
           ),
         });
+
+        // the transfer worker (issue 16) hands these to the engine; checked here so a typo stops startup
+        readMoverResources(config);
 
         // migrated at start-up (unless database.migrations.skip) so a broken schema stops the plugin here,
         // not at a first request; the workflow's routes and worker (issue 16's next slices) use the store

@@ -7,6 +7,7 @@ export * from './naming';
 export * from './permissions';
 export * from './pki';
 export * from './plan';
+export * from './pods/resources';
 export * from './sides';
 export * from './transfer';
 export * from './transport';
