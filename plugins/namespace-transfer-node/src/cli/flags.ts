@@ -14,6 +14,7 @@ import {
   type VerifyMode,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { parseDuration } from '../clusters';
+import { DEFAULT_IMAGE } from '../copy/types';
 import { UsageError } from './exitCodes';
 import { quantityValue } from '../plan/quantity';
 import {
@@ -245,7 +246,7 @@ export function addTransferFlags(cmd: Command): Command {
     .option('--fs-group <gid>', 'fsGroup of the mover pods', integer(0))
     .option(
       '--image <image>',
-      'container image with rsync, stunnel and rclone for the mover pods',
+      `container image of the mover pods, with the packages of deploy/images/mover (default ${DEFAULT_IMAGE})`,
     )
     .option(
       '--mover-cpu-request <quantity>',
