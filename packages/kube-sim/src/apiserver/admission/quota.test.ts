@@ -140,6 +140,31 @@ describe('ResourceQuota admission', () => {
     );
   });
 
+  it('charges a Service that becomes a LoadBalancer', async () => {
+    const ns = await namespace();
+    await quota(
+      ns,
+      'lb',
+      { 'services.loadbalancers': '0' },
+      { 'services.loadbalancers': '0' },
+    );
+    const services = `/api/v1/namespaces/${ns}/services`;
+    const created = await t.request('POST', services, {
+      metadata: { name: 'web' },
+      spec: { ports: [{ port: 80 }] },
+    });
+    expect(created.status).toBe(201);
+    const changed = await t.request(
+      'PATCH',
+      `${services}/web`,
+      { spec: { type: 'LoadBalancer' } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
+    expect(changed.body.message).toBe(
+      'services "web" is forbidden: exceeded quota: lb, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0',
+    );
+  });
+
   it('asks every container for what a compute quota limits, then checks the sums', async () => {
     const ns = await namespace();
     await quota(

@@ -111,12 +111,15 @@ function admit(
   if (!attrs.dryRun) record(store, charges);
 }
 
+const UPDATE_EVALUATED = ['PersistentVolumeClaim', 'Service'];
+
 export function resourceQuota(store: Store): AdmissionPlugin {
   return {
     validateCreate: (d, obj, attrs) => admit(store, d, obj, undefined, attrs),
     validateUpdate(d, obj, old, attrs) {
-      // Only claims are re-evaluated on update (a resize); other objects are charged once, at creation.
-      if (d.kind === 'PersistentVolumeClaim' && !d.group)
+      // Re-evaluated on update as upstream's evaluators handle it: a claim that grows, a Service that
+      // becomes a NodePort or LoadBalancer; anything else is charged once, at creation.
+      if (!d.group && UPDATE_EVALUATED.includes(d.kind))
         admit(store, d, obj, old, attrs);
     },
   };
