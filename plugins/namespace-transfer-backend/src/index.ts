@@ -9,4 +9,4 @@ export {
   buildKubeConfig,
   ClusterRegistry,
 } from './clusters';
-export type { ClusterConfig, ClusterClients } from './clusters';
+export type { ClusterConfig, ClusterClients, ClusterApis } from './clusters';

@@ -18,3 +18,11 @@ export * from './copy';
 export * from './batch';
 export * from './rebind';
 export * from './kep';
+
+// Types the API above refers to, from folders that are otherwise internal: exported so that the API
+// report (and a caller) can name them.
+export type { StepEvent } from './steps';
+export { Objects } from './kube';
+export type { ParserOptions } from './transfer/rsync/parser';
+export type { StunnelFiles } from './transport/stunnel/config';
+export type { Side as FlowSide } from './rbac/needs';

@@ -32,28 +32,30 @@ export const namespaceTransferPlugin = createPlugin({
  *
  * @public
  */
-export const EntityNamespaceTransferContent = namespaceTransferPlugin.provide(
-  createComponentExtension({
-    name: 'EntityNamespaceTransferContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityVolumesContent').then(
-          m => m.EntityVolumesContent,
-        ),
-    },
-  }),
-);
+export const EntityNamespaceTransferContent: () => JSX.Element | null =
+  namespaceTransferPlugin.provide(
+    createComponentExtension({
+      name: 'EntityNamespaceTransferContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityVolumesContent').then(
+            m => m.EntityVolumesContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The platform team's page.
  *
  * @public
  */
-export const NamespaceTransferPage = namespaceTransferPlugin.provide(
-  createRoutableExtension({
-    name: 'NamespaceTransferPage',
-    component: () =>
-      import('./components/ClustersPage').then(m => m.NamespaceTransferPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const NamespaceTransferPage: () => JSX.Element =
+  namespaceTransferPlugin.provide(
+    createRoutableExtension({
+      name: 'NamespaceTransferPage',
+      component: () =>
+        import('./components/ClustersPage').then(m => m.NamespaceTransferPage),
+      mountPoint: rootRouteRef,
+    }),
+  );

@@ -13,7 +13,11 @@ import { ClusterConfig } from './config';
 import { PORTAL_RETRY } from './errors';
 import { buildKubeConfig } from './kubeConfig';
 
-/** The typed API clients of one cluster, every request of which carries one AbortSignal. */
+/**
+ * The typed API clients of one cluster, every request of which carries one AbortSignal.
+ *
+ * @public
+ */
 export interface ClusterApis {
   /** the cluster's KubeConfig as seen by these clients: give it to the engine to abort its calls too */
   kubeConfig: KubeConfig;

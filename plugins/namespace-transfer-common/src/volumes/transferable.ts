@@ -1,6 +1,11 @@
 import { TRANSFERABLE_ANNOTATION, TransferableInfo } from './types';
 
-type Annotations = Record<string, string> | undefined;
+/**
+ * The annotations of an object, as its metadata holds them.
+ *
+ * @public
+ */
+export type Annotations = Record<string, string> | undefined;
 
 function parseFlag(value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;

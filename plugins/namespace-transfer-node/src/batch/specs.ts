@@ -7,7 +7,7 @@ export interface NamespaceBatchRequest {
   id: string;
   sourceCluster: string;
   destinationCluster: string;
-  /** source namespace -> destination namespace */
+  /** source namespace to destination namespace */
   namespaces: Record<string, string>;
   mode: TransferSpec['mode'];
   intent: TransferSpec['intent'];

@@ -6,4 +6,4 @@ export {
   type KepController,
   type KepControllerOptions,
 } from './controller';
-export { RequestStatusWriter, setCondition } from './status';
+export { RequestStatusWriter, setCondition, type Status } from './status';

@@ -8,7 +8,12 @@ import {
   type NamespaceTransferRequest,
 } from './types';
 
-type Status = NonNullable<NamespaceTransferRequest['status']>;
+/**
+ * The status of a NamespaceTransferRequest.
+ *
+ * @public
+ */
+export type Status = NonNullable<NamespaceTransferRequest['status']>;
 
 /**
  * Sets a condition, keeping lastTransitionTime when its status did not change (as the API conventions ask).

@@ -9,6 +9,8 @@ import { httpStatus, withRetry, type RetryOptions } from '../clusters';
 /**
  * Idempotent object operations for the engine's steps: creating what already exists (from an earlier run
  * of the same transfer) returns it; an object of the same name that belongs to someone else is an error.
+ *
+ * @public
  */
 export class Objects {
   readonly api: KubernetesObjectApi;

@@ -36,7 +36,12 @@ export function parseRangeStart(value: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-interface Ids {
+/**
+ * The user and group ids a pod runs as.
+ *
+ * @public
+ */
+export interface Ids {
   runAsUser?: number;
   runAsGroup?: number;
   fsGroup?: number;

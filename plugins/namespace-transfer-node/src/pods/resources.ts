@@ -43,6 +43,8 @@ export const DEMANDED_LIMITS = { cpu: '1', memory: '512Mi' };
 /**
  * One mover container's resources: the requests always, limits where the options set them or a quota of
  * the namespace demands them (`demanded`, the resources named `limits.<r>` in its hard set).
+ *
+ * @public
  */
 export function moverContainerResources(
   o: MoverResourceOptions | undefined,

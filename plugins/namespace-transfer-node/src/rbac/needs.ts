@@ -10,6 +10,11 @@ import type {
   WorkloadRef,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
+/**
+ * The side of a transfer a grant is needed on. Exported from the package as FlowSide.
+ *
+ * @public
+ */
 export type Side = 'source' | 'destination';
 
 /** Every field set must hold for the grant to be needed. */

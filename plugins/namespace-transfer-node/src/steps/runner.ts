@@ -3,7 +3,11 @@ import type {
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** What the runner reports; the flows' own event types extend it. */
+/**
+ * What the runner reports; the flows' own event types extend it.
+ *
+ * @public
+ */
 export type StepEvent =
   | { type: 'phase'; phase: TransferPhase; at: string }
   | { type: 'step'; step: string; at: string };

@@ -20,7 +20,12 @@ import {
 
 const PAGE_SIZE = 500;
 
-type Page<T> = { items: T[]; metadata?: V1ListMeta };
+/**
+ * One page of a list call.
+ *
+ * @public
+ */
+export type Page<T> = { items: T[]; metadata?: V1ListMeta };
 
 /**
  * Follows `continue` tokens so that a large namespace is read in pages, as the API server expects.

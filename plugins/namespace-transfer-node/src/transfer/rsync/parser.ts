@@ -43,6 +43,7 @@ function readStat(line: string, stats: Stats): boolean {
   return false;
 }
 
+/** @public */
 export interface ParserOptions {
   /** at most one progress sample per interval (rsync prints a line per file) */
   minIntervalMs?: number;

@@ -1,6 +1,8 @@
 /**
  * stunnel configuration text. Kept separate from the container specs so that tests can read exactly
  * what a pod would get.
+ *
+ * @public
  */
 
 export interface StunnelFiles {
