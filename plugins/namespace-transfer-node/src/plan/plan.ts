@@ -351,7 +351,7 @@ export function planTransfer(facts: PlanFacts): Plan {
       storageClassName: mapped.name,
     },
     containersPerPod: transport === 'stunnel' ? 2 : 1,
-    loadBalancer: endpoint === 'loadbalancer',
+    endpoint,
   });
   for (const message of quota.refusals) refusals.add('QuotaExceeded', message);
   warnings.push(...quota.warnings);

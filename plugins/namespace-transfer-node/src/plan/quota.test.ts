@@ -29,7 +29,6 @@ const copy = (o: Partial<QuotaInput> = {}): QuotaInput => ({
     storageClassName: 'fast',
   },
   containersPerPod: 2,
-  loadBalancer: false,
   ...o,
 });
 
@@ -111,6 +110,36 @@ describe('quotaVerdict', () => {
       'ResourceQuota west/shop2/compute: the mover server pod would add requests.memory 256 MiB to the 0 B used of 200 MiB',
       'ResourceQuota west/shop2/compute: the mover server pod would add pods 1 to the 1 used of 1',
       "ResourceQuota east/shop/few: the client's Secret and ConfigMap would add secrets 1 to the 1 used of 1",
+    ]);
+  });
+
+  it('charges the node port and load balancer of the exposed Service', () => {
+    const exposed = (endpoint: QuotaInput['endpoint']) =>
+      quotaVerdict(
+        copy({
+          endpoint,
+          facts: {
+            destination: {
+              quotas: [
+                quota(
+                  'svc',
+                  { 'services.nodeports': '0', 'services.loadbalancers': '0' },
+                  { 'services.nodeports': '0', 'services.loadbalancers': '0' },
+                ),
+              ],
+              limitRanges: [],
+            },
+          },
+        }),
+      ).refusals;
+    const by = 'its Secret, ConfigMap and Service would add';
+    expect(exposed('clusterip')).toEqual([]);
+    expect(exposed('nodeport')).toEqual([
+      `ResourceQuota west/shop2/svc: ${by} services.nodeports 1 to the 0 used of 0`,
+    ]);
+    expect(exposed('loadbalancer')).toEqual([
+      `ResourceQuota west/shop2/svc: ${by} services.nodeports 1 to the 0 used of 0`,
+      `ResourceQuota west/shop2/svc: ${by} services.loadbalancers 1 to the 0 used of 0`,
     ]);
   });
 

@@ -3,7 +3,10 @@ import type {
   V1LimitRangeItem,
   V1ResourceQuota,
 } from '@kubernetes/client-node';
-import type { MoverContainerResources } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  EndpointKind,
+  MoverContainerResources,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
   moverContainerResources,
   type MoverResourceOptions,
@@ -49,8 +52,8 @@ export interface QuotaInput {
   };
   /** containers in each mover pod: the mover, and the stunnel sidecar when it carries the data */
   containersPerPod: number;
-  /** the endpoint puts a LoadBalancer Service in the destination */
-  loadBalancer: boolean;
+  /** how the server is reached: its Service (one port) is a NodePort or LoadBalancer for those */
+  endpoint?: EndpointKind;
 }
 
 /** @public */
@@ -154,6 +157,14 @@ function claimCharge(
 }
 
 const objects = (what: string, usage: Amounts): Charge => ({ what, usage });
+
+/** A LoadBalancer Service also takes a node port per port (allocateLoadBalancerNodePorts defaults true). */
+function exposedServiceUsage(endpoint: EndpointKind | undefined): Amounts {
+  if (endpoint === 'loadbalancer')
+    return { 'services.loadbalancers': 1, 'services.nodeports': 1 };
+  if (endpoint === 'nodeport') return { 'services.nodeports': 1 };
+  return {};
+}
 
 /** What would not fit in each quota of one namespace, one message per quota and resource. */
 function quotaRefusals(
@@ -333,7 +344,7 @@ export function quotaVerdict(input: QuotaInput): QuotaVerdict {
         'count/configmaps': 1,
         services: 1,
         'count/services': 1,
-        ...(input.loadBalancer ? { 'services.loadbalancers': 1 } : {}),
+        ...exposedServiceUsage(input.endpoint),
       }),
     );
     srcCharges.push(

@@ -211,7 +211,6 @@ export function checkRebindPreconditions(
       storageClassName: className,
     },
     containersPerPod: 0,
-    loadBalancer: false,
   });
   for (const message of quota.refusals)
     fail('QuotaAllows', 'QuotaExceeded', message);
