@@ -383,6 +383,40 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     expect(due?.transfer).toMatchObject({ id: t.id, state: 'running' });
   });
 
+  it('rolls a staged transfer back through a worker when it is cancelled', async () => {
+    const t = await approved();
+    const first = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: 60_000,
+    }))!;
+    await store.runs.finishRun(first.lease, 'stage');
+    expect(
+      await store.runs.claimNext({ holder: 'w2', ttlMs: 60_000 }),
+    ).toBeUndefined();
+    expect(
+      await store.decide({ transferId: t.id, kind: 'cancel', ...approver }),
+    ).toMatchObject({ state: 'staged', cancelRequested: true });
+    await expect(
+      store.decide({ transferId: t.id, kind: 'cutover', ...approver }),
+    ).rejects.toThrow('cannot cutover: a cancel is under way');
+    // the cancel makes it claimable: its objects on the clusters need a worker to go
+    const second = (await store.runs.claimNext({
+      holder: 'w2',
+      ttlMs: 60_000,
+    }))!;
+    expect(second.transfer).toMatchObject({
+      id: t.id,
+      state: 'running',
+      cancelRequested: true,
+    });
+    expect(await store.runs.finishRun(second.lease, 'roll-back')).toMatchObject(
+      {
+        state: 'cancelled',
+        finishedAt: clock.now(),
+      },
+    );
+  });
+
   it('sends a transfer whose plan changed back for approval', async () => {
     const t = await approved();
     const { lease } = (await store.runs.claimNext({

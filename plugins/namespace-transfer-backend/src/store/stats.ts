@@ -30,7 +30,11 @@ function finishedDay(db: Knex): Knex.Raw {
   if (client === 'pg')
     return db.raw(`to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD')`);
   // knex's SQLite clients store a Date as epoch milliseconds
-  return db.raw(`strftime('%Y-%m-%d', finished_at / 1000, 'unixepoch')`);
+  if (client === 'better-sqlite3' || client === 'sqlite3')
+    return db.raw(`strftime('%Y-%m-%d', finished_at / 1000, 'unixepoch')`);
+  throw new Error(
+    `bytes moved per day is computed on SQLite and PostgreSQL, not on ${client}`,
+  );
 }
 
 export interface BytesPerDay {
