@@ -145,7 +145,8 @@ export class RunLeases {
       );
     await fencedUpdate(this.db, lease, {
       checkpoint: JSON.stringify(checkpoint),
-      past_point_of_no_return: o.pastPointOfNoReturn,
+      // once committed always committed (until a retry starts a new attempt): a later report cannot undo it
+      ...(o.pastPointOfNoReturn ? { past_point_of_no_return: true } : {}),
       updated_at: this.now(),
     });
   }

@@ -213,6 +213,38 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
     ).toBe(onWest.id);
   });
 
+  it('keeps the point of no return once a checkpoint reported it', async () => {
+    const [tid] = await approvedTransfers(1);
+    const { lease, transfer } = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: TTL,
+    }))!;
+    const checkpoint = (steps: string[]) => ({
+      transferId: transfer.engineTransferId,
+      version: 1 as const,
+      phase: 'Finalizing' as const,
+      completedSteps: steps,
+      state: {},
+      updatedAt: clock.now().toISOString(),
+    });
+    await store.runs.saveCheckpoint(lease, checkpoint(['verify']), {
+      pastPointOfNoReturn: false,
+    });
+    expect((await store.get(tid)).pastPointOfNoReturn).toBe(false);
+    await store.runs.saveCheckpoint(lease, checkpoint(['verify', 'finalize']), {
+      pastPointOfNoReturn: true,
+    });
+    await store.runs.saveCheckpoint(
+      lease,
+      checkpoint(['verify', 'finalize', 'cleanup']),
+      { pastPointOfNoReturn: false },
+    );
+    expect(await store.get(tid)).toMatchObject({
+      pastPointOfNoReturn: true,
+      checkpoint: { completedSteps: ['verify', 'finalize', 'cleanup'] },
+    });
+  });
+
   it('refuses a checkpoint of another attempt', async () => {
     await approvedTransfers(1);
     const { lease } = (await store.runs.claimNext({
