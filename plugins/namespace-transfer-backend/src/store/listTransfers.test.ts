@@ -131,6 +131,39 @@ describe.each(databases.eachSupportedId())('listing transfers on %s', id => {
     expect(await list({ approver: 'user:default/bob' })).toEqual([]);
   });
 
+  it('shows a user what they requested and what moves from or to what they own', async () => {
+    const visible = async (userRef: string, ownedEntityRefs: string[]) =>
+      claims(
+        (
+          await store.list({
+            filter: { visibleTo: { userRef, ownedEntityRefs } },
+            sort: { field: 'createdAt', order: 'asc' },
+          })
+        ).items,
+      );
+    expect(await visible('user:default/carol', [])).toEqual([
+      'data-08',
+      'data-09',
+      'data-10',
+      'data-11',
+    ]);
+    expect(
+      await visible('user:default/carol', ['component:default/orders-api']),
+    ).toEqual([
+      'data-00',
+      'data-03',
+      'data-06',
+      'data-08',
+      'data-09',
+      'data-10',
+      'data-11',
+    ]);
+    expect(
+      await visible('user:default/erin', ['component:default/payments-next']),
+    ).toHaveLength(12);
+    expect(await visible('user:default/erin', [])).toEqual([]);
+  });
+
   it('pages through everything exactly once in every sort order', async () => {
     for (const field of [
       'createdAt',

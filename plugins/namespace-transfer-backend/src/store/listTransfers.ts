@@ -55,6 +55,15 @@ export function applyFilter(
     );
   if (f.sourceEntityRefs) q.whereIn('source_entity_ref', f.sourceEntityRefs);
   if (f.batchId) q.where('batch_id', f.batchId);
+  if (f.visibleTo) {
+    const { userRef, ownedEntityRefs } = f.visibleTo;
+    q.where(b =>
+      b
+        .where('requester', userRef)
+        .orWhereIn('source_entity_ref', ownedEntityRefs)
+        .orWhereIn('destination_entity_ref', ownedEntityRefs),
+    );
+  }
   if (f.createdAfter) q.where('created_at', '>=', f.createdAfter);
   if (f.createdBefore) q.where('created_at', '<', f.createdBefore);
   return q;

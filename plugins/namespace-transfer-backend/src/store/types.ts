@@ -129,6 +129,11 @@ export interface TransferFilter {
   /** the source's catalog entity, any of these (what waits for an owner's approval) */
   sourceEntityRefs?: string[];
   batchId?: string;
+  /**
+   * Only what this user may read without the audit permission: what they requested, and what moves from
+   * or to an entity they own (their ownership, resolved by the caller at request time).
+   */
+  visibleTo?: { userRef: string; ownedEntityRefs: string[] };
   createdAfter?: Date;
   createdBefore?: Date;
 }
