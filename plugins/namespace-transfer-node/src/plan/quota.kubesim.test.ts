@@ -149,7 +149,7 @@ describe('quotas and limit ranges on kube-sim', () => {
     ]);
     expect(plan.refusals.map(r => r.message)).toEqual([
       'ResourceQuota east/movers/no-pods: the mover server pod would add pods 1 to the 0 used of 0',
-      'LimitRange east/movers/big-only: each container of the mover server pod would ask for memory 128 MiB, below the minimum per Container of 256 MiB',
+      'LimitRange east/movers/big-only: each container of the mover server pod would ask for memory 128 MiB, below the minimum per Container of 256 MiB (the mover resources are set by nstransfer --mover-* or namespaceTransfer.mover.resources)',
     ]);
     expect(
       await transferLeftovers(kc, 'movers', 'q-movers', { pvcs: true }),

@@ -113,6 +113,31 @@ describe('quotaVerdict', () => {
     ]);
   });
 
+  it("keeps a demanded limit within a LimitRange's maximum per container", () => {
+    const v = quotaVerdict(
+      copy({
+        facts: {
+          destination: {
+            quotas: [
+              quota('compute', { 'limits.cpu': '4' }, { 'limits.cpu': '0' }),
+            ],
+            limitRanges: [
+              limitRange('small', [
+                {
+                  type: 'Container',
+                  max: { cpu: '500m' },
+                  _default: { cpu: '500m' },
+                },
+              ]),
+            ],
+          },
+        },
+      }),
+    );
+    expect(v.refusals).toEqual([]);
+    expect(v.moverResources?.destination.limits).toEqual({ cpu: '500m' });
+  });
+
   it('charges the node port and load balancer of the exposed Service', () => {
     const exposed = (endpoint: QuotaInput['endpoint']) =>
       quotaVerdict(
@@ -192,8 +217,8 @@ describe('quotaVerdict', () => {
       }),
     );
     expect(v.refusals).toEqual([
-      'LimitRange west/shop2/sizes: each container of the mover server pod would ask for cpu 100m, below the minimum per Container of 200m',
-      'LimitRange west/shop2/sizes: the mover server pod would have memory 1.5 GiB, above the maximum per Pod of 1 GiB',
+      'LimitRange west/shop2/sizes: each container of the mover server pod would ask for cpu 100m, below the minimum per Container of 200m (the mover resources are set by nstransfer --mover-* or namespaceTransfer.mover.resources)',
+      'LimitRange west/shop2/sizes: the mover server pod would have memory 1.5 GiB, above the maximum per Pod of 1 GiB (the mover resources are set by nstransfer --mover-* or namespaceTransfer.mover.resources)',
       "LimitRange west/shop2/sizes: the destination claim's 2 GiB is above the maximum storage per PersistentVolumeClaim of 1 GiB",
     ]);
   });

@@ -67,6 +67,9 @@ export interface QuotaVerdict {
 }
 
 const CLASS = '.storageclass.storage.k8s.io/';
+/** who can fix a mover pod a LimitRange refuses: the operator, not the requester */
+const MOVER_RESOURCES_HINT =
+  '(the mover resources are set by nstransfer --mover-* or namespaceTransfer.mover.resources)';
 const COMPUTE = ['cpu', 'memory'] as const;
 
 const value = (q: unknown) => quantityValue(q as string | undefined);
@@ -97,6 +100,21 @@ const containerItems = (
           .filter(i => i.type === type)
           .map(item => ({ lr: lr.metadata?.name ?? '', item })),
       );
+
+/** The smallest maximum per container the namespace's LimitRanges set, per resource. */
+function containerCaps(policy: NamespacePolicy | undefined): {
+  cpu?: string;
+  memory?: string;
+} {
+  const caps: { cpu?: string; memory?: string } = {};
+  for (const { item } of containerItems(policy, 'Container'))
+    for (const r of COMPUTE) {
+      const max = item.max?.[r];
+      if (max !== undefined && (value(max) ?? 0) < (value(caps[r]) ?? Infinity))
+        caps[r] = max;
+    }
+  return caps;
+}
 
 /** A container as admitted: ours, with what the LimitRanger fills in from the namespace's defaults. */
 function admitted(
@@ -212,9 +230,13 @@ function rangeMessages(
       `${at} would ask for ${r} ${formatAmount(r, req ?? 0)}, below the minimum per ${type} of ${formatAmount(r, min)}`,
     );
   const top = Math.max(lim ?? 0, req ?? 0);
-  if (max !== undefined && (lim === undefined || top > max))
+  if (max !== undefined && lim === undefined)
     out.push(
-      `${at} would ${lim === undefined ? 'have no' : `have ${r}`} ${lim === undefined ? `${r} limit` : formatAmount(r, top)}, above the maximum per ${type} of ${formatAmount(r, max)}`,
+      `${at} would have no ${r} limit, which the maximum per ${type} of ${formatAmount(r, max)} requires`,
+    );
+  else if (max !== undefined && top > max)
+    out.push(
+      `${at} would have ${r} ${formatAmount(r, top)}, above the maximum per ${type} of ${formatAmount(r, max)}`,
     );
   if (ratio !== undefined && (!req || !lim || lim / req > ratio))
     out.push(
@@ -327,10 +349,12 @@ export function quotaVerdict(input: QuotaInput): QuotaVerdict {
       source: moverContainerResources(
         facts?.moverResources,
         demandedLimits(facts?.source),
+        containerCaps(facts?.source),
       ),
       destination: moverContainerResources(
         facts?.moverResources,
         demandedLimits(facts?.destination),
+        containerCaps(facts?.destination),
       ),
     };
     const server = admitted(moverResources.destination, facts?.destination);
@@ -394,7 +418,7 @@ export function quotaVerdict(input: QuotaInput): QuotaVerdict {
         p.ns === dstName ? facts?.destination : facts?.source,
         { what: p.what, container: p.container, n: input.containersPerPod },
         undefined,
-      ),
+      ).map(m => `${m} ${MOVER_RESOURCES_HINT}`),
     );
   if (!(mode === 'rebind' && sameNamespace))
     refusals.push(

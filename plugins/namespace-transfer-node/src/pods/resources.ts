@@ -42,18 +42,27 @@ export const DEMANDED_LIMITS = { cpu: '1', memory: '512Mi' };
 
 /**
  * One mover container's resources: the requests always, limits where the options set them or a quota of
- * the namespace demands them (`demanded`, the resources named `limits.<r>` in its hard set).
+ * the namespace demands them (`demanded`, the resources named `limits.<r>` in its hard set). A demanded
+ * limit the options do not set stays within `caps` (a LimitRange's maximum per container), which would
+ * refuse a larger one.
  *
  * @public
  */
 export function moverContainerResources(
   o: MoverResourceOptions | undefined,
   demanded: Array<'cpu' | 'memory'> = [],
+  caps: { cpu?: string; memory?: string } = {},
 ): MoverContainerResources {
   const requests = { ...DEFAULT_MOVER_REQUESTS, ...(o?.requests ?? {}) };
   const limits: { cpu?: string; memory?: string } = { ...(o?.limits ?? {}) };
   const fallback = { ...DEMANDED_LIMITS, ...(o?.demandedLimits ?? {}) };
-  for (const r of demanded) limits[r] ??= fallback[r];
+  for (const r of demanded) {
+    const cap = caps[r];
+    const capped =
+      cap !== undefined &&
+      (quantityValue(cap) ?? Infinity) < (quantityValue(fallback[r]) ?? 0);
+    limits[r] ??= capped ? cap : fallback[r];
+  }
   // a request above its limit is invalid: the request follows a smaller limit down
   for (const r of ['cpu', 'memory'] as const) {
     const limit = quantityValue(limits[r]);
