@@ -243,6 +243,8 @@ export class PodWorker {
           await this.ensureStarted(r, true);
       }
     }
+    // final only once the API server has the terminal status, as the kubelet's status manager keeps
+    // trying until it does: the pod's end would otherwise never be known after an outage
     const status = await this.pushStatus();
     if (status && (status.phase === 'Succeeded' || status.phase === 'Failed')) {
       this.final = true;
@@ -579,7 +581,10 @@ export class PodWorker {
       .catch(() => undefined);
   }
 
-  /** Computes the status and writes it when it changed. */
+  /**
+   * Computes the status and writes it when it changed; undefined when the API server did not take it
+   * (it is tried again shortly: a terminal status must not be lost to an API server that is away).
+   */
   private async pushStatus(terminal = false): Promise<V1PodStatus | undefined> {
     const pod = this.pod;
     const anyInitLeft = this.init.some(r => !r.succeeded);
@@ -624,6 +629,7 @@ export class PodWorker {
     } catch (e) {
       if (httpStatusOf(e) === 404) return status;
       this.wakeIn(RETRY_MS / 2);
+      return undefined;
     }
     return status;
   }
