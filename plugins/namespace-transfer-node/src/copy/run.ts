@@ -1,4 +1,9 @@
-import { Discovery, readableError } from '../clusters';
+import {
+  Discovery,
+  isClusterUnreachable,
+  readableError,
+  withRetryPolicy,
+} from '../clusters';
 import { objectName } from '../naming';
 import {
   quiesceWorkloads,
@@ -13,6 +18,7 @@ import {
   resolveClaimUsage,
   withoutPodsOf,
 } from '../usage';
+import { clustersAnswer, leftForResume, transferPolicy } from './outage';
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
@@ -38,6 +44,11 @@ const PAST_VERIFY = new Set([
  * @public
  */
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
+  // every call this run makes to either cluster (steps, waits, rollback) waits out an outage by its budget
+  return withRetryPolicy(transferPolicy(o), () => copyFlow(o));
+}
+
+async function copyFlow(o: CopyOptions): Promise<CopyResult> {
   const { spec, plan } = o;
   // a refused plan creates nothing: the caller shows the refusals instead
   if (!plan.allowed)
@@ -229,6 +240,15 @@ export async function runCopy(o: CopyOptions): Promise<CopyResult> {
         type: 'warning',
         message: `failed after the point of no return (${spec.intent === 'move' ? 'the source is marked as moved' : 'the copy is verified'}): nothing was rolled back; resume the transfer to finish`,
       });
+      phase('Failed');
+      throw e;
+    }
+    if (
+      !o.skipCleanup &&
+      (isClusterUnreachable(e) || !(await clustersAnswer(o)))
+    ) {
+      // a rollback against a cluster that is away would stop half-way: the checkpoint stays for a resume
+      o.onEvent?.({ type: 'warning', message: leftForResume(e) });
       phase('Failed');
       throw e;
     }

@@ -13,7 +13,16 @@ import type { MoverRunResult } from '../transfer';
 export type CopyEvent =
   | StepEvent
   | { type: 'progress'; run: string; sample: ProgressSample }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  /** a cluster stopped answering, or answers again (the transfer waits for it; see outageBudgetMs) */
+  | {
+      type: 'cluster';
+      state: 'unreachable' | 'reachable';
+      cluster: string;
+      since: string;
+      error?: string;
+      message: string;
+    };
 
 /** @public */
 export interface CopyOptions {
@@ -45,6 +54,11 @@ export interface CopyOptions {
   until?: 'staged';
   /** keep everything the engine made (for debugging a failed test) */
   skipCleanup?: boolean;
+  /**
+   * How long a cluster may not answer at all (its API server restarting or failing over) before the
+   * transfer stops; it then fails without rolling back and can be resumed. Default 5 minutes.
+   */
+  outageBudgetMs?: number;
 }
 
 /** @public */

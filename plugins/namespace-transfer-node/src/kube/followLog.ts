@@ -9,8 +9,10 @@ export interface FollowLogOptions {
   container: string;
   /** stops following (the caller reads the rest with one plain read once the container has ended) */
   signal: AbortSignal;
-  /** wait between attempts while the container has not started or after the stream broke */
+  /** first wait between attempts while the container has not started or after the stream broke */
   retryMs?: number;
+  /** the longest wait: attempts that bring nothing (the API server away) back off up to it */
+  maxRetryMs?: number;
 }
 
 /**
@@ -18,6 +20,8 @@ export interface FollowLogOptions {
  * order, exactly once. Reading the whole log again every second would cost the API server and the kubelet
  * the square of a long sync's output; a follow stream sends each byte once. A stream that ends or breaks
  * early is opened again from the start and the text already handed on is skipped (a log only grows).
+ * Attempts that bring nothing (the container not started yet, an API server that is away for a minute)
+ * wait longer each time, so an outage is not met with a request a second from every sync.
  * Returns when `signal` aborts; `delivered()` says how much text was handed on, so a final plain read can
  * continue from there.
  */
@@ -28,6 +32,7 @@ export function followLog(
 ): { done: Promise<void>; delivered: () => number } {
   let delivered = 0;
   const retryMs = o.retryMs ?? 1000;
+  const maxRetryMs = Math.max(retryMs, o.maxRetryMs ?? 5_000);
   const once = () =>
     new Promise<void>(resolve => {
       const decoder = new StringDecoder('utf8');
@@ -85,9 +90,15 @@ export function followLog(
         );
     });
   const done = (async () => {
-    while (!o.signal.aborted) {
+    for (let fruitless = 0; !o.signal.aborted;) {
+      const before = delivered;
       await once();
-      await sleep(retryMs, o.signal).catch(() => undefined);
+      fruitless = delivered > before ? 0 : fruitless + 1;
+      const wait = Math.min(
+        maxRetryMs,
+        retryMs * 2 ** Math.max(0, fruitless - 1),
+      );
+      await sleep(wait, o.signal).catch(() => undefined);
     }
   })();
   return { done, delivered: () => delivered };

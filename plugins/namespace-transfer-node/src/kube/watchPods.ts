@@ -44,8 +44,11 @@ export async function waitForPods<T>(
   for (let quickEnds = 0; ;) {
     opts.signal?.throwIfAborted();
     if (Date.now() >= deadline) throw timedOut();
-    const list = await withRetry(() =>
-      core.listNamespacedPod({ namespace, ...selectors }),
+    // a cluster that is away is waited for by the caller's policy (a running transfer: minutes), and a
+    // cancel still ends that wait
+    const list = await withRetry(
+      () => core.listNamespacedPod({ namespace, ...selectors }),
+      { signal: opts.signal },
     );
     const pods = new Map<string, V1Pod>();
     for (const p of list.items) pods.set(p.metadata!.name!, p);
