@@ -21,17 +21,17 @@ const ANNOTATION = 'kubernetes.io/limit-ranger';
 /** Fills what a container leaves out; returns which resources were set, for the annotation. */
 function defaultContainer(
   c: KObject,
-  item: KObject,
+  defaults: KObject,
 ): { req: string[]; lim: string[] } {
   const set = { req: [] as string[], lim: [] as string[] };
   c.resources ??= {};
-  for (const [k, v] of Object.entries<string>(item.default ?? {})) {
+  for (const [k, v] of Object.entries<string>(defaults.default)) {
     c.resources.limits ??= {};
     if (c.resources.limits[k] !== undefined) continue;
     c.resources.limits[k] = v;
     set.lim.push(k);
   }
-  for (const [k, v] of Object.entries<string>(item.defaultRequest ?? {})) {
+  for (const [k, v] of Object.entries<string>(defaults.defaultRequest)) {
     c.resources.requests ??= {};
     if (c.resources.requests[k] !== undefined) continue;
     c.resources.requests[k] = v;
@@ -40,20 +40,27 @@ function defaultContainer(
   return set;
 }
 
+/**
+ * defaultContainerResourceRequirements + mergePodResourceRequirements for one LimitRange: its Container
+ * items' defaults merged (a later item wins), given to each container for what it leaves out, and the
+ * annotation saying what was set.
+ */
 function applyDefaults(pod: KObject, items: KObject[]): void {
+  const defaults = { default: {}, defaultRequest: {} } as KObject;
+  for (const item of items.filter(i => i.type === 'Container')) {
+    Object.assign(defaults.default, item.default ?? {});
+    Object.assign(defaults.defaultRequest, item.defaultRequest ?? {});
+  }
   const notes: string[] = [];
   const note = (set: string[], what: string, prefix: string, c: KObject) => {
     if (set.length)
       notes.push(`${set.sort().join(', ')} ${what} for ${prefix} ${c.name}`);
   };
-  const containers = items.filter(i => i.type === 'Container');
   const each = (list: KObject[] | undefined, prefix: string) => {
     for (const c of list ?? []) {
-      for (const item of containers) {
-        const { req, lim } = defaultContainer(c, item);
-        note(req, 'request', prefix, c);
-        note(lim, 'limit', prefix, c);
-      }
+      const { req, lim } = defaultContainer(c, defaults);
+      note(req, 'request', prefix, c);
+      note(lim, 'limit', prefix, c);
     }
   };
   each(pod.spec?.containers, 'container');
@@ -208,25 +215,24 @@ function refuse(resource: string, obj: KObject, msgs: string[]): never {
 }
 
 export function limitRanger(store: Store): AdmissionPlugin {
-  const itemsIn = (ns: string): KObject[] =>
-    store.list('limitranges', ns).flatMap(l => l.spec?.limits ?? []);
+  // each LimitRange in turn, as upstream: its defaults, then its checks; the first one refusing decides
   const check = (
     d: { group: string; kind: string },
     obj: KObject,
     mutate: boolean,
   ) => {
     if (d.group) return;
-    const ns = obj.metadata?.namespace;
-    if (d.kind === 'Pod') {
-      const items = itemsIn(ns);
-      if (!items.length) return;
-      if (mutate) applyDefaults(obj, items);
-      const v = podViolations(obj, items);
-      if (v.length) refuse('pods', obj, v);
-    }
-    if (d.kind === 'PersistentVolumeClaim') {
-      const v = claimViolations(obj, itemsIn(ns));
-      if (v.length) refuse('persistentvolumeclaims', obj, v);
+    for (const range of store.list('limitranges', obj.metadata?.namespace)) {
+      const items: KObject[] = range.spec?.limits ?? [];
+      if (d.kind === 'Pod') {
+        if (mutate) applyDefaults(obj, items);
+        const v = podViolations(obj, items);
+        if (v.length) refuse('pods', obj, v);
+      }
+      if (d.kind === 'PersistentVolumeClaim') {
+        const v = claimViolations(obj, items);
+        if (v.length) refuse('persistentvolumeclaims', obj, v);
+      }
     }
   };
   return {
