@@ -32,6 +32,31 @@ describe('table printing', () => {
     expect(p.cells(pod).slice(0, 4)).toEqual(['p', '1/2', 'Terminating', '3']);
   });
 
+  it('prints ResourceQuotas as used/hard, requests apart from limits', () => {
+    const p = printerFor('ResourceQuota', '');
+    expect(p.columns.map(c => c.name)).toEqual([
+      'Name',
+      'Age',
+      'Request',
+      'Limit',
+    ]);
+    const cells = p.cells({
+      metadata: {
+        name: 'compute',
+        creationTimestamp: new Date().toISOString(),
+      },
+      status: {
+        hard: { pods: '10', 'limits.cpu': '2', 'requests.memory': '1Gi' },
+        used: { pods: '1', 'limits.cpu': '500m' },
+      },
+    });
+    expect([cells[0], cells[2], cells[3]]).toEqual([
+      'compute',
+      'pods: 1/10, requests.memory: 0/1Gi',
+      'limits.cpu: 500m/2',
+    ]);
+  });
+
   it('prints IngressClasses with their controller and parameters', () => {
     const p = printerFor('IngressClass', 'networking.k8s.io');
     expect(p.columns.map(c => c.name)).toEqual([

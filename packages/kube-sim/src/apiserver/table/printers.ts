@@ -373,6 +373,25 @@ const PRINTERS: Record<string, Printer> = {
       ];
     },
   },
+  // printResourceQuota: `used/hard` per resource, the limits.* ones apart
+  ResourceQuota: {
+    columns: [NAME, AGE, col('Request'), col('Limit')],
+    cells: q => {
+      const hard: Record<string, string> = q.status?.hard ?? {};
+      const used: Record<string, string> = q.status?.used ?? {};
+      const show = (limits: boolean) =>
+        Object.keys(hard)
+          .filter(k => k.startsWith('limits.') === limits)
+          .sort()
+          .map(k => `${k}: ${used[k] ?? '0'}/${hard[k]}`)
+          .join(', ');
+      return [name(q), ageOf(q), show(false), show(true)];
+    },
+  },
+  LimitRange: {
+    columns: [NAME, col('Created At')],
+    cells: l => [name(l), l.metadata?.creationTimestamp ?? ''],
+  },
   ServiceAccount: {
     columns: [NAME, col('Secrets', 'integer'), AGE],
     cells: s => [name(s), (s.secrets ?? []).length, ageOf(s)],
