@@ -182,6 +182,45 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     expect(await store.readEvents({ transferId: t.id })).toEqual(eventsBefore);
   });
 
+  it('approves once the required number of distinct owners approved', async () => {
+    const t = await store.createTransfer(newTransfer());
+    const approve = (actor: string) =>
+      store.decide(
+        { transferId: t.id, kind: 'approve', actor, ownership: {} },
+        { requiredApprovals: 2 },
+      );
+    expect(await approve('user:default/bob')).toMatchObject({
+      state: 'pending-approval',
+      approvedBy: ['user:default/bob'],
+    });
+    await expect(approve('user:default/bob')).rejects.toThrow(
+      'cannot approve: user:default/bob approved this request already; it needs 1 more approval(s) from other owners',
+    );
+    expect(await approve('user:default/carol')).toMatchObject({
+      state: 'approved',
+      approvedBy: ['user:default/bob', 'user:default/carol'],
+    });
+    const events = await store.readEvents({ transferId: t.id });
+    expect(events.map(e => [e.kind, e.payload.actor, e.payload.to])).toEqual([
+      ['state', 'user:default/alice', 'pending-approval'],
+      ['decision', 'user:default/bob', undefined],
+      ['decision', 'user:default/carol', undefined],
+      ['state', undefined, 'approved'],
+    ]);
+    expect(await store.decisions(t.id)).toHaveLength(2);
+
+    // a changed plan asks again: the earlier approvals were of the other plan
+    const { lease } = (await store.runs.claimNext({
+      holder: 'w1',
+      ttlMs: 60_000,
+    }))!;
+    expect(
+      await store.runs.finishRun(lease, 'ask-again', {
+        details: { difference: 'another mode' },
+      }),
+    ).toMatchObject({ state: 'pending-approval', approvedBy: [] });
+  });
+
   it('lets exactly one of two concurrent decisions land', async () => {
     const t = await store.createTransfer(newTransfer());
     const results = await Promise.allSettled([

@@ -155,13 +155,18 @@ export class TransferStore {
   /**
    * Records a person's decision and the change it makes, in one transaction: the decision, the new state
    * and their events land together or not at all (a 409 when the transfer is not in a state that allows it).
+   * An approval approves once `requiredApprovals` distinct people have approved (config; default 1).
    */
-  async decide(d: NewDecision & { kind: DecisionKind }): Promise<Transfer> {
+  async decide(
+    d: NewDecision & { kind: DecisionKind },
+    o: { requiredApprovals?: number } = {},
+  ): Promise<Transfer> {
     return this.db.transaction(async tx => {
       const now = this.now();
       const { before, after } = await applyTransition(tx, {
         id: d.transferId,
         action: d.kind,
+        approval: { actor: d.actor, required: o.requiredApprovals ?? 1 },
         now,
       });
       await this.decisionStore.add(d, now, tx);
@@ -171,7 +176,9 @@ export class TransferStore {
         { kind: d.kind, actor: d.actor, comment: d.comment ?? null },
         tx,
       );
-      await appendStateChange(this.events, tx, before, after, d.kind);
+      // an approval short of the required number changes nothing but the approvers
+      if (!(d.kind === 'approve' && after.state === before.state))
+        await appendStateChange(this.events, tx, before, after, d.kind);
       return transferFromRow(after);
     });
   }

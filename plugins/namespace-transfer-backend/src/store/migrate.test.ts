@@ -34,6 +34,7 @@ describe('migrations', () => {
         'engine_transfer_id',
         'cutover_at',
         'expires_at',
+        'approved_by',
       ])
         expect(await db.schema.hasColumn('transfers', column)).toBe(true);
       // a second start-up finds nothing to do

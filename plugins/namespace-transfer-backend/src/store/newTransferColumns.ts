@@ -28,6 +28,7 @@ export function transferColumns(
     engine_transfer_id: ids.engineTransferId,
     lease_epoch: 0,
     cancel_requested: false,
+    approved_by: '[]',
     past_point_of_no_return: false,
     created_at: ids.now,
     updated_at: ids.now,

@@ -77,6 +77,7 @@ export function transferFromRow(r: TransferRow): Transfer {
     phase: optional(r.phase),
     cancelRequested: toBoolean(r.cancel_requested),
     pastPointOfNoReturn: toBoolean(r.past_point_of_no_return),
+    approvedBy: json<string[]>(r.approved_by) ?? [],
     progress: compact({
       bytesDone: toNumber(r.bytes_done),
       bytesTotal: toNumber(r.bytes_total),

@@ -8,6 +8,7 @@ import {
   TransferAction,
   TransitionFacts,
 } from '../workflow/states';
+import { addApproval, Approval } from './approvals';
 import { TransferRow } from './rows';
 import type { Lease } from './types';
 
@@ -30,15 +31,15 @@ export function factsOf(row: TransferRow): TransitionFacts {
 /** The WHERE clause that makes an update a compare-and-set on what was read. */
 function unchangedSince(
   q: Knex.QueryBuilder,
-  id: string,
-  facts: TransitionFacts,
+  before: TransferRow,
   lease?: Lease,
 ): Knex.QueryBuilder {
   q.where({
-    id,
-    state: facts.state,
-    past_point_of_no_return: facts.pastPointOfNoReturn,
-    cancel_requested: facts.cancelRequested,
+    id: before.id,
+    state: before.state,
+    past_point_of_no_return: before.past_point_of_no_return,
+    cancel_requested: before.cancel_requested,
+    approved_by: before.approved_by,
   });
   if (lease) q.where({ lease_holder: lease.holder, lease_epoch: lease.epoch });
   return q;
@@ -58,6 +59,8 @@ export interface TransitionRequest {
   lease?: Lease;
   /** columns the caller sets with the change (e.g. error, downtime) */
   columns?: Record<string, unknown>;
+  /** for approve: who approves and how many distinct approvals the config requires */
+  approval?: Approval;
   now: Date;
 }
 
@@ -78,6 +81,12 @@ function outcomeColumns(
   if (facts.state === 'running' && outcome.state !== 'running')
     Object.assign(columns, { lease_holder: null, lease_expires_at: null });
   if (outcome.newAttempt) Object.assign(columns, newAttemptColumns());
+  // back to approval (the plan changed): earlier approvals were of another plan
+  if (
+    outcome.state === 'pending-approval' &&
+    facts.state !== 'pending-approval'
+  )
+    columns.approved_by = '[]';
   if (r.action === 'resume')
     Object.assign(columns, { error: null, finished_at: null });
   return columns;
@@ -116,15 +125,23 @@ export async function applyTransition(
   const before = await readRow(tx, r.id);
   const facts = factsOf(before);
   if (r.lease && !holds(before, r.lease)) throw leaseLost(before, r.lease);
-  const columns = { ...outcomeColumns(r, facts), ...r.columns };
+  const approvalColumns: Record<string, unknown> = {};
+  if (r.action === 'approve' && facts.state === 'pending-approval') {
+    if (!r.approval) throw new Error('an approval must name who approves');
+    const { approvedBy, missing } = addApproval(before, r.approval);
+    facts.approvalsMissing = missing;
+    approvalColumns.approved_by = JSON.stringify(approvedBy);
+  }
+  const columns = {
+    ...outcomeColumns(r, facts),
+    ...approvalColumns,
+    ...r.columns,
+  };
   if (columns.attempt === undefined && columns.engine_transfer_id)
     columns.attempt = Number(before.attempt) + 1;
-  const updated = await unchangedSince(
-    tx('transfers'),
-    r.id,
-    facts,
-    r.lease,
-  ).update(columns);
+  const updated = await unchangedSince(tx('transfers'), before, r.lease).update(
+    columns,
+  );
   const after = await readRow(tx, r.id);
   if (updated === 1) return { before, after };
   if (r.lease && !holds(after, r.lease)) throw leaseLost(after, r.lease);

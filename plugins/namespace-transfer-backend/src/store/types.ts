@@ -69,6 +69,8 @@ export interface Transfer extends NewTransfer {
   phase?: TransferPhase;
   cancelRequested: boolean;
   pastPointOfNoReturn: boolean;
+  /** who approved the current request for approval (distinct; several when config requires it) */
+  approvedBy: string[];
   progress: ProgressSummary;
   attempt: number;
   /** the engine's id of the current attempt (object names and labels on the clusters derive from it) */

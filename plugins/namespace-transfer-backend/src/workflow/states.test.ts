@@ -141,6 +141,17 @@ describe('the point of no return', () => {
   });
 });
 
+describe('an approval', () => {
+  it('keeps the request waiting while more distinct approvals are required', () => {
+    expect(
+      transition('approve', S('pending-approval', { approvalsMissing: 1 })),
+    ).toEqual({ state: 'pending-approval' });
+    expect(
+      transition('approve', S('pending-approval', { approvalsMissing: 0 })),
+    ).toEqual({ state: 'approved' });
+  });
+});
+
 describe('a requested cancel', () => {
   const requested = (state: TransferState) =>
     S(state, { cancelRequested: true });

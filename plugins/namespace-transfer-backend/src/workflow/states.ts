@@ -70,6 +70,8 @@ export interface TransitionFacts {
   pastPointOfNoReturn: boolean;
   /** a cancel was recorded while the transfer held (or could hold) engine objects; the worker rolls back */
   cancelRequested: boolean;
+  /** for approve: distinct approvals still missing besides this one (config may ask for more than one) */
+  approvalsMissing?: number;
 }
 
 /**
@@ -100,7 +102,11 @@ const pastPointOfNoReturn = (f: TransitionFacts) =>
 const RULES: Record<TransferAction, Rule> = {
   approve: {
     from: ['pending-approval'],
-    outcome: () => ({ state: 'approved' }),
+    // an approval short of the required number is recorded and the request keeps waiting
+    outcome: f =>
+      (f.approvalsMissing ?? 0) > 0
+        ? { state: 'pending-approval' }
+        : { state: 'approved' },
   },
   reject: {
     from: ['pending-approval'],
