@@ -380,6 +380,33 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     });
   });
 
+  it('sends a retry of a request cancelled before it ran back to its owners', async () => {
+    const t = await store.createTransfer(newTransfer());
+    await store.decide(
+      {
+        transferId: t.id,
+        kind: 'approve',
+        ...approver,
+      },
+      { requiredApprovals: 2 },
+    );
+    await store.decide({ transferId: t.id, kind: 'cancel', ...approver });
+    const retried = await store.decide({
+      transferId: t.id,
+      kind: 'retry',
+      actor: 'user:default/alice',
+      ownership: { requester: true },
+    });
+    expect(retried).toMatchObject({
+      state: 'pending-approval',
+      attempt: 2,
+      approvedBy: [],
+    });
+    expect(
+      await store.runs.claimNext({ holder: 'w1', ttlMs: 60_000 }),
+    ).toBeUndefined();
+  });
+
   it('cuts a staged transfer over when asked, through a worker claim', async () => {
     const t = await approved();
     const first = (await store.runs.claimNext({

@@ -25,6 +25,7 @@ export function factsOf(row: TransferRow): TransitionFacts {
     state: row.state as TransitionFacts['state'],
     pastPointOfNoReturn: flag(row.past_point_of_no_return),
     cancelRequested: flag(row.cancel_requested),
+    hasRun: row.started_at !== null && row.started_at !== undefined,
   };
 }
 
@@ -68,6 +69,7 @@ export interface TransitionRequest {
 function outcomeColumns(
   r: TransitionRequest,
   facts: TransitionFacts,
+  attempt: number,
 ): Record<string, unknown> {
   const outcome = transition(r.action, facts);
   const columns: Record<string, unknown> = {
@@ -80,7 +82,8 @@ function outcomeColumns(
   // leaving `running` gives the worker slot back: the lease ends with it
   if (facts.state === 'running' && outcome.state !== 'running')
     Object.assign(columns, { lease_holder: null, lease_expires_at: null });
-  if (outcome.newAttempt) Object.assign(columns, newAttemptColumns());
+  if (outcome.newAttempt)
+    Object.assign(columns, newAttemptColumns(attempt + 1));
   // back to approval (the plan changed): earlier approvals were of another plan
   if (
     outcome.state === 'pending-approval' &&
@@ -93,8 +96,9 @@ function outcomeColumns(
 }
 
 /** A retry starts over: a new engine id (its own objects on the clusters), no checkpoint, no progress. */
-function newAttemptColumns(): Record<string, unknown> {
+function newAttemptColumns(attempt: number): Record<string, unknown> {
   return {
+    attempt,
     engine_transfer_id: randomUUID(),
     checkpoint: null,
     phase: null,
@@ -133,12 +137,10 @@ export async function applyTransition(
     approvalColumns.approved_by = JSON.stringify(approvedBy);
   }
   const columns = {
-    ...outcomeColumns(r, facts),
+    ...outcomeColumns(r, facts, Number(before.attempt)),
     ...approvalColumns,
     ...r.columns,
   };
-  if (columns.attempt === undefined && columns.engine_transfer_id)
-    columns.attempt = Number(before.attempt) + 1;
   const updated = await unchangedSince(tx('transfers'), before, r.lease).update(
     columns,
   );

@@ -14,6 +14,7 @@ const S = (state: TransferState, more: Partial<TransitionFacts> = {}) => ({
   state,
   pastPointOfNoReturn: false,
   cancelRequested: false,
+  hasRun: true,
   ...more,
 });
 
@@ -138,6 +139,15 @@ describe('the point of no return', () => {
     expect(() => transition('ask-again', past('running'))).toThrow(
       /past its point of no return/,
     );
+  });
+});
+
+describe('a retry', () => {
+  it('of a request cancelled before it ran goes back to its owners', () => {
+    expect(transition('retry', S('cancelled', { hasRun: false }))).toEqual({
+      state: 'pending-approval',
+      newAttempt: true,
+    });
   });
 });
 

@@ -70,6 +70,8 @@ export interface TransitionFacts {
   pastPointOfNoReturn: boolean;
   /** a cancel was recorded while the transfer held (or could hold) engine objects; the worker rolls back */
   cancelRequested: boolean;
+  /** an attempt has started (an approved request ran): a retry keeps that approval */
+  hasRun: boolean;
   /** for approve: distinct approvals still missing besides this one (config may ask for more than one) */
   approvalsMissing?: number;
 }
@@ -129,7 +131,11 @@ const RULES: Record<TransferAction, Rule> = {
       f.pastPointOfNoReturn
         ? 'the transfer failed after its point of no return: resume it instead of retrying'
         : undefined,
-    outcome: () => ({ state: 'approved', newAttempt: true }),
+    // a request cancelled before it ran was never approved to run: a retry asks its owners first
+    outcome: f => ({
+      state: f.hasRun ? 'approved' : 'pending-approval',
+      newAttempt: true,
+    }),
   },
   resume: {
     from: ['failed'],
