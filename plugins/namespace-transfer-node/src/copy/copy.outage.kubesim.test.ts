@@ -2,7 +2,8 @@
  * A copy under way outlives its API server going away (issue 15): kube-sim's outage fault takes the
  * listener and every connection away and brings the same server back. A 60 s outage while the sync runs
  * is waited out (the mover pod finishes meanwhile) and the copy completes; an outage longer than the
- * budget fails the transfer without a rollback, and a resume once the cluster is back completes it.
+ * budget fails the transfer without a rollback, and a resume once the cluster is back completes it; a
+ * cancel during an outage rolls back only once the cluster answers again.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type {
@@ -272,5 +273,74 @@ describe('a copy outlives an API server outage (kube-sim)', () => {
     expect(back.spec?.replicas).toBe(1);
     expect(back.metadata?.annotations?.[QUIESCED_BY]).toBeUndefined();
     await expectCopied(ns, tree);
+  });
+
+  it('a cancel during an outage rolls back only once the cluster answers again', async () => {
+    const ns = 'outage-cancel';
+    const { tree, options } = await setup(ns, 1);
+    const events: Array<CopyEvent & { seenAt: number }> = [];
+    const cancel = new AbortController();
+    let outage: OutageHandle | undefined;
+    // the API server goes away while the staging sync runs, and the person cancels 2 s into it: the
+    // engine stops waiting for the sync at once and has a rollback to do against a cluster that is away
+    const trigger = faults().add({
+      verb: 'patch',
+      resource: 'pods/status',
+      namespace: ns,
+      name: `nst-${ns}-client-stage-1`,
+      when: () => {
+        if (!outage)
+          setImmediate(() => {
+            outage ??= faults().outage({ durationMs: 15_000 });
+            setTimeout(
+              () => cancel.abort(new Error('cancelled by the test')),
+              2_000,
+            );
+          });
+        return false;
+      },
+    });
+    const err = await runCopy({
+      ...options,
+      signal: cancel.signal,
+      onEvent: e => events.push({ ...e, seenAt: Date.now() }),
+    }).catch(e => e);
+    trigger.remove();
+    expect(String(err)).toMatch(/cancelled by the test/);
+    const o = outage!;
+    expect(o.refused).toBeGreaterThan(0);
+    // the rollback began after the API server was back, not against it while it was away
+    const rollingBack = events.find(
+      e => e.type === 'phase' && e.phase === 'RollingBack',
+    );
+    expect(rollingBack).toBeDefined();
+    expect(o.endedAt).toBeDefined();
+    expect(rollingBack!.seenAt).toBeGreaterThanOrEqual(o.endedAt!);
+    expect(events.at(-1)).toMatchObject({ type: 'phase', phase: 'Cancelled' });
+    // and it finished: the application is back, nothing of the transfer is left, the source as it was
+    const web = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'web', namespace: ns });
+    expect(web.spec?.replicas).toBe(1);
+    expect(web.metadata?.annotations?.[QUIESCED_BY]).toBeUndefined();
+    const left = async () =>
+      JSON.stringify([
+        await transferLeftovers(kc, ns, ns, { pvcs: true }),
+        await transferLeftovers(kc, `${ns}-to`, ns, { pvcs: true }),
+      ]);
+    await pollUntil(
+      async () => ((await left()) === '[[],[]]' ? true : undefined),
+      {
+        timeoutMs: 60_000,
+        what: `nothing left of ${ns}`,
+      },
+    ).catch(() => undefined);
+    expect(await left()).toBe('[[],[]]');
+    expect(
+      diffTrees(
+        tree,
+        withoutLostFound(scanTree(await volumeDir(kc, ns, 'data'))),
+      ),
+    ).toEqual([]);
   });
 });
