@@ -123,6 +123,8 @@ export class ClusterUnreachableError extends Error {
     const waited = Math.round((Date.now() - since) / 1000);
     super(
       `cluster ${cluster} did not answer for ${waited}s (since ${new Date(since).toISOString()}; ${policy.name} budget ${formatDuration(policy.outageBudgetMs)}): ${readableError(lastError)}`,
+      // describeFailure looks through it: callers still see an unreachable cluster and its code
+      { cause: lastError },
     );
     this.name = 'ClusterUnreachableError';
     this.cluster = cluster;

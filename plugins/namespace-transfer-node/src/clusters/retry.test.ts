@@ -3,6 +3,7 @@ import { ApiException } from '@kubernetes/client-node';
 import {
   ClusterUnreachableError,
   currentRetryPolicy,
+  describeFailure,
   INTERACTIVE_POLICY,
   isTransient,
   parseDuration,
@@ -189,21 +190,28 @@ describe('retry policies', () => {
     ).catch(e => e);
     expect(err).toBeInstanceOf(ClusterUnreachableError);
     expect(err.cluster).toBe(SERVER);
+    // what the portal reports from it: an unreachable cluster, with the connection's code
+    expect(describeFailure(err)).toMatchObject({
+      kind: 'unreachable',
+      code: 'ECONNREFUSED',
+    });
     expect(err.message).toMatch(/interactive budget 10s/);
     expect(tries).toBe(6);
     expect(clock.t - 1_000_000).toBeLessThan(10_000);
-    // the portal's own tighter attempts still apply
+    // the portal's own tighter attempts and cap still apply
     tries = 0;
+    clock.slept = [];
     await expect(
       withRetry(
         async () => {
           tries++;
           throw refused();
         },
-        { now, sleep, attempts: 3 },
+        { now, sleep, attempts: 3, maxMs: 150, random: () => 1 },
       ),
     ).rejects.toBeInstanceOf(ClusterUnreachableError);
     expect(tries).toBe(3);
+    expect(clock.slept).toEqual([150, 150]);
   });
 
   it('running transfer: waits out an outage within its budget, reporting the cluster once each way', async () => {

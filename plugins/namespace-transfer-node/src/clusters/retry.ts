@@ -96,8 +96,10 @@ async function retrying<T>(
             policy,
             error,
           );
+        // the caller's own cap (a portal's short one) holds too
         const backoff = Math.min(
           policy.outageMaxDelayMs,
+          max,
           base * 2 ** (attempt - 1),
         );
         // never past the budget: the last try comes when it ends, not a backoff later
