@@ -48,6 +48,8 @@ const PACKAGES = moverImagePackages(
     'Containerfile',
   ),
 );
+/** an image like the mover's that lacks awk: its sampled verification cannot pick files */
+const WITHOUT_AWK = 'registry.example/mover-without-awk:test';
 /** what a shell (dash) or a container runtime says of a command the image lacks */
 const MISSING_COMMAND = /: not found$|executable file not found/m;
 
@@ -79,11 +81,17 @@ describe('copy flows in the mover image (only its Containerfile packages)', () =
 
   beforeAll(async () => {
     world = await startClusters([
-      { name: 'east', images: { [DEFAULT_IMAGE]: { packages: PACKAGES } } },
+      {
+        name: 'east',
+        images: {
+          [DEFAULT_IMAGE]: { packages: PACKAGES },
+          [WITHOUT_AWK]: { packages: PACKAGES.filter(p => p !== 'mawk') },
+        },
+      },
     ]);
     kc = world.cluster('east').kubeConfig();
     await ensureStorageClass(kc, 'fast');
-    for (const ns of ['app', 'viarsync', 'viarclone', 'probe'])
+    for (const ns of ['app', 'viarsync', 'viarclone', 'probe', 'noawk'])
       await ensureNamespace(kc, ns, {
         'pod-security.kubernetes.io/enforce': 'restricted',
       });
@@ -244,5 +252,31 @@ describe('copy flows in the mover image (only its Containerfile packages)', () =
         .map(line => `${key}: ${line}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  // Runs last: its image is not the default one, and its logs do miss a command.
+  it('a sampled verification that cannot sample fails the copy instead of passing with nothing checked', async () => {
+    const attempt = copy('img-noawk', 'noawk', {
+      verify: 'sample',
+      verifySampleRatio: 0.5,
+      stage: false,
+      image: WITHOUT_AWK,
+    });
+    await expect(attempt).rejects.toThrow(
+      /verification of module \S+ failed with awk exit code 127/,
+    );
+    // the missing command was really what failed it
+    const noAwk = [...moverLogs]
+      .filter(([key]) => key.startsWith('app/') || key.startsWith('noawk/'))
+      .some(([, log]) => /awk: not found/.test(log));
+    expect(noAwk).toBe(true);
+    // rolled back before the point of no return: no copy kept, the application back
+    expect(await transferLeftovers(kc, 'app', 'img-noawk')).toEqual([]);
+    expect(await transferLeftovers(kc, 'noawk', 'img-noawk')).toEqual([]);
+    const core = kc.makeApiClient(CoreV1Api);
+    const claims = await core.listNamespacedPersistentVolumeClaim({
+      namespace: 'noawk',
+    });
+    expect(claims.items.map(c => c.metadata?.name)).toEqual([]);
   });
 });

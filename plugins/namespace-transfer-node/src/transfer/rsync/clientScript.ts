@@ -204,12 +204,19 @@ function verifyLines(
     lines.push(`echo '${MARKER} verify module=${m.name} mode=${v.mode}'`);
     let extra = "'--delete'";
     if (v.mode === 'sample') {
+      const all = `${ctx.layout.scratchDir}/verify-${m.name}.all`;
       const list = `${ctx.layout.scratchDir}/verify-${m.name}.list`;
       const ratio = Math.min(1, Math.max(0, v.sampleRatio ?? 0.1));
+      // dash has no pipefail: listing and sampling are separate commands, each checked, so a missing or
+      // failing find or awk fails the verification instead of leaving an empty sample that "passes"
+      const failed = (by: string) =>
+        `{ rc=$?; echo "${MARKER} failed module=${m.name} rc=$rc by=${by}"; exit $rc; }`;
       lines.push(
         // lost+found is never transferred, so it is never sampled either (the daemon would refuse it)
-        `(cd ${shq(src)} && find . -path ./lost+found -prune -o -type f -print | awk -v r=${ratio} 'BEGIN { srand() } rand() < r') > ${shq(list)}`,
-        `echo "${MARKER} sampled $(wc -l < ${shq(list)}) files"`,
+        `(cd ${shq(src)} && find . -path ./lost+found -prune -o -type f -print) > ${shq(all)} || ${failed('find')}`,
+        // a tree with files always has at least one of them checked, however small the ratio
+        `awk -v r=${ratio} 'BEGIN { srand() } { last = $0 } rand() < r { print; n++ } END { if (NR > 0 && n == 0) print last }' ${shq(all)} > ${shq(list)} || ${failed('awk')}`,
+        `echo "${MARKER} sampled $(wc -l < ${shq(list)}) of $(wc -l < ${shq(all)}) files"`,
       );
       extra = shq(`--files-from=${list}`);
     }

@@ -16,7 +16,10 @@ const SECTION = new RegExp(
 const ITEMIZED =
   /^(\*deleting|[<>ch.][fdLDS][.+?a-zA-Z]{9})\s+(.+?)(?: -> .*)?$/;
 const WARNING = new RegExp(`^${MARKER} warning (.*)$`);
-const FAILED = new RegExp(`^${MARKER} failed module=(\\S+) rc=(\\d+)`);
+// `by=` names the command that failed when it was not rsync (the verification's sampling)
+const FAILED = new RegExp(
+  `^${MARKER} failed module=(\\S+) rc=(\\d+)(?: by=(\\S+))?`,
+);
 
 interface Stats {
   files?: number;
@@ -202,8 +205,8 @@ export function createRsyncOutputParser(
     if (failed) {
       (verifying ? verifyErrors : errors).push(
         verifying
-          ? `verification of module ${failed[1]} failed with rsync exit code ${failed[2]}`
-          : `module ${failed[1]} failed with rsync exit code ${failed[2]}`,
+          ? `verification of module ${failed[1]} failed with ${failed[3] ?? 'rsync'} exit code ${failed[2]}`
+          : `module ${failed[1]} failed with ${failed[3] ?? 'rsync'} exit code ${failed[2]}`,
       );
       return;
     }

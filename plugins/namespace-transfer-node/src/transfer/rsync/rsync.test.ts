@@ -1,4 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRsyncOutputParser, rsyncClientScript, rsyncdConfig } from '.';
 import { POD_LAYOUT, DEFAULT_PORTS } from '../../sides';
 import {
@@ -146,6 +155,12 @@ describe('rsync output parser', () => {
     const r2 = p2.finish(12);
     expect(r2.ok).toBe(false);
     expect(r2.verification).toBeUndefined();
+    // a comparison whose sampling failed names the command that did
+    const p3 = createRsyncOutputParser(() => new Date(0));
+    p3.push(`${SYNCED}### nstransfer failed module=a rc=127 by=awk\n`);
+    expect(p3.finish(127).verification?.errors).toEqual([
+      'verification of module a failed with awk exit code 127',
+    ]);
   });
 });
 
@@ -259,5 +274,57 @@ describe('rsync configs', () => {
     expect(verifyPart).toContain('--dry-run --checksum --itemize-changes');
     expect(verifyPart).toContain('r=0.2');
     expect(verifyPart).not.toContain('--delete-delay');
+
+    // the sampling itself, run by the real sh, find and awk on a small tree
+    const sampling = verifyPart
+      .split('\n')
+      .filter(l => l.includes('verify-vol1.') && !l.startsWith('until rsync'));
+    expect(sampling).toHaveLength(3);
+    const volume = sampling[0].match(/cd '([^']+)'/)![1];
+    const scratch = POD_LAYOUT.scratchDir;
+    const tmp = mkdtempSync(join(tmpdir(), 'nst-sample-'));
+    try {
+      const tree = join(tmp, 'vol');
+      mkdirSync(join(tree, 'lost+found'), { recursive: true });
+      mkdirSync(join(tmp, 'scratch'));
+      for (const f of ['a', 'b', 'lost+found/x'])
+        writeFileSync(join(tree, f), f);
+      const lines = sampling
+        .map(l =>
+          l.split(volume).join(tree).split(scratch).join(join(tmp, 'scratch')),
+        )
+        .join('\n');
+      // a ratio so small that no file would be drawn still checks one of a tree that has files
+      const run = (path: string) =>
+        spawnSync('/bin/sh', ['-c', lines.replace('r=0.2', 'r=0.000001')], {
+          env: { PATH: path },
+        });
+      const ok = run(process.env.PATH!);
+      expect(ok.status).toBe(0);
+      expect(ok.stdout.toString()).toMatch(/sampled 1 of 2 files/);
+      const list = readFileSync(
+        join(tmp, 'scratch', 'verify-vol1.list'),
+        'utf8',
+      );
+      expect(['./a\n', './b\n']).toContain(list);
+      // without awk (find in a directory of its own), the sampling fails and says which command did
+      const onlyFind = join(tmp, 'bin');
+      mkdirSync(onlyFind);
+      for (const c of ['find', 'wc'])
+        execFileSync('ln', [
+          '-s',
+          execFileSync('sh', ['-c', `command -v ${c}`])
+            .toString()
+            .trim(),
+          join(onlyFind, c),
+        ]);
+      const noAwk = run(onlyFind);
+      expect(noAwk.status).toBe(127);
+      expect(noAwk.stdout.toString()).toContain(
+        '### nstransfer failed module=vol1 rc=127 by=awk',
+      );
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
