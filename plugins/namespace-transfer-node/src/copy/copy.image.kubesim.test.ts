@@ -50,6 +50,8 @@ const PACKAGES = moverImagePackages(
 );
 /** an image like the mover's that lacks awk: its sampled verification cannot pick files */
 const WITHOUT_AWK = 'registry.example/mover-without-awk:test';
+/** one that lacks stunnel: the server pod's TLS sidecar cannot start */
+const WITHOUT_STUNNEL = 'registry.example/mover-without-stunnel:test';
 /** what a shell (dash) or a container runtime says of a command the image lacks */
 const MISSING_COMMAND = /: not found$|executable file not found/m;
 
@@ -86,12 +88,22 @@ describe('copy flows in the mover image (only its Containerfile packages)', () =
         images: {
           [DEFAULT_IMAGE]: { packages: PACKAGES },
           [WITHOUT_AWK]: { packages: PACKAGES.filter(p => p !== 'mawk') },
+          [WITHOUT_STUNNEL]: {
+            packages: PACKAGES.filter(p => p !== 'stunnel4'),
+          },
         },
       },
     ]);
     kc = world.cluster('east').kubeConfig();
     await ensureStorageClass(kc, 'fast');
-    for (const ns of ['app', 'viarsync', 'viarclone', 'probe', 'noawk'])
+    for (const ns of [
+      'app',
+      'viarsync',
+      'viarclone',
+      'probe',
+      'noawk',
+      'nostunnel',
+    ])
       await ensureNamespace(kc, ns, {
         'pod-security.kubernetes.io/enforce': 'restricted',
       });
@@ -278,5 +290,20 @@ describe('copy flows in the mover image (only its Containerfile packages)', () =
       namespace: 'noawk',
     });
     expect(claims.items.map(c => c.metadata?.name)).toEqual([]);
+  });
+
+  it('a mover pod whose image lacks a command fails the copy with the runtime’s words, not a timeout', async () => {
+    const attempt = copy('img-nostunnel', 'nostunnel', {
+      stage: false,
+      image: WITHOUT_STUNNEL,
+    });
+    // without the check the copy would wait out the two minutes for Ready and say only that
+    await expect(attempt).rejects.toThrow(
+      /server pod nostunnel\/\S+ cannot start: container stunnel: StartError: .*stunnel.*/,
+    );
+    expect(await transferLeftovers(kc, 'app', 'img-nostunnel')).toEqual([]);
+    expect(await transferLeftovers(kc, 'nostunnel', 'img-nostunnel')).toEqual(
+      [],
+    );
   });
 });

@@ -11,7 +11,13 @@ import {
   type ObservedExposure,
   type Route,
 } from '../endpoint';
-import { Objects, followLog, pollUntil, waitForPods } from '../kube';
+import {
+  Objects,
+  followLog,
+  podStartTrouble,
+  pollUntil,
+  waitForPods,
+} from '../kube';
 import { inheritedMetadata } from '../naming/inherit';
 import {
   LABEL_TRANSFER_ID,
@@ -417,6 +423,11 @@ export class CopySession {
           throw new Error(
             `server pod ${this.dstNs}/${name} failed: ${pod.status.message ?? ''}`,
           );
+        const trouble = pod && podStartTrouble(pod);
+        if (trouble)
+          throw new Error(
+            `server pod ${this.dstNs}/${name} cannot start: ${trouble}`,
+          );
         return pod?.status?.conditions?.some(
           c => c.type === 'Ready' && c.status === 'True',
         )
@@ -604,6 +615,12 @@ export class CopySession {
           );
         if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed')
           return p;
+        // a client that never starts would otherwise be waited for as long as a sync may take
+        const trouble = podStartTrouble(p);
+        if (trouble)
+          throw new Error(
+            `client pod ${this.srcNs}/${podName} cannot start: ${trouble}`,
+          );
         // a killed mover cannot tell its sidecar to stop (no trap runs on SIGKILL): its end is the end
         return p.status?.containerStatuses?.find(c => c.name === moverContainer)
           ?.state?.terminated

@@ -2,3 +2,4 @@ export * from './objects';
 export * from './poll';
 export * from './watchPods';
 export * from './followLog';
+export * from './podTrouble';
