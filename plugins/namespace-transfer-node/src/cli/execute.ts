@@ -114,6 +114,7 @@ async function execute(
         onCheckpoint,
         checkpoint: resumed?.checkpoint,
         signal,
+        outageBudgetMs: x.flags.outageBudget,
       });
       return {
         ...base,

@@ -11,16 +11,19 @@ import {
   type OutageEvent,
   type RetryPolicy,
 } from '../clusters';
-import type { CopyOptions } from './types';
+import type { CopyEvent } from './types';
 
-/** The copy's own policy: its clusters named in what it reports, its budget from the options. */
-export function transferPolicy(o: CopyOptions): RetryPolicy {
+/** The clusters a transfer runs on (each with the name it reports), its budget and where it reports. */
+export interface TransferClusters {
+  sides: ReadonlyArray<readonly [KubeConfig, string]>;
+  outageBudgetMs?: number;
+  onEvent?: (e: CopyEvent) => void;
+}
+
+/** A transfer's own policy (copy or rebind): its clusters named in what it reports, its budget. */
+export function transferPolicy(o: TransferClusters): RetryPolicy {
   const clusters: Record<string, string> = {};
-  const sides = [
-    [o.source, o.spec.source.cluster],
-    [o.destination, o.spec.destination.cluster],
-  ] as const;
-  for (const [kc, name] of sides) {
+  for (const [kc, name] of o.sides) {
     const server = kc.getCurrentCluster()?.server;
     if (server) clusters[server] = name;
   }
@@ -42,9 +45,9 @@ function outageMessage(e: OutageEvent): string {
  * Whether both clusters answer, waiting for them within the budget: a rollback that starts against a
  * cluster that is away would stop half-way and leave less than a resume can finish.
  */
-export async function clustersAnswer(o: CopyOptions): Promise<boolean> {
+export async function clustersAnswer(o: TransferClusters): Promise<boolean> {
   const seen = new Set<string>();
-  for (const kc of [o.source, o.destination]) {
+  for (const [kc] of o.sides) {
     const server = kc.getCurrentCluster()?.server ?? '';
     if (seen.has(server)) continue;
     seen.add(server);

@@ -18,7 +18,12 @@ import {
   resolveClaimUsage,
   withoutPodsOf,
 } from '../usage';
-import { clustersAnswer, leftForResume, transferPolicy } from './outage';
+import {
+  clustersAnswer,
+  leftForResume,
+  transferPolicy,
+  type TransferClusters,
+} from './outage';
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
@@ -45,7 +50,7 @@ const PAST_VERIFY = new Set([
  */
 export async function runCopy(o: CopyOptions): Promise<CopyResult> {
   // every call this run makes to either cluster (steps, waits, rollback) waits out an outage by its budget
-  return withRetryPolicy(transferPolicy(o), () => copyFlow(o));
+  return withRetryPolicy(transferPolicy(copyClusters(o)), () => copyFlow(o));
 }
 
 async function copyFlow(o: CopyOptions): Promise<CopyResult> {
@@ -245,7 +250,7 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
     }
     if (
       !o.skipCleanup &&
-      (isClusterUnreachable(e) || !(await clustersAnswer(o)))
+      (isClusterUnreachable(e) || !(await clustersAnswer(copyClusters(o))))
     ) {
       // a rollback against a cluster that is away would stop half-way: the checkpoint stays for a resume
       o.onEvent?.({ type: 'warning', message: leftForResume(e) });
@@ -299,4 +304,15 @@ async function currentUsers(o: CopyOptions) {
     withoutPodsOf(snapshot, o.spec.id),
     o.spec.source.name,
   );
+}
+
+function copyClusters(o: CopyOptions): TransferClusters {
+  return {
+    sides: [
+      [o.source, o.spec.source.cluster],
+      [o.destination, o.spec.destination.cluster],
+    ],
+    outageBudgetMs: o.outageBudgetMs,
+    onEvent: o.onEvent,
+  };
 }

@@ -1,4 +1,14 @@
-import { readableError } from '../clusters';
+import {
+  isClusterUnreachable,
+  readableError,
+  withRetryPolicy,
+} from '../clusters';
+import {
+  clustersAnswer,
+  leftForResume,
+  transferPolicy,
+  type TransferClusters,
+} from '../copy/outage';
 import { gatherFacts } from '../gather';
 import { LABEL_TRANSFER_ID } from '../naming';
 import {
@@ -52,6 +62,19 @@ type RebindStep = (typeof REBIND_STEPS)[number];
  * @public
  */
 export async function runRebind(o: RebindOptions): Promise<RebindResult> {
+  // every call of the run (steps, waits, give-back) waits out an API server outage by its budget
+  return withRetryPolicy(transferPolicy(rebindCluster(o)), () => rebindFlow(o));
+}
+
+function rebindCluster(o: RebindOptions): TransferClusters {
+  return {
+    sides: [[o.kubeConfig, o.spec.source.cluster]],
+    outageBudgetMs: o.outageBudgetMs,
+    onEvent: o.onEvent,
+  };
+}
+
+async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
   const { spec } = o;
   const { checkpoint, done, phase, step } = createStepRunner<RebindStep>({
     transferId: spec.id,
@@ -173,6 +196,13 @@ export async function runRebind(o: RebindOptions): Promise<RebindResult> {
         type: 'warning',
         message: `${what}: ${readableError(err)}`,
       });
+    if (isClusterUnreachable(e) || !(await clustersAnswer(rebindCluster(o)))) {
+      // putting things back against a cluster that is away would stop half-way (the source claim perhaps
+      // deleted and not re-created): the checkpoint stays, and a resume finishes or gives back
+      o.onEvent?.({ type: 'warning', message: leftForResume(e) });
+      phase('Failed');
+      throw e;
+    }
     phase('RollingBack');
     if (done(POINT_OF_NO_RETURN)) {
       await giveBack(

@@ -32,6 +32,11 @@ export interface RebindOptions {
   /** source PVC labels copied to the destination claim (default: all) */
   keepLabels?: string[];
   timeouts?: { quiesceMs?: number; deleteMs?: number; bindMs?: number };
+  /**
+   * How long the cluster may not answer at all before the run stops; it then fails without putting
+   * anything back and can be resumed. Default 5 minutes (as a copy's).
+   */
+  outageBudgetMs?: number;
 }
 
 /** What the destination claim is made from, recorded before the source goes (a resumed run needs it). */
