@@ -281,7 +281,7 @@ describe('a copy outlives an API server outage (kube-sim)', () => {
     const events: Array<CopyEvent & { seenAt: number }> = [];
     const cancel = new AbortController();
     let outage: OutageHandle | undefined;
-    // the API server goes away while the staging sync runs, and the person cancels 2 s into it: the
+    // the API server goes away while the staging sync runs, and the person cancels during it: the
     // engine stops waiting for the sync at once and has a rollback to do against a cluster that is away
     const trigger = faults().add({
       verb: 'patch',
@@ -292,10 +292,13 @@ describe('a copy outlives an API server outage (kube-sim)', () => {
         if (!outage)
           setImmediate(() => {
             outage ??= faults().outage({ durationMs: 15_000 });
-            setTimeout(
-              () => cancel.abort(new Error('cancelled by the test')),
-              2_000,
-            );
+            // the cancel comes once the engine has met the outage (a connection of it refused), not after
+            // a fixed time that a loaded machine may spend before the engine tries anything
+            const met = setInterval(() => {
+              if (!outage!.refused && !outage!.endedAt) return;
+              clearInterval(met);
+              cancel.abort(new Error('cancelled by the test'));
+            }, 50);
           });
         return false;
       },
