@@ -1,4 +1,5 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ApiException } from '@kubernetes/client-node';
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -39,6 +40,7 @@ function service(
     cacheTtlMs?: number;
     catalog?: any;
     now?: () => number;
+    logger?: ReturnType<typeof mockServices.logger.mock>;
   } = {},
 ) {
   const readVolumes =
@@ -56,6 +58,7 @@ function service(
       cacheTtlMs: options.cacheTtlMs,
       readVolumes: readVolumes as any,
       now: options.now,
+      logger: options.logger,
     }),
   };
 }
@@ -127,6 +130,30 @@ describe('VolumesService', () => {
     expect(b).toEqual(a);
     await volumes.getEntityVolumes(REF, mockCredentials.user());
     expect(readVolumes).toHaveBeenCalledTimes(4);
+  });
+
+  it("logs a refusal in the API server's words, not the client's HTTP dump", async () => {
+    const logger = mockServices.logger.mock();
+    const readVolumes = jest.fn(async () => {
+      throw new ApiException(
+        403,
+        'Unknown API Status Code!',
+        JSON.stringify({
+          kind: 'Status',
+          message:
+            'pods is forbidden: User "system:serviceaccount:nst:portal" cannot list resource "pods" in API group "" in the namespace "payments"',
+        }),
+        { 'audit-id': 'a1' },
+      );
+    });
+    const { volumes } = service({ readVolumes, logger });
+    await volumes.getEntityVolumes(REF, mockCredentials.user());
+    expect(logger.warn).toHaveBeenCalledWith(
+      "namespace-transfer: reading volumes (backstage.io/kubernetes-id=payments-db) on cluster 'east' failed (forbidden): forbidden: cannot list pods in namespace payments (as system:serviceaccount:nst:portal)",
+      undefined,
+    );
+    const logged = JSON.stringify(logger.warn.mock.calls);
+    expect(logged).not.toMatch(/HTTP-Code|Headers|audit-id/);
   });
 
   describe("the catalog's errors", () => {

@@ -9,6 +9,10 @@ import {
   EntityKubernetesSelector,
   EntityVolumesResponse,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  describeFailure,
+  readableError,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
 import { classifyClusterError, ClusterRegistry } from '../clusters';
 import { entityKubernetesSelector } from '../entities';
 import { BadGatewayError } from '../errors';
@@ -143,9 +147,12 @@ export class VolumesService {
           return { cluster, volumes };
         } catch (error) {
           const classified = classifyClusterError(cluster, error);
+          // an answer from the API server is said in its words (readableError, never the client's
+          // HTTP-Code/Body/Headers dump); only a failure without an answer keeps its stack for the operator
+          const answered = describeFailure(error).kind === 'http';
           logger?.warn(
-            `namespace-transfer: reading volumes (${selector.labelSelector}) on cluster '${cluster}' failed: ${classified.reason}`,
-            isError(error) ? error : undefined,
+            `namespace-transfer: reading volumes (${selector.labelSelector}) on cluster '${cluster}' failed (${classified.reason}): ${readableError(error)}`,
+            !answered && isError(error) ? error : undefined,
           );
           return { cluster, volumes: [], error: classified };
         }
