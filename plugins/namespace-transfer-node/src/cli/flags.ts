@@ -13,7 +13,7 @@ import {
   type TransportKind,
   type VerifyMode,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { parseDuration } from '../clusters';
+import { parseDuration } from '../clusters/policy';
 import { DEFAULT_IMAGE } from '../copy/types';
 import { UsageError } from './exitCodes';
 import { quantityValue } from '../plan/quantity';

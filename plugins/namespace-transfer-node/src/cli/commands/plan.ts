@@ -1,10 +1,7 @@
+// the actions are imported when they run: see lazyAction
 import { Command, Option } from 'commander';
-import { loadClusters } from '../clusters';
-import { EXIT } from '../exitCodes';
-import { planSpec } from '../execute';
-import { addTransferFlags, type EngineFlags } from '../flags';
-import { planTable } from '../output/planTable';
-import { resolveTargets } from '../targets';
+import { addTransferFlags } from '../flags';
+import { lazyAction } from './lazyAction';
 
 const EXAMPLES = `
 Examples:
@@ -30,28 +27,7 @@ export function planCommand(): Command {
     )
     .addHelpText('after', EXAMPLES)
     .action(
-      async (
-        target: string | undefined,
-        f: EngineFlags & { output: 'table' | 'json' },
-      ) => {
-        const clusters = loadClusters(f);
-        const targets = await resolveTargets(f, target, clusters);
-        const plans = [];
-        for (const spec of targets.specs)
-          plans.push((await planSpec(spec, clusters, f)).plan);
-        const allowed = plans.filter(p => p.allowed).length;
-        if (f.output === 'json') {
-          process.stdout.write(
-            `${JSON.stringify({ runId: targets.runId, allowed: allowed === plans.length, plans }, null, 2)}\n`,
-          );
-        } else {
-          process.stdout.write(planTable(plans));
-        }
-        if (allowed === plans.length) process.exitCode = EXIT.ok;
-        else
-          process.exitCode =
-            allowed > 0 && targets.batch ? EXIT.partial : EXIT.failure;
-      },
+      lazyAction(async () => (await import('../actions/plan')).planAction),
     );
   return cmd;
 }
