@@ -7,10 +7,18 @@
  * In the monorepo the workspace packages resolve to their TypeScript sources, so the built packages are
  * laid out as installed ones in node_modules/.cache/nstransfer-bench (each package's dist, bin and own
  * node_modules; its other dependencies are found in the root node_modules above). The packages are built
- * first when their dist/ is missing (`--rebuild` builds them anyway).
+ * first when their dist/ is missing or older than a source file (`--rebuild` builds them anyway).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { median, report, type Figure } from './lib';
 
@@ -39,12 +47,30 @@ function run(cwd: string, cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`'${cmd} ${args.join(' ')}' failed`);
 }
 
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile())
+      newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  return newest;
+}
+
+// a dist older than its sources would measure code that is no longer there
+function needsBuild(p: (typeof PACKAGES)[number]): boolean {
+  const dist = join(ROOT, p.dir, 'dist');
+  return (
+    REBUILD ||
+    !existsSync(dist) ||
+    newestMtime(join(ROOT, p.dir, 'src')) > statSync(dist).mtimeMs
+  );
+}
+
 // as scripts/pack.mjs: the declarations first (the build rolls dist-types into dist/*.d.ts)
-function buildIfMissing(): void {
-  const missing = PACKAGES.filter(p => !existsSync(join(ROOT, p.dir, 'dist')));
-  if (!REBUILD && missing.length === 0) return;
+function buildIfStale(): void {
+  const stale = PACKAGES.filter(needsBuild);
+  if (stale.length === 0) return;
   run('.', 'npx', ['tsc', '-p', 'tsconfig.json']);
-  for (const p of REBUILD ? PACKAGES : missing)
+  for (const p of stale)
     run(p.dir, 'npx', ['backstage-cli', 'package', 'build']);
 }
 
@@ -84,7 +110,7 @@ function timeSpawn(args: string[]): number {
 }
 
 function main(): void {
-  buildIfMissing();
+  buildIfStale();
   const bin = installBuilt();
   const cases = {
     baseline: ['-e', '0'],
