@@ -1,0 +1,92 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  Plan,
+  TransferCheckpoint,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { CopyEvent } from '../copy';
+import type { MoverResourceOptions } from '../pods/resources';
+
+/**
+ * What one run of a transfer reports: the flows' events, plus the plan it runs with.
+ *
+ * @public
+ */
+export type TransferRunEvent = CopyEvent | { type: 'plan'; plan: Plan };
+
+/**
+ * One run of one transfer, as the CLI and the backend's worker start it.
+ *
+ * @public
+ */
+export interface TransferRunOptions {
+  spec: TransferSpec;
+  source: KubeConfig;
+  destination: KubeConfig;
+  /** the environment the plan may count on */
+  ingressDomain?: string;
+  loadBalancer?: boolean;
+  /** mover image and resources are the operator's, never the requester's */
+  image?: string;
+  moverResources?: MoverResourceOptions;
+  outageBudgetMs?: number;
+  /** a resume: the checkpoint of an earlier run and the plan it ran with (kept: the fresh one would differ) */
+  checkpoint?: TransferCheckpoint;
+  plan?: Plan;
+  /**
+   * The plan people approved. A run that has no checkpoint yet plans again and stops with outcome
+   * `plan-changed` (creating nothing) when the fresh plan differs from this one in substance.
+   */
+  approvedPlan?: Plan;
+  /** `staged`: stop after one more staging sync (copy only) */
+  until?: 'staged';
+  /** cancel: stops at the next safe point and rolls back (never past the point of no return) */
+  signal?: AbortSignal;
+  /**
+   * Hand over: stops at once without rolling back anything; mover pods may keep running. A later run
+   * given the last checkpoint re-attaches to what is there.
+   */
+  handOver?: AbortSignal;
+  onEvent?: (e: TransferRunEvent) => void;
+  /** after every finished step; awaited before the next step starts */
+  onCheckpoint?: (
+    checkpoint: TransferCheckpoint,
+    about: { pastPointOfNoReturn: boolean },
+  ) => void | Promise<void>;
+}
+
+/**
+ * How a run ended.
+ *
+ * @public
+ */
+export type TransferRunOutcome =
+  | 'succeeded'
+  | 'staged'
+  /** the plan refuses: nothing was created */
+  | 'refused'
+  /** the fresh plan differs from the approved one in substance: nothing was created */
+  | 'plan-changed'
+  | 'failed'
+  | 'cancelled'
+  | 'handed-over';
+
+/** @public */
+export interface TransferRunResult {
+  outcome: TransferRunOutcome;
+  plan?: Plan;
+  mode?: 'copy' | 'rebind';
+  /** the last checkpoint: what a resume continues from */
+  checkpoint?: TransferCheckpoint;
+  /** rolling back would lose data: a failure is resumed, not retried, and a cancel is refused */
+  pastPointOfNoReturn: boolean;
+  /** for `plan-changed`: what differs, one line each, for the people who approve again */
+  planChanges?: string[];
+  downtimeMs?: number;
+  bytes?: number;
+  files?: number;
+  verified?: { files?: number; bytes?: number; mode: string };
+  /** for refused, failed, cancelled: one line a person reads */
+  error?: string;
+  durationMs: number;
+}
