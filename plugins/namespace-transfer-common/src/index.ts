@@ -7,3 +7,4 @@
 export * from './permissions';
 export * from './volumes';
 export * from './transfer';
+export * from './workflow';

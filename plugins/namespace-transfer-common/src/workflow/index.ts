@@ -1,0 +1,4 @@
+export * from './names';
+export * from './options';
+export * from './requests';
+export * from './query';
