@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
 import type {
+  Plan,
   TransferCheckpoint,
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
@@ -28,6 +29,14 @@ export interface RunOutcome {
 }
 
 export type WorkerAction = Exclude<SystemAction, 'start' | 'expire'>;
+
+/** What a run's end changes besides its state (see finishRunWith). */
+export interface RunEndColumns {
+  /** the fresh plan (ask-again: what the owners approve next, and what the next run is compared with) */
+  plan?: Plan;
+  /** stage: when the cut over is due (a requested time moved into a maintenance window) */
+  cutoverAt?: Date;
+}
 
 /**
  * The worker's side of the store: claiming transfers under a lease with an epoch, heartbeating and handing
@@ -83,6 +92,7 @@ export class RunLeases {
         transfer: transferFromRow(await readRow(tx, id)),
         lease: claim.lease,
         contended: claim.contended,
+        from: claim.from as Transfer['state'],
       };
     });
   }
@@ -191,6 +201,18 @@ export class RunLeases {
     await this.fencedWithEvent(lease, columns, 'progress', { ...p });
   }
 
+  /**
+   * The plan the run goes by (a first run's fresh plan, equal in substance to the approved one): a resume
+   * must continue with it, since a fresh plan would find the run's own objects and differ.
+   */
+  async recordRunPlan(lease: Lease, plan: Plan): Promise<void> {
+    assertNoSecret(plan, 'the plan');
+    await fencedUpdate(this.db, lease, {
+      plan: JSON.stringify(plan),
+      updated_at: this.now(),
+    });
+  }
+
   /** A warning from the run, kept in the log while the lease holds. */
   async recordWarning(lease: Lease, message: string): Promise<void> {
     await this.fencedWithEvent(lease, {}, 'warning', {
@@ -204,10 +226,23 @@ export class RunLeases {
     action: WorkerAction,
     outcome: RunOutcome = {},
   ): Promise<Transfer> {
+    return this.finishRunWith(lease, action, outcome, {});
+  }
+
+  /** finishRun, also storing what the end changes: a new plan (ask-again), a cut over time (stage). */
+  async finishRunWith(
+    lease: Lease,
+    action: WorkerAction,
+    outcome: RunOutcome,
+    set: RunEndColumns,
+  ): Promise<Transfer> {
+    if (set.plan) assertNoSecret(set.plan, 'the plan');
     return this.db.transaction(async tx => {
       const error =
         outcome.error === undefined ? undefined : redactSecrets(outcome.error);
       const columns: Record<string, unknown> = {};
+      if (set.plan) columns.plan = JSON.stringify(set.plan);
+      if (set.cutoverAt) columns.cutover_at = set.cutoverAt;
       if (error !== undefined) columns.error = error;
       if (outcome.downtimeMs !== undefined)
         columns.downtime_ms = outcome.downtimeMs;

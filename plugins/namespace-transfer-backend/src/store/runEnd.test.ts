@@ -1,0 +1,113 @@
+import type { Knex } from 'knex';
+import { ConflictError } from '@backstage/errors';
+import { TransferStore } from './TransferStore';
+import { migrateToLatest } from './migrate';
+import { storeTestDatabases } from './__testUtils__/databases';
+import {
+  ManualClock,
+  newTransfer,
+  realisticPlan,
+} from './__testUtils__/transfers';
+
+const databases = storeTestDatabases();
+const TTL = 30_000;
+
+/** What the worker stores with a run beside its state: the plan it runs by, the plan asked about again, the cut over time. */
+describe.each(databases.eachSupportedId())('run ends on %s', id => {
+  let db: Knex;
+  let store: TransferStore;
+  const clock = new ManualClock();
+  const owner = {
+    actor: 'user:default/bob',
+    ownership: { sourceOwners: ['group:default/team-payments'] },
+  };
+
+  beforeAll(async () => {
+    db = await databases.init(id);
+    await migrateToLatest(db);
+    store = new TransferStore(db, { now: clock.now });
+  });
+
+  afterEach(async () => {
+    await db('transfers')
+      .whereIn('state', ['approved', 'running', 'staged'])
+      .update({ state: 'cancelled', lease_holder: null });
+  });
+
+  async function claimed(over = {}) {
+    const t = await store.createTransfer(newTransfer(over));
+    await store.decide({ transferId: t.id, kind: 'approve', ...owner });
+    clock.advance(1);
+    return (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))!;
+  }
+
+  it('tells which state a claim came from', async () => {
+    const first = await claimed();
+    expect(first.from).toBe('approved');
+    await store.runs.handOver(first.lease, 'stopping');
+    const again = (await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }))!;
+    expect(again).toMatchObject({
+      from: 'running',
+      lease: { transferId: first.lease.transferId },
+    });
+  });
+
+  it('stores the plan a run goes by, under the lease only', async () => {
+    const { lease } = await claimed();
+    const fresh = { ...realisticPlan(), estimatedSeconds: 99 };
+    await store.runs.recordRunPlan(lease, fresh);
+    expect((await store.get(lease.transferId)).plan).toEqual(fresh);
+    await store.runs.handOver(lease, 'stopping');
+    await expect(
+      store.runs.recordRunPlan(lease, realisticPlan()),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.get(lease.transferId)).plan).toEqual(fresh);
+  });
+
+  it('asks again with the fresh plan and the difference, approvals cleared', async () => {
+    const { lease } = await claimed();
+    const fresh = { ...realisticPlan(), mode: 'rebind' as const };
+    const after = await store.runs.finishRunWith(
+      lease,
+      'ask-again',
+      { details: { planChanges: ['mode: copy → rebind'] } },
+      { plan: fresh },
+    );
+    expect(after).toMatchObject({
+      state: 'pending-approval',
+      plan: fresh,
+      approvedBy: [],
+    });
+    expect(after.lease?.holder).toBeUndefined();
+    const events = await store.readEvents({ transferId: lease.transferId });
+    expect(events.at(-1)).toMatchObject({
+      kind: 'state',
+      payload: expect.objectContaining({
+        to: 'pending-approval',
+        details: { planChanges: ['mode: copy → rebind'] },
+      }),
+    });
+  });
+
+  it('stages with the cut over time it was given, and is claimed again only when that comes', async () => {
+    const { lease } = await claimed();
+    const at = new Date(clock.now().getTime() + 3_600_000);
+    const after = await store.runs.finishRunWith(
+      lease,
+      'stage',
+      {},
+      { cutoverAt: at },
+    );
+    expect(after).toMatchObject({ state: 'staged', cutoverAt: at });
+    expect(
+      await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }),
+    ).toBeUndefined();
+    clock.advance(3_600_000);
+    expect(
+      await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }),
+    ).toMatchObject({
+      from: 'staged',
+      lease: { transferId: lease.transferId },
+    });
+  });
+});
