@@ -18,6 +18,92 @@ export interface Config {
       /** Requests a caller may make per minute on average (default 60). */
       perMinute?: number;
     };
+    /**
+     * Users or groups (entity refs, e.g. `group:default/platform-team`) who may request into any configured
+     * cluster and namespace, approve or reject any request, cancel, retry and cut over any transfer, and
+     * read all of them. Ownership is required of everyone else; the permission policy can only narrow it.
+     */
+    admins?: string[];
+    /** Who approves a request, and how long a request waits for them. */
+    approvals?: {
+      /** Distinct approvals a request needs before it runs (default 1). */
+      required?: number;
+      /** Whether a requester who also owns the source may approve their own request (default false). */
+      allowSelfApproval?: boolean;
+      /**
+       * How long a request waits for a decision before it expires, as a duration string (`7d`, `36h`) or
+       * an object (`{ days: 7 }`); default 7 days.
+       */
+      expireAfter?:
+        string | { days?: number; hours?: number; minutes?: number };
+    };
+    /** How catalog entities own volumes. */
+    ownership?: {
+      /**
+       * A namespace annotation set by a cluster's administrators (e.g. `example.com/owner`) whose value must
+       * name the entity (its entity ref, or its name) for the entity to own claims in that namespace. Where
+       * a namespace lacks it, no entity owns its claims but through the admins. Not set: not checked.
+       */
+      namespaceOwnerAnnotation?: string;
+    };
+    /** The transfer worker: how many transfers run at once and how it holds them. */
+    worker?: {
+      /** Whether this backend replica runs transfers at all (default true). */
+      enabled?: boolean;
+      concurrency?: {
+        /** Transfers running at once on this replica (default 4). */
+        global?: number;
+        /** Transfers running at once that touch one cluster, as source or destination (default 2). */
+        perCluster?: number;
+      };
+      /** How long a replica's claim on a running transfer lasts without a heartbeat (default `60s`). */
+      leaseDuration?: string;
+      /** How often the worker looks for approved transfers besides being told (default `5s`). */
+      pollInterval?: string;
+      /** Least time between two stored progress samples of one transfer (default `5s`). */
+      progressSampleInterval?: string;
+      /**
+       * How long a cluster may not answer at all during a transfer before it fails without rolling back,
+       * for a resume (default `5m`).
+       */
+      outageBudget?: string;
+    };
+    /**
+     * When staged transfers may cut over (stop the application, final sync, switch). None: at any time.
+     * A cutoverAt outside every window waits for the next one.
+     */
+    maintenanceWindows?: Array<{
+      /** Days the window opens on: `mon` … `sun` (default every day). */
+      days?: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+      /** `HH:MM`, 24-hour, in timeZone */
+      start: string;
+      /** `HH:MM`; before start means the window ends the next day */
+      end: string;
+      /** IANA time zone (default UTC) */
+      timeZone?: string;
+    }>;
+    /** What a request gets when it does not say (requesters may choose these; the rest is config). */
+    defaults?: {
+      mode?: 'auto' | 'copy' | 'rebind';
+      intent?: 'move' | 'clone';
+      mover?: 'rsync' | 'rclone';
+      transport?: 'stunnel' | 'null';
+      endpoint?:
+        | 'auto'
+        | 'clusterip'
+        | 'nodeport'
+        | 'loadbalancer'
+        | 'ingress'
+        | 'route';
+      verify?: 'none' | 'sample' | 'full';
+    };
+    /** How the destination of a cross-cluster copy is reached (the engine's endpoint facts). */
+    endpoint?: {
+      /** Hosts of the `ingress` endpoint are `<name>.<ingressDomain>`; not set: no ingress endpoint. */
+      ingressDomain?: string;
+      /** Whether LoadBalancer Services get an address on the destination clusters. */
+      loadBalancer?: boolean;
+    };
     /** The pods that move the data in copy mode. */
     mover?: {
       /**
