@@ -60,7 +60,14 @@ export class RunLeases {
     /** clusters at their concurrency limit (the worker's per-cluster limit) */
     skipClusters?: string[];
   }): Promise<
-    { transfer: Transfer; lease: Lease; contended: number } | undefined
+    | {
+        transfer: Transfer;
+        lease: Lease;
+        contended: number;
+        /** the state it was claimed from: approved, staged, or running (a take-over) */
+        from: Transfer['state'];
+      }
+    | undefined
   > {
     return this.db.transaction(async tx => {
       const claim = await claimNext(tx, { ...o, now: this.now() });
