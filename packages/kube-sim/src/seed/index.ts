@@ -25,7 +25,7 @@ export type SeedTarget = Pick<
 /**
  * What deploy/README.md tells an adopter to bind, and all the seed binds, per ServiceAccount of
  * `namespace-transfer-system`: ClusterRoles cluster-wide (ClusterRoleBinding `<role>-<serviceAccount>`) and
- * namespace-less Roles of deploy/ in every demo namespace (RoleBinding `<role>-<serviceAccount>`).
+ * roles of deploy/ bound per namespace (copy) in every demo namespace (RoleBinding `<role>-<serviceAccount>`).
  * The portal's identity only reads; the engine's holds copy and rebind, and not the reader.
  */
 export const SEEDED_IDENTITIES = [
@@ -52,12 +52,19 @@ export const ENGINE_CLUSTER_ROLES = SEEDED_IDENTITIES[1].clusterRoles;
 /** ... and the Roles bound to it in every demo namespace (copy). */
 export const ENGINE_NAMESPACE_ROLES = SEEDED_IDENTITIES[1].namespaceRoles;
 
+/** What the seed takes from deploy/ as something other than an object to apply. */
+const NOT_APPLIED_FROM_DEPLOY = new Set([
+  'Kustomization',
+  'RoleBinding',
+  'ClusterRoleBinding',
+]);
+
 /**
  * Seeds a demo cluster: the manifests of `deploy/` (CRDs, RBAC) first, then the demo's namespaces,
  * storage classes, claims and workloads. Two ServiceAccounts get only what deploy/README.md says to bind
  * to them: the portal's (`backendToken`, the backend's read path) the reader ClusterRole alone, so a
  * compromised read path cannot write; the engine's (`engineToken`, for whoever runs transfers) the rebind
- * ClusterRole cluster-wide and the copy Role in each demo namespace. Every other role of `deploy/` is
+ * ClusterRole cluster-wide and the copy ClusterRole in each demo namespace. Every other role of `deploy/` is
  * applied and left unbound, above all `namespace-transfer-kep-edit` (creating and approving KEP objects is
  * for namespace users: the engine holding it could approve its own rebinds).
  */
@@ -79,11 +86,24 @@ export async function seedDemoCluster(
       metadata: { name: serviceAccount, namespace: BACKEND_NAMESPACE },
     })),
   ]);
-  // deploy/ ships cluster-wide objects (CRDs, ClusterRoles) and Roles without a namespace, which an operator
-  // applies and binds in every namespace transfers may touch.
-  const deploy = opts.deployDir ? await readManifests(opts.deployDir) : [];
+  // deploy/ ships cluster-wide objects (CRDs, ClusterRoles), the two ServiceAccounts, and roles that an
+  // operator binds in every namespace transfers may touch (a Role without a namespace, applied there, or a
+  // ClusterRole bound there). It is also a kustomization: its Kustomization files are not objects, and its
+  // bindings (an adopter's namespaces in deploy/overlays) are made here, for the demo's namespaces.
+  const deploy = (
+    opts.deployDir ? await readManifests(opts.deployDir) : []
+  ).filter(m => !NOT_APPLIED_FROM_DEPLOY.has(m.kind ?? ''));
   const perNamespace = deploy.filter(
     m => m.kind === 'Role' && !m.metadata?.namespace,
+  );
+  const boundPerNamespace = deploy.filter(
+    m =>
+      m.kind === 'ClusterRole' &&
+      SEEDED_IDENTITIES.some(identity =>
+        (identity.namespaceRoles as readonly string[]).includes(
+          m.metadata!.name!,
+        ),
+      ),
   );
   await applyManifests(
     kc,
@@ -104,10 +124,10 @@ export async function seedDemoCluster(
   for (const ns of demo
     .filter(m => m.kind === 'Namespace')
     .map(m => m.metadata.name as string)) {
-    await applyManifests(
-      kc,
-      perNamespace.flatMap(role => namespacedRoleAndBindings(role, ns)),
-    );
+    await applyManifests(kc, [
+      ...perNamespace.flatMap(role => namespacedRoleAndBindings(role, ns)),
+      ...boundPerNamespace.flatMap(role => roleBindings(role, ns)),
+    ]);
   }
   await core.listNamespace();
   const tokenOf = (serviceAccount: string) =>
@@ -129,13 +149,20 @@ function namespacedRoleAndBindings(
   role: KubernetesObject,
   namespace: string,
 ): KubernetesObject[] {
-  const name = role.metadata!.name!;
   const roleInNamespace = {
     ...role,
     metadata: { ...role.metadata, namespace },
   };
+  return [roleInNamespace, ...roleBindings(role, namespace)];
+}
+
+/** RoleBindings in the namespace of the role (a Role there, or a ClusterRole) to the identities it is for. */
+function roleBindings(
+  role: KubernetesObject,
+  namespace: string,
+): KubernetesObject[] {
+  const name = role.metadata!.name!;
   return [
-    roleInNamespace,
     ...SEEDED_IDENTITIES.filter(identity =>
       (identity.namespaceRoles as readonly string[]).includes(name),
     ).map(
@@ -146,7 +173,7 @@ function namespacedRoleAndBindings(
           metadata: { name: `${name}-${serviceAccount}`, namespace },
           roleRef: {
             apiGroup: 'rbac.authorization.k8s.io',
-            kind: 'Role',
+            kind: role.kind,
             name,
           },
           subjects: [serviceAccountSubject(serviceAccount)],

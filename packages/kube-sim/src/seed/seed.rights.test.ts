@@ -1,12 +1,12 @@
 /**
- * The two seeded ServiceAccounts may do exactly what deploy/README.md says an adopter grants them (the
+ * The two seeded ServiceAccounts may do exactly what deploy/ grants them when an adopter applies it (the
  * portal's: the reader alone, nothing that writes, no Secrets; the engine's: rebind, and copy where bound):
- * the bindings are read from the README's commands, the rules from deploy/rbac/, and the API server is asked
+ * the bindings are read from deploy/'s binding objects (cluster-wide ones of the base, the copy RoleBindings
+ * of the overlay example, made here in every demo namespace), the rules from deploy/rbac/, and the API server is asked
  * (SelfSubjectRulesReview and SelfSubjectAccessReview, as the admin impersonating the ServiceAccount, as
  * `kubectl auth can-i --as` does). Seeded on a bare API server: the demo's workloads need no kubelet here.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AuthorizationV1Api,
@@ -40,27 +40,38 @@ const ADMIN_TOKEN = 'admin';
 
 interface DocumentedBinding {
   kind: 'ClusterRoleBinding' | 'RoleBinding';
+  roleKind: 'ClusterRole' | 'Role';
   role: string;
+  /** `<namespace>:<name>` */
   serviceAccount: string;
 }
 
-/** The `kubectl create clusterrolebinding|rolebinding` commands of deploy/README.md. */
-function documentedBindings(): DocumentedBinding[] {
-  const text = readFileSync(join(DEPLOY_DIR, 'README.md'), 'utf8').replace(
-    /\\\n\s*/g,
-    ' ',
-  );
-  const out: DocumentedBinding[] = [];
-  for (const m of text.matchAll(
-    /create (clusterrolebinding|rolebinding) \S+\s+--(clusterrole|role) (\S+)\s+--serviceaccount (\S+)/g,
-  ))
-    out.push({
-      kind:
-        m[1] === 'clusterrolebinding' ? 'ClusterRoleBinding' : 'RoleBinding',
-      role: m[3],
-      serviceAccount: m[4],
-    });
-  return out;
+type BindingObject = KubernetesObject & {
+  roleRef: { kind: 'ClusterRole' | 'Role'; name: string };
+  subjects?: { kind: string; name: string; namespace?: string }[];
+};
+
+/**
+ * The bindings deploy/ makes (its base and its overlay example), once per role and ServiceAccount: the
+ * overlay's RoleBindings differ only in their namespaces, which the seed replaces with the demo's.
+ */
+async function documentedBindings(): Promise<DocumentedBinding[]> {
+  const objects = (await readManifests(DEPLOY_DIR)).filter(
+    m => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding',
+  ) as BindingObject[];
+  const out = new Map<string, DocumentedBinding>();
+  for (const b of objects)
+    for (const s of b.subjects ?? []) {
+      if (s.kind !== 'ServiceAccount') continue;
+      const binding: DocumentedBinding = {
+        kind: b.kind as DocumentedBinding['kind'],
+        roleKind: b.roleRef.kind,
+        role: b.roleRef.name,
+        serviceAccount: `${s.namespace}:${s.name}`,
+      };
+      out.set(JSON.stringify(binding), binding);
+    }
+  return [...out.values()];
 }
 
 type Rule = {
@@ -98,7 +109,7 @@ describe.each([
   let deploy: KubernetesObject[];
   let backendToken: string;
   let engineToken: string;
-  const bindings = documentedBindings();
+  let bindings: DocumentedBinding[];
   const demoNamespaces = demoManifests(name as 'east' | 'west')
     .filter(m => m.kind === 'Namespace')
     .map(m => m.metadata.name as string);
@@ -135,7 +146,7 @@ describe.each([
     if (!found) throw new Error(`${kind} ${role} is not in deploy/rbac`);
     return found.rules ?? [];
   };
-  /** what the README's bindings grant the ServiceAccount in `namespace`: its ClusterRoleBindings, its RoleBindings there */
+  /** what deploy/'s bindings grant the ServiceAccount in `namespace`: its ClusterRoleBindings, its RoleBindings there */
   const documentedRules = (serviceAccount: string, namespace: string): Rule[] =>
     bindings
       .filter(
@@ -145,7 +156,7 @@ describe.each([
         if (b.kind === 'ClusterRoleBinding')
           return roleRules('ClusterRole', b.role);
         return demoNamespaces.includes(namespace)
-          ? roleRules('Role', b.role)
+          ? roleRules(b.roleKind, b.role)
           : [];
       });
   /** `kubectl auth can-i --as` */
@@ -199,6 +210,7 @@ describe.each([
         return { token, kubeConfig: srv.kubeConfig(token) };
       },
     };
+    bindings = await documentedBindings();
     ({ backendToken, engineToken } = await seedDemoCluster(target, {
       deployDir: DEPLOY_DIR,
     }));
@@ -206,8 +218,8 @@ describe.each([
   });
   afterAll(() => srv?.stop());
 
-  it('makes exactly the bindings deploy/README.md tells an adopter to make, to two identities, and none of kep-edit', async () => {
-    // the README: the reader to the portal's ServiceAccount, copy and rebind to the engine's, nothing else
+  it('makes exactly the bindings deploy/ makes, to two identities, and none of kep-edit', async () => {
+    // deploy/: the reader to the portal's ServiceAccount, copy and rebind to the engine's, nothing else
     const documented = (serviceAccount: string, kind: string) =>
       bindings
         .filter(
@@ -289,7 +301,8 @@ describe.each([
     ).toEqual(
       demoNamespaces
         .map(
-          ns => `${ENGINE_SERVICE_ACCOUNT} ${ns}/Role/namespace-transfer-copy`,
+          ns =>
+            `${ENGINE_SERVICE_ACCOUNT} ${ns}/ClusterRole/namespace-transfer-copy`,
         )
         .sort(),
     );

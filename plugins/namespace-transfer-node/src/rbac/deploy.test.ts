@@ -1,9 +1,14 @@
 /**
- * The Role shipped in deploy/ is what an operator installs; COPY_ROLE_RULES is what the engine's tests run
- * with. Comparing them here keeps the two from drifting apart.
+ * The roles shipped in deploy/ are what an operator installs; COPY_ROLE_RULES is what the engine's tests run
+ * with. Comparing them here keeps the two from drifting apart. The copy role is a ClusterRole only to be
+ * defined once: deploy/ must never bind it cluster-wide.
  */
 import { join } from 'node:path';
-import type { V1PolicyRule, V1Role } from '@kubernetes/client-node';
+import type {
+  V1ClusterRoleBinding,
+  V1PolicyRule,
+  V1Role,
+} from '@kubernetes/client-node';
 import { readManifests } from 'kube-sim';
 import {
   COPY_ROLE_NAME,
@@ -13,8 +18,8 @@ import {
   REBIND_CLUSTER_ROLE_RULES,
 } from './rules';
 
-const deployFile = (name: string) =>
-  join(__dirname, '..', '..', '..', '..', 'deploy', 'rbac', name);
+const DEPLOY = join(__dirname, '..', '..', '..', '..', 'deploy');
+const deployFile = (name: string) => join(DEPLOY, 'rbac', name);
 const file = deployFile('namespace-transfer-copy.yaml');
 
 /** One line per (apiGroup, resource, verb), so order and grouping of the rules do not matter. */
@@ -37,13 +42,29 @@ describe('deploy/rbac/namespace-transfer-copy.yaml', () => {
     role = docs[0] as V1Role;
   });
 
-  it('is a namespace-scoped Role named like the one the engine creates', () => {
+  it('is a ClusterRole named like the one the engine creates', () => {
     expect(docs).toHaveLength(1);
     expect(role.apiVersion).toBe('rbac.authorization.k8s.io/v1');
-    expect(role.kind).toBe('Role');
+    expect(role.kind).toBe('ClusterRole');
     expect(role.metadata?.name).toBe(COPY_ROLE_NAME);
-    // left to the RoleBinding/`kubectl apply -n`: the same file is applied in both namespaces
     expect(role.metadata?.namespace).toBeUndefined();
+    // a ClusterRole with aggregation labels would be merged into others' roles
+    expect(Object.keys(role.metadata?.labels ?? {})).toEqual([
+      'app.kubernetes.io/name',
+    ]);
+  });
+
+  it('is bound only by RoleBindings, in a namespace each, never cluster-wide', async () => {
+    const bindings = (await readManifests(DEPLOY)).filter(
+      d =>
+        (d.kind === 'ClusterRoleBinding' || d.kind === 'RoleBinding') &&
+        (d as V1ClusterRoleBinding).roleRef.name === COPY_ROLE_NAME,
+    ) as V1ClusterRoleBinding[];
+    expect(bindings.length).toBeGreaterThan(0);
+    for (const b of bindings) {
+      expect([b.kind, b.roleRef.kind]).toEqual(['RoleBinding', 'ClusterRole']);
+      expect(b.metadata?.namespace).toMatch(/./);
+    }
   });
 
   it('grants exactly COPY_ROLE_RULES', () => {

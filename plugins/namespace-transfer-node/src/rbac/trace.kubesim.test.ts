@@ -1,7 +1,7 @@
 /**
  * What the engine sends against what deploy/ ships: a copy clone, a copy move (ClusterIP), a clone through
  * a LoadBalancer Service and a rebind run as an identity bound only to deploy/rbac (applied with the seed's
- * own code, bound as deploy/README.md says), and every request the API server's trace shows from that
+ * own code, bound as deploy/ binds them: copy by a RoleBinding in each allowed namespace, rebind cluster-wide), and every request the API server's trace shows from that
  * identity is held against the YAML's rules, evaluated here, not by asking the server. Nothing may have
  * been refused either.
  */
@@ -12,7 +12,6 @@ import {
   type KubeConfig,
   type V1ClusterRole,
   type V1PolicyRule,
-  type V1Role,
 } from '@kubernetes/client-node';
 import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
@@ -41,7 +40,7 @@ const DEPLOY_RBAC = join(__dirname, '..', '..', '..', '..', 'deploy', 'rbac');
 const ENGINE_NS = 'namespace-transfer-system';
 const ENGINE_SA = 'namespace-transfer-engine';
 const ENGINE = `system:serviceaccount:${ENGINE_NS}:${ENGINE_SA}`;
-/** the namespaces the copy Role is applied and bound in, as deploy/README.md's loop does */
+/** the namespaces the copy ClusterRole is bound in, as deploy/overlays/example does */
 const COPY_NAMESPACES = ['team-a', 'team-b'];
 
 /**
@@ -83,8 +82,8 @@ describe('the requests of the engine against the roles of deploy/rbac', () => {
     });
     const deploy = await readManifests(DEPLOY_RBAC);
     const copyRole = deploy.find(
-      m => m.kind === 'Role' && m.metadata?.name === COPY_ROLE_NAME,
-    ) as V1Role;
+      m => m.kind === 'ClusterRole' && m.metadata?.name === COPY_ROLE_NAME,
+    ) as V1ClusterRole;
     const rebindRole = deploy.find(
       m =>
         m.kind === 'ClusterRole' &&
@@ -94,11 +93,11 @@ describe('the requests of the engine against the roles of deploy/rbac', () => {
     clusterRules = rebindRole.rules ?? [];
     await applyManifests(admin, [
       rebindRole,
-      binding('ClusterRoleBinding', 'ClusterRole', REBIND_CLUSTER_ROLE_NAME),
-      ...COPY_NAMESPACES.flatMap(namespace => [
-        { ...copyRole, metadata: { ...copyRole.metadata, namespace } },
-        binding('RoleBinding', 'Role', COPY_ROLE_NAME, namespace),
-      ]),
+      binding('ClusterRoleBinding', REBIND_CLUSTER_ROLE_NAME),
+      copyRole,
+      ...COPY_NAMESPACES.map(namespace =>
+        binding('RoleBinding', COPY_ROLE_NAME, namespace),
+      ),
     ]);
     engine = east.serviceAccountKubeConfig(ENGINE_NS, ENGINE_SA).kubeConfig;
   });
@@ -222,9 +221,9 @@ function describeRequest(r: TracedRequest): string {
     : `${r.verb} ${r.apiGroup || 'core'}/${r.resource}${r.subresource ? `/${r.subresource}` : ''} in ${r.namespace ?? '(cluster)'}`;
 }
 
+/** Binds a ClusterRole: cluster-wide, or by a RoleBinding in one namespace only. */
 function binding(
   kind: 'RoleBinding' | 'ClusterRoleBinding',
-  roleKind: 'Role' | 'ClusterRole',
   role: string,
   namespace?: string,
 ) {
@@ -234,7 +233,7 @@ function binding(
     metadata: { name: role, ...(namespace ? { namespace } : {}) },
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
-      kind: roleKind,
+      kind: 'ClusterRole',
       name: role,
     },
     subjects: [

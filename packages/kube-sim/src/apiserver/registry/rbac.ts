@@ -50,8 +50,9 @@ function defaultSubjects(b: KObject): void {
   for (const s of b.subjects ?? []) {
     if ((s.kind === 'User' || s.kind === 'Group') && s.apiGroup === undefined)
       s.apiGroup = 'rbac.authorization.k8s.io';
-    if (s.kind === 'ServiceAccount' && s.apiGroup === undefined)
-      s.apiGroup = '';
+    // the real default for a ServiceAccount is the core group "", which Go's omitempty leaves out of the
+    // stored object: writing it would make every `kubectl apply` of a binding see a change
+    if (s.kind === 'ServiceAccount' && s.apiGroup === '') delete s.apiGroup;
   }
 }
 
