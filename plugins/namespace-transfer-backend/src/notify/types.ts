@@ -4,7 +4,11 @@ import type { TransferAction, TransferState } from '../workflow/states';
 /** A change of a transfer that people hear about, after it was stored. */
 export interface StateChange {
   from: TransferState;
-  action: TransferAction;
+  /**
+   * What moved it. `request` is a new request, just stored (in `pending-approval`; `from` is then that state
+   * too): its source's owners are asked.
+   */
+  action: TransferAction | 'request';
   /** who decided it (user entity ref); undefined for the worker and the janitor */
   actor?: string;
   comment?: string;
