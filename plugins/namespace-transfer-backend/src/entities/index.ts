@@ -5,3 +5,4 @@ export {
   LabelSelectorSyntaxError,
   parseLabelSelector,
 } from './labelSelector';
+export { equalityLabels } from './equalityLabels';

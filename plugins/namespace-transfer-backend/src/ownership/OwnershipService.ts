@@ -1,0 +1,257 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  httpStatus,
+  withRetry,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
+import type { ClaimOwnership, ClaimRef } from '../access/types';
+import {
+  classifyClusterError,
+  ClusterRegistry,
+  PORTAL_RETRY,
+  withTimeout,
+} from '../clusters';
+import { KUBERNETES_NAMESPACE_ANNOTATION } from '../entities';
+import { BadGatewayError } from '../errors';
+import { decideClaimOwnership } from './decideClaimOwnership';
+import { namespaceNamesEntity } from './entityClaim';
+
+export interface OwnershipServiceOptions {
+  catalog: CatalogService;
+  auth: AuthService;
+  registry: ClusterRegistry;
+  /** per-cluster budget of one question */
+  timeoutMs: number;
+  /** namespaceTransfer.ownership.namespaceOwnerAnnotation */
+  namespaceOwnerAnnotation?: string;
+  logger?: LoggerService;
+}
+
+/**
+ * Reads who owns what, now, from the catalog and the clusters. The catalog is read with the plugin's own
+ * credentials: ownership is a fact about the catalog, and a caller who cannot see a second entity claiming
+ * the same volume must not be made its owner by not seeing it.
+ */
+export class OwnershipService {
+  constructor(private readonly options: OwnershipServiceOptions) {}
+
+  /** The owners of a claim now; NotFoundError when the claim does not exist on its cluster. */
+  async claimOwnership(claim: ClaimRef): Promise<ClaimOwnership> {
+    const annotationKey = this.options.namespaceOwnerAnnotation;
+    const [labels, namespaceAnnotations, entities] = await Promise.all([
+      this.claimLabels(claim),
+      annotationKey
+        ? this.namespaceAnnotations(claim.cluster, claim.namespace)
+        : undefined,
+      this.entitiesInNamespace(claim.namespace),
+    ]);
+    return decideClaimOwnership({
+      claim,
+      labels,
+      entities,
+      ownerAnnotation: annotationKey,
+      namespaceAnnotations: namespaceAnnotations ?? {},
+    });
+  }
+
+  /** An entity by its ref, or undefined when the catalog has none. */
+  async entity(entityRef: string): Promise<Entity | undefined> {
+    return this.askCatalog(`entity ${entityRef}`, async credentials =>
+      this.options.catalog.getEntityByRef(entityRef, { credentials }),
+    );
+  }
+
+  /** An entity's owners now (its ownedBy relations); none when it no longer exists. */
+  async entityOwnerRefs(entityRef: string): Promise<string[]> {
+    const entity = await this.entity(entityRef);
+    return (entity?.relations ?? [])
+      .filter(r => r.type === RELATION_OWNED_BY)
+      .map(r => r.targetRef);
+  }
+
+  /** The entities owned by any of `claims` (a user's ownership refs). */
+  async ownedEntities(claims: string[]): Promise<Entity[]> {
+    if (claims.length === 0) return [];
+    return this.askCatalog('entities owned by the caller', async credentials =>
+      (
+        await this.options.catalog.getEntities(
+          { filter: { [`relations.${RELATION_OWNED_BY}`]: claims } },
+          { credentials },
+        )
+      ).items.filter(e =>
+        (e.relations ?? []).some(
+          r =>
+            r.type === RELATION_OWNED_BY &&
+            claims.some(
+              c =>
+                c.toLocaleLowerCase('en-US') ===
+                r.targetRef.toLocaleLowerCase('en-US'),
+            ),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Whether the entity may hold claims in `namespace` on `cluster`: the namespace exists there and, where
+   * an owner annotation is configured, names the entity. A reason when not.
+   */
+  async deployable(
+    entity: Entity,
+    cluster: string,
+    namespace: string,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const annotations = await this.namespaceAnnotations(cluster, namespace);
+    if (!annotations) {
+      return {
+        ok: false,
+        reason: `namespace ${namespace} does not exist on cluster '${cluster}'`,
+      };
+    }
+    const key = this.options.namespaceOwnerAnnotation;
+    if (key && !namespaceNamesEntity(annotations[key], entity)) {
+      return {
+        ok: false,
+        reason: `namespace ${namespace} on cluster '${cluster}' is not ${stringifyEntityRef(entity)}'s: its annotation '${key}' does not name it`,
+      };
+    }
+    return { ok: true };
+  }
+
+  clusterNames(): string[] {
+    return this.options.registry.list().map(c => c.name);
+  }
+
+  /** The catalog's entities that name this namespace: only they can own a claim in it. */
+  private entitiesInNamespace(namespace: string): Promise<Entity[]> {
+    return this.askCatalog(
+      `entities of namespace ${namespace}`,
+      async credentials =>
+        (
+          await this.options.catalog.getEntities(
+            {
+              filter: {
+                [`metadata.annotations.${KUBERNETES_NAMESPACE_ANNOTATION}`]:
+                  namespace,
+              },
+            },
+            { credentials },
+          )
+        ).items,
+    );
+  }
+
+  private async askCatalog<T>(
+    what: string,
+    ask: (credentials: BackstageCredentials) => Promise<T>,
+  ): Promise<T> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    try {
+      return await ask(credentials);
+    } catch (error) {
+      this.options.logger?.warn(
+        `namespace-transfer: the catalog failed to answer for ${what}`,
+        isError(error) ? error : undefined,
+      );
+      throw new BadGatewayError(
+        `The catalog could not be asked who owns what (${what})`,
+      );
+    }
+  }
+
+  private async claimLabels(claim: ClaimRef): Promise<Record<string, string>> {
+    const pvc = await this.onCluster(
+      claim.cluster,
+      `reading claim ${claim.namespace}/${claim.claim}`,
+      async (api, retry) => {
+        try {
+          return await withRetry(
+            () =>
+              api.core.readNamespacedPersistentVolumeClaim({
+                namespace: claim.namespace,
+                name: claim.claim,
+              }),
+            retry,
+          );
+        } catch (error) {
+          if (httpStatus(error) === 404) return undefined;
+          throw error;
+        }
+      },
+    );
+    if (!pvc) {
+      throw new NotFoundError(
+        `No claim ${claim.namespace}/${claim.claim} on cluster '${claim.cluster}'`,
+      );
+    }
+    return pvc.metadata?.labels ?? {};
+  }
+
+  /** A namespace's annotations; undefined when the namespace does not exist. */
+  private namespaceAnnotations(
+    cluster: string,
+    namespace: string,
+  ): Promise<Record<string, string> | undefined> {
+    return this.onCluster(
+      cluster,
+      `reading namespace ${namespace}`,
+      async (api, retry) => {
+        try {
+          const ns = await withRetry(
+            () => api.core.readNamespace({ name: namespace }),
+            retry,
+          );
+          return ns.metadata?.annotations ?? {};
+        } catch (error) {
+          if (httpStatus(error) === 404) return undefined;
+          throw error;
+        }
+      },
+    );
+  }
+
+  private async onCluster<T>(
+    cluster: string,
+    what: string,
+    call: (
+      api: ReturnType<ReturnType<ClusterRegistry['clients']>['withSignal']>,
+      retry: typeof PORTAL_RETRY,
+    ) => Promise<T>,
+  ): Promise<T> {
+    const { registry, timeoutMs, logger } = this.options;
+    if (!registry.list().some(c => c.name === cluster)) {
+      throw new InputError(
+        `Unknown cluster '${cluster}'; configured: ${this.clusterNames().join(', ') || 'none'}`,
+      );
+    }
+    try {
+      return await withTimeout(
+        signal =>
+          call(registry.clients(cluster).withSignal(signal), {
+            ...PORTAL_RETRY,
+            signal,
+          }),
+        timeoutMs,
+        `${what} on cluster '${cluster}'`,
+      );
+    } catch (error) {
+      const classified = classifyClusterError(cluster, error);
+      logger?.warn(
+        `namespace-transfer: ${what} on cluster '${cluster}' failed (${classified.reason}): ${classified.message}`,
+      );
+      throw new BadGatewayError(
+        `Cluster '${cluster}' could not be asked who owns what (${classified.reason}): ${classified.message}`,
+      );
+    }
+  }
+}
