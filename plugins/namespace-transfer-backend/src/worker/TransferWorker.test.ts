@@ -1,0 +1,468 @@
+import type { Knex } from 'knex';
+import { KubeConfig } from '@kubernetes/client-node';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { migrateToLatest } from '../store/migrate';
+import { TransferStore, type NewTransfer, type Transfer } from '../store';
+import { newTransfer, realisticPlan } from '../store/__testUtils__/transfers';
+import { TransferWorker } from './TransferWorker';
+import {
+  aborted,
+  checkpointOf,
+  eventually,
+  FakeEngine,
+  gate,
+  recordingNotices,
+  result,
+  testWorkerConfig,
+} from './__testUtils__/fakeEngine';
+import type { WorkerConfig } from './config';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const owner = {
+  actor: 'user:default/bob',
+  ownership: { sourceOwners: ['group:default/team-payments'] },
+};
+
+let db: Knex;
+let store: TransferStore;
+const workers: TransferWorker[] = [];
+
+beforeAll(async () => {
+  db = await databases.init('SQLITE_3');
+  await migrateToLatest(db);
+  store = new TransferStore(db);
+});
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map(w => w.stop('test ended')));
+  await db('transfers')
+    .whereIn('state', ['approved', 'running', 'staged'])
+    .update({ state: 'cancelled', lease_holder: null });
+});
+
+function startWorker(
+  engine: FakeEngine,
+  o: {
+    holder?: string;
+    config?: Partial<WorkerConfig>;
+    runs?: TransferStore['runs'];
+  } = {},
+) {
+  const recorded = recordingNotices();
+  const worker = new TransferWorker({
+    holder: o.holder ?? 'w1',
+    runs: o.runs ?? store.runs,
+    read: id => store.get(id),
+    engine: engine.run,
+    kubeConfig: () => new KubeConfig(),
+    notices: recorded.notices,
+    logger: mockServices.logger.mock(),
+    config: testWorkerConfig(o.config),
+    cancelWatchMs: 100,
+  });
+  workers.push(worker);
+  worker.start();
+  return { worker, ...recorded };
+}
+
+async function approved(over: Partial<NewTransfer> = {}): Promise<Transfer> {
+  // a request that does not ask to stage runs through (the test data's default asks to)
+  const t = await store.createTransfer(
+    newTransfer({ options: { verify: 'full' }, ...over }),
+  );
+  return store.decide({ transferId: t.id, kind: 'approve', ...owner });
+}
+
+const stateOf = (id: string, state: Transfer['state']) =>
+  eventually(async () => {
+    const t = await store.get(id);
+    return t.state === state && t;
+  }, `transfer ${id} ${state}`);
+
+describe('TransferWorker', () => {
+  it('claims an approved transfer and runs it to succeeded, storing its plan, phases, progress and checkpoints', async () => {
+    const engine = new FakeEngine();
+    const fresh = { ...realisticPlan(), estimatedSeconds: 30 };
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: fresh });
+      o.onEvent?.({ type: 'phase', phase: 'Provisioning', at: 'now' });
+      await o.onCheckpoint?.(checkpointOf(o, ['provision']), {
+        pastPointOfNoReturn: false,
+      });
+      o.onEvent?.({
+        type: 'progress',
+        run: 'final',
+        sample: { at: 'now', attempt: 1, bytesDone: 512, bytesTotal: 1024 },
+      });
+      o.onEvent?.({ type: 'warning', message: 'slow disk' });
+      await o.onCheckpoint?.(checkpointOf(o, ['provision', 'verify']), {
+        pastPointOfNoReturn: true,
+      });
+      return result({ outcome: 'succeeded', mode: 'copy', downtimeMs: 1200 });
+    };
+    const t = await approved();
+    const { states, progress } = startWorker(engine);
+    const done = await stateOf(t.id, 'succeeded');
+
+    const call = engine.callFor(t.engineTransferId)!;
+    expect(call).toMatchObject({
+      spec: {
+        id: t.engineTransferId,
+        source: {
+          cluster: 'east',
+          namespace: 'payments',
+          name: t.source.claim,
+        },
+        destination: { cluster: 'west', namespace: 'payments-next' },
+        mode: 'auto',
+        intent: 'move',
+      },
+      approvedPlan: t.plan,
+      image: 'registry.example.com/mover:1',
+      outageBudgetMs: 60_000,
+    });
+    expect(call.checkpoint).toBeUndefined();
+    expect(call.until).toBeUndefined();
+    expect(done).toMatchObject({
+      plan: fresh,
+      chosenMode: 'copy',
+      phase: 'Provisioning',
+      progress: { bytesDone: 512, bytesTotal: 1024 },
+      downtimeMs: 1200,
+      pastPointOfNoReturn: true,
+      checkpoint: { completedSteps: ['provision', 'verify'] },
+    });
+    expect(done.lease?.holder).toBeUndefined();
+    expect(states.filter(s => s.id === t.id)).toEqual([
+      { id: t.id, to: 'running', action: 'start' },
+      { id: t.id, to: 'succeeded', action: 'succeed' },
+    ]);
+    expect(progress.filter(p => p.id === t.id).map(p => p.what)).toEqual([
+      'phase',
+      'progress',
+    ]);
+    const kinds = (await store.readEvents({ transferId: t.id })).map(
+      e => e.kind,
+    );
+    expect(kinds).toEqual([
+      'state',
+      'decision',
+      'state',
+      'state',
+      'phase',
+      'progress',
+      'warning',
+      'state',
+    ]);
+  });
+
+  it('runs at most the global number at once, and no more per cluster than allowed', async () => {
+    const engine = new FakeEngine();
+    const release = gate();
+    engine.script = async o => {
+      await release.promise;
+      return result({ outcome: 'succeeded', plan: o.approvedPlan });
+    };
+    const eastWest = [await approved(), await approved()];
+    const northSouth = await approved({
+      source: {
+        cluster: 'north',
+        namespace: 'a',
+        claim: 'c1',
+        entityRef: 'component:default/a',
+      },
+      destination: {
+        cluster: 'south',
+        namespace: 'b',
+        claim: 'c1',
+        entityRef: 'component:default/b',
+      },
+    });
+    const third = await approved({
+      source: {
+        cluster: 'north',
+        namespace: 'a',
+        claim: 'c2',
+        entityRef: 'component:default/a',
+      },
+      destination: {
+        cluster: 'south',
+        namespace: 'b',
+        claim: 'c2',
+        entityRef: 'component:default/b',
+      },
+    });
+    const { worker } = startWorker(engine, {
+      config: { concurrency: { global: 2, perCluster: 1 } },
+    });
+    await eventually(async () => engine.calls.length === 2, 'two runs');
+    // one per cluster pair, though two more were approved
+    expect(worker.running.sort()).toEqual(
+      [eastWest[0].id, northSouth.id].sort(),
+    );
+    release.open();
+    for (const t of [...eastWest, northSouth, third])
+      await stateOf(t.id, 'succeeded');
+    expect(engine.maxRunning).toBe(2);
+  });
+
+  it('passes a cancel recorded by another replica to the run as its abort signal, and stores the roll back', async () => {
+    const engine = new FakeEngine();
+    const stepDone = gate();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      await o.onCheckpoint?.(checkpointOf(o, ['provision']), {
+        pastPointOfNoReturn: false,
+      });
+      stepDone.open();
+      await aborted(o.signal);
+      o.onEvent?.({ type: 'phase', phase: 'RollingBack', at: 'now' });
+      return result({ outcome: 'cancelled', plan: o.approvedPlan });
+    };
+    const t = await approved();
+    const { states } = startWorker(engine);
+    await stepDone.promise;
+    // another replica's store on the same database records the cancel
+    const otherReplica = new TransferStore(db);
+    const asked = Date.now();
+    await otherReplica.decide({ transferId: t.id, kind: 'cancel', ...owner });
+    const done = await stateOf(t.id, 'cancelled');
+    expect(Date.now() - asked).toBeLessThan(3000);
+    expect(engine.callFor(t.engineTransferId)!.signal!.aborted).toBe(true);
+    expect(engine.callFor(t.engineTransferId)!.handOver!.aborted).toBe(false);
+    expect(done.phase).toBe('RollingBack');
+    expect(states.at(-1)).toEqual({
+      id: t.id,
+      to: 'cancelled',
+      action: 'roll-back',
+    });
+  });
+
+  it('hands a run over when its heartbeat fails until the lease nearly ends, writing nothing more; another worker resumes it from its checkpoint', async () => {
+    const engine = new FakeEngine();
+    const firstStep = gate();
+    let lateWrite: Promise<unknown> | undefined;
+    engine.script = async o => {
+      if (o.checkpoint) {
+        o.onEvent?.({ type: 'plan', plan: o.plan! });
+        return result({ outcome: 'succeeded', plan: o.plan });
+      }
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      await o.onCheckpoint?.(checkpointOf(o, ['provision']), {
+        pastPointOfNoReturn: false,
+      });
+      firstStep.open();
+      await aborted(o.handOver);
+      // a step the engine still reports on its way out is not written
+      lateWrite = Promise.resolve(
+        o.onCheckpoint?.(checkpointOf(o, ['provision', 'sync']), {
+          pastPointOfNoReturn: false,
+        }),
+      );
+      return result({ outcome: 'handed-over' });
+    };
+    // the database stops answering this worker's heartbeats
+    let heartbeats = 0;
+    const failingRuns = Object.create(store.runs) as TransferStore['runs'];
+    failingRuns.heartbeat = async () => {
+      heartbeats++;
+      throw new Error('connection terminated');
+    };
+    const t = await approved();
+    startWorker(engine, { runs: failingRuns });
+    await firstStep.promise;
+    const call = engine.callFor(t.engineTransferId)!;
+    await aborted(call.handOver);
+    await lateWrite;
+    expect(heartbeats).toBeGreaterThanOrEqual(2);
+    expect(call.signal!.aborted).toBe(false);
+    const left = await store.get(t.id);
+    expect(left).toMatchObject({
+      state: 'running',
+      lease: { holder: 'w1', epoch: 1 },
+      checkpoint: { completedSteps: ['provision'] },
+    });
+
+    // once the lease has expired, another replica takes it over and resumes
+    const second = new FakeEngine();
+    second.script = engine.script;
+    startWorker(second, { holder: 'w2' });
+    const done = await stateOf(t.id, 'succeeded');
+    expect(second.calls[0]).toMatchObject({
+      checkpoint: { completedSteps: ['provision'] },
+      plan: t.plan,
+    });
+    expect(second.calls[0].approvedPlan).toBeUndefined();
+    expect(done.lease?.epoch).toBe(2);
+  });
+
+  it('stops a run whose lease another worker took (fencing): its writes are refused and it ends nothing', async () => {
+    const engine = new FakeEngine();
+    const firstStep = gate();
+    const writeRefused = gate<unknown>();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      await o.onCheckpoint?.(checkpointOf(o, ['provision']), {
+        pastPointOfNoReturn: false,
+      });
+      firstStep.open();
+      await aborted(o.handOver);
+      writeRefused.open(o.handOver!.reason);
+      return result({ outcome: 'succeeded', plan: o.approvedPlan });
+    };
+    const t = await approved();
+    startWorker(engine, { config: { leaseMs: 60_000 } });
+    await firstStep.promise;
+    // another replica holds it now (as after an expiry it did not notice)
+    await db('transfers')
+      .where({ id: t.id })
+      .update({ lease_holder: 'w9', lease_epoch: 7 });
+    expect(String(await writeRefused.promise)).toMatch(/held by w9 at epoch 7/);
+    // the run's "succeeded" was not stored over the new holder's run
+    await eventually(
+      async () => workers[0].running.length === 0,
+      'the run to end',
+    );
+    expect(await store.get(t.id)).toMatchObject({
+      state: 'running',
+      lease: { holder: 'w9', epoch: 7 },
+    });
+  });
+
+  it('hands everything over on a graceful stop, without a roll back', async () => {
+    const engine = new FakeEngine();
+    const started = gate();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      await o.onCheckpoint?.(checkpointOf(o, ['provision']), {
+        pastPointOfNoReturn: false,
+      });
+      started.open();
+      await aborted(o.handOver);
+      return result({ outcome: 'handed-over' });
+    };
+    const t = await approved();
+    const { worker } = startWorker(engine, { config: { leaseMs: 60_000 } });
+    await started.promise;
+    await worker.stop('the backend is stopping');
+    const call = engine.callFor(t.engineTransferId)!;
+    expect(call.handOver!.aborted).toBe(true);
+    expect(call.signal!.aborted).toBe(false);
+    const left = await store.get(t.id);
+    expect(left.state).toBe('running');
+    expect(left.lease?.holder).toBeUndefined();
+    const events = await store.readEvents({ transferId: t.id });
+    expect(events.at(-1)!.payload.message).toBe(
+      'handed over by w1: the backend is stopping',
+    );
+  });
+});
+
+describe('outcomes', () => {
+  it('asks again with the fresh plan when the plan changed before the start', async () => {
+    const engine = new FakeEngine();
+    const fresh = { ...realisticPlan(), mode: 'rebind' as const };
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: fresh });
+      return result({
+        outcome: 'plan-changed',
+        plan: fresh,
+        planChanges: ['mode: copy → rebind'],
+      });
+    };
+    const t = await approved();
+    const { states } = startWorker(engine);
+    const back = await stateOf(t.id, 'pending-approval');
+    expect(back).toMatchObject({ plan: fresh, approvedBy: [] });
+    const events = await store.readEvents({ transferId: t.id });
+    expect(events.at(-1)).toMatchObject({
+      kind: 'state',
+      payload: {
+        to: 'pending-approval',
+        action: 'ask-again',
+        details: { planChanges: ['mode: copy → rebind'] },
+      },
+    });
+    expect(states.at(-1)).toMatchObject({ action: 'ask-again' });
+  });
+
+  it('fails past the point of no return so that it is resumed, not retried', async () => {
+    const engine = new FakeEngine();
+    engine.script = async o => {
+      if (o.checkpoint) return result({ outcome: 'succeeded', plan: o.plan });
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      return result({
+        outcome: 'failed',
+        error: 'finalize: the API server refused',
+        pastPointOfNoReturn: true,
+        checkpoint: checkpointOf(o, ['verify', 'mark-source']),
+      });
+    };
+    const t = await approved();
+    startWorker(engine);
+    const failed = await stateOf(t.id, 'failed');
+    expect(failed).toMatchObject({
+      pastPointOfNoReturn: true,
+      error: 'finalize: the API server refused',
+      checkpoint: { completedSteps: ['verify', 'mark-source'] },
+    });
+    await expect(
+      store.decide({ transferId: t.id, kind: 'retry', ...owner }),
+    ).rejects.toThrow(/resume it instead/);
+    await store.decide({ transferId: t.id, kind: 'resume', ...owner });
+    workers[0].wake();
+    await stateOf(t.id, 'succeeded');
+    expect(engine.calls.at(-1)!.checkpoint?.completedSteps).toEqual([
+      'verify',
+      'mark-source',
+    ]);
+  });
+
+  it('stages a transfer that waits for its cut over, then cuts over when asked', async () => {
+    const engine = new FakeEngine();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan ?? o.plan! });
+      if (o.until === 'staged')
+        return result({
+          outcome: 'staged',
+          checkpoint: checkpointOf(o, ['stage-1']),
+        });
+      return result({ outcome: 'succeeded', checkpoint: o.checkpoint });
+    };
+    const t = await approved({ options: { stage: true } });
+    const { worker } = startWorker(engine);
+    const staged = await stateOf(t.id, 'staged');
+    expect(staged.checkpoint?.completedSteps).toEqual(['stage-1']);
+    expect(engine.calls).toHaveLength(1);
+    await store.decide({ transferId: t.id, kind: 'cutover', ...owner });
+    worker.wake();
+    await stateOf(t.id, 'succeeded');
+    expect(engine.calls[1]).toMatchObject({
+      checkpoint: { completedSteps: ['stage-1'] },
+    });
+    expect(engine.calls[1].until).toBeUndefined();
+  });
+
+  it('rolls a cancelled staged transfer back once its run has its plan (the flow then undoes the staging)', async () => {
+    const engine = new FakeEngine();
+    let abortedBeforePlan: boolean | undefined;
+    engine.script = async o => {
+      if (o.until === 'staged')
+        return result({
+          outcome: 'staged',
+          checkpoint: checkpointOf(o, ['stage-1']),
+        });
+      abortedBeforePlan = o.signal!.aborted;
+      o.onEvent?.({ type: 'plan', plan: o.plan! });
+      await aborted(o.signal);
+      return result({ outcome: 'cancelled' });
+    };
+    const t = await approved({ options: { stage: true } });
+    const { worker } = startWorker(engine);
+    await stateOf(t.id, 'staged');
+    await store.decide({ transferId: t.id, kind: 'cancel', ...owner });
+    worker.wake();
+    await stateOf(t.id, 'cancelled');
+    expect(abortedBeforePlan).toBe(false);
+  });
+});
