@@ -1,0 +1,385 @@
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import type {
+  BatchRequest,
+  DecisionBody,
+  EventsQuery,
+  ListQuery,
+  Plan,
+  TransferRequest,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  AccessDecision,
+  Caller,
+  Destination,
+  TransferAccess,
+} from '../access/types';
+import type { StateChange, TransferNotices } from '../notify/types';
+import type {
+  Batch,
+  ListPage,
+  Transfer,
+  TransferEvent,
+  TransferFilter,
+  TransferStore,
+} from '../store';
+import type { DecisionKind, TransferState } from '../workflow/states';
+import type { WorkflowConfig } from './config';
+import type {
+  ClusterFacts,
+  CutoverWindows,
+  Planner,
+  StorageClassInfo,
+} from './ports';
+import { RequestPlanner } from './requests';
+import {
+  csvRow,
+  CsvRow,
+  TransferDetail,
+  transferView,
+  TransferView,
+} from './views';
+
+export interface TransferWorkflowOptions {
+  store: TransferStore;
+  access: TransferAccess;
+  notices: TransferNotices;
+  planner: Planner;
+  clusters: ClusterFacts;
+  windows: CutoverWindows;
+  config: WorkflowConfig;
+  now?: () => Date;
+  /** transfers read from the store at a time for the CSV export (default 500) */
+  exportPageSize?: number;
+}
+
+export interface ListResult {
+  items: TransferView[];
+  nextCursor?: string;
+}
+
+export interface DestinationsResult {
+  destinations: Destination[];
+  clusters: Array<{
+    cluster: string;
+    storageClasses: StorageClassInfo[];
+    error?: string;
+  }>;
+}
+
+// the notice contract names creation 'request' (src/notify, being extended alongside)
+const REQUESTED = 'request' as unknown as StateChange['action'];
+
+const EXPORT_PAGE = 500;
+
+/** A refusal of the access rules as the error the router answers with. */
+function denied(d: AccessDecision & { allowed: false }): Error {
+  return d.status === 404
+    ? new NotFoundError(d.reason)
+    : new NotAllowedError(d.reason);
+}
+
+/**
+ * The workflow (DESIGN §4 "service"): requests, decisions and what people read of transfers. Who may do
+ * what is TransferAccess's answer, asked at the time of every act; the store applies every change as a
+ * conditional update; the notices hear of each stored change.
+ */
+export class TransferWorkflow {
+  private readonly requests: RequestPlanner;
+  private readonly now: () => Date;
+
+  constructor(private readonly o: TransferWorkflowOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.requests = new RequestPlanner({ ...o, now: this.now });
+  }
+
+  caller(credentials: Parameters<TransferAccess['caller']>[0]) {
+    return this.o.access.caller(credentials);
+  }
+
+  /** The dry run: what the engine would do, refusals included; nothing is stored. */
+  async plan(caller: Caller, req: TransferRequest): Promise<Plan> {
+    requireUser(caller);
+    return this.requests.dryRun(caller, req);
+  }
+
+  async create(caller: Caller, req: TransferRequest): Promise<TransferView> {
+    requireUser(caller);
+    const planned = await this.requests.one(caller, req);
+    const transfer = await this.o.store.createTransfer(planned);
+    await this.requested(transfer, caller, req.comment);
+    return this.view(transfer);
+  }
+
+  async createBatch(
+    caller: Caller,
+    req: BatchRequest,
+  ): Promise<{ batch: Batch; transfers: TransferView[] }> {
+    const user = requireUser(caller);
+    const planned = await this.requests.batch(caller, req);
+    const { batch, transfers } = await this.o.store.createBatch(
+      {
+        requester: user,
+        source: {
+          cluster: req.source.cluster,
+          namespace: req.source.namespace,
+        },
+        destinationEntityRef: planned[0].destination.entityRef,
+        ...(req.comment && { comment: req.comment }),
+      },
+      planned,
+    );
+    for (const t of transfers) await this.requested(t, caller, req.comment);
+    return { batch, transfers: transfers.map(t => this.view(t)) };
+  }
+
+  /**
+   * A person's decision: allowed by the access rules now (the ownership that allowed it is recorded with
+   * it), then applied by the store only if the transfer is still in a state that allows it (409 if not).
+   */
+  async decide(
+    caller: Caller,
+    id: string,
+    kind: DecisionKind,
+    body: DecisionBody,
+  ): Promise<TransferView> {
+    const user = requireUser(caller);
+    const before = await this.readable(caller, id);
+    this.refuseSelfDecision(before, user, kind);
+    const allowed = await this.o.access.may(kind, before, caller);
+    if (!allowed.allowed) throw denied(allowed);
+    if (
+      kind === 'approve' &&
+      before.state === 'pending-approval' &&
+      before.expiresAt &&
+      before.expiresAt.getTime() <= this.now().getTime()
+    )
+      throw new ConflictError(
+        `cannot approve: the request expired at ${before.expiresAt.toISOString()}; ask for a new one`,
+      );
+    const after = await this.o.store.decide(
+      {
+        transferId: id,
+        kind,
+        actor: user,
+        ...(body.comment && { comment: body.comment }),
+        ownership: allowed.ownership,
+      },
+      { requiredApprovals: this.o.config.requiredApprovals },
+    );
+    await this.o.notices.stateChanged(after, {
+      from: before.state,
+      action: kind,
+      actor: user,
+      ...(body.comment && { comment: body.comment }),
+    });
+    return this.view(after);
+  }
+
+  async get(caller: Caller, id: string): Promise<TransferDetail> {
+    const transfer = await this.readable(caller, id);
+    return {
+      transfer: this.view(transfer),
+      decisions: await this.o.store.decisions(id),
+    };
+  }
+
+  async list(caller: Caller, query: ListQuery): Promise<ListResult> {
+    const page = await this.page(
+      caller,
+      query,
+      await this.filterOf(caller, query),
+    );
+    return { ...page, items: page.items.map(t => this.view(t)) };
+  }
+
+  /** Pending requests the caller may approve now (a page may hold fewer than `limit`; follow the cursor). */
+  async waitingForApproval(
+    caller: Caller,
+    query: ListQuery,
+  ): Promise<ListResult> {
+    const visible = await this.o.access.visibility(caller);
+    const filter: TransferFilter = {
+      ...(await this.filterOf(caller, query)),
+      state: ['pending-approval'],
+    };
+    delete filter.visibleTo;
+    if (!caller.isAdmin)
+      filter.sourceEntityRefs = visible?.ownedEntityRefs ?? [];
+    const page = await this.page(caller, query, filter);
+    const mine: Transfer[] = [];
+    for (const t of page.items)
+      if (
+        t.requester !== caller.userRef &&
+        (await this.o.access.may('approve', t, caller)).allowed
+      )
+        mine.push(t);
+    return { ...page, items: mine.map(t => this.view(t)) };
+  }
+
+  async events(
+    caller: Caller,
+    id: string,
+    query: EventsQuery,
+  ): Promise<TransferEvent[]> {
+    await this.readable(caller, id);
+    return this.o.store.readEvents({
+      transferId: id,
+      ...(query.after !== undefined && { after: query.after }),
+      ...(query.limit !== undefined && { limit: query.limit }),
+    });
+  }
+
+  /** Where the caller may request into, with each cluster's storage classes (a cluster that failed says so). */
+  async destinations(caller: Caller): Promise<DestinationsResult> {
+    requireUser(caller);
+    const destinations = await this.o.access.destinations(caller);
+    const names = [...new Set(destinations.map(d => d.cluster))].sort();
+    const clusters = await Promise.all(
+      names.map(async cluster => {
+        try {
+          return {
+            cluster,
+            storageClasses: await this.o.clusters.storageClasses(cluster),
+          };
+        } catch (e) {
+          return {
+            cluster,
+            storageClasses: [],
+            error: `could not read its storage classes: ${(e as Error).message}`,
+          };
+        }
+      }),
+    );
+    return { destinations, clusters };
+  }
+
+  /** Transfers per state, of those the caller may read. */
+  async countsByState(caller: Caller): Promise<Record<TransferState, number>> {
+    const visible = await this.o.access.visibility(caller);
+    return this.o.store.countsByState(
+      visible ? { visibleTo: visible } : undefined,
+    );
+  }
+
+  /** Bytes moved per day across the portal: for holders of the audit permission only. */
+  async bytesMovedPerDay(caller: Caller, range: { from: Date; to: Date }) {
+    if (await this.o.access.visibility(caller))
+      throw new NotAllowedError(
+        'bytes moved per day cover every transfer: they need the namespace-transfer.transfer.audit permission',
+      );
+    return this.o.store.bytesMovedPerDay(range);
+  }
+
+  /** The audit export: every transfer the caller may read that matches, page by page (never all at once). */
+  async *exportRows(caller: Caller, query: ListQuery): AsyncGenerator<CsvRow> {
+    const filter = await this.filterOf(caller, query);
+    let cursor: string | undefined = query.cursor;
+    do {
+      const page: ListPage = await this.page(
+        caller,
+        { ...query, limit: this.o.exportPageSize ?? EXPORT_PAGE, cursor },
+        filter,
+      );
+      for (const t of page.items) yield csvRow(t, this.o.config.portalUrl);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  private async page(
+    _caller: Caller,
+    query: ListQuery,
+    filter: TransferFilter,
+  ): Promise<ListPage> {
+    return this.o.store.list({
+      filter,
+      ...(query.sort && {
+        sort: { field: query.sort, order: query.order ?? 'desc' },
+      }),
+      ...(query.limit !== undefined && { limit: query.limit }),
+      ...(query.cursor !== undefined && { cursor: query.cursor }),
+    });
+  }
+
+  private async filterOf(
+    caller: Caller,
+    q: ListQuery,
+  ): Promise<TransferFilter> {
+    const visible = await this.o.access.visibility(caller);
+    const time = (s?: string) => (s === undefined ? undefined : new Date(s));
+    const filter: TransferFilter = {
+      ...(q.state && { state: q.state }),
+      ...(q.cluster && { cluster: q.cluster }),
+      ...(q.namespace && { namespace: q.namespace }),
+      ...(q.requester && { requester: q.requester }),
+      ...(q.approver && { approver: q.approver }),
+      ...(q.entityRef && { entityRefs: [q.entityRef] }),
+      ...(q.createdAfter && { createdAfter: time(q.createdAfter) }),
+      ...(q.createdBefore && { createdBefore: time(q.createdBefore) }),
+      ...(visible && { visibleTo: visible }),
+    };
+    if (
+      filter.createdAfter &&
+      filter.createdBefore &&
+      !(filter.createdAfter < filter.createdBefore)
+    )
+      throw new InputError('createdAfter must come before createdBefore');
+    return filter;
+  }
+
+  /** The transfer, or a 404 for one that does not exist or that the caller may not read (the same answer). */
+  private async readable(caller: Caller, id: string): Promise<Transfer> {
+    const transfer = await this.o.store.get(id).catch(e => {
+      if (e instanceof NotFoundError || (e as Error)?.name === 'NotFoundError')
+        throw new NotFoundError(`no transfer ${id}`);
+      throw e;
+    });
+    const read = await this.o.access.may('read', transfer, caller);
+    if (!read.allowed) throw new NotFoundError(`no transfer ${id}`);
+    return transfer;
+  }
+
+  /**
+   * The requester does not decide on their own request unless config allows it, admins included: an admin
+   * who requests needs another person's approval like anyone else.
+   */
+  private refuseSelfDecision(t: Transfer, user: string, kind: DecisionKind) {
+    if (
+      (kind === 'approve' || kind === 'reject') &&
+      t.requester === user &&
+      !this.o.config.allowSelfApproval
+    )
+      throw new NotAllowedError(
+        `you requested this transfer, so you cannot ${kind} it: another owner of ${t.source.entityRef || 'the source claim'} (or an admin) must; namespaceTransfer.approvals.allowSelfApproval is off`,
+      );
+  }
+
+  private async requested(
+    transfer: Transfer,
+    caller: Caller,
+    comment?: string,
+  ) {
+    await this.o.notices.stateChanged(transfer, {
+      from: 'pending-approval',
+      action: REQUESTED,
+      actor: caller.userRef,
+      ...(comment && { comment }),
+    });
+  }
+
+  private view(t: Transfer): TransferView {
+    return transferView(t, this.o.config.portalUrl);
+  }
+}
+
+function requireUser(caller: Caller): string {
+  if (!caller.userRef)
+    throw new NotAllowedError(
+      'transfers are requested and decided by users: sign in as a user, not as a service',
+    );
+  return caller.userRef;
+}

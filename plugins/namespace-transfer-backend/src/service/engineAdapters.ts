@@ -1,0 +1,95 @@
+import { StorageV1Api } from '@kubernetes/client-node';
+import type {
+  Plan,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  gatherFacts,
+  planTransfer,
+  type MoverResourceOptions,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
+import { abortableKubeConfig, ClusterRegistry, withTimeout } from '../clusters';
+import type { ClusterFacts, Planner, StorageClassInfo } from './ports';
+
+/** What the plan may count on from the operator's config: the same facts the worker's runs get. */
+export interface EngineFacts {
+  ingressDomain?: string;
+  loadBalancer?: boolean;
+  moverResources?: MoverResourceOptions;
+}
+
+const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+
+/**
+ * The engine's dry run on the configured clusters: it reads both sides (claims, workloads, quotas, rights)
+ * and plans; it writes nothing. Bounded by `timeoutMs` for all the calls of one plan.
+ */
+export function enginePlanner(
+  registry: ClusterRegistry,
+  facts: EngineFacts,
+  timeoutMs: number,
+): Planner {
+  return {
+    plan: (spec: TransferSpec): Promise<Plan> =>
+      withTimeout(
+        async signal => {
+          const source = registry.clients(spec.source.cluster).kubeConfig;
+          const destination = registry.clients(
+            spec.destination.cluster,
+          ).kubeConfig;
+          const gathered = await gatherFacts({
+            spec,
+            source: abortableKubeConfig(source, signal),
+            destination: abortableKubeConfig(destination, signal),
+            ingressConfigured: facts.ingressDomain !== undefined,
+            loadBalancerAvailable: facts.loadBalancer ? true : undefined,
+            moverResources: facts.moverResources,
+          });
+          return planTransfer(gathered);
+        },
+        timeoutMs,
+        `planning ${spec.source.cluster}/${spec.source.namespace}/${spec.source.name}`,
+      ),
+  };
+}
+
+/** Claims and storage classes of the configured clusters, each read within `timeoutMs`. */
+export function registryClusterFacts(
+  registry: ClusterRegistry,
+  timeoutMs: number,
+): ClusterFacts {
+  return {
+    names: () => registry.list().map(c => c.name),
+    claims: (cluster, namespace) =>
+      withTimeout(
+        async signal => {
+          const { core } = registry.clients(cluster).withSignal(signal);
+          const list = await core.listNamespacedPersistentVolumeClaim({
+            namespace,
+          });
+          return list.items
+            .map(c => c.metadata?.name)
+            .filter((n): n is string => !!n)
+            .sort();
+        },
+        timeoutMs,
+        `listing the claims of ${cluster}/${namespace}`,
+      ),
+    storageClasses: cluster =>
+      withTimeout(
+        async signal => {
+          const kc = registry.clients(cluster).withSignal(signal).kubeConfig;
+          const list = await kc.makeApiClient(StorageV1Api).listStorageClass();
+          return list.items
+            .map((c): StorageClassInfo => ({
+              name: c.metadata?.name ?? '',
+              isDefault: c.metadata?.annotations?.[DEFAULT_CLASS] === 'true',
+            }))
+            .filter(c => c.name)
+            .sort((a, b) => a.name.localeCompare(b.name));
+        },
+        timeoutMs,
+        `listing the storage classes of ${cluster}`,
+      ),
+  };
+}
