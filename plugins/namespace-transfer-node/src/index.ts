@@ -18,6 +18,7 @@ export * from './copy';
 export * from './batch';
 export * from './rebind';
 export * from './kep';
+export * from './run';
 
 // Types the API above refers to, from folders that are otherwise internal: exported so that the API
 // report (and a caller) can name them.

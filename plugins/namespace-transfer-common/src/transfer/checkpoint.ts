@@ -16,4 +16,11 @@ export interface TransferCheckpoint {
   /** facts a later step needs (e.g. recorded replicas, endpoint address); plain JSON */
   state: Record<string, unknown>;
   updatedAt: string;
+  /**
+   * Set once the flow's point of no return is done: from then on nothing is rolled back, a failure is
+   * resumed rather than retried and a cancel is refused. Recorded here so that whoever stores the
+   * checkpoint knows it after a crash without knowing the flow's steps. Absent before that point (and in
+   * checkpoints of engines older than the field).
+   */
+  pastPointOfNoReturn?: true;
 }

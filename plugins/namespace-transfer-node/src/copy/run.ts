@@ -4,6 +4,7 @@ import {
   readableError,
   withRetryPolicy,
 } from '../clusters';
+import { eitherSignal } from '../kube';
 import { objectName } from '../naming';
 import {
   quiesceWorkloads,
@@ -62,7 +63,9 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
     );
   if (plan.mode !== 'copy')
     throw new Error(`transfer ${spec.id} is planned as ${plan.mode}, not copy`);
-  const session = new CopySession(o);
+  // every wait ends on a cancel or a hand-over; the catch below tells them apart
+  const waits = eitherSignal(o.signal, o.handOver);
+  const session = new CopySession({ ...o, signal: waits });
   const verifyMode = spec.options?.verify ?? 'full';
   const { checkpoint, committed, phase, step } = createStepRunner({
     transferId: spec.id,
@@ -70,10 +73,11 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
     onEvent: o.onEvent,
     onCheckpoint: o.onCheckpoint,
     signal: o.signal,
+    handOver: o.handOver,
     // A cancel is honoured at every step boundary until the destination is verified; from then on the
     // transfer finishes, since rolling back would throw away a verified copy.
     cancellable: name => !PAST_VERIFY.has(name),
-    pointOfNoReturn: pointOfNoReturn(spec.intent, verifyMode),
+    pointOfNoReturn: copyPointOfNoReturn(spec.intent, verifyMode),
   });
   const syncs: SyncRunResult[] = [];
 
@@ -156,7 +160,7 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
           spec.source.name,
           {
             timeoutMs: o.timeouts?.quiesceMs ?? 300_000,
-            signal: o.signal,
+            signal: waits,
             ignorePods: name => name.startsWith(own),
           },
         );
@@ -233,6 +237,8 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
       verified: checkpoint.state.verify as CopyResult['verified'],
     };
   } catch (e) {
+    // handed over: whoever takes over finds everything as it is (pods running, nothing rolled back)
+    if (o.handOver?.aborted) throw e;
     const warn = (what: string) => (err: unknown) =>
       o.onEvent?.({
         type: 'warning',
@@ -274,8 +280,12 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
   }
 }
 
-/** Clone: the verified copy (the final sync when verification is off). Move: the source marked as moved. */
-function pointOfNoReturn(
+/**
+ * Clone: the verified copy (the final sync when verification is off). Move: the source marked as moved.
+ *
+ * @public
+ */
+export function copyPointOfNoReturn(
   intent: CopyOptions['spec']['intent'],
   verify: string,
 ): string {

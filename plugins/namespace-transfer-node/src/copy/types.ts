@@ -39,7 +39,13 @@ export interface CopyOptions {
   onEvent?: (e: CopyEvent) => void;
   onCheckpoint?: (c: TransferCheckpoint) => void | Promise<void>;
   checkpoint?: TransferCheckpoint;
+  /** cancel: honoured until the destination is verified, then rolls back */
   signal?: AbortSignal;
+  /**
+   * Hand-over: stops at once, also inside a step and past the point of no return, and rolls back nothing;
+   * the pods it made keep running. A later run given the last checkpoint finds and adopts them.
+   */
+  handOver?: AbortSignal;
   timeouts?: {
     endpointMs?: number;
     podReadyMs?: number;

@@ -3,3 +3,4 @@ export * from './poll';
 export * from './watchPods';
 export * from './followLog';
 export * from './podTrouble';
+export * from './signals';

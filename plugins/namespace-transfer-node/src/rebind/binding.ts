@@ -16,7 +16,7 @@ export async function waitBound(
   volume: RebindVolume,
   namespace: string,
   name: string,
-  opts: { timeoutMs: number },
+  opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<void> {
   const quiet = { version: '', since: Date.now() };
   let mayNudge = true;
@@ -46,6 +46,7 @@ export async function waitBound(
     {
       timeoutMs: opts.timeoutMs,
       intervalMs: 250,
+      signal: opts.signal,
       what: `PVC ${namespace}/${name} to bind to ${volume.pvName}`,
     },
   );

@@ -16,6 +16,7 @@ import {
   restoreWorkloads,
   waitUntilUnmounted,
 } from '../quiesce';
+import { eitherSignal } from '../kube';
 import { createStepRunner } from '../steps';
 import { waitBound } from './binding';
 import { checkRebindPreconditions } from './preconditions';
@@ -82,12 +83,15 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
     onEvent: o.onEvent,
     onCheckpoint: o.onCheckpoint,
     signal: o.signal,
+    handOver: o.handOver,
     // cancelling is only possible while everything can still be put back
     pointOfNoReturn: POINT_OF_NO_RETURN,
   });
   const src = spec.source;
   const dst = spec.destination;
   const kc = o.kubeConfig;
+  // waits before the point of no return end on a cancel or a hand-over, those after it on a hand-over
+  const waits = eitherSignal(o.signal, o.handOver);
 
   const pre = await step(
     'preconditions',
@@ -109,6 +113,7 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       };
     },
   ).catch(e => {
+    if (o.handOver?.aborted) throw e;
     // a refusal changed nothing: there is nothing to roll back
     phase('Failed');
     throw e;
@@ -133,7 +138,7 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
         await quiesceWorkloads(kc, pre.workloads, spec.id);
       await waitUntilUnmounted(kc, src.namespace, src.name, {
         timeoutMs: o.timeouts?.quiesceMs ?? 300_000,
-        signal: o.signal,
+        signal: waits,
       });
       const holding = await volume.podsHoldingClaim(src.namespace, src.name);
       if (holding.length)
@@ -155,6 +160,7 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       await volume.setReclaimPolicy('Retain');
       await volume.deleteSource(src.namespace, src.name, record.uid, {
         timeoutMs: o.timeouts?.deleteMs ?? 120_000,
+        signal: o.handOver,
       });
     });
     await step('point-claim-ref', 'Rebinding', async () => {
@@ -179,6 +185,7 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       await volume.completeClaimRef(dst.namespace, dst.name);
       await waitBound(volume, dst.namespace, dst.name, {
         timeoutMs: o.timeouts?.bindMs ?? 120_000,
+        signal: o.handOver,
       });
     });
     await step('restore-reclaim-policy', 'Finalizing', () => volume.release());
@@ -191,6 +198,8 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       downtimeMs: q?.startedAt ? Date.now() - q.startedAt : 0,
     };
   } catch (e) {
+    // handed over: whoever takes over carries on from what is there; nothing is put back
+    if (o.handOver?.aborted) throw e;
     const warn = (what: string) => (err: unknown) =>
       o.onEvent?.({
         type: 'warning',

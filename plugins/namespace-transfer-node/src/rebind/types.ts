@@ -27,6 +27,11 @@ export interface RebindOptions {
   checkpoint?: TransferCheckpoint;
   /** honoured until the source claim is deleted; after that the run finishes (or puts the source back) */
   signal?: AbortSignal;
+  /**
+   * Hand-over: stops at once, past the point of no return too, putting nothing back; a later run given
+   * the last checkpoint carries on from what is there.
+   */
+  handOver?: AbortSignal;
   /** whether a storage class without the allow-transfer annotation allows rebind (default false) */
   allowTransferDefault?: boolean;
   /** source PVC labels copied to the destination claim (default: all) */

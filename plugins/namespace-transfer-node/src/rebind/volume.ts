@@ -214,7 +214,7 @@ export class RebindVolume {
     namespace: string,
     name: string,
     uid: string,
-    opts: { timeoutMs: number },
+    opts: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<void> {
     try {
       await withRetry(() =>
@@ -238,6 +238,7 @@ export class RebindVolume {
       {
         timeoutMs: opts.timeoutMs,
         intervalMs: 250,
+        signal: opts.signal,
         what: `PVC ${namespace}/${name} to go (finalizers: ${finalizers.join(', ') || 'none'}; a pod that still references it keeps it)`,
       },
     );

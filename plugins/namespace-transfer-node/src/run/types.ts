@@ -56,6 +56,21 @@ export interface TransferRunOptions {
 }
 
 /**
+ * What a plan of a run depends on: the transfer and the environment (writes nothing).
+ *
+ * @public
+ */
+export type TransferPlanOptions = Pick<
+  TransferRunOptions,
+  | 'spec'
+  | 'source'
+  | 'destination'
+  | 'ingressDomain'
+  | 'loadBalancer'
+  | 'moverResources'
+>;
+
+/**
  * How a run ended.
  *
  * @public

@@ -207,4 +207,56 @@ describe('createStepRunner', () => {
     );
     expect(before.committed()).toBe(false);
   });
+
+  it('records the point of no return in the checkpoint it hands on, and reads it from an older one', async () => {
+    const r = recorder();
+    const runner = createStepRunner<'copy' | 'mark' | 'cleanup'>({
+      transferId: 't1',
+      onCheckpoint: r.onCheckpoint,
+      pointOfNoReturn: 'mark',
+    });
+    await runner.step('copy', 'Syncing', async () => 1);
+    await runner.step('mark', 'Finalizing', async () => 2);
+    await runner.step('cleanup', 'CleaningUp', async () => 3);
+    expect(r.checkpoints.map(c => c.pastPointOfNoReturn)).toEqual([
+      undefined,
+      true,
+      true,
+    ]);
+    const { pastPointOfNoReturn: _, ...older } = r.checkpoints[1];
+    const resumed = createStepRunner({
+      transferId: 't1',
+      checkpoint: older,
+      pointOfNoReturn: 'mark',
+    });
+    expect(resumed.checkpoint.pastPointOfNoReturn).toBe(true);
+  });
+
+  it('hands over at the next step past the point of no return too, and records no step that ends after it', async () => {
+    const r = recorder();
+    const handOver = new AbortController();
+    const runner = createStepRunner<'copy' | 'mark' | 'cleanup'>({
+      transferId: 't1',
+      onCheckpoint: r.onCheckpoint,
+      handOver: handOver.signal,
+      pointOfNoReturn: 'copy',
+    });
+    await runner.step('copy', 'Syncing', async () => 1);
+    // the step in flight ends after the hand-over: whoever took over may have run it already
+    await expect(
+      runner.step('mark', 'Finalizing', async () => {
+        handOver.abort(new Error('handed over'));
+        return 2;
+      }),
+    ).rejects.toThrow('handed over');
+    let ran = false;
+    await expect(
+      runner.step('cleanup', 'CleaningUp', async () => {
+        ran = true;
+      }),
+    ).rejects.toThrow('handed over');
+    expect(ran).toBe(false);
+    expect(r.checkpoints.map(c => c.completedSteps)).toEqual([['copy']]);
+    expect(runner.checkpoint.completedSteps).toEqual(['copy']);
+  });
 });

@@ -30,6 +30,12 @@ export interface StepRunnerOptions<S extends string> {
    * Until it is done, `committed()` is false; when cancellable is not given, a cancel is honoured until then.
    */
   pointOfNoReturn?: S;
+  /**
+   * Hand-over: the run stops before the next step starts, whatever the point (past the point of no
+   * return too), and a step that ends after it is not recorded: the checkpoint stays as the last finished
+   * step left it, for the run that takes over (each step finds what an unfinished one made).
+   */
+  handOver?: AbortSignal;
 }
 
 export interface StepRunner<S extends string> {
@@ -70,6 +76,8 @@ export function createStepRunner<S extends string = string>(
   const done = (s: string) => checkpoint.completedSteps.includes(s);
   const committed = () =>
     o.pointOfNoReturn !== undefined && done(o.pointOfNoReturn);
+  // a checkpoint from before the field was recorded says it from now on too
+  if (committed()) checkpoint.pastPointOfNoReturn = true;
   const cancellable =
     o.cancellable ??
     (o.pointOfNoReturn !== undefined ? () => !committed() : undefined);
@@ -83,10 +91,14 @@ export function createStepRunner<S extends string = string>(
     fn: () => Promise<T>,
   ): Promise<T> => {
     if (done(name)) return checkpoint.state[name] as T;
+    o.handOver?.throwIfAborted();
     if (cancellable?.(name, done) ?? true) o.signal?.throwIfAborted();
     if (checkpoint.phase !== p) phase(p);
     const value = await fn();
+    // whoever takes over may already be running: this run reports nothing more
+    o.handOver?.throwIfAborted();
     checkpoint.completedSteps.push(name);
+    if (name === o.pointOfNoReturn) checkpoint.pastPointOfNoReturn = true;
     // JSON has no undefined: a step without a result is recorded as null
     checkpoint.state[name] = value === undefined ? null : value;
     checkpoint.updatedAt = new Date().toISOString();

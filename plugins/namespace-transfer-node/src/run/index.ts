@@ -1,0 +1,5 @@
+export * from './types';
+export * from './runTransfer';
+export * from './plan';
+export * from './planChanges';
+export * from './pointOfNoReturn';

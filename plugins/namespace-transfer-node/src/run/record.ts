@@ -1,0 +1,47 @@
+import type {
+  Plan,
+  TransferCheckpoint,
+  TransferPhase,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import { isPastPointOfNoReturn } from './pointOfNoReturn';
+import type { TransferRunEvent, TransferRunOptions } from './types';
+
+/**
+ * What is known of a run so far (the plan it runs with, its last checkpoint and phase), and the gate its
+ * events and checkpoints pass: once closed (handed over) it passes nothing on.
+ */
+export class RunRecord {
+  plan?: Plan;
+  checkpoint?: TransferCheckpoint;
+  lastPhase?: TransferPhase;
+  closed = false;
+
+  constructor(private readonly o: TransferRunOptions) {
+    this.checkpoint = o.checkpoint;
+  }
+
+  get past(): boolean {
+    return isPastPointOfNoReturn(this.checkpoint, this.o.spec);
+  }
+
+  about() {
+    return {
+      plan: this.plan,
+      mode: this.plan?.mode,
+      checkpoint: this.checkpoint,
+      pastPointOfNoReturn: this.past,
+    };
+  }
+
+  readonly onEvent = (e: TransferRunEvent) => {
+    if (this.closed) return;
+    if (e.type === 'phase') this.lastPhase = e.phase;
+    this.o.onEvent?.(e);
+  };
+
+  readonly onCheckpoint = async (c: TransferCheckpoint) => {
+    if (this.closed) return;
+    this.checkpoint = c;
+    await this.o.onCheckpoint?.(c, { pastPointOfNoReturn: this.past });
+  };
+}
