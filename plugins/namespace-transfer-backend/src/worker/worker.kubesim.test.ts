@@ -1,0 +1,386 @@
+/**
+ * The worker with the real engine on two kube-sim clusters and a real store: a transfer approved, run and
+ * verified by checksums at the destination with nothing of the engine left; a cancel while it runs (rolled
+ * back, the application back, nothing left); a retry after an injected failure (a new attempt with its own
+ * engine id); a plan that changed before the start (back to approval, nothing created); stage then cut over.
+ */
+import { chownSync, writeFileSync } from 'node:fs';
+import type { Knex } from 'knex';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import {
+  planTransferRun,
+  runTransfer,
+  type TransferRunOptions,
+} from '@namespace-transfer/plugin-namespace-transfer-node';
+import type {
+  TransferIntent,
+  TransferOptions,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import { startClusters, type SimCluster, type SimWorld } from 'kube-sim';
+import { ClusterRegistry, type ClusterConfig } from '../clusters';
+import { migrateToLatest } from '../store/migrate';
+import { TransferStore, type Transfer } from '../store';
+import {
+  startTransferWorker,
+  type TransferWorkerHandle,
+} from './startTransferWorker';
+import { eventually, recordingNotices } from './__testUtils__/fakeEngine';
+import {
+  checksums,
+  createWorkload,
+  ensureNamespace,
+  ensureStorageClass,
+  filledClaim,
+  leftovers,
+  replicasOf,
+  volumeDir,
+} from './__testUtils__/kubesim';
+
+jest.setTimeout(300_000);
+
+const ENGINE = 'namespace-transfer-engine';
+const NS = 'shop';
+const UID = 1001;
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const owner = {
+  actor: 'user:default/bob',
+  ownership: { sourceOwners: ['group:default/shop'] },
+};
+
+let world: SimWorld;
+let east: SimCluster;
+let west: SimCluster;
+let admin: { east: KubeConfig; west: KubeConfig };
+let registry: ClusterRegistry;
+let db: Knex;
+let store: TransferStore;
+let worker: TransferWorkerHandle;
+/** the test's look at the engine's calls (the real runTransfer runs them) */
+let tap: (o: TransferRunOptions) => TransferRunOptions = o => o;
+const notices = recordingNotices();
+
+/** The cluster as the backend's config names it: its URL, CA and a token of the engine's own identity. */
+function clusterConfig(c: SimCluster): ClusterConfig {
+  const token = c
+    .userKubeConfig({ username: ENGINE, groups: ['system:masters'] })
+    .getCurrentUser()!.token!;
+  return {
+    name: c.name,
+    url: c.server,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: token,
+    caData: c.caData,
+    skipTLSVerify: false,
+  };
+}
+
+beforeAll(async () => {
+  world = await startClusters([{ name: 'east' }, { name: 'west' }]);
+  east = world.cluster('east');
+  west = world.cluster('west');
+  admin = { east: east.kubeConfig(), west: west.kubeConfig() };
+  for (const kc of [admin.east, admin.west]) {
+    await ensureStorageClass(kc, 'fast');
+    await ensureNamespace(kc, NS);
+  }
+  registry = new ClusterRegistry([clusterConfig(east), clusterConfig(west)]);
+  db = await databases.init('SQLITE_3');
+  await migrateToLatest(db);
+  store = new TransferStore(db);
+  const lifecycle = mockServices.lifecycle.mock();
+  worker = await startTransferWorker({
+    config: new ConfigReader({
+      namespaceTransfer: {
+        worker: {
+          leaseDuration: '20s',
+          pollInterval: '500ms',
+          progressSampleInterval: '1s',
+          outageBudget: '30s',
+        },
+      },
+    }),
+    logger: mockServices.logger.mock(),
+    scheduler: mockServices.scheduler.mock(),
+    lifecycle,
+    store,
+    registry,
+    notices: notices.notices,
+    engine: o => runTransfer(tap(o)),
+    cancelWatchMs: 250,
+  });
+  // the backend started: the worker begins claiming
+  for (const [hook] of lifecycle.addStartupHook.mock.calls) await hook();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await world?.stop();
+});
+
+afterEach(() => {
+  tap = o => o;
+});
+
+/** A request as the workflow stores it, with the plan the engine makes today. */
+async function requested(o: {
+  claim: string;
+  intent?: TransferIntent;
+  options?: TransferOptions;
+}): Promise<Transfer> {
+  const intent = o.intent ?? 'clone';
+  const options = o.options ?? { verify: 'full' };
+  const { plan } = await planTransferRun({
+    spec: {
+      id: 'request',
+      source: { cluster: 'east', namespace: NS, name: o.claim },
+      destination: { cluster: 'west', namespace: NS, name: o.claim },
+      mode: 'copy',
+      intent,
+      options,
+    },
+    source: registry.clients('east').kubeConfig,
+    destination: registry.clients('west').kubeConfig,
+  });
+  expect(plan.refusals).toEqual([]);
+  const t = await store.createTransfer({
+    source: {
+      cluster: 'east',
+      namespace: NS,
+      claim: o.claim,
+      entityRef: 'component:default/shop',
+    },
+    destination: {
+      cluster: 'west',
+      namespace: NS,
+      claim: o.claim,
+      entityRef: 'component:default/shop-next',
+    },
+    requestedMode: 'copy',
+    intent,
+    options,
+    plan,
+    requester: 'user:default/alice',
+  });
+  return t;
+}
+
+/** The source's owner approves; the worker is told, as the workflow tells it. */
+async function approve(t: Transfer): Promise<Transfer> {
+  const approved = await store.decide({
+    transferId: t.id,
+    kind: 'approve',
+    ...owner,
+  });
+  worker.wake();
+  return approved;
+}
+
+const approvedRequest = async (o: Parameters<typeof requested>[0]) =>
+  approve(await requested(o));
+
+const inState = (id: string, ...states: Transfer['state'][]) =>
+  eventually(
+    async () => {
+      const t = await store.get(id);
+      return states.includes(t.state) && t;
+    },
+    `transfer ${id} to be ${states.join(' or ')}`,
+    240_000,
+  );
+
+const nothingLeft = async (engineId: string, o: { pvcs?: boolean } = {}) => [
+  ...(await leftovers(admin.east, NS, engineId, o)),
+  ...(await leftovers(admin.west, NS, engineId, o)),
+];
+
+it('runs an approved transfer to succeeded: the data verified at the destination, nothing of the engine left', async () => {
+  const src = await filledClaim(admin.east, NS, 'orders', {
+    files: 60,
+    largeBytes: 4 * 1024 * 1024,
+    uid: UID,
+  });
+  await createWorkload(admin.east, NS, 'orders-app', 'orders', UID);
+  const expected = checksums(src);
+  const t = await approvedRequest({ claim: 'orders', intent: 'move' });
+  const done = await inState(t.id, 'succeeded', 'failed');
+  expect(done.error).toBeUndefined();
+  expect(done).toMatchObject({
+    state: 'succeeded',
+    chosenMode: 'copy',
+    phase: 'Succeeded',
+  });
+  expect(checksums(await volumeDir(admin.west, NS, 'orders'))).toEqual(
+    expected,
+  );
+  expect(await nothingLeft(t.engineTransferId)).toEqual([]);
+  // a move keeps the source application stopped
+  expect(await replicasOf(admin.east, NS, 'orders-app')).toBe(0);
+  const events = await store.readEvents({ transferId: t.id, limit: 1000 });
+  const phases = events
+    .filter(e => e.kind === 'phase')
+    .map(e => e.payload.phase);
+  expect(phases).toEqual(expect.arrayContaining(['Syncing', 'Verifying']));
+  expect(phases).not.toContain('RollingBack');
+  expect(notices.states.filter(s => s.id === t.id).map(s => s.action)).toEqual([
+    'start',
+    'succeed',
+  ]);
+});
+
+it('rolls back a transfer cancelled while it runs: the application back, nothing left', async () => {
+  const src = await filledClaim(admin.east, NS, 'carts', {
+    files: 40,
+    uid: UID,
+  });
+  await createWorkload(admin.east, NS, 'carts-app', 'carts', UID);
+  const before = checksums(src);
+  let cancelReachedRun = false;
+  let id = '';
+  // once the server runs on the destination, a person cancels through another replica's store; the step
+  // waits (the engine awaits its checkpoint) until the worker has passed the cancel on to the run
+  tap = o => ({
+    ...o,
+    onCheckpoint: async (c, about) => {
+      await o.onCheckpoint?.(c, about);
+      if (c.completedSteps.at(-1) !== 'server' || cancelReachedRun) return;
+      await new TransferStore(db).decide({
+        transferId: id,
+        kind: 'cancel',
+        ...owner,
+      });
+      await eventually(
+        async () => o.signal?.aborted,
+        'the cancel to reach the run',
+      );
+      cancelReachedRun = true;
+    },
+  });
+  const t = await approvedRequest({ claim: 'carts' });
+  id = t.id;
+  const done = await inState(t.id, 'cancelled', 'failed', 'succeeded');
+  expect(cancelReachedRun).toBe(true);
+  expect(done).toMatchObject({ state: 'cancelled' });
+  expect(await nothingLeft(t.engineTransferId, { pvcs: true })).toEqual([]);
+  expect(await replicasOf(admin.east, NS, 'carts-app')).toBe(1);
+  expect(checksums(src)).toEqual(before);
+  const phases = (await store.readEvents({ transferId: t.id, limit: 1000 }))
+    .filter(e => e.kind === 'phase')
+    .map(e => e.payload.phase);
+  expect(phases).toContain('RollingBack');
+});
+
+it('retries a transfer that failed on an injected fault as a new attempt with its own engine id', async () => {
+  const src = await filledClaim(admin.east, NS, 'invoices', {
+    files: 30,
+    uid: UID,
+  });
+  const expected = checksums(src);
+  // the destination refuses the engine's server pod once
+  const fault = west.apiServer.faults.add({
+    user: ENGINE,
+    verb: 'create',
+    resource: 'pods',
+    namespace: NS,
+    status: 403,
+    count: 1,
+  });
+  try {
+    const t = await approvedRequest({ claim: 'invoices' });
+    const failed = await inState(t.id, 'failed', 'succeeded');
+    expect(fault.hits).toBe(1);
+    expect(failed).toMatchObject({
+      state: 'failed',
+      pastPointOfNoReturn: false,
+      error: expect.stringMatching(/forbidden|403/i),
+    });
+    expect(await nothingLeft(t.engineTransferId, { pvcs: true })).toEqual([]);
+
+    const retried = await store.decide({
+      transferId: t.id,
+      kind: 'retry',
+      ...owner,
+    });
+    expect(retried).toMatchObject({ state: 'approved', attempt: 2 });
+    expect(retried.engineTransferId).not.toBe(t.engineTransferId);
+    worker.wake();
+    const done = await inState(t.id, 'succeeded', 'failed');
+    expect(done.state).toBe('succeeded');
+    expect(checksums(await volumeDir(admin.west, NS, 'invoices'))).toEqual(
+      expected,
+    );
+    expect(await nothingLeft(retried.engineTransferId)).toEqual([]);
+  } finally {
+    fault.remove();
+  }
+});
+
+it('asks for approval again when the plan changed before the start, creating nothing', async () => {
+  await filledClaim(admin.east, NS, 'reports', { files: 5, uid: UID });
+  // requested while nothing used the claim ...
+  const t = await requested({ claim: 'reports' });
+  expect(t.plan.workloads).toEqual([]);
+  // ... an application that uses it appears before the approval
+  await createWorkload(admin.east, NS, 'reports-app', 'reports', UID);
+  await approve(t);
+  const asked = await eventually(
+    async () => {
+      const events = await store.readEvents({ transferId: t.id, limit: 1000 });
+      return events.find(
+        e => e.kind === 'state' && e.payload.action === 'ask-again',
+      );
+    },
+    'the worker to ask again',
+    240_000,
+  );
+  const back = await store.get(t.id);
+  expect(back).toMatchObject({ state: 'pending-approval', approvedBy: [] });
+  // the owners now decide on the fresh plan, which stops the application
+  expect(back.plan.workloads).toEqual([
+    expect.objectContaining({ kind: 'Deployment', name: 'reports-app' }),
+  ]);
+  expect(asked.payload.details).toEqual({
+    planChanges: expect.arrayContaining([
+      expect.stringMatching(/Deployment shop\/reports-app now uses the claim/),
+    ]),
+  });
+  expect(await nothingLeft(t.engineTransferId, { pvcs: true })).toEqual([]);
+  expect(notices.states.filter(s => s.id === t.id).map(s => s.action)).toEqual([
+    'start',
+    'ask-again',
+  ]);
+});
+
+it('stages a transfer while the application runs, then cuts it over when asked', async () => {
+  const src = await filledClaim(admin.east, NS, 'catalog', {
+    files: 30,
+    uid: UID,
+  });
+  await createWorkload(admin.east, NS, 'catalog-app', 'catalog', UID);
+  const t = await approvedRequest({
+    claim: 'catalog',
+    options: { verify: 'full', stage: true },
+  });
+  const staged = await inState(t.id, 'staged', 'failed');
+  expect(staged.state).toBe('staged');
+  // staged: the application still runs, the data is at the destination, the lease is given back
+  expect(await replicasOf(admin.east, NS, 'catalog-app')).toBe(1);
+  expect(checksums(await volumeDir(admin.west, NS, 'catalog'))).toEqual(
+    checksums(src),
+  );
+  expect(staged.lease?.holder).toBeUndefined();
+  // written while staged: the cut over's final sync brings it
+  writeFileSync(`${src}/late.txt`, 'after staging');
+  chownSync(`${src}/late.txt`, UID, UID);
+  await store.decide({ transferId: t.id, kind: 'cutover', ...owner });
+  worker.wake();
+  const done = await inState(t.id, 'succeeded', 'failed');
+  expect(done.error).toBeUndefined();
+  expect(done.state).toBe('succeeded');
+  expect(checksums(await volumeDir(admin.west, NS, 'catalog'))).toEqual(
+    checksums(src),
+  );
+  expect(await nothingLeft(t.engineTransferId)).toEqual([]);
+  expect(await replicasOf(admin.east, NS, 'catalog-app')).toBe(1);
+});
