@@ -1,5 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { readClusterConfigs } from './config';
+
+const dir = mkdtempSync(join(tmpdir(), 'nt-clusters-'));
+const CA_FILE = join(dir, 'ca.pem');
+writeFileSync(CA_FILE, '-----BEGIN CERTIFICATE-----\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const kubernetes = (clusters: object[], extra: object[] = []) =>
   new ConfigReader({
@@ -25,7 +33,7 @@ describe('readClusterConfigs', () => {
           url: 'https://127.2.0.1:6443',
           authProvider: 'serviceAccount',
           serviceAccountToken: 'w',
-          caFile: '/ca.pem',
+          caFile: CA_FILE,
           skipTLSVerify: true,
         },
       ]),
@@ -39,7 +47,7 @@ describe('readClusterConfigs', () => {
       }),
       expect.objectContaining({
         name: 'west',
-        caFile: '/ca.pem',
+        caFile: CA_FILE,
         skipTLSVerify: true,
       }),
     ]);
@@ -74,7 +82,9 @@ describe('readClusterConfigs', () => {
       readClusterConfigs(
         kubernetes([{ name: 'a', url: 'https://x', authProvider: 'google' }]),
       ),
-    ).toThrow(/supports only 'serviceAccount'/);
+    ).toThrow(
+      "Cluster 'a' uses authProvider 'google' (kubernetes.clusterLocatorMethods[0].clusters[0].authProvider); namespace-transfer supports only 'serviceAccount'",
+    );
     expect(() =>
       readClusterConfigs(
         kubernetes([
@@ -92,14 +102,46 @@ describe('readClusterConfigs', () => {
           },
         ]),
       ),
-    ).toThrow(/more than once/);
+    ).toThrow(
+      "Cluster name 'a' is configured more than once (again at kubernetes.clusterLocatorMethods[0].clusters[1].name); cluster names must be unique",
+    );
     expect(() =>
       readClusterConfigs(
         kubernetes([
           { name: 'a', url: 'not a url', authProvider: 'serviceAccount' },
         ]),
       ),
-    ).toThrow(/invalid url/);
+    ).toThrow(
+      "Cluster 'a' has an invalid url 'not a url' (kubernetes.clusterLocatorMethods[0].clusters[0].url); give the API server's address",
+    );
+  });
+
+  it('refuses an entry without a required key, naming it', () => {
+    expect(() =>
+      readClusterConfigs(
+        kubernetes([{ url: 'https://x', authProvider: 'serviceAccount' }]),
+      ),
+    ).toThrow(
+      "Missing required config value at 'kubernetes.clusterLocatorMethods[0].clusters[0].name'",
+    );
+  });
+
+  it('refuses a caFile that cannot be read, naming the key', () => {
+    expect(() =>
+      readClusterConfigs(
+        kubernetes([
+          {
+            name: 'a',
+            url: 'https://x',
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 't',
+            caFile: join(dir, 'missing.pem'),
+          },
+        ]),
+      ),
+    ).toThrow(
+      "Cluster 'a' has a caFile that cannot be read (kubernetes.clusterLocatorMethods[0].clusters[0].caFile: ENOENT); mount the cluster's CA certificate (PEM) at that path, or give it as caData instead",
+    );
   });
 
   describe('the token goes only where it is safe', () => {

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 
@@ -96,7 +97,8 @@ export function readClusterConfigs(
       const authProvider = c.getString('authProvider');
       if (!SUPPORTED_AUTH_PROVIDERS.has(authProvider)) {
         throw new Error(
-          `Cluster '${name}' uses authProvider '${authProvider}'; namespace-transfer supports only 'serviceAccount'`,
+          `Cluster '${name}' uses authProvider '${authProvider}' (${key}.authProvider); namespace-transfer supports only 'serviceAccount': ` +
+            `it acts as a service account, never as the signed-in user. Set authProvider: serviceAccount and a serviceAccountToken (see deploy/README.md)`,
         );
       }
       const url = c.getString('url');
@@ -104,7 +106,9 @@ export function readClusterConfigs(
       try {
         protocol = new URL(url).protocol;
       } catch {
-        throw new Error(`Cluster '${name}' has an invalid url '${url}'`);
+        throw new Error(
+          `Cluster '${name}' has an invalid url '${url}' (${key}.url); give the API server's address, e.g. https://api.example.com:6443`,
+        );
       }
       const allowInsecureHttp = c.getOptionalBoolean('allowInsecureHttp');
       if (protocol === 'http:') {
@@ -123,7 +127,9 @@ export function readClusterConfigs(
         );
       }
       if (clusters.some(existing => existing.name === name)) {
-        throw new Error(`Cluster name '${name}' is configured more than once`);
+        throw new Error(
+          `Cluster name '${name}' is configured more than once (again at ${key}.name); cluster names must be unique: rename or remove one`,
+        );
       }
       const serviceAccountToken = c.getOptionalString('serviceAccountToken');
       if (!serviceAccountToken && !isInClusterApiServer(url, env)) {
@@ -133,13 +139,15 @@ export function readClusterConfigs(
             `configure a token for any other cluster`,
         );
       }
+      const caFile = c.getOptionalString('caFile');
+      if (caFile) checkReadable(caFile, `Cluster '${name}'`, `${key}.caFile`);
       clusters.push({
         name,
         url,
         authProvider,
         serviceAccountToken,
         caData: c.getOptionalString('caData'),
-        caFile: c.getOptionalString('caFile'),
+        caFile,
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
         ...(allowInsecureHttp ? { allowInsecureHttp: true } : {}),
         title: c.getOptionalString('title'),
@@ -147,4 +155,16 @@ export function readClusterConfigs(
     });
   });
   return clusters;
+}
+
+/** A CA file that is not there at start-up is a mistake in the entry, not a cluster that is down. */
+function checkReadable(path: string, what: string, key: string) {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new Error(
+      `${what} has a caFile that cannot be read (${key}: ${(error as NodeJS.ErrnoException).code ?? error}); ` +
+        `mount the cluster's CA certificate (PEM) at that path, or give it as caData instead`,
+    );
+  }
 }
