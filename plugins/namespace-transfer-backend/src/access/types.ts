@@ -70,13 +70,19 @@ export interface TransferAccess {
   /**
    * The destination a request names by its entity: 400 (InputError) when the entity lacks the annotations
    * or has a set-based selector with no label to apply, 404 when it does not exist, 403 (NotAllowedError)
-   * when the caller neither owns it nor is an admin, or the policy denies `create`. An admin may name a
-   * cluster and namespace instead of an entity they own (`override`).
+   * when the caller neither owns it nor is an admin, or the policy denies `create`.
+   *
+   * The cluster: entities do not name clusters, so a destination is on a configured cluster where the
+   * entity's namespace exists (and, with `ownership.namespaceOwnerAnnotation` configured, names the entity
+   * in that annotation). The request names it in `override.cluster`; without it, the one such cluster, or a
+   * 400 listing them when there are several. An admin may also name another namespace (`override.namespace`)
+   * and any configured cluster whose namespace exists, owner annotation or not; anyone else naming another
+   * namespace than the entity's gets a 403.
    */
   destination(
     caller: Caller,
     entityRef: string,
-    override?: { cluster: string; namespace: string },
+    override?: { cluster?: string; namespace?: string },
   ): Promise<Destination>;
   /** the destinations the caller may request into (every configured cluster and namespace for admins) */
   destinations(caller: Caller): Promise<Destination[]>;

@@ -9,6 +9,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, isError, NotFoundError } from '@backstage/errors';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   httpStatus,
@@ -79,6 +80,25 @@ export class OwnershipService {
       .map(r => r.targetRef);
   }
 
+  /** Every entity that names a namespace: what admins may request into. */
+  async namespacedEntities(): Promise<Entity[]> {
+    return this.askCatalog(
+      'entities with a namespace',
+      async credentials =>
+        (
+          await this.options.catalog.getEntities(
+            {
+              filter: {
+                [`metadata.annotations.${KUBERNETES_NAMESPACE_ANNOTATION}`]:
+                  CATALOG_FILTER_EXISTS,
+              },
+            },
+            { credentials },
+          )
+        ).items,
+    );
+  }
+
   /** The entities owned by any of `claims` (a user's ownership refs). */
   async ownedEntities(claims: string[]): Promise<Entity[]> {
     if (claims.length === 0) return [];
@@ -110,11 +130,12 @@ export class OwnershipService {
     entity: Entity,
     cluster: string,
     namespace: string,
-  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+  ): Promise<{ ok: true } | { ok: false; reason: string; missing?: boolean }> {
     const annotations = await this.namespaceAnnotations(cluster, namespace);
     if (!annotations) {
       return {
         ok: false,
+        missing: true,
         reason: `namespace ${namespace} does not exist on cluster '${cluster}'`,
       };
     }

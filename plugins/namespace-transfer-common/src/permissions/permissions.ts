@@ -1,13 +1,39 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /*
- * The permissions of DESIGN §6. They are basic (not resource) permissions for now: the plugin enforces
- * catalog ownership itself for `approve`, so a policy that allows everything must not make everyone an
- * approver (see the workflow service).
+ * The permissions of DESIGN §6. Ownership through the catalog is what grants an act; these permissions let
+ * an adopter's policy only narrow it, so a policy that allows everything makes nobody an approver.
+ *
+ * read, approve and cancel are resource permissions of the `namespace-transfer` resource type: they concern
+ * one stored transfer, so a policy may answer them with conditions (isRequester, isSourceOwner,
+ * isDestinationOwner) the way catalog permissions are narrowed. create and audit stay basic: a request has
+ * no stored transfer to put conditions on yet, and audit is about all transfers at once, not one of them.
  */
 
 /**
- * Request a transfer of a volume.
+ * The resource type of a stored transfer, for conditional decisions in a permission policy.
+ *
+ * @public
+ */
+export const NAMESPACE_TRANSFER_RESOURCE_TYPE = 'namespace-transfer';
+
+/**
+ * The names of the conditional rules of the `namespace-transfer` resource type. Each takes
+ * `{ claims: string[] }`, the user's ownership entity refs (`user.info.ownershipEntityRefs`).
+ *
+ * @public
+ */
+export const NAMESPACE_TRANSFER_RULES = {
+  /** the transfer was requested by one of the claims */
+  isRequester: 'IS_REQUESTER',
+  /** one of the claims owns the transfer's source (the catalog entity that owns the source claim) */
+  isSourceOwner: 'IS_SOURCE_OWNER',
+  /** one of the claims owns the transfer's destination entity */
+  isDestinationOwner: 'IS_DESTINATION_OWNER',
+} as const;
+
+/**
+ * Request a transfer into a destination entity the requester owns (basic: there is no transfer yet).
  *
  * @public
  */
@@ -17,37 +43,42 @@ export const transferCreatePermission = createPermission({
 });
 
 /**
- * See volumes and transfers of entities.
+ * See a transfer, its decisions and its events (its requester and the owners of either side may).
  *
  * @public
  */
 export const transferReadPermission = createPermission({
   name: 'namespace-transfer.transfer.read',
   attributes: { action: 'read' },
+  resourceType: NAMESPACE_TRANSFER_RESOURCE_TYPE,
 });
 
 /**
- * Approve or reject transfers outright, beyond catalog ownership (platform admins).
+ * Approve or reject a transfer (an owner of its source, not its requester unless self-approval is
+ * configured, or an admin may).
  *
  * @public
  */
 export const transferApprovePermission = createPermission({
   name: 'namespace-transfer.transfer.approve',
   attributes: { action: 'update' },
+  resourceType: NAMESPACE_TRANSFER_RESOURCE_TYPE,
 });
 
 /**
- * Cancel a transfer someone else requested.
+ * Cancel, retry, resume or cut over a transfer (its requester, an owner of its source, or an admin may).
  *
  * @public
  */
 export const transferCancelPermission = createPermission({
   name: 'namespace-transfer.transfer.cancel',
   attributes: { action: 'update' },
+  resourceType: NAMESPACE_TRANSFER_RESOURCE_TYPE,
 });
 
 /**
- * Read every transfer, decision and event across the portal (the audit view).
+ * Read every transfer, decision and event across the portal (the audit view). Only the admins of
+ * `namespaceTransfer.admins` hold it; a policy may take it from them (basic: it concerns all transfers).
  *
  * @public
  */

@@ -1,0 +1,423 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  isError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import {
+  transferApprovePermission,
+  transferAuditPermission,
+  transferCancelPermission,
+  transferCreatePermission,
+  transferReadPermission,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import { ClusterRegistry } from '../clusters';
+import {
+  destinationOfEntity,
+  entityOwners,
+  OwnershipService,
+} from '../ownership';
+import {
+  TransferResource,
+  transferPermissionResourceRef,
+} from '../permissions';
+import type { Transfer, TransferFilter } from '../store';
+import { AccessConfig } from './config';
+import { ACT_PERMISSION, decideAccess, PolicyAnswer } from './decide';
+import type {
+  AccessDecision,
+  Caller,
+  ClaimOwnership,
+  ClaimRef,
+  Destination,
+  TransferAccess,
+  TransferAct,
+} from './types';
+
+export interface TransferAccessOptions {
+  access: AccessConfig;
+  auth: AuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  /** where the resource type's rules are registered (adopters' modules may add rules to it) */
+  permissionsRegistry: PermissionsRegistryService;
+  catalog: CatalogService;
+  registry: ClusterRegistry;
+  /** per-cluster budget of one ownership question */
+  timeoutMs: number;
+  logger?: LoggerService;
+}
+
+/** TransferAccess, and the owners of a transfer as the permission rules see them (for getResources). */
+export interface TransferAccessService extends TransferAccess {
+  transferResource(transfer: Transfer): Promise<TransferResource>;
+}
+
+const PERMISSION: Record<
+  'read' | 'approve' | 'cancel',
+  ResourcePermission<'namespace-transfer'>
+> = {
+  read: transferReadPermission,
+  approve: transferApprovePermission,
+  cancel: transferCancelPermission,
+};
+
+/** Matches nothing in the store: no requester is '' and no entity is in []. */
+const NOTHING: NonNullable<TransferFilter['visibleTo']> = {
+  userRef: '',
+  ownedEntityRefs: [],
+};
+
+const claimOf = (t: Transfer): ClaimRef => ({
+  cluster: t.source.cluster,
+  namespace: t.source.namespace,
+  claim: t.source.claim,
+});
+
+/**
+ * Who may do what (issue 16, DESIGN §6): standing from the catalog and namespaceTransfer.admins, read
+ * now; the permission policy, asked with the caller's credentials, can only narrow it.
+ */
+export function createTransferAccess(
+  options: TransferAccessOptions,
+): TransferAccessService {
+  const { access, auth, userInfo, permissions, logger } = options;
+  const ownership = new OwnershipService({
+    catalog: options.catalog,
+    auth,
+    registry: options.registry,
+    timeoutMs: options.timeoutMs,
+    namespaceOwnerAnnotation: access.namespaceOwnerAnnotation,
+    logger,
+  });
+  const admins = new Set(access.admins);
+  let authorizer:
+    | ((d: PolicyDecision, r: TransferResource | undefined) => boolean)
+    | undefined;
+  const applyConditions = (d: PolicyDecision, r: TransferResource) => {
+    authorizer ??= createConditionAuthorizer(
+      options.permissionsRegistry.getPermissionRuleset(
+        transferPermissionResourceRef,
+      ),
+    );
+    return authorizer(d, r);
+  };
+
+  async function basicAnswer(
+    caller: Caller,
+    permission: typeof transferCreatePermission,
+  ): Promise<PolicyAnswer> {
+    const [d] = await permissions.authorize([{ permission }], {
+      credentials: caller.credentials,
+    });
+    return d.result === AuthorizeResult.ALLOW ? 'allow' : 'deny';
+  }
+
+  /** The policy's answers for resource permissions, its conditions applied to this transfer. */
+  async function resourceAnswers(
+    caller: Caller,
+    wanted: ResourcePermission<'namespace-transfer'>[],
+    resource: TransferResource,
+  ): Promise<PolicyAnswer[]> {
+    const decisions = await permissions.authorizeConditional(
+      wanted.map(permission => ({ permission })),
+      { credentials: caller.credentials },
+    );
+    return decisions.map(d =>
+      applyConditions(d, resource) ? 'allow' : 'deny',
+    );
+  }
+
+  async function transferResource(
+    transfer: Transfer,
+    claim?: ClaimOwnership,
+  ): Promise<TransferResource> {
+    const [sourceOwners, destinationOwners] = await Promise.all([
+      claim
+        ? claim.owners
+        : ownership.entityOwnerRefs(transfer.source.entityRef),
+      ownership.entityOwnerRefs(transfer.destination.entityRef),
+    ]);
+    return { transfer, sourceOwners, destinationOwners };
+  }
+
+  /** The source claim's owners now, or undefined when the claim is gone or its cluster does not answer. */
+  async function claimNowIfReadable(
+    transfer: Transfer,
+  ): Promise<ClaimOwnership | undefined> {
+    try {
+      return await ownership.claimOwnership(claimOf(transfer));
+    } catch (error) {
+      logger?.info(
+        `namespace-transfer: ownership of ${transfer.source.namespace}/${transfer.source.claim} on '${transfer.source.cluster}' not read now (${isError(error) ? error.message : String(error)}); the source entity's owners stand in`,
+      );
+      return undefined;
+    }
+  }
+
+  async function destinationClusters(
+    caller: Caller,
+    entity: Entity,
+    namespace: string,
+    clusters: string[],
+  ): Promise<{ cluster: string; refusal?: string; missing?: boolean }[]> {
+    return Promise.all(
+      clusters.map(async cluster => {
+        const where = await ownership.deployable(entity, cluster, namespace);
+        if (where.ok) return { cluster };
+        // admins may request into any configured cluster and namespace, owner annotation or not
+        if (caller.isAdmin && !where.missing) return { cluster };
+        return { cluster, refusal: where.reason, missing: where.missing };
+      }),
+    );
+  }
+
+  const service: TransferAccessService = {
+    transferResource: t => transferResource(t),
+
+    async caller(credentials: BackstageCredentials): Promise<Caller> {
+      if (!auth.isPrincipal(credentials, 'user')) {
+        return { credentials, ownershipRefs: [], isAdmin: false };
+      }
+      const info = await userInfo.getUserInfo(credentials);
+      const refs = [info.userEntityRef, ...info.ownershipEntityRefs];
+      return {
+        credentials,
+        userRef: info.userEntityRef,
+        ownershipRefs: info.ownershipEntityRefs,
+        isAdmin: refs.some(r => admins.has(r.toLocaleLowerCase('en-US'))),
+      };
+    },
+
+    claimOwnership: claim => ownership.claimOwnership(claim),
+
+    async may(
+      act: TransferAct,
+      transfer: Transfer,
+      caller: Caller,
+    ): Promise<AccessDecision> {
+      const base = {
+        act,
+        transferId: transfer.id,
+        caller,
+        requester: transfer.requester,
+        allowSelfApproval: access.allowSelfApproval,
+      };
+      if (!caller.userRef) {
+        return decideAccess({
+          ...base,
+          source: { entityRef: transfer.source.entityRef, owners: [] },
+          destination: {
+            entityRef: transfer.destination.entityRef,
+            owners: [],
+          },
+          readPolicy: 'deny',
+          actPolicy: 'deny',
+          auditPolicy: 'deny',
+        });
+      }
+      let claim: ClaimOwnership | undefined;
+      if (act === 'approve' || act === 'reject') {
+        // approving needs the owners of the claim now; a claim gone is nobody's to approve
+        claim = await ownership
+          .claimOwnership(claimOf(transfer))
+          .catch(error => {
+            if (!(isError(error) && error.name === NotFoundError.name))
+              throw error;
+            return { owners: [], unowned: error.message };
+          });
+      } else if (act !== 'read') {
+        claim = await claimNowIfReadable(transfer);
+      }
+      const [resource, sourceEntityOwners] = await Promise.all([
+        transferResource(transfer, claim),
+        ownership.entityOwnerRefs(transfer.source.entityRef),
+      ]);
+      const [readPolicy, actPolicy] = await resourceAnswers(
+        caller,
+        [PERMISSION.read, PERMISSION[ACT_PERMISSION[act]]],
+        resource,
+      );
+      const auditPolicy = caller.isAdmin
+        ? await basicAnswer(caller, transferAuditPermission)
+        : 'deny';
+      return decideAccess({
+        ...base,
+        source: {
+          entityRef: transfer.source.entityRef,
+          owners: sourceEntityOwners,
+        },
+        destination: {
+          entityRef: transfer.destination.entityRef,
+          owners: resource.destinationOwners,
+        },
+        claim,
+        readPolicy,
+        actPolicy,
+        auditPolicy,
+      });
+    },
+
+    async visibility(caller) {
+      if (!caller.userRef) return NOTHING;
+      const [read] = await permissions.authorizeConditional(
+        [{ permission: transferReadPermission }],
+        { credentials: caller.credentials },
+      );
+      if (read.result === AuthorizeResult.DENY) return NOTHING;
+      if (
+        caller.isAdmin &&
+        (await basicAnswer(caller, transferAuditPermission)) === 'allow'
+      ) {
+        return undefined;
+      }
+      // a conditional read is applied per transfer by `may`; the list shows what the caller takes part in
+      const owned = await ownership.ownedEntities([
+        caller.userRef,
+        ...caller.ownershipRefs,
+      ]);
+      return {
+        userRef: caller.userRef,
+        ownedEntityRefs: owned.map(e => stringifyEntityRef(e)),
+      };
+    },
+
+    async destination(caller, entityRef, override) {
+      if (!caller.userRef) {
+        throw new NotAllowedError(
+          'Only a signed-in user may request a transfer',
+        );
+      }
+      const entity = await ownership.entity(entityRef);
+      if (!entity) {
+        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      }
+      const owners = entityOwners(entity);
+      const claims = new Set(
+        [caller.userRef, ...caller.ownershipRefs].map(r =>
+          r.toLocaleLowerCase('en-US'),
+        ),
+      );
+      const owns = owners.some(o => claims.has(o.toLocaleLowerCase('en-US')));
+      if (!owns && !caller.isAdmin) {
+        throw new NotAllowedError(
+          `You do not own ${entityRef}${owners.length ? ` (its owners: ${owners.join(', ')})` : ''}; request into an entity you own, or ask an owner or an admin (namespaceTransfer.admins)`,
+        );
+      }
+      if ((await basicAnswer(caller, transferCreatePermission)) === 'deny') {
+        throw new NotAllowedError(
+          'The permission policy denies you namespace-transfer.transfer.create',
+        );
+      }
+      const target = destinationOfEntity(entity);
+      const namespace = override?.namespace ?? target.namespace;
+      if (namespace !== target.namespace && !caller.isAdmin) {
+        throw new NotAllowedError(
+          `${entityRef} takes transfers into namespace ${target.namespace}; only an admin may name another namespace (${namespace})`,
+        );
+      }
+      const configured = ownership.clusterNames();
+      if (override?.cluster && !configured.includes(override.cluster)) {
+        throw new InputError(
+          `Unknown cluster '${override.cluster}'; configured: ${configured.join(', ') || 'none'}`,
+        );
+      }
+      const candidates = await destinationClusters(
+        caller,
+        entity,
+        namespace,
+        override?.cluster ? [override.cluster] : configured,
+      );
+      const usable = candidates.filter(c => !c.refusal);
+      if (usable.length === 1) {
+        return {
+          entityRef: target.entityRef,
+          cluster: usable[0].cluster,
+          namespace,
+          labels: target.labels,
+        };
+      }
+      if (usable.length > 1) {
+        throw new InputError(
+          `${entityRef}'s namespace ${namespace} is on several clusters; name the destination cluster: one of ${usable.map(c => c.cluster).join(', ')}`,
+        );
+      }
+      const reasons = candidates.map(c => c.refusal).join('; ');
+      if (candidates.some(c => !c.missing)) {
+        throw new NotAllowedError(
+          `${entityRef} may not take transfers there: ${reasons}`,
+        );
+      }
+      throw new InputError(
+        `${entityRef} cannot take transfers: ${reasons || 'no cluster is configured'}`,
+      );
+    },
+
+    async destinations(caller): Promise<Destination[]> {
+      if (!caller.userRef) return [];
+      if ((await basicAnswer(caller, transferCreatePermission)) === 'deny')
+        return [];
+      const entities = caller.isAdmin
+        ? await ownership.namespacedEntities()
+        : await ownership.ownedEntities([
+            caller.userRef,
+            ...caller.ownershipRefs,
+          ]);
+      const clusters = ownership.clusterNames();
+      const found = await Promise.all(
+        entities.map(async entity => {
+          let target;
+          try {
+            target = destinationOfEntity(entity);
+          } catch (error) {
+            if (isError(error) && error.name === InputError.name) return [];
+            throw error;
+          }
+          const where = await destinationClusters(
+            caller,
+            entity,
+            target.namespace,
+            clusters,
+          );
+          return where
+            .filter(c => !c.refusal)
+            .map(c => ({
+              entityRef: target.entityRef,
+              cluster: c.cluster,
+              namespace: target.namespace,
+              labels: target.labels,
+            }));
+        }),
+      );
+      return found
+        .flat()
+        .sort(
+          (a, b) =>
+            order(a.entityRef, b.entityRef) || order(a.cluster, b.cluster),
+        );
+    },
+  };
+  return service;
+}
+
+/** Code-point order: the same on every machine, whatever its locale. */
+function order(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

@@ -1,0 +1,10 @@
+export { createTransferAccess } from './createTransferAccess';
+export type {
+  TransferAccessOptions,
+  TransferAccessService,
+} from './createTransferAccess';
+export { readAccessConfig } from './config';
+export type { AccessConfig } from './config';
+export { decideAccess, ACT_PERMISSION } from './decide';
+export type { AccessFacts, PolicyAnswer } from './decide';
+export type * from './types';
