@@ -1,6 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { SignalsService } from '@backstage/plugin-signals-node';
+import type {
+  SignalPayload,
+  SignalsService,
+} from '@backstage/plugin-signals-node';
 import type { Transfer } from '../store';
 import {
   ALICE,
@@ -19,7 +22,7 @@ function setup(overrides: Partial<TransferNoticesOptions> = {}) {
   const send = jest.fn<Promise<void>, Parameters<NotificationService['send']>>(
     async () => {},
   );
-  const publish = jest.fn(async () => {});
+  const publish = jest.fn(async (_signal: SignalPayload) => {});
   const logger = mockServices.logger.mock();
   const ownersOf = jest.fn(async (_t: Transfer) => [PAYMENTS_TEAM, BOB]);
   const readersOf = jest.fn(async (t: Transfer) => [
@@ -147,7 +150,7 @@ describe('createTransferNotices', () => {
     });
     await notices.progressed(transfer, 'phase');
     await notices.progressed(transfer, 'progress');
-    const messages = publish.mock.calls.map(call => (call as any)[0].message);
+    const messages = publish.mock.calls.map(([signal]) => signal.message);
     expect(messages).toEqual([
       { id: 'tr-1', phase: 'Syncing' },
       {
