@@ -4,14 +4,24 @@ import { isPastPointOfNoReturn } from './pointOfNoReturn';
 
 describe('unfinishedOutcome', () => {
   it.each([
-    // a hand-over wins over whatever the flow met on its way out
+    // a hand-over stops a flow in any step
     [
-      { handedOver: true, cancelRequested: true, lastPhase: 'Cancelled' },
+      { handedOver: true, cancelRequested: true, lastPhase: 'Staging' },
       'handed-over',
     ],
     [
-      { handedOver: true, cancelRequested: false, lastPhase: 'Staging' },
+      { handedOver: true, cancelRequested: false, lastPhase: 'Syncing' },
       'handed-over',
+    ],
+    [{ handedOver: true, cancelRequested: false }, 'handed-over'],
+    // ... but not one that was already rolling back or giving up: it finished that
+    [
+      { handedOver: true, cancelRequested: true, lastPhase: 'Cancelled' },
+      'cancelled',
+    ],
+    [
+      { handedOver: true, cancelRequested: false, lastPhase: 'Failed' },
+      'failed',
     ],
     // the flow rolled back for the cancel
     [

@@ -12,13 +12,15 @@ export interface UnfinishedRun {
 }
 
 /**
- * The outcome of a run that threw. A hand-over wins over anything else (the run stopped because it was
- * told to, whatever it met on the way out). Otherwise the flow's own last word decides: it reports
- * Cancelled only when it rolled back for a cancel; a cancel it no longer honoured (past the point of no
- * return) ends as the failure it met. A cancel that came before the flow started is a cancel.
+ * The outcome of a run that threw. A flow that said how it ended (Cancelled or Failed: it had started
+ * rolling back or giving up before a hand-over came, and finished that) ended so; a hand-over stops any
+ * other. The flow reports Cancelled only when it rolled back for a cancel; a cancel it no longer honoured
+ * (past the point of no return) ends as the failure it met. A cancel that came before the flow started is
+ * a cancel.
  */
 export function unfinishedOutcome(r: UnfinishedRun): TransferRunOutcome {
-  if (r.handedOver) return 'handed-over';
+  const ended = r.lastPhase === 'Cancelled' || r.lastPhase === 'Failed';
+  if (r.handedOver && !ended) return 'handed-over';
   if (r.lastPhase === 'Cancelled') return 'cancelled';
   if (r.lastPhase === undefined && r.cancelRequested) return 'cancelled';
   return 'failed';

@@ -1,11 +1,18 @@
-import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type {
+  Plan,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { KubeConfig } from '@kubernetes/client-node';
-import { gatherFacts } from '../gather';
+import { runCopy, type CopyOptions } from '../copy';
+import type { PlanFacts } from '../plan';
+import { planTransferRun } from './plan';
 import { runTransfer } from './runTransfer';
 
-// the clusters are the unit's boundary: reading them is what never answers here
-jest.mock('../gather', () => ({ gatherFacts: jest.fn() }));
-const gather = gatherFacts as jest.MockedFunction<typeof gatherFacts>;
+// the unit's boundaries: reading the clusters, and the copy flow (which the kube-sim tests run for real)
+jest.mock('./plan', () => ({ planTransferRun: jest.fn() }));
+jest.mock('../copy', () => ({ runCopy: jest.fn() }));
+const plan = planTransferRun as jest.MockedFunction<typeof planTransferRun>;
+const copy = runCopy as jest.MockedFunction<typeof runCopy>;
 
 const spec: TransferSpec = {
   id: 't1',
@@ -15,13 +22,21 @@ const spec: TransferSpec = {
   intent: 'clone',
 };
 const kc = new KubeConfig();
+const planned = {
+  facts: { sourceWorkloads: [] } as unknown as PlanFacts,
+  plan: { mode: 'copy', allowed: true, refusals: [] } as unknown as Plan,
+};
+const at = new Date().toISOString();
 
 describe('runTransfer', () => {
-  afterEach(() => gather.mockReset());
+  afterEach(() => {
+    plan.mockReset();
+    copy.mockReset();
+  });
 
   it('returns at once on a hand-over, without waiting for the call in flight, and reports nothing after it', async () => {
     let answer: (() => void) | undefined;
-    gather.mockImplementation(
+    plan.mockImplementation(
       () =>
         new Promise((_, reject) => {
           answer = () => reject(new Error('the cluster answered late'));
@@ -37,7 +52,7 @@ describe('runTransfer', () => {
       onEvent: e => events.push(e),
     });
     await new Promise(setImmediate);
-    expect(gather).toHaveBeenCalledTimes(1);
+    expect(plan).toHaveBeenCalledTimes(1);
     handOver.abort(new Error('the worker is stopping'));
     const r = await running;
     expect(r).toEqual({
@@ -53,8 +68,36 @@ describe('runTransfer', () => {
     expect(events).toEqual([]);
   });
 
+  it('lets a rollback under way finish before it returns, and says how it ended', async () => {
+    plan.mockResolvedValue(planned);
+    const handOver = new AbortController();
+    let finishRollback: (() => void) | undefined;
+    copy.mockImplementation(async (o: CopyOptions) => {
+      o.onEvent?.({ type: 'phase', phase: 'RollingBack', at });
+      await new Promise<void>(r => (finishRollback = r));
+      o.onEvent?.({ type: 'phase', phase: 'Failed', at });
+      throw new Error('final sync failed: connection refused');
+    });
+    let returned = false;
+    const running = runTransfer({
+      spec,
+      source: kc,
+      destination: kc,
+      handOver: handOver.signal,
+    }).finally(() => (returned = true));
+    await new Promise(setImmediate);
+    handOver.abort(new Error('the worker is stopping'));
+    await new Promise(setImmediate);
+    expect(returned).toBe(false);
+    finishRollback!();
+    expect(await running).toMatchObject({
+      outcome: 'failed',
+      error: 'final sync failed: connection refused',
+    });
+  });
+
   it('never throws: a failure to plan is a failed outcome with the reason in one line, a cancel before it a cancel', async () => {
-    gather.mockRejectedValue(new Error('forbidden: cannot list pods'));
+    plan.mockRejectedValue(new Error('forbidden: cannot list pods'));
     expect(
       await runTransfer({ spec, source: kc, destination: kc }),
     ).toMatchObject({
@@ -72,6 +115,6 @@ describe('runTransfer', () => {
         signal: cancel.signal,
       }),
     ).toMatchObject({ outcome: 'cancelled', error: 'cancelled by the user' });
-    expect(gather).toHaveBeenCalledTimes(1);
+    expect(plan).toHaveBeenCalledTimes(1);
   });
 });

@@ -33,7 +33,12 @@ export async function runTransfer(
   const started = Date.now();
   const run = new RunRecord(o);
   const flow = planAndRun(o, run);
-  const ended = await untilHandedOver(flow, o.handOver);
+  // a rollback under way is finished first: half of one leaves less than a resume can continue from
+  const ended = await untilHandedOver(
+    flow,
+    o.handOver,
+    () => run.lastPhase !== 'RollingBack',
+  );
   // from here on this run says nothing: whoever takes over reports
   run.closed = true;
   if ('value' in ended)
@@ -161,15 +166,18 @@ type Ended<T> = { value: T } | { error: unknown } | { handedOver: true };
 
 /**
  * The flow's end, or the hand-over, whichever comes first: a hand-over does not wait for the call in
- * flight (a cluster call waiting out an outage takes minutes). The flow stops on its own at its next wait
- * or step, and its end is not awaited.
+ * flight (a cluster call waiting out an outage takes minutes) unless `mayLeave` says no. The flow stops
+ * on its own at its next wait or step, and its end is not awaited.
  */
 function untilHandedOver<T>(
   flow: Promise<T>,
-  handOver?: AbortSignal,
+  handOver: AbortSignal | undefined,
+  mayLeave: () => boolean,
 ): Promise<Ended<T>> {
   return new Promise(resolve => {
-    const onHandOver = () => resolve({ handedOver: true });
+    const onHandOver = () => {
+      if (mayLeave()) resolve({ handedOver: true });
+    };
     handOver?.addEventListener('abort', onHandOver, { once: true });
     flow.then(
       value => resolve({ value }),
