@@ -5,11 +5,13 @@
  * engine id); a plan that changed before the start (back to approval, nothing created); stage then cut over.
  */
 import { chownSync, writeFileSync } from 'node:fs';
-import type { Knex } from 'knex';
-import { KubeConfig } from '@kubernetes/client-node';
+import knexFactory, { type Knex } from 'knex';
+import { KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import {
+  LABEL_ROLE,
+  LABEL_TRANSFER_ID,
   planTransferRun,
   runTransfer,
   type TransferRunOptions,
@@ -21,6 +23,7 @@ import type {
 import { startClusters, type SimCluster, type SimWorld } from 'kube-sim';
 import { ClusterRegistry, type ClusterConfig } from '../clusters';
 import { migrateToLatest } from '../store/migrate';
+import { clientOf, storeTestDatabases } from '../store/__testUtils__/databases';
 import { TransferStore, type Transfer } from '../store';
 import {
   startTransferWorker,
@@ -126,6 +129,7 @@ afterEach(() => {
 /** A request as the workflow stores it, with the plan the engine makes today. */
 async function requested(o: {
   claim: string;
+  store?: TransferStore;
   intent?: TransferIntent;
   options?: TransferOptions;
 }): Promise<Transfer> {
@@ -144,7 +148,7 @@ async function requested(o: {
     destination: registry.clients('west').kubeConfig,
   });
   expect(plan.refusals).toEqual([]);
-  const t = await store.createTransfer({
+  const t = await (o.store ?? store).createTransfer({
     source: {
       cluster: 'east',
       namespace: NS,
@@ -383,4 +387,109 @@ it('stages a transfer while the application runs, then cuts it over when asked',
   );
   expect(await nothingLeft(t.engineTransferId)).toEqual([]);
   expect(await replicasOf(admin.east, NS, 'catalog-app')).toBe(1);
+});
+
+describe('two workers on one PostgreSQL store', () => {
+  // under CI a missing PostgreSQL fails here (storeTestDatabases); elsewhere the test is skipped, visibly
+  const pg = storeTestDatabases();
+  const onPostgres = pg.supports('POSTGRES_15') ? it : it.skip;
+  /* eslint-disable jest/no-standalone-expect -- onPostgres is `it` (or it.skip) */
+
+  onPostgres(
+    'run each of several approved transfers exactly once, counted from the server pods the destination saw created',
+    async () => {
+      const first = await pg.init('POSTGRES_15');
+      expect(clientOf(first)).toBe('pg');
+      await migrateToLatest(first);
+      // a second connection pool, as a second backend process has
+      const second = knexFactory(first.client.config);
+      const stores = [new TransferStore(first), new TransferStore(second)];
+      // every server pod of the engine created on the destination, by transfer id (a watch sees each ADDED)
+      const serverPods = new Map<string, Set<string>>();
+      const watch = await new Watch(admin.west).watch(
+        `/api/v1/namespaces/${NS}/pods`,
+        { labelSelector: `${LABEL_ROLE}=server` },
+        (type: string, pod: V1Pod) => {
+          if (type !== 'ADDED') return;
+          const id = pod.metadata!.labels![LABEL_TRANSFER_ID];
+          serverPods.set(
+            id,
+            (serverPods.get(id) ?? new Set()).add(pod.metadata!.uid!),
+          );
+        },
+        () => undefined,
+      );
+      const handles: TransferWorkerHandle[] = [];
+      try {
+        const ids: Transfer[] = [];
+        for (let i = 0; i < 6; i++) {
+          const claim = `tiny-${i}`;
+          await filledClaim(admin.east, NS, claim, { files: 3, uid: UID });
+          const t = await requested({ claim, store: stores[0] });
+          ids.push(
+            await stores[i % 2].decide({
+              transferId: t.id,
+              kind: 'approve',
+              ...owner,
+            }),
+          );
+        }
+        for (const s of stores) {
+          const lifecycle = mockServices.lifecycle.mock();
+          handles.push(
+            await startTransferWorker({
+              config: new ConfigReader({
+                namespaceTransfer: {
+                  worker: {
+                    leaseDuration: '20s',
+                    pollInterval: '300ms',
+                    concurrency: { global: 3, perCluster: 3 },
+                  },
+                },
+              }),
+              logger: mockServices.logger.mock(),
+              scheduler: mockServices.scheduler.mock(),
+              lifecycle,
+              store: s,
+              registry,
+              notices: recordingNotices().notices,
+              cancelWatchMs: 500,
+            }),
+          );
+          for (const [hook] of lifecycle.addStartupHook.mock.calls)
+            await hook();
+        }
+        const holders = new Map<string, string>();
+        for (const t of ids) {
+          const done = await eventually(
+            async () => {
+              const now = await stores[0].get(t.id);
+              return ['succeeded', 'failed'].includes(now.state) && now;
+            },
+            `transfer ${t.id} to end`,
+            240_000,
+          );
+          expect(done).toMatchObject({ state: 'succeeded', attempt: 1 });
+          expect(done.lease?.epoch).toBe(1);
+          const started = (
+            await stores[0].readEvents({ transferId: t.id, limit: 1000 })
+          ).filter(e => e.kind === 'state' && e.payload.action === 'start');
+          expect(started).toHaveLength(1);
+          holders.set(t.id, String(started[0].payload.worker));
+        }
+        for (const t of ids)
+          expect([
+            t.engineTransferId,
+            serverPods.get(t.engineTransferId)?.size,
+          ]).toEqual([t.engineTransferId, 1]);
+        // both replicas took part (claims go oldest first, three at a time each)
+        expect(new Set(holders.values()).size).toBe(2);
+      } finally {
+        await Promise.all(handles.map(h => h.stop()));
+        watch.abort();
+        await second.destroy();
+      }
+    },
+  );
+  /* eslint-enable jest/no-standalone-expect */
 });
