@@ -58,6 +58,12 @@ export async function reportClusterAccess(
   opts: { timeoutMs?: number } = {},
 ): Promise<ClusterAccess[]> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  if (registry.list().length === 0)
+    logger.warn(
+      `namespace-transfer: no cluster is configured, so no volume can be listed or moved: add the clusters ` +
+        `under kubernetes.clusterLocatorMethods (type: config) with name, url, authProvider: serviceAccount ` +
+        `and serviceAccountToken (see deploy/README.md for the token)`,
+    );
   return Promise.all(
     registry.list().map(async ({ name }) => {
       const access = await checkCluster(registry, name, timeoutMs);
