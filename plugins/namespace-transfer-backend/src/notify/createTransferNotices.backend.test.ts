@@ -237,6 +237,29 @@ describe('createTransferNotices on the real notifications and signals backends',
     expect(await notificationsOf(CAROL)).toEqual([]);
   });
 
+  it("stores one ask per batch for its owners, however many of the batch's volumes they decide on", async () => {
+    await Promise.all(
+      ['db-data', 'db-logs'].map(claim =>
+        notices.stateChanged(
+          storedTransfer({
+            id: `tr-batch-${claim}`,
+            batchId: 'b-real',
+            source: { ...storedTransfer().source, claim },
+            destination: { ...storedTransfer().destination, claim },
+          }),
+          { from: 'pending-approval', action: 'request', actor: ALICE },
+        ),
+      ),
+    );
+    const asks = (await notificationsOf(BOB)).filter(
+      n => n.payload.scope === 'namespace-transfer:batch:b-real:approval',
+    );
+    expect(asks).toHaveLength(1);
+    expect(asks[0].payload.title).toBe(
+      'Approve moving 2 volumes of payments to east/payments?',
+    );
+  });
+
   it('stores a failure for the requester, high', async () => {
     await notices.stateChanged(
       storedTransfer({

@@ -250,4 +250,88 @@ describe('createTransferNotices', () => {
       '4 more such failures in the last minute were not logged',
     );
   });
+
+  it("a batch's new requests ask each set of owners once, replaced as they are stored, one send after the other", async () => {
+    const { notices, send } = setup({
+      ownersOf: async t =>
+        t.source.claim === 'cache' ? [CAROL] : [PAYMENTS_TEAM],
+    });
+    // each send stays in flight until released; it records how many had finished when it began
+    const inFlight: Array<() => void> = [];
+    const finishedBefore: number[] = [];
+    let finished = 0;
+    send.mockImplementation(() => {
+      finishedBefore.push(finished);
+      return new Promise<void>(resolve =>
+        inFlight.push(() => {
+          finished += 1;
+          resolve();
+        }),
+      );
+    });
+    const requested = ['db-data', 'db-logs', 'cache'].map(claim =>
+      notices.stateChanged(
+        storedTransfer({
+          id: `tr-${claim}`,
+          batchId: 'b-1',
+          source: { ...storedTransfer().source, claim },
+          destination: { ...storedTransfer().destination, claim },
+        }),
+        { from: 'pending-approval', action: 'request', actor: ALICE },
+      ),
+    );
+    await waitFor(() => send.mock.calls.length >= 2);
+    inFlight.splice(0).forEach(done => done());
+    await waitFor(() => send.mock.calls.length === 3);
+    inFlight.splice(0).forEach(done => done());
+    await Promise.all(requested);
+    // the team's second ask began only after their first had been delivered (it replaces, never races it)
+    expect(finishedBefore).toEqual([0, 0, 2]);
+
+    const asks = send.mock.calls.map(([o]) => ({
+      to: o.recipients,
+      title: o.payload.title,
+      scope: o.payload.scope,
+      link: o.payload.link,
+    }));
+    const team = {
+      type: 'entity',
+      entityRef: [PAYMENTS_TEAM],
+      excludeEntityRef: [ALICE],
+    };
+    const scope = 'namespace-transfer:batch:b-1:approval';
+    expect(asks).toEqual(
+      expect.arrayContaining([
+        {
+          to: team,
+          title: 'Approve moving payments/db-data to east/payments?',
+          scope,
+          link: '/namespace-transfer/transfers/tr-db-data',
+        },
+        {
+          to: team,
+          title: 'Approve moving 2 volumes of payments to east/payments?',
+          scope,
+          link: '/namespace-transfer/transfers/tr-db-logs',
+        },
+        {
+          to: { ...team, entityRef: [CAROL] },
+          title: 'Approve moving payments/cache to east/payments?',
+          scope,
+          link: '/namespace-transfer/transfers/tr-cache',
+        },
+      ]),
+    );
+    expect(asks).toHaveLength(3);
+    expect(send.mock.calls[2][0].payload.description).toBe(
+      'alice asks for moving claims db-data, db-logs in payments on west to payments on east. Each is approved on its own.',
+    );
+  });
 });
+
+/** Waits for a condition on mocks that promises settle towards (no timers: a few turns of the queue). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100 && !condition(); turn++)
+    await new Promise(resolve => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}

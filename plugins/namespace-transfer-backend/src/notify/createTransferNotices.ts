@@ -4,7 +4,8 @@ import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { Transfer } from '../store';
 import { ENDED_STATES } from '../workflow/states';
 import { FailureLog } from './failureLog';
-import { Notice, noticesFor } from './notices';
+import { BatchAsks } from './BatchAsks';
+import { batchAsk, isBatchRequest, Notice, noticesFor } from './notices';
 import { ReadersCache } from './ReadersCache';
 import {
   progressSignal,
@@ -43,6 +44,7 @@ export function createTransferNotices(
   const { notifications, signals, ownersOf } = options;
   const failures = new FailureLog(options.logger);
   const readers = new ReadersCache(options.readersOf, options.readersTtlMs);
+  const batchAsks = new BatchAsks();
 
   async function guarded(
     key: string,
@@ -72,12 +74,27 @@ export function createTransferNotices(
     }
   }
 
-  async function send(transfer: Transfer, notice: Notice): Promise<void> {
+  async function send(
+    transfer: Transfer,
+    change: StateChange,
+    notice: Notice,
+  ): Promise<void> {
     const excluded = new Set(notice.exclude);
     const to = [...new Set(await recipientsOf(transfer, notice))].filter(
       ref => !excluded.has(ref),
     );
     if (to.length === 0) return;
+    if (notice.to === 'owners' && isBatchRequest(transfer, change)) {
+      const key = `${transfer.batchId}|${[...to].sort().join(',')}`;
+      await batchAsks.add(key, transfer.source.claim, claims =>
+        deliver(to, batchAsk(notice, transfer, claims)),
+      );
+      return;
+    }
+    await deliver(to, notice);
+  }
+
+  async function deliver(to: string[], notice: Notice): Promise<void> {
     await notifications.send({
       recipients: {
         type: 'entity',
@@ -108,7 +125,7 @@ export function createTransferNotices(
         guarded(
           'notification',
           `send the "${notice.kind}" notification of transfer ${transfer.id}`,
-          () => send(transfer, notice),
+          () => send(transfer, change, notice),
         ),
       );
       const signal = guarded(

@@ -87,6 +87,46 @@ function ownersAsk(
   };
 }
 
+/** A new request that came in a batch: its owners' asks are grouped, one notification per batch. */
+export function isBatchRequest(
+  transfer: Transfer,
+  change: StateChange,
+): boolean {
+  return change.action === 'request' && transfer.batchId !== undefined;
+}
+
+const LISTED_CLAIMS = 10;
+
+/**
+ * The owners' ask for the new requests of a batch that they decide on (`claims`, the latest last): one
+ * notification per batch, replaced as each request is stored, instead of one per volume of a namespace.
+ * Each request is still approved on its own; the link leads to the latest one.
+ */
+export function batchAsk(
+  ask: Notice,
+  transfer: Transfer,
+  claims: string[],
+): Notice {
+  const scope = `namespace-transfer:batch:${transfer.batchId}:approval`;
+  if (claims.length < 2) return { ...ask, payload: { ...ask.payload, scope } };
+  const words = describeTransfer(transfer);
+  const { source: s, destination: d } = transfer;
+  const listed = claims.slice(0, LISTED_CLAIMS).join(', ');
+  const more =
+    claims.length > LISTED_CLAIMS
+      ? ` and ${claims.length - LISTED_CLAIMS} more`
+      : '';
+  return {
+    ...ask,
+    payload: {
+      ...ask.payload,
+      title: `Approve ${words.verb} ${claims.length} volumes of ${s.namespace} to ${d.cluster}/${d.namespace}?`,
+      description: `${personName(transfer.requester)} asks for ${words.verb} claims ${listed}${more} in ${s.namespace} on ${s.cluster} to ${d.namespace} on ${d.cluster}. Each is approved on its own.`,
+      scope,
+    },
+  };
+}
+
 interface News {
   kind: string;
   title: string;
