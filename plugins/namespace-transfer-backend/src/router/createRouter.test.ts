@@ -8,6 +8,7 @@ import {
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ResponseError } from '@backstage/errors';
 import { EntityVolumesResponse } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { TransferWorkflow } from '../service';
 import { createRouter } from './createRouter';
 import { openApiDocument } from './openapi';
 
@@ -70,8 +71,10 @@ describe('createRouter', () => {
       permissions: mockServices.permissions(),
       volumes: { getEntityVolumes: jest.fn() },
       clusterStatuses: async () => [],
+      // the workflow's routes are registered with it; none is called here
+      workflow: {} as TransferWorkflow,
     });
-    expect(servedPaths(router).sort()).toEqual(
+    expect([...new Set(servedPaths(router))].sort()).toEqual(
       Object.keys(openApiDocument.paths).sort(),
     );
     const { server } = await app();

@@ -1,15 +1,18 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import type { TransferWorkflow } from '../service';
 import {
   AuthorizeResult,
-  BasicPermission,
+  isResourcePermission,
+  Permission,
 } from '@backstage/plugin-permission-common';
 import {
   ClusterStatus,
@@ -22,6 +25,7 @@ import { TooManyRequestsError } from '../errors';
 import { publicError } from './errors';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rateLimit';
+import { addTransferRoutes } from './transferRoutes';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -39,6 +43,10 @@ export interface RouterOptions {
    */
   rateLimiter?: RateLimiter;
   logger?: LoggerService;
+  /** the transfer workflow's routes (requests, decisions, reads); none: only volumes and clusters */
+  workflow?: TransferWorkflow;
+  /** records every mutating route, refusals included */
+  auditor?: AuditorService;
 }
 
 /** Who a rate limit counts: a user by their entity ref, a service by its subject. */
@@ -62,12 +70,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, volumes, rateLimiter, logger } = options;
   const router = Router();
-  router.use(express.json());
-
-  async function caller(req: express.Request, res: express.Response) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+  function limit(credentials: BackstageCredentials, res: express.Response) {
     if (rateLimiter) {
       const decision = rateLimiter.take(callerKey(credentials));
       if (!decision.allowed) {
@@ -77,17 +80,30 @@ export async function createRouter(
         );
       }
     }
+  }
+
+  async function caller(req: express.Request, res: express.Response) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    limit(credentials, res);
     return credentials;
   }
 
+  /**
+   * The volume and cluster routes read no transfer: a resource permission is asked without a resource, and
+   * only an outright DENY refuses (a conditional answer narrows transfers, which these routes do not show).
+   */
   async function authorize(
     credentials: BackstageCredentials,
-    permission: BasicPermission,
+    permission: Permission,
   ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    const [decision] = isResourcePermission(permission)
+      ? await permissions.authorizeConditional([{ permission }], {
+          credentials,
+        })
+      : await permissions.authorize([{ permission }], { credentials });
+    if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError(`You are not allowed to ${permission.name}`);
     }
   }
@@ -135,6 +151,14 @@ export async function createRouter(
     await authorize(credentials, transferReadPermission);
     res.json({ clusters: await options.clusterStatuses() });
   });
+
+  if (options.workflow)
+    addTransferRoutes(router, {
+      workflow: options.workflow,
+      httpAuth,
+      auditor: options.auditor,
+      limit,
+    });
 
   router.use(
     (

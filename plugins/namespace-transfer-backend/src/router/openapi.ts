@@ -1,3 +1,5 @@
+import { transferPaths, transferSchemas } from './openapiTransfers';
+
 /**
  * OpenAPI description of the plugin's HTTP API, served at GET /openapi.json. The router test checks that
  * every route the router serves is described here, so the two cannot drift apart silently.
@@ -51,7 +53,7 @@ export const openApiDocument = {
     title: 'namespace-transfer',
     version: '1',
     description:
-      'Volumes of catalog entities on the configured Kubernetes clusters.',
+      'Volumes of catalog entities on the configured Kubernetes clusters, and the transfer workflow: requests, approvals, progress and audit.',
   },
   servers: [{ url: '/' }],
   paths: {
@@ -105,6 +107,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...transferPaths,
     '/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',
@@ -114,6 +117,7 @@ export const openApiDocument = {
   },
   components: {
     schemas: {
+      ...transferSchemas,
       Error: {
         type: 'object',
         properties: {
