@@ -113,7 +113,7 @@ export function createTransferNotices(
     // never a broadcast: no receivers means nobody hears of it
     if (refs.length === 0) return;
     await signals.publish<TransferSignal>({
-      recipients: { type: 'user', entityRef: refs },
+      recipients: { type: 'user', entityRef: [...new Set(refs)] },
       channel: TRANSFER_SIGNAL_CHANNEL,
       message,
     });
