@@ -22,5 +22,5 @@ export interface TransferCheckpoint {
    * checkpoint knows it after a crash without knowing the flow's steps. Absent before that point (and in
    * checkpoints of engines older than the field).
    */
-  pastPointOfNoReturn?: true;
+  pastPointOfNoReturn?: boolean;
 }

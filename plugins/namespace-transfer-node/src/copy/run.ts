@@ -263,6 +263,8 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
       phase('Failed');
       throw e;
     }
+    // handed over while the clusters were asked: whoever takes over decides
+    if (o.handOver?.aborted) throw e;
     if (!o.skipCleanup) {
       phase('RollingBack');
       await session.cleanup().catch(warn('cleanup after failure'));

@@ -212,6 +212,8 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       phase('Failed');
       throw e;
     }
+    // handed over while the cluster was asked: whoever takes over decides
+    if (o.handOver?.aborted) throw e;
     phase('RollingBack');
     if (done(POINT_OF_NO_RETURN)) {
       await giveBack(
