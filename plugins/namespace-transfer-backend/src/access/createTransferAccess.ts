@@ -188,6 +188,41 @@ export function createTransferAccess(
     );
   }
 
+  /**
+   * Which of the caller's parts a conditional read leaves in a list: the conditions are applied to a
+   * transfer the caller requested, and to ones whose source or destination they own (owned entities
+   * count on either side in the store's filter, so either passing keeps them). `may` applies the
+   * conditions exactly to each transfer read; a rule that cannot judge the stand-in (an adopter's rule
+   * reading other fields) leaves the part out rather than list what the policy may have meant to hide.
+   */
+  function visibleParts(
+    caller: Caller,
+    read: PolicyDecision,
+  ): { requester: boolean; owned: boolean } {
+    if (read.result !== AuthorizeResult.CONDITIONAL)
+      return { requester: true, owned: true };
+    const claims = [caller.userRef!, ...caller.ownershipRefs];
+    const passes = (r: Omit<TransferResource, 'transfer'>, requester = '') => {
+      try {
+        return applyConditions(read, {
+          ...r,
+          transfer: { requester } as Transfer,
+        });
+      } catch {
+        return false;
+      }
+    };
+    return {
+      requester: passes(
+        { sourceOwners: [], destinationOwners: [] },
+        caller.userRef,
+      ),
+      owned:
+        passes({ sourceOwners: claims, destinationOwners: [] }) ||
+        passes({ sourceOwners: [], destinationOwners: claims }),
+    };
+  }
+
   const service: TransferAccessService = {
     transferResource: t => transferResource(t),
 
@@ -245,10 +280,15 @@ export function createTransferAccess(
       } else if (act !== 'read') {
         claim = await claimNowIfReadable(transfer);
       }
-      const [resource, sourceEntityOwners] = await Promise.all([
-        transferResource(transfer, claim),
+      const [sourceEntityOwners, destinationOwners] = await Promise.all([
         ownership.entityOwnerRefs(transfer.source.entityRef),
+        ownership.entityOwnerRefs(transfer.destination.entityRef),
       ]);
+      const resource: TransferResource = {
+        transfer,
+        sourceOwners: claim ? claim.owners : sourceEntityOwners,
+        destinationOwners,
+      };
       const [readPolicy, actPolicy] = await resourceAnswers(
         caller,
         [PERMISSION.read, PERMISSION[ACT_PERMISSION[act]]],
@@ -287,13 +327,15 @@ export function createTransferAccess(
       ) {
         return undefined;
       }
-      // a conditional read is applied per transfer by `may`; the list shows what the caller takes part in
-      const owned = await ownership.ownedEntities([
-        caller.userRef,
-        ...caller.ownershipRefs,
-      ]);
+      const part = visibleParts(caller, read);
+      const owned = part.owned
+        ? await ownership.ownedEntities([
+            caller.userRef,
+            ...caller.ownershipRefs,
+          ])
+        : [];
       return {
-        userRef: caller.userRef,
+        userRef: part.requester ? caller.userRef : '',
         ownedEntityRefs: owned.map(e => stringifyEntityRef(e)),
       };
     },

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
+  parseEntityRef,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -72,8 +73,16 @@ export class OwnershipService {
     );
   }
 
-  /** An entity's owners now (its ownedBy relations); none when it no longer exists. */
+  /**
+   * An entity's owners now (its ownedBy relations); none when it no longer exists, or for no entity at all
+   * (a transfer whose source claim nobody owned at request time stores no source entity).
+   */
   async entityOwnerRefs(entityRef: string): Promise<string[]> {
+    try {
+      parseEntityRef(entityRef);
+    } catch {
+      return [];
+    }
     const entity = await this.entity(entityRef);
     return (entity?.relations ?? [])
       .filter(r => r.type === RELATION_OWNED_BY)

@@ -300,4 +300,62 @@ describe('registerTransferPermissions', () => {
       /namespace-transfer\.transfer\.cancel/,
     );
   });
+
+  it('a conditional read narrows the list filter too: requester-only and source-owner-only policies', async () => {
+    const { access } = wired;
+    const rita = await access.caller(mockCredentials.user('user:default/rita'));
+    const sam = await access.caller(mockCredentials.user('user:default/sam'));
+    policy = (name, claims) =>
+      name === transferReadPermission.name
+        ? createTransferConditionalDecision(
+            transferReadPermission,
+            transferConditions.isRequester({ claims }),
+          )
+        : { result: AuthorizeResult.ALLOW };
+    expect(await access.visibility(rita)).toEqual({
+      userRef: 'user:default/rita',
+      ownedEntityRefs: [],
+    });
+    // what sam requested, not what he owns
+    expect(await access.visibility(sam)).toEqual({
+      userRef: 'user:default/sam',
+      ownedEntityRefs: [],
+    });
+    policy = (name, claims) =>
+      name === transferReadPermission.name
+        ? createTransferConditionalDecision(
+            transferReadPermission,
+            transferConditions.isSourceOwner({ claims }),
+          )
+        : { result: AuthorizeResult.ALLOW };
+    expect(await access.visibility(sam)).toEqual({
+      userRef: '',
+      ownedEntityRefs: ['component:default/shop'],
+    });
+    // and the store's list under that filter shows sam the transfer from his source
+    const page = await wired.store.list({
+      filter: { visibleTo: (await access.visibility(sam))! },
+    });
+    expect(page.items.map(t => t.id)).toContain(stored.id);
+  });
+
+  it('a transfer whose source nobody owned at request time (no source entity stored) is read without asking the catalog for it', async () => {
+    const orphan = await wired.store.createTransfer(
+      newTransfer({
+        source: {
+          cluster: 'east',
+          namespace: 'shop',
+          claim: 'orphan',
+          entityRef: '',
+        },
+        requester: 'user:default/rita',
+      }),
+    );
+    const rita = await wired.access.caller(
+      mockCredentials.user('user:default/rita'),
+    );
+    expect(await wired.access.may('read', orphan, rita)).toMatchObject({
+      allowed: true,
+    });
+  });
 });
