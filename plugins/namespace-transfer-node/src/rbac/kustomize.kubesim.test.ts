@@ -1,6 +1,7 @@
 /**
- * deploy/ installed as an adopter installs it: `kubectl apply -k deploy/overlays/example` (the base and the
- * copy RoleBindings of two team namespaces) against a kube-sim cluster, twice, the second changing nothing.
+ * deploy/ installed as an adopter installs it, against a kube-sim cluster: `kubectl apply -k deploy/` (the
+ * base), then `kubectl apply -k deploy/overlays/example` (the base and the copy RoleBindings of two team
+ * namespaces) twice; neither of the later applies changes what an earlier one made.
  * Then the engine copies a small claim with exactly what that installed: the token the token controller put
  * into the engine's token Secret, read back as the README says.
  */
@@ -42,6 +43,7 @@ describe('kubectl apply -k deploy/ on a kube-sim cluster', () => {
   let admin: KubeConfig;
   let dir: string;
   let rendered: KubernetesObject[];
+  let renderedBase: KubernetesObject[];
   const applied: string[] = [];
   const versions: Record<string, string>[] = [];
 
@@ -57,11 +59,13 @@ describe('kubectl apply -k deploy/ on a kube-sim cluster', () => {
       })
     ).stdout;
 
-  /** resourceVersion of every object the kustomization renders, as the cluster holds it now */
-  async function resourceVersions(): Promise<Record<string, string>> {
+  /** resourceVersion of every object given, as the cluster holds it now */
+  async function resourceVersions(
+    objects: KubernetesObject[],
+  ): Promise<Record<string, string>> {
     const api = KubernetesObjectApi.makeApiClient(admin);
     const out: Record<string, string> = {};
-    for (const o of rendered) {
+    for (const o of objects) {
       const live = await api.read({
         apiVersion: o.apiVersion!,
         kind: o.kind!,
@@ -103,20 +107,26 @@ describe('kubectl apply -k deploy/ on a kube-sim cluster', () => {
         'kubectl is not installed: this test applies deploy/ with `kubectl apply -k`; install kubectl',
       );
     dir = mkdtempSync(join(tmpdir(), 'nt-kustomize-'));
-    const file = join(dir, 'rendered.yaml');
-    writeFileSync(
-      file,
-      await run('kubectl', ['kustomize', OVERLAY]).then(r => r.stdout),
-    );
-    rendered = await readManifests(file);
+    const render = async (kustomization: string, name: string) => {
+      const file = join(dir, name);
+      writeFileSync(
+        file,
+        (await run('kubectl', ['kustomize', kustomization])).stdout,
+      );
+      return readManifests(file);
+    };
+    rendered = await render(OVERLAY, 'overlay.yaml');
+    renderedBase = await render(DEPLOY, 'base.yaml');
     world = await startClusters([{ name: 'east' }]);
     admin = world.cluster('east').kubeConfig();
     await ensureClass(admin, 'movable', 'true');
     // the overlay binds copy mode in namespaces that exist already: a team's own
     for (const ns of TEAM_NAMESPACES) await ensureNamespace(admin, ns);
+    applied.push(await kubectl('apply', '-k', DEPLOY));
+    versions.push(await resourceVersions(renderedBase));
     for (let round = 0; round < 2; round++) {
       applied.push(await kubectl('apply', '-k', OVERLAY));
-      versions.push(await resourceVersions());
+      versions.push(await resourceVersions(rendered));
     }
   });
 
@@ -126,12 +136,7 @@ describe('kubectl apply -k deploy/ on a kube-sim cluster', () => {
   });
 
   it('renders the base and one copy RoleBinding per team namespace, binding copy nowhere else', async () => {
-    const base = await run('kubectl', ['kustomize', DEPLOY]).then(
-      r => r.stdout,
-    );
-    const baseFile = join(dir, 'base.yaml');
-    writeFileSync(baseFile, base);
-    const baseObjects = (await readManifests(baseFile)).map(keyOf);
+    const baseObjects = renderedBase.map(keyOf);
     expect(baseObjects.sort()).toEqual(
       [
         'CustomResourceDefinition/namespacetransferapprovals.transfer.namespace-transfer.io',
@@ -160,15 +165,23 @@ describe('kubectl apply -k deploy/ on a kube-sim cluster', () => {
     );
   });
 
-  it('installs on the first apply and changes nothing on the second', () => {
+  it('installs the base, adds only the RoleBindings with the overlay, and changes nothing applied again', () => {
     const lines = (out: string) => out.trim().split('\n').sort();
-    expect(lines(applied[0])).toHaveLength(rendered.length);
-    for (const line of lines(applied[0])) expect(line).toMatch(/ created$/);
-    expect(lines(applied[1]).filter(l => !l.endsWith(' unchanged'))).toEqual(
-      [],
+    const [base, overlay, again] = applied.map(lines);
+    expect(base).toHaveLength(renderedBase.length);
+    for (const line of base) expect(line).toMatch(/ created$/);
+    // the overlay: its two RoleBindings created, the base's objects left as they were
+    expect(overlay.filter(l => !l.endsWith(' unchanged'))).toEqual(
+      TEAM_NAMESPACES.map(
+        () =>
+          'rolebinding.rbac.authorization.k8s.io/namespace-transfer-copy-namespace-transfer-engine created',
+      ),
     );
-    expect(lines(applied[1])).toHaveLength(rendered.length);
-    expect(versions[1]).toEqual(versions[0]);
+    expect(overlay).toHaveLength(rendered.length);
+    expect(versions[1]).toEqual(expect.objectContaining(versions[0]));
+    expect(again.filter(l => !l.endsWith(' unchanged'))).toEqual([]);
+    expect(again).toHaveLength(rendered.length);
+    expect(versions[2]).toEqual(versions[1]);
   });
 
   it("gives the engine's token copy mode in the team namespaces only, and the portal's token reading only", async () => {
