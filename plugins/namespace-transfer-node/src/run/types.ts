@@ -44,7 +44,8 @@ export interface TransferRunOptions {
   signal?: AbortSignal;
   /**
    * Hand over: stops at once without rolling back anything; mover pods may keep running. A later run
-   * given the last checkpoint re-attaches to what is there.
+   * given the last checkpoint re-attaches to what is there. (A rollback already under way when it comes
+   * is finished first, and the run ends as that rollback did.)
    */
   handOver?: AbortSignal;
   onEvent?: (e: TransferRunEvent) => void;
