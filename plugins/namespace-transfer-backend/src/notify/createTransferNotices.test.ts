@@ -122,6 +122,25 @@ describe('createTransferNotices', () => {
     expect(payload.scope).toBe('namespace-transfer:tr-1:1:failed');
   });
 
+  it('a failure past the point of no return goes to the source owners too, critical', async () => {
+    const { notices, send } = setup();
+    await notices.stateChanged(
+      storedTransfer({
+        state: 'failed',
+        error: 'final sync failed',
+        pastPointOfNoReturn: true,
+        approvedBy: [BOB],
+      }),
+      { from: 'running', action: 'fail' },
+    );
+    const [{ recipients, payload }] = send.mock.calls[0];
+    expect(recipients).toEqual({
+      type: 'entity',
+      entityRef: [ALICE, BOB, PAYMENTS_TEAM],
+    });
+    expect(payload.severity).toBe('critical');
+  });
+
   it('a change nobody acts on sends no notification but still signals', async () => {
     const { notices, send, publish } = setup();
     await notices.stateChanged(storedTransfer({ state: 'running' }), {

@@ -69,6 +69,12 @@ export function createTransferNotices(
         return [transfer.requester];
       case 'requester-and-approvers':
         return [transfer.requester, ...transfer.approvedBy];
+      case 'requester-approvers-and-owners':
+        return [
+          transfer.requester,
+          ...transfer.approvedBy,
+          ...(await ownersOf(transfer)),
+        ];
       default:
         return [];
     }

@@ -122,6 +122,17 @@ describe('noticesFor: which change sends what to whom', () => {
       ],
     ],
     [
+      'a failure past the point of no return tells the source owners too, critical',
+      { state: 'failed', approvedBy: [BOB], pastPointOfNoReturn: true },
+      { from: 'running', action: 'fail' },
+      [
+        news(`Failed past its point of no return: ${WHAT}`, '1:failed', {
+          severity: 'critical',
+          to: 'requester-approvers-and-owners',
+        }),
+      ],
+    ],
+    [
       'the requester cancelling their own pending request tells nobody',
       { state: 'cancelled' },
       { from: 'pending-approval', action: 'cancel', actor: ALICE },
@@ -274,7 +285,9 @@ describe('noticesFor: what the descriptions say', () => {
       },
       { from: 'running', action: 'fail' },
     );
-    expect(after).toContain('resume it from its page');
+    expect(after).toContain(
+      'The source application may stay stopped until the transfer is resumed from its page.',
+    );
   });
 
   it('staged says when it cuts over', () => {

@@ -17,9 +17,14 @@ export const STATUS_TOPIC = 'namespace-transfer-status';
 
 /**
  * Who hears of a change: the source's owners (resolved when sent, from the catalog), the requester, or the
- * requester and those who approved the attempt (they took responsibility for it: a failure concerns them).
+ * requester and those who approved the attempt (they took responsibility for it: a failure concerns them),
+ * and with them the source's owners when their application may be left stopped.
  */
-export type Audience = 'owners' | 'requester' | 'requester-and-approvers';
+export type Audience =
+  | 'owners'
+  | 'requester'
+  | 'requester-and-approvers'
+  | 'requester-approvers-and-owners';
 
 export interface Notice {
   /** what happened, in the log when the notice cannot be sent */
@@ -216,17 +221,23 @@ function requesterNewsOf(
         description: `${capitalise(words.done)} ${words.full}.${stopped(transfer)}`,
       };
     case 'fail':
-      return {
-        kind: 'failed',
-        to: 'requester-and-approvers',
-        severity: 'high',
-        title: `Failed: ${what}`,
-        description: `${quoteText(transfer.error ?? 'No reason was recorded.')} ${
-          transfer.pastPointOfNoReturn
-            ? 'It failed after its point of no return: resume it from its page to finish it.'
-            : 'Retry it from its page once the cause is fixed.'
-        }`,
-      };
+      // past the point of no return the source may be gone or its application stopped until a resume:
+      // that is the source owners' outage too
+      return transfer.pastPointOfNoReturn
+        ? {
+            kind: 'failed',
+            to: 'requester-approvers-and-owners',
+            severity: 'critical',
+            title: `Failed past its point of no return: ${what}`,
+            description: `${quoteText(transfer.error ?? 'No reason was recorded.')} The source application may stay stopped until the transfer is resumed from its page.`,
+          }
+        : {
+            kind: 'failed',
+            to: 'requester-and-approvers',
+            severity: 'high',
+            title: `Failed: ${what}`,
+            description: `${quoteText(transfer.error ?? 'No reason was recorded.')} Retry it from its page once the cause is fixed.`,
+          };
     case 'cancel':
       if (!byOther) return undefined;
       return state === 'cancelled'
