@@ -2,7 +2,8 @@
  * The start-up checks against a real API server (kube-sim): each cluster is asked with its configured token
  * whether it answers and grants the read path's rights, and each that does not is logged by name with the
  * reason; a backend (startTestBackend, a plugin wired as plugin.ts is) starts all the same, while a config
- * value the schema refuses stops it with a message naming the key.
+ * value the schema refuses, a malformed cluster entry or a failed migration stops it with a message naming
+ * the key or the cause and what to do.
  */
 import { join } from 'node:path';
 import {
@@ -20,7 +21,9 @@ import {
   type SimWorld,
 } from 'kube-sim';
 import { ClusterRegistry, readClusterConfigs } from '../clusters';
+import knexFactory from 'knex';
 import { TransferStore } from '../store';
+import { MIGRATIONS_DIRECTORY } from '../store/migrate';
 import {
   checkConfigAgainstSchema,
   explainMigrationFailure,
@@ -228,13 +231,16 @@ describe('a backend starting with the checks', () => {
     }
   });
 
-  it('does not start with an option value the config schema refuses, and says which key', async () => {
-    const outcome = await startTestBackend({
+  /** the message a backend with the checks stops with (or 'started') */
+  async function startupOutcome(
+    data: object,
+    database?: ReturnType<typeof mockServices.database.factory>,
+  ): Promise<string> {
+    return startTestBackend({
       features: [
         startupPlugin(() => {}),
-        mockServices.rootConfig.factory({
-          data: configOf([], { defaults: { mode: 'fast' } }),
-        }),
+        mockServices.rootConfig.factory({ data }),
+        ...(database ? [database] : []),
       ],
     }).then(
       async backend => {
@@ -242,6 +248,46 @@ describe('a backend starting with the checks', () => {
         return 'started';
       },
       (e: Error) => e.message,
+    );
+  }
+
+  it('does not start with a malformed cluster entry, and says which entry and what to set', async () => {
+    const outcome = await startupOutcome(
+      configOf([{ ...clusterEntry('east', 'x'), authProvider: 'google' }]),
+    );
+    expect(outcome).toContain(
+      "Cluster 'east' uses authProvider 'google' (kubernetes.clusterLocatorMethods[0].clusters[0].authProvider); namespace-transfer supports only 'serviceAccount'",
+    );
+  });
+
+  it('does not start on a database a newer version migrated, and says what to run', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    try {
+      await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+      await knex('knex_migrations').insert({
+        name: '29991231000000_from_a_later_version.js',
+        batch: 2,
+        migration_time: new Date(),
+      });
+      const outcome = await startupOutcome(
+        configOf([]),
+        mockServices.database.factory({ knex }),
+      );
+      expect(outcome).toContain(
+        'Namespace Transfer cannot start: its database was migrated by a newer version of the plugin',
+      );
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  it('does not start with an option value the config schema refuses, and says which key', async () => {
+    const outcome = await startupOutcome(
+      configOf([], { defaults: { mode: 'fast' } }),
     );
     expect(outcome).toContain(
       'namespaceTransfer.defaults.mode: must be one of auto, copy, rebind (got "fast")',
