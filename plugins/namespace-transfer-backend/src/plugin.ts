@@ -4,20 +4,33 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { namespaceTransferPermissions } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { createTransferAccess, readAccessConfig } from './access';
 import {
   ClusterRegistry,
   getClusterStatuses,
   readClusterConfigs,
 } from './clusters';
+import { createTransferNotices } from './notify';
+import { registerTransferPermissions } from './permissions';
 import { createRouter } from './router';
-import { TransferStore } from './store';
-import { readMoverResources } from './mover/config';
 import { RateLimiter } from './router/rateLimit';
+import {
+  cutoverWindows,
+  enginePlanner,
+  readWorkflowConfig,
+  registryClusterFacts,
+  TransferWorkflow,
+} from './service';
+import { TransferStore } from './store';
 import { DEFAULT_VOLUMES_CACHE_TTL_MS, VolumesService } from './volumes';
+import { readWorkerConfig, startTransferWorker } from './worker';
 
 const DEFAULT_CLUSTER_TIMEOUT_MS = 15_000;
 const DEFAULT_RATE_LIMIT = { burst: 30, perMinute: 60 };
+/** a plan reads both clusters' claims, workloads, quotas and rights: more calls than one page makes */
+const PLAN_TIMEOUT_FACTOR = 4;
 
 /** A number of the plugin's config, refused at startup when out of range, naming the key. */
 function readNumber(
@@ -32,6 +45,42 @@ function readNumber(
     throw new Error(`${key} must be ${rule} (got ${value})`);
   }
   return value;
+}
+
+/** The limits of the routes that call the clusters, refused at startup when out of range. */
+function readClusterLimits(config: Config) {
+  return {
+    timeoutMs: readNumber(
+      config,
+      'namespaceTransfer.clusterRequestTimeoutMs',
+      DEFAULT_CLUSTER_TIMEOUT_MS,
+      n => n > 0,
+      'a positive number of milliseconds',
+    ),
+    cacheTtlMs: readNumber(
+      config,
+      'namespaceTransfer.volumesCacheTtlMs',
+      DEFAULT_VOLUMES_CACHE_TTL_MS,
+      n => n >= 0,
+      '0 or a positive number of milliseconds',
+    ),
+    rateLimiter: new RateLimiter({
+      burst: readNumber(
+        config,
+        'namespaceTransfer.rateLimit.burst',
+        DEFAULT_RATE_LIMIT.burst,
+        n => Number.isInteger(n) && n >= 1,
+        'a whole number of requests, at least 1',
+      ),
+      perMinute: readNumber(
+        config,
+        'namespaceTransfer.rateLimit.perMinute',
+        DEFAULT_RATE_LIMIT.perMinute,
+        n => n > 0,
+        'a positive number of requests',
+      ),
+    }),
+  };
 }
 
 /**
@@ -49,79 +98,112 @@ export const namespaceTransferPlugin = createBackendPlugin({
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+        auditor: coreServices.auditor,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
-      async init({
-        config,
-        database,
-        logger,
-        httpRouter,
-        httpAuth,
-        permissions,
-        permissionsRegistry,
-        catalog,
-      }) {
-        permissionsRegistry.addPermissions(namespaceTransferPermissions);
-
+      async init(deps) {
+        const { config, logger } = deps;
         const clusters = readClusterConfigs(config, logger);
         logger.info(
           `Namespace Transfer clusters: ${clusters.map(c => c.name).join(', ') || '(none configured)'}`,
         );
         const registry = new ClusterRegistry(clusters);
-        const timeoutMs = readNumber(
-          config,
-          'namespaceTransfer.clusterRequestTimeoutMs',
-          DEFAULT_CLUSTER_TIMEOUT_MS,
-          n => n > 0,
-          'a positive number of milliseconds',
+        const limits = readClusterLimits(config);
+        // every config key is read here, before anything starts: a typo stops the backend naming the key
+        const accessConfig = readAccessConfig(config);
+        const workerConfig = readWorkerConfig(config);
+        const workflowConfig = readWorkflowConfig(config);
+
+        // migrated at start-up (unless database.migrations.skip): a broken schema stops the plugin here
+        const store = await TransferStore.create(deps.database);
+
+        const access = createTransferAccess({
+          access: accessConfig,
+          auth: deps.auth,
+          userInfo: deps.userInfo,
+          permissions: deps.permissions,
+          permissionsRegistry: deps.permissionsRegistry,
+          catalog: deps.catalog,
+          registry,
+          timeoutMs: limits.timeoutMs,
+          logger,
+        });
+        registerTransferPermissions(deps.permissionsRegistry, store, t =>
+          access.transferResource(t),
         );
-        const cacheTtlMs = readNumber(
-          config,
-          'namespaceTransfer.volumesCacheTtlMs',
-          DEFAULT_VOLUMES_CACHE_TTL_MS,
-          n => n >= 0,
-          '0 or a positive number of milliseconds',
-        );
-        const rateLimiter = new RateLimiter({
-          burst: readNumber(
-            config,
-            'namespaceTransfer.rateLimit.burst',
-            DEFAULT_RATE_LIMIT.burst,
-            n => Number.isInteger(n) && n >= 1,
-            'a whole number of requests, at least 1',
-          ),
-          perMinute: readNumber(
-            config,
-            'namespaceTransfer.rateLimit.perMinute',
-            DEFAULT_RATE_LIMIT.perMinute,
-            n => n > 0,
-            'a positive number of requests',
-          ),
+
+        const notices = createTransferNotices({
+          notifications: deps.notifications,
+          signals: deps.signals,
+          logger,
+          // a claim nobody but the admins owns asks the admins
+          ownersOf: async t => {
+            const { owners } = await access.claimOwnership(t.source);
+            return owners.length ? owners : accessConfig.admins;
+          },
+          readersOf: async t => {
+            const r = await access.transferResource(t);
+            return [
+              ...new Set([
+                t.requester,
+                ...r.sourceOwners,
+                ...r.destinationOwners,
+              ]),
+            ];
+          },
         });
 
-        // the transfer worker (issue 16) hands these to the engine; checked here so a typo stops startup
-        readMoverResources(config);
+        const worker = await startTransferWorker({
+          config,
+          logger,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          store,
+          registry,
+          notices,
+          workerConfig,
+        });
 
-        // migrated at start-up (unless database.migrations.skip) so a broken schema stops the plugin here,
-        // not at a first request; the workflow's routes and worker (issue 16's next slices) use the store
-        await TransferStore.create(database);
+        const workflow = new TransferWorkflow({
+          store,
+          access,
+          notices,
+          planner: enginePlanner(
+            registry,
+            workerConfig.engine,
+            limits.timeoutMs * PLAN_TIMEOUT_FACTOR,
+          ),
+          clusters: registryClusterFacts(registry, limits.timeoutMs),
+          windows: cutoverWindows(workerConfig.maintenanceWindows),
+          config: workflowConfig,
+          onDecided: () => worker.wake(),
+        });
 
-        httpRouter.use(
+        deps.httpRouter.use(
           await createRouter({
-            httpAuth,
-            permissions,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
             logger,
-            rateLimiter,
+            rateLimiter: limits.rateLimiter,
+            auditor: deps.auditor,
+            workflow,
             volumes: new VolumesService({
-              catalog,
+              catalog: deps.catalog,
               registry,
-              timeoutMs,
-              cacheTtlMs,
+              timeoutMs: limits.timeoutMs,
+              cacheTtlMs: limits.cacheTtlMs,
               logger,
             }),
-            clusterStatuses: () => getClusterStatuses(registry, timeoutMs),
+            clusterStatuses: () =>
+              getClusterStatuses(registry, limits.timeoutMs),
           }),
         );
       },

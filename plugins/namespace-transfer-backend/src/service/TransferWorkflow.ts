@@ -18,7 +18,7 @@ import type {
   Destination,
   TransferAccess,
 } from '../access/types';
-import type { StateChange, TransferNotices } from '../notify/types';
+import type { TransferNotices } from '../notify/types';
 import type {
   Batch,
   ListPage,
@@ -55,6 +55,8 @@ export interface TransferWorkflowOptions {
   now?: () => Date;
   /** transfers read from the store at a time for the CSV export (default 500) */
   exportPageSize?: number;
+  /** after a stored decision: the worker may have something to claim (an approval, retry, resume, cut over) */
+  onDecided?: (transfer: Transfer) => void;
 }
 
 export interface ListResult {
@@ -70,9 +72,6 @@ export interface DestinationsResult {
     error?: string;
   }>;
 }
-
-// the notice contract names creation 'request' (src/notify, being extended alongside)
-const REQUESTED = 'request' as unknown as StateChange['action'];
 
 const EXPORT_PAGE = 500;
 
@@ -171,6 +170,7 @@ export class TransferWorkflow {
       },
       { requiredApprovals: this.o.config.requiredApprovals },
     );
+    this.o.onDecided?.(after);
     await this.o.notices.stateChanged(after, {
       from: before.state,
       action: kind,
@@ -365,7 +365,7 @@ export class TransferWorkflow {
   ) {
     await this.o.notices.stateChanged(transfer, {
       from: 'pending-approval',
-      action: REQUESTED,
+      action: 'request',
       actor: caller.userRef,
       ...(comment && { comment }),
     });

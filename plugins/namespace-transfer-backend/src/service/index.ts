@@ -16,3 +16,6 @@ export { transferSpec } from './spec';
 export type { StoredOptions } from './spec';
 export { CSV_COLUMNS } from './views';
 export type { CsvRow, TransferView, TransferDetail } from './views';
+export { enginePlanner, registryClusterFacts } from './engineAdapters';
+export type { EngineFacts } from './engineAdapters';
+export { cutoverWindows } from './windows';
