@@ -408,6 +408,13 @@ describe('createTransferAccess on kube-sim', () => {
         name: 'NotAllowedError',
         message: expect.stringMatching(/does not name it/),
       });
+      // an admin may request into any configured cluster and namespace, annotation or not
+      expect(
+        await access.destination(
+          await as(access, 'user:default/ada'),
+          'component:default/shop-eu',
+        ),
+      ).toMatchObject({ cluster: 'west', namespace: 'shop-eu' });
     } finally {
       await annotateNamespace(east, 'shop', { [OWNER_ANNOTATION]: null });
     }

@@ -7,4 +7,12 @@ export { readAccessConfig } from './config';
 export type { AccessConfig } from './config';
 export { decideAccess, ACT_PERMISSION } from './decide';
 export type { AccessFacts, PolicyAnswer } from './decide';
-export type * from './types';
+export type {
+  AccessDecision,
+  Caller,
+  ClaimOwnership,
+  ClaimRef,
+  Destination,
+  TransferAccess,
+  TransferAct,
+} from './types';
