@@ -126,6 +126,8 @@ class Listener {
   }
 }
 
+const DAVE = 'user:default/dave';
+
 const user = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'User',
@@ -136,12 +138,16 @@ const ENTITIES = [
   user('alice'),
   user('bob'),
   user('carol'),
+  user('dave'),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: { name: 'team-payments', namespace: 'default' },
     spec: { type: 'team', children: [] },
-    relations: [{ type: 'hasMember', targetRef: BOB }],
+    relations: [
+      { type: 'hasMember', targetRef: BOB },
+      { type: 'hasMember', targetRef: DAVE },
+    ],
   },
 ];
 
@@ -260,6 +266,29 @@ describe('createTransferNotices on the real notifications and signals backends',
     );
   });
 
+  it('leaves the team member who acted out of the ask that goes to the rest of the team', async () => {
+    // bob retries a request that was cancelled before it ran: his team is asked again, without him
+    await notices.stateChanged(
+      storedTransfer({
+        id: 'tr-real-retry',
+        state: 'pending-approval',
+        attempt: 2,
+      }),
+      { from: 'cancelled', action: 'retry', actor: BOB },
+    );
+    const scope = 'namespace-transfer:tr-real-retry:approval';
+    const ofScope = async (ref: string) =>
+      (await notificationsOf(ref)).filter(n => n.payload.scope === scope);
+    expect(await ofScope(DAVE)).toMatchObject([
+      {
+        payload: {
+          title: 'Approve moving payments/db-data to east/payments again?',
+        },
+      },
+    ]);
+    expect(await ofScope(BOB)).toEqual([]);
+  });
+
   it('stores a failure for the requester, high', async () => {
     await notices.stateChanged(
       storedTransfer({
@@ -269,7 +298,9 @@ describe('createTransferNotices on the real notifications and signals backends',
       }),
       { from: 'running', action: 'fail' },
     );
-    const alices = await notificationsOf(ALICE);
+    const alices = (await notificationsOf(ALICE)).filter(
+      n => n.payload.link === '/namespace-transfer/transfers/tr-real-2',
+    );
     expect(alices).toHaveLength(1);
     expect(alices[0].payload).toMatchObject({
       title: 'Failed: moving payments/db-data to east/payments',
