@@ -4,6 +4,7 @@ import type {
   TransferRunOptions,
   TransferRunResult,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
+import { transferSpec } from '../service/spec';
 import type { Transfer } from '../store';
 import type { WorkerConfig } from './config';
 
@@ -11,29 +12,14 @@ import type { WorkerConfig } from './config';
 export type RunTransfer = (o: TransferRunOptions) => Promise<TransferRunResult>;
 
 /**
- * What the engine is asked to do for a stored transfer. The id is the attempt's engine id, so a retry's
- * objects never meet an earlier attempt's; the mover image is the operator's, whatever a stored option says.
+ * What the engine is asked to do for a stored transfer: the workflow's spec (the attempt's engine id, so a
+ * retry's objects never meet an earlier attempt's; the destination entity's labels), without a mover image
+ * a stored option might name: the image is the operator's (runTransfer's `image`).
  */
 export function specOf(t: Transfer): TransferSpec {
-  const { image: _requesterImage, ...options } = t.options;
-  return {
-    id: t.engineTransferId,
-    source: {
-      cluster: t.source.cluster,
-      namespace: t.source.namespace,
-      name: t.source.claim,
-    },
-    destination: {
-      cluster: t.destination.cluster,
-      namespace: t.destination.namespace,
-      name: t.destination.claim,
-      storageClassName: t.destination.storageClass,
-      size: t.destination.size,
-    },
-    mode: t.requestedMode,
-    intent: t.intent,
-    options,
-  };
+  const spec = transferSpec(t);
+  const { image: _requesterImage, ...options } = spec.options ?? {};
+  return { ...spec, options };
 }
 
 /**

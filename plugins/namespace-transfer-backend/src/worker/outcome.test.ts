@@ -152,6 +152,21 @@ describe('runOptionsOf', () => {
     expect(specOf(t).options).toEqual({ verify: 'full' });
   });
 
+  it('gives the destination claim the labels the workflow stored for its entity', () => {
+    const t = transfer({
+      options: {
+        verify: 'full',
+        destinationLabels: { 'backstage.io/kubernetes-id': 'shop-next' },
+      } as Transfer['options'],
+    });
+    expect(specOf(t)).toMatchObject({
+      id: 'e1',
+      destination: { labels: { 'backstage.io/kubernetes-id': 'shop-next' } },
+      options: { verify: 'full' },
+    });
+    expect(specOf(t).options).not.toHaveProperty('destinationLabels');
+  });
+
   it('resumes from the checkpoint with the plan the run went by', () => {
     const checkpoint = {
       transferId: 'e1',
