@@ -523,6 +523,9 @@ describe('createTransferAccess on kube-sim', () => {
     await expect(
       access.destination(dora, 'component:default/nothing'),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(access.destination(dora, 'component:')).rejects.toMatchObject({
+      name: 'InputError',
+    });
     await expect(
       access.destination(dora, 'component:default/shop-eu', {
         cluster: 'west',

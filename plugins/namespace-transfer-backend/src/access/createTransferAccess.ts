@@ -6,7 +6,11 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   InputError,
   isError,
@@ -31,6 +35,7 @@ import { ClusterRegistry } from '../clusters';
 import {
   destinationOfEntity,
   entityOwners,
+  NamespaceReader,
   OwnershipService,
 } from '../ownership';
 import {
@@ -176,10 +181,16 @@ export function createTransferAccess(
     entity: Entity,
     namespace: string,
     clusters: string[],
+    readNamespace?: NamespaceReader,
   ): Promise<{ cluster: string; refusal?: string; missing?: boolean }[]> {
     return Promise.all(
       clusters.map(async cluster => {
-        const where = await ownership.deployable(entity, cluster, namespace);
+        const where = await ownership.deployable(
+          entity,
+          cluster,
+          namespace,
+          readNamespace,
+        );
         if (where.ok) return { cluster };
         // admins may request into any configured cluster and namespace, owner annotation or not
         if (caller.isAdmin && !where.missing) return { cluster };
@@ -346,6 +357,13 @@ export function createTransferAccess(
           'Only a signed-in user may request a transfer',
         );
       }
+      try {
+        parseEntityRef(entityRef);
+      } catch {
+        throw new InputError(
+          `destination entity ${JSON.stringify(entityRef)} is not an entity ref such as component:default/payments-db`,
+        );
+      }
       const entity = await ownership.entity(entityRef);
       if (!entity) {
         throw new NotFoundError(`No entity ${entityRef} in the catalog`);
@@ -422,6 +440,7 @@ export function createTransferAccess(
             ...caller.ownershipRefs,
           ]);
       const clusters = ownership.clusterNames();
+      const readNamespace = ownership.sharedNamespaceReader();
       const found = await Promise.all(
         entities.map(async entity => {
           let target;
@@ -436,6 +455,7 @@ export function createTransferAccess(
             entity,
             target.namespace,
             clusters,
+            readNamespace,
           );
           return where
             .filter(c => !c.refusal)

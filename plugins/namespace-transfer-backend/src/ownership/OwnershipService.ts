@@ -28,6 +28,30 @@ import { BadGatewayError } from '../errors';
 import { decideClaimOwnership } from './decideClaimOwnership';
 import { namespaceNamesEntity } from './entityClaim';
 
+/** A namespace's annotations on a cluster; undefined when it does not exist there. */
+export type NamespaceReader = (
+  cluster: string,
+  namespace: string,
+) => Promise<Record<string, string> | undefined>;
+
+const NAMESPACES_AT_ONCE = 8;
+
+/** Runs at most `n` of the given calls at a time, the rest in the order they came. */
+function limiter(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(call: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>(go => waiting.push(go));
+    running++;
+    try {
+      return await call();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 export interface OwnershipServiceOptions {
   catalog: CatalogService;
   auth: AuthService;
@@ -139,8 +163,9 @@ export class OwnershipService {
     entity: Entity,
     cluster: string,
     namespace: string,
+    readNamespace: NamespaceReader = (c, n) => this.namespaceAnnotations(c, n),
   ): Promise<{ ok: true } | { ok: false; reason: string; missing?: boolean }> {
-    const annotations = await this.namespaceAnnotations(cluster, namespace);
+    const annotations = await readNamespace(cluster, namespace);
     if (!annotations) {
       return {
         ok: false,
@@ -156,6 +181,28 @@ export class OwnershipService {
       };
     }
     return { ok: true };
+  }
+
+  /**
+   * A namespace reader for one answer that asks about many entities (the destinations of an admin): each
+   * cluster's namespace is read once, and at most NAMESPACES_AT_ONCE reads run at a time, so a catalog
+   * of thousands of entities does not open thousands of requests to the clusters at once.
+   */
+  sharedNamespaceReader(): NamespaceReader {
+    const answers = new Map<
+      string,
+      Promise<Record<string, string> | undefined>
+    >();
+    const limit = limiter(NAMESPACES_AT_ONCE);
+    return (cluster, namespace) => {
+      const key = `${cluster}\u0000${namespace}`;
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = limit(() => this.namespaceAnnotations(cluster, namespace));
+        answers.set(key, answer);
+      }
+      return answer;
+    };
   }
 
   clusterNames(): string[] {

@@ -1,5 +1,8 @@
 export { OwnershipService } from './OwnershipService';
-export type { OwnershipServiceOptions } from './OwnershipService';
+export type {
+  NamespaceReader,
+  OwnershipServiceOptions,
+} from './OwnershipService';
 export { decideClaimOwnership } from './decideClaimOwnership';
 export type { ClaimFacts } from './decideClaimOwnership';
 export {
