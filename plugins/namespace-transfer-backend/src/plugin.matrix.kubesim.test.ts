@@ -1,0 +1,429 @@
+/*
+ * The authorisation matrix of issue 16 over every route of the workflow, through the whole plugin
+ * (startTestBackend: the real TransferAccess reading ownership from the catalog mock and from two kube-sim
+ * clusters, the engine's real plan), for anonymous, non-owner, requester, source owner, destination owner and
+ * admin, under an allow-all policy and under the demo's policy (admin powers only for admins). The plugin
+ * checks ownership itself: an allow-all policy makes nobody an approver who does not own the source.
+ */
+import request from 'supertest';
+import {
+  coreServices,
+  createServiceFactory,
+  type BackstageCredentials,
+  type PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { startClusters, type SimCluster, type SimWorld } from 'kube-sim';
+import { namespaceTransferPlugin } from './plugin';
+import {
+  ensureNamespace,
+  ensureStorageClass,
+  volumeDir,
+} from './worker/__testUtils__/kubesim';
+
+jest.setTimeout(300_000);
+
+const ID = 'backstage.io/kubernetes-id';
+const NS = 'backstage.io/kubernetes-namespace';
+
+const ROLES = {
+  anonymous: undefined,
+  nonOwner: 'user:default/carol',
+  requester: 'user:default/alice',
+  sourceOwner: 'user:default/bob',
+  destinationOwner: 'user:default/dave',
+  admin: 'user:default/ada',
+} as const;
+type Role = keyof typeof ROLES;
+const ROLE_NAMES = Object.keys(ROLES) as Role[];
+
+const GROUPS: Record<string, string[]> = {
+  [ROLES.nonOwner]: [],
+  [ROLES.requester]: ['group:default/team-next'],
+  [ROLES.sourceOwner]: ['group:default/team-payments'],
+  [ROLES.destinationOwner]: ['group:default/team-next'],
+  [ROLES.admin]: [],
+};
+
+const component = (name: string, namespace: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { [ID]: name, [NS]: namespace },
+  },
+  spec: { owner, type: 'service', lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+
+const ENTITIES = [
+  component('payments-db', 'payments', 'group:default/team-payments'),
+  component('payments-next', 'payments-next', 'group:default/team-next'),
+];
+
+const REQUEST = {
+  source: { cluster: 'east', namespace: 'payments', claim: 'payments-data' },
+  destination: { entityRef: 'component:default/payments-next' },
+};
+
+/** The users' ownership claims, as the sign-in resolver gives them. */
+const userInfo = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials: BackstageCredentials) {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+      };
+    },
+  }),
+});
+
+/** The demo's rule (packages/backend NamespaceTransferPolicy): approve, cancel and audit for admins only. */
+const ADMIN_POWERS = new Set([
+  'namespace-transfer.transfer.approve',
+  'namespace-transfer.transfer.cancel',
+  'namespace-transfer.transfer.audit',
+]);
+function demoDecision(
+  permission: string,
+  credentials: BackstageCredentials,
+): PolicyDecision {
+  const user = (credentials.principal as { userEntityRef?: string })
+    .userEntityRef;
+  return {
+    result:
+      ADMIN_POWERS.has(permission) && user !== ROLES.admin
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  };
+}
+const demoPolicy = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: (): PermissionsService => ({
+    authorize: async (requests, { credentials }) =>
+      requests.map(r => ({
+        result: demoDecision(r.permission.name, credentials).result as
+          AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+      })),
+    authorizeConditional: async (requests, { credentials }) =>
+      requests.map(r => demoDecision(r.permission.name, credentials)),
+  }),
+});
+
+let world: SimWorld;
+
+/** The engine's identity on a cluster: the matrix is about portal users, not the engine's RBAC. */
+function clusterEntry(c: SimCluster) {
+  return {
+    name: c.name,
+    url: c.server,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: c
+      .userKubeConfig({ username: 'engine', groups: ['system:masters'] })
+      .getCurrentUser()!.token!,
+    caData: c.caData,
+  };
+}
+
+beforeAll(async () => {
+  world = await startClusters([{ name: 'east' }, { name: 'west' }]);
+  const east = world.cluster('east').kubeConfig();
+  const west = world.cluster('west').kubeConfig();
+  for (const kc of [east, west]) await ensureStorageClass(kc, 'standard');
+  await ensureNamespace(east, 'payments');
+  await ensureNamespace(west, 'payments-next');
+  await east.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
+    namespace: 'payments',
+    body: {
+      metadata: { name: 'payments-data', labels: { [ID]: 'payments-db' } },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'standard',
+        resources: { requests: { storage: '1Gi' } },
+      },
+    },
+  });
+  await volumeDir(east, 'payments', 'payments-data');
+});
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+const headersOf = (role: Role) => ({
+  Authorization:
+    role === 'anonymous'
+      ? mockCredentials.none.header()
+      : mockCredentials.user.header(ROLES[role]),
+});
+
+type Server = Parameters<typeof request>[0];
+
+async function startPlugin(
+  permissions: ReturnType<typeof createServiceFactory>,
+) {
+  const backend = await startTestBackend({
+    features: [
+      namespaceTransferPlugin,
+      catalogServiceMock.factory({ entities: ENTITIES }),
+      userInfo,
+      permissions,
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://portal.example.com' },
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  clusterEntry(world.cluster('east')),
+                  clusterEntry(world.cluster('west')),
+                ],
+              },
+            ],
+          },
+          namespaceTransfer: {
+            admins: [ROLES.admin],
+            clusterRequestTimeoutMs: 20_000,
+            rateLimit: { burst: 1000, perMinute: 100_000 },
+            // nothing runs: the matrix is about who may ask, not about moving data
+            worker: { enabled: false },
+          },
+        },
+      }),
+    ],
+  });
+  return backend;
+}
+
+const API = '/api/namespace-transfer';
+
+/** Runs the same question as every role; the answer is what the matrix shows for that role. */
+async function matrix(
+  ask: (role: Role) => Promise<string | number>,
+): Promise<Record<Role, string | number>> {
+  const row = {} as Record<Role, string | number>;
+  for (const role of ROLE_NAMES) row[role] = await ask(role);
+  return row;
+}
+
+const row = (
+  anonymous: string | number,
+  nonOwner: string | number,
+  requester: string | number,
+  sourceOwner: string | number,
+  destinationOwner: string | number,
+  admin: string | number,
+) => ({
+  anonymous,
+  nonOwner,
+  requester,
+  sourceOwner,
+  destinationOwner,
+  admin,
+});
+
+/** What each policy should give: the rows that differ between them are the decisions the policy narrows. */
+const EXPECTED = {
+  'allow-all': {
+    read: row(401, 404, 200, 200, 200, 200),
+    events: row(401, 404, 200, 200, 200, 200),
+    list: row(401, '200:0', '200:1', '200:1', '200:1', '200:1'),
+    export: row(401, '200:0', '200:1', '200:1', '200:1', '200:1'),
+    pendingApprovals: row(401, '200:0', '200:0', '200:1', '200:0', '200:1'),
+    counts: row(401, '200:0', '200:1', '200:1', '200:1', '200:1'),
+    bytesPerDay: row(401, 403, 403, 403, 403, 200),
+    destinations: row(401, '200:0', '200:1', '200:1', '200:1', 200),
+    plan: row(401, 403, 200, 403, 200, 200),
+    request: row(401, 403, 201, 403, 201, 201),
+    batch: row(401, 403, 201, 403, 201, 201),
+    approve: row(401, 404, 403, 200, 403, 200),
+    reject: row(401, 404, 403, 200, 403, 200),
+    cancel: row(401, 404, 200, 200, 403, 200),
+    retry: row(401, 404, 200, 200, 403, 200),
+    // allowed, but a pending request can be neither resumed nor cut over: 409 naming its state
+    resume: row(401, 404, 409, 409, 403, 409),
+    cutover: row(401, 404, 409, 409, 403, 409),
+  },
+  demo: {} as Record<string, ReturnType<typeof row>>,
+};
+EXPECTED.demo = {
+  ...EXPECTED['allow-all'],
+  // the demo policy keeps approve, cancel and audit for admins: owners are narrowed out, and nothing
+  // waits for the approval of someone who may not give it
+  pendingApprovals: row(401, '200:0', '200:0', '200:0', '200:0', '200:1'),
+  approve: row(401, 404, 403, 403, 403, 200),
+  reject: row(401, 404, 403, 403, 403, 200),
+  cancel: row(401, 404, 403, 403, 403, 200),
+  retry: row(401, 404, 403, 403, 403, 200),
+  resume: row(401, 404, 403, 403, 403, 409),
+  cutover: row(401, 404, 403, 403, 403, 409),
+};
+
+describe.each([
+  [
+    'allow-all',
+    mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+  ],
+  ['demo', demoPolicy],
+] as const)(
+  'the authorisation matrix under the %s policy',
+  (policy, permissions) => {
+    let server: Server;
+    let stop: () => Promise<void>;
+    const expected = EXPECTED[policy];
+
+    beforeAll(async () => {
+      const backend = await startPlugin(permissions);
+      server = backend.server;
+      stop = () => backend.stop();
+    });
+
+    afterAll(async () => {
+      await stop?.();
+    });
+
+    const requested = async () => {
+      const res = await request(server)
+        .post(`${API}/transfers`)
+        .set(headersOf('requester'))
+        .send(REQUEST);
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+
+    it('on reading, with one pending request', async () => {
+      const id = await requested();
+      const get = (path: string) => async (role: Role) =>
+        request(server).get(`${API}${path}`).set(headersOf(role));
+      const items = (path: string) => async (role: Role) => {
+        const res = await get(path)(role);
+        return res.status === 200 ? `200:${res.body.items.length}` : res.status;
+      };
+      const actual = {
+        read: await matrix(
+          async r => (await get(`/transfers/${id}`)(r)).status,
+        ),
+        events: await matrix(
+          async r => (await get(`/transfers/${id}/events`)(r)).status,
+        ),
+        list: await matrix(items('/transfers')),
+        export: await matrix(async r => {
+          const res = await get('/transfers/export.csv')(r);
+          return res.status === 200
+            ? `200:${res.text.trim().split('\n').length - 1}`
+            : res.status;
+        }),
+        pendingApprovals: await matrix(items('/approvals/pending')),
+        counts: await matrix(async r => {
+          const res = await get('/stats/states')(r);
+          return res.status === 200
+            ? `200:${res.body.counts['pending-approval']}`
+            : res.status;
+        }),
+        bytesPerDay: await matrix(
+          async r =>
+            (
+              await get(
+                '/stats/bytes-per-day?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z',
+              )(r)
+            ).status,
+        ),
+        destinations: await matrix(async r => {
+          const res = await get('/destinations')(r);
+          // an admin may request into every configured namespace: how many depends on the clusters
+          return res.status === 200 && r !== 'admin'
+            ? `200:${res.body.destinations.length}`
+            : res.status;
+        }),
+      };
+      const reads = Object.keys(actual) as Array<keyof typeof actual>;
+      expect(actual).toEqual(
+        Object.fromEntries(reads.map(k => [k, expected[k]])),
+      );
+    });
+
+    it('on requesting', async () => {
+      const post = (path: string, body: object) => async (role: Role) =>
+        (
+          await request(server)
+            .post(`${API}${path}`)
+            .set(headersOf(role))
+            .send(body)
+        ).status;
+      const actual = {
+        plan: await matrix(post('/plans', REQUEST)),
+        request: await matrix(post('/transfers', REQUEST)),
+        batch: await matrix(
+          post('/batches', {
+            source: {
+              cluster: 'east',
+              namespace: 'payments',
+              claims: ['payments-data'],
+            },
+            destination: REQUEST.destination,
+          }),
+        ),
+      };
+      expect(actual).toEqual({
+        plan: expected.plan,
+        request: expected.request,
+        batch: expected.batch,
+      });
+    });
+
+    it('on deciding, each role on a request of its own', async () => {
+      const decide = (kind: string, prepare?: (id: string) => Promise<void>) =>
+        matrix(async role => {
+          const id = await requested();
+          await prepare?.(id);
+          return (
+            await request(server)
+              .post(`${API}/transfers/${id}/${kind}`)
+              .set(headersOf(role))
+              .send({ comment: `${kind} by ${role}` })
+          ).status;
+        });
+      const cancelledByAdmin = async (id: string) => {
+        const res = await request(server)
+          .post(`${API}/transfers/${id}/cancel`)
+          .set(headersOf('admin'))
+          .send({});
+        expect(res.status).toBe(200);
+      };
+      const actual = {
+        approve: await decide('approve'),
+        reject: await decide('reject'),
+        cancel: await decide('cancel'),
+        retry: await decide('retry', cancelledByAdmin),
+        resume: await decide('resume'),
+        cutover: await decide('cutover'),
+      };
+      expect(actual).toEqual({
+        approve: expected.approve,
+        reject: expected.reject,
+        cancel: expected.cancel,
+        retry: expected.retry,
+        resume: expected.resume,
+        cutover: expected.cutover,
+      });
+    });
+  },
+);
