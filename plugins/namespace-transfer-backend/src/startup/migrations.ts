@@ -29,7 +29,9 @@ const CONNECTION_CODES = new Set([
 
 /** The error start-up stops with: the cause in the operator's terms, what to fix, knex's error as cause. */
 export function migrationError(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  // not instanceof Error: a driver's error class may come from another realm (a native module under jest)
+  const raw = (error as { message?: unknown })?.message;
+  const message = typeof raw === 'string' ? raw : String(error);
   const code = (error as { code?: unknown })?.code;
   const start = 'Namespace Transfer cannot start: ';
   const missing = /the following files are missing: (.*)$/.exec(message)?.[1];
