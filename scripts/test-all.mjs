@@ -78,6 +78,15 @@ step(
       : {}),
   },
 );
+if (!only) {
+  // the four packed plugins installed into a new Backstage project outside the workspace, its backend
+  // started on SQLite beside a kube-sim cluster, and the packed nstransfer (scripts/adopter-install.mjs)
+  step(
+    "an adopter's install (packed plugins in a new Backstage)",
+    process.execPath,
+    ['scripts/adopter-install.mjs'],
+  );
+}
 let e2e = { passed: 0, failed: 0 };
 if (!skipE2e && !only && existsSync(join(repoRoot, 'e2e'))) {
   const e2eJson = join(outDir, 'e2e-summary.json');
