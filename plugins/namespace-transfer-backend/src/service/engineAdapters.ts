@@ -4,8 +4,7 @@ import type {
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
-  gatherFacts,
-  planTransfer,
+  planTransferRun,
   type MoverResourceOptions,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
 import { abortableKubeConfig, ClusterRegistry, withTimeout } from '../clusters';
@@ -21,8 +20,8 @@ export interface EngineFacts {
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 /**
- * The engine's dry run on the configured clusters: it reads both sides (claims, workloads, quotas, rights)
- * and plans; it writes nothing. Bounded by `timeoutMs` for all the calls of one plan.
+ * The engine's dry run (planTransferRun) on the configured clusters: it reads both sides (claims, workloads,
+ * quotas, rights) and plans; it writes nothing. Bounded by `timeoutMs` for all the calls of one plan.
  */
 export function enginePlanner(
   registry: ClusterRegistry,
@@ -37,15 +36,16 @@ export function enginePlanner(
           const destination = registry.clients(
             spec.destination.cluster,
           ).kubeConfig;
-          const gathered = await gatherFacts({
+          // the engine's own dry run, the same the worker's run starts with
+          const { plan } = await planTransferRun({
             spec,
             source: abortableKubeConfig(source, signal),
             destination: abortableKubeConfig(destination, signal),
-            ingressConfigured: facts.ingressDomain !== undefined,
-            loadBalancerAvailable: facts.loadBalancer ? true : undefined,
+            ingressDomain: facts.ingressDomain,
+            loadBalancer: facts.loadBalancer,
             moverResources: facts.moverResources,
           });
-          return planTransfer(gathered);
+          return plan;
         },
         timeoutMs,
         `planning ${spec.source.cluster}/${spec.source.namespace}/${spec.source.name}`,
