@@ -493,3 +493,101 @@ describe('two workers on one PostgreSQL store', () => {
   );
   /* eslint-enable jest/no-standalone-expect */
 });
+
+it('hands over when its heartbeat fails past the lease: another replica takes over and finishes, the first one’s writes are refused', async () => {
+  // the worker of the other tests steps aside: this one is between two replicas of its own
+  await worker.stop();
+  const src = await filledClaim(admin.east, NS, 'audit', {
+    files: 30,
+    uid: UID,
+  });
+  const expected = checksums(src);
+  const failing = new TransferStore(db);
+  let failHeartbeats = false;
+  let refusedBeats = 0;
+  const heartbeat = failing.runs.heartbeat.bind(failing.runs);
+  failing.runs.heartbeat = async (lease, ttl) => {
+    if (!failHeartbeats) return heartbeat(lease, ttl);
+    refusedBeats++;
+    throw new Error('connection terminated unexpectedly');
+  };
+  const replica = async (s: TransferStore, run: typeof runTransfer) => {
+    const lifecycle = mockServices.lifecycle.mock();
+    const handle = await startTransferWorker({
+      config: new ConfigReader({
+        namespaceTransfer: {
+          worker: { leaseDuration: '4s', pollInterval: '300ms' },
+        },
+      }),
+      logger: mockServices.logger.mock(),
+      scheduler: mockServices.scheduler.mock(),
+      lifecycle,
+      store: s,
+      registry,
+      notices: recordingNotices().notices,
+      engine: run,
+      cancelWatchMs: 250,
+    });
+    for (const [hook] of lifecycle.addStartupHook.mock.calls) await hook();
+    return handle;
+  };
+  let firstLease: { transferId: string; holder: string; epoch: number } = {
+    transferId: '',
+    holder: '',
+    epoch: 0,
+  };
+  let handedOverInFlight = false;
+  let transferId = '';
+  // once the first replica's server runs, its database stops answering heartbeats; the step waits until
+  // the replica has given the run up (the engine returns at once on a hand-over)
+  const first = await replica(failing, o =>
+    runTransfer({
+      ...o,
+      onCheckpoint: async (c, about) => {
+        await o.onCheckpoint?.(c, about);
+        if (c.completedSteps.at(-1) !== 'server' || failHeartbeats) return;
+        const row = await store.get(transferId);
+        firstLease = {
+          transferId,
+          holder: row.lease!.holder!,
+          epoch: row.lease!.epoch,
+        };
+        failHeartbeats = true;
+        await eventually(
+          async () => o.handOver?.aborted,
+          'the first replica to give the run up',
+        );
+        handedOverInFlight = true;
+      },
+    }),
+  );
+  const t = await approvedRequest({ claim: 'audit' });
+  transferId = t.id;
+  first.wake();
+  await eventually(async () => handedOverInFlight, 'the hand-over', 120_000);
+  expect(refusedBeats).toBeGreaterThanOrEqual(1);
+  const second = await replica(new TransferStore(db), runTransfer);
+  try {
+    const done = await inState(t.id, 'succeeded', 'failed');
+    expect(done.error).toBeUndefined();
+    expect(done.state).toBe('succeeded');
+    expect(done.lease?.epoch).toBe(2);
+    expect(checksums(await volumeDir(admin.west, NS, 'audit'))).toEqual(
+      expected,
+    );
+    expect(await nothingLeft(t.engineTransferId)).toEqual([]);
+    // whatever the first replica still tries is refused (fencing)
+    await expect(
+      store.runs.saveCheckpoint(firstLease, done.checkpoint!, {
+        pastPointOfNoReturn: false,
+      }),
+    ).rejects.toThrow(/no longer leased to .* at epoch 1/);
+    const phases = (await store.readEvents({ transferId: t.id, limit: 1000 }))
+      .filter(e => e.kind === 'phase')
+      .map(e => e.payload.phase);
+    expect(phases).not.toContain('RollingBack');
+  } finally {
+    await first.stop();
+    await second.stop();
+  }
+});
