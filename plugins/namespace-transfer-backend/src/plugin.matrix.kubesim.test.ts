@@ -6,212 +6,31 @@
  * checks ownership itself: an allow-all policy makes nobody an approver who does not own the source.
  */
 import request from 'supertest';
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { SimWorld } from 'kube-sim';
 import {
-  coreServices,
-  createServiceFactory,
-  type BackstageCredentials,
-  type PermissionsService,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { startClusters, type SimCluster, type SimWorld } from 'kube-sim';
-import { namespaceTransferPlugin } from './plugin';
-import {
-  ensureNamespace,
-  ensureStorageClass,
-  volumeDir,
-} from './worker/__testUtils__/kubesim';
+  demoPolicy,
+  headersOf,
+  REQUEST,
+  Role,
+  ROLE_NAMES,
+  Server,
+  startPlugin,
+  startWorld,
+} from './service/__testUtils__/pluginWorld';
 
 jest.setTimeout(300_000);
 
-const ID = 'backstage.io/kubernetes-id';
-const NS = 'backstage.io/kubernetes-namespace';
-
-const ROLES = {
-  anonymous: undefined,
-  nonOwner: 'user:default/carol',
-  requester: 'user:default/alice',
-  sourceOwner: 'user:default/bob',
-  destinationOwner: 'user:default/dave',
-  admin: 'user:default/ada',
-} as const;
-type Role = keyof typeof ROLES;
-const ROLE_NAMES = Object.keys(ROLES) as Role[];
-
-const GROUPS: Record<string, string[]> = {
-  [ROLES.nonOwner]: [],
-  [ROLES.requester]: ['group:default/team-next'],
-  [ROLES.sourceOwner]: ['group:default/team-payments'],
-  [ROLES.destinationOwner]: ['group:default/team-next'],
-  [ROLES.admin]: [],
-};
-
-const component = (name: string, namespace: string, owner: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { [ID]: name, [NS]: namespace },
-  },
-  spec: { owner, type: 'service', lifecycle: 'production' },
-  relations: [{ type: 'ownedBy', targetRef: owner }],
-});
-
-const ENTITIES = [
-  component('payments-db', 'payments', 'group:default/team-payments'),
-  component('payments-next', 'payments-next', 'group:default/team-next'),
-];
-
-const REQUEST = {
-  source: { cluster: 'east', namespace: 'payments', claim: 'payments-data' },
-  destination: { entityRef: 'component:default/payments-next' },
-};
-
-/** The users' ownership claims, as the sign-in resolver gives them. */
-const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: BackstageCredentials) {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-      };
-    },
-  }),
-});
-
-/** The demo's rule (packages/backend NamespaceTransferPolicy): approve, cancel and audit for admins only. */
-const ADMIN_POWERS = new Set([
-  'namespace-transfer.transfer.approve',
-  'namespace-transfer.transfer.cancel',
-  'namespace-transfer.transfer.audit',
-]);
-function demoDecision(
-  permission: string,
-  credentials: BackstageCredentials,
-): PolicyDecision {
-  const user = (credentials.principal as { userEntityRef?: string })
-    .userEntityRef;
-  return {
-    result:
-      ADMIN_POWERS.has(permission) && user !== ROLES.admin
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-  };
-}
-const demoPolicy = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: (): PermissionsService => ({
-    authorize: async (requests, { credentials }) =>
-      requests.map(r => ({
-        result: demoDecision(r.permission.name, credentials).result as
-          AuthorizeResult.ALLOW | AuthorizeResult.DENY,
-      })),
-    authorizeConditional: async (requests, { credentials }) =>
-      requests.map(r => demoDecision(r.permission.name, credentials)),
-  }),
-});
-
 let world: SimWorld;
 
-/** The engine's identity on a cluster: the matrix is about portal users, not the engine's RBAC. */
-function clusterEntry(c: SimCluster) {
-  return {
-    name: c.name,
-    url: c.server,
-    authProvider: 'serviceAccount',
-    serviceAccountToken: c
-      .userKubeConfig({ username: 'engine', groups: ['system:masters'] })
-      .getCurrentUser()!.token!,
-    caData: c.caData,
-  };
-}
-
 beforeAll(async () => {
-  world = await startClusters([{ name: 'east' }, { name: 'west' }]);
-  const east = world.cluster('east').kubeConfig();
-  const west = world.cluster('west').kubeConfig();
-  for (const kc of [east, west]) await ensureStorageClass(kc, 'standard');
-  await ensureNamespace(east, 'payments');
-  await ensureNamespace(west, 'payments-next');
-  await east.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
-    namespace: 'payments',
-    body: {
-      metadata: { name: 'payments-data', labels: { [ID]: 'payments-db' } },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: 'standard',
-        resources: { requests: { storage: '1Gi' } },
-      },
-    },
-  });
-  await volumeDir(east, 'payments', 'payments-data');
+  world = await startWorld();
 });
 
 afterAll(async () => {
   await world?.stop();
 });
-
-const headersOf = (role: Role) => ({
-  Authorization:
-    role === 'anonymous'
-      ? mockCredentials.none.header()
-      : mockCredentials.user.header(ROLES[role]),
-});
-
-type Server = Parameters<typeof request>[0];
-
-async function startPlugin(
-  permissions: ReturnType<typeof createServiceFactory>,
-) {
-  const backend = await startTestBackend({
-    features: [
-      namespaceTransferPlugin,
-      catalogServiceMock.factory({ entities: ENTITIES }),
-      userInfo,
-      permissions,
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://portal.example.com' },
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  clusterEntry(world.cluster('east')),
-                  clusterEntry(world.cluster('west')),
-                ],
-              },
-            ],
-          },
-          namespaceTransfer: {
-            admins: [ROLES.admin],
-            clusterRequestTimeoutMs: 20_000,
-            rateLimit: { burst: 1000, perMinute: 100_000 },
-            // nothing runs: the matrix is about who may ask, not about moving data
-            worker: { enabled: false },
-          },
-        },
-      }),
-    ],
-  });
-  return backend;
-}
 
 const API = '/api/namespace-transfer';
 
@@ -291,7 +110,7 @@ describe.each([
     const expected = EXPECTED[policy];
 
     beforeAll(async () => {
-      const backend = await startPlugin(permissions);
+      const backend = await startPlugin(world, permissions);
       server = backend.server;
       stop = () => backend.stop();
     });
