@@ -214,7 +214,8 @@ export class TransferWorkflow {
     const mine: Transfer[] = [];
     for (const t of page.items)
       if (
-        t.requester !== caller.userRef &&
+        // one's own request waits for others, unless config lets requesters approve their own
+        (this.o.config.allowSelfApproval || t.requester !== caller.userRef) &&
         (await this.o.access.may('approve', t, caller)).allowed
       )
         mine.push(t);
