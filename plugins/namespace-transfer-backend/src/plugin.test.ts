@@ -230,6 +230,15 @@ describe('namespace-transfer backend plugin', () => {
       await cluster.close();
     });
 
+    /**
+     * What the routes asked of the cluster: without the start-up's access report (its self reviews), which
+     * runs beside them, not awaited, once per backend.
+     */
+    const routeRequests = () =>
+      cluster.requests.filter(
+        r => !/^\/apis\/(authorization|authentication)\.k8s\.io\//.test(r.path),
+      );
+
     const startOnFake = async (namespaceTransfer: object) => {
       const { server } = await startTestBackend({
         features: [
@@ -268,7 +277,7 @@ describe('namespace-transfer backend plugin', () => {
       );
       expect(res.status).toBe(200);
       expect(res.body.clusters).toEqual([{ cluster: 'dev', volumes: [] }]);
-      const paths = cluster.requests.map(r => r.path);
+      const paths = routeRequests().map(r => r.path);
       const lists = paths.filter(
         p => p !== '/apis' && p !== '/api/v1/namespaces/payments',
       );
@@ -297,7 +306,7 @@ describe('namespace-transfer backend plugin', () => {
         expect(r.body.error.name).toBe('TooManyRequestsError');
       }
       // one reading shared by the 20 that got through: discovery, 8 lists, the namespace
-      expect(cluster.requests).toHaveLength(10);
+      expect(routeRequests()).toHaveLength(10);
 
       // another user has a budget of their own
       const bob = await request(server)
@@ -338,7 +347,7 @@ describe('namespace-transfer backend plugin', () => {
         expect(res.body.error.message).toMatch(message);
         expect(res.body.error.stack).toBeUndefined();
       }
-      expect(cluster.requests).toHaveLength(0);
+      expect(routeRequests()).toHaveLength(0);
     });
   });
 });

@@ -14,6 +14,11 @@ import {
 } from './clusters';
 import { createTransferNotices } from './notify';
 import { registerTransferPermissions } from './permissions';
+import {
+  checkConfigAgainstSchema,
+  explainMigrationFailure,
+  reportClusterAccess,
+} from './startup';
 import { createRouter } from './router';
 import { RateLimiter } from './router/rateLimit';
 import {
@@ -111,19 +116,27 @@ export const namespaceTransferPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger } = deps;
+        // first, before any key is read: a value config.d.ts does not allow stops start-up naming the key
+        await checkConfigAgainstSchema(config);
         const clusters = readClusterConfigs(config, logger);
         logger.info(
           `Namespace Transfer clusters: ${clusters.map(c => c.name).join(', ') || '(none configured)'}`,
         );
         const registry = new ClusterRegistry(clusters);
         const limits = readClusterLimits(config);
+        // not awaited: a cluster that is down or refuses is logged, and the backend starts all the same
+        void reportClusterAccess(registry, logger, {
+          timeoutMs: limits.timeoutMs,
+        });
         // every config key is read here, before anything starts: a typo stops the backend naming the key
         const accessConfig = readAccessConfig(config);
         const workerConfig = readWorkerConfig(config);
         const workflowConfig = readWorkflowConfig(config);
 
         // migrated at start-up (unless database.migrations.skip): a broken schema stops the plugin here
-        const store = await TransferStore.create(deps.database);
+        const store = await explainMigrationFailure(() =>
+          TransferStore.create(deps.database),
+        );
 
         const access = createTransferAccess({
           access: accessConfig,
