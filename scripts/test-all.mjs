@@ -86,6 +86,13 @@ if (!only) {
     process.execPath,
     ['scripts/adopter-install.mjs'],
   );
+  // Node 22 and 24 as the npm registry ships them: the plugin packages' unit and store tests, one kube-sim
+  // copy and one rebind, better-sqlite3 built for each ABI (scripts/node-versions.mjs)
+  step(
+    'Node 22 and 24 (plugin unit and store tests, a kube-sim copy and rebind)',
+    process.execPath,
+    ['scripts/node-versions.mjs', '22', '24'],
+  );
 }
 let e2e = { passed: 0, failed: 0 };
 if (!skipE2e && !only && existsSync(join(repoRoot, 'e2e'))) {
