@@ -167,3 +167,24 @@ it('grants nothing through an entity whose selector has no equality part', async
     }),
   ]);
 });
+
+it("stores the destination entity's label for the new claim, the plan and the portal link with a request", async () => {
+  const res = await request(server)
+    .post(`${API}/transfers`)
+    .set(headersOf('requester'))
+    .send(REQUEST);
+  expect(res.status).toBe(201);
+  expect(res.body).toMatchObject({
+    state: 'pending-approval',
+    source: { entityRef: 'component:default/payments-db' },
+    destination: {
+      cluster: 'west',
+      namespace: 'payments-next',
+      claim: 'payments-data',
+      entityRef: 'component:default/payments-next',
+    },
+    options: { destinationLabels: { [ID]: 'payments-next' } },
+    plan: { allowed: true, mode: 'copy', source: { name: 'payments-data' } },
+    url: `http://portal.example.com/namespace-transfer/transfers/${res.body.id}`,
+  });
+});
