@@ -448,6 +448,48 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
     });
   });
 
+  describe('what the worker left', () => {
+    it('resumes a failure past its point of no return and cuts a staged transfer over, waking the worker', async () => {
+      const woken: string[] = [];
+      const w = workflow(
+        {},
+        { onDecided: (t: { id: string }) => woken.push(t.id) },
+      );
+      const t = await w.create(await as(USERS.alice), request());
+      await db('transfers')
+        .where({ id: t.id })
+        .update({
+          state: 'failed',
+          past_point_of_no_return: true,
+          started_at: clock.now(),
+        });
+      await expect(
+        w.decide(await as(USERS.alice), t.id, 'retry', {}),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(/resume it instead of retrying/),
+      });
+      expect(
+        (await w.decide(await as(USERS.alice), t.id, 'resume', {})).state,
+      ).toBe('approved');
+
+      await db('transfers')
+        .where({ id: t.id })
+        .update({ state: 'staged', past_point_of_no_return: false });
+      const cut = await w.decide(await as(USERS.bob), t.id, 'cutover', {
+        comment: 'now',
+      });
+      expect(cut).toMatchObject({ state: 'staged', cutoverAt: clock.now() });
+      expect(woken).toEqual([t.id, t.id]);
+      expect(
+        notices.changes.slice(1).map(c => [c.action, c.from, c.state]),
+      ).toEqual([
+        ['resume', 'failed', 'approved'],
+        ['cutover', 'staged', 'staged'],
+      ]);
+    });
+  });
+
   describe('reading', () => {
     it('lists what each caller may read, and what waits for their approval', async () => {
       const w = workflow();
