@@ -120,9 +120,11 @@ export const openApiDocument = {
       ...transferSchemas,
       Error: {
         type: 'object',
+        required: ['error'],
         properties: {
           error: {
             type: 'object',
+            required: ['name', 'message'],
             properties: {
               name: { type: 'string' },
               message: { type: 'string' },
