@@ -15,12 +15,32 @@ export async function audited<T>(
   act: () => Promise<T>,
   outcome: (result: T) => JsonObject = () => ({}),
 ): Promise<T> {
-  const event = await auditor?.createEvent({
-    eventId,
-    request: req,
-    severityLevel: 'medium',
-    meta,
-  });
+  let event;
+  try {
+    event = await auditor?.createEvent({
+      eventId,
+      request: req,
+      severityLevel: 'medium',
+      meta,
+    });
+  } catch (error) {
+    // the auditor could not read who calls (a forged or expired token): the attempt is recorded all the
+    // same, without the request (whose actor it cannot name), and refused with the auditor's reason
+    const attempt = await auditor?.createEvent({
+      eventId,
+      severityLevel: 'high',
+      meta: {
+        ...meta,
+        actor: 'unresolved',
+        method: req.method,
+        url: req.originalUrl,
+      },
+    });
+    await attempt?.fail({
+      error: isError(error) ? error : new Error(String(error)),
+    });
+    throw error;
+  }
   try {
     const result = await act();
     await event?.success({ meta: outcome(result) });
