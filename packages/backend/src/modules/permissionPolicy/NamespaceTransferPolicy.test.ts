@@ -12,6 +12,7 @@ import {
 import {
   transferApprovePermission,
   transferAuditPermission,
+  transferCancelPermission,
   transferCreatePermission,
   transferReadPermission,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
@@ -41,15 +42,23 @@ describe('NamespaceTransferPolicy', () => {
     }
   });
 
-  it('keeps outright approval and the audit view for platform admins', async () => {
-    await expect(
-      policy.handle({ permission: transferApprovePermission }, alice),
-    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  it('leaves approve and cancel to the plugin, which checks ownership itself', async () => {
+    for (const permission of [
+      transferApprovePermission,
+      transferCancelPermission,
+    ]) {
+      await expect(policy.handle({ permission }, alice)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+  });
+
+  it('keeps the audit view for platform admins', async () => {
     await expect(
       policy.handle({ permission: transferAuditPermission }, alice),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
     await expect(
-      policy.handle({ permission: transferApprovePermission }, carol),
+      policy.handle({ permission: transferAuditPermission }, carol),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     await expect(
       policy.handle({ permission: transferAuditPermission }, undefined),

@@ -15,18 +15,15 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import {
-  transferApprovePermission,
-  transferAuditPermission,
-  transferCancelPermission,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
+import { transferAuditPermission } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** The admin powers of Namespace Transfer. */
-export const TRANSFER_ADMIN_PERMISSIONS = [
-  transferApprovePermission,
-  transferAuditPermission,
-  transferCancelPermission,
-];
+/**
+ * The admin powers of Namespace Transfer a policy must keep: the audit view. Approve and cancel are not
+ * among them: the plugin lets only the source's owners (and `namespaceTransfer.admins`) approve, and only
+ * requester, owners and admins cancel, whatever the policy allows; denying them here would take them from
+ * the owners too.
+ */
+export const TRANSFER_ADMIN_PERMISSIONS = [transferAuditPermission];
 
 /**
  * Writes to the catalog: registering and unregistering locations, creating and deleting entities. The
@@ -50,9 +47,9 @@ const ADMIN_PERMISSIONS = new Set(
 
 /**
  * The portal's policy: everything is allowed except admin powers, which go only to the configured admin
- * users and groups (`namespaceTransfer.admins`): approving any transfer, cancelling anyone's transfer, the
- * audit view, and writing to the catalog. Granting `approve` to everyone would make everyone an approver
- * of every transfer; granting catalog writes to everyone would let anyone claim anyone's volumes.
+ * users and groups (`namespaceTransfer.admins`): the audit view, and writing to the catalog. Allowing
+ * `approve` to everyone makes no one an approver (the plugin checks ownership itself); granting catalog
+ * writes to everyone would let anyone claim anyone's volumes.
  */
 export class NamespaceTransferPolicy implements PermissionPolicy {
   static fromConfig(config: Config): NamespaceTransferPolicy {

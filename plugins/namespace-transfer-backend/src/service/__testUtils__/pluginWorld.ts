@@ -94,12 +94,11 @@ export const userInfo = createServiceFactory({
   }),
 });
 
-/** The demo's rule (packages/backend NamespaceTransferPolicy): approve, cancel and audit for admins only. */
-const ADMIN_POWERS = new Set([
-  'namespace-transfer.transfer.approve',
-  'namespace-transfer.transfer.cancel',
-  'namespace-transfer.transfer.audit',
-]);
+/**
+ * The demo's rule (packages/backend NamespaceTransferPolicy): the audit view for admins only. Approve and
+ * cancel are allowed: the plugin's ownership check decides them.
+ */
+const ADMIN_POWERS = new Set(['namespace-transfer.transfer.audit']);
 function demoDecision(
   permission: string,
   credentials: BackstageCredentials,
