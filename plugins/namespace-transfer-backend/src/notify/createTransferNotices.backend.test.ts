@@ -9,15 +9,12 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-// eslint-disable-next-line @backstage/no-undeclared-imports -- devDependency asked of the lead (issue 16, notify)
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import { notificationService } from '@backstage/plugin-notifications-node';
-// eslint-disable-next-line @backstage/no-undeclared-imports -- devDependency asked of the lead (issue 16, notify)
 import signalsBackend from '@backstage/plugin-signals-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-// eslint-disable-next-line @backstage/no-undeclared-imports -- devDependency asked of the lead (issue 16, notify)
 import WebSocket from 'ws';
 import {
   ALICE,
