@@ -67,6 +67,19 @@ export interface Config {
        * for a resume (default `5m`).
        */
       outageBudget?: string;
+      /**
+       * The identity transfers run as, per cluster: the token of the engine's ServiceAccount
+       * (`namespace-transfer-engine`, bound to the copy and rebind roles of deploy/), while the portal reads
+       * with the `serviceAccountToken` of the `kubernetes.clusterLocatorMethods` entry of the same name, whose
+       * URL and CA are used. A name that matches no such entry stops start-up. A cluster left out runs its
+       * transfers with that entry's token, with a start-up warning naming it (one-token setups).
+       */
+      clusters?: Array<{
+        /** the `name` of a cluster entry of kubernetes.clusterLocatorMethods */
+        name: string;
+        /** @visibility secret */
+        serviceAccountToken: string;
+      }>;
     };
     /**
      * When staged transfers may cut over (stop the application, final sync, switch). None: at any time.

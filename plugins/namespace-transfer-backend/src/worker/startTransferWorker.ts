@@ -7,7 +7,11 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { runTransfer } from '@namespace-transfer/plugin-namespace-transfer-node';
-import type { ClusterRegistry } from '../clusters';
+import {
+  engineKubeConfigs,
+  readEngineTokens,
+  type ClusterRegistry,
+} from '../clusters';
 import type { TransferNotices } from '../notify/types';
 import type { TransferStore } from '../store';
 import { readWorkerConfig, type WorkerConfig } from './config';
@@ -40,8 +44,8 @@ export interface TransferWorkerHandle {
 const DEFAULT_CANCEL_WATCH_MS = 1000;
 
 /**
- * Reads the worker's config (a bad value throws here, at start-up, naming the key), schedules the janitor
- * and, when `namespaceTransfer.worker.enabled` is not false, starts the worker once the backend has
+ * Reads the worker's config and its identity per cluster (a bad value throws here, at start-up, naming
+ * the key), schedules the janitor and, when `namespaceTransfer.worker.enabled` is not false, starts the worker once the backend has
  * started; it hands its transfers over when the backend shuts down.
  */
 export async function startTransferWorker(
@@ -49,13 +53,16 @@ export async function startTransferWorker(
 ): Promise<TransferWorkerHandle> {
   const config = o.workerConfig ?? readWorkerConfig(o.config);
   const logger = o.logger.child({ component: 'transfer-worker' });
+  // read even on a replica that runs no transfers: a wrong entry stops every replica, not only some
+  const engineTokens = readEngineTokens(o.config, o.registry.list());
   const worker = config.enabled
     ? new TransferWorker({
         holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
         runs: o.store.runs,
         read: id => o.store.get(id),
         engine: o.engine ?? runTransfer,
-        kubeConfig: cluster => o.registry.clients(cluster).kubeConfig,
+        // transfers run as the engine's identity; the portal's reads keep the registry's reader
+        kubeConfig: engineKubeConfigs(o.registry, engineTokens, logger),
         notices: o.notices,
         logger,
         config,
