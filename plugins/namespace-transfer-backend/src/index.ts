@@ -10,3 +10,10 @@ export {
   ClusterRegistry,
 } from './clusters';
 export type { ClusterConfig, ClusterClients, ClusterApis } from './clusters';
+export {
+  createTransferConditionalDecision,
+  transferConditions,
+  transferPermissionResourceRef,
+  transferPermissionRules,
+} from './permissions';
+export type { TransferQuery, TransferResource } from './permissions';

@@ -111,7 +111,9 @@ export class RequestPlanner {
     const destination = await this.deps.access.destination(
       caller,
       entityRef,
-      cluster !== undefined && namespace !== undefined
+      // a request may name only the cluster (the entity's namespace exists on several); only an admin may
+      // name another namespace, which access decides
+      cluster !== undefined || namespace !== undefined
         ? { cluster, namespace }
         : undefined,
     );

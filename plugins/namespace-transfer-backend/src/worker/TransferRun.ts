@@ -185,6 +185,10 @@ export class TransferRun {
     await this.deps.notices.stateChanged(after, {
       from: 'running',
       action: end.action,
+      // the owners asked again read what changed since they approved
+      ...(result.outcome === 'plan-changed' && result.planChanges?.length
+        ? { comment: result.planChanges.join('; ') }
+        : {}),
     });
   }
 }

@@ -383,7 +383,11 @@ describe('outcomes', () => {
         details: { planChanges: ['mode: copy → rebind'] },
       },
     });
-    expect(states.at(-1)).toMatchObject({ action: 'ask-again' });
+    // the owners' new ask says what changed since they approved
+    expect(states.at(-1)).toMatchObject({
+      action: 'ask-again',
+      comment: 'mode: copy → rebind',
+    });
   });
 
   it('fails past the point of no return so that it is resumed, not retried', async () => {

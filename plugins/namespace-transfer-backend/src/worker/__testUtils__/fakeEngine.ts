@@ -76,11 +76,21 @@ export class FakeEngine {
 }
 
 export function recordingNotices() {
-  const states: Array<{ id: string; to: string; action: string }> = [];
+  const states: Array<{
+    id: string;
+    to: string;
+    action: string;
+    comment?: string;
+  }> = [];
   const progress: Array<{ id: string; what: string }> = [];
   const notices: TransferNotices = {
     async stateChanged(t, change) {
-      states.push({ id: t.id, to: t.state, action: change.action });
+      states.push({
+        id: t.id,
+        to: t.state,
+        action: change.action,
+        ...(change.comment ? { comment: change.comment } : {}),
+      });
     },
     async progressed(t, what) {
       progress.push({ id: t.id, what });
