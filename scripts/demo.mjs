@@ -16,7 +16,12 @@ import {
   stopAll,
   waitFor,
 } from './lib/processes.mjs';
-import { buildAppIfStale, backendArgs, cliExportLine } from './lib/portal.mjs';
+import {
+  buildAppIfStale,
+  backendArgs,
+  cliExportLine,
+  writeEngineIdentityConfig,
+} from './lib/portal.mjs';
 
 const simDir = process.env.KUBE_SIM_DIR ?? join(repoRoot, '.sim');
 
@@ -50,6 +55,8 @@ async function main() {
     },
   );
   await waitFor('kube-sim', fileExists(ready), 180_000);
+  // the portal reads as the reader; transfers run as the engine's ServiceAccount
+  await writeEngineIdentityConfig(simDir);
 
   buildAppIfStale();
   start('backend', 'npx', backendArgs(simDir), {

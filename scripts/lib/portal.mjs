@@ -1,6 +1,6 @@
 // How the portal is started, shared by the demo and the e2e tests so that both run the same thing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './prereqs.mjs';
 
@@ -50,7 +50,64 @@ export function backendArgs(simDir) {
     join(repoRoot, 'app-config.yaml'),
     '--config',
     join(simDir, 'app-config.kube-sim.yaml'),
+    // without it (a sim started by hand) transfers run as the reader, which may not write: the backend warns
+    ...(existsSync(engineConfigPath(simDir))
+      ? ['--config', engineConfigPath(simDir)]
+      : []),
   ];
+}
+
+/** The ServiceAccount kube-sim's seed binds to the copy and rebind roles (deploy/README.md). */
+const ENGINE_SERVICE_ACCOUNT = {
+  namespace: 'namespace-transfer-system',
+  name: 'namespace-transfer-engine',
+};
+/** long enough for a demo left running for days; a restart of the demo asks for new ones */
+const ENGINE_TOKEN_SECONDS = 7 * 24 * 3600;
+
+export function engineConfigPath(simDir) {
+  return join(simDir, 'app-config.engine.yaml');
+}
+
+/**
+ * Writes namespaceTransfer.worker.clusters for the demo's clusters: a token of the engine's ServiceAccount
+ * on each, asked of its API server (a TokenRequest through the admin kubeconfig kube-sim wrote), so that
+ * the backend reads as the reader kube-sim's config names and runs transfers as the engine, as a
+ * least-privilege installation does. Owner-only, like kube-sim's own config: it holds tokens.
+ */
+export async function writeEngineIdentityConfig(simDir) {
+  // imported here: the demo loads this file before it installs node_modules
+  const { CoreV1Api, KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromFile(join(simDir, 'kubeconfig'));
+  const clusters = [];
+  for (const context of kc.getContexts()) {
+    kc.setCurrentContext(context.name);
+    const request = await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedServiceAccountToken({
+        ...ENGINE_SERVICE_ACCOUNT,
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { expirationSeconds: ENGINE_TOKEN_SECONDS },
+        },
+      });
+    // kube-sim names each context after its cluster, as its Backstage config does
+    clusters.push({
+      name: context.name,
+      serviceAccountToken: request.status.token,
+    });
+  }
+  writeFileSync(
+    engineConfigPath(simDir),
+    `# Written by the demo: the identity transfers run as on each kube-sim cluster. Regenerated at every start.\n${JSON.stringify(
+      { namespaceTransfer: { worker: { clusters } } },
+      null,
+      2,
+    )}\n`,
+    { mode: 0o600 },
+  );
 }
 
 /**
