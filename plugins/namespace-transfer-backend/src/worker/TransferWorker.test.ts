@@ -269,7 +269,7 @@ describe('TransferWorker', () => {
       throw new Error('connection terminated');
     };
     const t = await approved();
-    startWorker(engine, { runs: failingRuns });
+    const first = startWorker(engine, { runs: failingRuns });
     await firstStep.promise;
     const call = engine.callFor(t.engineTransferId)!;
     await aborted(call.handOver);
@@ -283,7 +283,9 @@ describe('TransferWorker', () => {
       checkpoint: { completedSteps: ['provision'] },
     });
 
-    // once the lease has expired, another replica takes it over and resumes
+    // the first replica goes away (it could otherwise claim the expired lease again itself, as it may), and
+    // once the lease has expired another replica takes it over and resumes
+    await first.worker.stop();
     const second = new FakeEngine();
     second.script = engine.script;
     startWorker(second, { holder: 'w2' });
