@@ -92,6 +92,8 @@ const GROUPS: Record<string, string[]> = {
   'user:default/ada': [],
   'user:default/gus': ['group:default/platform'],
   'user:default/bob': [],
+  // a sign-in resolver may keep the case of a name; the catalog compares refs case-insensitively
+  'user:default/Gus': ['group:default/Platform'],
 };
 
 let world: SimWorld;
@@ -273,6 +275,12 @@ describe('createTransferAccess on kube-sim', () => {
     });
     expect((await as(access, 'user:default/ada')).isAdmin).toBe(true);
     expect((await as(access, 'user:default/gus')).isAdmin).toBe(true);
+    // stored and filtered exactly, so every ref comes out lowercase
+    expect(await as(access, 'user:default/Gus')).toMatchObject({
+      userRef: 'user:default/gus',
+      ownershipRefs: ['user:default/gus', 'group:default/platform'],
+      isAdmin: true,
+    });
     const service = await access.caller(mockCredentials.service());
     expect(service).toMatchObject({ ownershipRefs: [], isAdmin: false });
     expect(service.userRef).toBeUndefined();

@@ -242,12 +242,16 @@ export function createTransferAccess(
         return { credentials, ownershipRefs: [], isAdmin: false };
       }
       const info = await userInfo.getUserInfo(credentials);
-      const refs = [info.userEntityRef, ...info.ownershipEntityRefs];
+      // entity refs compare case-insensitively in the catalog; the store compares them exactly, so every
+      // ref the plugin stores or filters by is lowercase (the catalog's own refs come out lowercase)
+      const lower = (r: string) => r.toLocaleLowerCase('en-US');
+      const userRef = lower(info.userEntityRef);
+      const ownershipRefs = [...new Set(info.ownershipEntityRefs.map(lower))];
       return {
         credentials,
-        userRef: info.userEntityRef,
-        ownershipRefs: info.ownershipEntityRefs,
-        isAdmin: refs.some(r => admins.has(r.toLocaleLowerCase('en-US'))),
+        userRef,
+        ownershipRefs,
+        isAdmin: [userRef, ...ownershipRefs].some(r => admins.has(r)),
       };
     },
 
