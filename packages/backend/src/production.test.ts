@@ -151,6 +151,9 @@ async function startKubeSim() {
     K8S_CLUSTER_NAME: 'prod',
     K8S_CLUSTER_URL: value('url'),
     K8S_CLUSTER_TOKEN: value('serviceAccountToken'),
+    // the transfers' identity (namespaceTransfer.worker.clusters); this test only starts the backend, so
+    // the reader's token stands in for the engine's
+    K8S_ENGINE_TOKEN: value('serviceAccountToken'),
     K8S_CLUSTER_CA_FILE: caFile,
   };
 }
@@ -337,8 +340,9 @@ describe('the backend started as the README says for production', () => {
         Authorization: 'Bearer not-a-token',
       }),
       'restricted token': await get('/api/catalog/entities', monitoring),
+      // the workflow's routes read their bodies themselves (inside the audit event)
       'malformed JSON': await get(
-        '/api/namespace-transfer/volumes',
+        '/api/namespace-transfer/plans',
         { ...monitoring, 'Content-Type': 'application/json' },
         { method: 'POST', body: '{not json' },
       ),

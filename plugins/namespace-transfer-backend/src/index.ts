@@ -16,4 +16,11 @@ export {
   transferPermissionResourceRef,
   transferPermissionRules,
 } from './permissions';
-export type { TransferQuery, TransferResource } from './permissions';
+export type {
+  ClaimsParams,
+  TransferQuery,
+  TransferResource,
+} from './permissions';
+export type { NewTransfer, ProgressSummary, Transfer } from './store';
+export { TRANSFER_STATES } from './workflow/states';
+export type { TransferState } from './workflow/states';

@@ -3,6 +3,8 @@
  * refs, as the catalog's isEntityOwner takes them. Written as a Standard Schema with its JSON Schema by
  * hand: the permission framework validates a policy's params with it and shows the JSON Schema in its
  * metadata, and this package's zod (3.x) has no JSON Schema side for the framework to read.
+ *
+ * @public
  */
 export type ClaimsParams = { claims: string[] };
 

@@ -1,5 +1,6 @@
 export { transferPermissionResourceRef } from './resource';
 export type { TransferQuery, TransferResource } from './resource';
+export type { ClaimsParams } from './claimsParams';
 export {
   isDestinationOwner,
   isRequester,

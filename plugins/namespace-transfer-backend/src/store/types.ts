@@ -8,7 +8,11 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { DecisionKind, TransferState } from '../workflow/states';
 
-/** What a request names for one PVC; the store adds the workflow's fields. */
+/**
+ * What a request names for one PVC; the store adds the workflow's fields.
+ *
+ * @public
+ */
 export interface NewTransfer {
   source: {
     cluster: string;
@@ -46,6 +50,7 @@ export interface Batch extends NewBatch {
   createdAt: Date;
 }
 
+/** @public */
 export interface ProgressSummary {
   bytesDone?: number;
   bytesTotal?: number;
@@ -61,6 +66,7 @@ export interface Lease {
   epoch: number;
 }
 
+/** @public */
 export interface Transfer extends NewTransfer {
   id: string;
   batchId?: string;

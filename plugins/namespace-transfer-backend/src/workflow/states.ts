@@ -3,6 +3,8 @@ import { ConflictError } from '@backstage/errors';
 /**
  * The workflow of one transfer as a pure table: which action may move a transfer from which state, and where
  * it lands. The store applies the outcome with a conditional update; the router maps the ConflictError to 409.
+ *
+ * @public
  */
 export const TRANSFER_STATES = [
   'pending-approval',
@@ -16,6 +18,7 @@ export const TRANSFER_STATES = [
   'expired',
 ] as const;
 
+/** @public */
 export type TransferState = (typeof TRANSFER_STATES)[number];
 
 /** States a transfer never leaves. Failed and cancelled are not among them: they can be retried. */

@@ -60,7 +60,11 @@ function namesOnly(what: string) {
     );
 }
 
-/** Options the operator sets in config and a requester may not, with where they are set instead. */
+/**
+ * Options the operator sets in config and a requester may not, with where they are set instead.
+ *
+ * @public
+ */
 export const OPERATOR_OPTIONS: Record<string, string> = {
   image: "the mover image is the operator's (namespaceTransfer.mover.image)",
   resources:

@@ -12,7 +12,11 @@ import {
   transferModeSchema,
 } from './options';
 
-/** At most this many claims in one batch request (a whole namespace is checked against it too). */
+/**
+ * At most this many claims in one batch request (a whole namespace is checked against it too).
+ *
+ * @public
+ */
 export const MAX_BATCH_CLAIMS = 100;
 
 const comment = z

@@ -14,6 +14,8 @@ import type {
  * refuses. Estimates, warnings, the mover's resources (the operator's config) and the names of pods that a
  * rollout replaced are not: they change between any two plans without changing what happens.
  * Users of the claim that went away are not either: less stops than was approved.
+ *
+ * @public
  */
 export function planChanges(approved: Plan, fresh: Plan): string[] {
   return [
