@@ -154,3 +154,53 @@ export function betterSqliteAddon(runtime) {
   log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s: ${addon}`);
   return addon;
 }
+
+/**
+ * better-sqlite3 13 as the registry ships it (Node-API, with a prebuilt linux addon inside the package),
+ * unpacked once into the cache. 12.x aborts on Node 24 whenever the GC collects a Statement outside a
+ * Node context (`RemoveEnvironmentCleanupHook`, upstream WiseLibs/better-sqlite3#1515), in a plain
+ * process as in Jest; 13 is the fixed line, but asks for Node-API 10, which no Node 20 has, so the
+ * workspace keeps 12 and only the Node 24 runs use this package.
+ */
+export const BETTER_SQLITE3_NODE24 = '13.2.0';
+
+export function betterSqlitePackage(runtime, version = BETTER_SQLITE3_NODE24) {
+  const dir = join(cacheDir, `better-sqlite3-${version}`);
+  const pkg = join(dir, 'package');
+  if (!existsSync(join(pkg, 'package.json'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    log(
+      `$ npm pack better-sqlite3@${version} --prefer-offline, unpacked into ${pkg}`,
+    );
+    const file = execFileSync(
+      'npm',
+      [
+        'pack',
+        `better-sqlite3@${version}`,
+        '--prefer-offline',
+        '--pack-destination',
+        dir,
+      ],
+      { cwd: tmpdir(), env: cleanEnv(), encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n')
+      .pop();
+    execFileSync('tar', ['-xzf', join(dir, file), '-C', dir]);
+    rmSync(join(dir, file));
+  }
+  // its prebuilt addon must load on this Node, or every SQLite test would fail for a reason of ours
+  execFileSync(
+    runtime.bin,
+    [
+      '-e',
+      `new (require(${JSON.stringify(pkg)}))(':memory:').prepare('select 1').get()`,
+    ],
+    { env: cleanEnv() },
+  );
+  log(
+    `better-sqlite3 ${version} (Node-API prebuild) loads on ${runtime.version}: ${pkg}`,
+  );
+  return pkg;
+}
