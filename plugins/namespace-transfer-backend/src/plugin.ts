@@ -9,8 +9,10 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createTransferAccess, readAccessConfig } from './access';
 import {
   ClusterRegistry,
+  engineKubeConfigs,
   getClusterStatuses,
   readClusterConfigs,
+  readEngineTokens,
 } from './clusters';
 import { createTransferNotices } from './notify';
 import { registerTransferPermissions } from './permissions';
@@ -132,6 +134,12 @@ export const namespaceTransferPlugin = createBackendPlugin({
         const accessConfig = readAccessConfig(config);
         const workerConfig = readWorkerConfig(config);
         const workflowConfig = readWorkflowConfig(config);
+        // transfers and their dry runs act as the engine's identity; the portal's reads keep the reader's
+        const engineKubeConfig = engineKubeConfigs(
+          registry,
+          readEngineTokens(config, clusters),
+          logger,
+        );
 
         // migrated at start-up (unless database.migrations.skip): a broken schema stops the plugin here
         const store = await explainMigrationFailure(() =>
@@ -183,6 +191,7 @@ export const namespaceTransferPlugin = createBackendPlugin({
           registry,
           notices,
           workerConfig,
+          engineKubeConfig,
         });
 
         const workflow = new TransferWorkflow({
@@ -190,7 +199,7 @@ export const namespaceTransferPlugin = createBackendPlugin({
           access,
           notices,
           planner: enginePlanner(
-            registry,
+            engineKubeConfig,
             workerConfig.engine,
             limits.timeoutMs * PLAN_TIMEOUT_FACTOR,
           ),

@@ -103,7 +103,8 @@ describe('registryClusterFacts', () => {
 });
 
 describe('enginePlanner', () => {
-  const planner = () => enginePlanner(registry, {}, 30_000);
+  const planner = () =>
+    enginePlanner(name => registry.clients(name).kubeConfig, {}, 30_000);
 
   it('plans a bound claim across clusters as a copy, writing nothing', async () => {
     const before = await world

@@ -1,4 +1,4 @@
-import { StorageV1Api } from '@kubernetes/client-node';
+import { KubeConfig, StorageV1Api } from '@kubernetes/client-node';
 import type {
   Plan,
   TransferSpec,
@@ -21,10 +21,12 @@ const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 /**
  * The engine's dry run (planTransferRun) on the configured clusters: it reads both sides (claims, workloads,
- * quotas, rights) and plans; it writes nothing. Bounded by `timeoutMs` for all the calls of one plan.
+ * quotas, rights) and plans; it writes nothing. Bounded by `timeoutMs` for all the calls of one plan. It
+ * plans as the identity the transfer will run as (`engineKubeConfig`, the worker's): the rights it checks
+ * are the engine's, not the portal reader's, which may only read.
  */
 export function enginePlanner(
-  registry: ClusterRegistry,
+  engineKubeConfig: (cluster: string) => KubeConfig,
   facts: EngineFacts,
   timeoutMs: number,
 ): Planner {
@@ -32,10 +34,8 @@ export function enginePlanner(
     plan: (spec: TransferSpec): Promise<Plan> =>
       withTimeout(
         async signal => {
-          const source = registry.clients(spec.source.cluster).kubeConfig;
-          const destination = registry.clients(
-            spec.destination.cluster,
-          ).kubeConfig;
+          const source = engineKubeConfig(spec.source.cluster);
+          const destination = engineKubeConfig(spec.destination.cluster);
           // the engine's own dry run, the same the worker's run starts with
           const { plan } = await planTransferRun({
             spec,

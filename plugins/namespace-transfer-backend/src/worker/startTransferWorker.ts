@@ -6,6 +6,7 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { runTransfer } from '@namespace-transfer/plugin-namespace-transfer-node';
 import {
   engineKubeConfigs,
@@ -31,6 +32,11 @@ export interface StartTransferWorkerOptions {
   engine?: RunTransfer;
   cancelWatchMs?: number;
   workerConfig?: WorkerConfig;
+  /**
+   * The engine's KubeConfig per cluster (engineKubeConfigs), when the plugin built it once for the worker
+   * and the workflow's dry run; otherwise read from config here.
+   */
+  engineKubeConfig?: (cluster: string) => KubeConfig;
 }
 
 /** What the plugin keeps of the worker: wake it after a change that makes a transfer claimable. */
@@ -54,7 +60,13 @@ export async function startTransferWorker(
   const config = o.workerConfig ?? readWorkerConfig(o.config);
   const logger = o.logger.child({ component: 'transfer-worker' });
   // read even on a replica that runs no transfers: a wrong entry stops every replica, not only some
-  const engineTokens = readEngineTokens(o.config, o.registry.list());
+  const engineKubeConfig =
+    o.engineKubeConfig ??
+    engineKubeConfigs(
+      o.registry,
+      readEngineTokens(o.config, o.registry.list()),
+      logger,
+    );
   const worker = config.enabled
     ? new TransferWorker({
         holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
@@ -62,7 +74,7 @@ export async function startTransferWorker(
         read: id => o.store.get(id),
         engine: o.engine ?? runTransfer,
         // transfers run as the engine's identity; the portal's reads keep the registry's reader
-        kubeConfig: engineKubeConfigs(o.registry, engineTokens, logger),
+        kubeConfig: engineKubeConfig,
         notices: o.notices,
         logger,
         config,
