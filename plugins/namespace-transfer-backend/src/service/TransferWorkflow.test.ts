@@ -456,13 +456,11 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
         { onDecided: (t: { id: string }) => woken.push(t.id) },
       );
       const t = await w.create(await as(USERS.alice), request());
-      await db('transfers')
-        .where({ id: t.id })
-        .update({
-          state: 'failed',
-          past_point_of_no_return: true,
-          started_at: clock.now(),
-        });
+      await db('transfers').where({ id: t.id }).update({
+        state: 'failed',
+        past_point_of_no_return: true,
+        started_at: clock.now(),
+      });
       await expect(
         w.decide(await as(USERS.alice), t.id, 'retry', {}),
       ).rejects.toMatchObject({
