@@ -271,7 +271,6 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
 
   it('gives each of many transfers to exactly one of two stores racing for them', async () => {
     const N = 20;
-    const ids = await approvedTransfers(N);
     // a second store with its own connection pool where the database allows it (PostgreSQL); an in-memory
     // SQLite database exists on one connection only, so there the two stores share it
     const second =
@@ -290,23 +289,26 @@ describe.each(databases.eachSupportedId())('leases on %s', id => {
           got.push(c.lease.transferId);
         }
       };
-      const [a, b, c, d] = await Promise.all([
-        claimAll(store, 'a'),
-        claimAll(other, 'b'),
-        claimAll(store, 'c'),
-        claimAll(other, 'd'),
-      ]);
-      const all = [...a, ...b, ...c, ...d];
-      expect(all.sort()).toEqual([...ids].sort());
-      expect(new Set(all).size).toBe(N);
-      // both stores won some: they really raced
-      expect(a.length + c.length).toBeGreaterThan(0);
-      expect(b.length + d.length).toBeGreaterThan(0);
+      // on a loaded machine one store can win every claim of a round without a lost race: a few rounds
+      // make sure the claimers really met (each round is checked in full)
+      for (let round = 0; round < 5; round++) {
+        const ids = await approvedTransfers(N);
+        const [a, b, c, d] = await Promise.all([
+          claimAll(store, 'a'),
+          claimAll(other, 'b'),
+          claimAll(store, 'c'),
+          claimAll(other, 'd'),
+        ]);
+        const all = [...a, ...b, ...c, ...d];
+        expect(all.sort()).toEqual([...ids].sort());
+        expect(new Set(all).size).toBe(N);
+        const rows = await db('transfers').whereIn('id', ids);
+        expect(rows.every(r => Number(r.lease_epoch) === 1)).toBe(true);
+        if (second === db || contended > 0) break;
+      }
       // on PostgreSQL the claimers ran at once and lost races to each other (an in-memory SQLite
       // database has one connection: its transactions take turns)
       expect(contended > 0).toBe(second !== db);
-      const rows = await db('transfers').whereIn('id', ids);
-      expect(rows.every(r => Number(r.lease_epoch) === 1)).toBe(true);
     } finally {
       if (second !== db) await second.destroy();
     }
