@@ -372,10 +372,15 @@ export class PodWorker {
     info: ExitInfo,
   ): Promise<void> {
     r.stopProbes();
+    // the container counts as running until its end is recorded: a sync in between (any pod event kicks
+    // one) would otherwise see neither a running nor a terminated container and start it a second time
+    // (seen under load: a restartPolicy Never pod's command ran twice)
+    const setup = await setupError(stateDir);
+    const notStarted =
+      setup && !this.terminating ? undefined : await startError(stateDir);
     r.running = undefined;
     r.ready = false;
     r.started = false;
-    const setup = await setupError(stateDir);
     if (setup && !this.terminating) {
       r.waiting = { reason: 'CreateContainerError', message: setup };
       r.retryAt = Date.now() + RETRY_MS;
@@ -388,7 +393,6 @@ export class PodWorker {
       );
     } else {
       // a command that is not in the image: the container never ran, and restarts as a failed one
-      const notStarted = await startError(stateDir);
       if (notStarted)
         this.ctx.events.record(
           this.pod,
