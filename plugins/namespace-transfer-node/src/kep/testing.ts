@@ -32,10 +32,14 @@ export async function prepareKepCluster(
 ): Promise<void> {
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   for (const f of readdirSync(crdDir)) {
-    for (const doc of loadAllYaml(readFileSync(join(crdDir, f), 'utf8')))
+    for (const doc of loadAllYaml(readFileSync(join(crdDir, f), 'utf8'))) {
+      // the folder also holds its kustomization.yaml (kubectl apply -k deploy/)
+      if ((doc as { kind?: string })?.kind !== 'CustomResourceDefinition')
+        continue;
       await ext.createCustomResourceDefinition({
         body: doc as V1CustomResourceDefinition,
       });
+    }
   }
   await ensureClass(kc, 'movable', 'true');
   for (const ns of namespaces) await ensureNamespace(kc, ns);
