@@ -1,15 +1,24 @@
 import type { Decision, Transfer } from '../store';
 
 /**
- * A transfer as the API shows it: without the engine's checkpoint (internal, and large) and the lease's
- * holder (which replica runs it is nobody's business outside the backend), with its portal URL.
+ * A transfer as the API shows it: without the engine's checkpoint and the run's own plan (internal, and
+ * large; `plan` is what the owners approved) and the lease's holder (which replica runs it is nobody's
+ * business outside the backend), with its portal URL.
  */
-export type TransferView = Omit<Transfer, 'checkpoint' | 'lease'> & {
+export type TransferView = Omit<
+  Transfer,
+  'checkpoint' | 'lease' | 'runPlan'
+> & {
   url: string;
 };
 
 export function transferView(t: Transfer, portalUrl: string): TransferView {
-  const { checkpoint: _checkpoint, lease: _lease, ...rest } = t;
+  const {
+    checkpoint: _checkpoint,
+    lease: _lease,
+    runPlan: _runPlan,
+    ...rest
+  } = t;
   return { ...rest, url: `${portalUrl}${encodeURIComponent(t.id)}` };
 }
 

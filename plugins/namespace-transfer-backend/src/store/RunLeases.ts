@@ -215,7 +215,7 @@ export class RunLeases {
   async recordRunPlan(lease: Lease, plan: Plan): Promise<void> {
     assertNoSecret(plan, 'the plan');
     await fencedUpdate(this.db, lease, {
-      plan: JSON.stringify(plan),
+      run_plan: JSON.stringify(plan),
       updated_at: this.now(),
     });
   }
@@ -248,7 +248,12 @@ export class RunLeases {
       const error =
         outcome.error === undefined ? undefined : redactSecrets(outcome.error);
       const columns: Record<string, unknown> = {};
-      if (set.plan) columns.plan = JSON.stringify(set.plan);
+      // a new plan to approve: the next run plans afresh against it
+      if (set.plan)
+        Object.assign(columns, {
+          plan: JSON.stringify(set.plan),
+          run_plan: null,
+        });
       if (set.cutoverAt) columns.cutover_at = set.cutoverAt;
       if (error !== undefined) columns.error = error;
       if (outcome.downtimeMs !== undefined)

@@ -35,6 +35,7 @@ describe('migrations', () => {
         'cutover_at',
         'expires_at',
         'approved_by',
+        'run_plan',
       ])
         expect(await db.schema.hasColumn('transfers', column)).toBe(true);
       // a second start-up finds nothing to do

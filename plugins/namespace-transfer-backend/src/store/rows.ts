@@ -72,6 +72,7 @@ export function transferFromRow(r: TransferRow): Transfer {
     intent: r.intent as Transfer['intent'],
     options: json(r.options) ?? {},
     plan: json(r.plan)!,
+    runPlan: json(r.run_plan),
     requester: String(r.requester),
     state: r.state as Transfer['state'],
     phase: optional(r.phase),

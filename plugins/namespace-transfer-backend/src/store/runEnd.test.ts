@@ -52,20 +52,26 @@ describe.each(databases.eachSupportedId())('run ends on %s', id => {
     });
   });
 
-  it('stores the plan a run goes by, under the lease only', async () => {
+  it('stores the plan a run goes by beside the approved one, under the lease only', async () => {
     const { lease } = await claimed();
+    const approved = (await store.get(lease.transferId)).plan;
     const fresh = { ...realisticPlan(), estimatedSeconds: 99 };
     await store.runs.recordRunPlan(lease, fresh);
-    expect((await store.get(lease.transferId)).plan).toEqual(fresh);
+    expect(await store.get(lease.transferId)).toMatchObject({
+      plan: approved,
+      runPlan: fresh,
+    });
     await store.runs.handOver(lease, 'stopping');
     await expect(
       store.runs.recordRunPlan(lease, realisticPlan()),
     ).rejects.toBeInstanceOf(ConflictError);
-    expect((await store.get(lease.transferId)).plan).toEqual(fresh);
+    expect((await store.get(lease.transferId)).runPlan).toEqual(fresh);
   });
 
   it('asks again with the fresh plan and the difference, approvals cleared', async () => {
     const { lease } = await claimed();
+    // the run's own plan goes with the old approval: the next run plans afresh
+    await store.runs.recordRunPlan(lease, realisticPlan());
     const fresh = { ...realisticPlan(), mode: 'rebind' as const };
     const after = await store.runs.finishRunWith(
       lease,
@@ -78,6 +84,7 @@ describe.each(databases.eachSupportedId())('run ends on %s', id => {
       plan: fresh,
       approvedBy: [],
     });
+    expect(after.runPlan).toBeUndefined();
     expect(after.lease?.holder).toBeUndefined();
     const events = await store.readEvents({ transferId: lease.transferId });
     expect(events.at(-1)).toMatchObject({

@@ -101,6 +101,7 @@ function newAttemptColumns(attempt: number): Record<string, unknown> {
     attempt,
     engine_transfer_id: randomUUID(),
     checkpoint: null,
+    run_plan: null,
     phase: null,
     cancel_requested: false,
     past_point_of_no_return: false,

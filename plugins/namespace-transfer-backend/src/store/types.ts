@@ -33,6 +33,11 @@ export interface NewTransfer {
   options: TransferOptions;
   /** the plan the requester saw: approvers decide on it, the worker compares a fresh plan with it */
   plan: Plan;
+  /**
+   * the plan the current attempt runs by (its own fresh plan, equal in substance to `plan`): a resume
+   * continues with it; `plan` stays what the owners approved
+   */
+  runPlan?: Plan;
   requester: string;
   expiresAt?: Date;
   cutoverAt?: Date;

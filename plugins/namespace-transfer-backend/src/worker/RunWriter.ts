@@ -140,7 +140,7 @@ export class RunWriter {
   private async plan(plan: Plan): Promise<void> {
     await this.o.runs.recordRunPlan(this.o.lease, plan);
     await this.o.runs.recordChosenMode(this.o.lease, plan.mode);
-    this.transfer = { ...this.transfer, plan, chosenMode: plan.mode };
+    this.transfer = { ...this.transfer, runPlan: plan, chosenMode: plan.mode };
   }
 
   private async phase(phase: TransferPhase): Promise<void> {

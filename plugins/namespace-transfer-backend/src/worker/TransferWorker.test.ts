@@ -124,7 +124,9 @@ describe('TransferWorker', () => {
     expect(call.checkpoint).toBeUndefined();
     expect(call.until).toBeUndefined();
     expect(done).toMatchObject({
-      plan: fresh,
+      // the owners' plan stays; the run's own is kept beside it for a resume
+      plan: t.plan,
+      runPlan: fresh,
       chosenMode: 'copy',
       phase: 'Provisioning',
       progress: { bytesDone: 512, bytesTotal: 1024 },

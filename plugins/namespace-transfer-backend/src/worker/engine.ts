@@ -66,7 +66,7 @@ export function runOptionsOf(
     moverResources: r.config.engine.moverResources,
     outageBudgetMs: r.config.outageBudgetMs,
     ...(resume
-      ? { checkpoint: t.checkpoint, plan: t.plan }
+      ? { checkpoint: t.checkpoint, plan: t.runPlan ?? t.plan }
       : { approvedPlan: t.plan }),
     ...(stage ? { until: 'staged' as const } : {}),
   };
