@@ -6,7 +6,11 @@ import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { createTransferAccess, readAccessConfig } from './access';
+import {
+  createTransferAccess,
+  readAccessConfig,
+  sourceApprovers,
+} from './access';
 import {
   ClusterRegistry,
   engineKubeConfigs,
@@ -165,11 +169,7 @@ export const namespaceTransferPlugin = createBackendPlugin({
           notifications: deps.notifications,
           signals: deps.signals,
           logger,
-          // a claim nobody but the admins owns asks the admins
-          ownersOf: async t => {
-            const { owners } = await access.claimOwnership(t.source);
-            return owners.length ? owners : accessConfig.admins;
-          },
+          ownersOf: sourceApprovers(access, accessConfig.admins, logger),
           readersOf: async t => {
             const r = await access.transferResource(t);
             return [

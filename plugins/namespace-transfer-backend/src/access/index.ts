@@ -4,6 +4,7 @@ export type {
   TransferAccessService,
 } from './createTransferAccess';
 export { readAccessConfig } from './config';
+export { sourceApprovers } from './approvers';
 export type { AccessConfig } from './config';
 export { decideAccess, ACT_PERMISSION } from './decide';
 export type { AccessFacts, PolicyAnswer } from './decide';
