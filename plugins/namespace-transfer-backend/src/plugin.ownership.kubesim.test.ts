@@ -188,3 +188,37 @@ it("stores the destination entity's label for the new claim, the plan and the po
     url: `http://portal.example.com/namespace-transfer/transfers/${res.body.id}`,
   });
 });
+
+it('refuses an owner of both sides the approval of their own request; an admin may give it', async () => {
+  // bob's team owns the source and, here, the destination too: he may request, but not approve himself
+  catalogNow = catalogServiceMock({
+    entities: [
+      ENTITIES[0],
+      entity(
+        'payments-next',
+        { [ID]: 'payments-next', [NS]: 'payments-next' },
+        'group:default/team-payments',
+      ),
+    ],
+  });
+  const res = await request(server)
+    .post(`${API}/transfers`)
+    .set(headersOf('sourceOwner'))
+    .send(REQUEST);
+  expect(res.status).toBe(201);
+  const own = await approve(res.body.id, 'sourceOwner');
+  expect([own.status, own.body.error?.message]).toEqual([
+    403,
+    expect.stringMatching(
+      /^you requested this transfer, so you cannot approve it: .*namespaceTransfer\.approvals\.allowSelfApproval is off$/,
+    ),
+  ]);
+  const detail = await request(server)
+    .get(`${API}/transfers/${res.body.id}`)
+    .set(headersOf('sourceOwner'));
+  expect([detail.body.transfer.state, detail.body.decisions]).toEqual([
+    'pending-approval',
+    [],
+  ]);
+  expect((await approve(res.body.id, 'admin')).status).toBe(200);
+});
