@@ -22,5 +22,6 @@ export type {
   TransferResource,
 } from './permissions';
 export type { NewTransfer, ProgressSummary, Transfer } from './store';
-export { TRANSFER_STATES } from './workflow/states';
-export type { TransferState } from './workflow/states';
+// kept for compatibility: the states are common's, where the portal reads them too
+export { TRANSFER_STATES } from '@namespace-transfer/plugin-namespace-transfer-common';
+export type { TransferState } from '@namespace-transfer/plugin-namespace-transfer-common';

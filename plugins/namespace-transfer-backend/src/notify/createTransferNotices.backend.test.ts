@@ -16,6 +16,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import WebSocket from 'ws';
+import { TRANSFER_SIGNAL_CHANNEL } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
   ALICE,
   BOB,
@@ -102,8 +103,9 @@ class Listener {
       ws.terminate();
       throw error;
     }
+    // the channel name as the portal's subscriber takes it from common; the expectations below pin its value
     ws.send(
-      JSON.stringify({ action: 'subscribe', channel: 'namespace-transfer' }),
+      JSON.stringify({ action: 'subscribe', channel: TRANSFER_SIGNAL_CHANNEL }),
     );
     await new Promise<void>(resolve => {
       ws.once('pong', () => resolve());

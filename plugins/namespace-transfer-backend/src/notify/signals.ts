@@ -1,30 +1,16 @@
 import type { ProgressSummary, Transfer } from '../store';
-import type { TransferPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
-import type { TransferState } from '../workflow/states';
+import type {
+  TransferSignal,
+  TransferSignalProgress,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** The signals channel the portal subscribes to for live transfer updates. */
-export const TRANSFER_SIGNAL_CHANNEL = 'namespace-transfer';
-
-/** The progress figures of a signal: numbers only. */
-export type TransferSignalProgress = {
-  bytesDone?: number;
-  bytesTotal?: number;
-  filesDone?: number;
-  filesTotal?: number;
-  rateBytesPerSecond?: number;
-  etaSeconds?: number;
-};
-
-/**
- * A live update: the transfer's id and only what changed. No names, plan or people: a subscriber fetches the
- * transfer with its own credentials, so the permission checks of a read apply to what it sees.
- */
-export type TransferSignal = {
-  id: string;
-  state?: TransferState;
-  phase?: TransferPhase;
-  progress?: TransferSignalProgress;
-};
+// The channel and the message types are the portal's contract, so common describes them; this file builds
+// the messages. Re-exported for the backend's own callers.
+export { TRANSFER_SIGNAL_CHANNEL } from '@namespace-transfer/plugin-namespace-transfer-common';
+export type {
+  TransferSignal,
+  TransferSignalProgress,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 
 export function stateSignal(transfer: Transfer): TransferSignal {
   return { id: transfer.id, state: transfer.state };

@@ -1,41 +1,23 @@
 import { ConflictError } from '@backstage/errors';
+import {
+  ENDED_TRANSFER_STATES,
+  FINAL_TRANSFER_STATES,
+  type TransferState,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/**
- * The workflow of one transfer as a pure table: which action may move a transfer from which state, and where
- * it lands. The store applies the outcome with a conditional update; the router maps the ConflictError to 409.
- *
- * @public
- */
-export const TRANSFER_STATES = [
-  'pending-approval',
-  'approved',
-  'running',
-  'staged',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'rejected',
-  'expired',
-] as const;
+// The states live in common (the API schemas and the portal use them); this file re-exports them under the
+// names the backend has always used. The transitions stay here: only the backend applies them.
+export {
+  TRANSFER_STATES,
+  isTransferState,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+export type { TransferState } from '@namespace-transfer/plugin-namespace-transfer-common';
 
-/** @public */
-export type TransferState = (typeof TRANSFER_STATES)[number];
-
-/** States a transfer never leaves. Failed and cancelled are not among them: they can be retried. */
-export const FINAL_STATES: readonly TransferState[] = [
-  'succeeded',
-  'rejected',
-  'expired',
-];
+/** States a transfer never leaves. */
+export const FINAL_STATES = FINAL_TRANSFER_STATES;
 
 /** States that end an attempt: the transfer's `finishedAt` is set when it enters one. */
-export const ENDED_STATES: readonly TransferState[] = [
-  'succeeded',
-  'failed',
-  'cancelled',
-  'rejected',
-  'expired',
-];
+export const ENDED_STATES = ENDED_TRANSFER_STATES;
 
 /** What people decide (recorded as decisions, with actor and the ownership that allowed it). */
 export const DECISION_KINDS = [
@@ -104,6 +86,10 @@ const pastPointOfNoReturn = (f: TransitionFacts) =>
     ? 'the transfer is past its point of no return (rolling back would lose data): it can only be finished'
     : undefined;
 
+/**
+ * The workflow of one transfer as a pure table: which action may move a transfer from which state, and where
+ * it lands. The store applies the outcome with a conditional update; the router maps the ConflictError to 409.
+ */
 const RULES: Record<TransferAction, Rule> = {
   approve: {
     from: ['pending-approval'],
@@ -217,11 +203,4 @@ export function transition(
   const why = refusal(action, facts);
   if (why) throw new ConflictError(`cannot ${action}: ${why}`);
   return RULES[action].outcome(facts);
-}
-
-export function isTransferState(value: unknown): value is TransferState {
-  return (
-    typeof value === 'string' &&
-    (TRANSFER_STATES as readonly string[]).includes(value)
-  );
 }

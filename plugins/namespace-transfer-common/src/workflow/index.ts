@@ -2,3 +2,5 @@ export * from './names';
 export * from './options';
 export * from './requests';
 export * from './query';
+export * from './states';
+export * from './signals';

@@ -4,26 +4,21 @@ import {
   entityRefSchema,
   namespaceNameSchema,
 } from './names';
+import { TRANSFER_STATES, type TransferState } from './states';
 
 /**
  * The states of a transfer as the API names them.
  *
  * @public
+ * @deprecated Use {@link TRANSFER_STATES}, the same list.
  */
-export const TRANSFER_STATE_NAMES = [
-  'pending-approval',
-  'approved',
-  'running',
-  'staged',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'rejected',
-  'expired',
-] as const;
+export const TRANSFER_STATE_NAMES = TRANSFER_STATES;
 
-/** @public */
-export type TransferStateName = (typeof TRANSFER_STATE_NAMES)[number];
+/**
+ * @public
+ * @deprecated Use {@link TransferState}, the same type.
+ */
+export type TransferStateName = TransferState;
 
 /** @public */
 export const LIST_SORT_FIELDS = [
@@ -62,9 +57,9 @@ const single = <T extends z.ZodTypeAny>(schema: T, what: string) =>
 export const listQuerySchema = z
   .object({
     state: list(
-      z.enum(TRANSFER_STATE_NAMES, {
+      z.enum(TRANSFER_STATES, {
         errorMap: () => ({
-          message: `state must be one of ${TRANSFER_STATE_NAMES.join(', ')}`,
+          message: `state must be one of ${TRANSFER_STATES.join(', ')}`,
         }),
       }),
     ).optional(),
