@@ -20,6 +20,7 @@ import {
   buildAppIfStale,
   backendArgs,
   cliExportLine,
+  writeDatabaseConfig,
   writeEngineIdentityConfig,
 } from './lib/portal.mjs';
 
@@ -57,6 +58,7 @@ async function main() {
   await waitFor('kube-sim', fileExists(ready), 180_000);
   // the portal reads as the reader; transfers run as the engine's ServiceAccount
   await writeEngineIdentityConfig(simDir);
+  writeDatabaseConfig(simDir);
 
   buildAppIfStale();
   start('backend', 'npx', backendArgs(simDir), {

@@ -1,6 +1,12 @@
 // How the portal is started, shared by the demo and the e2e tests so that both run the same thing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './prereqs.mjs';
 
@@ -54,7 +60,47 @@ export function backendArgs(simDir) {
     ...(existsSync(engineConfigPath(simDir))
       ? ['--config', engineConfigPath(simDir)]
       : []),
+    ...(existsSync(databaseConfigPath(simDir))
+      ? ['--config', databaseConfigPath(simDir)]
+      : []),
   ];
+}
+
+export function databaseConfigPath(simDir) {
+  return join(simDir, 'app-config.database.yaml');
+}
+
+/**
+ * The demo's SQLite databases in files under the demo's directory (one per plugin), so that restarting the
+ * backend alone finds its transfers and resumes them. A full demo restart recreates the clusters and this
+ * directory with them, so it starts with an empty store. Left out when BACKEND_DATABASE_CLIENT or
+ * BACKEND_DATABASE_CONNECTION choose another database.
+ */
+export function writeDatabaseConfig(simDir) {
+  const path = databaseConfigPath(simDir);
+  if (
+    process.env.BACKEND_DATABASE_CLIENT ||
+    process.env.BACKEND_DATABASE_CONNECTION
+  ) {
+    rmSync(path, { force: true });
+    return;
+  }
+  // JSON is YAML: Backstage's config loader reads it as such
+  writeFileSync(
+    path,
+    `${JSON.stringify(
+      {
+        backend: {
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: join(simDir, 'database') },
+          },
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 /** The ServiceAccount kube-sim's seed binds to the copy and rebind roles (deploy/README.md). */
