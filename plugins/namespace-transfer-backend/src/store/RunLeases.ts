@@ -36,6 +36,11 @@ export interface RunEndColumns {
   plan?: Plan;
   /** stage: when the cut over is due (a requested time moved into a maintenance window) */
   cutoverAt?: Date;
+  /**
+   * fail: the run undid its point of no return (a rebind gave its volume back to the source claim), so the
+   * flag goes and the failure is retried, not resumed (the only write that clears it)
+   */
+  givenBack?: true;
 }
 
 /**
@@ -255,6 +260,7 @@ export class RunLeases {
           run_plan: null,
         });
       if (set.cutoverAt) columns.cutover_at = set.cutoverAt;
+      if (set.givenBack) columns.past_point_of_no_return = false;
       if (error !== undefined) columns.error = error;
       if (outcome.downtimeMs !== undefined)
         columns.downtime_ms = outcome.downtimeMs;

@@ -33,8 +33,6 @@ export class TransferRun {
   private readonly handOverSignal = new AbortController();
   private handOverReason?: string;
   private lostReason?: string;
-  /** a cancel must not reach the engine before a resumed run has its plan (the flow would not roll back) */
-  private started: boolean;
   private cancelSeen: boolean;
   private readonly keeper: LeaseKeeper;
   private readonly writer: RunWriter;
@@ -46,7 +44,6 @@ export class TransferRun {
     private readonly deps: TransferRunDeps,
   ) {
     this.log = deps.logger.child({ transfer: transfer.id });
-    this.started = transfer.checkpoint === undefined;
     this.cancelSeen = transfer.cancelRequested;
     const onLost = (why: string) => this.lose(why);
     this.writer = new RunWriter({
@@ -99,7 +96,7 @@ export class TransferRun {
 
   private requestCancel(): void {
     this.cancelSeen = true;
-    if (this.started && !this.cancel.signal.aborted) {
+    if (!this.cancel.signal.aborted) {
       this.log.info(`cancel of transfer ${this.transfer.id} reached its run`);
       this.cancel.abort(new Error('cancelled'));
     }
@@ -107,7 +104,8 @@ export class TransferRun {
 
   private async run(): Promise<void> {
     this.keeper.start();
-    // a cancel recorded before this run (a take-over, a staged transfer): a first run may stop at once
+    // a cancel recorded before this run (a take-over, a staged transfer): the engine rolls a resume back
+    // from its checkpoint, and stops a first run before it creates anything
     if (this.cancelSeen) this.requestCancel();
     let result: TransferRunResult;
     try {
@@ -120,13 +118,7 @@ export class TransferRun {
         }),
         signal: this.cancel.signal,
         handOver: this.handOverSignal.signal,
-        onEvent: e => {
-          this.writer.onEvent(e);
-          if (e.type === 'plan' && !this.started) {
-            this.started = true;
-            if (this.cancelSeen) this.requestCancel();
-          }
-        },
+        onEvent: e => this.writer.onEvent(e),
         onCheckpoint: this.writer.onCheckpoint,
       });
     } catch (e) {

@@ -426,6 +426,44 @@ describe('outcomes', () => {
     ]);
   });
 
+  it('fails a run that gave its volume back after its point of no return so that it is retried, not resumed', async () => {
+    const t = await approved();
+    let storedPast: boolean | undefined;
+    const engine = new FakeEngine();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      // the step that crossed the point is stored with it, as in any run
+      await o.onCheckpoint?.(checkpointOf(o, ['delete-source']), {
+        pastPointOfNoReturn: true,
+      });
+      storedPast = (await store.get(t.id)).pastPointOfNoReturn;
+      return result({
+        outcome: 'failed',
+        error: 'create-destination: the API server refused',
+        pastPointOfNoReturn: false,
+        givenBack: true,
+        checkpoint: checkpointOf(o, ['given-back']),
+      });
+    };
+    startWorker(engine);
+    const failed = await stateOf(t.id, 'failed');
+    expect(storedPast).toBe(true);
+    expect(failed).toMatchObject({
+      pastPointOfNoReturn: false,
+      checkpoint: { completedSteps: ['given-back'] },
+    });
+    await expect(
+      store.decide({ transferId: t.id, kind: 'resume', ...owner }),
+    ).rejects.toThrow(/retry it instead/);
+    const retried = await store.decide({
+      transferId: t.id,
+      kind: 'retry',
+      ...owner,
+    });
+    expect(retried).toMatchObject({ state: 'approved', attempt: 2 });
+    expect(retried.checkpoint).toBeUndefined();
+  });
+
   it('stages a transfer that waits for its cut over, then cuts over when asked', async () => {
     const engine = new FakeEngine();
     engine.script = async o => {
@@ -451,18 +489,16 @@ describe('outcomes', () => {
     expect(engine.calls[1].until).toBeUndefined();
   });
 
-  it('rolls a cancelled staged transfer back once its run has its plan (the flow then undoes the staging)', async () => {
+  it('passes a cancel recorded while staged to the resumed run at once (the engine rolls back from the checkpoint)', async () => {
     const engine = new FakeEngine();
-    let abortedBeforePlan: boolean | undefined;
+    let abortedAtStart: boolean | undefined;
     engine.script = async o => {
       if (o.until === 'staged')
         return result({
           outcome: 'staged',
           checkpoint: checkpointOf(o, ['stage-1']),
         });
-      abortedBeforePlan = o.signal!.aborted;
-      o.onEvent?.({ type: 'plan', plan: o.plan! });
-      await aborted(o.signal);
+      abortedAtStart = o.signal!.aborted;
       return result({ outcome: 'cancelled' });
     };
     const t = await approved({ options: { stage: true } });
@@ -471,6 +507,9 @@ describe('outcomes', () => {
     await store.decide({ transferId: t.id, kind: 'cancel', ...owner });
     worker.wake();
     await stateOf(t.id, 'cancelled');
-    expect(abortedBeforePlan).toBe(false);
+    expect(abortedAtStart).toBe(true);
+    expect(engine.calls[1]).toMatchObject({
+      checkpoint: { completedSteps: ['stage-1'] },
+    });
   });
 });

@@ -57,6 +57,44 @@ describe('runEnd', () => {
     });
   });
 
+  it('fails a run that gave its volume back as a retryable failure, clearing the stored point of no return', () => {
+    const stuck = runEnd(
+      result({
+        outcome: 'failed',
+        error: 'create-destination: 403',
+        pastPointOfNoReturn: true,
+      }),
+      facts(transfer({ pastPointOfNoReturn: true })),
+    );
+    expect(stuck).toEqual({
+      kind: 'finish',
+      action: 'fail',
+      outcome: {
+        error: 'create-destination: 403',
+        details: { pastPointOfNoReturn: true },
+      },
+      set: {},
+    });
+    const givenBack = runEnd(
+      result({
+        outcome: 'failed',
+        error: 'create-destination: 403',
+        pastPointOfNoReturn: false,
+        givenBack: true,
+      }),
+      facts(transfer({ pastPointOfNoReturn: true })),
+    );
+    expect(givenBack).toEqual({
+      kind: 'finish',
+      action: 'fail',
+      outcome: {
+        error: 'create-destination: 403',
+        details: { pastPointOfNoReturn: false, givenBack: true },
+      },
+      set: { givenBack: true },
+    });
+  });
+
   it('hands over without a move of the state machine', () => {
     expect(runEnd(result({ outcome: 'handed-over' }), facts())).toEqual({
       kind: 'hand-over',

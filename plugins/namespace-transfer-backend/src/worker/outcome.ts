@@ -29,8 +29,8 @@ const finish = (
 
 /**
  * Maps how the engine's run ended onto the workflow. A failure keeps the point of no return the checkpoint
- * reported (stored with it), so the people see resume, not retry; a staged transfer waits for its cut over
- * time, moved into the next maintenance window.
+ * reported (stored with it), so the people see resume, not retry (see failure); a staged transfer waits
+ * for its cut over time, moved into the next maintenance window.
  */
 export function runEnd(r: TransferRunResult, f: EndFacts): RunEnd {
   switch (r.outcome) {
@@ -75,10 +75,7 @@ export function runEnd(r: TransferRunResult, f: EndFacts): RunEnd {
       });
     case 'refused':
     case 'failed':
-      return finish('fail', {
-        error: r.error ?? `the transfer ${r.outcome} without saying why`,
-        details: { pastPointOfNoReturn: r.pastPointOfNoReturn },
-      });
+      return failure(r);
     case 'handed-over':
       return { kind: 'hand-over' };
     default:
@@ -86,4 +83,22 @@ export function runEnd(r: TransferRunResult, f: EndFacts): RunEnd {
         error: `the engine ended the run with an unknown outcome ${String(r.outcome)}`,
       });
   }
+}
+
+/**
+ * A rebind that gave its volume back after its point of no return left the source as it was: the stored
+ * point goes too, so the people see retry (which starts over), not a resume of what was undone.
+ */
+function failure(r: TransferRunResult): RunEnd {
+  const error = r.error ?? `the transfer ${r.outcome} without saying why`;
+  if (r.givenBack)
+    return finish(
+      'fail',
+      { error, details: { pastPointOfNoReturn: false, givenBack: true } },
+      { givenBack: true },
+    );
+  return finish('fail', {
+    error,
+    details: { pastPointOfNoReturn: r.pastPointOfNoReturn },
+  });
 }

@@ -28,14 +28,6 @@ import {
 import { CopySession } from './session';
 import type { CopyOptions, CopyResult, SyncRunResult } from './types';
 
-/** Steps after verification: a cancel no longer rolls back from here. */
-const PAST_VERIFY = new Set([
-  'downtime',
-  'finalize',
-  'delete-source',
-  'cleanup',
-]);
-
 /**
  * The copy flow as a sequence of idempotent steps with a checkpoint after each: provision the destination
  * PVC, expose the server, issue credentials, start the server, stage while the application runs, quiesce,
@@ -74,9 +66,9 @@ async function copyFlow(o: CopyOptions): Promise<CopyResult> {
     onCheckpoint: o.onCheckpoint,
     signal: o.signal,
     handOver: o.handOver,
-    // A cancel is honoured at every step boundary until the destination is verified; from then on the
-    // transfer finishes, since rolling back would throw away a verified copy.
-    cancellable: name => !PAST_VERIFY.has(name),
+    // A cancel is honoured at every step boundary up to the point of no return, the last check being
+    // right before the step that crosses it: until then the checkpoint says a cancel is possible, and the
+    // API accepts one, so the run must roll back for it (for a move, throwing a verified copy away).
     pointOfNoReturn: copyPointOfNoReturn(spec.intent, verifyMode),
   });
   const syncs: SyncRunResult[] = [];

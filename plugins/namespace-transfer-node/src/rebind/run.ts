@@ -1,3 +1,4 @@
+import type { TransferCheckpoint } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
   isClusterUnreachable,
   readableError,
@@ -36,6 +37,13 @@ import {
  * @public
  */
 export const POINT_OF_NO_RETURN = 'delete-source';
+
+/**
+ * The one step of the checkpoint a failure leaves once the volume is back with a re-created source claim:
+ * the source is as it was, so nothing is past a point of no return and the transfer can only start over
+ * (resuming the old steps would take the volume from the claim it was given back to).
+ */
+export const GIVEN_BACK = 'given-back';
 
 /** @public */
 export const REBIND_STEPS = [
@@ -114,8 +122,8 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
     },
   ).catch(e => {
     if (o.handOver?.aborted) throw e;
-    // a refusal changed nothing: there is nothing to roll back
-    phase('Failed');
+    // a refusal (or a cancel before the first step) changed nothing: there is nothing to roll back
+    phase(o.signal?.aborted ? 'Cancelled' : 'Failed');
     throw e;
   });
   const volume = new RebindVolume(kc, spec.id, pre.volumeName);
@@ -215,12 +223,20 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
     // handed over while the cluster was asked: whoever takes over decides
     if (o.handOver?.aborted) throw e;
     phase('RollingBack');
-    if (done(POINT_OF_NO_RETURN)) {
-      await giveBack(
+    const past = done(POINT_OF_NO_RETURN);
+    let givenBack = false;
+    if (past) {
+      givenBack = await giveBack(
         volume,
         o,
         checkpoint.state['mark-source'] as SourceRecord,
-      ).catch(warn('giving the volume back to the source claim'));
+      ).then(
+        () => true,
+        err => {
+          warn('giving the volume back to the source claim')(err);
+          return false;
+        },
+      );
     } else {
       await volume
         .unmarkSource(src.namespace, src.name)
@@ -231,11 +247,25 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       await restoreWorkloads(kc, pre.workloads, spec.id).catch(
         warn('restoring the workloads'),
       );
-    phase(
-      o.signal?.aborted && !done(POINT_OF_NO_RETURN) ? 'Cancelled' : 'Failed',
-    );
+    // after the workloads are back, and while the phase still says RollingBack (a hand-over waits for it)
+    if (givenBack)
+      await startOver(checkpoint, o).catch(warn('recording the give-back'));
+    phase(o.signal?.aborted && !past ? 'Cancelled' : 'Failed');
     throw e;
   }
+}
+
+/** The checkpoint after a give-back: only GIVEN_BACK, with the steps it undid, and no point of no return. */
+async function startOver(
+  checkpoint: TransferCheckpoint,
+  o: RebindOptions,
+): Promise<void> {
+  const undid = checkpoint.completedSteps.splice(0);
+  checkpoint.completedSteps.push(GIVEN_BACK);
+  checkpoint.state = { [GIVEN_BACK]: { undid } };
+  delete checkpoint.pastPointOfNoReturn;
+  checkpoint.updatedAt = new Date().toISOString();
+  await o.onCheckpoint?.(structuredClone(checkpoint));
 }
 
 /**

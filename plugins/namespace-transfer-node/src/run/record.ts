@@ -3,6 +3,7 @@ import type {
   TransferCheckpoint,
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { GIVEN_BACK } from '../rebind/run';
 import { isPastPointOfNoReturn } from './pointOfNoReturn';
 import type { TransferRunEvent, TransferRunOptions } from './types';
 
@@ -24,12 +25,18 @@ export class RunRecord {
     return isPastPointOfNoReturn(this.checkpoint, this.o.spec);
   }
 
+  /** the run (or an earlier one) gave a rebind's volume back to its source: the transfer can only start over */
+  get givenBack(): boolean {
+    return this.checkpoint?.completedSteps.includes(GIVEN_BACK) ?? false;
+  }
+
   about() {
     return {
       plan: this.plan,
       mode: this.plan?.mode,
       checkpoint: this.checkpoint,
       pastPointOfNoReturn: this.past,
+      ...(this.givenBack ? { givenBack: true } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import type {
   Plan,
+  TransferCheckpoint,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -27,6 +28,14 @@ const planned = {
   plan: { mode: 'copy', allowed: true, refusals: [] } as unknown as Plan,
 };
 const at = new Date().toISOString();
+const checkpoint: TransferCheckpoint = {
+  transferId: 't1',
+  version: 1,
+  phase: 'Quiescing',
+  completedSteps: [],
+  state: {},
+  updatedAt: at,
+};
 
 describe('runTransfer', () => {
   afterEach(() => {
@@ -94,6 +103,51 @@ describe('runTransfer', () => {
       outcome: 'failed',
       error: 'final sync failed: connection refused',
     });
+  });
+
+  it('rolls a resume cancelled before it starts back through its flow, from the checkpoint, without planning again', async () => {
+    copy.mockImplementation(async (o: CopyOptions) => {
+      expect(o.signal?.aborted).toBe(true);
+      expect(o.checkpoint?.completedSteps).toEqual(['quiesce']);
+      o.onEvent?.({ type: 'phase', phase: 'RollingBack', at });
+      o.onEvent?.({ type: 'phase', phase: 'Cancelled', at });
+      throw new Error('cancelled by the user');
+    });
+    const cancel = new AbortController();
+    cancel.abort(new Error('cancelled by the user'));
+    const r = await runTransfer({
+      spec,
+      source: kc,
+      destination: kc,
+      checkpoint: { ...checkpoint, completedSteps: ['quiesce'] },
+      plan: planned.plan,
+      signal: cancel.signal,
+    });
+    expect(r).toMatchObject({
+      outcome: 'cancelled',
+      pastPointOfNoReturn: false,
+      error: 'cancelled by the user',
+    });
+    expect(copy).toHaveBeenCalledTimes(1);
+    expect(plan).not.toHaveBeenCalled();
+  });
+
+  it('ends a resume of a checkpoint that gave its volume back as a failure to retry, touching nothing', async () => {
+    const r = await runTransfer({
+      spec: { ...spec, mode: 'rebind' },
+      source: kc,
+      destination: kc,
+      checkpoint: { ...checkpoint, completedSteps: ['given-back'] },
+      plan: { ...planned.plan, mode: 'rebind' },
+    });
+    expect(r).toMatchObject({
+      outcome: 'failed',
+      mode: 'rebind',
+      pastPointOfNoReturn: false,
+      givenBack: true,
+      error: expect.stringMatching(/given back .* retry the transfer/),
+    });
+    expect(plan).not.toHaveBeenCalled();
   });
 
   it('never throws: a failure to plan is a failed outcome with the reason in one line, a cancel before it a cancel', async () => {

@@ -16,14 +16,19 @@ import type { TransferRunOptions, TransferRunResult } from './types';
  */
 export const REBIND_HAS_NO_STAGING = 'planned as rebind, which has no staging';
 
+/** Why a resume of a rebind that gave its volume back does nothing. */
+const GIVEN_BACK_ERROR =
+  'the volume was given back to its source claim after a failure, so the source is as it was: retry the transfer, it starts over';
+
 /**
  * Runs one transfer as the CLI and the backend's worker do: plans it (a resume keeps its first plan),
  * stops before creating anything when the plan refuses or differs from the approved one in substance,
  * runs the copy or rebind flow from the checkpoint, and says how it ended. Never throws.
  *
- * A cancel (`signal`) rolls back until the point of no return; a hand-over (`handOver`) returns at once
- * with the checkpoint of the last finished step, rolls back nothing and leaves the pods running for the
- * run that takes over.
+ * A cancel (`signal`) rolls back until the point of no return, also one that came before a resume; a
+ * rebind that fails past its point and gives its volume back says so (`givenBack`) and is no longer
+ * past it. A hand-over (`handOver`) returns at once with the checkpoint of the last finished step, rolls
+ * back nothing and leaves the pods running for the run that takes over.
  *
  * @public
  */
@@ -64,15 +69,16 @@ async function planAndRun(
   o: TransferRunOptions,
   run: RunRecord,
 ): Promise<Finished> {
-  o.signal?.throwIfAborted();
+  // a cancel before anything ran has nothing to undo; a resume's objects are on the clusters, so its flow
+  // rolls them back from the checkpoint (past the point of no return it finishes instead)
+  if (!o.checkpoint) o.signal?.throwIfAborted();
   o.handOver?.throwIfAborted();
   const resumedPlan = o.checkpoint ? o.plan : undefined;
-  const planned = await planTransferRun(o).catch(e => {
-    // a resume past the point where the source claim went (a rebind, a move that deletes its source)
-    // cannot be planned again; it needs no fresh plan, only what the first one said
-    if (resumedPlan) return undefined;
-    throw e;
-  });
+  if (run.givenBack) {
+    run.plan = resumedPlan;
+    return { ...run.about(), outcome: 'failed', error: GIVEN_BACK_ERROR };
+  }
+  const planned = await freshPlan(o, resumedPlan);
   // a resumed transfer keeps its first plan: its own destination PVC now exists and would be refused
   const plan = resumedPlan ?? planned!.plan;
   run.plan = plan;
@@ -98,6 +104,18 @@ async function planAndRun(
     return rebindResult(run, await rebind(o, run));
   }
   return copyResult(o, run, await copy(o, run, plan, planned?.facts));
+}
+
+/** The plan from the clusters as they are now, unless a resume can do without it. */
+async function freshPlan(o: TransferRunOptions, resumedPlan?: Plan) {
+  // rolling back needs no fresh look at the clusters
+  if (resumedPlan && o.signal?.aborted) return undefined;
+  return planTransferRun(o).catch(e => {
+    // a resume past the point where the source claim went (a rebind, a move that deletes its source)
+    // cannot be planned again; it needs no fresh plan, only what the first one said
+    if (resumedPlan) return undefined;
+    throw e;
+  });
 }
 
 function rebind(o: TransferRunOptions, run: RunRecord): Promise<RebindResult> {

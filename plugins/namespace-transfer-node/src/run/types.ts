@@ -40,7 +40,10 @@ export interface TransferRunOptions {
   approvedPlan?: Plan;
   /** `staged`: stop after one more staging sync (copy only) */
   until?: 'staged';
-  /** cancel: stops at the next safe point and rolls back (never past the point of no return) */
+  /**
+   * cancel: stops at the next step boundary up to the point of no return and rolls back; past it, the run
+   * finishes. Already aborted when a resume starts, the run rolls back from the checkpoint.
+   */
   signal?: AbortSignal;
   /**
    * Hand over: stops at once without rolling back anything; mover pods may keep running. A later run
@@ -96,6 +99,12 @@ export interface TransferRunResult {
   checkpoint?: TransferCheckpoint;
   /** rolling back would lose data: a failure is resumed, not retried, and a cancel is refused */
   pastPointOfNoReturn: boolean;
+  /**
+   * A rebind that failed after its point of no return gave the volume back to a re-created source claim:
+   * the source is as it was, so `pastPointOfNoReturn` is false again and the failure is retried (the
+   * transfer starts over), never resumed.
+   */
+  givenBack?: boolean;
   /** for `plan-changed`: what differs, one line each, for the people who approve again */
   planChanges?: string[];
   downtimeMs?: number;
