@@ -1,56 +1,74 @@
 /*
- * A minimal backend process for the worker's process tests: Backstage's own backend (config, database,
- * scheduler, lifecycle, logger from backend-defaults) with a plugin that wires the store, the clusters and
- * the worker as plugin.ts does. Started with `node --import tsx workerBackend.ts --config <file>`; a SIGTERM
- * is Backstage's graceful shutdown (the worker hands over), a SIGKILL a crash.
+ * A minimal backend process for the worker's process tests (issue 16): Backstage's own backend
+ * (backend-defaults: config, database, scheduler, lifecycle, logger, HTTP, auth) running the real
+ * Namespace Transfer plugin, with an in-memory catalog and an allow-all permissions service in place of
+ * the catalog and permission backends. Notifications and signals use their services' default factories,
+ * as in a portal without those backends installed: the plugin's notices log a failed send and go on.
+ * Started with `node --import tsx workerBackend.ts --config <file>`; a SIGTERM is Backstage's graceful
+ * shutdown (the worker hands over), a SIGKILL a crash, a SIGSTOP a process that stops answering.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
   coreServices,
-  createBackendPlugin,
+  createServiceFactory,
+  type PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ClusterRegistry, readClusterConfigs } from '../../clusters';
-import { TransferStore } from '../../store';
-import { startTransferWorker } from '../startTransferWorker';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { namespaceTransferPlugin } from '../../plugin';
 
-const workerOnly = createBackendPlugin({
-  pluginId: 'namespace-transfer',
-  register(env) {
-    env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        lifecycle: coreServices.lifecycle,
+/** the line the parent waits for before it approves anything: the backend started, its worker claims */
+const STARTED_LINE = 'WORKER-BACKEND-STARTED';
+
+/** The entities the process tests' transfers name, owned as the demo's are. */
+function component(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/kubernetes-id': name,
+        'backstage.io/kubernetes-namespace': 'shop',
       },
-      async init({ config, logger, database, scheduler, lifecycle }) {
-        const store = await TransferStore.create(database);
-        await startTransferWorker({
-          config,
-          logger,
-          scheduler,
-          lifecycle,
-          store,
-          registry: new ClusterRegistry(readClusterConfigs(config, logger)),
-          // the process tests read the store; people are not told here
-          notices: {
-            stateChanged: async () => undefined,
-            progressed: async () => undefined,
-          },
-        });
-        lifecycle.addStartupHook(() => {
-          // the parent waits for this line before it approves anything
-          process.stdout.write('WORKER-BACKEND-STARTED\n');
-        });
-      },
-    });
-  },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'group:shop' },
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/shop' }],
+  };
+}
+
+/**
+ * Every permission allowed: the plugin's own ownership rules still decide who may approve (an allow-all
+ * policy makes no one an approver), and these tests approve through the store anyway.
+ */
+const allowAllPermissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: (): PermissionsService => ({
+    authorize: async requests =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    authorizeConditional: async requests =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  }),
 });
 
-const backend = createBackend();
-backend.add(workerOnly);
-backend.start().catch(e => {
+async function main() {
+  const backend = createBackend();
+  backend.add(
+    catalogServiceMock.factory({
+      entities: [component('shop'), component('shop-next')],
+    }),
+  );
+  backend.add(allowAllPermissions);
+  backend.add(namespaceTransferPlugin);
+  // resolves once every plugin's start-up hooks ran: the worker has started claiming
+  await backend.start();
+  process.stdout.write(`${STARTED_LINE}\n`);
+}
+
+main().catch(e => {
   process.stderr.write(`backend failed to start: ${e?.stack ?? e}\n`);
   process.exit(1);
 });
