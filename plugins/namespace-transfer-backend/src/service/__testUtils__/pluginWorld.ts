@@ -78,21 +78,25 @@ export const REQUEST = {
   destination: { entityRef: 'component:default/payments-next' },
 };
 
+/** Users' ownership claims as a sign-in resolver gives them, from their groups. */
+export const userInfoOf = (groups: Record<string, string[]>) =>
+  createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      async getUserInfo(credentials: BackstageCredentials) {
+        const ref = (credentials.principal as { userEntityRef: string })
+          .userEntityRef;
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+        };
+      },
+    }),
+  });
+
 /** The users' ownership claims, as the sign-in resolver gives them. */
-export const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: BackstageCredentials) {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-      };
-    },
-  }),
-});
+export const userInfo = userInfoOf(GROUPS);
 
 /**
  * The demo's rule (packages/backend NamespaceTransferPolicy): the audit view for admins only. Approve and
@@ -174,18 +178,30 @@ export const headersOf = (role: Role) => ({
 
 export type Server = Parameters<typeof request>[0];
 
+/** What a test may add to the plugin's backend (the matrix tests leave it out: nothing runs). */
+export interface PluginOptions {
+  /** keys over the test's namespaceTransfer config, e.g. an enabled `worker` or a short `approvals` */
+  namespaceTransfer?: Record<string, unknown>;
+  /** users' groups instead of GROUPS */
+  userInfo?: ServiceFactory;
+  /** further services: a database the test also holds, a real scheduler, recorded notifications */
+  services?: ServiceFactory[];
+}
+
 /** The plugin alone on a test backend, on the world's clusters, with the given policy and catalog. */
 export async function startPlugin(
   world: SimWorld,
   permissions: ServiceFactory,
   catalog: ServiceFactory = catalogServiceMock.factory({ entities: ENTITIES }),
+  options: PluginOptions = {},
 ) {
   const backend = await startTestBackend({
     features: [
       namespaceTransferPlugin,
       catalog,
-      userInfo,
+      options.userInfo ?? userInfo,
       permissions,
+      ...(options.services ?? []),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://portal.example.com' },
@@ -206,6 +222,7 @@ export async function startPlugin(
             rateLimit: { burst: 1000, perMinute: 100_000 },
             // nothing runs: the matrix is about who may ask, not about moving data
             worker: { enabled: false },
+            ...options.namespaceTransfer,
           },
         },
       }),
