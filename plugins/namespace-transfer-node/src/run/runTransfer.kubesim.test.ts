@@ -2,7 +2,9 @@
  * The engine's one entry point on kube-sim: a hand-over stops a copy while its mover runs, or past the
  * point of no return, or a rebind half-way, rolling back nothing, and a resume from the checkpoint adopts
  * what is there and finishes; a plan that changed since its approval creates nothing; a cancel still rolls
- * back.
+ * back; a move cancelled between verify and marking its source, or before its resume, rolls back; a rebind
+ * that fails after its source claim went gives the volume back and says so, or stays past its point for a
+ * resume when it cannot.
  */
 import {
   AppsV1Api,
@@ -11,13 +13,13 @@ import {
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type {
   Plan,
   TransferCheckpoint,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { startClusters, type SimWorld } from 'kube-sim';
+import { startClusters, type FaultHandle, type SimWorld } from 'kube-sim';
 import { pollUntil } from '../kube';
 import { DEFAULT_ID } from '../permissions/identity';
 import { transferSelector } from '../naming';
@@ -430,5 +432,265 @@ describe('runTransfer on kube-sim', () => {
     });
     expect(phases.slice(-2)).toEqual(['RollingBack', 'Cancelled']);
     await nothingLeft(spec.id, { pvcs: true });
+  });
+
+  const replicasOf = async (name: string) =>
+    (
+      await east
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ namespace: 'shop', name })
+    ).spec?.replicas;
+  const claimIn = (kc: KubeConfig, namespace: string, name: string) =>
+    kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedPersistentVolumeClaim({ namespace, name })
+      .catch(() => undefined);
+
+  /** A move of a claim its own running application uses, without staging (one sync while it is stopped). */
+  async function moveOfAppClaim(id: string, name: string) {
+    const src = await createBoundPvc(east, 'shop', name, 'fast');
+    tree(src, { smallFiles: 20 }, 1001);
+    await createWorkload(east, 'shop', `${name}-app`, name, 1001, 1);
+    const spec: TransferSpec = {
+      ...copySpec(id, name, { cluster: 'west', name }),
+      intent: 'move',
+      options: { stage: false },
+    };
+    return { src, before: scanTree(src), spec };
+  }
+
+  /** The source of a cancelled move as it was, and nothing of the transfer left, its destination included. */
+  async function expectMoveUndone(
+    spec: TransferSpec,
+    src: string,
+    before: ReturnType<typeof scanTree>,
+  ) {
+    const name = spec.source.name;
+    expect(await replicasOf(`${name}-app`)).toBe(1);
+    const source = await claimIn(east, 'shop', name);
+    expect(source?.status?.phase).toBe('Bound');
+    expect(
+      source?.metadata?.annotations?.['namespace-transfer.io/transferred-to'],
+    ).toBeUndefined();
+    // the data as it was; not modes: the application's fsGroup makes them group-writable as its pod starts
+    expect(diffTrees(before, scanTree(src), { modes: false })).toEqual([]);
+    await nothingLeft(spec.id, { pvcs: true });
+    expect(await claimIn(west, 'shop', name)).toBeUndefined();
+  }
+
+  it('honours a cancel of a move between its verification and the step that marks the source: rolled back, never past the point', async () => {
+    const { src, before, spec } = await moveOfAppClaim('late-cancel', 'late');
+    const cancel = new AbortController();
+    const phases: string[] = [];
+    const told: boolean[] = [];
+    const r = await runTransfer({
+      ...options(spec),
+      signal: cancel.signal,
+      onEvent: e => {
+        if (e.type === 'phase') phases.push(e.phase);
+      },
+      // the last step before the source is marked: the copy is verified, the cancel comes before marking
+      onCheckpoint: (c, about) => {
+        told.push(about.pastPointOfNoReturn);
+        if (c.completedSteps.at(-1) === 'downtime')
+          cancel.abort(new Error('cancelled by the user'));
+      },
+    });
+    expect(r).toMatchObject({
+      outcome: 'cancelled',
+      pastPointOfNoReturn: false,
+      error: 'cancelled by the user',
+    });
+    expect(r.checkpoint!.completedSteps.slice(-2)).toEqual([
+      'verify',
+      'downtime',
+    ]);
+    // the checkpoint never said the cancel would be refused, and the run did not refuse it
+    expect(told.length).toBeGreaterThan(5);
+    expect(told).not.toContain(true);
+    expect(phases.slice(-2)).toEqual(['RollingBack', 'Cancelled']);
+    await expectMoveUndone(spec, src, before);
+  });
+
+  it('rolls a move back from its checkpoint when the cancel came before the resume: the application back, the destination gone', async () => {
+    const { src, before, spec } = await moveOfAppClaim('mid-cancel', 'mid');
+    const handOver = new AbortController();
+    const first = await runTransfer({
+      ...options(spec),
+      handOver: handOver.signal,
+      onCheckpoint: c => {
+        if (c.completedSteps.at(-1) === 'quiesce') handOver.abort();
+      },
+    });
+    expect(first).toMatchObject({
+      outcome: 'handed-over',
+      pastPointOfNoReturn: false,
+    });
+    // mid-move: the application is stopped and the destination claim exists
+    expect(await replicasOf('mid-app')).toBe(0);
+    expect(await claimIn(west, 'shop', 'mid')).toBeDefined();
+
+    const cancel = new AbortController();
+    cancel.abort(new Error('cancelled by the user'));
+    const phases: string[] = [];
+    const r = await runTransfer({
+      ...options(spec),
+      checkpoint: first.checkpoint,
+      plan: first.plan,
+      signal: cancel.signal,
+      onEvent: e => {
+        if (e.type === 'phase') phases.push(e.phase);
+      },
+    });
+    expect(r).toMatchObject({
+      outcome: 'cancelled',
+      pastPointOfNoReturn: false,
+      error: 'cancelled by the user',
+    });
+    expect(phases).toEqual(['RollingBack', 'Cancelled']);
+    await expectMoveUndone(spec, src, before);
+  });
+
+  describe('a rebind that fails after its source claim went', () => {
+    // a fault scoped to the engine's identity fails the engine's requests, not kube-sim's controllers
+    const ENGINE = 'namespace-transfer-engine';
+    let engine: KubeConfig;
+    const faults = () => world.cluster('east').apiServer.faults;
+
+    beforeAll(() => {
+      engine = world.cluster('east').userKubeConfig({
+        username: ENGINE,
+        groups: ['system:masters'],
+      });
+    });
+
+    async function rebindOfAppClaim(name: string) {
+      const dir = await createBoundPvc(east, 'shop', name, 'movable');
+      writeFileSync(`${dir}/hello.txt`, `${name}\n`);
+      await createWorkload(east, 'shop', `${name}-app`, name, 1001, 1);
+      const pvName = (await claimIn(east, 'shop', name))!.spec!.volumeName!;
+      const spec: TransferSpec = {
+        id: `${name}-rebind`,
+        source: { cluster: 'east', namespace: 'shop', name },
+        destination: { cluster: 'east', namespace: 'shop-to', name },
+        mode: 'rebind',
+        intent: 'move',
+      };
+      return { pvName, spec };
+    }
+
+    /** The destination claim's creation fails once, right after the PV was pointed at it. */
+    const failCreatingTheDestination = () =>
+      faults().add({
+        user: ENGINE,
+        verb: 'create',
+        resource: 'persistentvolumeclaims',
+        namespace: 'shop-to',
+        errorRate: 1,
+        status: 403,
+        count: 1,
+      });
+
+    it('gives the volume back and says so: a plain failure to retry, the source as it was', async () => {
+      const { pvName, spec } = await rebindOfAppClaim('back');
+      let fault: FaultHandle | undefined;
+      const told: boolean[] = [];
+      const r = await runTransfer({
+        spec,
+        source: engine,
+        destination: engine,
+        onCheckpoint: (c, about) => {
+          told.push(about.pastPointOfNoReturn);
+          if (c.completedSteps.at(-1) === 'point-claim-ref')
+            fault = failCreatingTheDestination();
+        },
+      });
+      expect(fault?.hits).toBe(1);
+      expect(r).toMatchObject({
+        outcome: 'failed',
+        mode: 'rebind',
+        pastPointOfNoReturn: false,
+        givenBack: true,
+        checkpoint: { completedSteps: ['given-back'] },
+      });
+      expect(r.checkpoint!.pastPointOfNoReturn).toBeUndefined();
+      // the worker heard of the point as it was crossed, and of the give-back last
+      expect(told.slice(-3)).toEqual([true, true, false]);
+      const source = await claimIn(east, 'shop', 'back');
+      expect(source?.status?.phase).toBe('Bound');
+      expect(source?.spec?.volumeName).toBe(pvName);
+      const pv = await east
+        .makeApiClient(CoreV1Api)
+        .readPersistentVolume({ name: pvName });
+      expect(pv.spec?.claimRef?.uid).toBe(source!.metadata!.uid);
+      expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
+      expect(await claimIn(east, 'shop-to', 'back')).toBeUndefined();
+      expect(await replicasOf('back-app')).toBe(1);
+      expect(
+        readFileSync(
+          `${await volumeDir(east, 'shop', 'back')}/hello.txt`,
+          'utf8',
+        ),
+      ).toBe('back\n');
+      // a resume of that checkpoint touches nothing: only a retry (which starts over) may move it now
+      const resumed = await runTransfer({
+        spec,
+        source: engine,
+        destination: engine,
+        checkpoint: r.checkpoint,
+        plan: r.plan,
+      });
+      expect(resumed).toMatchObject({ outcome: 'failed', givenBack: true });
+      expect((await claimIn(east, 'shop', 'back'))?.metadata?.uid).toBe(
+        source!.metadata!.uid,
+      );
+    });
+
+    it('stays past its point of no return when the give-back fails too, and a resume finishes the move', async () => {
+      const { pvName, spec } = await rebindOfAppClaim('stuck');
+      let create: FaultHandle | undefined;
+      let pvWrites: FaultHandle | undefined;
+      const r = await runTransfer({
+        spec,
+        source: engine,
+        destination: engine,
+        onCheckpoint: c => {
+          if (c.completedSteps.at(-1) !== 'point-claim-ref') return;
+          create = failCreatingTheDestination();
+          // the give-back cannot point the volume back at a source claim
+          pvWrites = faults().add({
+            user: ENGINE,
+            verb: 'update',
+            resource: 'persistentvolumes',
+            errorRate: 1,
+            status: 403,
+          });
+        },
+      });
+      pvWrites?.remove();
+      expect(create?.hits).toBe(1);
+      expect(pvWrites?.hits).toBeGreaterThan(0);
+      expect(r).toMatchObject({
+        outcome: 'failed',
+        pastPointOfNoReturn: true,
+        checkpoint: { pastPointOfNoReturn: true },
+      });
+      expect(r.givenBack).toBeUndefined();
+      expect(r.checkpoint!.completedSteps.at(-1)).toBe('point-claim-ref');
+      const resumed = await runTransfer({
+        spec,
+        source: engine,
+        destination: engine,
+        checkpoint: r.checkpoint,
+        plan: r.plan,
+      });
+      expect(resumed).toMatchObject({ outcome: 'succeeded', mode: 'rebind' });
+      const moved = await claimIn(east, 'shop-to', 'stuck');
+      expect(moved?.spec?.volumeName).toBe(pvName);
+      expect(moved?.status?.phase).toBe('Bound');
+      expect(await readThroughPod(east, 'shop-to', 'stuck', 'hello.txt')).toBe(
+        'stuck\n',
+      );
+    });
   });
 });
