@@ -1,26 +1,29 @@
 /**
- * The worker in real backend processes (Backstage's backend-defaults, the worker wired as plugin.ts wires
- * it, on PostgreSQL) against two kube-sim clusters: a backend killed (SIGKILL) while its mover copies, then
- * another started, finishes the transfer from its checkpoint, adopting the pods that were there; a
- * backend stopped gracefully (SIGTERM) mid-copy hands over without rolling back, and the next one finishes.
+ * The worker in real backend processes (issue 16): Backstage's backend-defaults running the real plugin
+ * with an in-memory catalog and allow-all permissions (workerBackend.ts), on one PostgreSQL, against two
+ * kube-sim clusters. A backend killed (SIGKILL) while its mover copies, then another started, finishes the
+ * transfer from its checkpoint, adopting the pods that were there; a backend stopped gracefully (SIGTERM)
+ * mid-copy hands over without rolling back; a backend frozen (SIGSTOP) past its lease loses the transfer
+ * to the other replica and, thawed, writes nothing more of it; two backends run each of 20 approved
+ * transfers exactly once, counted from the server pods the clusters saw created.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { CoreV1Api, Watch, type V1Pod } from '@kubernetes/client-node';
 import {
+  LABEL_ROLE,
+  LABEL_TRANSFER_ID,
   planTransferRun,
   transferSelector,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
 import { startClusters, type SimCluster, type SimWorld } from 'kube-sim';
 import { TransferStore, type Transfer } from '../store';
+import { storeTestDatabases } from '../store/__testUtils__/databases';
 import {
-  POSTGRES_URL_VARIABLE,
-  storeTestDatabases,
-} from '../store/__testUtils__/databases';
+  BackendProcesses,
+  pgConnection,
+  type BackendProcess,
+} from './__testUtils__/backendProcess';
 import { eventually } from './__testUtils__/fakeEngine';
 import {
   checksums,
@@ -37,7 +40,9 @@ jest.setTimeout(600_000);
 const ENGINE = 'namespace-transfer-engine';
 const NS = 'shop';
 const UID = 1001;
-const SCRIPT = join(__dirname, '__testUtils__', 'workerBackend.ts');
+/** big enough that the mover is still copying when it is frozen (checked: the test fails if not) */
+const LARGE_BYTES = 192 * 1024 * 1024;
+const TINY_TRANSFERS = 20;
 // under CI a missing PostgreSQL fails the file (storeTestDatabases); elsewhere its tests are skipped, visibly
 const postgres = storeTestDatabases().supports('POSTGRES_15');
 const onPostgres = postgres ? it : it.skip;
@@ -50,105 +55,7 @@ let east: SimCluster;
 let west: SimCluster;
 let db: Knex | undefined;
 let store: TransferStore;
-const backends: Backend[] = [];
-
-interface Backend {
-  name: string;
-  proc: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function pgConnection() {
-  const url = new URL(process.env[POSTGRES_URL_VARIABLE]!);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  };
-}
-
-function clusterEntry(c: SimCluster) {
-  return {
-    name: c.name,
-    url: c.server,
-    authProvider: 'serviceAccount',
-    serviceAccountToken: c
-      .userKubeConfig({ username: ENGINE, groups: ['system:masters'] })
-      .getCurrentUser()!.token!,
-    caData: c.caData,
-  };
-}
-
-/** Starts a backend process and waits until its worker runs. */
-async function startBackend(name: string): Promise<Backend> {
-  const port = 20000 + Math.floor(Math.random() * 10000);
-  const configFile = join(tmpdir(), `${PREFIX}${name}.yaml`);
-  // JSON is YAML: Backstage's config loader reads it as the app-config it is
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        database: { client: 'pg', prefix: PREFIX, connection: pgConnection() },
-      },
-      namespaceTransfer: {
-        worker: {
-          leaseDuration: '6s',
-          pollInterval: '500ms',
-          progressSampleInterval: '1s',
-        },
-      },
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [clusterEntry(east), clusterEntry(west)],
-          },
-        ],
-      },
-    }),
-  );
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', SCRIPT, '--config', configFile],
-    { cwd: join(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output: string[] = [];
-  const exited = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-  }>(resolve => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const started = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (chunk.toString().includes('WORKER-BACKEND-STARTED')) resolve();
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then(e =>
-      reject(
-        new Error(
-          `backend ${name} exited (${JSON.stringify(e)}) before its worker started:\n${output.join('')}`,
-        ),
-      ),
-    );
-  });
-  const backend = { name, proc, output, exited };
-  backends.push(backend);
-  await Promise.race([
-    started,
-    new Promise((_, reject) =>
-      setTimeout(
-        () => reject(new Error(`backend ${name} did not start in 180 s`)),
-        180_000,
-      ).unref(),
-    ),
-  ]);
-  return backend;
-}
+let backends: BackendProcesses;
 
 beforeAll(async () => {
   if (!postgres) return;
@@ -159,12 +66,22 @@ beforeAll(async () => {
     await ensureStorageClass(c.kubeConfig(), 'fast');
     await ensureNamespace(c.kubeConfig(), NS);
   }
+  backends = new BackendProcesses({
+    prefix: PREFIX,
+    clusters: [east, west],
+    engineUser: ENGINE,
+    worker: {
+      leaseDuration: '6s',
+      pollInterval: '500ms',
+      progressSampleInterval: '1s',
+      // the 20 tiny transfers run three at a time per backend; the others are one at a time anyway
+      concurrency: { global: 3, perCluster: 3 },
+    },
+  });
 });
 
 afterAll(async () => {
-  for (const b of backends)
-    if (b.proc.exitCode === null && b.proc.signalCode === null)
-      b.proc.kill('SIGKILL');
+  backends?.killAll();
   await db?.destroy();
   if (postgres) {
     const admin = knexFactory({
@@ -189,7 +106,8 @@ function openStore(): TransferStore {
   return store;
 }
 
-async function approvedRequest(claim: string): Promise<Transfer> {
+/** A request as the workflow stores it, with the plan the engine makes today. */
+async function requested(claim: string): Promise<Transfer> {
   const spec = {
     id: 'request',
     source: { cluster: 'east', namespace: NS, name: claim },
@@ -203,7 +121,7 @@ async function approvedRequest(claim: string): Promise<Transfer> {
     source: east.kubeConfig(),
     destination: west.kubeConfig(),
   });
-  const t = await store.createTransfer({
+  return store.createTransfer({
     source: { ...spec.source, claim, entityRef: 'component:default/shop' },
     destination: {
       ...spec.destination,
@@ -216,13 +134,19 @@ async function approvedRequest(claim: string): Promise<Transfer> {
     plan,
     requester: 'user:default/alice',
   });
-  return store.decide({
+}
+
+/** The source's owner approves (through the store: these tests are about the worker, not the routes). */
+const approve = (t: Transfer) =>
+  store.decide({
     transferId: t.id,
     kind: 'approve',
     actor: 'user:default/bob',
     ownership: {},
   });
-}
+
+const approvedRequest = async (claim: string) =>
+  approve(await requested(claim));
 
 /** Pods of a role created for the transfer on a cluster, by name, as a set of uids (a watch). */
 async function podsCreated(
@@ -245,6 +169,29 @@ async function podsCreated(
     () => undefined,
   );
   return { created, stop: () => watch.abort() };
+}
+
+/** Every server pod of the engine created on any of the clusters, by engine transfer id, as uids. */
+async function serverPodsByTransfer(clusters: SimCluster[]) {
+  const created = new Map<string, Set<string>>();
+  const watches = await Promise.all(
+    clusters.map(c =>
+      new Watch(c.kubeConfig()).watch(
+        '/api/v1/pods',
+        { labelSelector: `${LABEL_ROLE}=server` },
+        (type: string, pod: V1Pod) => {
+          if (type !== 'ADDED') return;
+          const id = pod.metadata!.labels![LABEL_TRANSFER_ID];
+          created.set(
+            id,
+            (created.get(id) ?? new Set()).add(pod.metadata!.uid!),
+          );
+        },
+        () => undefined,
+      ),
+    ),
+  );
+  return { created, stop: () => watches.forEach(w => w.abort()) };
 }
 
 /**
@@ -300,17 +247,27 @@ const nothingLeft = async (engineId: string) => [
   ...(await leftovers(west.kubeConfig(), NS, engineId)),
 ];
 
+const phasesOf = async (id: string) =>
+  (await store.readEvents({ transferId: id, limit: 1000 }))
+    .filter(e => e.kind === 'phase')
+    .map(e => e.payload.phase);
+
+/** A claim of real files used by a running application: the copy stages while it runs. */
+async function busyClaim(name: string) {
+  const src = await filledClaim(east.kubeConfig(), NS, name, {
+    files: 200,
+    largeBytes: LARGE_BYTES,
+    uid: UID,
+  });
+  await createWorkload(east.kubeConfig(), NS, `${name}-app`, name, UID);
+  return checksums(src);
+}
+
 onPostgres(
   'a backend killed while its mover copies: the next backend finishes from the checkpoint, adopting the pods',
   async () => {
-    const src = await filledClaim(east.kubeConfig(), NS, 'ledger', {
-      files: 200,
-      largeBytes: 192 * 1024 * 1024,
-      uid: UID,
-    });
-    await createWorkload(east.kubeConfig(), NS, 'ledger-app', 'ledger', UID);
-    const expected = checksums(src);
-    const first = await startBackend('first');
+    const expected = await busyClaim('ledger');
+    const first = await backends.start('first');
     openStore();
     const t = await approvedRequest('ledger');
     const servers = await podsCreated(west, t.engineTransferId, 'server');
@@ -324,7 +281,7 @@ onPostgres(
       expect(crashed.checkpoint?.completedSteps).toContain('server');
       await resumeMover(mover);
 
-      await startBackend('second');
+      await backends.start('second');
       const done = await endOf(t.id);
       expect(done.error).toBeUndefined();
       expect(done).toMatchObject({ state: 'succeeded', attempt: 1 });
@@ -344,9 +301,7 @@ onPostgres(
             /^(taken over by|the lease of)/.test(String(e.payload.message)),
         ),
       ).toBe(true);
-      expect(
-        events.filter(e => e.kind === 'phase').map(e => e.payload.phase),
-      ).not.toContain('RollingBack');
+      expect(await phasesOf(t.id)).not.toContain('RollingBack');
     } finally {
       servers.stop();
       clients.stop();
@@ -357,16 +312,8 @@ onPostgres(
 onPostgres(
   'a backend stopped gracefully mid-copy hands over without rolling back; the next one finishes',
   async () => {
-    const running = backends.find(
-      b => b.proc.exitCode === null && b.proc.signalCode === null,
-    )!;
-    const src = await filledClaim(east.kubeConfig(), NS, 'journal', {
-      files: 200,
-      largeBytes: 192 * 1024 * 1024,
-      uid: UID,
-    });
-    await createWorkload(east.kubeConfig(), NS, 'journal-app', 'journal', UID);
-    const expected = checksums(src);
+    const [running] = backends.alive;
+    const expected = await busyClaim('journal');
     const t = await approvedRequest('journal');
     const mover = await moverCaughtInFlight(t);
     running.proc.kill('SIGTERM');
@@ -378,9 +325,7 @@ onPostgres(
     expect(events.at(-1)?.payload.message).toMatch(
       /^handed over by .*: the backend is stopping$/,
     );
-    expect(
-      events.filter(e => e.kind === 'phase').map(e => e.payload.phase),
-    ).not.toContain('RollingBack');
+    expect(await phasesOf(t.id)).not.toContain('RollingBack');
     // nothing was undone: the destination's server and claim are there, the mover too
     expect(
       (
@@ -391,7 +336,7 @@ onPostgres(
     ).toBeGreaterThan(0);
     await resumeMover(mover);
 
-    await startBackend('third');
+    await backends.start('third');
     const done = await endOf(t.id);
     expect(done.error).toBeUndefined();
     expect(done.state).toBe('succeeded');
@@ -399,5 +344,136 @@ onPostgres(
       checksums(await volumeDir(west.kubeConfig(), NS, 'journal')),
     ).toEqual(expected);
     expect(await nothingLeft(t.engineTransferId)).toEqual([]);
+  },
+);
+
+onPostgres(
+  'a backend frozen past its lease mid-copy: the other takes the transfer over at a higher epoch, the first one’s writes are refused, it completes once',
+  async () => {
+    await backends.start('fourth');
+    expect(backends.alive).toHaveLength(2);
+    const expected = await busyClaim('stock');
+    const t = await approvedRequest('stock');
+    const servers = await podsCreated(west, t.engineTransferId, 'server');
+    const clients = await podsCreated(east, t.engineTransferId, 'client');
+    let frozen: BackendProcess | undefined;
+    try {
+      const mover = await moverCaughtInFlight(t);
+      const claimed = await store.get(t.id);
+      expect(claimed.lease?.epoch).toBe(1);
+      const firstLease = {
+        transferId: t.id,
+        holder: claimed.lease!.holder!,
+        epoch: claimed.lease!.epoch,
+      };
+      const first = backends.holding(firstLease.holder);
+      const second = backends.alive.find(b => b !== first)!;
+      // no heartbeat, no write, no look at the clusters: a process that stops answering mid-copy
+      first.proc.kill('SIGSTOP');
+      frozen = first;
+      const takenOver = await eventually(
+        async () => {
+          const now = await store.get(t.id);
+          return now.lease?.holder?.startsWith(second.holderPrefix) && now;
+        },
+        'the other backend to take the transfer over',
+        120_000,
+      );
+      expect(takenOver).toMatchObject({
+        state: 'running',
+        lease: { epoch: 2 },
+      });
+      first.proc.kill('SIGCONT');
+      frozen = undefined;
+      // thawed with the copy still in flight: its run finds the lease gone and stops without writing
+      await first.logged(`gave transfer ${t.id} up`);
+      await resumeMover(mover);
+
+      const done = await endOf(t.id);
+      expect(done.error).toBeUndefined();
+      expect(done).toMatchObject({ state: 'succeeded', attempt: 1 });
+      expect(done.lease).toMatchObject({ epoch: 2 });
+      expect(
+        checksums(await volumeDir(west.kubeConfig(), NS, 'stock')),
+      ).toEqual(expected);
+      expect(await nothingLeft(t.engineTransferId)).toEqual([]);
+      // one server and one mover: the second adopted what the first had made, the first made nothing more
+      expect([...servers.created.values()].map(s => s.size)).toEqual([1]);
+      expect(clients.created.get(mover)?.size).toBe(1);
+      const messages = (
+        await store.readEvents({ transferId: t.id, limit: 1000 })
+      ).map(e => String(e.payload.message ?? ''));
+      expect(
+        messages.filter(m =>
+          m.startsWith(`taken over by ${second.holderPrefix}`),
+        ),
+      ).toHaveLength(1);
+      // the first one's hand-over, its last write, did not land
+      expect(
+        messages.filter(m => m.includes(`by ${firstLease.holder}`)),
+      ).toEqual([]);
+      expect(await phasesOf(t.id)).not.toContain('RollingBack');
+      // and whatever it might still send under its lease is refused (fencing)
+      await expect(
+        store.runs.saveCheckpoint(firstLease, done.checkpoint!, {
+          pastPointOfNoReturn: false,
+        }),
+      ).rejects.toThrow(/no longer leased to .* at epoch 1/);
+      expect(first.alive()).toBe(true);
+    } finally {
+      frozen?.proc.kill('SIGCONT');
+      servers.stop();
+      clients.stop();
+    }
+  },
+);
+
+onPostgres(
+  `two backends on one PostgreSQL run each of ${TINY_TRANSFERS} approved transfers exactly once, counted from the server pods the clusters saw created`,
+  async () => {
+    const running = backends.alive;
+    expect(running).toHaveLength(2);
+    const claims = Array.from(
+      { length: TINY_TRANSFERS },
+      (_, i) => `tiny-${i}`,
+    );
+    const sources = await Promise.all(
+      claims.map(c =>
+        filledClaim(east.kubeConfig(), NS, c, { files: 2, uid: UID }),
+      ),
+    );
+    const expected = sources.map(checksums);
+    const requests = await Promise.all(claims.map(requested));
+    // watched from before the approvals: every server pod either backend creates is seen ADDED
+    const servers = await serverPodsByTransfer([east, west]);
+    try {
+      const approved = await Promise.all(requests.map(approve));
+      const done = await Promise.all(approved.map(t => endOf(t.id)));
+      const ranOn = new Set<string>();
+      for (const [i, t] of done.entries()) {
+        expect([t.id, t.error]).toEqual([t.id, undefined]);
+        expect(t).toMatchObject({ state: 'succeeded', attempt: 1 });
+        expect(t.lease?.epoch).toBe(1);
+        const started = (
+          await store.readEvents({ transferId: t.id, limit: 1000 })
+        ).filter(e => e.kind === 'state' && e.payload.action === 'start');
+        expect(started).toHaveLength(1);
+        ranOn.add(backends.holding(String(started[0].payload.worker)).name);
+        expect(
+          checksums(await volumeDir(west.kubeConfig(), NS, claims[i])),
+        ).toEqual(expected[i]);
+        expect(await nothingLeft(t.engineTransferId)).toEqual([]);
+      }
+      // one server pod per transfer, and none for anything else
+      expect(
+        Object.fromEntries(
+          [...servers.created].map(([id, uids]) => [id, uids.size]),
+        ),
+      ).toEqual(Object.fromEntries(done.map(t => [t.engineTransferId, 1])));
+      // both took part (each runs at most three at a time)
+      expect([...ranOn].sort()).toEqual(running.map(b => b.name).sort());
+    } finally {
+      servers.stop();
+    }
   },
 );
