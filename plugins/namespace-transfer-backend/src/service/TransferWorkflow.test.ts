@@ -297,6 +297,88 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
     });
   });
 
+  describe('staging a rebind', () => {
+    const SAME_VOLUME = 'same cluster: the volume is handed to the new claim';
+    /** `auto` chooses rebind for these claims, as the engine does when the volume can stay where it is. */
+    class RebindingPlanner extends FakePlanner {
+      constructor(private readonly rebinds: string[]) {
+        super();
+      }
+
+      override async plan(spec: Parameters<FakePlanner['plan']>[0]) {
+        const plan = await super.plan(spec);
+        return this.rebinds.includes(spec.source.name)
+          ? { ...plan, mode: 'rebind' as const, modeReason: SAME_VOLUME }
+          : plan;
+      }
+    }
+    const rebinding = (...claims: string[]) =>
+      workflow({}, { planner: new RebindingPlanner(claims) });
+    const cutover = '2026-12-02T03:00:00Z';
+
+    it.each([
+      ['options.stage', { options: { stage: true } }, 'options.stage: true'],
+      ['a cutover time', { cutoverAt: cutover }, 'cutoverAt'],
+    ])(
+      'is a 400 when the plan chooses rebind and the request asks for %s, in the dry run too, storing nothing',
+      async (_what, asks, named) => {
+        const req = { ...request(), ...asks };
+        const message = `the plan chooses rebind, which has no staging, but the request asks for it (${named}): east/payments/payments-db-data: ${SAME_VOLUME}; leave out cutoverAt and options.stage, or ask for mode copy`;
+        await expect(
+          rebinding('payments-db-data').create(await as(USERS.alice), req),
+        ).rejects.toMatchObject({ name: 'InputError', message });
+        await expect(
+          rebinding('payments-db-data').plan(await as(USERS.alice), req),
+        ).rejects.toMatchObject({ name: 'InputError', message });
+        expect((await rows()).transfers).toBe(0);
+      },
+    );
+
+    it('is a 400 before anything is planned when the request asks for mode rebind and staging', async () => {
+      await expect(
+        workflow().create(await as(USERS.alice), {
+          ...request(),
+          mode: 'rebind',
+          cutoverAt: cutover,
+          options: { stage: true },
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message:
+          'mode rebind has no staging, but the request asks for it (cutoverAt, options.stage: true): leave out cutoverAt and options.stage, or ask for mode copy',
+      });
+      expect(planner.specs).toEqual([]);
+      expect((await rows()).transfers).toBe(0);
+    });
+
+    it('is a 400 for a batch naming the claims planned as rebind, storing none of them', async () => {
+      await expect(
+        rebinding('billing-data').createBatch(await as(USERS.alice), {
+          source: { cluster: 'east', namespace: 'payments' },
+          destination: { entityRef: 'component:default/payments-next' },
+          options: { stage: true },
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: `the plan chooses rebind, which has no staging, but the request asks for it (options.stage: true): east/payments/billing-data: ${SAME_VOLUME}; leave out cutoverAt and options.stage, or ask for mode copy`,
+      });
+      expect((await rows()).transfers).toBe(0);
+      expect((await rows()).batches).toBe(0);
+    });
+
+    it('accepts a rebind that does not ask to stage, and a request that stages a copy', async () => {
+      const w = rebinding('payments-db-data');
+      const rebind = await w.create(await as(USERS.alice), request());
+      expect(rebind.plan.mode).toBe('rebind');
+      const staged = await w.create(await as(USERS.alice), {
+        ...request('billing-data'),
+        cutoverAt: cutover,
+      });
+      expect(staged).toMatchObject({ plan: { mode: 'copy' } });
+      expect(staged.cutoverAt).toEqual(new Date(cutover));
+    });
+  });
+
   describe('decisions', () => {
     const requested = async (user: string = USERS.alice, w = workflow()) =>
       w.create(await as(user), request());

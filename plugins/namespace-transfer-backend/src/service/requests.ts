@@ -21,6 +21,9 @@ import type { WorkflowConfig } from './config';
 import type { ClusterFacts, CutoverWindows, Planner } from './ports';
 import { StoredOptions, transferSpec } from './spec';
 
+/** The fields by which a request asks to wait in staged for its cut over. */
+const STAGING_FIELDS = 'cutoverAt and options.stage';
+
 /** What a request and a batch share: everything but the source claim(s). */
 type RequestCommon = Omit<TransferRequest, 'source' | 'destination'> & {
   destination: BatchRequest['destination'] & { claim?: string };
@@ -56,7 +59,10 @@ export class RequestPlanner {
       req.source,
       req.destination.claim,
     );
-    return this.plan(t);
+    const plan = await this.plan(t);
+    // a dry run shows what the engine refuses; what the workflow would refuse it refuses as create does
+    if (plan.allowed) assertStageable([[req.source, { ...t, plan }]]);
+    return plan;
   }
 
   /** One claim, planned; a plan the engine refuses is a 400 listing every refusal. */
@@ -71,6 +77,7 @@ export class RequestPlanner {
     );
     const plan = await this.plan(t);
     if (!plan.allowed) throw refused([[req.source, plan]], 1);
+    assertStageable([[req.source, { ...t, plan }]]);
     return { ...t, plan };
   }
 
@@ -98,6 +105,7 @@ export class RequestPlanner {
         refusals.map(([source, t]) => [source, t.plan]),
         planned.length,
       );
+    assertStageable(planned);
     return planned.map(([, t]) => t);
   }
 
@@ -155,6 +163,13 @@ export class RequestPlanner {
       ...req.options,
       destinationLabels: destination.labels,
     };
+    const requestedMode = req.mode ?? config.defaults.mode;
+    const staging = stagingAsked(req.cutoverAt, options);
+    // refused before the clusters are asked: the plan cannot change this
+    if (requestedMode === 'rebind' && staging)
+      throw new InputError(
+        `mode rebind has no staging, but the request asks for it (${staging}): leave out ${STAGING_FIELDS}, or ask for mode copy`,
+      );
     return {
       source: { ...source, entityRef: ownership.entityRef ?? '' },
       destination: {
@@ -167,7 +182,7 @@ export class RequestPlanner {
         ...(req.destination.size && { size: req.destination.size }),
         entityRef: destination.entityRef,
       },
-      requestedMode: req.mode ?? config.defaults.mode,
+      requestedMode,
       intent: req.intent ?? config.defaults.intent,
       options,
       requester: caller.userRef!,
@@ -210,6 +225,43 @@ export class RequestPlanner {
       );
     }
   }
+}
+
+/** What makes a transfer wait in staged for its cut over (the worker's waitsForCutover), or undefined. */
+function stagingAsked(
+  cutoverAt: unknown,
+  options: StoredOptions,
+): string | undefined {
+  const asked = [
+    ...(cutoverAt !== undefined ? ['cutoverAt'] : []),
+    ...(options.stage === true ? ['options.stage: true'] : []),
+  ];
+  return asked.length ? asked.join(', ') : undefined;
+}
+
+/**
+ * A 400 for the claims whose plan chose rebind (`auto`) while the request waits for a cut over: rebind has
+ * no staging, and the run would only fail once approved.
+ */
+function assertStageable(
+  planned: Array<
+    [ClaimRef, Pick<NewTransfer, 'options' | 'cutoverAt' | 'plan'>]
+  >,
+): void {
+  const rebinds = planned.flatMap(([c, { plan, ...t }]) => {
+    const staging = stagingAsked(t.cutoverAt, t.options);
+    return plan.mode === 'rebind' && staging ? [{ c, plan, staging }] : [];
+  });
+  if (!rebinds.length) return;
+  const claims = rebinds
+    .map(
+      ({ c, plan }) =>
+        `${c.cluster}/${c.namespace}/${c.claim}: ${plan.modeReason}`,
+    )
+    .join('; ');
+  throw new InputError(
+    `the plan chooses rebind, which has no staging, but the request asks for it (${rebinds[0].staging}): ${claims}; leave out ${STAGING_FIELDS}, or ask for mode copy`,
+  );
 }
 
 function unavailable(what: string, e: unknown): ServiceUnavailableError {
