@@ -4,7 +4,7 @@ import {
   batchRequestSchema,
   decisionBodySchema,
   LIST_SORT_FIELDS,
-  TRANSFER_STATE_NAMES,
+  TRANSFER_STATES,
   transferRequestSchema,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
@@ -58,7 +58,7 @@ const listParameters = [
     description: 'One or more states, repeated or comma-separated',
     schema: {
       type: 'array',
-      items: { type: 'string', enum: [...TRANSFER_STATE_NAMES] },
+      items: { type: 'string', enum: [...TRANSFER_STATES] },
     },
     style: 'form',
     explode: true,
@@ -454,7 +454,7 @@ export const transferSchemas = {
     properties: {
       id: { type: 'string', format: 'uuid' },
       batchId: { type: 'string' },
-      state: { type: 'string', enum: [...TRANSFER_STATE_NAMES] },
+      state: { type: 'string', enum: [...TRANSFER_STATES] },
       phase: { type: 'string' },
       source: { type: 'object' },
       destination: { type: 'object' },

@@ -4,21 +4,7 @@ import {
   entityRefSchema,
   namespaceNameSchema,
 } from './names';
-import { TRANSFER_STATES, type TransferState } from './states';
-
-/**
- * The states of a transfer as the API names them.
- *
- * @public
- * @deprecated Use {@link TRANSFER_STATES}, the same list.
- */
-export const TRANSFER_STATE_NAMES = TRANSFER_STATES;
-
-/**
- * @public
- * @deprecated Use {@link TransferState}, the same type.
- */
-export type TransferStateName = TransferState;
+import { TRANSFER_STATES } from './states';
 
 /** @public */
 export const LIST_SORT_FIELDS = [
