@@ -357,11 +357,17 @@ it('cancels a running transfer: rolled back, the application back at its replica
   try {
     const t = await requested('carts');
     await approved(t.id);
-    // the application does not stop on its own: the run waits in Quiescing, observably
+    // the application, told to stop, does not: the run waits in Quiescing, observably
     await eventually(
       async () => {
         const now = await transferOf(api, t.id);
-        return now.state === 'running' && now.phase === 'Quiescing';
+        const pods = await podsOf(east, 'payments', 'carts-app');
+        return (
+          now.state === 'running' &&
+          now.phase === 'Quiescing' &&
+          pods.length > 0 &&
+          pods.every(p => p.metadata?.deletionTimestamp)
+        );
       },
       'the transfer to wait for the application to stop',
       120_000,
@@ -480,7 +486,7 @@ it('stages while the application runs, then cuts over when asked and, for anothe
   const staged = { verify: 'full', stage: true };
   const t = await requested('catalog', { options: staged });
   // a few seconds ahead: it stages first, and then cuts over without anyone asking
-  const cutoverAt = new Date(Date.now() + 20_000);
+  const cutoverAt = new Date(Date.now() + 15_000);
   const timed = await requested('pricing', {
     options: staged,
     cutoverAt: cutoverAt.toISOString(),
