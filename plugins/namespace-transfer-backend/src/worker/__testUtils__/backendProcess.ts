@@ -4,7 +4,7 @@
  * output kept so that a test can wait for what it logs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimCluster } from 'kube-sim';
@@ -28,8 +28,20 @@ export interface BackendProcess {
   /** how its worker names itself in the leases it holds (`host/pid/…`) */
   holderPrefix: string;
   alive(): boolean;
-  /** waits until its output holds `text` (a log line, e.g. the worker giving a run up) */
-  logged(text: string, timeoutMs?: number): Promise<void>;
+  /** whether the kernel has it stopped (SIGSTOP took effect): state T in /proc/<pid>/stat */
+  stopped(): boolean;
+  /** waits until it logs a line holding `text` (e.g. the worker giving a run up); returns the line */
+  logged(text: string, timeoutMs?: number): Promise<string>;
+}
+
+// the logger colours its lines on a terminal-less stdout too (NODE_ENV is not production)
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+function processState(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name in parentheses may hold spaces: the state is the field after it
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
 }
 
 export function pgConnection() {
@@ -67,6 +79,8 @@ export interface BackendProcessesOptions {
 /** Starts backend processes of one file and kills whatever is left of them at its end. */
 export class BackendProcesses {
   readonly all: BackendProcess[] = [];
+  /** the config files written, each with a cluster token: removed at the end */
+  private readonly files: string[] = [];
 
   constructor(private readonly o: BackendProcessesOptions) {}
 
@@ -82,15 +96,18 @@ export class BackendProcesses {
     return b;
   }
 
+  /** Kills what is left of them (a frozen one too) and removes their config files. */
   killAll(): void {
     for (const b of this.alive) {
       b.proc.kill('SIGCONT');
       b.proc.kill('SIGKILL');
     }
+    for (const f of this.files.splice(0)) rmSync(f, { force: true });
   }
 
   private writeConfig(name: string, port: number): string {
     const file = join(tmpdir(), `${this.o.prefix}${name}.yaml`);
+    this.files.push(file);
     // JSON is YAML: Backstage's config loader reads it as the app-config it is
     writeFileSync(
       file,
@@ -139,12 +156,18 @@ export class BackendProcesses {
       exited,
       holderPrefix: `${hostname()}/${proc.pid}/`,
       alive: () => proc.exitCode === null && proc.signalCode === null,
+      stopped: () => processState(proc.pid!) === 'T',
       logged: (text, timeoutMs = 60_000) =>
         eventually(
-          async () => output.join('').includes(text),
+          async () =>
+            output
+              .join('')
+              .replace(ANSI, '')
+              .split('\n')
+              .find(line => line.includes(text)),
           `backend ${name} to log "${text}"`,
           timeoutMs,
-        ).then(() => undefined),
+        ),
     };
     this.all.push(backend);
     const started = new Promise<void>((resolve, reject) => {
