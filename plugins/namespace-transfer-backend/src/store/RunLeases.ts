@@ -78,6 +78,12 @@ export class RunLeases {
       const claim = await claimNext(tx, { ...o, now: this.now() });
       if (!claim) return undefined;
       const id = claim.lease.transferId;
+      const transfer = transferFromRow(await readRow(tx, id));
+      // every event of a run names its attempt and engine id: the log of a retried transfer reads apart
+      const attempt = {
+        attempt: transfer.attempt,
+        engineTransferId: transfer.engineTransferId,
+      };
       if (claim.from === 'running')
         await this.events.append(
           id,
@@ -85,6 +91,7 @@ export class RunLeases {
           {
             message: `taken over by ${o.holder}: the lease of ${claim.previousHolder ?? 'the previous worker'} had ended`,
             epoch: claim.lease.epoch,
+            ...attempt,
           },
           tx,
         );
@@ -97,11 +104,12 @@ export class RunLeases {
             to: 'running',
             action: 'start',
             worker: o.holder,
+            ...attempt,
           },
           tx,
         );
       return {
-        transfer: transferFromRow(await readRow(tx, id)),
+        transfer,
         lease: claim.lease,
         contended: claim.contended,
         from: claim.from as Transfer['state'],

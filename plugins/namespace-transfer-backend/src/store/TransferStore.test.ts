@@ -61,7 +61,13 @@ describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
     expect(events.map(e => [e.kind, e.payload])).toEqual([
       [
         'state',
-        { to: 'pending-approval', action: 'request', actor: asked.requester },
+        {
+          to: 'pending-approval',
+          action: 'request',
+          actor: asked.requester,
+          attempt: 1,
+          engineTransferId: created.engineTransferId,
+        },
       ],
     ]);
   });

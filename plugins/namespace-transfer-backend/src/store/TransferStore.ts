@@ -105,18 +105,20 @@ export class TransferStore {
     assertNoSecret(t.options, 'the transfer options');
     assertNoSecret(t.plan, 'the plan');
     const id = randomUUID();
+    const engineTransferId = randomUUID();
     await tx('transfers').insert(
-      transferColumns(t, {
-        id,
-        batchId,
-        engineTransferId: randomUUID(),
-        now: this.now(),
-      }),
+      transferColumns(t, { id, batchId, engineTransferId, now: this.now() }),
     );
     await this.events.append(
       id,
       'state',
-      { to: 'pending-approval', action: 'request', actor: t.requester },
+      {
+        to: 'pending-approval',
+        action: 'request',
+        actor: t.requester,
+        attempt: 1,
+        engineTransferId,
+      },
       tx,
     );
     return id;

@@ -44,6 +44,15 @@ describe.each(databases.eachSupportedId())('run ends on %s', id => {
   it('tells which state a claim came from', async () => {
     const first = await claimed();
     expect(first.from).toBe('approved');
+    // the start names its attempt and engine id, so a retried transfer's log reads apart
+    const started = await store.readEvents({
+      transferId: first.lease.transferId,
+    });
+    expect(started.at(-1)?.payload).toMatchObject({
+      action: 'start',
+      attempt: 1,
+      engineTransferId: first.transfer.engineTransferId,
+    });
     await store.runs.handOver(first.lease, 'stopping');
     const again = (await store.runs.claimNext({ holder: 'w2', ttlMs: TTL }))!;
     expect(again).toMatchObject({
