@@ -183,6 +183,7 @@ const transfer = (over: Partial<Transfer> = {}): Transfer => ({
   state: 'pending-approval',
   cancelRequested: false,
   pastPointOfNoReturn: false,
+  leftForResume: false,
   approvedBy: [],
   progress: {},
   attempt: 1,

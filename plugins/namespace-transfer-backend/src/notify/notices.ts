@@ -223,13 +223,22 @@ function requesterNewsOf(
     case 'fail':
       // past the point of no return the source may be gone or its application stopped until a resume:
       // that is the source owners' outage too
-      return transfer.pastPointOfNoReturn
+      if (transfer.pastPointOfNoReturn)
+        return {
+          kind: 'failed',
+          to: 'requester-approvers-and-owners',
+          severity: 'critical',
+          title: `Failed past its point of no return: ${what}`,
+          description: `${quoteText(transfer.error ?? 'No reason was recorded.')} The source application may stay stopped until the transfer is resumed from its page.`,
+        };
+      // nothing was rolled back: the application may be stopped until someone resumes or cancels
+      return transfer.leftForResume
         ? {
             kind: 'failed',
             to: 'requester-approvers-and-owners',
             severity: 'critical',
-            title: `Failed past its point of no return: ${what}`,
-            description: `${quoteText(transfer.error ?? 'No reason was recorded.')} The source application may stay stopped until the transfer is resumed from its page.`,
+            title: `Failed, not rolled back: ${what}`,
+            description: `${quoteText(transfer.error ?? 'No reason was recorded.')} A cluster did not answer, so nothing was rolled back: the source application may stay stopped until the transfer is resumed or cancelled from its page.`,
           }
         : {
             kind: 'failed',

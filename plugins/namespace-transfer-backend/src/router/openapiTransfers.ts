@@ -467,6 +467,7 @@ export const transferSchemas = {
       approvedBy: { type: 'array', items: { type: 'string' } },
       cancelRequested: { type: 'boolean' },
       pastPointOfNoReturn: { type: 'boolean' },
+      leftForResume: { type: 'boolean' },
       progress: { type: 'object' },
       attempt: { type: 'integer' },
       error: { type: 'string' },

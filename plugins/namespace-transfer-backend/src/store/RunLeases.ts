@@ -41,6 +41,8 @@ export interface RunEndColumns {
    * flag goes and the failure is retried, not resumed (the only write that clears it)
    */
   givenBack?: true;
+  /** fail: the run did not roll back (a cluster did not answer): resume or cancel, not retry */
+  leftForResume?: true;
 }
 
 /**
@@ -269,6 +271,7 @@ export class RunLeases {
         });
       if (set.cutoverAt) columns.cutover_at = set.cutoverAt;
       if (set.givenBack) columns.past_point_of_no_return = false;
+      if (set.leftForResume) columns.left_for_resume = true;
       if (error !== undefined) columns.error = error;
       if (outcome.downtimeMs !== undefined)
         columns.downtime_ms = outcome.downtimeMs;

@@ -30,6 +30,7 @@ export function transferColumns(
     cancel_requested: false,
     approved_by: '[]',
     past_point_of_no_return: false,
+    left_for_resume: false,
     created_at: ids.now,
     updated_at: ids.now,
     expires_at: t.expiresAt ?? null,

@@ -78,6 +78,7 @@ export function transferFromRow(r: TransferRow): Transfer {
     phase: optional(r.phase),
     cancelRequested: toBoolean(r.cancel_requested),
     pastPointOfNoReturn: toBoolean(r.past_point_of_no_return),
+    leftForResume: toBoolean(r.left_for_resume),
     approvedBy: json<string[]>(r.approved_by) ?? [],
     progress: compact({
       bytesDone: toNumber(r.bytes_done),

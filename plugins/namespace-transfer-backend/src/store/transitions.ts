@@ -24,6 +24,7 @@ export function factsOf(row: TransferRow): TransitionFacts {
   return {
     state: row.state as TransitionFacts['state'],
     pastPointOfNoReturn: flag(row.past_point_of_no_return),
+    leftForResume: flag(row.left_for_resume),
     cancelRequested: flag(row.cancel_requested),
     hasRun: row.started_at !== null && row.started_at !== undefined,
   };
@@ -39,6 +40,7 @@ function unchangedSince(
     id: before.id,
     state: before.state,
     past_point_of_no_return: before.past_point_of_no_return,
+    left_for_resume: before.left_for_resume,
     cancel_requested: before.cancel_requested,
     approved_by: before.approved_by,
   });
@@ -90,8 +92,13 @@ function outcomeColumns(
     facts.state !== 'pending-approval'
   )
     columns.approved_by = '[]';
-  if (r.action === 'resume')
-    Object.assign(columns, { error: null, finished_at: null });
+  // back to the worker from a failure: it continues (resume) or rolls back (cancel) from the checkpoint
+  if (outcome.state === 'approved' && facts.state === 'failed')
+    Object.assign(columns, {
+      error: null,
+      finished_at: null,
+      left_for_resume: false,
+    });
   return columns;
 }
 
@@ -105,6 +112,7 @@ function newAttemptColumns(attempt: number): Record<string, unknown> {
     phase: null,
     cancel_requested: false,
     past_point_of_no_return: false,
+    left_for_resume: false,
     bytes_done: null,
     bytes_total: null,
     files_done: null,

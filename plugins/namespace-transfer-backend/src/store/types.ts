@@ -80,6 +80,11 @@ export interface Transfer extends NewTransfer {
   phase?: TransferPhase;
   cancelRequested: boolean;
   pastPointOfNoReturn: boolean;
+  /**
+   * failed before the point of no return without rolling back (a cluster did not answer): its objects and
+   * stopped workloads are on the clusters; resumed or cancelled, never retried
+   */
+  leftForResume: boolean;
   /** who approved the current request for approval (distinct; several when config requires it) */
   approvedBy: string[];
   progress: ProgressSummary;

@@ -16,6 +16,7 @@ function transfer(over: Partial<Transfer> = {}): Transfer {
     state: 'running',
     cancelRequested: false,
     pastPointOfNoReturn: false,
+    leftForResume: false,
     approvedBy: ['user:default/bob'],
     progress: {},
     attempt: 1,
@@ -92,6 +93,24 @@ describe('runEnd', () => {
         details: { pastPointOfNoReturn: false, givenBack: true },
       },
       set: { givenBack: true },
+    });
+    const leftForResume = runEnd(
+      result({
+        outcome: 'failed',
+        error: 'cluster east did not answer within the outage budget',
+        pastPointOfNoReturn: false,
+        leftForResume: true,
+      }),
+      facts(),
+    );
+    expect(leftForResume).toEqual({
+      kind: 'finish',
+      action: 'fail',
+      outcome: {
+        error: 'cluster east did not answer within the outage budget',
+        details: { pastPointOfNoReturn: false, leftForResume: true },
+      },
+      set: { leftForResume: true },
     });
   });
 

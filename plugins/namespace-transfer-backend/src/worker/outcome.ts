@@ -97,6 +97,13 @@ function failure(r: TransferRunResult): RunEnd {
       { error, details: { pastPointOfNoReturn: false, givenBack: true } },
       { givenBack: true },
     );
+  // not rolled back and not past the point: what it left is for a resume (or a cancel) to deal with
+  if (r.leftForResume && !r.pastPointOfNoReturn)
+    return finish(
+      'fail',
+      { error, details: { pastPointOfNoReturn: false, leftForResume: true } },
+      { leftForResume: true },
+    );
   return finish('fail', {
     error,
     details: { pastPointOfNoReturn: r.pastPointOfNoReturn },

@@ -2,7 +2,8 @@
  * The worker with the real engine on two kube-sim clusters and a real store: a transfer approved, run and
  * verified by checksums at the destination with nothing of the engine left; a cancel while it runs (rolled
  * back, the application back, nothing left); a retry after an injected failure (a new attempt with its own
- * engine id); a plan that changed before the start (back to approval, nothing created); stage then cut over.
+ * engine id); a run whose source cluster went away past its budget (left for a resume, not a retry; a cancel
+ * rolls it back); a plan that changed before the start (back to approval, nothing created); stage then cut over.
  */
 import { chownSync, writeFileSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
@@ -20,7 +21,12 @@ import type {
   TransferIntent,
   TransferOptions,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import { startClusters, type SimCluster, type SimWorld } from 'kube-sim';
+import {
+  startClusters,
+  type OutageHandle,
+  type SimCluster,
+  type SimWorld,
+} from 'kube-sim';
 import { ClusterRegistry, type ClusterConfig } from '../clusters';
 import { migrateToLatest } from '../store/migrate';
 import { clientOf, storeTestDatabases } from '../store/__testUtils__/databases';
@@ -318,6 +324,59 @@ it('retries a transfer that failed on an injected fault as a new attempt with it
   } finally {
     fault.remove();
   }
+});
+
+it('leaves a transfer whose cluster went away for a resume, not a retry; a cancel then rolls it back through the worker', async () => {
+  const src = await filledClaim(admin.east, NS, 'stock', {
+    files: 20,
+    uid: UID,
+  });
+  await createWorkload(admin.east, NS, 'stock-app', 'stock', UID);
+  const before = checksums(src);
+  let outage: OutageHandle | undefined;
+  // the source's API server goes away once the application is stopped, for longer than the run's budget
+  tap = o => ({
+    ...o,
+    outageBudgetMs: 3_000,
+    onCheckpoint: async (c, about) => {
+      await o.onCheckpoint?.(c, about);
+      if (c.completedSteps.at(-1) === 'quiesce' && !outage)
+        outage = east.apiServer.faults.outage({ durationMs: 15_000 });
+    },
+  });
+  const t = await approvedRequest({ claim: 'stock' });
+  const failed = await inState(t.id, 'failed', 'succeeded', 'cancelled');
+  tap = o => o;
+  expect(outage?.refused).toBeGreaterThan(0);
+  expect(failed).toMatchObject({
+    state: 'failed',
+    pastPointOfNoReturn: false,
+    leftForResume: true,
+  });
+  await outage!.over;
+  // nothing was rolled back: the application is still stopped by this transfer
+  expect(await replicasOf(admin.east, NS, 'stock-app')).toBe(0);
+  // a new attempt would leave that behind: refused, saying what to do instead
+  await expect(
+    store.decide({ transferId: t.id, kind: 'retry', ...owner }),
+  ).rejects.toThrow(/resume it to continue, or cancel it to roll back/);
+
+  const cancelled = await store.decide({
+    transferId: t.id,
+    kind: 'cancel',
+    ...owner,
+  });
+  expect(cancelled).toMatchObject({
+    state: 'approved',
+    cancelRequested: true,
+    leftForResume: false,
+  });
+  worker.wake();
+  const done = await inState(t.id, 'cancelled', 'failed', 'succeeded');
+  expect(done).toMatchObject({ state: 'cancelled', attempt: 1 });
+  expect(await replicasOf(admin.east, NS, 'stock-app')).toBe(1);
+  expect(checksums(src)).toEqual(before);
+  expect(await nothingLeft(t.engineTransferId, { pvcs: true })).toEqual([]);
 });
 
 it('asks for approval again when the plan changed before the start, creating nothing', async () => {

@@ -89,6 +89,7 @@ describe('the transition table', () => {
     expect(
       illegal.filter(p => !wrongState.includes(p)).map(p => p.join(' from ')),
     ).toEqual([
+      'cancel from failed',
       'resume from failed',
       'roll-back from running',
       'roll-back from staged',
@@ -138,6 +139,30 @@ describe('the point of no return', () => {
   it('does not send a committed transfer back for approval', () => {
     expect(() => transition('ask-again', past('running'))).toThrow(
       /past its point of no return/,
+    );
+  });
+});
+
+describe('a failure that was not rolled back (a cluster did not answer)', () => {
+  const left = S('failed', { leftForResume: true });
+
+  it('is resumed, not retried, saying why', () => {
+    expect(() => transition('retry', left)).toThrow(
+      /stopped without rolling back because a cluster did not answer.*resume it to continue, or cancel it to roll back/,
+    );
+    expect(transition('resume', left)).toEqual({ state: 'approved' });
+  });
+
+  it('is cancelled through the worker, which rolls it back from its checkpoint', () => {
+    expect(transition('cancel', left)).toEqual({
+      state: 'approved',
+      cancelRequested: true,
+    });
+  });
+
+  it('leaves nothing to cancel once a failure was rolled back', () => {
+    expect(() => transition('cancel', S('failed'))).toThrow(
+      /failed and was rolled back: there is nothing to cancel \(retry it to start over\)/,
     );
   });
 });

@@ -53,6 +53,11 @@ export interface TransitionFacts {
   state: TransferState;
   /** the engine's checkpoint says rolling back would lose data: cancel is refused, a failure is resumed */
   pastPointOfNoReturn: boolean;
+  /**
+   * a failure before the point of no return that did not roll back (a cluster did not answer): its objects
+   * and stopped workloads are on the clusters, so it is resumed or cancelled (rolled back), never retried
+   */
+  leftForResume?: boolean;
   /** a cancel was recorded while the transfer held (or could hold) engine objects; the worker rolls back */
   cancelRequested: boolean;
   /** an attempt has started (an approved request ran): a retry keeps that approval */
@@ -104,22 +109,30 @@ const RULES: Record<TransferAction, Rule> = {
     outcome: () => ({ state: 'rejected' }),
   },
   cancel: {
-    from: ['pending-approval', 'approved', 'running', 'staged'],
+    from: ['pending-approval', 'approved', 'running', 'staged', 'failed'],
     refuse: f =>
       pastPointOfNoReturn(f) ??
-      (f.cancelRequested ? 'a cancel is already under way' : undefined),
-    // running and staged transfers have objects on the clusters: the worker rolls them back first
+      (f.cancelRequested ? 'a cancel is already under way' : undefined) ??
+      (f.state === 'failed' && !f.leftForResume
+        ? 'the transfer failed and was rolled back: there is nothing to cancel (retry it to start over)'
+        : undefined),
+    // running and staged transfers have objects on the clusters: the worker rolls them back first; a
+    // failure left for a resume goes back to the worker, which rolls it back from its checkpoint
     outcome: f =>
       f.state === 'running' || f.state === 'staged'
         ? { state: f.state, cancelRequested: true }
-        : { state: 'cancelled' },
+        : f.state === 'failed'
+          ? { state: 'approved', cancelRequested: true }
+          : { state: 'cancelled' },
   },
   retry: {
     from: ['failed', 'cancelled'],
     refuse: f =>
       f.pastPointOfNoReturn
         ? 'the transfer failed after its point of no return: resume it instead of retrying'
-        : undefined,
+        : f.leftForResume
+          ? 'the transfer stopped without rolling back because a cluster did not answer, and its objects and stopped workloads are still on the clusters: resume it to continue, or cancel it to roll back'
+          : undefined,
     // a request cancelled before it ran was never approved to run: a retry asks its owners first
     outcome: f => ({
       state: f.hasRun ? 'approved' : 'pending-approval',
@@ -129,7 +142,7 @@ const RULES: Record<TransferAction, Rule> = {
   resume: {
     from: ['failed'],
     refuse: f =>
-      f.pastPointOfNoReturn
+      f.pastPointOfNoReturn || f.leftForResume
         ? undefined
         : 'the transfer failed before its point of no return and was rolled back: retry it instead',
     outcome: () => ({ state: 'approved' }),

@@ -15,6 +15,8 @@ export class RunRecord {
   plan?: Plan;
   checkpoint?: TransferCheckpoint;
   lastPhase?: TransferPhase;
+  /** the flow entered RollingBack: whatever it ended with, it undid what it could */
+  rolledBack = false;
   closed = false;
 
   constructor(private readonly o: TransferRunOptions) {
@@ -30,6 +32,19 @@ export class RunRecord {
     return this.checkpoint?.completedSteps.includes(GIVEN_BACK) ?? false;
   }
 
+  /**
+   * A flow that declared itself Failed without rolling back before its point of no return left its objects
+   * for a resume (it does so only when a cluster does not answer).
+   */
+  get leftForResume(): boolean {
+    return (
+      this.lastPhase === 'Failed' &&
+      !this.rolledBack &&
+      !this.past &&
+      !this.givenBack
+    );
+  }
+
   about() {
     return {
       plan: this.plan,
@@ -42,7 +57,10 @@ export class RunRecord {
 
   readonly onEvent = (e: TransferRunEvent) => {
     if (this.closed) return;
-    if (e.type === 'phase') this.lastPhase = e.phase;
+    if (e.type === 'phase') {
+      this.lastPhase = e.phase;
+      if (e.phase === 'RollingBack') this.rolledBack = true;
+    }
     this.o.onEvent?.(e);
   };
 

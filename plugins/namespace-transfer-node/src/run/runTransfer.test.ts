@@ -99,9 +99,31 @@ describe('runTransfer', () => {
     await new Promise(setImmediate);
     expect(returned).toBe(false);
     finishRollback!();
-    expect(await running).toMatchObject({
+    const result = await running;
+    expect(result).toMatchObject({
       outcome: 'failed',
       error: 'final sync failed: connection refused',
+    });
+    // it rolled back: a retry may start over
+    expect(result.leftForResume).toBeUndefined();
+  });
+
+  it('says a failure left its objects for a resume when the flow gave up without rolling back', async () => {
+    plan.mockResolvedValue(planned);
+    // what the flows do when a cluster does not answer: Failed, with no rollback first
+    copy.mockImplementation(async (o: CopyOptions) => {
+      o.onEvent?.({ type: 'phase', phase: 'Quiescing', at });
+      await o.onCheckpoint?.(checkpoint);
+      o.onEvent?.({ type: 'phase', phase: 'Failed', at });
+      throw new Error('cluster east did not answer within the outage budget');
+    });
+    expect(
+      await runTransfer({ spec, source: kc, destination: kc }),
+    ).toMatchObject({
+      outcome: 'failed',
+      pastPointOfNoReturn: false,
+      leftForResume: true,
+      checkpoint,
     });
   });
 
@@ -159,6 +181,10 @@ describe('runTransfer', () => {
       error: 'forbidden: cannot list pods',
       pastPointOfNoReturn: false,
     });
+    // nothing was created: nothing to resume
+    expect(
+      (await runTransfer({ spec, source: kc, destination: kc })).leftForResume,
+    ).toBeUndefined();
     const cancel = new AbortController();
     cancel.abort(new Error('cancelled by the user'));
     expect(
@@ -169,6 +195,6 @@ describe('runTransfer', () => {
         signal: cancel.signal,
       }),
     ).toMatchObject({ outcome: 'cancelled', error: 'cancelled by the user' });
-    expect(plan).toHaveBeenCalledTimes(1);
+    expect(plan).toHaveBeenCalledTimes(2);
   });
 });

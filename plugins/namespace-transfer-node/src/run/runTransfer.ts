@@ -56,6 +56,9 @@ export async function runTransfer(
   return {
     ...run.about(),
     outcome,
+    ...(outcome === 'failed' && run.leftForResume
+      ? { leftForResume: true }
+      : {}),
     ...('error' in ended && outcome !== 'handed-over'
       ? { error: readableError(ended.error) }
       : {}),

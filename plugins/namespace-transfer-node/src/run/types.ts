@@ -105,6 +105,13 @@ export interface TransferRunResult {
    * transfer starts over), never resumed.
    */
   givenBack?: boolean;
+  /**
+   * The run failed before its point of no return without rolling back (a cluster did not answer, so a
+   * rollback would have stopped half-way): its objects stay on the clusters and the source's workloads may
+   * still be stopped. Resume it from the checkpoint, which continues (or, cancelled, rolls back); a new
+   * attempt would leave them behind.
+   */
+  leftForResume?: boolean;
   /** for `plan-changed`: what differs, one line each, for the people who approve again */
   planChanges?: string[];
   downtimeMs?: number;

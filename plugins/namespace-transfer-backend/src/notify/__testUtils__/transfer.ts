@@ -31,6 +31,7 @@ export function storedTransfer(overrides: Partial<Transfer> = {}): Transfer {
     state: 'pending-approval',
     cancelRequested: false,
     pastPointOfNoReturn: false,
+    leftForResume: false,
     approvedBy: [],
     progress: {},
     attempt: 1,
