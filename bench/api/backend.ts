@@ -69,6 +69,11 @@ export async function createDatabase(
   };
 }
 
+/** BENCH_API_BACKEND_NODE_ARGS: node's options for the backend process, to look into it (e.g. --trace-gc) */
+const NODE_ARGS = (process.env.BENCH_API_BACKEND_NODE_ARGS ?? '')
+  .split(' ')
+  .filter(Boolean);
+
 export interface ChildBackend {
   pid: number;
   base: string;
@@ -82,7 +87,7 @@ export async function startChildBackend(
   // node itself with tsx's loader (the tsx command would put a process of its own in between)
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'server.ts')],
+    [...NODE_ARGS, '--import', 'tsx', join(__dirname, 'server.ts')],
     {
       env: { ...process.env, BENCH_API_DB: JSON.stringify(db.config) },
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -93,6 +98,7 @@ export async function startChildBackend(
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', line => {
       if (line.startsWith('{"port"')) resolve(JSON.parse(line).port);
+      else process.stderr.write(`backend: ${line}\n`);
     });
     exited.then(code =>
       reject(new Error(`the backend exited with ${code} before serving`)),

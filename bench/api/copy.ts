@@ -101,6 +101,8 @@ export async function copyFigure(rounds: number): Promise<Figure> {
     ]);
     const kubeConfig = (c: string) => registry.clients(c).kubeConfig;
     const store = new TransferStore(db.knex);
+    /** when the worker's engine call began and returned, by engine id: where the worker's time goes */
+    const engineSpan = new Map<string, { start: number; end?: number }>();
     const worker = await startTransferWorker({
       config: workerConfig,
       logger,
@@ -110,6 +112,16 @@ export async function copyFigure(rounds: number): Promise<Figure> {
       registry,
       notices,
       engineKubeConfig: kubeConfig,
+      // runTransfer itself, only timed
+      engine: async o => {
+        const span: { start: number; end?: number } = { start: Date.now() };
+        engineSpan.set(o.spec.id, span);
+        try {
+          return await runTransfer(o);
+        } finally {
+          span.end = Date.now();
+        }
+      },
     });
     stopWorker = () => worker.stop();
     for (const h of hooks) await h();
@@ -185,6 +197,7 @@ export async function copyFigure(rounds: number): Promise<Figure> {
       if (r.outcome !== 'succeeded')
         throw new Error(`direct run: ${r.outcome} ${r.error ?? ''}`);
       await checked(t);
+      directMs.push(ms);
       return ms;
     };
 
@@ -212,8 +225,18 @@ export async function copyFigure(rounds: number): Promise<Figure> {
       if (done.state !== 'succeeded')
         throw new Error(`worker run: ${done.state} ${done.error ?? ''}`);
       await checked(done);
+      const span = engineSpan.get(done.engineTransferId)!;
+      parts.claim.push(span.start - t0);
+      parts.engine.push(span.end! - span.start);
+      parts.end.push(done.finishedAt!.getTime() - span.end!);
       return done.finishedAt!.getTime() - t0;
     };
+    const parts = {
+      claim: [] as number[],
+      engine: [] as number[],
+      end: [] as number[],
+    };
+    const directMs: number[] = [];
 
     const ratios: number[] = [];
     const times: string[] = [];
@@ -237,7 +260,7 @@ export async function copyFigure(rounds: number): Promise<Figure> {
       figure: 'tiny copy approval->succeeded / direct runTransfer',
       value: median(ratios),
       target: '<=1.15',
-      note: `median of ${rounds}: ${ratios.map(r => r.toFixed(3)).join(', ')}`,
+      note: `median of ${rounds}: ${ratios.map(r => r.toFixed(3)).join(', ')}; worker: approval to engine ${median(parts.claim)} ms, engine ${median(parts.engine)} ms (direct ${median(directMs)} ms), engine end to succeeded ${median(parts.end)} ms`,
     };
   } finally {
     await stopWorker();

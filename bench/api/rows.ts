@@ -17,17 +17,23 @@ const SPAN_DAYS = 730;
 /** every row is older than this, so a request still pending never expires while the bench runs */
 export const NEWEST = new Date('2026-11-30T00:00:00Z');
 
-/** cumulative weights of the states a store of two years holds */
-const STATES: Array<[string, number]> = [
-  ['succeeded', 0.6],
-  ['failed', 0.68],
-  ['rejected', 0.75],
-  ['expired', 0.83],
-  ['cancelled', 0.88],
-  ['pending-approval', 0.93],
-  ['approved', 0.95],
-  ['running', 0.97],
-  ['staged', 1],
+/** cumulative weights of the states a transfer ends in */
+const ENDED_STATES: Array<[string, number]> = [
+  ['succeeded', 0.7],
+  ['failed', 0.79],
+  ['rejected', 0.87],
+  ['expired', 0.95],
+  ['cancelled', 1],
+];
+/**
+ * A request is open only while it is young: pending ones expire within a week, staged ones are cut over
+ * within days, and approved and running ones are today's (the worker's concurrency bounds them).
+ */
+const OPEN_STATES: Array<[string, number, number]> = [
+  ['pending-approval', 0.12, 7],
+  ['approved', 0.14, 1],
+  ['running', 0.17, 1],
+  ['staged', 0.22, 3],
 ];
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -59,8 +65,11 @@ function uuidOf(i: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function stateOf(x: number): string {
-  return STATES.find(([, upTo]) => x < upTo)![0];
+function stateOf(open: number, ended: number, ageDays: number): string {
+  const young = OPEN_STATES.find(
+    ([, upTo, days]) => open < upTo && ageDays < days,
+  );
+  return young ? young[0] : ENDED_STATES.find(([, upTo]) => ended < upTo)![0];
 }
 
 /** The columns of row i, as the store writes them (see newTransferColumns and transitions). */
@@ -69,7 +78,11 @@ export function transferRow(i: number): Record<string, unknown> {
   const created = new Date(
     NEWEST.getTime() - Math.floor(next() * SPAN_DAYS * DAY),
   );
-  const state = stateOf(next());
+  const state = stateOf(
+    next(),
+    next(),
+    (NEWEST.getTime() - created.getTime()) / DAY,
+  );
   const c = Math.floor(next() * COMPONENTS);
   const dest = (c + 1 + Math.floor(next() * 20)) % COMPONENTS;
   const srcCluster = CLUSTERS[Math.floor(next() * CLUSTERS.length)];
