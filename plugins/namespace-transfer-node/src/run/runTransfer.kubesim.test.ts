@@ -159,7 +159,36 @@ describe('runTransfer on kube-sim', () => {
     const handOver = new AbortController();
     const first: TransferRunEvent[] = [];
     let frozen = false;
+    let freezing = false;
     const checkpoints: TransferCheckpoint[] = [];
+    // the kubelet reports the mover's pod started: freeze its rsync at once (it stays Running), then hand
+    // over. Freezing on a progress sample instead raced the mover: on a quiet machine the copy was done
+    // before the signal came.
+    const freeze = world.cluster('east').apiServer.faults.add({
+      verb: 'patch',
+      resource: 'pods/status',
+      namespace: 'shop',
+      name: client,
+      when: () => {
+        if (!frozen && !freezing) {
+          freezing = true;
+          setImmediate(() =>
+            kubelet
+              .killPod('shop', client, {
+                container: 'rsync',
+                signal: 'SIGSTOP',
+              })
+              .then(() => {
+                frozen = true;
+                handOver.abort(new Error('the worker is stopping'));
+              })
+              // not started yet: the next status report tries again
+              .catch(() => (freezing = false)),
+          );
+        }
+        return false;
+      },
+    });
     const handedOver = await runTransfer({
       ...options(spec),
       handOver: handOver.signal,
@@ -168,21 +197,8 @@ describe('runTransfer on kube-sim', () => {
       },
       onEvent: e => {
         first.push(e);
-        // the mover has copied part of the tree: freeze it there (it stays Running), then hand over
-        if (
-          !frozen &&
-          e.type === 'progress' &&
-          e.run === 'stage-1' &&
-          e.sample.bytesDone > 0 &&
-          (e.sample.percent ?? 0) < 100
-        ) {
-          frozen = true;
-          void kubelet
-            .killPod('shop', client, { container: 'rsync', signal: 'SIGSTOP' })
-            .then(() => handOver.abort(new Error('the worker is stopping')));
-        }
       },
-    });
+    }).finally(() => freeze.remove());
     expect(frozen).toBe(true);
     expect(handedOver).toMatchObject({
       outcome: 'handed-over',
