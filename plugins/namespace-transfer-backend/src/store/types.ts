@@ -33,11 +33,6 @@ export interface NewTransfer {
   options: TransferOptions;
   /** the plan the requester saw: approvers decide on it, the worker compares a fresh plan with it */
   plan: Plan;
-  /**
-   * the plan the current attempt runs by (its own fresh plan, equal in substance to `plan`): a resume
-   * continues with it; `plan` stays what the owners approved
-   */
-  runPlan?: Plan;
   requester: string;
   expiresAt?: Date;
   cutoverAt?: Date;
@@ -85,6 +80,11 @@ export interface Transfer extends NewTransfer {
    * stopped workloads are on the clusters; resumed or cancelled, never retried
    */
   leftForResume: boolean;
+  /**
+   * the plan the current attempt runs by (its own fresh plan, equal in substance to `plan`): a resume
+   * continues with it; `plan` stays what the owners approved
+   */
+  runPlan?: Plan;
   /** who approved the current request for approval (distinct; several when config requires it) */
   approvedBy: string[];
   progress: ProgressSummary;
