@@ -4,3 +4,5 @@ export * from './requests';
 export * from './query';
 export * from './states';
 export * from './signals';
+export * from './api';
+export * from './queryParams';
