@@ -4,13 +4,15 @@
  *   first pages, a page further by cursor, state and requester filters) with 100,000 stored transfers as
  *   a ratio to its p95 with 1,000, on SQLite (a file) and PostgreSQL (a database of its own), each store
  *   behind a backend process of its own, rounds interleaved;
- * - the audit CSV export of the 100,000 as an admin: the backend process's peak RSS growth, and the row
- *   count checked;
+ * - the audit CSV export of the 100,000 as an admin: the backend process's peak RSS growth over its RSS
+ *   just before (median of fresh backends), each export's row count checked;
  * - a tiny copy on two kube-sim clusters from approval to `succeeded` through the real worker, as a ratio
  *   to the same engine run called directly, median of interleaved rounds.
  * Knobs: BENCH_API_ROWS (default 100000; the small store is 1000), BENCH_API_LIST_ROUNDS (default 30),
- * BENCH_API_ROUNDS (tiny copy rounds, default 3), BENCH_API_ONLY (list, csv, copy: a comma-separated
- * subset), BENCH_API_POSTGRES (default postgresql://postgres:postgres@127.0.0.1:5432).
+ * BENCH_API_CSV_ROUNDS (exports, default 3), BENCH_API_ROUNDS (tiny copy rounds, default 3),
+ * BENCH_API_ONLY (a comma-separated subset of list, csv, copy), BENCH_API_POSTGRES (default
+ * postgresql://postgres:postgres@127.0.0.1:5432), BENCH_API_BACKEND_NODE_ARGS (node's options for the
+ * backend processes, to look into them: e.g. --trace-gc).
  */
 import { report, type Figure } from './lib';
 import type { Engine } from './api/backend';
@@ -24,6 +26,7 @@ const LIST_ROUNDS = Math.max(
   1,
   Number(process.env.BENCH_API_LIST_ROUNDS ?? 30),
 );
+const CSV_ROUNDS = Math.max(1, Number(process.env.BENCH_API_CSV_ROUNDS ?? 3));
 const COPY_ROUNDS = Math.max(1, Number(process.env.BENCH_API_ROUNDS ?? 3));
 const ONLY = new Set(
   (process.env.BENCH_API_ONLY ?? 'list,csv,copy').split(',').map(s => s.trim()),
@@ -40,7 +43,8 @@ async function main() {
     });
     try {
       if (ONLY.has('list')) figures.push(figure);
-      if (ONLY.has('csv')) figures.push(await csvFigure(large.db, LARGE));
+      if (ONLY.has('csv'))
+        figures.push(await csvFigure(large.db, LARGE, CSV_ROUNDS));
     } finally {
       await large.db.drop();
     }
