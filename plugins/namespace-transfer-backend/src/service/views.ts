@@ -13,6 +13,7 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { Decision, EventKind, Transfer } from '../store';
 import type { DecisionKind } from '../workflow/states';
+import type { StoredOptions } from './spec';
 import type { TransferWorkflow } from './TransferWorkflow';
 
 /**
@@ -23,8 +24,10 @@ import type { TransferWorkflow } from './TransferWorkflow';
  */
 export type TransferView = Omit<
   Transfer,
-  'checkpoint' | 'lease' | 'runPlan'
+  'checkpoint' | 'lease' | 'runPlan' | 'options'
 > & {
+  /** what the store holds there: Transfer's type names only the engine's part */
+  options: StoredOptions;
   url: string;
 };
 

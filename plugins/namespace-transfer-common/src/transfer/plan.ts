@@ -94,7 +94,11 @@ export interface Plan {
   };
   destination: PvcRef & {
     storageClassName?: string;
+    /** the size the request asked for, as given (a Kubernetes quantity) */
+    size?: string;
     sizeBytes?: number;
+    /** labels the destination claim gets, e.g. the one that makes it appear under its catalog entity */
+    labels?: Record<string, string>;
     exists: boolean;
   };
   mode: 'copy' | 'rebind';

@@ -63,6 +63,16 @@ export interface TransferProgressSummary {
 }
 
 /**
+ * A transfer's options as the backend keeps them: the engine's, and the labels its destination claim gets.
+ *
+ * @public
+ */
+export interface StoredTransferOptions extends TransferOptions {
+  /** e.g. the `backstage.io/kubernetes-id` that makes the destination claim appear under its entity */
+  destinationLabels?: Record<string, string>;
+}
+
+/**
  * A transfer as the API lists and returns it (`GET /transfers`, `GET /transfers/{id}`, the answers of a
  * request and of every decision). The engine's checkpoint and the lease of the replica that runs it are
  * the backend's and never sent.
@@ -79,7 +89,7 @@ export interface TransferSummary {
   requestedMode: TransferMode;
   chosenMode?: 'copy' | 'rebind';
   intent: TransferIntent;
-  options: TransferOptions;
+  options: StoredTransferOptions;
   /** the plan the requester saw and the owners approve */
   plan: Plan;
   /** the requester's user entity ref */
