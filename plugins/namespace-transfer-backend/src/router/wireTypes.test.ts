@@ -439,7 +439,7 @@ describe("the workflow routes' answers", () => {
       200,
       {},
     );
-    await inState(api, t.id, 'succeeded', 'failed', 'cancelled');
+    const ended = await inState(api, t.id, 'succeeded', 'failed', 'cancelled');
 
     await ask('GET /transfers/{id}', 'requester', `/transfers/${t.id}`, 200);
     const log = await ask(
@@ -461,7 +461,8 @@ describe("the workflow routes' answers", () => {
     await ask('GET /transfers', 'requester', '/transfers', 200);
     await ask('GET /destinations', 'requester', '/destinations', 200);
     await ask('GET /stats/states', 'requester', '/stats/states', 200);
-    const day = new Date().toISOString().slice(0, 10);
+    // the UTC day the run finished on, as the stats route groups by it
+    const day = String(ended.finishedAt).slice(0, 10);
     const days = await ask(
       'GET /stats/bytes-per-day',
       'admin',
