@@ -16,6 +16,7 @@ import {
   planTransferRun,
   runTransfer,
 } from '@namespace-transfer/plugin-namespace-transfer-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { startClusters, type SimCluster } from 'kube-sim';
 import {
   ClusterRegistry,
@@ -27,7 +28,10 @@ import {
 } from '../../plugins/namespace-transfer-backend/src/store';
 import { readWorkerConfig } from '../../plugins/namespace-transfer-backend/src/worker/config';
 import { runOptionsOf } from '../../plugins/namespace-transfer-backend/src/worker/engine';
-import { startTransferWorker } from '../../plugins/namespace-transfer-backend/src/worker/startTransferWorker';
+import {
+  startTransferWorker,
+  type TransferWorkerHandle,
+} from '../../plugins/namespace-transfer-backend/src/worker/startTransferWorker';
 import {
   checksums,
   ensureNamespace,
@@ -37,7 +41,7 @@ import {
   volumeDir,
 } from '../../plugins/namespace-transfer-backend/src/worker/__testUtils__/kubesim';
 import { median, type Figure } from '../lib';
-import { createDatabase } from './backend';
+import { createDatabase, type BenchDatabase } from './backend';
 
 const ENGINE = 'namespace-transfer-engine';
 const NS = 'shop';
@@ -84,186 +88,201 @@ const workerConfig = new ConfigReader({
   },
 });
 
+interface Span {
+  start: number;
+  end?: number;
+}
+
+/** Two kube-sim clusters, a store on PostgreSQL and the worker on both, with the engine's calls timed. */
+interface CopyWorld {
+  east: KubeConfig;
+  west: KubeConfig;
+  kubeConfig: (cluster: string) => KubeConfig;
+  store: TransferStore;
+  worker: TransferWorkerHandle;
+  /** when the worker's engine call began and returned, by engine id: where the worker's time goes */
+  engineSpans: Map<string, Span>;
+}
+
+async function prepare(
+  world: Awaited<ReturnType<typeof startClusters>>,
+  db: BenchDatabase,
+): Promise<CopyWorld> {
+  const east = world.cluster('east').kubeConfig();
+  const west = world.cluster('west').kubeConfig();
+  for (const kc of [east, west]) {
+    await ensureStorageClass(kc, 'fast');
+    await ensureNamespace(kc, NS);
+  }
+  const registry = new ClusterRegistry([
+    clusterConfig(world.cluster('east')),
+    clusterConfig(world.cluster('west')),
+  ]);
+  const kubeConfig = (c: string) => registry.clients(c).kubeConfig;
+  const store = new TransferStore(db.knex);
+  const engineSpans = new Map<string, Span>();
+  const worker = await startTransferWorker({
+    config: workerConfig,
+    logger,
+    scheduler,
+    lifecycle,
+    store,
+    registry,
+    notices,
+    engineKubeConfig: kubeConfig,
+    // runTransfer itself, only timed
+    engine: async o => {
+      const span: Span = { start: Date.now() };
+      engineSpans.set(o.spec.id, span);
+      try {
+        return await runTransfer(o);
+      } finally {
+        span.end = Date.now();
+      }
+    },
+  });
+  for (const h of hooks) await h();
+  return { east, west, kubeConfig, store, worker, engineSpans };
+}
+
+/** A fresh claim of a few small files, and its request as the workflow stores it (not yet approved). */
+async function requested(w: CopyWorld, claim: string): Promise<Transfer> {
+  await filledClaim(w.east, NS, claim, { files: 5, uid: UID });
+  const options = { verify: 'full' as const };
+  const { plan } = await planTransferRun({
+    spec: {
+      id: 'request',
+      source: { cluster: 'east', namespace: NS, name: claim },
+      destination: { cluster: 'west', namespace: NS, name: claim },
+      mode: 'copy',
+      intent: 'clone',
+      options,
+    },
+    source: w.kubeConfig('east'),
+    destination: w.kubeConfig('west'),
+  });
+  return w.store.createTransfer({
+    source: {
+      cluster: 'east',
+      namespace: NS,
+      claim,
+      entityRef: 'component:default/shop',
+    },
+    destination: {
+      cluster: 'west',
+      namespace: NS,
+      claim,
+      entityRef: 'component:default/shop-next',
+    },
+    requestedMode: 'copy',
+    intent: 'clone',
+    options,
+    plan,
+    requester: 'user:default/alice',
+  });
+}
+
+/** The copy is whole at the destination and nothing of the engine is left on either cluster. */
+async function checkCopied(w: CopyWorld, t: Transfer): Promise<void> {
+  const from = checksums(await volumeDir(w.east, NS, t.source.claim));
+  const to = checksums(await volumeDir(w.west, NS, t.destination.claim));
+  if (!Object.keys(from).length || JSON.stringify(from) !== JSON.stringify(to))
+    throw new Error(`${t.source.claim}: the destination's files differ`);
+  const left = [
+    ...(await leftovers(w.east, NS, t.engineTransferId)),
+    ...(await leftovers(w.west, NS, t.engineTransferId)),
+  ];
+  if (left.length)
+    throw new Error(`${t.source.claim}: the engine left ${left.join(', ')}`);
+}
+
+/** (a) runTransfer called directly with the options the worker would give it: its milliseconds. */
+async function directRun(w: CopyWorld, claim: string): Promise<number> {
+  const t = await requested(w, claim);
+  const options = runOptionsOf({
+    transfer: t,
+    kubeConfig: w.kubeConfig,
+    config: readWorkerConfig(workerConfig),
+    now: new Date(),
+  });
+  const t0 = Date.now();
+  const r = await runTransfer(options);
+  const ms = Date.now() - t0;
+  if (r.outcome !== 'succeeded')
+    throw new Error(`direct run: ${r.outcome} ${r.error ?? ''}`);
+  await checkCopied(w, t);
+  return ms;
+}
+
+interface WorkerTimes {
+  total: number;
+  claim: number;
+  engine: number;
+  end: number;
+}
+
+async function ended(w: CopyWorld, id: string): Promise<Transfer> {
+  const deadline = Date.now() + 180_000;
+  for (let t = await w.store.get(id); ; t = await w.store.get(id)) {
+    if (['succeeded', 'failed', 'cancelled'].includes(t.state)) return t;
+    if (Date.now() > deadline) throw new Error(`${id} still ${t.state}`);
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
+/** (b) stored, approved and run by the worker: approval to the stored finished_at, and its parts. */
+async function workerRun(w: CopyWorld, claim: string): Promise<WorkerTimes> {
+  const t = await requested(w, claim);
+  const t0 = Date.now();
+  await w.store.decide({
+    transferId: t.id,
+    kind: 'approve',
+    actor: 'user:default/bob',
+    ownership: { sourceOwners: ['group:default/shop'] },
+  });
+  // as the workflow does after an approval
+  w.worker.wake();
+  const done = await ended(w, t.id);
+  if (done.state !== 'succeeded')
+    throw new Error(`worker run: ${done.state} ${done.error ?? ''}`);
+  await checkCopied(w, done);
+  const span = w.engineSpans.get(done.engineTransferId)!;
+  const finished = done.finishedAt!.getTime();
+  return {
+    total: finished - t0,
+    claim: span.start - t0,
+    engine: span.end! - span.start,
+    end: finished - span.end!,
+  };
+}
+
 export async function copyFigure(rounds: number): Promise<Figure> {
   const world = await startClusters([{ name: 'east' }, { name: 'west' }]);
   const db = await createDatabase('postgres', 'copy');
-  let stopWorker = async () => undefined as void;
+  let w: CopyWorld | undefined;
   try {
-    const east = world.cluster('east').kubeConfig();
-    const west = world.cluster('west').kubeConfig();
-    for (const kc of [east, west]) {
-      await ensureStorageClass(kc, 'fast');
-      await ensureNamespace(kc, NS);
-    }
-    const registry = new ClusterRegistry([
-      clusterConfig(world.cluster('east')),
-      clusterConfig(world.cluster('west')),
-    ]);
-    const kubeConfig = (c: string) => registry.clients(c).kubeConfig;
-    const store = new TransferStore(db.knex);
-    /** when the worker's engine call began and returned, by engine id: where the worker's time goes */
-    const engineSpan = new Map<string, { start: number; end?: number }>();
-    const worker = await startTransferWorker({
-      config: workerConfig,
-      logger,
-      scheduler,
-      lifecycle,
-      store,
-      registry,
-      notices,
-      engineKubeConfig: kubeConfig,
-      // runTransfer itself, only timed
-      engine: async o => {
-        const span: { start: number; end?: number } = { start: Date.now() };
-        engineSpan.set(o.spec.id, span);
-        try {
-          return await runTransfer(o);
-        } finally {
-          span.end = Date.now();
-        }
-      },
-    });
-    stopWorker = () => worker.stop();
-    for (const h of hooks) await h();
-
-    /** a fresh claim of a few small files, and its request as the workflow stores it */
-    const requested = async (claim: string): Promise<Transfer> => {
-      await filledClaim(east, NS, claim, { files: 5, uid: UID });
-      const spec = {
-        id: 'request',
-        source: { cluster: 'east', namespace: NS, name: claim },
-        destination: { cluster: 'west', namespace: NS, name: claim },
-        mode: 'copy' as const,
-        intent: 'clone' as const,
-        options: { verify: 'full' as const },
-      };
-      const { plan } = await planTransferRun({
-        spec,
-        source: kubeConfig('east'),
-        destination: kubeConfig('west'),
-      });
-      return store.createTransfer({
-        source: {
-          cluster: 'east',
-          namespace: NS,
-          claim,
-          entityRef: 'component:default/shop',
-        },
-        destination: {
-          cluster: 'west',
-          namespace: NS,
-          claim,
-          entityRef: 'component:default/shop-next',
-        },
-        requestedMode: 'copy',
-        intent: 'clone',
-        options: spec.options,
-        plan,
-        requester: 'user:default/alice',
-      });
-    };
-
-    const checked = async (t: Transfer) => {
-      const from = checksums(await volumeDir(east, NS, t.source.claim));
-      const to = checksums(await volumeDir(west, NS, t.destination.claim));
-      if (
-        JSON.stringify(from) !== JSON.stringify(to) ||
-        !Object.keys(from).length
-      )
-        throw new Error(
-          `${t.source.claim}: the destination's files differ from the source's`,
-        );
-      const left = [
-        ...(await leftovers(east, NS, t.engineTransferId)),
-        ...(await leftovers(west, NS, t.engineTransferId)),
-      ];
-      if (left.length)
-        throw new Error(
-          `${t.source.claim}: the engine left ${left.join(', ')}`,
-        );
-    };
-
-    const direct = async (round: number): Promise<number> => {
-      const t = await requested(`direct-${round}`);
-      const options = runOptionsOf({
-        transfer: t,
-        kubeConfig,
-        config: readWorkerConfig(workerConfig),
-        now: new Date(),
-      });
-      const t0 = Date.now();
-      const r = await runTransfer(options);
-      const ms = Date.now() - t0;
-      if (r.outcome !== 'succeeded')
-        throw new Error(`direct run: ${r.outcome} ${r.error ?? ''}`);
-      await checked(t);
-      directMs.push(ms);
-      return ms;
-    };
-
-    const viaWorker = async (round: number): Promise<number> => {
-      const t = await requested(`worker-${round}`);
-      const t0 = Date.now();
-      await store.decide({
-        transferId: t.id,
-        kind: 'approve',
-        actor: 'user:default/bob',
-        ownership: { sourceOwners: ['group:default/shop'] },
-      });
-      // as the workflow does after an approval
-      worker.wake();
-      let done = await store.get(t.id);
-      for (
-        const deadline = Date.now() + 180_000;
-        !['succeeded', 'failed', 'cancelled'].includes(done.state);
-      ) {
-        if (Date.now() > deadline)
-          throw new Error(`${t.id} still ${done.state}`);
-        await new Promise(r => setTimeout(r, 25));
-        done = await store.get(t.id);
-      }
-      if (done.state !== 'succeeded')
-        throw new Error(`worker run: ${done.state} ${done.error ?? ''}`);
-      await checked(done);
-      const span = engineSpan.get(done.engineTransferId)!;
-      parts.claim.push(span.start - t0);
-      parts.engine.push(span.end! - span.start);
-      parts.end.push(done.finishedAt!.getTime() - span.end!);
-      return done.finishedAt!.getTime() - t0;
-    };
-    const parts = {
-      claim: [] as number[],
-      engine: [] as number[],
-      end: [] as number[],
-    };
-    const directMs: number[] = [];
-
-    const ratios: number[] = [];
-    const times: string[] = [];
+    w = await prepare(world, db);
+    const direct: number[] = [];
+    const viaWorker: WorkerTimes[] = [];
     for (let round = 0; round < rounds; round++) {
-      let a = 0;
-      let b = 0;
-      if (round % 2) {
-        b = await viaWorker(round);
-        a = await direct(round);
-      } else {
-        a = await direct(round);
-        b = await viaWorker(round);
-      }
-      ratios.push(b / a);
-      times.push(`${(b / 1000).toFixed(2)}/${(a / 1000).toFixed(2)} s`);
+      // alternate which goes first, so neither always meets a machine the other just warmed
+      if (round % 2) viaWorker.push(await workerRun(w, `worker-${round}`));
+      direct.push(await directRun(w, `direct-${round}`));
+      if (!(round % 2)) viaWorker.push(await workerRun(w, `worker-${round}`));
     }
+    const ratios = direct.map((a, i) => viaWorker[i].total / a);
+    const m = (k: keyof WorkerTimes) => median(viaWorker.map(v => v[k]));
     process.stdout.write(
-      `tiny copy rounds (worker/direct): ${times.join(', ')}\n`,
+      `tiny copy rounds (worker/direct): ${direct.map((a, i) => `${(viaWorker[i].total / 1000).toFixed(2)}/${(a / 1000).toFixed(2)} s`).join(', ')}\n`,
     );
     return {
       figure: 'tiny copy approval->succeeded / direct runTransfer',
       value: median(ratios),
       target: '<=1.15',
-      note: `median of ${rounds}: ${ratios.map(r => r.toFixed(3)).join(', ')}; worker: approval to engine ${median(parts.claim)} ms, engine ${median(parts.engine)} ms (direct ${median(directMs)} ms), engine end to succeeded ${median(parts.end)} ms`,
+      note: `median of ${rounds}: ${ratios.map(r => r.toFixed(3)).join(', ')}; worker: approval to engine ${m('claim')} ms, engine ${m('engine')} ms (direct ${median(direct)} ms), engine end to succeeded ${m('end')} ms`,
     };
   } finally {
-    await stopWorker();
+    await w?.worker.stop();
     await db.drop();
     await world.stop();
   }
