@@ -13,7 +13,6 @@ export type {
   StorageClassInfo,
 } from './ports';
 export { transferSpec } from './spec';
-export type { StoredOptions } from './spec';
 export { CSV_COLUMNS } from './views';
 export type { CsvRow, TransferView, TransferDetail } from './views';
 export { enginePlanner, registryClusterFacts } from './engineAdapters';

@@ -7,6 +7,7 @@ import {
 import type {
   BatchRequest,
   Plan,
+  StoredTransferOptions,
   TransferRequest,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type {
@@ -19,7 +20,7 @@ import { scrubMessage } from '../clusters';
 import type { NewTransfer } from '../store';
 import type { WorkflowConfig } from './config';
 import type { ClusterFacts, CutoverWindows, Planner } from './ports';
-import { StoredOptions, transferSpec } from './spec';
+import { transferSpec } from './spec';
 
 /** The fields by which a request asks to wait in staged for its cut over. */
 const STAGING_FIELDS = 'cutoverAt and options.stage';
@@ -158,7 +159,7 @@ export class RequestPlanner {
     const { config, now } = this.deps;
     this.knownCluster(source.cluster, 'source.cluster');
     const ownership = await this.deps.access.claimOwnership(source);
-    const options: StoredOptions = {
+    const options: StoredTransferOptions = {
       ...config.defaults.options,
       ...req.options,
       destinationLabels: destination.labels,
@@ -194,7 +195,7 @@ export class RequestPlanner {
   }
 
   /** A cutover time must lie ahead, inside a maintenance window, and the transfer must stage. */
-  private cutoverAt(text: string, options: StoredOptions): Date {
+  private cutoverAt(text: string, options: StoredTransferOptions): Date {
     const at = new Date(text);
     if (options.stage === false)
       throw new InputError(
@@ -230,7 +231,7 @@ export class RequestPlanner {
 /** What makes a transfer wait in staged for its cut over (the worker's waitsForCutover), or undefined. */
 function stagingAsked(
   cutoverAt: unknown,
-  options: StoredOptions,
+  options: StoredTransferOptions,
 ): string | undefined {
   const asked = [
     ...(cutoverAt !== undefined ? ['cutoverAt'] : []),

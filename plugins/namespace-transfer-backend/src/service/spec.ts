@@ -1,16 +1,5 @@
-import type {
-  TransferOptions,
-  TransferSpec,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { TransferSpec } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { NewTransfer, Transfer } from '../store';
-
-/**
- * A transfer's options as stored: the engine's, and the labels its destination claim gets so that it
- * appears under the destination entity (the store keeps options as JSON and has no column for them).
- */
-export interface StoredOptions extends TransferOptions {
-  destinationLabels?: Record<string, string>;
-}
 
 /**
  * The engine's spec of a stored transfer (or of a request about to be stored): the one place that turns
@@ -23,7 +12,7 @@ export function transferSpec(
   > &
     Pick<Transfer, 'engineTransferId'>,
 ): TransferSpec {
-  const { destinationLabels, ...options } = t.options as StoredOptions;
+  const { destinationLabels, ...options } = t.options;
   return {
     id: t.engineTransferId,
     source: {

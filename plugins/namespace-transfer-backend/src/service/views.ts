@@ -13,7 +13,6 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { Decision, EventKind, Transfer } from '../store';
 import type { DecisionKind } from '../workflow/states';
-import type { StoredOptions } from './spec';
 import type { TransferWorkflow } from './TransferWorkflow';
 
 /**
@@ -24,10 +23,8 @@ import type { TransferWorkflow } from './TransferWorkflow';
  */
 export type TransferView = Omit<
   Transfer,
-  'checkpoint' | 'lease' | 'runPlan' | 'options'
+  'checkpoint' | 'lease' | 'runPlan'
 > & {
-  /** what the store holds there: Transfer's type names only the engine's part */
-  options: StoredOptions;
   url: string;
 };
 

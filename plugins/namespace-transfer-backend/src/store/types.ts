@@ -3,7 +3,7 @@ import type {
   TransferCheckpoint,
   TransferIntent,
   TransferMode,
-  TransferOptions,
+  StoredTransferOptions,
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { DecisionKind, TransferState } from '../workflow/states';
@@ -30,7 +30,8 @@ export interface NewTransfer {
   };
   requestedMode: TransferMode;
   intent: TransferIntent;
-  options: TransferOptions;
+  /** the engine's options and the labels the destination claim gets (no column of their own) */
+  options: StoredTransferOptions;
   /** the plan the requester saw: approvers decide on it, the worker compares a fresh plan with it */
   plan: Plan;
   requester: string;
