@@ -122,7 +122,7 @@ export function addTransferRoutes(
     const day = new Date().toISOString().slice(0, 10);
     await sendCsv(
       res,
-      workflow.exportRows(who, query),
+      workflow.exportPages(who, query),
       `namespace-transfers-${day}.csv`,
     );
   });

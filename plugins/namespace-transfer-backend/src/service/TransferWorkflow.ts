@@ -73,7 +73,7 @@ export interface DestinationsResult {
   }>;
 }
 
-const EXPORT_PAGE = 500;
+const EXPORT_PAGE = 100;
 
 /** A refusal of the access rules as the error the router answers with. */
 function denied(d: AccessDecision & { allowed: false }): Error {
@@ -276,17 +276,26 @@ export class TransferWorkflow {
     return this.o.store.bytesMovedPerDay(range);
   }
 
-  /** The audit export: every transfer the caller may read that matches, page by page (never all at once). */
-  async *exportRows(caller: Caller, query: ListQuery): AsyncGenerator<CsvRow> {
+  /**
+   * The audit export: every transfer the caller may read that matches, a page at a time (never all at
+   * once; the caller turns each page into CSV before it asks for the next, so its rows die young).
+   */
+  async *exportPages(
+    caller: Caller,
+    query: ListQuery,
+  ): AsyncGenerator<CsvRow[]> {
     const filter = await this.filterOf(caller, query);
     let cursor: string | undefined = query.cursor;
     do {
-      const page: ListPage = await this.page(
-        caller,
-        { ...query, limit: this.o.exportPageSize ?? EXPORT_PAGE, cursor },
+      const page = await this.o.store.listRecords({
         filter,
-      );
-      for (const t of page.items) yield csvRow(t, this.o.config.portalUrl);
+        ...(query.sort && {
+          sort: { field: query.sort, order: query.order ?? 'desc' },
+        }),
+        limit: this.o.exportPageSize ?? EXPORT_PAGE,
+        ...(cursor !== undefined && { cursor }),
+      });
+      yield page.items.map(t => csvRow(t, this.o.config.portalUrl));
       cursor = page.nextCursor;
     } while (cursor);
   }

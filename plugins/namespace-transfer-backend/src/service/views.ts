@@ -11,7 +11,7 @@ import type {
   TransferStateCountsResponse,
   TransferSummary,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import type { Decision, EventKind, Transfer } from '../store';
+import type { Decision, EventKind, Transfer, TransferRecord } from '../store';
 import type { DecisionKind } from '../workflow/states';
 import type { TransferWorkflow } from './TransferWorkflow';
 
@@ -154,7 +154,7 @@ function text(v: unknown): string {
   return v instanceof Date ? v.toISOString() : String(v);
 }
 
-export function csvRow(t: Transfer, portalUrl: string): CsvRow {
+export function csvRow(t: TransferRecord, portalUrl: string): CsvRow {
   return {
     id: t.id,
     batchId: text(t.batchId),

@@ -5,7 +5,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { DecisionKind } from '../workflow/states';
 import { DecisionStore, NewDecision } from './DecisionStore';
 import { EventLog, ReadEventsRequest } from './EventLog';
-import { listTransfers } from './listTransfers';
+import { listTransferRecords, listTransfers } from './listTransfers';
 import { migrateToLatest } from './migrate';
 import { transferColumns } from './newTransferColumns';
 import { batchFromRow, transferFromRow, TransferRow } from './rows';
@@ -21,6 +21,7 @@ import type {
   NewBatch,
   NewTransfer,
   Transfer,
+  TransferRecord,
   TransferFilter,
 } from './types';
 
@@ -136,6 +137,11 @@ export class TransferStore {
 
   list(request: ListRequest = {}): Promise<ListPage> {
     return listTransfers(this.db, request);
+  }
+
+  /** list, without each transfer's plans, options and checkpoint (for exports of many rows) */
+  listRecords(request: ListRequest = {}): Promise<ListPage<TransferRecord>> {
+    return listTransferRecords(this.db, request);
   }
 
   countsByState(filter?: TransferFilter) {

@@ -1,13 +1,19 @@
 import type { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
 import { decodeCursor, encodeCursor } from './cursor';
-import { transferFromRow, TransferRow } from './rows';
+import {
+  RECORD_COLUMNS,
+  recordFromRow,
+  transferFromRow,
+  TransferRow,
+} from './rows';
 import type {
   ListPage,
   ListRequest,
   SortField,
   Transfer,
   TransferFilter,
+  TransferRecord,
 } from './types';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -69,16 +75,36 @@ export function applyFilter(
   return q;
 }
 
-function sortValue(t: Transfer, field: SortField): string | number {
+function sortValue(t: TransferRecord, field: SortField): string | number {
   const v = t[field];
   return v instanceof Date ? v.getTime() : v;
 }
 
 /** One page of transfers in a stable order (the sort column, then id), after the cursor's row. */
-export async function listTransfers(
+export function listTransfers(
   db: Knex,
   request: ListRequest,
-): Promise<ListPage> {
+): Promise<ListPage<Transfer>> {
+  return pageOf(db, request, ['*'], transferFromRow);
+}
+
+/**
+ * The same page without the large JSON columns: an export of many rows neither reads nor parses the
+ * plans and checkpoints it does not show (their garbage grew the backend by 50 to 280 MiB per 100,000).
+ */
+export function listTransferRecords(
+  db: Knex,
+  request: ListRequest,
+): Promise<ListPage<TransferRecord>> {
+  return pageOf(db, request, [...RECORD_COLUMNS], recordFromRow);
+}
+
+async function pageOf<T extends TransferRecord>(
+  db: Knex,
+  request: ListRequest,
+  columns: string[],
+  fromRow: (r: TransferRow) => T,
+): Promise<ListPage<T>> {
   const field = request.sort?.field ?? 'createdAt';
   const order = request.sort?.order ?? 'desc';
   const limit = request.limit ?? DEFAULT_PAGE_SIZE;
@@ -92,7 +118,7 @@ export async function listTransfers(
     );
   const column = SORT_COLUMNS[field];
   const q = applyFilter(
-    db<TransferRow>('transfers').select('*'),
+    db<TransferRow>('transfers').select(columns),
     request.filter,
   );
 
@@ -100,11 +126,10 @@ export async function listTransfers(
     const c = decodeCursor(request.cursor, { field, order });
     const value = TIME_FIELDS.includes(field) ? new Date(c.value) : c.value;
     const after = order === 'asc' ? '>' : '<';
-    q.where(b =>
-      b
-        .where(column, after, value)
-        .orWhere(same => same.where(column, value).andWhere('id', after, c.id)),
-    );
+    // a row comparison, not `col < v OR (col = v AND id < c)`: PostgreSQL starts the index scan at the
+    // cursor with it, where the OR made it walk every row before the cursor again (a 100,000-row export
+    // took 86 s in pages of 100); SQLite reads row values the same way
+    q.whereRaw(`(??, ??) ${after} (?, ?)`, [column, 'id', value, c.id]);
   }
   // one row more than asked tells whether another page follows
   const rows = await q
@@ -113,7 +138,7 @@ export async function listTransfers(
       { column: 'id', order },
     ])
     .limit(limit + 1);
-  const items = rows.slice(0, limit).map(transferFromRow);
+  const items = rows.slice(0, limit).map(fromRow);
   const last = items[items.length - 1];
   return {
     items,

@@ -1,4 +1,10 @@
-import type { Transfer, TransferEvent, Decision, Batch } from './types';
+import type {
+  Transfer,
+  TransferEvent,
+  TransferRecord,
+  Decision,
+  Batch,
+} from './types';
 
 /** A row of `transfers` as the database hands it back (types differ between SQLite and PostgreSQL). */
 export type TransferRow = Record<string, unknown> & { id: string };
@@ -49,8 +55,53 @@ function compact<T extends object>(o: T): T {
   ) as T;
 }
 
-export function transferFromRow(r: TransferRow): Transfer {
-  return compact<Transfer>({
+/** The columns of a TransferRecord: every one but the large JSON ones. */
+export const RECORD_COLUMNS = [
+  'id',
+  'batch_id',
+  'source_cluster',
+  'source_namespace',
+  'source_claim',
+  'source_entity_ref',
+  'destination_cluster',
+  'destination_namespace',
+  'destination_claim',
+  'destination_storage_class',
+  'destination_size',
+  'destination_entity_ref',
+  'requested_mode',
+  'chosen_mode',
+  'intent',
+  'requester',
+  'state',
+  'phase',
+  'cancel_requested',
+  'past_point_of_no_return',
+  'left_for_resume',
+  'approved_by',
+  'bytes_done',
+  'bytes_total',
+  'files_done',
+  'files_total',
+  'rate_bytes_per_second',
+  'eta_seconds',
+  'attempt',
+  'engine_transfer_id',
+  'downtime_ms',
+  'lease_holder',
+  'lease_epoch',
+  'lease_expires_at',
+  'error',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'finished_at',
+  'expires_at',
+  'cutover_at',
+] as const;
+
+export function recordFromRow(r: TransferRow): TransferRecord {
+  return compact<TransferRecord>({
     id: r.id,
     batchId: optional(r.batch_id),
     source: {
@@ -70,9 +121,6 @@ export function transferFromRow(r: TransferRow): Transfer {
     requestedMode: r.requested_mode as Transfer['requestedMode'],
     chosenMode: optional(r.chosen_mode),
     intent: r.intent as Transfer['intent'],
-    options: json(r.options) ?? {},
-    plan: json(r.plan)!,
-    runPlan: json(r.run_plan),
     requester: String(r.requester),
     state: r.state as Transfer['state'],
     phase: optional(r.phase),
@@ -91,7 +139,6 @@ export function transferFromRow(r: TransferRow): Transfer {
     attempt: Number(r.attempt),
     engineTransferId: String(r.engine_transfer_id),
     downtimeMs: toNumber(r.downtime_ms),
-    checkpoint: json(r.checkpoint),
     lease: compact({
       holder: optional<string>(r.lease_holder),
       epoch: Number(r.lease_epoch),
@@ -104,6 +151,16 @@ export function transferFromRow(r: TransferRow): Transfer {
     finishedAt: toDate(r.finished_at),
     expiresAt: toDate(r.expires_at),
     cutoverAt: toDate(r.cutover_at),
+  });
+}
+
+export function transferFromRow(r: TransferRow): Transfer {
+  return compact<Transfer>({
+    ...recordFromRow(r),
+    options: json(r.options) ?? {},
+    plan: json(r.plan)!,
+    runPlan: json(r.run_plan),
+    checkpoint: json(r.checkpoint),
   });
 }
 

@@ -165,7 +165,18 @@ export interface ListRequest {
   cursor?: string;
 }
 
-export interface ListPage {
-  items: Transfer[];
+export interface ListPage<T = Transfer> {
+  items: T[];
   nextCursor?: string;
 }
+
+/**
+ * A transfer without its large JSON columns (the plans, the options, the checkpoint): what an audit
+ * export reads for each of many rows.
+ *
+ * @public
+ */
+export type TransferRecord = Omit<
+  Transfer,
+  'plan' | 'runPlan' | 'checkpoint' | 'options'
+>;
