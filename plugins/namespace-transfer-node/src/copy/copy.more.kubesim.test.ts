@@ -354,9 +354,11 @@ describe('copy flow on kube-sim: cancel, resume, rclone, other exposures', () =>
     await ensureNamespace(east, 'big');
     await ensureNamespace(east, 'bigdst');
     const dir = await createBoundPvc(east, 'big', 'vol', 'fast', '2Gi');
+    // big enough that the sync after the kill lasts several of the mover's one-second progress lines on an
+    // idle machine too: 400 MB went through in about a second there, before any sample with a rate
     require('node:child_process').execFileSync('sh', [
       '-c',
-      `head -c 400000000 /dev/urandom > '${dir}/blob' && mkdir -p '${dir}/d' && for i in $(seq 1 200); do echo $i > '${dir}/d/f'$i; done && chown -R ${APP_UID}:${APP_UID} '${dir}'`,
+      `head -c 1000000000 /dev/urandom > '${dir}/blob' && mkdir -p '${dir}/d' && for i in $(seq 1 200); do echo $i > '${dir}/d/f'$i; done && chown -R ${APP_UID}:${APP_UID} '${dir}'`,
     ]);
     const s: TransferSpec = {
       ...spec(
