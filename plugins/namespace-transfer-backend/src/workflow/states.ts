@@ -118,21 +118,23 @@ const RULES: Record<TransferAction, Rule> = {
         : undefined),
     // running and staged transfers have objects on the clusters: the worker rolls them back first; a
     // failure left for a resume goes back to the worker, which rolls it back from its checkpoint
-    outcome: f =>
-      f.state === 'running' || f.state === 'staged'
-        ? { state: f.state, cancelRequested: true }
-        : f.state === 'failed'
-          ? { state: 'approved', cancelRequested: true }
-          : { state: 'cancelled' },
+    outcome: f => {
+      if (f.state === 'running' || f.state === 'staged')
+        return { state: f.state, cancelRequested: true };
+      if (f.state === 'failed')
+        return { state: 'approved', cancelRequested: true };
+      return { state: 'cancelled' };
+    },
   },
   retry: {
     from: ['failed', 'cancelled'],
-    refuse: f =>
-      f.pastPointOfNoReturn
-        ? 'the transfer failed after its point of no return: resume it instead of retrying'
-        : f.leftForResume
-          ? 'the transfer stopped without rolling back because a cluster did not answer, and its objects and stopped workloads are still on the clusters: resume it to continue, or cancel it to roll back'
-          : undefined,
+    refuse: f => {
+      if (f.pastPointOfNoReturn)
+        return 'the transfer failed after its point of no return: resume it instead of retrying';
+      if (f.leftForResume)
+        return 'the transfer stopped without rolling back because a cluster did not answer, and its objects and stopped workloads are still on the clusters: resume it to continue, or cancel it to roll back';
+      return undefined;
+    },
     // a request cancelled before it ran was never approved to run: a retry asks its owners first
     outcome: f => ({
       state: f.hasRun ? 'approved' : 'pending-approval',
