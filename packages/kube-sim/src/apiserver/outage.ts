@@ -110,10 +110,15 @@ async function resetEveryConnection(
     server.listen(target.port, target.host, () => resolve());
   });
   return {
+    // the address is free once the listening handle is closed; a connection still closing must not keep
+    // the API server from listening again (waiting for all of them once left a cluster down for good)
     close: () =>
       new Promise<void>(resolve => {
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        server.close();
+        const freed = () =>
+          server.listening ? setImmediate(freed) : setImmediate(resolve);
+        freed();
       }),
   };
 }

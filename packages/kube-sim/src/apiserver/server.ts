@@ -346,13 +346,33 @@ function listenerOf(
         server.closeAllConnections();
         closeWatches();
       }),
-    listenAgain: () =>
-      new Promise<void>((resolve, reject) => {
+    listenAgain: () => listenOnceFree(server, host, port),
+  };
+}
+
+/**
+ * Listens on the address again, retrying while the port is still held (the outage's refuser may take a
+ * moment to let it go): an API server that never listens again is a cluster down for good.
+ */
+async function listenOnceFree(
+  server: https.Server,
+  host: string,
+  port: number,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
           resolve();
         });
-      }),
-  };
+      });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 100)
+        throw e;
+      await new Promise(r => setTimeout(r, 50));
+    }
+  }
 }
