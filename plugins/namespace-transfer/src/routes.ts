@@ -1,4 +1,4 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 /**
  * The platform team's page, /namespace-transfer by default.
@@ -6,3 +6,15 @@ import { createRouteRef } from '@backstage/core-plugin-api';
  * @public
  */
 export const rootRouteRef = createRouteRef({ id: 'namespace-transfer' });
+
+/**
+ * A transfer's own page, `/namespace-transfer/transfers/:id`: the stable address notifications and the
+ * audit export link to (the backend's `portalUrl` builds the same path).
+ *
+ * @public
+ */
+export const transferRouteRef = createSubRouteRef({
+  id: 'namespace-transfer/transfer',
+  parent: rootRouteRef,
+  path: '/transfers/:id',
+});

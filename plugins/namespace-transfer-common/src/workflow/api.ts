@@ -123,6 +123,13 @@ export interface TransferSummary {
   finishedAt?: IsoTime;
   /** the transfer's page in the portal: what notifications and the CSV export link to */
   url: string;
+  /** the requester's comment, as given with the request */
+  comment?: string;
+  /**
+   * The decisions the caller may take on this transfer now: ownership (or admin), the permission policy and
+   * the state machine all agree. The portal shows only these actions; the API checks again on each.
+   */
+  allowedActions: TransferDecisionKind[];
 }
 
 /**
@@ -312,6 +319,63 @@ export interface BytesMovedOnDay {
  */
 export interface BytesPerDayResponse {
   days: BytesMovedOnDay[];
+}
+
+/**
+ * Transfers that finished (or were requested, for states that never ran) on one UTC day, by state.
+ *
+ * @public
+ */
+export interface TransfersOnDay {
+  /** `YYYY-MM-DD`, UTC */
+  day: string;
+  /** only the states with at least one transfer that day */
+  counts: Partial<Record<TransferState, number>>;
+}
+
+/**
+ * Answer of `GET /stats/transfers-per-day`: only the days with a transfer, in order.
+ *
+ * @public
+ */
+export interface TransfersPerDayResponse {
+  days: TransfersOnDay[];
+}
+
+/**
+ * A weekly maintenance window in which staged transfers may cut over.
+ *
+ * @public
+ */
+export interface CutoverWindow {
+  /** lower-case three-letter days, e.g. `['sat', 'sun']` */
+  days: string[];
+  /** `HH:MM`, local to `timeZone`; an end at or before the start ends the next day */
+  start: string;
+  end: string;
+  /** an IANA time zone, e.g. `Europe/Berlin` */
+  timeZone: string;
+}
+
+/**
+ * Answer of `GET /me`: what the signed-in user may do in the plugin, for the portal to show the right
+ * things (the API still checks every action).
+ *
+ * @public
+ */
+export interface TransferCallerProfile {
+  /** the user entity ref */
+  userEntityRef: string;
+  /** named in `namespaceTransfer.admins` (directly or through a group) */
+  isAdmin: boolean;
+  /** may read every transfer and export the audit CSV */
+  canAudit: boolean;
+  /** may approve what they requested themselves */
+  allowSelfApproval: boolean;
+  /** distinct approvals a request needs */
+  requiredApprovals: number;
+  /** empty: a staged transfer may cut over at any time */
+  cutoverWindows: CutoverWindow[];
 }
 
 /**

@@ -14,8 +14,10 @@ import {
   TransferEventPage,
   TransferPage,
   TransferRequest,
+  TransferCallerProfile,
   TransferStateCountsResponse,
   TransferSummary,
+  TransfersPerDayResponse,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 
 /**
@@ -68,8 +70,17 @@ export interface NamespaceTransferApi {
 
   /** Where the caller may request into, with each destination cluster's storage classes. */
   getDestinations(): Promise<TransferDestinationsResponse>;
-  /** Transfers per state, of those the caller may read. */
-  getStateCounts(): Promise<TransferStateCountsResponse>;
+  /** Transfers per state, of those the caller may read that match the list's filters (states aside). */
+  getStateCounts(
+    query?: Omit<ListQuery, 'limit' | 'cursor' | 'sort' | 'order' | 'state'>,
+  ): Promise<TransferStateCountsResponse>;
+  /** Transfers per UTC day in [from, to) and state (ISO 8601 times); audit permission only. */
+  getTransfersPerDay(range: {
+    from: string;
+    to: string;
+  }): Promise<TransfersPerDayResponse>;
+  /** What the signed-in user may do in the plugin (admin, auditor, self-approval, cut-over windows). */
+  getCallerProfile(): Promise<TransferCallerProfile>;
   /** Bytes moved per UTC day in [from, to) (ISO 8601 times); audit permission only. */
   getBytesPerDay(range: {
     from: string;

@@ -18,8 +18,10 @@ import {
   TransferEventPage,
   TransferPage,
   TransferRequest,
+  TransferCallerProfile,
   TransferStateCountsResponse,
   TransferSummary,
+  TransfersPerDayResponse,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { NamespaceTransferApi } from './NamespaceTransferApi';
 
@@ -134,8 +136,22 @@ export class NamespaceTransferClient implements NamespaceTransferApi {
     return this.get('/destinations');
   }
 
-  async getStateCounts(): Promise<TransferStateCountsResponse> {
-    return this.get('/stats/states');
+  async getStateCounts(
+    query?: Omit<ListQuery, 'limit' | 'cursor' | 'sort' | 'order' | 'state'>,
+  ): Promise<TransferStateCountsResponse> {
+    return this.get(withQuery('/stats/states', listQueryParams(query)));
+  }
+
+  async getTransfersPerDay(range: {
+    from: string;
+    to: string;
+  }): Promise<TransfersPerDayResponse> {
+    const params = new URLSearchParams({ from: range.from, to: range.to });
+    return this.get(withQuery('/stats/transfers-per-day', params));
+  }
+
+  async getCallerProfile(): Promise<TransferCallerProfile> {
+    return this.get('/me');
   }
 
   async getBytesPerDay(range: {
