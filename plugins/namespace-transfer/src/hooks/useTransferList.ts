@@ -1,0 +1,215 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  TransferPage,
+  TransferSignal,
+  TransferSummary,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import { NamespaceTransferApi, namespaceTransferApiRef } from '../api';
+import { coalesce } from '../lib/coalesce';
+import { hasPatch, patchTransfer } from './patchTransfer';
+import { useTransferSignals } from './useTransferSignals';
+
+type ListState = {
+  items: TransferSummary[];
+  pages: number;
+  nextCursor?: string;
+  loading: boolean;
+  loadingMore: boolean;
+  error?: Error;
+};
+
+/** What {@link useTransferList} returns. */
+export type UseTransferListResult = {
+  items: TransferSummary[];
+  /** the first page is loading */
+  loading: boolean;
+  /** a further page is loading */
+  loadingMore: boolean;
+  error?: Error;
+  live: boolean;
+  hasMore: boolean;
+  loadMore(): void;
+  refresh(): void;
+  replace(transfer: TransferSummary): void;
+};
+
+const INITIAL: ListState = {
+  items: [],
+  pages: 0,
+  loading: true,
+  loadingMore: false,
+};
+
+type Update = (change: (state: ListState) => ListState) => void;
+
+function replaceIn(
+  items: TransferSummary[],
+  transfer: TransferSummary,
+): TransferSummary[] {
+  return items.map(t => (t.id === transfer.id ? transfer : t));
+}
+
+/**
+ * The first page read again, in front of what further pages brought (less what the first page now holds,
+ * so a transfer it pushed down stays until the next page is read from the old cursor).
+ */
+function withFirstPage(state: ListState, page: TransferPage): ListState {
+  const fresh = new Set(page.items.map(t => t.id));
+  const keepFurther = state.pages > 1;
+  const further = keepFurther ? state.items.filter(t => !fresh.has(t.id)) : [];
+  return {
+    ...state,
+    items: [...page.items, ...further],
+    pages: Math.max(state.pages, 1),
+    nextCursor: keepFurther ? state.nextCursor : page.nextCursor,
+    loading: false,
+    error: undefined,
+  };
+}
+
+function followList(
+  api: NamespaceTransferApi,
+  load: (cursor?: string) => Promise<TransferPage>,
+  setState: (state: ListState) => void,
+) {
+  let stopped = false;
+  // the follower holds the list and React renders its snapshots: signals read what is shown, not what a
+  // pending state update might make of it
+  let state = INITIAL;
+  const update: Update = change => {
+    if (stopped) return;
+    state = change(state);
+    setState(state);
+  };
+  const report = (error: Error) =>
+    update(s => ({ ...s, loading: false, loadingMore: false, error }));
+
+  const readFirstPage = coalesce(async () => {
+    const page = await load(undefined);
+    update(s => withFirstPage(s, page));
+  });
+
+  const readTransfer = (id: string) =>
+    api
+      .getTransfer(id)
+      .then(({ transfer }) =>
+        update(s => ({ ...s, items: replaceIn(s.items, transfer) })),
+      )
+      .catch(report);
+
+  let loadingMore = false;
+  return {
+    start() {
+      readFirstPage().catch(report);
+    },
+    stop() {
+      stopped = true;
+    },
+    refresh() {
+      readFirstPage().catch(report);
+    },
+    loadMore() {
+      const cursor = state.nextCursor;
+      if (loadingMore || !cursor) return;
+      loadingMore = true;
+      update(s => ({ ...s, loadingMore: true }));
+      load(cursor)
+        .then(page =>
+          update(s => {
+            const shown = new Set(s.items.map(t => t.id));
+            return {
+              ...s,
+              items: [...s.items, ...page.items.filter(t => !shown.has(t.id))],
+              pages: s.pages + 1,
+              nextCursor: page.nextCursor,
+              loadingMore: false,
+            };
+          }),
+        )
+        .catch(report)
+        .finally(() => {
+          loadingMore = false;
+        });
+    },
+    replace(transfer: TransferSummary) {
+      update(s => ({ ...s, items: replaceIn(s.items, transfer) }));
+    },
+    onSignal(signal: TransferSignal) {
+      if (!state.items.some(t => t.id === signal.id)) {
+        // a state nobody here has seen may be a new request that belongs in the list; figures of a
+        // transfer outside the list are not this list's business
+        if (signal.state) readFirstPage().catch(report);
+        return;
+      }
+      if (hasPatch(signal)) {
+        update(s => ({
+          ...s,
+          items: s.items.map(t =>
+            t.id === signal.id ? patchTransfer(t, signal) : t,
+          ),
+        }));
+      }
+      if (signal.state) readTransfer(signal.id);
+    },
+  };
+}
+
+type Follower = ReturnType<typeof followList>;
+
+/**
+ * A list of transfers read page by page with `load` (a cursor for the next page, none for the first) and
+ * kept live through signals: phase and progress are patched in place without a request, a state change
+ * reads that one transfer again, and a state change of a transfer not in the list reads the first page
+ * again (it may be a new request). It never polls. `deps` are what `load` depends on: when one changes
+ * the list starts over.
+ */
+export function useTransferList(
+  load: (cursor?: string) => Promise<TransferPage>,
+  deps: unknown[],
+): UseTransferListResult {
+  const api = useApi(namespaceTransferApiRef);
+  const [state, setState] = useState<ListState>(INITIAL);
+  const follower = useRef<Follower>();
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+
+  useEffect(
+    () => {
+      const current = followList(
+        api,
+        cursor => latestLoad.current(cursor),
+        setState,
+      );
+      follower.current = current;
+      setState(INITIAL);
+      current.start();
+      return () => current.stop();
+    },
+    // the caller's deps stand for `load`, which is a new function on every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, ...deps],
+  );
+
+  const { live } = useTransferSignals(signal =>
+    follower.current?.onSignal(signal),
+  );
+  const loadMore = useCallback(() => follower.current?.loadMore(), []);
+  const refresh = useCallback(() => follower.current?.refresh(), []);
+  const replace = useCallback(
+    (transfer: TransferSummary) => follower.current?.replace(transfer),
+    [],
+  );
+
+  return {
+    items: state.items,
+    loading: state.loading,
+    loadingMore: state.loadingMore,
+    error: state.error,
+    live,
+    hasMore: Boolean(state.nextCursor),
+    loadMore,
+    refresh,
+    replace,
+  };
+}
