@@ -89,6 +89,24 @@ const NOTHING: NonNullable<TransferFilter['visibleTo']> = {
   ownedEntityRefs: [],
 };
 
+/** What a caller's policy answered, asked once per request. */
+interface CallerPolicy {
+  decisions: Partial<Record<'read' | 'approve' | 'cancel', PolicyDecision>>;
+  audit: PolicyAnswer;
+}
+
+/**
+ * For a page of transfers, the claim's owners are those of the entity it was requested from: reading every
+ * claim from its cluster would make a list as slow as its slowest cluster.
+ */
+const standInClaim = (t: Transfer, owners: string[]): ClaimOwnership =>
+  t.source.entityRef
+    ? { entityRef: t.source.entityRef, owners }
+    : {
+        owners: [],
+        unowned: 'no single catalog entity claimed it when it was requested',
+      };
+
 const claimOf = (t: Transfer): ClaimRef => ({
   cluster: t.source.cluster,
   namespace: t.source.namespace,
@@ -134,21 +152,6 @@ export function createTransferAccess(
     return d.result === AuthorizeResult.ALLOW ? 'allow' : 'deny';
   }
 
-  /** The policy's answers for resource permissions, its conditions applied to this transfer. */
-  async function resourceAnswers(
-    caller: Caller,
-    wanted: ResourcePermission<'namespace-transfer'>[],
-    resource: TransferResource,
-  ): Promise<PolicyAnswer[]> {
-    const decisions = await permissions.authorizeConditional(
-      wanted.map(permission => ({ permission })),
-      { credentials: caller.credentials },
-    );
-    return decisions.map(d =>
-      applyConditions(d, resource) ? 'allow' : 'deny',
-    );
-  }
-
   async function transferResource(
     transfer: Transfer,
     claim?: ClaimOwnership,
@@ -160,6 +163,84 @@ export function createTransferAccess(
       ownership.entityOwnerRefs(transfer.destination.entityRef),
     ]);
     return { transfer, sourceOwners, destinationOwners };
+  }
+
+  /** The policy's answers for a caller, asked once: the conditional ones are applied per transfer. */
+  async function callerPolicy(
+    caller: Caller,
+    needed: Array<'read' | 'approve' | 'cancel'>,
+  ): Promise<CallerPolicy> {
+    const names = [...new Set(needed)];
+    const [decisions, audit] = await Promise.all([
+      permissions.authorizeConditional(
+        names.map(n => ({ permission: PERMISSION[n] })),
+        { credentials: caller.credentials },
+      ),
+      caller.isAdmin
+        ? basicAnswer(caller, transferAuditPermission)
+        : ('deny' as const),
+    ]);
+    return {
+      decisions: Object.fromEntries(names.map((n, i) => [n, decisions[i]])),
+      audit,
+    };
+  }
+
+  /** The access rules on what was read: the owners now, the claim's when read, the caller's policy. */
+  function decideWith(
+    act: TransferAct,
+    transfer: Transfer,
+    caller: Caller,
+    policy: CallerPolicy,
+    owners: {
+      sourceEntity: string[];
+      destination: string[];
+      claim?: ClaimOwnership;
+    },
+  ): AccessDecision {
+    const resource: TransferResource = {
+      transfer,
+      sourceOwners: owners.claim ? owners.claim.owners : owners.sourceEntity,
+      destinationOwners: owners.destination,
+    };
+    const answer = (p: 'read' | 'approve' | 'cancel'): PolicyAnswer => {
+      const d = policy.decisions[p];
+      return d && applyConditions(d, resource) ? 'allow' : 'deny';
+    };
+    return decideAccess({
+      act,
+      transferId: transfer.id,
+      caller,
+      requester: transfer.requester,
+      allowSelfApproval: access.allowSelfApproval,
+      source: {
+        entityRef: transfer.source.entityRef,
+        owners: owners.sourceEntity,
+      },
+      destination: {
+        entityRef: transfer.destination.entityRef,
+        owners: owners.destination,
+      },
+      claim: owners.claim,
+      readPolicy: answer('read'),
+      actPolicy: answer(ACT_PERMISSION[act]),
+      auditPolicy: policy.audit,
+    });
+  }
+
+  /** Someone not signed in as a user: nothing, and a 404 for whatever they ask of a transfer. */
+  function decideUnsigned(
+    act: TransferAct,
+    transfer: Transfer,
+    caller: Caller,
+  ): AccessDecision {
+    return decideWith(
+      act,
+      transfer,
+      caller,
+      { decisions: {}, audit: 'deny' },
+      { sourceEntity: [], destination: [] },
+    );
   }
 
   /** The source claim's owners now, or undefined when the claim is gone or its cluster does not answer. */
@@ -257,31 +338,14 @@ export function createTransferAccess(
 
     claimOwnership: claim => ownership.claimOwnership(claim),
 
+    allowSelfApproval: access.allowSelfApproval,
+
     async may(
       act: TransferAct,
       transfer: Transfer,
       caller: Caller,
     ): Promise<AccessDecision> {
-      const base = {
-        act,
-        transferId: transfer.id,
-        caller,
-        requester: transfer.requester,
-        allowSelfApproval: access.allowSelfApproval,
-      };
-      if (!caller.userRef) {
-        return decideAccess({
-          ...base,
-          source: { entityRef: transfer.source.entityRef, owners: [] },
-          destination: {
-            entityRef: transfer.destination.entityRef,
-            owners: [],
-          },
-          readPolicy: 'deny',
-          actPolicy: 'deny',
-          auditPolicy: 'deny',
-        });
-      }
+      if (!caller.userRef) return decideUnsigned(act, transfer, caller);
       let claim: ClaimOwnership | undefined;
       if (act === 'approve' || act === 'reject') {
         // approving needs the owners of the claim now; a claim gone is nobody's to approve
@@ -295,38 +359,38 @@ export function createTransferAccess(
       } else if (act !== 'read') {
         claim = await claimNowIfReadable(transfer);
       }
-      const [sourceEntityOwners, destinationOwners] = await Promise.all([
+      const [policy, sourceEntity, destination] = await Promise.all([
+        callerPolicy(caller, ['read', ACT_PERMISSION[act]]),
         ownership.entityOwnerRefs(transfer.source.entityRef),
         ownership.entityOwnerRefs(transfer.destination.entityRef),
       ]);
-      const resource: TransferResource = {
-        transfer,
-        sourceOwners: claim ? claim.owners : sourceEntityOwners,
-        destinationOwners,
-      };
-      const [readPolicy, actPolicy] = await resourceAnswers(
-        caller,
-        [PERMISSION.read, PERMISSION[ACT_PERMISSION[act]]],
-        resource,
-      );
-      const auditPolicy = caller.isAdmin
-        ? await basicAnswer(caller, transferAuditPermission)
-        : 'deny';
-      return decideAccess({
-        ...base,
-        source: {
-          entityRef: transfer.source.entityRef,
-          owners: sourceEntityOwners,
-        },
-        destination: {
-          entityRef: transfer.destination.entityRef,
-          owners: resource.destinationOwners,
-        },
+      return decideWith(act, transfer, caller, policy, {
+        sourceEntity,
+        destination,
         claim,
-        readPolicy,
-        actPolicy,
-        auditPolicy,
       });
+    },
+
+    async judge(caller, transfers) {
+      if (!caller.userRef || transfers.length === 0)
+        return (act, transfer) => decideUnsigned(act, transfer, caller);
+      const [policy, owners] = await Promise.all([
+        callerPolicy(caller, ['read', 'approve', 'cancel']),
+        ownership.ownersOfEntities(
+          transfers.flatMap(t => [t.source.entityRef, t.destination.entityRef]),
+        ),
+      ]);
+      return (act, transfer) => {
+        const sourceEntity = owners.get(transfer.source.entityRef) ?? [];
+        return decideWith(act, transfer, caller, policy, {
+          sourceEntity,
+          destination: owners.get(transfer.destination.entityRef) ?? [],
+          claim:
+            act === 'approve' || act === 'reject'
+              ? standInClaim(transfer, sourceEntity)
+              : undefined,
+        });
+      };
     },
 
     async visibility(caller) {

@@ -86,8 +86,14 @@ function approveDecision(f: AccessFacts): AccessDecision {
     owners: [],
     unowned: 'the source claim could not be read',
   };
-  const m = matched(claim.owners, claims);
   const verb = f.act;
+  // the four-eyes rule comes first, admins included: an admin who requests needs another person's approval
+  if (norm(caller.userRef!) === norm(f.requester) && !f.allowSelfApproval) {
+    return refused(
+      `you requested this transfer, so you cannot ${verb} it: another owner of ${f.source.entityRef || 'the source claim'} (or an admin) must; namespaceTransfer.approvals.allowSelfApproval is off`,
+    );
+  }
+  const m = matched(claim.owners, claims);
   let ownership: Record<string, unknown>;
   if (m.length) {
     ownership = { via: 'owner', of: claim.entityRef, matched: m };
@@ -98,11 +104,6 @@ function approveDecision(f: AccessFacts): AccessDecision {
       ? `nobody but the admins (namespaceTransfer.admins) may ${verb} it: ${claim.unowned}`
       : `only an owner of ${claim.entityRef} (${claim.owners.join(', ')}) or an admin (namespaceTransfer.admins) may ${verb} it`;
     return refused(`You do not own the source of this transfer; ${who}`);
-  }
-  if (norm(caller.userRef!) === norm(f.requester) && !f.allowSelfApproval) {
-    return refused(
-      `You requested this transfer, so you may not ${verb} it yourself: another owner of the source or an admin must (or set namespaceTransfer.approvals.allowSelfApproval)`,
-    );
   }
   return { allowed: true, ownership };
 }

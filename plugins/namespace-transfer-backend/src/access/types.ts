@@ -59,6 +59,12 @@ export type AccessDecision =
       reason: string;
     };
 
+/** The access rules' answer for one act on one of the transfers a judge was made for. */
+export type AccessJudge = (
+  act: TransferAct,
+  transfer: Transfer,
+) => AccessDecision;
+
 /**
  * Who may do what (DESIGN §6, issue 16): ownership through the catalog is required; the permission policy can
  * only narrow it; namespaceTransfer.admins widens it. Every answer is read at the time of asking.
@@ -86,12 +92,21 @@ export interface TransferAccess {
   ): Promise<Destination>;
   /** the destinations the caller may request into (every configured cluster and namespace for admins) */
   destinations(caller: Caller): Promise<Destination[]>;
+  /** namespaceTransfer.approvals.allowSelfApproval: may requesters approve (or reject) their own requests */
+  readonly allowSelfApproval: boolean;
   /** may the caller do `act` to this transfer now (ownership read at decision time) */
   may(
     act: TransferAct,
     transfer: Transfer,
     caller: Caller,
   ): Promise<AccessDecision>;
+  /**
+   * `may` for many transfers at once (a page of a list): the policy is asked once for the caller and the
+   * owners of every entity involved are read in one catalog call. The source claims are not read from
+   * their clusters: the stored source entity's owners stand in for each claim's (an act itself goes
+   * through `may`, which reads the claim now). Only for the given transfers.
+   */
+  judge(caller: Caller, transfers: Transfer[]): Promise<AccessJudge>;
   /** the list filter of what the caller may read; undefined when they may read everything (audit) */
   visibility(caller: Caller): Promise<TransferFilter['visibleTo'] | undefined>;
 }

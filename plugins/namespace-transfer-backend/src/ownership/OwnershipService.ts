@@ -28,6 +28,13 @@ import { BadGatewayError } from '../errors';
 import { decideClaimOwnership } from './decideClaimOwnership';
 import { namespaceNamesEntity } from './entityClaim';
 
+/** An entity's ownedBy relations; none for no entity. */
+function ownerRefs(entity: Entity | undefined): string[] {
+  return (entity?.relations ?? [])
+    .filter(r => r.type === RELATION_OWNED_BY)
+    .map(r => r.targetRef);
+}
+
 /** A namespace's annotations on a cluster; undefined when it does not exist there. */
 export type NamespaceReader = (
   cluster: string,
@@ -107,10 +114,34 @@ export class OwnershipService {
     } catch {
       return [];
     }
-    const entity = await this.entity(entityRef);
-    return (entity?.relations ?? [])
-      .filter(r => r.type === RELATION_OWNED_BY)
-      .map(r => r.targetRef);
+    return ownerRefs(await this.entity(entityRef));
+  }
+
+  /**
+   * The owners now of each of many entities, in one catalog call: what a page of transfers needs (an
+   * entity that no longer exists, or no entity at all, has none).
+   */
+  async ownersOfEntities(entityRefs: string[]): Promise<Map<string, string[]>> {
+    const refs = [...new Set(entityRefs)].filter(r => {
+      try {
+        parseEntityRef(r);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const owners = new Map<string, string[]>();
+    if (refs.length === 0) return owners;
+    const { items } = await this.askCatalog(
+      `the owners of ${refs.length} entities`,
+      async credentials =>
+        this.options.catalog.getEntitiesByRefs(
+          { entityRefs: refs, fields: ['relations'] },
+          { credentials },
+        ),
+    );
+    refs.forEach((ref, i) => owners.set(ref, ownerRefs(items[i])));
+    return owners;
   }
 
   /** Every entity that names a namespace: what admins may request into. */

@@ -71,7 +71,6 @@ describe('the answers of the workflow routes', () => {
       windows: nightlyWindows,
       config: {
         requiredApprovals: 1,
-        allowSelfApproval: false,
         expireAfterMs: 86_400_000,
         defaults: { mode: 'auto', intent: 'move', options: {} },
         portalUrl: '/namespace-transfer/transfers/',

@@ -101,7 +101,6 @@ describe('the transfer routes', () => {
       windows: nightlyWindows,
       config: {
         requiredApprovals: 1,
-        allowSelfApproval: false,
         expireAfterMs: 86_400_000,
         defaults: { mode: 'auto', intent: 'move', options: {} },
         portalUrl: 'https://portal.example.com/namespace-transfer/transfers/',

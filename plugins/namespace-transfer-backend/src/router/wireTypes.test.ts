@@ -221,6 +221,12 @@ const TRANSFER: Shape<TransferSummary> = {
   startedAt: opt('time'),
   finishedAt: opt('time'),
   url: 'string',
+  comment: opt('string'),
+  allowedActions: {
+    $array: {
+      $oneOf: ['approve', 'reject', 'cancel', 'retry', 'resume', 'cutover'],
+    },
+  },
 };
 
 const PAGE = { items: { $array: TRANSFER }, nextCursor: opt('string') };
@@ -504,6 +510,8 @@ describe("the workflow routes' answers", () => {
       '.decisions[].comment',
       '.batch.comment',
       '.transfers[].batchId',
+      '.transfers[].comment',
+      '.transfer.comment',
       '.nextCursor',
     ])
       expect(optionalSeen).toContain(path);

@@ -24,7 +24,6 @@ const databases = storeTestDatabases();
 
 const CONFIG: WorkflowConfig = {
   requiredApprovals: 1,
-  allowSelfApproval: false,
   expireAfterMs: 7 * 24 * 3_600_000,
   defaults: { mode: 'auto', intent: 'move', options: { verify: 'full' } },
   portalUrl: 'https://portal.example.com/namespace-transfer/transfers/',
@@ -431,15 +430,10 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
         });
       expect(await rows()).toEqual(before);
       // config may allow it
+      access.allowSelfApproval = true;
       expect(
-        (
-          await workflow({ allowSelfApproval: true }).decide(
-            await as(USERS.dora),
-            t.id,
-            'approve',
-            {},
-          )
-        ).state,
+        (await workflow().decide(await as(USERS.dora), t.id, 'approve', {}))
+          .state,
       ).toBe('approved');
     });
 

@@ -12,12 +12,7 @@ import type {
   Plan,
   TransferRequest,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import type {
-  AccessDecision,
-  Caller,
-  Destination,
-  TransferAccess,
-} from '../access/types';
+import type { Caller, Destination, TransferAccess } from '../access/types';
 import type { TransferNotices } from '../notify/types';
 import type {
   Batch,
@@ -35,6 +30,12 @@ import type {
   Planner,
   StorageClassInfo,
 } from './ports';
+import {
+  ActionContext,
+  ActionVerdict,
+  allowedActions,
+  judgeAction,
+} from './actions';
 import { RequestPlanner } from './requests';
 import {
   csvRow,
@@ -75,10 +76,11 @@ export interface DestinationsResult {
 
 const EXPORT_PAGE = 100;
 
-/** A refusal of the access rules as the error the router answers with. */
-function denied(d: AccessDecision & { allowed: false }): Error {
-  return d.status === 404
-    ? new NotFoundError(d.reason)
+/** A refusal as the error the router answers with. */
+function denied(d: ActionVerdict & { allowed: false }): Error {
+  if (d.status === 404) return new NotFoundError(d.reason);
+  return d.status === 409
+    ? new ConflictError(d.reason)
     : new NotAllowedError(d.reason);
 }
 
@@ -109,9 +111,13 @@ export class TransferWorkflow {
   async create(caller: Caller, req: TransferRequest): Promise<TransferView> {
     requireUser(caller);
     const planned = await this.requests.one(caller, req);
-    const transfer = await this.o.store.createTransfer(planned);
+    const transfer = await this.o.store.createTransfer({
+      ...planned,
+      ...(req.comment && { comment: req.comment }),
+    });
     await this.requested(transfer, caller, req.comment);
-    return this.view(transfer);
+    const [view] = await this.views(caller, [transfer]);
+    return view;
   }
 
   async createBatch(
@@ -130,15 +136,19 @@ export class TransferWorkflow {
         destinationEntityRef: planned[0].destination.entityRef,
         ...(req.comment && { comment: req.comment }),
       },
-      planned,
+      planned.map(t => ({
+        ...t,
+        ...(req.comment && { comment: req.comment }),
+      })),
     );
     for (const t of transfers) await this.requested(t, caller, req.comment);
-    return { batch, transfers: transfers.map(t => this.view(t)) };
+    return { batch, transfers: await this.views(caller, transfers) };
   }
 
   /**
-   * A person's decision: allowed by the access rules now (the ownership that allowed it is recorded with
-   * it), then applied by the store only if the transfer is still in a state that allows it (409 if not).
+   * A person's decision: allowed now by the access rules (the ownership that allowed it is recorded with
+   * it) and by the transfer's state (judgeAction), then applied by the store only if the transfer has not
+   * changed meanwhile (409 if it has and no longer allows it).
    */
   async decide(
     caller: Caller,
@@ -148,18 +158,13 @@ export class TransferWorkflow {
   ): Promise<TransferView> {
     const user = requireUser(caller);
     const before = await this.readable(caller, id);
-    this.refuseSelfDecision(before, user, kind);
-    const allowed = await this.o.access.may(kind, before, caller);
+    const allowed = judgeAction(
+      kind,
+      before,
+      await this.o.access.may(kind, before, caller),
+      this.context(user),
+    );
     if (!allowed.allowed) throw denied(allowed);
-    if (
-      kind === 'approve' &&
-      before.state === 'pending-approval' &&
-      before.expiresAt &&
-      before.expiresAt.getTime() <= this.now().getTime()
-    )
-      throw new ConflictError(
-        `cannot approve: the request expired at ${before.expiresAt.toISOString()}; ask for a new one`,
-      );
     const after = await this.o.store.decide(
       {
         transferId: id,
@@ -177,13 +182,15 @@ export class TransferWorkflow {
       actor: user,
       ...(body.comment && { comment: body.comment }),
     });
-    return this.view(after);
+    const [view] = await this.views(caller, [after]);
+    return view;
   }
 
   async get(caller: Caller, id: string): Promise<TransferDetail> {
     const transfer = await this.readable(caller, id);
+    const [view] = await this.views(caller, [transfer]);
     return {
-      transfer: this.view(transfer),
+      transfer: view,
       decisions: await this.o.store.decisions(id),
     };
   }
@@ -194,7 +201,7 @@ export class TransferWorkflow {
       query,
       await this.filterOf(caller, query),
     );
-    return { ...page, items: page.items.map(t => this.view(t)) };
+    return { ...page, items: await this.views(caller, page.items) };
   }
 
   /** Pending requests the caller may approve now (a page may hold fewer than `limit`; follow the cursor). */
@@ -211,15 +218,11 @@ export class TransferWorkflow {
     if (!caller.isAdmin)
       filter.sourceEntityRefs = visible?.ownedEntityRefs ?? [];
     const page = await this.page(caller, query, filter);
-    const mine: Transfer[] = [];
-    for (const t of page.items)
-      if (
-        // one's own request waits for others, unless config lets requesters approve their own
-        (this.o.config.allowSelfApproval || t.requester !== caller.userRef) &&
-        (await this.o.access.may('approve', t, caller)).allowed
-      )
-        mine.push(t);
-    return { ...page, items: mine.map(t => this.view(t)) };
+    const views = await this.views(caller, page.items);
+    return {
+      ...page,
+      items: views.filter(t => t.allowedActions.includes('approve')),
+    };
   }
 
   async events(
@@ -353,21 +356,6 @@ export class TransferWorkflow {
     return transfer;
   }
 
-  /**
-   * The requester does not decide on their own request unless config allows it, admins included: an admin
-   * who requests needs another person's approval like anyone else.
-   */
-  private refuseSelfDecision(t: Transfer, user: string, kind: DecisionKind) {
-    if (
-      (kind === 'approve' || kind === 'reject') &&
-      t.requester === user &&
-      !this.o.config.allowSelfApproval
-    )
-      throw new NotAllowedError(
-        `you requested this transfer, so you cannot ${kind} it: another owner of ${t.source.entityRef || 'the source claim'} (or an admin) must; namespaceTransfer.approvals.allowSelfApproval is off`,
-      );
-  }
-
   private async requested(
     transfer: Transfer,
     caller: Caller,
@@ -381,8 +369,28 @@ export class TransferWorkflow {
     });
   }
 
-  private view(t: Transfer): TransferView {
-    return transferView(t, this.o.config.portalUrl);
+  /** The transfers as the caller sees them, each with what the caller may do to it now (one judge for all). */
+  private async views(
+    caller: Caller,
+    transfers: Transfer[],
+  ): Promise<TransferView[]> {
+    const judge = await this.o.access.judge(caller, transfers);
+    const ctx = this.context(caller.userRef ?? '');
+    return transfers.map(t =>
+      transferView(
+        t,
+        this.o.config.portalUrl,
+        caller.userRef ? allowedActions(t, judge, ctx) : [],
+      ),
+    );
+  }
+
+  private context(actor: string): ActionContext {
+    return {
+      actor,
+      now: this.now(),
+      requiredApprovals: this.o.config.requiredApprovals,
+    };
   }
 }
 

@@ -13,7 +13,6 @@ import {
 /** The workflow's part of namespaceTransfer config (config.d.ts). */
 export interface WorkflowConfig {
   requiredApprovals: number;
-  allowSelfApproval: boolean;
   expireAfterMs: number;
   defaults: {
     mode: TransferMode;
@@ -114,10 +113,6 @@ export function readWorkflowConfig(config: Config): WorkflowConfig {
   );
   return {
     requiredApprovals: required,
-    allowSelfApproval:
-      config.getOptionalBoolean(
-        'namespaceTransfer.approvals.allowSelfApproval',
-      ) ?? false,
     expireAfterMs: expireAfterMs(config),
     defaults: {
       mode: oneOf(config, `${d}.mode`, TRANSFER_MODES, 'auto'),

@@ -18,24 +18,33 @@ import type { TransferWorkflow } from './TransferWorkflow';
 /**
  * A transfer as the API shows it: without the engine's checkpoint and the run's own plan (internal, and
  * large; `plan` is what the owners approved) and the lease's holder (which replica runs it is nobody's
- * business outside the backend), with its portal URL. On the wire it is common's TransferSummary (its
- * Dates as ISO strings; checked by RoutesAgreeWithCommon below).
+ * business outside the backend), with its portal URL and the decisions the caller may take on it now. On
+ * the wire it is common's TransferSummary (its Dates as ISO strings; checked by RoutesAgreeWithCommon below).
  */
 export type TransferView = Omit<
   Transfer,
   'checkpoint' | 'lease' | 'runPlan'
 > & {
   url: string;
+  allowedActions: DecisionKind[];
 };
 
-export function transferView(t: Transfer, portalUrl: string): TransferView {
+export function transferView(
+  t: Transfer,
+  portalUrl: string,
+  allowedActions: DecisionKind[],
+): TransferView {
   const {
     checkpoint: _checkpoint,
     lease: _lease,
     runPlan: _runPlan,
     ...rest
   } = t;
-  return { ...rest, url: `${portalUrl}${encodeURIComponent(t.id)}` };
+  return {
+    ...rest,
+    url: `${portalUrl}${encodeURIComponent(t.id)}`,
+    allowedActions,
+  };
 }
 
 export interface TransferDetail {

@@ -1,4 +1,5 @@
 import { ConflictError } from '@backstage/errors';
+import { repeatedApproval } from '../workflow/states';
 import type { TransferRow } from './rows';
 
 export interface Approval {
@@ -7,10 +8,7 @@ export interface Approval {
   required: number;
 }
 
-/**
- * Adds an approval to the request's approvers. An owner counts once: approving twice is a 409, so the
- * required number is always of distinct people.
- */
+/** Adds an approval to the request's approvers; approving twice is a 409 (see repeatedApproval). */
 export function addApproval(
   row: TransferRow,
   approval: Approval,
@@ -20,10 +18,8 @@ export function addApproval(
       `the required number of approvals must be a whole number, at least 1 (got ${approval.required})`,
     );
   const before: string[] = JSON.parse(String(row.approved_by ?? '[]'));
-  if (before.includes(approval.actor))
-    throw new ConflictError(
-      `cannot approve: ${approval.actor} approved this request already; it needs ${approval.required - before.length} more approval(s) from other owners`,
-    );
+  const again = repeatedApproval(before, approval.actor, approval.required);
+  if (again) throw new ConflictError(`cannot approve: ${again}`);
   const approvedBy = [...before, approval.actor];
   return {
     approvedBy,

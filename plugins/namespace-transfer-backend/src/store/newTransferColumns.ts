@@ -23,6 +23,7 @@ export function transferColumns(
     options: JSON.stringify(t.options),
     plan: JSON.stringify(t.plan),
     requester: t.requester,
+    comment: t.comment ?? null,
     state: 'pending-approval',
     attempt: 1,
     engine_transfer_id: ids.engineTransferId,

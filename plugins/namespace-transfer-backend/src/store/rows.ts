@@ -48,11 +48,16 @@ function json<T>(v: DbValue): T | undefined {
   return v === null || v === undefined ? undefined : JSON.parse(String(v));
 }
 
-/** Leaves out what is undefined, so a summary compares and serialises without empty keys. */
+/**
+ * Leaves out what is undefined, so a summary compares and serialises without empty keys. A loop, not
+ * Object.entries/fromEntries: their pair arrays were a third of what a 100,000-row export allocated.
+ */
 function compact<T extends object>(o: T): T {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined),
-  ) as T;
+  const kept: Record<string, unknown> = {};
+  for (const key in o) {
+    if (o[key] !== undefined) kept[key] = o[key];
+  }
+  return kept as T;
 }
 
 /** The columns of a TransferRecord: every one but the large JSON ones. */
@@ -73,6 +78,7 @@ export const RECORD_COLUMNS = [
   'chosen_mode',
   'intent',
   'requester',
+  'comment',
   'state',
   'phase',
   'cancel_requested',
@@ -122,6 +128,7 @@ export function recordFromRow(r: TransferRow): TransferRecord {
     chosenMode: optional(r.chosen_mode),
     intent: r.intent as Transfer['intent'],
     requester: String(r.requester),
+    comment: optional(r.comment),
     state: r.state as Transfer['state'],
     phase: optional(r.phase),
     cancelRequested: toBoolean(r.cancel_requested),

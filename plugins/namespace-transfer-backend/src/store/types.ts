@@ -35,6 +35,8 @@ export interface NewTransfer {
   /** the plan the requester saw: approvers decide on it, the worker compares a fresh plan with it */
   plan: Plan;
   requester: string;
+  /** why the requester asks, as given with the request (a batch's comment goes to each of its transfers) */
+  comment?: string;
   expiresAt?: Date;
   cutoverAt?: Date;
 }

@@ -208,6 +208,20 @@ export function refusal(
 }
 
 /**
+ * Why `actor` may not approve a request that `approvedBy` approved so far, or undefined: an owner counts
+ * once, so the required number is always of distinct people.
+ */
+export function repeatedApproval(
+  approvedBy: readonly string[],
+  actor: string,
+  required: number,
+): string | undefined {
+  return approvedBy.includes(actor)
+    ? `${actor} approved this request already; it needs ${required - approvedBy.length} more approval(s) from other owners`
+    : undefined;
+}
+
+/**
  * Where `action` takes a transfer with these facts. Throws a ConflictError (409) that names the current
  * state and says why when the action is not allowed.
  */

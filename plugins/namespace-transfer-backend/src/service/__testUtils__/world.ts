@@ -7,6 +7,7 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type {
   AccessDecision,
+  AccessJudge,
   Caller,
   ClaimOwnership,
   ClaimRef,
@@ -91,6 +92,9 @@ const ownedEntities = (c: Caller) =>
 export class FakeAccess implements TransferAccess {
   /** claims whose ownership was taken away in the catalog after the request */
   readonly disowned = new Set<string>();
+  allowSelfApproval = false;
+  /** how many times a judge was made (each stands for one question to the catalog and the policy) */
+  judges = 0;
   readonly asked: Array<{
     act: TransferAct;
     transferId: string;
@@ -111,6 +115,10 @@ export class FakeAccess implements TransferAccess {
   }
 
   async claimOwnership(claim: ClaimRef): Promise<ClaimOwnership> {
+    return this.ownerOf(claim);
+  }
+
+  private ownerOf(claim: ClaimRef): ClaimOwnership {
     const key = `${claim.cluster}/${claim.namespace}/${claim.claim}`;
     const entityRef = CLAIMS[key];
     if (!entityRef || this.disowned.has(key))
@@ -152,7 +160,20 @@ export class FakeAccess implements TransferAccess {
     caller: Caller,
   ): Promise<AccessDecision> {
     this.asked.push({ act, transferId: t.id, caller: caller.userRef });
-    const source = await this.claimOwnership({ ...t.source });
+    return this.decide(act, t, caller);
+  }
+
+  async judge(caller: Caller, _transfers: Transfer[]): Promise<AccessJudge> {
+    this.judges++;
+    return (act, t) => this.decide(act, t, caller);
+  }
+
+  private decide(
+    act: TransferAct,
+    t: Transfer,
+    caller: Caller,
+  ): AccessDecision {
+    const source = this.ownerOf({ ...t.source });
     const sourceOwner = source.owners.some(o =>
       caller.ownershipRefs.includes(o),
     );
@@ -162,6 +183,17 @@ export class FakeAccess implements TransferAccess {
       allowed: true,
       ownership: { via, sourceOwners: source.owners },
     });
+    const self =
+      (act === 'approve' || act === 'reject') &&
+      t.requester === caller.userRef &&
+      !this.allowSelfApproval;
+    // the requester always may read it: the four-eyes rule is the answer
+    if (self)
+      return {
+        allowed: false,
+        status: 403,
+        reason: `you requested this transfer, so you cannot ${act} it`,
+      };
     if (caller.isAdmin) return ok('admin');
     const reader = requester || sourceOwner || destinationOwner;
     if (!reader)
