@@ -102,11 +102,18 @@ let west: SimCluster;
 let registry: ClusterRegistry;
 /** what the catalog holds now: tests change it between questions */
 let catalogNow = catalogServiceMock({ entities: ENTITIES });
+/** every call to the catalog, by method name */
+const catalogCalls: string[] = [];
 const catalog = new Proxy({} as CatalogService, {
-  get: (_t, name) =>
-    (catalogNow as unknown as Record<string | symbol, Function>)[name].bind(
-      catalogNow,
-    ),
+  get: (_t, name) => {
+    const method = (catalogNow as unknown as Record<string | symbol, Function>)[
+      name
+    ];
+    return (...args: unknown[]) => {
+      catalogCalls.push(String(name));
+      return method.apply(catalogNow, args);
+    };
+  },
 });
 
 /** The policy now, by permission name; ALLOW for all unless a test says otherwise. */
@@ -261,6 +268,7 @@ beforeEach(() => {
   catalogNow = catalogServiceMock({ entities: ENTITIES });
   policy = () => ({ result: AuthorizeResult.ALLOW });
   asked.length = 0;
+  catalogCalls.length = 0;
 });
 
 const as = (access: ReturnType<typeof accessWith>, user: string) =>
@@ -482,6 +490,91 @@ describe('createTransferAccess on kube-sim', () => {
         await as(access, 'user:default/dora'),
       ),
     ).toMatchObject({ allowed: false, status: 404 });
+  });
+
+  it('judges a page of 100 transfers with one catalog call and one policy question, answering as `may` does', async () => {
+    const access = accessWith();
+    const requesters = ['user:default/rita', 'user:default/sam'];
+    const states = ['pending-approval', 'running', 'failed'] as const;
+    const page = Array.from({ length: 100 }, (_, i) =>
+      transfer({
+        id: `tr-${i}`,
+        requester: requesters[i % 2],
+        state: states[i % 3],
+        // every fifth moves between two other entities, one of them gone from the catalog
+        ...(i % 5 === 0 && {
+          destination: {
+            ...transfer().destination,
+            entityRef: 'component:default/gone',
+          },
+        }),
+      }),
+    );
+    for (const user of [
+      'user:default/sam',
+      'user:default/dora',
+      'user:default/ada',
+    ]) {
+      const caller = await as(access, user);
+      catalogCalls.length = 0;
+      asked.length = 0;
+      const judge = await access.judge(caller, page);
+      const answers = page.map(t =>
+        (['read', 'approve', 'reject', 'cancel'] as const).map(act =>
+          judge(act, t),
+        ),
+      );
+      expect([user, catalogCalls]).toEqual([user, ['getEntitiesByRefs']]);
+      // read, approve and cancel asked at once, and audit for the admin
+      expect(asked.length).toBeLessThanOrEqual(4);
+      // the claim shop-data belongs to component:default/shop now, as stored: the same answers as `may`
+      for (const i of [0, 1, 2, 5, 7]) {
+        const t = page[i];
+        for (const [j, act] of (
+          ['read', 'approve', 'reject', 'cancel'] as const
+        ).entries())
+          expect([user, t.id, act, answers[i][j]]).toEqual([
+            user,
+            t.id,
+            act,
+            await access.may(act, t, caller),
+          ]);
+      }
+    }
+  });
+
+  it('a judge applies a conditional policy to each transfer', async () => {
+    const access = accessWith();
+    policy = (permission, credentials) => {
+      if (permission !== 'namespace-transfer.transfer.read')
+        return { result: AuthorizeResult.ALLOW };
+      const user = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return createTransferConditionalDecision(
+        {
+          name: permission,
+          type: 'resource',
+          resourceType: 'namespace-transfer',
+          attributes: { action: 'read' },
+        },
+        transferConditions.isRequester({ claims: [user] }),
+      );
+    };
+    const sam = await as(access, 'user:default/sam');
+    const mine = transfer({ id: 'tr-mine', requester: 'user:default/sam' });
+    const theirs = transfer({ id: 'tr-theirs' });
+    const judge = await access.judge(sam, [mine, theirs]);
+    expect(judge('read', mine)).toMatchObject({ allowed: true });
+    expect(judge('cancel', mine)).toMatchObject({ allowed: true });
+    expect(judge('approve', theirs)).toMatchObject({
+      allowed: false,
+      status: 404,
+    });
+    const service = await access.caller(mockCredentials.service());
+    expect((await access.judge(service, [mine]))('read', mine)).toMatchObject({
+      allowed: false,
+      status: 404,
+    });
   });
 
   it('names the destination of an entity the caller owns: its namespace, the one cluster it is on, its labels', async () => {
