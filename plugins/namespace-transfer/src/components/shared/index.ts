@@ -1,0 +1,3 @@
+export { TransferStateChip, TRANSFER_STATE_LABELS } from './TransferStateChip';
+export { TransferProgressBar } from './TransferProgressBar';
+export { TransferLink } from './TransferLink';
