@@ -1,6 +1,7 @@
 /*
  * Test data as the API sends it, for the plugin's component and hook tests (not exported by the package).
  */
+import { ResponseError } from '@backstage/errors';
 import {
   TransferLogEvent,
   TransferSignal,
@@ -114,4 +115,18 @@ export function fakeSignalApi() {
       return subscribers.size;
     },
   };
+}
+
+/** the error the client throws when the backend refuses: a ResponseError carrying the backend's body */
+export function refusal(status: number, message: string): Promise<Error> {
+  const body = {
+    error: { name: 'Error', message },
+    response: { statusCode: status },
+  };
+  return ResponseError.fromResponse({
+    status,
+    statusText: '',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () => JSON.stringify(body),
+  } as Response);
 }

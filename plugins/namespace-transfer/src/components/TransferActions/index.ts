@@ -1,0 +1,1 @@
+export { TransferActions } from './TransferActions';
