@@ -1,3 +1,4 @@
+import { statsPaths } from './openapiStats';
 import { transferPaths, transferSchemas } from './openapiTransfers';
 
 /**
@@ -108,6 +109,7 @@ export const openApiDocument = {
       },
     },
     ...transferPaths,
+    ...statsPaths,
     '/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',

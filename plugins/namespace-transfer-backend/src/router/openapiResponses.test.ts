@@ -145,6 +145,19 @@ describe('the answers of the workflow routes', () => {
     await ask('/destinations', 'get', '/destinations', USERS.alice);
     await ask('/stats/states', 'get', '/stats/states', USERS.alice);
     await ask(
+      '/stats/states',
+      'get',
+      '/stats/states?cluster=east&requester=user:default/alice',
+      USERS.alice,
+    );
+    await ask('/me', 'get', '/me', USERS.alice);
+    await ask(
+      '/stats/transfers-per-day',
+      'get',
+      '/stats/transfers-per-day?from=2026-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+      USERS.admin,
+    );
+    await ask(
       '/stats/bytes-per-day',
       'get',
       '/stats/bytes-per-day?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z',
@@ -160,6 +173,18 @@ describe('the answers of the workflow routes', () => {
     );
     await ask('/transfers/{id}', 'get', `/transfers/${id}`, USERS.carol);
     await ask('/transfers', 'post', '/transfers', USERS.alice, { source: {} });
+    await ask(
+      '/stats/states',
+      'get',
+      '/stats/states?state=failed',
+      USERS.alice,
+    );
+    await ask(
+      '/stats/transfers-per-day',
+      'get',
+      '/stats/transfers-per-day?from=2026-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+      USERS.alice,
+    );
 
     const problems = checks.flatMap(([path, method, res]) => {
       const validate = responseSchema(path, method, res.status);
@@ -174,7 +199,8 @@ describe('the answers of the workflow routes', () => {
     expect(responseSchema('/transfers', 'post', 201)({ id })).toBe(false);
     expect(responseSchema('/transfers/{id}', 'get', 404)({})).toBe(false);
     expect(checks.map(([, , res]) => res.status)).toEqual([
-      201, 200, 201, 200, 200, 200, 200, 200, 200, 200, 200, 409, 404, 400,
+      201, 200, 201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 409,
+      404, 400, 400, 403,
     ]);
   });
 });

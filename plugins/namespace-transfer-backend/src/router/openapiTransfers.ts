@@ -1,110 +1,24 @@
-import { zodToJsonSchema } from 'zod-to-json-schema';
-import type { z } from 'zod';
 import {
   batchRequestSchema,
   decisionBodySchema,
-  LIST_SORT_FIELDS,
   TRANSFER_STATES,
   transferRequestSchema,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  bodySchema,
+  error,
+  idParameter,
+  json,
+  listParameters,
+  ref,
+  tooMany,
+  unauthenticated,
+} from './openapiParts';
 
 /*
  * The workflow's part of the OpenAPI document. Request bodies are generated from the same zod schemas of
  * common that the routes parse with, so the document cannot describe a body the routes would refuse.
  */
-
-/** A body schema for OpenAPI 3.0 (no $schema, no definitions: everything inline). */
-function bodySchema(schema: z.ZodTypeAny): Record<string, unknown> {
-  // the schema typed loosely: zodToJsonSchema's generics recurse too deep on common's schemas
-  const toJson = zodToJsonSchema as (s: unknown, o: object) => unknown;
-  const { $schema: _ignored, ...rest } = toJson(schema, {
-    target: 'openApi3',
-    $refStrategy: 'none',
-  }) as Record<string, unknown>;
-  return rest;
-}
-
-const error = (description: string) => ({
-  description,
-  content: {
-    'application/json': { schema: { $ref: '#/components/schemas/Error' } },
-  },
-});
-
-const json = (description: string, schema: Record<string, unknown>) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-const unauthenticated = error('No or invalid Backstage user credentials');
-const tooMany = error(
-  'More requests than namespaceTransfer.rateLimit allows; Retry-After says when to ask again',
-);
-
-const idParameter = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  description: 'The transfer id (a UUID)',
-  schema: { type: 'string', format: 'uuid' },
-};
-
-const listParameters = [
-  {
-    name: 'state',
-    in: 'query',
-    description: 'One or more states, repeated or comma-separated',
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: [...TRANSFER_STATES] },
-    },
-    style: 'form',
-    explode: true,
-  },
-  ...['cluster', 'namespace'].map(name => ({
-    name,
-    in: 'query',
-    description: `Either side's ${name}`,
-    schema: { type: 'string' },
-  })),
-  ...['requester', 'approver', 'entityRef'].map(name => ({
-    name,
-    in: 'query',
-    description:
-      name === 'entityRef'
-        ? "Either side's catalog entity"
-        : `A user entity ref (${name})`,
-    schema: { type: 'string', example: 'user:default/alice' },
-  })),
-  ...['createdAfter', 'createdBefore'].map(name => ({
-    name,
-    in: 'query',
-    schema: { type: 'string', format: 'date-time' },
-  })),
-  {
-    name: 'sort',
-    in: 'query',
-    schema: { type: 'string', enum: [...LIST_SORT_FIELDS] },
-  },
-  {
-    name: 'order',
-    in: 'query',
-    schema: { type: 'string', enum: ['asc', 'desc'] },
-  },
-  {
-    name: 'limit',
-    in: 'query',
-    schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  },
-  {
-    name: 'cursor',
-    in: 'query',
-    description: "A previous page's nextCursor",
-    schema: { type: 'string' },
-  },
-];
 
 const decisionWords: Record<string, string> = {
   approve:
@@ -374,58 +288,6 @@ export const transferPaths = {
       },
     },
   },
-  '/stats/states': {
-    get: {
-      operationId: 'getCountsByState',
-      summary: 'Transfers per state, of those the caller may read',
-      responses: {
-        '200': json('Counts', {
-          type: 'object',
-          properties: {
-            counts: {
-              type: 'object',
-              additionalProperties: { type: 'integer' },
-            },
-          },
-        }),
-        '401': unauthenticated,
-      },
-    },
-  },
-  '/stats/bytes-per-day': {
-    get: {
-      operationId: 'getBytesPerDay',
-      summary:
-        'Bytes finished attempts moved per UTC day, across the portal (audit permission)',
-      parameters: ['from', 'to'].map(name => ({
-        name,
-        in: 'query',
-        required: true,
-        schema: { type: 'string', format: 'date-time' },
-      })),
-      responses: {
-        '200': json('Days', {
-          type: 'object',
-          properties: {
-            days: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  day: { type: 'string', example: '2026-12-01' },
-                  bytes: { type: 'integer' },
-                  transfers: { type: 'integer' },
-                },
-              },
-            },
-          },
-        }),
-        '400': error('A missing or invalid time range'),
-        '401': unauthenticated,
-        '403': error('The caller lacks the audit permission'),
-      },
-    },
-  },
 };
 
 export const transferSchemas = {
@@ -450,7 +312,15 @@ export const transferSchemas = {
   },
   Transfer: {
     type: 'object',
-    required: ['id', 'state', 'source', 'destination', 'requester', 'url'],
+    required: [
+      'id',
+      'state',
+      'source',
+      'destination',
+      'requester',
+      'url',
+      'allowedActions',
+    ],
     properties: {
       id: { type: 'string', format: 'uuid' },
       batchId: { type: 'string' },
@@ -476,6 +346,17 @@ export const transferSchemas = {
       expiresAt: { type: 'string', format: 'date-time' },
       cutoverAt: { type: 'string', format: 'date-time' },
       url: { type: 'string', description: "The transfer's page in the portal" },
+      comment: {
+        type: 'string',
+        description:
+          "The requester's comment, as given with the request (a batch's, on each of its transfers)",
+      },
+      allowedActions: {
+        type: 'array',
+        description:
+          'The decisions the caller may take now (ownership or admin, the permission policy, self-approval and the state machine agree); each is POST /transfers/{id}/{action}, which checks again',
+        items: { type: 'string', enum: Object.keys(decisionWords) },
+      },
     },
   },
   TransferPage: {

@@ -24,6 +24,7 @@ import {
 } from '../service/__testUtils__/world';
 import { createRouter } from './createRouter';
 import { openApiDocument } from './openapi';
+import { statsPaths } from './openapiStats';
 import { transferPaths } from './openapiTransfers';
 
 /** What the auditor heard: each event's id, meta and how it ended. */
@@ -247,7 +248,10 @@ describe('the transfer routes', () => {
 
   describe('refuses', () => {
     /** every route of the workflow, with a body where it takes one */
-    const routes = Object.entries(transferPaths).flatMap(([path, methods]) =>
+    const routes = Object.entries({
+      ...transferPaths,
+      ...statsPaths,
+    }).flatMap(([path, methods]) =>
       Object.keys(methods).map(method => ({
         method: method as 'get' | 'post',
         path: path.replace('{id}', UNKNOWN),
@@ -260,7 +264,7 @@ describe('the transfer routes', () => {
     ) => {
       const q = request(server)
         [r.method](
-          r.path === '/stats/bytes-per-day'
+          r.path.endsWith('-per-day')
             ? `${r.path}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`
             : r.path,
         )
@@ -271,7 +275,7 @@ describe('the transfer routes', () => {
     };
 
     it('anonymous callers on every route with a 401, writing nothing, auditing the mutating ones', async () => {
-      expect(routes.length).toBeGreaterThanOrEqual(17);
+      expect(routes.length).toBeGreaterThanOrEqual(19);
       for (const r of routes) {
         const res = await send(r, anonymous);
         expect([r.documented, res.status]).toEqual([r.documented, 401]);

@@ -27,6 +27,15 @@ export interface TransferRoutesOptions {
   limit(credentials: BackstageCredentials, res: express.Response): void;
 }
 
+/** The list's filters, counted by state: paging, sorting and a state filter make no sense there. */
+const stateCountsQuerySchema = listQuerySchema.omit({
+  limit: true,
+  cursor: true,
+  sort: true,
+  order: true,
+  state: true,
+});
+
 /** The decisions, by the path segment that takes them (`POST /transfers/{id}/approve`). */
 const DECISIONS: readonly DecisionKind[] = [
   'approve',
@@ -177,9 +186,26 @@ export function addTransferRoutes(
     res.json(await workflow.destinations(who));
   });
 
+  router.get('/me', async (req, res) => {
+    const who = await caller(req, res);
+    res.json(await workflow.me(who));
+  });
+
   router.get('/stats/states', async (req, res) => {
     const who = await caller(req, res);
-    res.json({ counts: await workflow.countsByState(who) });
+    const query = parse(stateCountsQuerySchema, req.query, 'query');
+    res.json({ counts: await workflow.countsByState(who, query) });
+  });
+
+  router.get('/stats/transfers-per-day', async (req, res) => {
+    const who = await caller(req, res);
+    const q = parse(bytesPerDayQuerySchema, req.query, 'query');
+    res.json({
+      days: await workflow.transfersPerDay(who, {
+        from: new Date(q.from),
+        to: new Date(q.to),
+      }),
+    });
   });
 
   router.get('/stats/bytes-per-day', async (req, res) => {

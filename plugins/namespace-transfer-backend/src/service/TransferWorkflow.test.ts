@@ -1,3 +1,4 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { TransferStore } from '../store';
 import { migrateToLatest } from '../store/migrate';
@@ -90,7 +91,11 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
       const t = await workflow().create(await as(USERS.alice), {
         ...request(),
         options: { stage: true },
+        comment: 'the new cluster needs it',
       });
+      expect(
+        (await workflow().get(await as(USERS.bob), t.id)).transfer.comment,
+      ).toBe('the new cluster needs it');
       expect(t).toMatchObject({
         state: 'pending-approval',
         requester: USERS.alice,
@@ -228,7 +233,16 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
       const { batch, transfers } = await w.createBatch(await as(USERS.alice), {
         source: { cluster: 'east', namespace: 'payments' },
         destination: { entityRef: 'component:default/payments-next' },
+        comment: 'the whole namespace moves',
       });
+      // the batch's comment goes with each of its transfers, stored
+      expect(transfers.map(t => t.comment)).toEqual([
+        'the whole namespace moves',
+        'the whole namespace moves',
+      ]);
+      expect(
+        (await w.get(await as(USERS.erin), transfers[0].id)).transfer.comment,
+      ).toBe('the whole namespace moves');
       expect(batch).toMatchObject({
         requester: USERS.alice,
         source: { cluster: 'east', namespace: 'payments' },
@@ -627,6 +641,103 @@ describe.each(databases.eachSupportedId())('TransferWorkflow on %s', id => {
         name: 'NotAllowedError',
         message: expect.stringMatching(/audit permission/),
       });
+    });
+
+    it('gives transfers per day and state to auditors only', async () => {
+      const w = workflow();
+      const t = await w.create(await as(USERS.alice), request());
+      await w.create(await as(USERS.alice), request('payments-db-wal'));
+      await w.decide(await as(USERS.bob), t.id, 'reject', {});
+      const range = {
+        from: new Date('2026-11-01'),
+        to: new Date('2026-12-31'),
+      };
+      expect(await w.transfersPerDay(await as(USERS.admin), range)).toEqual([
+        {
+          day: '2026-12-01',
+          counts: { rejected: 1, 'pending-approval': 1 },
+        },
+      ]);
+      await expect(
+        w.transfersPerDay(await as(USERS.alice), range),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringMatching(/audit permission/),
+      });
+    });
+
+    it('counts by state only what the caller may read that matches the filters', async () => {
+      const w = workflow();
+      await w.create(await as(USERS.alice), request());
+      await w.create(await as(USERS.admin), {
+        ...request('billing-data'),
+        destination: { entityRef: 'component:default/payments-db' },
+      });
+      const pending = async (user: string, q = {}) =>
+        (await w.countsByState(await as(user), q))['pending-approval'];
+      expect(await pending(USERS.admin)).toBe(2);
+      expect(await pending(USERS.admin, { requester: USERS.alice })).toBe(1);
+      expect(await pending(USERS.admin, { cluster: 'nowhere' })).toBe(0);
+      expect(
+        await pending(USERS.admin, {
+          entityRef: 'component:default/billing-db',
+        }),
+      ).toBe(1);
+      // alice reads only her own, whatever the filter asks
+      expect(await pending(USERS.alice, { cluster: 'east' })).toBe(1);
+      await expect(
+        w.countsByState(await as(USERS.admin), {
+          createdAfter: '2026-12-02T00:00:00Z',
+          createdBefore: '2026-12-01T00:00:00Z',
+        }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+    });
+
+    it('tells a user what they may do in the plugin', async () => {
+      access.allowSelfApproval = true;
+      expect(
+        await workflow({ requiredApprovals: 2 }).me(await as(USERS.alice)),
+      ).toEqual({
+        userEntityRef: USERS.alice,
+        isAdmin: false,
+        canAudit: false,
+        allowSelfApproval: true,
+        requiredApprovals: 2,
+        cutoverWindows: nightlyWindows.list(),
+      });
+      expect(await workflow().me(await as(USERS.admin))).toMatchObject({
+        isAdmin: true,
+        canAudit: true,
+      });
+      await expect(
+        workflow().me(await access.caller(mockCredentials.service())),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    });
+
+    it('shows each caller the decisions they may take now, judged once per answer', async () => {
+      const w = workflow();
+      const t = await w.create(await as(USERS.alice), request());
+      // the requester may cancel, not approve their own; the source owner may decide
+      expect(t.allowedActions).toEqual(['cancel']);
+      const actions = async (user: string) =>
+        (await w.get(await as(user), t.id)).transfer.allowedActions;
+      expect(await actions(USERS.bob)).toEqual(['approve', 'reject', 'cancel']);
+      expect(await actions(USERS.admin)).toEqual([
+        'approve',
+        'reject',
+        'cancel',
+      ]);
+      const approved = await w.decide(await as(USERS.bob), t.id, 'approve', {});
+      expect(approved.allowedActions).toEqual(['cancel']);
+      const before = access.judges;
+      const listed = await w.list(await as(USERS.bob), {});
+      expect(listed.items.map(i => i.allowedActions)).toEqual([['cancel']]);
+      expect(access.judges - before).toBe(1);
+      // a service sees nothing it could do
+      expect(
+        (await w.list(await access.caller(mockCredentials.service()), {}))
+          .items,
+      ).toEqual([]);
     });
 
     it('exports every readable transfer as rows, page after page', async () => {

@@ -60,6 +60,22 @@ export interface TransferWorkflowOptions {
   onDecided?: (transfer: Transfer) => void;
 }
 
+/** The list's filters without its paging, sort and state (what `GET /stats/states` counts by). */
+export type StateCountsQuery = Omit<
+  ListQuery,
+  'limit' | 'cursor' | 'sort' | 'order' | 'state'
+>;
+
+/** What the signed-in user may do in the plugin (`GET /me`). */
+export interface CallerProfile {
+  userEntityRef: string;
+  isAdmin: boolean;
+  canAudit: boolean;
+  allowSelfApproval: boolean;
+  requiredApprovals: number;
+  cutoverWindows: ReturnType<CutoverWindows['list']>;
+}
+
 export interface ListResult {
   items: TransferView[];
   nextCursor?: string;
@@ -262,21 +278,45 @@ export class TransferWorkflow {
     return { destinations, clusters };
   }
 
-  /** Transfers per state, of those the caller may read. */
-  async countsByState(caller: Caller): Promise<Record<TransferState, number>> {
-    const visible = await this.o.access.visibility(caller);
-    return this.o.store.countsByState(
-      visible ? { visibleTo: visible } : undefined,
-    );
+  /** What the signed-in user may do in the plugin, for the portal to show the right things. */
+  async me(caller: Caller): Promise<CallerProfile> {
+    const userEntityRef = requireUser(caller);
+    return {
+      userEntityRef,
+      isAdmin: caller.isAdmin,
+      // exactly what lets the list show every transfer and the audit routes answer
+      canAudit: (await this.o.access.visibility(caller)) === undefined,
+      allowSelfApproval: this.o.access.allowSelfApproval,
+      requiredApprovals: this.o.config.requiredApprovals,
+      cutoverWindows: this.o.windows.list(),
+    };
+  }
+
+  /** Transfers per state, of those the caller may read that match the list's filters. */
+  async countsByState(
+    caller: Caller,
+    query: StateCountsQuery = {},
+  ): Promise<Record<TransferState, number>> {
+    return this.o.store.countsByState(await this.filterOf(caller, query));
   }
 
   /** Bytes moved per day across the portal: for holders of the audit permission only. */
   async bytesMovedPerDay(caller: Caller, range: { from: Date; to: Date }) {
+    await this.requireAudit(caller, 'bytes moved per day');
+    return this.o.store.bytesMovedPerDay(range);
+  }
+
+  /** Transfers per day and state across the portal: for holders of the audit permission only. */
+  async transfersPerDay(caller: Caller, range: { from: Date; to: Date }) {
+    await this.requireAudit(caller, 'transfers per day');
+    return this.o.store.transfersPerDay(range);
+  }
+
+  private async requireAudit(caller: Caller, what: string) {
     if (await this.o.access.visibility(caller))
       throw new NotAllowedError(
-        'bytes moved per day cover every transfer: they need the namespace-transfer.transfer.audit permission',
+        `${what} cover every transfer: they need the namespace-transfer.transfer.audit permission`,
       );
-    return this.o.store.bytesMovedPerDay(range);
   }
 
   /**
@@ -320,7 +360,7 @@ export class TransferWorkflow {
 
   private async filterOf(
     caller: Caller,
-    q: ListQuery,
+    q: StateCountsQuery & Pick<ListQuery, 'state'>,
   ): Promise<TransferFilter> {
     const visible = await this.o.access.visibility(caller);
     const time = (s?: string) => (s === undefined ? undefined : new Date(s));

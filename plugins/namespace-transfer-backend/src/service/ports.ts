@@ -1,4 +1,5 @@
 import type {
+  CutoverWindow,
   Plan,
   TransferSpec,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
@@ -32,4 +33,6 @@ export interface CutoverWindows {
   allows(at: Date): boolean;
   /** the windows as a person reads them, for a refusal */
   describe(): string;
+  /** the windows as the portal shows them (none: any time) */
+  list(): CutoverWindow[];
 }

@@ -10,6 +10,8 @@ import type {
   TransferPage,
   TransferStateCountsResponse,
   TransferSummary,
+  TransferCallerProfile,
+  TransfersPerDayResponse,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { Decision, EventKind, Transfer, TransferRecord } from '../store';
 import type { DecisionKind } from '../workflow/states';
@@ -108,6 +110,11 @@ interface RouteBodies {
   destinations: [Answer<'destinations'>, TransferDestinationsResponse];
   counts: [{ counts: Answer<'countsByState'> }, TransferStateCountsResponse];
   bytesPerDay: [{ days: Answer<'bytesMovedPerDay'> }, BytesPerDayResponse];
+  transfersPerDay: [
+    { days: Answer<'transfersPerDay'> },
+    TransfersPerDayResponse,
+  ];
+  me: [Answer<'me'>, TransferCallerProfile];
   decisionKinds: [DecisionKind, TransferDecisionKind];
   eventKinds: [EventKind, TransferEventKind];
 }

@@ -20,5 +20,12 @@ export function cutoverWindows(windows: MaintenanceWindow[]): CutoverWindows {
                 `${w.days.join(',')} ${hhmm(w.start)}-${hhmm(w.end)} ${w.timeZone}`,
             )
             .join('; '),
+    list: () =>
+      windows.map(w => ({
+        days: [...w.days],
+        start: hhmm(w.start),
+        end: hhmm(w.end),
+        timeZone: w.timeZone,
+      })),
   };
 }

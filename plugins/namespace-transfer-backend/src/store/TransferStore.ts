@@ -12,7 +12,7 @@ import { batchFromRow, transferFromRow, TransferRow } from './rows';
 import { RunLeases } from './RunLeases';
 import { assertNoSecret } from './secrets';
 import { appendStateChange } from './stateEvents';
-import { bytesMovedPerDay, countsByState } from './stats';
+import { bytesMovedPerDay, countsByState, transfersPerDay } from './stats';
 import { applyTransition, readRow } from './transitions';
 import type {
   Batch,
@@ -150,6 +150,10 @@ export class TransferStore {
 
   bytesMovedPerDay(range: { from: Date; to: Date }) {
     return bytesMovedPerDay(this.db, range);
+  }
+
+  transfersPerDay(range: { from: Date; to: Date }) {
+    return transfersPerDay(this.db, range);
   }
 
   decisions(transferId: string) {

@@ -268,6 +268,14 @@ export const fakeClusters = (
 export const nightlyWindows: CutoverWindows = {
   allows: at => at.getUTCHours() >= 2 && at.getUTCHours() < 4,
   describe: () => 'mon,tue,wed,thu,fri,sat,sun 02:00-04:00 UTC',
+  list: () => [
+    {
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      start: '02:00',
+      end: '04:00',
+      timeZone: 'UTC',
+    },
+  ],
 };
 
 export class RecordingNotices implements TransferNotices {
