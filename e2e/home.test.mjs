@@ -102,10 +102,12 @@ describe('Home page and user pages', () => {
 
   it("shows team-payments' members and what it owns on its group page", async () => {
     await page.goto(`${portal.baseUrl}/catalog/default/group/team-payments`);
-    await page.getByText(/Team Payments members \(1 of 1\)/).waitFor();
-    // A member is her avatar (a link to her page), her display name and her email.
+    await page.getByText(/Team Payments members \(2 of 2\)/).waitFor();
+    // A member is their avatar (a link to their page), display name and email: alice requests, dave approves.
     await page.locator('a[href$="/catalog/default/user/alice"]').waitFor();
     await page.getByText('Alice (team-payments)', { exact: true }).waitFor();
+    await page.locator('a[href$="/catalog/default/user/dave"]').waitFor();
+    await page.getByText('Dave (team-payments)', { exact: true }).waitFor();
     // Ownership: payments-db and reports are services, billing-website a website.
     await page.getByText('Ownership', { exact: true }).waitFor();
     await page.getByRole('link', { name: /^2\s*services/i }).waitFor();

@@ -72,7 +72,8 @@ async function main() {
   );
   process.stdout.write(
     '\nNamespace Transfer demo: http://localhost:7007\n' +
-      'Sign in as alice (team-payments), bob (team-orders) or carol (platform team).\n\n' +
+      'Sign in as alice or dave (team-payments: one requests, the other approves), bob or erin\n' +
+      '(team-orders), or carol (platform team, sees every transfer).\n\n' +
       `kubectl and nstransfer: in another terminal, from ${repoRoot}, first\n` +
       `  ${cliExportLine(simDir)}\n` +
       'then, for example (the README has the whole nstransfer walk-through):\n' +

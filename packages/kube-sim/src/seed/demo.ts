@@ -24,11 +24,19 @@ function openshiftRange(index: number) {
   };
 }
 
+/**
+ * Big enough that a copy's progress shows in the portal for a few seconds, small enough that the pod
+ * writes it in about a second when the demo starts.
+ */
+const PAYMENTS_DB_BLOB_MIB = 384;
+
 /** The demo data of DESIGN §7, matching the catalog in examples/. */
 export function demoManifests(cluster: 'east' | 'west'): Manifest[] {
   const classes = [
-    storageClass('standard', 'Delete', true),
+    storageClass('standard', 'Delete', { isDefault: true }),
     storageClass('fast', 'Retain'),
+    // the one class whose volumes the operator lets a rebind hand to another namespace
+    storageClass('retained', 'Retain', { allowTransfer: true }),
   ];
   if (cluster === 'east') {
     const app = { uid: 1000, gid: 1000 };
@@ -41,7 +49,7 @@ export function demoManifests(cluster: 'east' | 'west'): Manifest[] {
       pvc('payments', 'payments-db-data', '1Gi', 'standard', id('payments-db')),
       deployment('payments', 'payments-db', 'payments-db-data', app, {
         records: 200,
-        blobMiB: 16,
+        blobMiB: PAYMENTS_DB_BLOB_MIB,
       }),
       pvc('orders', 'orders-uploads', '2Gi', 'standard', id('orders-api')),
       deployment(
@@ -72,6 +80,16 @@ export function demoManifests(cluster: 'east' | 'west'): Manifest[] {
       records: 100,
       blobMiB: 8,
     }),
+    // on the class that allows rebind: the demo's same-cluster rebind into payments-db's namespace here
+    pvc('reports', 'reports-exports', '1Gi', 'retained', id('reports')),
+    deployment(
+      'reports',
+      'reports-exporter',
+      'reports-exports',
+      reports.identity,
+      { records: 50, blobMiB: 1 },
+      'reports',
+    ),
   ];
 }
 

@@ -21,19 +21,25 @@ export function namespace(
   };
 }
 
+/** The StorageClass annotation by which a cluster's operator lets a rebind hand its volumes over. */
+export const ALLOW_TRANSFER_ANNOTATION = 'namespace-transfer.io/allow-transfer';
+
 export function storageClass(
   name: string,
   reclaimPolicy: 'Delete' | 'Retain',
-  isDefault = false,
+  opts: { isDefault?: boolean; allowTransfer?: boolean } = {},
 ): Manifest {
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
     metadata: {
       name,
-      annotations: isDefault
-        ? { 'storageclass.kubernetes.io/is-default-class': 'true' }
-        : {},
+      annotations: {
+        ...(opts.isDefault
+          ? { 'storageclass.kubernetes.io/is-default-class': 'true' }
+          : {}),
+        ...(opts.allowTransfer ? { [ALLOW_TRANSFER_ANNOTATION]: 'true' } : {}),
+      },
     },
     provisioner: PROVISIONER,
     reclaimPolicy,
@@ -101,14 +107,16 @@ export function seedScript(opts: { records: number; blobMiB: number }): string {
   ].join('\n');
 }
 
+/** A Deployment whose pod fills the claim with sample data; it belongs to the entity `kubernetesId` names. */
 export function deployment(
   ns: string,
   name: string,
   claim: string,
   id: Identity,
   data: { records: number; blobMiB: number },
+  kubernetesId = name,
 ): Manifest {
-  const labels = { app: name, 'backstage.io/kubernetes-id': name };
+  const labels = { app: name, 'backstage.io/kubernetes-id': kubernetesId };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
