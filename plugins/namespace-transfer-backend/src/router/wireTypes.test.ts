@@ -17,8 +17,10 @@ import {
   type TransferDestinationOption,
   type TransferLogEvent,
   type StoredTransferOptions,
+  type TransferCallerProfile,
   type TransferStateCounts,
   type TransferSummary,
+  type TransfersOnDay,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { startWorld } from '../service/__testUtils__/pluginWorld';
 import {
@@ -285,6 +287,29 @@ const DAY: Shape<BytesMovedOnDay> = {
   transfers: 'integer',
 };
 
+const TRANSFERS_ON_DAY: Shape<TransfersOnDay> = {
+  day: 'string',
+  counts: Object.fromEntries(
+    TRANSFER_STATES.map(s => [s, opt('integer')]),
+  ) as Shape<TransfersOnDay['counts']>,
+};
+
+const PROFILE: Shape<TransferCallerProfile> = {
+  userEntityRef: 'string',
+  isAdmin: 'boolean',
+  canAudit: 'boolean',
+  allowSelfApproval: 'boolean',
+  requiredApprovals: 'integer',
+  cutoverWindows: {
+    $array: {
+      days: { $array: 'string' },
+      start: 'string',
+      end: 'string',
+      timeZone: 'string',
+    },
+  },
+};
+
 const ERROR: Shape<TransferApiErrorBody> = {
   error: { name: 'string', message: 'string', stack: opt('string') },
   request: opt({ method: 'string', url: 'string' }),
@@ -310,6 +335,8 @@ const ANSWERS: Record<string, AnyRule> = {
   },
   'GET /stats/states': { counts: COUNTS },
   'GET /stats/bytes-per-day': { days: { $array: DAY } },
+  'GET /stats/transfers-per-day': { days: { $array: TRANSFERS_ON_DAY } },
+  'GET /me': PROFILE,
   error: ERROR,
 };
 
@@ -424,12 +451,15 @@ describe("the workflow routes' answers", () => {
       `/transfers?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`,
       200,
     );
-    await ask(
+    const pending = await ask(
       'GET /approvals/pending',
       'sourceOwner',
       '/approvals/pending',
       200,
     );
+    expect(
+      pending.items.map((i: TransferSummary) => [i.id, i.allowedActions]),
+    ).toContainEqual([t.id, ['approve', 'reject', 'cancel']]);
     await ask(
       'POST /transfers/{id}/decision',
       'sourceOwner',
@@ -466,7 +496,29 @@ describe("the workflow routes' answers", () => {
     );
     await ask('GET /transfers', 'requester', '/transfers', 200);
     await ask('GET /destinations', 'requester', '/destinations', 200);
-    await ask('GET /stats/states', 'requester', '/stats/states', 200);
+    await ask(
+      'GET /stats/states',
+      'requester',
+      '/stats/states?cluster=east',
+      200,
+    );
+    const me = await ask('GET /me', 'requester', '/me', 200);
+    expect(me).toMatchObject({
+      userEntityRef: 'user:default/alice',
+      canAudit: false,
+    });
+    // the UTC day the run ended on and, for the requests not ended, the day they were requested
+    const perDay = await ask(
+      'GET /stats/transfers-per-day',
+      'admin',
+      `/stats/transfers-per-day?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+      200,
+    );
+    expect(
+      perDay.days.find(
+        (d: TransfersOnDay) => d.day === ended.finishedAt.slice(0, 10),
+      )?.counts.succeeded,
+    ).toBeGreaterThanOrEqual(1);
     // the UTC day the run finished on, as the stats route groups by it
     const day = String(ended.finishedAt).slice(0, 10);
     const days = await ask(
@@ -478,6 +530,12 @@ describe("the workflow routes' answers", () => {
     // refusals: Backstage's error body
     await ask('error', 'sourceOwner', `/transfers/${other}/approve`, 409, {});
     await ask('error', 'nonOwner', `/transfers/${t.id}`, 404);
+    await ask(
+      'error',
+      'requester',
+      '/stats/transfers-per-day?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+      403,
+    );
     await ask('error', 'requester', '/transfers', 400, { source: {} });
 
     const problems = answers.flatMap(([route, status, body]) =>
@@ -491,6 +549,11 @@ describe("the workflow routes' answers", () => {
         (body as { transfer: TransferSummary }).transfer.id === t.id,
     )![2] as { transfer: TransferSummary };
     expect(done.transfer.state).toBe('succeeded');
+    // what the requester may do: cancel their request, nothing once it succeeded
+    expect([t.allowedActions, done.transfer.allowedActions]).toEqual([
+      ['cancel'],
+      [],
+    ]);
     expect(days.days).toEqual([expect.objectContaining({ day, transfers: 1 })]);
     // the run filled what only a run fills, so the optional fields were checked, not merely absent
     const optionalSeen = [
