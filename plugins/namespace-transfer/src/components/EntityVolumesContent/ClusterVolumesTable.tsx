@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Table, TableColumn, WarningPanel } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -5,6 +6,10 @@ import {
   ClusterVolumes,
   Volume,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { RequestSource } from '../RequestDialog';
+import { claimKey, isTransferable } from './selection';
+import { SelectionBar } from './SelectionBar';
+import { transferColumns } from './transferColumns';
 import { UsedBy } from './UsedBy';
 import { TransferredTo, VolumeStatus } from './VolumeStatus';
 
@@ -57,16 +62,34 @@ const columns: TableColumn<Volume>[] = [
     field: 'transferable.transferable',
     render: v => (
       <Tooltip title={v.transferable.reason}>
-        <Typography variant="body2">
-          {v.transferable.transferable ? 'Yes' : 'No'}
-        </Typography>
+        <div>
+          <Typography variant="body2">
+            {v.transferable.transferable ? 'Yes' : 'No'}
+          </Typography>
+          {/* why not stays in sight: a tooltip is out of reach for the keyboard */}
+          {!v.transferable.transferable && (
+            <Typography variant="caption" color="textSecondary">
+              {v.transferable.reason}
+            </Typography>
+          )}
+        </div>
       </Tooltip>
     ),
   },
 ];
 
+export interface ClusterVolumesTableProps {
+  cluster: ClusterVolumes;
+  /** given when the user may request transfers: each claim gets "Transfer", and several can be chosen */
+  onTransfer?: (source: RequestSource) => void;
+}
+
 /** One cluster: its volumes, or why the cluster could not be read. */
-export function ClusterVolumesTable({ cluster }: { cluster: ClusterVolumes }) {
+export function ClusterVolumesTable({
+  cluster,
+  onTransfer,
+}: ClusterVolumesTableProps) {
+  const [chosenKeys, setChosenKeys] = useState<Set<string>>(new Set());
   if (cluster.error) {
     return (
       // Expanded: the message says what to fix (token, RBAC, CA), so it must not hide behind a click.
@@ -78,12 +101,26 @@ export function ClusterVolumesTable({ cluster }: { cluster: ClusterVolumes }) {
       />
     );
   }
-  return (
+  const chosen = cluster.volumes.filter(
+    v => isTransferable(v) && chosenKeys.has(claimKey(v)),
+  );
+  const transferable = cluster.volumes.some(isTransferable);
+  const transfer =
+    onTransfer && transferable
+      ? transferColumns(cluster.volumes, chosenKeys, setChosenKeys, v =>
+          onTransfer({
+            cluster: cluster.cluster,
+            namespace: v.namespace,
+            claims: [v.name],
+          }),
+        )
+      : undefined;
+  const table = (
     <Table<Volume>
       title={`Cluster ${cluster.cluster}`}
       subtitle={`${cluster.volumes.length} volume${cluster.volumes.length === 1 ? '' : 's'}`}
       options={{ paging: false, search: false, padding: 'dense' }}
-      columns={columns}
+      columns={transfer ? [transfer.first, ...columns, transfer.last] : columns}
       data={cluster.volumes}
       emptyContent={
         <Typography variant="body2" style={{ padding: 16 }}>
@@ -91,5 +128,26 @@ export function ClusterVolumesTable({ cluster }: { cluster: ClusterVolumes }) {
         </Typography>
       }
     />
+  );
+  if (!onTransfer || !transferable) return table;
+  return (
+    <>
+      <SelectionBar
+        cluster={cluster.cluster}
+        volumes={cluster.volumes}
+        chosen={chosen}
+        onSelectNamespace={ns =>
+          setChosenKeys(
+            new Set(
+              cluster.volumes
+                .filter(v => isTransferable(v) && v.namespace === ns)
+                .map(claimKey),
+            ),
+          )
+        }
+        onTransfer={onTransfer}
+      />
+      {table}
+    </>
   );
 }
