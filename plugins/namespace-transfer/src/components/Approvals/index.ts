@@ -1,0 +1,2 @@
+export { PendingApprovals } from './PendingApprovals';
+export type { PendingApprovalsProps } from './PendingApprovals';

@@ -1,0 +1,3 @@
+export { PendingApprovalsCard } from './PendingApprovalsCard';
+export { MyTransfersCard } from './MyTransfersCard';
+export type { MyTransfersCardProps } from './MyTransfersCard';
