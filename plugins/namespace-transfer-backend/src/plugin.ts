@@ -10,6 +10,7 @@ import {
   createTransferAccess,
   readAccessConfig,
   sourceApprovers,
+  transferReaders,
 } from './access';
 import {
   ClusterRegistry,
@@ -170,16 +171,7 @@ export const namespaceTransferPlugin = createBackendPlugin({
           signals: deps.signals,
           logger,
           ownersOf: sourceApprovers(access, accessConfig.admins, logger),
-          readersOf: async t => {
-            const r = await access.transferResource(t);
-            return [
-              ...new Set([
-                t.requester,
-                ...r.sourceOwners,
-                ...r.destinationOwners,
-              ]),
-            ];
-          },
+          readersOf: transferReaders(access, accessConfig.admins, logger),
         });
 
         const worker = await startTransferWorker({

@@ -2,7 +2,7 @@ import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Transfer } from '../store';
 import { newTransfer } from '../store/__testUtils__/transfers';
-import { sourceApprovers } from './approvers';
+import { sourceApprovers, transferReaders } from './approvers';
 
 const ADMINS = ['group:default/platform'];
 const transfer = { ...newTransfer(), id: 'tr-1' } as Transfer;
@@ -80,6 +80,43 @@ describe('sourceApprovers', () => {
     await expect(
       sourceApprovers(access, ADMINS, logger)(transfer),
     ).resolves.toEqual(ADMINS);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('catalog unavailable'),
+    );
+  });
+});
+
+describe('transferReaders', () => {
+  it('are the requester, the owners of both sides now and the admins, each once', async () => {
+    const access = {
+      transferResource: jest.fn(async (t: Transfer) => ({
+        transfer: t,
+        sourceOwners: ['group:default/team-payments'],
+        destinationOwners: [
+          'group:default/team-next',
+          'group:default/platform',
+        ],
+      })),
+    };
+    await expect(transferReaders(access, ADMINS)(transfer)).resolves.toEqual([
+      transfer.requester,
+      'group:default/team-payments',
+      'group:default/team-next',
+      'group:default/platform',
+    ]);
+    expect(access.transferResource).toHaveBeenCalledWith(transfer);
+  });
+
+  it('are the requester and the admins when the catalog does not answer, said in the log', async () => {
+    const logger = mockServices.logger.mock();
+    const access = {
+      transferResource: jest.fn(async () => {
+        throw new Error('catalog unavailable');
+      }),
+    };
+    await expect(
+      transferReaders(access, ADMINS, logger)(transfer),
+    ).resolves.toEqual([transfer.requester, ...ADMINS]);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('catalog unavailable'),
     );

@@ -37,3 +37,28 @@ export function sourceApprovers(
     }
   };
 }
+
+/**
+ * Who hears of a transfer's changes live (its signals, which carry only the id and what changed): those who
+ * may read it, the requester and the owners of both sides now, and the admins, whose audit page shows
+ * every transfer (a policy that takes audit from an admin keeps the transfer itself from them: 404). When
+ * the catalog does not answer, the requester and the admins still hear of it.
+ */
+export function transferReaders(
+  access: Pick<TransferAccessService, 'transferResource'>,
+  admins: string[],
+  logger?: LoggerService,
+): (transfer: Transfer) => Promise<string[]> {
+  return async transfer => {
+    let owners: string[] = [];
+    try {
+      const r = await access.transferResource(transfer);
+      owners = [...r.sourceOwners, ...r.destinationOwners];
+    } catch (error) {
+      logger?.warn(
+        `namespace-transfer: the owners of transfer ${transfer.id} could not be read (${isError(error) ? error.message : String(error)}); its live updates go to the requester and the admins only`,
+      );
+    }
+    return [...new Set([transfer.requester, ...owners, ...admins])];
+  };
+}

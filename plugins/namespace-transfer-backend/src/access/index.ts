@@ -4,7 +4,7 @@ export type {
   TransferAccessService,
 } from './createTransferAccess';
 export { readAccessConfig } from './config';
-export { sourceApprovers } from './approvers';
+export { sourceApprovers, transferReaders } from './approvers';
 export type { AccessConfig } from './config';
 export { decideAccess, ACT_PERMISSION } from './decide';
 export type { AccessFacts, PolicyAnswer } from './decide';
