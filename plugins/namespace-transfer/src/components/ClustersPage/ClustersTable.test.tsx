@@ -1,9 +1,9 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { namespaceTransferApiRef } from '../../api';
-import { NamespaceTransferPage } from './NamespaceTransferPage';
+import { ClustersTable } from './ClustersTable';
 
-describe('NamespaceTransferPage', () => {
+describe('ClustersTable', () => {
   it('lists clusters with their reachability and the reason of a failure', async () => {
     const getClusters = jest.fn(async () => ({
       clusters: [
@@ -30,7 +30,7 @@ describe('NamespaceTransferPage', () => {
     }));
     await renderInTestApp(
       <TestApiProvider apis={[[namespaceTransferApiRef, { getClusters }]]}>
-        <NamespaceTransferPage />
+        <ClustersTable />
       </TestApiProvider>,
     );
     expect(await screen.findByText('east')).toBeInTheDocument();
@@ -52,7 +52,7 @@ describe('NamespaceTransferPage', () => {
           ],
         ]}
       >
-        <NamespaceTransferPage />
+        <ClustersTable />
       </TestApiProvider>,
     );
     expect(

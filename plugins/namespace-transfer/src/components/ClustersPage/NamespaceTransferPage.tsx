@@ -1,23 +1,33 @@
-import {
-  Content,
-  ContentHeader,
-  Header,
-  Page,
-} from '@backstage/core-components';
-import Typography from '@material-ui/core/Typography';
-import { ClustersTable } from './ClustersTable';
+import { Header, Page, TabbedLayout } from '@backstage/core-components';
+import { Route, Routes } from 'react-router-dom';
+import { TransfersAuditContent } from '../AuditPage';
+import { TransferPage } from '../TransferPage';
+import { ClustersContent } from './ClustersContent';
 
-/** The platform team's content; the transfer audit joins it in a later release. */
+/** The tabs of the platform team's page: every transfer (the index) and the clusters. */
+function RootTabs() {
+  return (
+    <TabbedLayout>
+      <TabbedLayout.Route path="/" title="Transfers">
+        <TransfersAuditContent />
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/clusters" title="Clusters">
+        <ClustersContent />
+      </TabbedLayout.Route>
+    </TabbedLayout>
+  );
+}
+
+/**
+ * The plugin's page below its mount point: the tabs, and a transfer's own page at `transfers/:id` (the
+ * path of transferRouteRef) without them.
+ */
 export function NamespaceTransferContent() {
   return (
-    <Content>
-      <ContentHeader title="Clusters">
-        <Typography variant="body2" color="textSecondary">
-          Volumes of catalog entities are read from these clusters.
-        </Typography>
-      </ContentHeader>
-      <ClustersTable />
-    </Content>
+    <Routes>
+      <Route path="transfers/:id" element={<TransferPage />} />
+      <Route path="*" element={<RootTabs />} />
+    </Routes>
   );
 }
 
