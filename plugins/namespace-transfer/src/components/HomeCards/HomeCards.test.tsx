@@ -203,6 +203,7 @@ describe('MyTransfersCard', () => {
     expect(
       await screen.findByText(/None of your transfers is under way/),
     ).toBeInTheDocument();
+    expect(screen.queryByRole('table')).toBeNull();
   });
 
   it("shows the backend's message when the list cannot be read", async () => {

@@ -30,21 +30,23 @@ function RequestedBy({ userEntityRef }: { userEntityRef: string }) {
       }),
     [userEntityRef],
   );
+  const failed = list.error && list.items.length === 0;
+  const empty = !list.loading && !list.error && list.items.length === 0;
   return (
     <>
       {list.error && <ResponseErrorPanel error={list.error} />}
-      {!(list.error && list.items.length === 0) && (
+      {empty && (
+        <Typography variant="body2">
+          None of your transfers is under way. Request one from the Volumes &
+          transfers tab of a component you own.
+        </Typography>
+      )}
+      {!failed && !empty && (
         <TransfersTable
           title="Your transfers in flight"
           transfers={list.items}
           columns={['transfer', 'state', 'phase', 'progress']}
           loading={list.loading}
-          emptyContent={
-            <Typography variant="body2">
-              None of your transfers is under way. Request one from the Volumes
-              & transfers tab of a component you own.
-            </Typography>
-          }
         />
       )}
       <ListControls
