@@ -17,6 +17,9 @@ function bodyRows(name: string) {
     );
 }
 
+// the first render of a chart loads recharts and the theme: slow on a busy machine
+jest.setTimeout(30_000);
+
 describe('TransfersPerDayChart', () => {
   it('stacks the states of each day and lists them with a total', async () => {
     const { container } = await renderInTestApp(
@@ -35,9 +38,9 @@ describe('TransfersPerDayChart', () => {
     ).getAllByRole('columnheader');
     expect(header.map(h => h.textContent)).toEqual([
       'Day',
-      'succeeded',
-      'failed',
-      'rejected',
+      'Succeeded',
+      'Failed',
+      'Rejected',
       'Total',
     ]);
     expect(bodyRows('Transfers per day figures')).toEqual([

@@ -1,33 +1,42 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { TransferCharts } from './TransferCharts';
-import { logEvent, transferSummary } from './__testUtils__/transfers';
+import { sampleEvent, sampleTransfer } from '../../lib/testing';
 
 const MiB = 1024 * 1024;
+
+// the first render of a chart loads recharts and the theme: slow on a busy machine
+jest.setTimeout(30_000);
 
 describe('TransferCharts', () => {
   it('draws the throughput and the phases, with their figures in tables', async () => {
     const events = [
-      logEvent(0, 'state', { from: 'approved', to: 'running', attempt: 1 }),
-      logEvent(1, 'phase', { phase: 'Planning' }),
-      logEvent(3, 'phase', { phase: 'Syncing' }),
-      logEvent(5, 'progress', {
+      sampleEvent('tr-1', 0, 'state', {
+        from: 'approved',
+        to: 'running',
+        attempt: 1,
+      }),
+      sampleEvent('tr-1', 1, 'phase', { phase: 'Planning' }),
+      sampleEvent('tr-1', 3, 'phase', { phase: 'Syncing' }),
+      sampleEvent('tr-1', 5, 'progress', {
         bytesDone: 25 * MiB,
         bytesTotal: 100 * MiB,
         rateBytesPerSecond: 12.5 * MiB,
       }),
-      logEvent(7, 'progress', {
+      sampleEvent('tr-1', 7, 'progress', {
         bytesDone: 50 * MiB,
         bytesTotal: 100 * MiB,
         rateBytesPerSecond: 12.5 * MiB,
       }),
-      logEvent(9, 'phase', { phase: 'Verifying' }),
-      logEvent(12, 'phase', { phase: 'Succeeded' }),
+      sampleEvent('tr-1', 9, 'phase', { phase: 'Verifying' }),
+      sampleEvent('tr-1', 12, 'phase', { phase: 'Succeeded' }),
     ];
     const { container } = await renderInTestApp(
       <TransferCharts
-        transfer={transferSummary({
+        transfer={sampleTransfer({
+          id: 'tr-1',
           state: 'succeeded',
+          progress: { bytesDone: 50 * MiB, bytesTotal: 100 * MiB },
           finishedAt: '2026-12-05T10:00:12.000Z',
         })}
         events={events}
@@ -61,9 +70,9 @@ describe('TransferCharts', () => {
   it('says so when no progress and no phase came yet', async () => {
     const { container } = await renderInTestApp(
       <TransferCharts
-        transfer={transferSummary({ state: 'approved', phase: undefined })}
+        transfer={sampleTransfer({ id: 'tr-1', state: 'approved' })}
         events={[
-          logEvent(0, 'decision', {
+          sampleEvent('tr-1', 0, 'decision', {
             kind: 'approve',
             actor: 'user:default/bob',
           }),
@@ -79,10 +88,18 @@ describe('TransferCharts', () => {
   it('shows the phase a running transfer is in as not ended', async () => {
     await renderInTestApp(
       <TransferCharts
-        transfer={transferSummary()}
+        transfer={sampleTransfer({
+          id: 'tr-1',
+          state: 'running',
+          phase: 'Syncing',
+        })}
         events={[
-          logEvent(0, 'state', { from: 'approved', to: 'running', attempt: 1 }),
-          logEvent(1, 'phase', { phase: 'Syncing' }),
+          sampleEvent('tr-1', 0, 'state', {
+            from: 'approved',
+            to: 'running',
+            attempt: 1,
+          }),
+          sampleEvent('tr-1', 1, 'phase', { phase: 'Syncing' }),
         ]}
       />,
     );

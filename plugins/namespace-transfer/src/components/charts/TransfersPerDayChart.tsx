@@ -12,6 +12,7 @@ import {
   type TransferState,
   type TransfersOnDay,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { TRANSFER_STATE_LABELS } from '../shared';
 import { ChartCard } from './ChartCard';
 import { DayRange, fillDays } from './dayRange';
 import type { Figures } from './FiguresTable';
@@ -37,7 +38,7 @@ function totalOf(day: TransfersOnDay): number {
 function figuresOf(days: TransfersOnDay[], states: TransferState[]): Figures {
   return {
     caption: 'Transfers per day figures',
-    columns: ['Day', ...states, 'Total'],
+    columns: ['Day', ...states.map(s => TRANSFER_STATE_LABELS[s]), 'Total'],
     rows: days.map(d => [
       d.day,
       ...states.map(s => String(d.counts[s] ?? 0)),
@@ -73,7 +74,7 @@ export function TransfersPerDayChart({
           <Bar
             key={state}
             dataKey={state}
-            name={state}
+            name={TRANSFER_STATE_LABELS[state]}
             stackId="states"
             fill={STATE_COLORS[state]}
             isAnimationActive={false}
