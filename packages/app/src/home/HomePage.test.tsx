@@ -12,7 +12,11 @@ import {
   catalogApiRef,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { rootRouteRef as namespaceTransferRouteRef } from '@namespace-transfer/plugin-namespace-transfer';
+import {
+  NamespaceTransferApi,
+  namespaceTransferApiRef,
+  rootRouteRef as namespaceTransferRouteRef,
+} from '@namespace-transfer/plugin-namespace-transfer';
 import { HomePage } from './HomePage';
 
 function entity(
@@ -75,15 +79,90 @@ const blankId = entity('Component', 'blank-id', 'group:default/team-payments', {
   'backstage.io/kubernetes-id': ' ',
 });
 
+/** Nothing waits and nothing runs, unless a test says otherwise. */
+const quietTransfers: Partial<NamespaceTransferApi> = {
+  getPendingApprovals: async () => ({ items: [] }),
+  listTransfers: async () => ({ items: [] }),
+};
+
+type TransferSummary = Awaited<
+  ReturnType<NamespaceTransferApi['listTransfers']>
+>['items'][number];
+
+/** A transfer as the API sends it: payments' `data` claim copied from east to west. */
+function transfer(
+  overrides: Partial<TransferSummary> & { id: string },
+): TransferSummary {
+  return {
+    source: {
+      cluster: 'east',
+      namespace: 'payments',
+      claim: 'data',
+      entityRef: 'component:default/payments-db',
+    },
+    destination: {
+      cluster: 'west',
+      namespace: 'orders',
+      claim: 'data',
+      entityRef: 'component:default/orders-db',
+    },
+    requestedMode: 'auto',
+    chosenMode: 'copy',
+    intent: 'clone',
+    options: {},
+    plan: {
+      transferId: overrides.id,
+      source: {
+        cluster: 'east',
+        namespace: 'payments',
+        name: 'data',
+        accessModes: ['ReadWriteOnce'],
+      },
+      destination: {
+        cluster: 'west',
+        namespace: 'orders',
+        name: 'data',
+        exists: false,
+      },
+      mode: 'copy',
+      modeReason: 'the claims are on different clusters',
+      intent: 'clone',
+      mover: 'rsync',
+      transport: 'stunnel',
+      workloads: [],
+      podSecurity: {},
+      warnings: [],
+      refusals: [],
+      allowed: true,
+    },
+    requester: 'user:default/alice',
+    state: 'pending-approval',
+    cancelRequested: false,
+    pastPointOfNoReturn: false,
+    leftForResume: false,
+    approvedBy: [],
+    progress: {},
+    attempt: 1,
+    engineTransferId: `${overrides.id}-1`,
+    createdAt: '2026-12-05T10:00:00.000Z',
+    updatedAt: '2026-12-05T10:00:00.000Z',
+    url: `http://localhost:3000/namespace-transfer/transfers/${overrides.id}`,
+    allowedActions: [],
+    ...overrides,
+  };
+}
+
 const render = (options: {
   catalogApi: ReturnType<typeof mockCatalog>;
   userEntityRef: string;
   ownershipEntityRefs: string[];
   displayName?: string;
+  transfersApi?: Partial<NamespaceTransferApi>;
 }) =>
   renderInTestApp(
     <TestApiProvider
       apis={[
+        [namespaceTransferApiRef, options.transfersApi ?? quietTransfers],
         [catalogApiRef, options.catalogApi as Partial<CatalogApi>],
         [
           identityApiRef,
@@ -215,6 +294,117 @@ describe('HomePage', () => {
     ).toBeGreaterThan(0);
     expect(
       screen.getByRole('link', { name: 'Go to the clusters page' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows what waits for their approval and their own transfers in flight', async () => {
+    const fromBob = transfer({
+      id: 'tr-bob',
+      requester: 'user:default/bob',
+      source: {
+        cluster: 'east',
+        namespace: 'payments',
+        claim: 'ledger',
+        entityRef: 'component:default/payments-db',
+      },
+      allowedActions: ['approve', 'reject'],
+    });
+    const mine = transfer({
+      id: 'tr-mine',
+      state: 'running',
+      phase: 'Syncing',
+      progress: { bytesDone: 0, bytesTotal: 1024 ** 3 },
+    });
+    const transfersApi = {
+      getPendingApprovals: jest.fn(async () => ({ items: [fromBob] })),
+      listTransfers: jest.fn(async () => ({ items: [mine] })),
+    };
+    await render({
+      catalogApi: mockCatalog([]),
+      userEntityRef: 'user:default/alice',
+      ownershipEntityRefs: [
+        'user:default/alice',
+        'group:default/team-payments',
+      ],
+      transfersApi,
+    });
+
+    const approvals = await screen.findByRole('region', {
+      name: 'Waiting for your approval',
+    });
+    expect(
+      await within(approvals).findByText('1 request waits for your approval.'),
+    ).toBeInTheDocument();
+    expect(approvals).toHaveTextContent('east/payments/ledger');
+    expect(
+      within(approvals)
+        .getAllByRole('link')
+        .map(link => link.getAttribute('href')),
+    ).toContain('/namespace-transfer/transfers/tr-bob');
+
+    const inFlight = screen.getByRole('region', {
+      name: 'Your transfers in flight',
+    });
+    expect(await within(inFlight).findByText('Syncing')).toBeInTheDocument();
+    expect(transfersApi.listTransfers).toHaveBeenCalledWith(
+      expect.objectContaining({
+        requester: 'user:default/alice',
+        state: ['pending-approval', 'approved', 'running', 'staged'],
+      }),
+    );
+
+    // the demo app's signals plugin keeps them live; without it each says how to see changes
+    expect(
+      within(inFlight).getByRole('button', { name: 'Refresh' }),
+    ).toBeInTheDocument();
+  });
+
+  it('says when nothing waits and nothing is under way', async () => {
+    await render({
+      catalogApi: mockCatalog([]),
+      userEntityRef: 'user:default/alice',
+      ownershipEntityRefs: ['user:default/alice'],
+    });
+    const approvals = await screen.findByRole('region', {
+      name: 'Waiting for your approval',
+    });
+    expect(
+      await within(approvals).findByText('No requests wait for your approval.'),
+    ).toBeInTheDocument();
+    const inFlight = screen.getByRole('region', {
+      name: 'Your transfers in flight',
+    });
+    expect(
+      await within(inFlight).findByText(/None of your transfers is under way/),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the portal backend's message in its sections when it fails, and the rest of the page", async () => {
+    const down = async () => {
+      throw new Error('namespace-transfer backend is down');
+    };
+    await render({
+      catalogApi: mockCatalog([paymentsDb]),
+      userEntityRef: 'user:default/alice',
+      ownershipEntityRefs: ['user:default/alice'],
+      transfersApi: { getPendingApprovals: down, listTransfers: down },
+    });
+    const approvals = await screen.findByRole('region', {
+      name: 'Waiting for your approval',
+    });
+    expect(
+      (await within(approvals).findAllByText(/backend is down/)).length,
+    ).toBeGreaterThan(0);
+    const inFlight = screen.getByRole('region', {
+      name: 'Your transfers in flight',
+    });
+    expect(
+      (await within(inFlight).findAllByText(/backend is down/)).length,
+    ).toBeGreaterThan(0);
+    expect(
+      await screen.findByRole('table', {
+        name: 'Your components on Kubernetes',
+      }),
     ).toBeInTheDocument();
   });
 });

@@ -8,11 +8,14 @@ import {
 import Grid from '@material-ui/core/Grid';
 import { ClustersSection } from './sections/ClustersSection';
 import { KubernetesEntitiesSection } from './sections/KubernetesEntitiesSection';
+import { PendingApprovalsSection } from './sections/PendingApprovalsSection';
+import { TransfersInFlightSection } from './sections/TransfersInFlightSection';
 import { useSignedInUser } from './useSignedInUser';
 
 /**
- * What the signed-in person can do here, one section each: their components on Kubernetes (each leading
- * to its Volumes & transfers tab) and the clusters. Sections are added here as the portal grows.
+ * What the signed-in person can do here, one section each: what waits for their approval and their own
+ * transfers under way (first: they need the person now), their components on Kubernetes (each leading to
+ * its Volumes & transfers tab) and the clusters. Sections are added here as the portal grows.
  */
 export function HomePage() {
   const user = useSignedInUser();
@@ -27,6 +30,10 @@ export function HomePage() {
         {user.error && <ResponseErrorPanel error={user.error} />}
         {user.value && (
           <Grid container spacing={3}>
+            <PendingApprovalsSection />
+            <TransfersInFlightSection
+              userEntityRef={user.value.userEntityRef}
+            />
             <KubernetesEntitiesSection user={user.value} />
             <ClustersSection />
           </Grid>
