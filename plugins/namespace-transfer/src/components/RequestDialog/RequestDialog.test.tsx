@@ -256,7 +256,7 @@ describe('RequestDialog', () => {
       namespace: 'payments',
       claims: ['payments-db-data', 'payments-cache'],
     };
-    const planTransfer = jest.fn(async () => allowedPlan);
+    const planTransfer = jest.fn(async (_: TransferRequest) => allowedPlan);
     const transfers = [
       pendingTransfer('tr-1', 'payments-db-data'),
       pendingTransfer('tr-2', 'payments-cache'),
