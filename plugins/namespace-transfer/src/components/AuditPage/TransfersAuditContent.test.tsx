@@ -1,4 +1,10 @@
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  configure,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -78,12 +84,16 @@ function fakeApi(overrides: Partial<FakeApi> = {}): FakeApi {
   };
 }
 
-function render(api: Partial<NamespaceTransferApi>, url = '/') {
+function render(
+  api: Partial<NamespaceTransferApi>,
+  url = '/',
+  signals = fakeSignalApi(),
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [namespaceTransferApiRef, api],
-        [signalApiRef, fakeSignalApi()],
+        [signalApiRef, signals],
       ]}
     >
       <TransfersAuditContent />
@@ -135,6 +145,33 @@ describe('TransfersAuditContent', () => {
     // the counts are of every state: choosing one does not ask them again with it
     expect(api.getStateCounts.mock.calls.every(([q]) => !('state' in q))).toBe(
       true,
+    );
+  });
+
+  it('counts again and reads the list again when a transfer changes state, not on progress', async () => {
+    const api = fakeApi();
+    const signals = fakeSignalApi();
+    await render(api, '/', signals);
+    await screen.findByRole('group', { name: 'Transfers by state' });
+    await waitFor(() => expect(signals.subscriberCount).toBeGreaterThan(0));
+    const countsAsked = api.getStateCounts.mock.calls.length;
+    const listAsked = api.listTransfers.mock.calls.length;
+
+    api.getStateCounts.mockResolvedValue(counts({ succeeded: 1, failed: 2 }));
+    act(() => signals.send({ id: 'tr-9', state: 'failed' }));
+    expect(
+      await screen.findByRole('button', { name: 'Failed: 2' }),
+    ).toBeInTheDocument();
+    expect(api.getStateCounts.mock.calls.length).toBe(countsAsked + 1);
+    await waitFor(() =>
+      expect(api.listTransfers.mock.calls.length).toBe(listAsked + 1),
+    );
+
+    act(() => signals.send({ id: 'tr-1', progress: { bytesDone: 1024 } }));
+    act(() => signals.send({ id: 'tr-9', state: 'succeeded' }));
+    // the state signal after it is answered, and the progress one before it asked nothing
+    await waitFor(() =>
+      expect(api.getStateCounts.mock.calls.length).toBe(countsAsked + 2),
     );
   });
 
