@@ -5,6 +5,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { namespaceTransferApiRef } from '../../api';
 import { sampleTransfer } from '../../lib/testing';
 import { rootRouteRef } from '../../routes';
+import { formatTime } from '../EntityVolumesContent/formatTime';
 import { TransfersTable, TransfersTableProps } from './TransfersTable';
 
 const running = sampleTransfer({
@@ -77,6 +78,37 @@ describe('TransfersTable', () => {
     expect(second).toHaveTextContent('east/orders/cache');
     expect(second).toHaveTextContent('1 min 35 s');
     expect(second).not.toHaveTextContent('~');
+  });
+
+  it('says why a transfer failed, that a cancel rolls it back, and when it cuts over or expires', async () => {
+    await render({
+      columns: ['transfer', 'state'],
+      transfers: [
+        sampleTransfer({
+          id: 'tr-f',
+          state: 'failed',
+          error: 'rsync exited with code 23 (some files could not be read)',
+        }),
+        sampleTransfer({ id: 'tr-c', state: 'running', cancelRequested: true }),
+        sampleTransfer({
+          id: 'tr-s',
+          state: 'staged',
+          cutoverAt: '2026-12-06T02:00:00.000Z',
+        }),
+        sampleTransfer({ id: 'tr-p', expiresAt: '2026-12-12T10:00:00.000Z' }),
+      ],
+    });
+    const [failed, cancelling, staged, pending] = rows();
+    expect(failed).toHaveTextContent('Failed');
+    expect(failed).toHaveTextContent('rsync exited with code 23');
+    expect(cancelling).toHaveTextContent('Running');
+    expect(cancelling).toHaveTextContent('Cancel asked: rolling back');
+    expect(staged).toHaveTextContent(
+      `Cuts over ${formatTime('2026-12-06T02:00:00.000Z')}`,
+    );
+    expect(pending).toHaveTextContent(
+      `Expires ${formatTime('2026-12-12T10:00:00.000Z')}`,
+    );
   });
 
   it('shows only the columns asked for', async () => {

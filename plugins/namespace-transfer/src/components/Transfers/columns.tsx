@@ -97,6 +97,37 @@ function Progress({ transfer }: { transfer: TransferSummary }) {
   );
 }
 
+/** What the state alone does not say: why it failed, a cancel under way, when it cuts over or expires. */
+function stateNote(transfer: TransferSummary): string | undefined {
+  if (transfer.cancelRequested) return 'Cancel asked: rolling back';
+  if (transfer.state === 'staged' && transfer.cutoverAt) {
+    return `Cuts over ${formatTime(transfer.cutoverAt)}`;
+  }
+  if (transfer.state === 'pending-approval' && transfer.expiresAt) {
+    return `Expires ${formatTime(transfer.expiresAt)}`;
+  }
+  return undefined;
+}
+
+function State({ transfer }: { transfer: TransferSummary }) {
+  const note = stateNote(transfer);
+  return (
+    <>
+      <TransferStateChip state={transfer.state} />
+      {note && (
+        <Typography variant="caption" color="textSecondary" display="block">
+          {note}
+        </Typography>
+      )}
+      {transfer.error && (
+        <Typography variant="caption" color="error" display="block">
+          {transfer.error}
+        </Typography>
+      )}
+    </>
+  );
+}
+
 function Downtime({ transfer }: { transfer: TransferSummary }) {
   if (transfer.downtimeMs !== undefined) {
     return <>{formatDuration(transfer.downtimeMs)}</>;
@@ -115,7 +146,7 @@ export const COLUMNS: Record<TransfersTableColumn, ColumnDefinition> = {
   state: {
     title: 'State',
     sortField: 'state',
-    render: t => <TransferStateChip state={t.state} />,
+    render: t => <State transfer={t} />,
   },
   phase: { title: 'Phase', render: t => t.phase ?? '–' },
   progress: {
