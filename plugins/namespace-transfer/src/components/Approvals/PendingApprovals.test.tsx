@@ -173,6 +173,30 @@ describe('PendingApprovals', () => {
     expect(getPendingApprovals).toHaveBeenCalledTimes(1);
   });
 
+  it('shows a new request as soon as its signal comes', async () => {
+    const fresh = sampleTransfer({
+      id: 'tr-new',
+      comment: 'a second copy for the load test',
+      allowedActions: ['approve', 'reject'],
+    });
+    const getPendingApprovals = jest
+      .fn<Promise<TransferPage>, []>()
+      .mockResolvedValueOnce({ items: [] })
+      .mockResolvedValueOnce({ items: [fresh] });
+    const signals = fakeSignalApi();
+    await render({ getPendingApprovals }, signals);
+    expect(
+      await screen.findByText('No requests wait for your approval.'),
+    ).toBeInTheDocument();
+
+    act(() => signals.send({ id: 'tr-new', state: 'pending-approval' }));
+
+    expect(
+      await screen.findByText('a second copy for the load test'),
+    ).toBeInTheDocument();
+    expect(getPendingApprovals).toHaveBeenCalledTimes(2);
+  });
+
   it('shows no Approve button to a user who may not approve', async () => {
     await render({
       getPendingApprovals: async () => ({
