@@ -2,6 +2,7 @@ import { configure, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { namespaceTransferApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { refusal } from '../../lib/testing';
 import { NamespaceTransferPage } from './NamespaceTransferPage';
 
@@ -51,10 +52,16 @@ describe('NamespaceTransferPage', () => {
       <TestApiProvider apis={[[namespaceTransferApiRef, client]]}>
         <NamespaceTransferPage />
       </TestApiProvider>,
-      { routeEntries: ['/transfers/t-42'] },
+      {
+        routeEntries: ['/transfers/t-42'],
+        mountedRoutes: { '/namespace-transfer': rootRouteRef },
+      },
     );
     expect(await screen.findByText('No such transfer')).toBeInTheDocument();
     expect(client.getTransfer).toHaveBeenCalledWith('t-42');
     expect(screen.queryByRole('tab')).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: '← All transfers' }),
+    ).toHaveAttribute('href', '/namespace-transfer');
   });
 });

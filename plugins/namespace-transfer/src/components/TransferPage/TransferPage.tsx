@@ -2,17 +2,29 @@ import {
   Content,
   ContentHeader,
   EmptyState,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { TransferSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { useParams } from 'react-router-dom';
 import { useTransfer } from '../../hooks';
+import { rootRouteRef } from '../../routes';
 import { errorMessage, errorStatus } from '../../lib/errors';
 import { claimPath } from './describe';
 import { TransferView } from './TransferView';
+
+/** the list of every transfer, where the plugin's page is mounted (it throws after its hooks ran where not) */
+function useAllTransfersPath(): string | undefined {
+  try {
+    return useRouteRef(rootRouteRef)();
+  } catch {
+    return undefined;
+  }
+}
 
 function Refused(props: { error: Error }) {
   const status = errorStatus(props.error);
@@ -53,6 +65,7 @@ export function TransferPage(props: { id?: string }) {
     refresh();
   };
 
+  const allTransfers = useAllTransfersPath();
   const title = detail
     ? `${claimPath(detail.transfer.source)} → ${claimPath(detail.transfer.destination)}`
     : 'Transfer';
@@ -70,6 +83,11 @@ export function TransferPage(props: { id?: string }) {
           Refresh
         </Button>
       </ContentHeader>
+      {allTransfers && (
+        <Typography variant="body2" paragraph>
+          <Link to={allTransfers}>← All transfers</Link>
+        </Typography>
+      )}
       {loading && <Progress />}
       {!loading && error && !detail && <Refused error={error} />}
       {error && detail && (
