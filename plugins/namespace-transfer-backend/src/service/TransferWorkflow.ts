@@ -225,14 +225,11 @@ export class TransferWorkflow {
     caller: Caller,
     query: ListQuery,
   ): Promise<ListResult> {
-    const visible = await this.o.access.visibility(caller);
-    const filter: TransferFilter = {
-      ...(await this.filterOf(caller, query)),
-      state: ['pending-approval'],
-    };
-    delete filter.visibleTo;
+    // what waits for the caller is what they own the source of, not everything they may read
+    const { visibleTo, ...filters } = await this.filterOf(caller, query);
+    const filter: TransferFilter = { ...filters, state: ['pending-approval'] };
     if (!caller.isAdmin)
-      filter.sourceEntityRefs = visible?.ownedEntityRefs ?? [];
+      filter.sourceEntityRefs = visibleTo?.ownedEntityRefs ?? [];
     const page = await this.page(caller, query, filter);
     const views = await this.views(caller, page.items);
     return {
