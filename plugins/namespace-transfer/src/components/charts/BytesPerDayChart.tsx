@@ -30,7 +30,11 @@ export function BytesPerDayChart({ days, range }: BytesPerDayChartProps) {
       emptyText="No data moved in this period."
       figures={figuresOf(days)}
     >
-      <BarChart data={data} margin={{ top: 8, right: 16, left: 8 }}>
+      <BarChart
+        accessibilityLayer={false}
+        data={data}
+        margin={{ top: 8, right: 16, left: 8 }}
+      >
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="day" minTickGap={16} />
         <YAxis tickFormatter={formatBytes} width={72} />

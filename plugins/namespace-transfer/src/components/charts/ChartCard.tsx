@@ -38,6 +38,8 @@ export function ChartCard({
         </Typography>
       ) : (
         <>
+          {/* the table below carries the figures to assistive technology: the drawing is hidden from it
+              (and so must hold nothing focusable, hence the charts' accessibilityLayer off) */}
           <div aria-hidden="true" style={{ width: '100%', height }}>
             <ResponsiveContainer
               width="100%"

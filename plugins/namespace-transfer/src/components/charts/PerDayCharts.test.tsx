@@ -33,6 +33,11 @@ describe('TransfersPerDayChart', () => {
     );
     expect(screen.getByText('Transfers per day')).toBeInTheDocument();
     expect(container.querySelector('svg.recharts-surface')).not.toBeNull();
+    expect(
+      container.querySelector(
+        '[aria-hidden="true"] [tabindex]:not([tabindex="-1"])',
+      ),
+    ).toBeNull();
     const header = within(
       screen.getByRole('table', { name: 'Transfers per day figures' }),
     ).getAllByRole('columnheader');

@@ -1,4 +1,12 @@
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatDuration } from '../../lib/format';
 import type { PhaseSpan } from '../../lib/eventSeries';
 import { ChartCard } from './ChartCard';
@@ -15,11 +23,16 @@ export interface PhaseTimelineProps {
   now: number;
 }
 
+// a roll back is the run undoing itself: it stands out from the phases that move the data forward
+const PHASE_COLOR = '#1f6fb5';
+const ROLLBACK_COLOR = '#c62828';
+
 interface Row {
   /** unique per bar: a phase may come twice (a retry, a resume) */
   key: string;
   label: string;
   range: [number, number];
+  color: string;
 }
 
 function labelOf(span: PhaseSpan, attempts: number): string {
@@ -46,6 +59,7 @@ export function PhaseTimeline({ spans, now }: PhaseTimelineProps) {
     key: String(i),
     label: labelOf(s, attempts),
     range: [s.start, s.end ?? Math.max(s.start, now)],
+    color: s.phase === 'RollingBack' ? ROLLBACK_COLOR : PHASE_COLOR,
   }));
   const labelOfKey = (key: unknown) => rows[Number(key)]?.label ?? '';
   const height = Math.max(MIN_HEIGHT, rows.length * ROW_HEIGHT + 48);
@@ -58,6 +72,7 @@ export function PhaseTimeline({ spans, now }: PhaseTimelineProps) {
       height={height}
     >
       <BarChart
+        accessibilityLayer={false}
         data={rows}
         layout="vertical"
         margin={{ top: 8, right: 16, left: 8 }}
@@ -85,7 +100,11 @@ export function PhaseTimeline({ spans, now }: PhaseTimelineProps) {
             ];
           }}
         />
-        <Bar dataKey="range" fill="#1f6fb5" isAnimationActive={false} />
+        <Bar dataKey="range" isAnimationActive={false}>
+          {rows.map(row => (
+            <Cell key={row.key} fill={row.color} />
+          ))}
+        </Bar>
       </BarChart>
     </ChartCard>
   );

@@ -46,7 +46,11 @@ export function ThroughputChart({ samples, bytesTotal }: ThroughputChartProps) {
       emptyText="No progress reported yet."
       figures={figuresOf(samples, bytesTotal)}
     >
-      <AreaChart data={samples} margin={{ top: 8, right: 16, left: 8 }}>
+      <AreaChart
+        accessibilityLayer={false}
+        data={samples}
+        margin={{ top: 8, right: 16, left: 8 }}
+      >
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis
           dataKey="at"

@@ -46,6 +46,12 @@ describe('TransferCharts', () => {
     expect(screen.getByText('Throughput')).toBeInTheDocument();
     expect(screen.getByText('Phases')).toBeInTheDocument();
     expect(container.querySelectorAll('svg.recharts-surface')).toHaveLength(2);
+    // hidden from assistive technology, so nothing in it may be in the tab order
+    expect(
+      container.querySelector(
+        '[aria-hidden="true"] [tabindex]:not([tabindex="-1"])',
+      ),
+    ).toBeNull();
 
     const throughput = screen.getByRole('table', {
       name: 'Throughput figures',

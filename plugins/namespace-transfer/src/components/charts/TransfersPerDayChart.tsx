@@ -64,7 +64,11 @@ export function TransfersPerDayChart({
       emptyText="No transfer in this period."
       figures={figuresOf(days, states)}
     >
-      <BarChart data={data} margin={{ top: 8, right: 16, left: 8 }}>
+      <BarChart
+        accessibilityLayer={false}
+        data={data}
+        margin={{ top: 8, right: 16, left: 8 }}
+      >
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="day" minTickGap={16} />
         <YAxis allowDecimals={false} width={40} />
