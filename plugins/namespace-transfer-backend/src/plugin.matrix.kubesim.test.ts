@@ -69,6 +69,17 @@ const EXPECTED = {
     pendingApprovals: row(401, '200:0', '200:0', '200:1', '200:0', '200:1'),
     counts: row(401, '200:0', '200:1', '200:1', '200:1', '200:1'),
     bytesPerDay: row(401, 403, 403, 403, 403, 200),
+    transfersPerDay: row(401, 403, 403, 403, 403, 200),
+    // what GET /me says of each, and what each may do to the pending request: the decision rows below
+    me: row(401, 'user', 'user', 'user', 'user', 'admin,audit'),
+    allowedActions: row(
+      401,
+      404,
+      'cancel',
+      'approve,reject,cancel',
+      '',
+      'approve,reject,cancel',
+    ),
     destinations: row(401, '200:0', '200:1', '200:1', '200:1', 200),
     plan: row(401, 403, 200, 403, 200, 200),
     request: row(401, 403, 201, 403, 201, 201),
@@ -156,6 +167,28 @@ describe.each([
               )(r)
             ).status,
         ),
+        transfersPerDay: await matrix(
+          async r =>
+            (
+              await get(
+                '/stats/transfers-per-day?from=2026-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+              )(r)
+            ).status,
+        ),
+        me: await matrix(async r => {
+          const res = await get('/me')(r);
+          if (res.status !== 200) return res.status;
+          const { isAdmin, canAudit } = res.body;
+          return isAdmin || canAudit
+            ? [isAdmin && 'admin', canAudit && 'audit'].filter(Boolean).join()
+            : 'user';
+        }),
+        allowedActions: await matrix(async r => {
+          const res = await get(`/transfers/${id}`)(r);
+          return res.status === 200
+            ? res.body.transfer.allowedActions.join()
+            : res.status;
+        }),
         destinations: await matrix(async r => {
           const res = await get('/destinations')(r);
           // an admin may request into every configured namespace: how many depends on the clusters
