@@ -381,6 +381,9 @@ describe('TransfersAuditContent', () => {
     expect(
       await screen.findByRole('heading', { name: 'Per day' }),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText('Every transfer in the portal.'),
+    ).toBeInTheDocument();
     const perDay = await screen.findByRole('table', {
       name: 'Transfers per day figures',
     });

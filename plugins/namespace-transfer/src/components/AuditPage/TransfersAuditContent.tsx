@@ -17,6 +17,13 @@ import { FilterBar } from './FilterBar';
 import { StateCounts } from './StateCounts';
 import { useAuditFilters } from './useAuditFilters';
 
+/** Whose transfers the list holds: the API decides, the page says so. */
+function scopeOf(canAudit: boolean): string {
+  return canAudit
+    ? 'Every transfer in the portal.'
+    : 'You see the transfers you are involved in.';
+}
+
 /**
  * The "Transfers" tab of the platform team's page: every transfer the caller may read (the API decides:
  * all of them for auditors and admins, their own for others), filtered, sorted and paged by the API, live,
@@ -39,9 +46,7 @@ export function TransfersAuditContent() {
         style={{ gap: 8 }}
       >
         <Typography variant="body2" color="textSecondary" style={{ flex: 1 }}>
-          {profile && !profile.canAudit
-            ? 'You see the transfers you are involved in.'
-            : 'Every transfer in the portal.'}
+          {profile && scopeOf(profile.canAudit)}
         </Typography>
         <Button variant="outlined" onClick={() => setRefreshKey(k => k + 1)}>
           Refresh
