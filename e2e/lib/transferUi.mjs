@@ -68,7 +68,7 @@ export async function decideInDialog(page, { claim, action, comment, view }) {
   // the claim's volume row has no decisions: the row meant is the one offering this one
   const scope = claim
     ? page.getByRole('row').filter({ hasText: claim }).filter({ has: button })
-    : page.getByRole('main');
+    : page.locator('body');
   await scope
     .first()
     .getByRole('button', { name: action, exact: true })
@@ -91,8 +91,8 @@ export async function decideInDialog(page, { claim, action, comment, view }) {
 }
 
 /**
- * The state the transfer's page shows: its header's chip, the page's first chip naming a state (the chip
- * is a Material UI Chip; the event log below it may name states in words too).
+ * The state the transfer's page shows: its summary's chip, the page's first chip naming a state (a
+ * Material UI Chip; the event log below it names states in words too).
  */
 function shownState() {
   const labels = {
@@ -106,9 +106,7 @@ function shownState() {
     Rejected: 'rejected',
     Expired: 'expired',
   };
-  for (const chip of document.querySelectorAll(
-    'main [class*="MuiChip-label"]',
-  )) {
+  for (const chip of document.querySelectorAll('[class*="MuiChip-label"]')) {
     const state = labels[chip.textContent.trim()];
     if (state) return state;
   }
