@@ -23,7 +23,13 @@ export async function seriousViolations(page, selector) {
       v =>
         `${v.id} (${v.impact}): ${v.help}: ${v.nodes
           .slice(0, 3)
-          .map(n => n.target.join(' '))
+          .map(n => `${n.target.join(' ')} [${whyOf(n)}]`)
           .join(', ')}`,
     );
+}
+
+/** axe's own words on one element, e.g. its contrast ratio and colours */
+function whyOf(node) {
+  const check = [...node.any, ...node.all, ...node.none][0];
+  return check?.message ?? node.failureSummary ?? '';
 }

@@ -28,22 +28,24 @@ export function recordLiveTraffic(page, signalChannel) {
     }),
   );
   return {
-    /** a point in the log: what came before (the page's first load, a click's answer) is not judged */
+    /** a point in the log: what came before (e.g. the page's first load) is not judged */
     mark: () => log.length,
+    /** the person acts on the page (e.g. confirms a decision): the page may read what changed, once */
+    noteAction: () => log.push({ kind: 'action' }),
     signalsSince: start =>
       log.slice(start).filter(e => e.kind === 'signal').length,
     readsSince: start => log.slice(start).filter(e => e.kind === 'read'),
     /**
-     * Reads that no signal explains: any read of a route before the first signal after `start`, or more
-     * than READS_PER_SIGNAL reads of one route between two signals. A page that polls makes them while
-     * nothing happens (e.g. a staged transfer waiting for its cutover).
+     * Reads that neither a signal nor the person's action explains: any read of a route before the first
+     * of them after `start`, or more than READS_PER_SIGNAL reads of one route between two. A page that
+     * polls makes them while nothing happens (e.g. a request waiting for its approval).
      */
     unexplainedReadsSince(start) {
       const out = [];
       let sinceSignal = new Map();
       let signalled = false;
       for (const e of log.slice(start)) {
-        if (e.kind === 'signal') {
+        if (e.kind === 'signal' || e.kind === 'action') {
           signalled = true;
           sinceSignal = new Map();
           continue;
