@@ -9,15 +9,21 @@ import {
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
 } from './isNamespaceTransferAvailable';
 import { VolumesSection } from './VolumesSection';
+import { PendingApprovals } from '../Approvals';
+import { EntityTransfers } from '../Transfers';
 
 /**
- * The tab's sections, top to bottom; each is given the entity's ref. The entity's approvals and transfers
- * are sections of their own and join this list below the volumes.
+ * The tab's sections, top to bottom; each is given the entity's ref: its claims (to request from), the
+ * requests on them waiting for this user's approval, and the entity's transfers, live.
  */
 const SECTIONS: Array<{
   id: string;
   Section: ComponentType<{ entityRef: string }>;
-}> = [{ id: 'volumes', Section: VolumesSection }];
+}> = [
+  { id: 'volumes', Section: VolumesSection },
+  { id: 'approvals', Section: PendingApprovals },
+  { id: 'transfers', Section: EntityTransfers },
+];
 
 /** The "Volumes & transfers" tab: the entity's PVCs on every configured cluster, and its transfers. */
 export function EntityVolumesContent() {
