@@ -2,13 +2,13 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import type {
   Plan,
-  ProgressSample,
   TransferCheckpoint,
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { TransferRunEvent } from '@namespace-transfer/plugin-namespace-transfer-node';
 import type { TransferNotices } from '../notify/types';
 import type { Lease, ProgressSummary, RunLeases, Transfer } from '../store';
+import { ProgressAcrossPasses } from './progressAcrossPasses';
 
 export interface RunWriterOptions {
   lease: Lease;
@@ -23,31 +23,23 @@ export interface RunWriterOptions {
 
 const CHECKPOINT_TRIES = 3;
 
-function summaryOf(s: ProgressSample): ProgressSummary {
-  return {
-    bytesDone: s.bytesDone,
-    bytesTotal: s.bytesTotal,
-    filesDone: s.filesDone,
-    filesTotal: s.filesTotal,
-    rateBytesPerSecond: s.rate,
-    etaSeconds: s.etaSeconds,
-  };
-}
-
 /**
  * Writes what a run reports, in order and under its lease: the plan it goes by, phases, warnings, progress
- * at most once per sample interval, checkpoints as they come. The engine's events arrive as synchronous
- * callbacks; the writes queue behind each other so that a phase never lands after the state that ends it.
+ * (summed over the attempt's passes) at most once per sample interval, checkpoints as they come. The
+ * engine's events arrive as synchronous callbacks; the writes queue behind each other so that a phase
+ * never lands after the state that ends it.
  */
 export class RunWriter {
   private queue: Promise<void> = Promise.resolve();
   private lastSampleAt = 0;
   private unwritten?: ProgressSummary;
   private lost = false;
+  private readonly passes: ProgressAcrossPasses;
   transfer: Transfer;
 
   constructor(private readonly o: RunWriterOptions) {
     this.transfer = o.transfer;
+    this.passes = new ProgressAcrossPasses(o.transfer.progress);
   }
 
   /** Stops writing (the lease is gone): whatever is queued is dropped. */
@@ -64,7 +56,7 @@ export class RunWriter {
         this.enqueue(() => this.phase(e.phase));
         break;
       case 'progress':
-        this.progress(summaryOf(e.sample));
+        this.progress(this.passes.add(e.run, e.sample));
         break;
       case 'warning':
         this.enqueue(() => this.o.runs.recordWarning(this.o.lease, e.message));

@@ -489,6 +489,69 @@ describe('outcomes', () => {
     expect(engine.calls[1].until).toBeUndefined();
   });
 
+  it('sums the progress of an attempt over its runs: a cut-over whose final sync finds nothing changed keeps the stage’s bytes', async () => {
+    const engine = new FakeEngine();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan ?? o.plan! });
+      const pass = o.until === 'staged' ? 'stage-1' : 'final';
+      const moved = o.until === 'staged' ? 1000 : 0;
+      o.onEvent?.({
+        type: 'progress',
+        run: pass,
+        sample: { at: 'now', attempt: 1, bytesDone: moved, bytesTotal: moved },
+      });
+      return o.until === 'staged'
+        ? result({
+            outcome: 'staged',
+            checkpoint: checkpointOf(o, ['stage-1']),
+          })
+        : result({ outcome: 'succeeded', checkpoint: o.checkpoint });
+    };
+    const t = await approved({ options: { stage: true } });
+    const { worker } = startWorker(engine);
+    expect((await stateOf(t.id, 'staged')).progress).toEqual({
+      bytesDone: 1000,
+      bytesTotal: 1000,
+    });
+    await store.decide({ transferId: t.id, kind: 'cutover', ...owner });
+    worker.wake();
+    expect((await stateOf(t.id, 'succeeded')).progress).toEqual({
+      bytesDone: 1000,
+      bytesTotal: 1000,
+    });
+  });
+
+  it('starts the progress of a retried attempt from zero', async () => {
+    const engine = new FakeEngine();
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan! });
+      const first = engine.calls.length === 1;
+      o.onEvent?.({
+        type: 'progress',
+        run: 'final',
+        sample: {
+          at: 'now',
+          attempt: 1,
+          bytesDone: first ? 700 : 200,
+          bytesTotal: 1000,
+        },
+      });
+      return first
+        ? result({ outcome: 'failed', error: 'the mover pod was evicted' })
+        : result({ outcome: 'succeeded' });
+    };
+    const t = await approved();
+    const { worker } = startWorker(engine);
+    expect((await stateOf(t.id, 'failed')).progress.bytesDone).toBe(700);
+    await store.decide({ transferId: t.id, kind: 'retry', ...owner });
+    worker.wake();
+    const done = await stateOf(t.id, 'succeeded');
+    expect(done).toMatchObject({
+      attempt: 2,
+      progress: { bytesDone: 200, bytesTotal: 1000 },
+    });
+  });
+
   it('passes a cancel recorded while staged to the resumed run at once (the engine rolls back from the checkpoint)', async () => {
     const engine = new FakeEngine();
     let abortedAtStart: boolean | undefined;
