@@ -54,7 +54,7 @@ export interface TransferWorkflowOptions {
   windows: CutoverWindows;
   config: WorkflowConfig;
   now?: () => Date;
-  /** transfers read from the store at a time for the CSV export (default 500) */
+  /** transfers read from the store at a time for the CSV export (default 100) */
   exportPageSize?: number;
   /** after a stored decision: the worker may have something to claim (an approval, retry, resume, cut over) */
   onDecided?: (transfer: Transfer) => void;
@@ -327,7 +327,7 @@ export class TransferWorkflow {
     const filter = await this.filterOf(caller, query);
     let cursor: string | undefined = query.cursor;
     do {
-      const page = await this.o.store.listRecords({
+      const page = await this.o.store.listExportRows({
         filter,
         ...(query.sort && {
           sort: { field: query.sort, order: query.order ?? 'desc' },

@@ -5,7 +5,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { DecisionKind } from '../workflow/states';
 import { DecisionStore, NewDecision } from './DecisionStore';
 import { EventLog, ReadEventsRequest } from './EventLog';
-import { listTransferRecords, listTransfers } from './listTransfers';
+import { listExportRows, listTransfers } from './listTransfers';
 import { migrateToLatest } from './migrate';
 import { transferColumns } from './newTransferColumns';
 import { batchFromRow, transferFromRow, TransferRow } from './rows';
@@ -16,12 +16,12 @@ import { bytesMovedPerDay, countsByState, transfersPerDay } from './stats';
 import { applyTransition, readRow } from './transitions';
 import type {
   Batch,
+  ExportRow,
   ListPage,
   ListRequest,
   NewBatch,
   NewTransfer,
   Transfer,
-  TransferRecord,
   TransferFilter,
 } from './types';
 
@@ -139,9 +139,9 @@ export class TransferStore {
     return listTransfers(this.db, request);
   }
 
-  /** list, without each transfer's plans, options and checkpoint (for exports of many rows) */
-  listRecords(request: ListRequest = {}): Promise<ListPage<TransferRecord>> {
-    return listTransferRecords(this.db, request);
+  /** list, as the audit export's rows (its columns only, under its names) */
+  listExportRows(request: ListRequest = {}): Promise<ListPage<ExportRow>> {
+    return listExportRows(this.db, request);
   }
 
   countsByState(filter?: TransferFilter) {

@@ -183,36 +183,6 @@ describe.each(databases.eachSupportedId())('listing transfers on %s', id => {
       }
   });
 
-  it('lists records, the same transfers without their plans, options and checkpoint, page by page', async () => {
-    const request: ListRequest = {
-      sort: { field: 'requester', order: 'asc' },
-      limit: 5,
-    };
-    const full: Transfer[] = [];
-    const lean: Record<string, unknown>[] = [];
-    for (let cursor: string | undefined, first = true; first || cursor;) {
-      first = false;
-      const [a, b] = await Promise.all([
-        store.list({ ...request, cursor }),
-        store.listRecords({ ...request, cursor }),
-      ]);
-      expect(b.nextCursor).toEqual(a.nextCursor);
-      full.push(...a.items);
-      lean.push(...b.items);
-      cursor = a.nextCursor;
-    }
-    expect(full).toHaveLength(all.length);
-    expect(lean).toEqual(
-      full.map(
-        ({ plan: _p, runPlan: _r, checkpoint: _c, options: _o, ...rest }) =>
-          rest,
-      ),
-    );
-    for (const r of lean)
-      for (const heavy of ['plan', 'runPlan', 'checkpoint', 'options'])
-        expect(r).not.toHaveProperty(heavy);
-  });
-
   it('keeps a cursor stable while transfers are added', async () => {
     const first = await store.list({
       limit: 4,

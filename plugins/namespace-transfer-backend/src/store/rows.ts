@@ -1,4 +1,5 @@
 import type {
+  ExportRow,
   Transfer,
   TransferEvent,
   TransferRecord,
@@ -59,52 +60,6 @@ function compact<T extends object>(o: T): T {
   }
   return kept as T;
 }
-
-/** The columns of a TransferRecord: every one but the large JSON ones. */
-export const RECORD_COLUMNS = [
-  'id',
-  'batch_id',
-  'source_cluster',
-  'source_namespace',
-  'source_claim',
-  'source_entity_ref',
-  'destination_cluster',
-  'destination_namespace',
-  'destination_claim',
-  'destination_storage_class',
-  'destination_size',
-  'destination_entity_ref',
-  'requested_mode',
-  'chosen_mode',
-  'intent',
-  'requester',
-  'comment',
-  'state',
-  'phase',
-  'cancel_requested',
-  'past_point_of_no_return',
-  'left_for_resume',
-  'approved_by',
-  'bytes_done',
-  'bytes_total',
-  'files_done',
-  'files_total',
-  'rate_bytes_per_second',
-  'eta_seconds',
-  'attempt',
-  'engine_transfer_id',
-  'downtime_ms',
-  'lease_holder',
-  'lease_epoch',
-  'lease_expires_at',
-  'error',
-  'created_at',
-  'updated_at',
-  'started_at',
-  'finished_at',
-  'expires_at',
-  'cutover_at',
-] as const;
 
 export function recordFromRow(r: TransferRow): TransferRecord {
   return compact<TransferRecord>({
@@ -169,6 +124,68 @@ export function transferFromRow(r: TransferRow): Transfer {
     runPlan: json(r.run_plan),
     checkpoint: json(r.checkpoint),
   });
+}
+
+/**
+ * The audit export's columns, each under the CSV's name for it (knex's `{ alias: column }` quotes the
+ * alias, so PostgreSQL keeps its case), and the time of the last change, which a cursor may sort by.
+ */
+export const EXPORT_COLUMNS: Record<keyof ExportRow, string> = {
+  id: 'id',
+  batchId: 'batch_id',
+  state: 'state',
+  phase: 'phase',
+  requester: 'requester',
+  approvedBy: 'approved_by',
+  sourceCluster: 'source_cluster',
+  sourceNamespace: 'source_namespace',
+  sourceClaim: 'source_claim',
+  sourceEntity: 'source_entity_ref',
+  destinationCluster: 'destination_cluster',
+  destinationNamespace: 'destination_namespace',
+  destinationClaim: 'destination_claim',
+  destinationEntity: 'destination_entity_ref',
+  requestedMode: 'requested_mode',
+  chosenMode: 'chosen_mode',
+  intent: 'intent',
+  attempt: 'attempt',
+  bytesDone: 'bytes_done',
+  downtimeMs: 'downtime_ms',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  error: 'error',
+  comment: 'comment',
+};
+
+function isoTime(v: DbValue, column: string): string {
+  return requiredDate(v, column).toISOString();
+}
+
+function nullableIsoTime(v: DbValue, column: string): string | null {
+  return v === null || v === undefined ? null : isoTime(v, column);
+}
+
+function nullableNumber(v: DbValue): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+/**
+ * A row selected by EXPORT_COLUMNS made the same on both databases (times, bigint strings, the approvers'
+ * JSON), in place: a new object per row, for each of 100,000 rows, was what V8 learnt to allocate
+ * straight in its old space (they live while their page is written), which grew the backend by 150 MiB.
+ */
+export function exportRowFromRow(r: TransferRow): ExportRow {
+  r.approvedBy = JSON.parse(String(r.approvedBy));
+  r.attempt = Number(r.attempt);
+  r.bytesDone = nullableNumber(r.bytesDone);
+  r.downtimeMs = nullableNumber(r.downtimeMs);
+  r.createdAt = isoTime(r.createdAt, 'created_at');
+  r.updatedAt = isoTime(r.updatedAt, 'updated_at');
+  r.startedAt = nullableIsoTime(r.startedAt, 'started_at');
+  r.finishedAt = nullableIsoTime(r.finishedAt, 'finished_at');
+  return r as unknown as ExportRow;
 }
 
 export function batchFromRow(r: Record<string, unknown>): Batch {

@@ -182,3 +182,36 @@ export type TransferRecord = Omit<
   Transfer,
   'plan' | 'runPlan' | 'checkpoint' | 'options'
 >;
+
+/**
+ * One transfer as the audit export reads it: the export's columns under the names the CSV gives them,
+ * as the store's own values (null where a column is empty, times as ISO strings).
+ */
+export type ExportRow = {
+  id: string;
+  batchId: string | null;
+  state: TransferState;
+  phase: TransferPhase | null;
+  requester: string;
+  approvedBy: string[];
+  sourceCluster: string;
+  sourceNamespace: string;
+  sourceClaim: string;
+  sourceEntity: string;
+  destinationCluster: string;
+  destinationNamespace: string;
+  destinationClaim: string;
+  destinationEntity: string;
+  requestedMode: TransferMode;
+  chosenMode: 'copy' | 'rebind' | null;
+  intent: TransferIntent;
+  attempt: number;
+  bytesDone: number | null;
+  downtimeMs: number | null;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  comment: string | null;
+};
