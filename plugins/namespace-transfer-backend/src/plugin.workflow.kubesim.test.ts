@@ -6,6 +6,8 @@
  * and afterwards no secret in any table of the plugin's database. Everything a person does goes through
  * HTTP as that person; the test reads the clusters and the database only to check what was left.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { SimWorld } from 'kube-sim';
 import { findSecret } from './store/secrets';
@@ -547,6 +549,49 @@ it('stages while the application runs, then cuts over when asked and, for anothe
     cutoverAt.getTime(),
   );
   expect(await nothingLeft(timedDone.engineTransferId)).toEqual([]);
+});
+
+it('counts what the stage moved as the attempt’s bytes after a cut-over whose final sync finds nothing changed: on the transfer and per day', async () => {
+  const src = await paymentsClaim(world, 'ledger-archive', 8);
+  const sourceBytes = Object.keys(checksums(src)).reduce(
+    (n, f) => n + statSync(join(src, f)).size,
+    0,
+  );
+  const movedPerDay = async () => {
+    const day = 86_400_000;
+    const from = new Date(Date.now() - day).toISOString();
+    const to = new Date(Date.now() + day).toISOString();
+    const res = await api.get(
+      'admin',
+      `/stats/bytes-per-day?from=${from}&to=${to}`,
+    );
+    expect([res.status, res.body.error?.message]).toEqual([200, undefined]);
+    return (res.body.days as Array<{ bytes: number }>).reduce(
+      (n, d) => n + d.bytes,
+      0,
+    );
+  };
+  const t = await requested('ledger-archive', {
+    intent: 'clone',
+    options: { verify: 'full', stage: true },
+  });
+  await approved(t.id);
+  const staged = await inState(api, t.id, 'staged', 'failed');
+  expect(staged.error).toBeUndefined();
+  expect(staged.progress.bytesDone).toBeGreaterThanOrEqual(sourceBytes);
+  const before = await movedPerDay();
+
+  // nothing written while staged: the cut-over's final sync moves nothing
+  const cut = await api.post('requester', `/transfers/${t.id}/cutover`);
+  expect([cut.status, cut.body.error?.message]).toEqual([200, undefined]);
+  const done = await inState(api, t.id, 'succeeded', 'failed');
+  expect(done.error).toBeUndefined();
+  expect(checksums(await volumeDir(west, DEST_NS, 'ledger-archive'))).toEqual(
+    checksums(src),
+  );
+  expect(done.progress.bytesDone).toBeGreaterThanOrEqual(sourceBytes);
+  expect(done.progress.bytesTotal).toBe(done.progress.bytesDone);
+  expect((await movedPerDay()) - before).toBe(done.progress.bytesDone);
 });
 
 it('asks the owners again when the plan changed between request and start, creating nothing', async () => {
