@@ -74,7 +74,8 @@ describe('Home page and user pages', () => {
   it('leads from the home page to the clusters page', async () => {
     await page.goto(portal.baseUrl);
     await page.getByRole('link', { name: 'Go to the clusters page' }).click();
-    await page.waitForURL(/\/namespace-transfer$/);
+    // the platform page's Clusters tab (its index tab lists transfers)
+    await page.waitForURL(/\/namespace-transfer\/clusters$/);
     await page.getByRole('row').filter({ hasText: 'east' }).waitFor();
   });
 

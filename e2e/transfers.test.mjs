@@ -357,12 +357,31 @@ describe('Transfers: request, approve, watch, cut over, audit', () => {
     await page.setViewportSize(NARROW);
     await page.goto(`${portal.baseUrl}${transferPath(ids.copy)}`);
     await stateShown(page, 'succeeded');
-    await checkView(page, '11-transfer-narrow');
+    await checkView(page, '11-transfer-narrow', { fullPage: false });
     // readable means no sideways scrolling of the page itself (a wide table may scroll in its own box)
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
+    const { overflow, widest } = await page.evaluate(() => {
+      const width = window.innerWidth;
+      const describe = el =>
+        `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join('.')}`;
+      return {
+        overflow: document.documentElement.scrollWidth - width,
+        // the innermost elements that stick out: what makes the page wide
+        widest: [...document.body.querySelectorAll('*')]
+          .filter(
+            el =>
+              el.getBoundingClientRect().right > width &&
+              ![...el.children].some(
+                c => c.getBoundingClientRect().right > width,
+              ),
+          )
+          .slice(0, 5)
+          .map(describe),
+      };
+    });
+    assert.ok(
+      overflow <= 0,
+      `the page is ${overflow}px wider than the window: ${widest.join(', ')}`,
     );
-    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
   });
 
   it('shows every view above without a serious or critical axe-core violation', () => {

@@ -185,6 +185,7 @@ describe('Volumes & transfers', () => {
 
   it('lists the configured clusters and their reachability on the platform page', async () => {
     await page.goto(`${portal.baseUrl}/namespace-transfer`);
+    await page.getByRole('tab', { name: 'Clusters' }).click();
     const east = page.getByRole('row').filter({ hasText: 'east' });
     await east.waitFor();
     assert.match(await east.innerText(), /Reachable/);

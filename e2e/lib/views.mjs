@@ -35,14 +35,19 @@ export const accessibilityFindings = {};
 
 /**
  * The view as it is now: a screenshot, and its accessibility checked (see accessibilityFindings). A page
- * is taken whole; a dialog as the window shows it (its overlay covers the window only) and checked alone:
- * the page behind its backdrop is dimmed on purpose, and was checked as a view of its own.
+ * is taken whole unless `fullPage` is false (a phone-sized window reads better as the phone shows it); a
+ * dialog as the window shows it (its overlay covers the window only) and checked alone: the page behind
+ * its backdrop is dimmed on purpose, and was checked as a view of its own.
  */
-export async function checkView(page, name, { dialog = false } = {}) {
+export async function checkView(
+  page,
+  name,
+  { dialog = false, fullPage = !dialog } = {},
+) {
   mkdirSync(docsScreenshotDir, { recursive: true });
   await page.screenshot({
     path: join(docsScreenshotDir, `${name}.png`),
-    fullPage: !dialog,
+    fullPage,
   });
   const violations = await seriousViolations(
     page,
