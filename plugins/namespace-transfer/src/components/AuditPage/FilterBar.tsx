@@ -124,6 +124,8 @@ export function FilterBar({ filters, onApply }: FilterBarProps) {
               onChange={e => edit(key)(e.target.value)}
               error={Boolean(problems[key])}
               helperText={problems[key]}
+              // above the field like the days' labels, so that the example shows and the row lines up
+              InputLabelProps={{ shrink: true }}
               fullWidth
             />
           </Grid>

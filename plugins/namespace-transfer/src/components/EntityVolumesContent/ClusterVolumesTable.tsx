@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { Table, TableColumn, WarningPanel } from '@backstage/core-components';
-import Tooltip from '@material-ui/core/Tooltip';
+import { Table, WarningPanel } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import {
   ClusterVolumes,
@@ -9,74 +8,9 @@ import {
 import { RequestSource } from '../RequestDialog';
 import { claimKey, isTransferable } from './selection';
 import { SelectionBar } from './SelectionBar';
+import { StackedTable } from './StackedTable';
 import { transferColumns } from './transferColumns';
-import { UsedBy } from './UsedBy';
-import { TransferredTo, VolumeStatus } from './VolumeStatus';
-
-/** kubectl's short forms keep the column narrow; the tooltip has the full names. */
-const ACCESS_MODES: Record<string, string> = {
-  ReadWriteOnce: 'RWO',
-  ReadOnlyMany: 'ROX',
-  ReadWriteMany: 'RWX',
-  ReadWriteOncePod: 'RWOP',
-};
-const shortAccessMode = (mode: string) => ACCESS_MODES[mode] ?? mode;
-
-const columns: TableColumn<Volume>[] = [
-  { title: 'Name', field: 'name', highlight: true },
-  { title: 'Namespace', field: 'namespace' },
-  { title: 'Capacity', field: 'capacity', render: v => v.capacity ?? '—' },
-  {
-    title: 'Storage class',
-    field: 'storageClass',
-    render: v => v.storageClass ?? '(cluster default)',
-  },
-  {
-    title: 'Status',
-    field: 'phase',
-    render: v => (
-      <>
-        <VolumeStatus phase={v.phase} />
-        <TransferredTo transferredTo={v.transferredTo} />
-      </>
-    ),
-  },
-  {
-    title: 'Access modes',
-    field: 'accessModes',
-    render: v => (
-      <Tooltip title={v.accessModes.join(', ')}>
-        <Typography variant="body2">
-          {v.accessModes.map(shortAccessMode).join(', ')}
-        </Typography>
-      </Tooltip>
-    ),
-  },
-  {
-    title: 'Used by',
-    render: v => <UsedBy usedBy={v.usedBy} />,
-    sorting: false,
-  },
-  {
-    title: 'Transferable',
-    field: 'transferable.transferable',
-    render: v => (
-      <Tooltip title={v.transferable.reason}>
-        <div>
-          <Typography variant="body2">
-            {v.transferable.transferable ? 'Yes' : 'No'}
-          </Typography>
-          {/* why not stays in sight: a tooltip is out of reach for the keyboard */}
-          {!v.transferable.transferable && (
-            <Typography variant="caption" color="textSecondary">
-              {v.transferable.reason}
-            </Typography>
-          )}
-        </div>
-      </Tooltip>
-    ),
-  },
-];
+import { volumeColumns } from './volumeColumns';
 
 export interface ClusterVolumesTableProps {
   cluster: ClusterVolumes;
@@ -115,19 +49,24 @@ export function ClusterVolumesTable({
           }),
         )
       : undefined;
+  const columns = volumeColumns(Boolean(transfer));
   const table = (
-    <Table<Volume>
-      title={`Cluster ${cluster.cluster}`}
-      subtitle={`${cluster.volumes.length} volume${cluster.volumes.length === 1 ? '' : 's'}`}
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={transfer ? [transfer.first, ...columns, transfer.last] : columns}
-      data={cluster.volumes}
-      emptyContent={
-        <Typography variant="body2" style={{ padding: 16 }}>
-          No volumes of this entity on cluster {cluster.cluster}.
-        </Typography>
-      }
-    />
+    <StackedTable>
+      <Table<Volume>
+        title={`Cluster ${cluster.cluster}`}
+        subtitle={`${cluster.volumes.length} volume${cluster.volumes.length === 1 ? '' : 's'}`}
+        options={{ paging: false, search: false, padding: 'dense' }}
+        columns={
+          transfer ? [transfer.first, ...columns, transfer.last] : columns
+        }
+        data={cluster.volumes}
+        emptyContent={
+          <Typography variant="body2" style={{ padding: 16 }}>
+            No volumes of this entity on cluster {cluster.cluster}.
+          </Typography>
+        }
+      />
+    </StackedTable>
   );
   if (!onTransfer || !transferable) return table;
   return (

@@ -45,6 +45,9 @@ export function transferColumns(
     last: {
       title: 'Actions',
       sorting: false,
+      // as wide as its button, which never wraps out of sight
+      width: '1%',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: v =>
         isTransferable(v) ? (
           <Button

@@ -45,7 +45,7 @@ function RequestedBy({ userEntityRef }: { userEntityRef: string }) {
         <TransfersTable
           title="Your transfers in flight"
           transfers={list.items}
-          columns={['transfer', 'state', 'phase', 'progress']}
+          columns={['transfer', 'state', 'progress']}
           loading={list.loading}
         />
       )}

@@ -26,6 +26,7 @@ function CustomDestination({ form, errors, set }: FieldsProps) {
         id="request-entity-ref"
         label="Destination entity"
         placeholder="component:default/payments-db"
+        InputLabelProps={{ shrink: true }}
         value={form.entityRef}
         onChange={e => set('entityRef', e.target.value)}
         error={!!errors.entityRef}
@@ -73,6 +74,8 @@ function StorageClassField({
     error: !!errors.storageClass,
     fullWidth: true,
     margin: 'dense' as const,
+    // the empty value reads "the cluster's default": a label left inside the field would cover it
+    InputLabelProps: { shrink: true },
   };
   if (!cluster || cluster.storageClasses.length === 0) {
     return (
@@ -95,7 +98,9 @@ function StorageClassField({
       select
       SelectProps={{ native: true }}
       onChange={e => set('storageClass', e.target.value)}
-      helperText={errors.storageClass}
+      helperText={
+        errors.storageClass ?? 'The class of the new claim on that cluster'
+      }
     >
       <option value="">
         {fallback
@@ -128,6 +133,7 @@ export function DestinationFields(props: DestinationFieldsProps) {
         label="Destination"
         select
         SelectProps={{ native: true }}
+        InputLabelProps={{ shrink: true }}
         value={form.destination}
         onChange={e => changeDestination(e.target.value)}
         error={!!errors.destination}

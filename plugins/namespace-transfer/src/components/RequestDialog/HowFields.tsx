@@ -50,6 +50,7 @@ export function HowFields({ form, errors, set }: FieldsProps) {
         label="Verification"
         select
         SelectProps={{ native: true }}
+        InputLabelProps={{ shrink: true }}
         value={form.verify}
         onChange={e => set('verify', e.target.value as VerifyChoice)}
         error={!!errors.verify}
@@ -69,6 +70,7 @@ export function HowFields({ form, errors, set }: FieldsProps) {
           id="request-verify-ratio"
           label="Share of files checked"
           placeholder="0.1"
+          InputLabelProps={{ shrink: true }}
           inputProps={{ inputMode: 'decimal' }}
           value={form.verifySampleRatio}
           onChange={e => set('verifySampleRatio', e.target.value)}

@@ -26,6 +26,14 @@ const IDENTITY_SOURCES: Record<Identity['source'], string> = {
 const seconds = (s: number | undefined) =>
   s === undefined ? 'unknown' : formatDuration(s * 1000);
 
+/** e.g. `300 MiB used of 1.0 GiB`; only the capacity where the cluster does not report use */
+function usedText(source: { usedBytes?: number; capacityBytes?: number }) {
+  const capacity = formatBytes(source.capacityBytes);
+  return source.usedBytes === undefined
+    ? `${capacity}, use unknown`
+    : `${formatBytes(source.usedBytes)} used of ${capacity}`;
+}
+
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Box mb={1.5}>
@@ -109,7 +117,7 @@ export function PlanView({ plan }: { plan: Plan }) {
         )}
       </Fact>
       <Fact label="From → to">
-        {`${source.cluster}/${source.namespace}/${source.name} (${formatBytes(source.usedBytes)} used of ${formatBytes(source.capacityBytes)}) → ${destination.cluster}/${destination.namespace}/${destination.name}, storage class ${destination.storageClassName ?? 'the cluster default'}`}
+        {`${source.cluster}/${source.namespace}/${source.name} (${usedText(source)}) → ${destination.cluster}/${destination.namespace}/${destination.name}, storage class ${destination.storageClassName ?? 'the cluster default'}`}
       </Fact>
       <Fact label="Stopped">
         <Stopped plan={plan} />

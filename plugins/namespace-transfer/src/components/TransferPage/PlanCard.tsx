@@ -22,7 +22,7 @@ function stopsText(plan: Plan): string {
     .map(w =>
       w.replicas === undefined
         ? `${w.kind} ${w.namespace}/${w.name}`
-        : `${w.kind} ${w.namespace}/${w.name} (${w.replicas} replicas)`,
+        : `${w.kind} ${w.namespace}/${w.name} (${w.replicas} replica${w.replicas === 1 ? '' : 's'})`,
     )
     .join(', ');
 }

@@ -14,6 +14,7 @@ import { useParams } from 'react-router-dom';
 import { useTransfer } from '../../hooks';
 import { rootRouteRef } from '../../routes';
 import { errorMessage, errorStatus } from '../../lib/errors';
+import { BreakablePath } from '../shared';
 import { claimPath } from './describe';
 import { TransferView } from './TransferView';
 
@@ -71,7 +72,21 @@ export function TransferPage(props: { id?: string }) {
     : 'Transfer';
   return (
     <Content>
-      <ContentHeader title={title}>
+      <ContentHeader
+        title={title}
+        titleComponent={
+          <Typography variant="h4" component="h2">
+            {detail ? (
+              <>
+                <BreakablePath path={claimPath(detail.transfer.source)} /> →{' '}
+                <BreakablePath path={claimPath(detail.transfer.destination)} />
+              </>
+            ) : (
+              title
+            )}
+          </Typography>
+        }
+      >
         <Typography
           variant="body2"
           color="textSecondary"

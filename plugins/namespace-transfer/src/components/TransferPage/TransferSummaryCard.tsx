@@ -3,7 +3,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { TransferSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { formatDuration } from '../../lib/format';
-import { formatTime } from '../../lib/time';
+import { formatTime, runTimeMs } from '../../lib/time';
 import { TransferProgressBar, TransferStateChip } from '../shared';
 import { TransferActions } from '../TransferActions';
 import { claimPath } from './describe';
@@ -71,7 +71,11 @@ export function TransferSummaryCard(props: {
       />
       {t.startedAt && (
         <Box mt={2}>
-          <TransferProgressBar progress={t.progress} />
+          <TransferProgressBar
+            progress={t.progress}
+            state={t.state}
+            tookMs={runTimeMs(t)}
+          />
         </Box>
       )}
       {t.error && (

@@ -45,10 +45,8 @@ export function EntityTransfers({ entityRef }: { entityRef: string }) {
           columns={[
             'transfer',
             'state',
-            'phase',
             'progress',
             'requester',
-            'attempt',
             'downtime',
             'updated',
             'actions',

@@ -62,7 +62,10 @@ describe('TransfersTable', () => {
     expect(first).toHaveTextContent('clone · copy');
     expect(first).toHaveTextContent('Syncing');
     expect(first).toHaveTextContent('bob');
-    expect(within(first).getAllByRole('cell')[5]).toHaveTextContent('2');
+    // the state cell names the phase and a retry's attempt (no columns of their own by default)
+    expect(within(first).getAllByRole('cell')[1]).toHaveTextContent(
+      'Syncing · attempt 2',
+    );
     // not run yet as far as downtime goes: the plan's estimate, marked as one
     expect(first).toHaveTextContent('~20 s');
     expect(

@@ -8,6 +8,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { TransferSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
 import {
   COLUMNS,
@@ -44,14 +45,50 @@ const FIRST_ORDER: Record<TransferSortField, TransferSortOrder> = {
   requester: 'asc',
 };
 
+const useStyles = makeStyles(theme => ({
+  // the theme lets table cells break inside words, which squeezes a column to a letter's width
+  table: {
+    '& th, & td': {
+      wordBreak: 'normal',
+      padding: theme.spacing(1, 1),
+      '&:first-child': { paddingLeft: theme.spacing(2) },
+    },
+    '& th': { whiteSpace: 'nowrap' },
+    // a narrow window reads each transfer as a card: its cells one under the other, each with its
+    // heading; what the list can be sorted by stays above as a row of sort buttons
+    [theme.breakpoints.down('xs')]: {
+      '&, & tbody, & tr, & td': {
+        display: 'block',
+        width: '100%',
+        boxSizing: 'border-box',
+      },
+      '& thead tr': { display: 'flex', flexWrap: 'wrap' },
+      '& tbody tr': { borderBottom: `1px solid ${theme.palette.divider}` },
+      '& td': { border: 0, padding: theme.spacing(0.5, 2) },
+      '& td[data-label]::before': {
+        ...theme.typography.overline,
+        content: 'attr(data-label)',
+        display: 'block',
+        color: theme.palette.text.secondary,
+      },
+    },
+  },
+  unsortable: {
+    [theme.breakpoints.down('xs')]: { display: 'none' },
+  },
+}));
+
 function HeaderCell(props: {
   column: TransfersTableColumn;
   sort: TransfersTableProps['sort'];
   onSortChange: TransfersTableProps['onSortChange'];
 }) {
   const { column, sort, onSortChange } = props;
+  const classes = useStyles();
   const { title, sortField } = COLUMNS[column];
-  if (!sortField || !onSortChange) return <TableCell>{title}</TableCell>;
+  if (!sortField || !onSortChange) {
+    return <TableCell className={classes.unsortable}>{title}</TableCell>;
+  }
   const active = sort?.field === sortField;
   const order = active ? sort.order : FIRST_ORDER[sortField];
   const next: TransferSortOrder =
@@ -85,12 +122,13 @@ export function TransfersTable(props: TransfersTableProps) {
     onTransferChange,
   } = props;
 
+  const classes = useStyles();
   if (loading && transfers.length === 0) return <Progress />;
   return (
     <>
       {loading && <Progress />}
       <TableContainer>
-        <Table size="small" aria-label={title}>
+        <Table size="small" aria-label={title} className={classes.table}>
           <TableHead>
             <TableRow>
               {columns.map(column => (
@@ -116,7 +154,11 @@ export function TransfersTable(props: TransfersTableProps) {
             {transfers.map(transfer => (
               <TableRow key={transfer.id}>
                 {columns.map(column => (
-                  <TableCell key={column}>
+                  <TableCell
+                    key={column}
+                    style={COLUMNS[column].style}
+                    data-label={COLUMNS[column].title}
+                  >
                     {COLUMNS[column].render(transfer, { onTransferChange })}
                   </TableCell>
                 ))}

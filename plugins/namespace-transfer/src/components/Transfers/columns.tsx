@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { CSSProperties, ReactNode } from 'react';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -7,14 +7,20 @@ import {
   TransferSummary,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { formatDuration } from '../../lib/format';
+import {
+  formatDayAndTime,
+  formatTime as formatFullTime,
+  runTimeMs,
+} from '../../lib/time';
 import { formatTime } from '../EntityVolumesContent/formatTime';
 import {
+  BreakablePath,
   TransferLink,
   TransferProgressBar,
   TransferStateChip,
 } from '../shared';
 import { TransferActions } from '../TransferActions';
-import { routeOf } from './describe';
+import { claimPath, routeOf } from './describe';
 import { PlanSummary } from './PlanSummary';
 
 /** A field the API sorts the list by (`ListQuery.sort`). */
@@ -42,13 +48,12 @@ export type TransfersTableColumn =
   | 'comment'
   | 'actions';
 
+/** what fits 1280 px beside the sidebar: the state cell names the phase and a retry's attempt */
 export const DEFAULT_COLUMNS: TransfersTableColumn[] = [
   'transfer',
   'state',
-  'phase',
   'progress',
   'requester',
-  'attempt',
   'downtime',
   'updated',
 ];
@@ -62,13 +67,20 @@ interface ColumnDefinition {
   title: string;
   /** set when the API can sort by this column */
   sortField?: TransferSortField;
+  /** the cells' layout: room for a column that must not be squeezed, or no wrapping of a short one */
+  style?: CSSProperties;
   render(transfer: TransferSummary, context: CellContext): ReactNode;
 }
+
+const NO_WRAP: CSSProperties = { whiteSpace: 'nowrap' };
 
 function Route({ transfer }: { transfer: TransferSummary }) {
   return (
     <>
-      <TransferLink transfer={transfer}>{routeOf(transfer)}</TransferLink>
+      <TransferLink transfer={transfer}>
+        <BreakablePath path={claimPath(transfer.source)} /> →{' '}
+        <BreakablePath path={claimPath(transfer.destination)} />
+      </TransferLink>
       <Typography variant="caption" color="textSecondary" display="block">
         {transfer.intent} · {transfer.chosenMode ?? transfer.requestedMode}
       </Typography>
@@ -85,13 +97,11 @@ function Progress({ transfer }: { transfer: TransferSummary }) {
   if (!isActiveTransferState(state) && progress.bytesDone === undefined) {
     return <>–</>;
   }
-  const shown =
-    state === 'running'
-      ? progress
-      : { bytesDone: progress.bytesDone, bytesTotal: progress.bytesTotal };
   return (
     <TransferProgressBar
-      progress={shown}
+      progress={progress}
+      state={state}
+      tookMs={runTimeMs(transfer)}
       label={`Progress of ${routeOf(transfer)}`}
     />
   );
@@ -109,11 +119,27 @@ function stateNote(transfer: TransferSummary): string | undefined {
   return undefined;
 }
 
+/** the phase the run is in (or ended in) and a retry's attempt, e.g. `Syncing · attempt 2` */
+function runNote(transfer: TransferSummary): string | undefined {
+  const { phase, attempt, state } = transfer;
+  const parts = [
+    phase && state !== 'succeeded' ? phase : undefined,
+    attempt > 1 ? `attempt ${attempt}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
 function State({ transfer }: { transfer: TransferSummary }) {
   const note = stateNote(transfer);
+  const run = runNote(transfer);
   return (
     <>
       <TransferStateChip state={transfer.state} />
+      {run && (
+        <Typography variant="caption" color="textSecondary" display="block">
+          {run}
+        </Typography>
+      )}
       {note && (
         <Typography variant="caption" color="textSecondary" display="block">
           {note}
@@ -125,6 +151,19 @@ function State({ transfer }: { transfer: TransferSummary }) {
         </Typography>
       )}
     </>
+  );
+}
+
+/** the day above the time of day, so that neither breaks; the full time in the tooltip */
+function When({ iso }: { iso: string }) {
+  const [day, time] = formatDayAndTime(iso);
+  return (
+    <span title={formatFullTime(iso)} style={NO_WRAP}>
+      {day}
+      <Typography variant="caption" color="textSecondary" display="block">
+        {time}
+      </Typography>
+    </span>
   );
 }
 
@@ -142,37 +181,52 @@ function Downtime({ transfer }: { transfer: TransferSummary }) {
 }
 
 export const COLUMNS: Record<TransfersTableColumn, ColumnDefinition> = {
-  transfer: { title: 'Transfer', render: t => <Route transfer={t} /> },
+  transfer: {
+    title: 'Transfer',
+    style: { minWidth: '9rem' },
+    render: t => <Route transfer={t} />,
+  },
   state: {
     title: 'State',
     sortField: 'state',
     render: t => <State transfer={t} />,
   },
-  phase: { title: 'Phase', render: t => t.phase ?? '–' },
+  phase: { title: 'Phase', style: NO_WRAP, render: t => t.phase ?? '–' },
   progress: {
     title: 'Progress',
+    style: { minWidth: '7rem' },
     render: t => <Progress transfer={t} />,
   },
   requester: {
     title: 'Requester',
     sortField: 'requester',
+    style: { minWidth: '7rem' },
     render: t => <EntityRefLink entityRef={t.requester} defaultKind="user" />,
   },
-  attempt: { title: 'Attempt', render: t => t.attempt },
-  downtime: { title: 'Downtime', render: t => <Downtime transfer={t} /> },
+  attempt: { title: 'Attempt', style: NO_WRAP, render: t => t.attempt },
+  downtime: {
+    title: 'Downtime',
+    style: NO_WRAP,
+    render: t => <Downtime transfer={t} />,
+  },
   created: {
     title: 'Requested',
     sortField: 'createdAt',
-    render: t => formatTime(t.createdAt),
+    render: t => <When iso={t.createdAt} />,
   },
   updated: {
     title: 'Updated',
     sortField: 'updatedAt',
-    render: t => formatTime(t.updatedAt),
+    render: t => <When iso={t.updatedAt} />,
   },
-  plan: { title: 'Plan', render: t => <PlanSummary plan={t.plan} /> },
+  plan: {
+    title: 'Plan',
+    style: { minWidth: '14rem' },
+    render: t => <PlanSummary plan={t.plan} />,
+  },
   comment: {
     title: 'Comment',
+    style: { minWidth: '8rem' },
     render: t => (
       <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
         {t.comment ?? '–'}
@@ -181,6 +235,8 @@ export const COLUMNS: Record<TransfersTableColumn, ColumnDefinition> = {
   },
   actions: {
     title: 'Actions',
+    // each button on one line: they stack rather than break their words
+    style: NO_WRAP,
     render: (t, { onTransferChange }) => (
       <TransferActions
         transfer={t}
