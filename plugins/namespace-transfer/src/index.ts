@@ -11,6 +11,6 @@ export {
 export { namespaceTransferApiRef, NamespaceTransferClient } from './api';
 export type { NamespaceTransferApi } from './api';
 export { isNamespaceTransferAvailable } from './components/EntityVolumesContent';
-export { rootRouteRef, transferRouteRef } from './routes';
+export { clustersRouteRef, rootRouteRef, transferRouteRef } from './routes';
 export { PendingApprovalsCard, MyTransfersCard } from './components/HomeCards';
 export type { MyTransfersCardProps } from './components/HomeCards';

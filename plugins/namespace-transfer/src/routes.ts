@@ -18,3 +18,14 @@ export const transferRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/transfers/:id',
 });
+
+/**
+ * The clusters tab of the platform team's page, `/namespace-transfer/clusters`.
+ *
+ * @public
+ */
+export const clustersRouteRef = createSubRouteRef({
+  id: 'namespace-transfer/clusters',
+  parent: rootRouteRef,
+  path: '/clusters',
+});

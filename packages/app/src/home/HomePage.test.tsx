@@ -258,7 +258,7 @@ describe('HomePage', () => {
 
     expect(
       screen.getByRole('link', { name: 'Go to the clusters page' }),
-    ).toHaveAttribute('href', '/namespace-transfer');
+    ).toHaveAttribute('href', '/namespace-transfer/clusters');
   });
 
   it('greets a user the catalog does not know by their sign-in name and says how a component gets listed', async () => {

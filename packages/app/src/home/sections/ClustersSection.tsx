@@ -1,12 +1,12 @@
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
-import { rootRouteRef as namespaceTransferRouteRef } from '@namespace-transfer/plugin-namespace-transfer';
+import { clustersRouteRef } from '@namespace-transfer/plugin-namespace-transfer';
 import Typography from '@material-ui/core/Typography';
 import { HomeSection } from '../HomeSection';
 
-/** Where the clusters are listed: the namespace-transfer plugin's page. */
+/** Where the clusters are listed: the Clusters tab of the namespace-transfer plugin's page. */
 export function ClustersSection() {
-  const clustersPage = useRouteRef(namespaceTransferRouteRef);
+  const clustersPage = useRouteRef(clustersRouteRef);
   return (
     <HomeSection id="clusters" title="Clusters" narrow>
       <Typography variant="body2" paragraph>
