@@ -49,16 +49,14 @@ export function ClusterVolumesTable({
           }),
         )
       : undefined;
-  const columns = volumeColumns(Boolean(transfer));
+  const columns = volumeColumns(transfer?.onTransfer);
   const table = (
     <StackedTable>
       <Table<Volume>
         title={`Cluster ${cluster.cluster}`}
         subtitle={`${cluster.volumes.length} volume${cluster.volumes.length === 1 ? '' : 's'}`}
         options={{ paging: false, search: false, padding: 'dense' }}
-        columns={
-          transfer ? [transfer.first, ...columns, transfer.last] : columns
-        }
+        columns={transfer ? [transfer.first, ...columns] : columns}
         data={cluster.volumes}
         emptyContent={
           <Typography variant="body2" style={{ padding: 16 }}>

@@ -1,16 +1,15 @@
-import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import { TableColumn } from '@backstage/core-components';
 import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { claimKey, isTransferable } from './selection';
 
-/** The columns that choose claims: a checkbox and "Transfer" on each transferable claim. */
+/** The column that chooses claims (a checkbox on each transferable one), and what "Transfer" on one does. */
 export function transferColumns(
   volumes: Volume[],
   chosen: Set<string>,
   setChosen: (keys: Set<string>) => void,
   onTransfer: (volume: Volume) => void,
-): { first: TableColumn<Volume>; last: TableColumn<Volume> } {
+): { first: TableColumn<Volume>; onTransfer: (volume: Volume) => void } {
   const selectable = volumes.filter(isTransferable).map(claimKey);
   const all = selectable.length > 0 && selectable.every(k => chosen.has(k));
   const toggle = (key: string) => {
@@ -19,6 +18,7 @@ export function transferColumns(
     setChosen(next);
   };
   return {
+    onTransfer,
     first: {
       title: (
         <Checkbox
@@ -40,24 +40,6 @@ export function transferColumns(
             onChange={() => toggle(claimKey(v))}
             inputProps={{ 'aria-label': `Select ${v.name}` }}
           />
-        ) : null,
-    },
-    last: {
-      title: 'Actions',
-      sorting: false,
-      // as wide as its button, which never wraps out of sight
-      width: '1%',
-      cellStyle: { whiteSpace: 'nowrap' },
-      render: v =>
-        isTransferable(v) ? (
-          <Button
-            size="small"
-            variant="outlined"
-            color="primary"
-            onClick={() => onTransfer(v)}
-          >
-            Transfer
-          </Button>
         ) : null,
     },
   };

@@ -1,8 +1,10 @@
 import { CSSProperties } from 'react';
 import { TableColumn } from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { Volume } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { isTransferable } from './selection';
 import { NarrowLabel } from './StackedTable';
 import { UsedBy } from './UsedBy';
 import { TransferredTo, VolumeStatus } from './VolumeStatus';
@@ -52,8 +54,26 @@ function Capacity({ volume }: { volume: Volume }) {
   );
 }
 
-function Transferable({ volume }: { volume: Volume }) {
+/** "Transfer" where the user may request one, else whether the claim may be transferred; why not, in sight */
+function Transferable(props: {
+  volume: Volume;
+  onTransfer?: (volume: Volume) => void;
+}) {
+  const { volume, onTransfer } = props;
   const { transferable, reason } = volume.transferable;
+  if (onTransfer && isTransferable(volume)) {
+    return (
+      <Button
+        size="small"
+        variant="outlined"
+        color="primary"
+        style={NO_WRAP}
+        onClick={() => onTransfer(volume)}
+      >
+        Transfer
+      </Button>
+    );
+  }
   return (
     <Tooltip title={reason}>
       <div>
@@ -72,27 +92,28 @@ function Transferable({ volume }: { volume: Volume }) {
 
 /**
  * The claims' columns, dense enough for 1280 px beside the sidebar: used-by gets the room, the rest is
- * short. Without the selection columns (checkbox, "Transfer") the same shares spread over the row.
+ * short. With `onTransfer` each transferable claim has "Transfer" in the last column.
  */
-export function volumeColumns(withSelection: boolean): TableColumn<Volume>[] {
-  const pct = (n: number) => `${withSelection ? n : Math.round(n * 1.12)}%`;
+export function volumeColumns(
+  onTransfer?: (volume: Volume) => void,
+): TableColumn<Volume>[] {
   return [
     {
       title: 'Claim',
       field: 'name',
-      width: pct(25),
+      width: '28%',
       render: v => <Claim volume={v} />,
     },
     {
       title: 'Capacity',
       field: 'capacity',
-      width: pct(12),
+      width: '13%',
       render: v => <Capacity volume={v} />,
     },
     {
       title: 'Status',
       field: 'phase',
-      width: pct(12),
+      width: '13%',
       render: v => (
         <>
           <span style={NO_WRAP}>
@@ -104,7 +125,7 @@ export function volumeColumns(withSelection: boolean): TableColumn<Volume>[] {
     },
     {
       title: 'Used by',
-      width: pct(28),
+      width: '32%',
       render: v => (
         <>
           <NarrowLabel>Used by</NarrowLabel>
@@ -116,8 +137,8 @@ export function volumeColumns(withSelection: boolean): TableColumn<Volume>[] {
     {
       title: 'Transferable',
       field: 'transferable.transferable',
-      width: pct(12),
-      render: v => <Transferable volume={v} />,
+      width: '14%',
+      render: v => <Transferable volume={v} onTransfer={onTransfer} />,
     },
   ];
 }

@@ -66,7 +66,6 @@ function columnsFor(starts: Set<string>): TableColumn<TransferLogEvent>[] {
           {eventText(e)}
         </Typography>
       ),
-      headerStyle: nowrap,
     },
   ];
 }
