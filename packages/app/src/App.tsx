@@ -6,11 +6,14 @@ import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import namespaceTransferPlugin from '@namespace-transfer/plugin-namespace-transfer/alpha';
 import { homePlugin } from './home';
+import { navModule } from './nav';
 import { signInModule } from './signIn';
+import { themeModule } from './theme';
 
 /**
  * The portal on the new frontend system: the home page, the catalog with the Volumes & transfers tab and
- * the users' and groups' pages (org), and the namespace-transfer page.
+ * the users' and groups' pages (org), and the namespace-transfer page; the app's light theme and nav are
+ * its own (readable secondary text, a named menu on a narrow window).
  */
 const app = createApp({
   features: [
@@ -22,6 +25,8 @@ const app = createApp({
     signalsPlugin,
     userSettingsPlugin,
     signInModule,
+    themeModule,
+    navModule,
   ],
 });
 
