@@ -61,7 +61,7 @@ export function ClustersTable() {
     <Table<ClusterStatus>
       title="Clusters"
       subtitle="from kubernetes.clusterLocatorMethods"
-      options={{ paging: false, search: false }}
+      options={{ paging: false, search: false, draggable: false }}
       columns={columns}
       data={value?.clusters ?? []}
       actions={[

@@ -83,6 +83,7 @@ export function EventLog(props: { events: TransferLogEvent[] }) {
         pageSizeOptions: [50, 200, 1000],
         search: false,
         sorting: false,
+        draggable: false,
         padding: 'dense',
       }}
       columns={columns}
