@@ -1,6 +1,6 @@
 import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import { ListControls, TransfersTable } from '../Transfers';
+import { ListControls, listControlsOf, TransfersTable } from '../Transfers';
 import { usePendingApprovals } from './usePendingApprovals';
 
 /** @public */
@@ -49,14 +49,7 @@ export function PendingApprovals({ entityRef }: PendingApprovalsProps) {
           }
         />
       )}
-      <ListControls
-        live={list.live}
-        failed={Boolean(list.error)}
-        hasMore={list.hasMore}
-        loadingMore={list.loadingMore}
-        onRefresh={list.refresh}
-        onLoadMore={list.loadMore}
-      />
+      <ListControls {...listControlsOf(list)} />
     </InfoCard>
   );
 }

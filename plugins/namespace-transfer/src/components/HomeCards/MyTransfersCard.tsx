@@ -8,7 +8,7 @@ import {
 import useAsync from 'react-use/esm/useAsync';
 import { namespaceTransferApiRef } from '../../api';
 import { useTransferList } from '../../hooks';
-import { ListControls, TransfersTable } from '../Transfers';
+import { ListControls, listControlsOf, TransfersTable } from '../Transfers';
 
 /** Requested and not ended: waiting for approval, approved, running or staged. */
 const IN_FLIGHT: TransferState[] = [
@@ -49,14 +49,7 @@ function RequestedBy({ userEntityRef }: { userEntityRef: string }) {
           loading={list.loading}
         />
       )}
-      <ListControls
-        live={list.live}
-        failed={Boolean(list.error)}
-        hasMore={list.hasMore}
-        loadingMore={list.loadingMore}
-        onRefresh={list.refresh}
-        onLoadMore={list.loadMore}
-      />
+      <ListControls {...listControlsOf(list)} />
     </>
   );
 }

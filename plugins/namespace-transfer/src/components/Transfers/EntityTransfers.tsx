@@ -5,7 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import { namespaceTransferApiRef } from '../../api';
 import { useTransferList } from '../../hooks';
 import { TransferSortField, TransferSortOrder } from './columns';
-import { ListControls } from './ListControls';
+import { ListControls, listControlsOf } from './ListControls';
 import { TransfersTable } from './TransfersTable';
 
 const PAGE_SIZE = 20;
@@ -63,14 +63,7 @@ export function EntityTransfers({ entityRef }: { entityRef: string }) {
           }
         />
       )}
-      <ListControls
-        live={list.live}
-        failed={Boolean(list.error)}
-        hasMore={list.hasMore}
-        loadingMore={list.loadingMore}
-        onRefresh={list.refresh}
-        onLoadMore={list.loadMore}
-      />
+      <ListControls {...listControlsOf(list)} />
     </InfoCard>
   );
 }

@@ -14,6 +14,25 @@ export interface ListControlsProps {
   onLoadMore(): void;
 }
 
+/** What a live list (useTransferList, usePendingApprovals) says about itself, as the controls take it. */
+export function listControlsOf(list: {
+  live: boolean;
+  error?: unknown;
+  hasMore: boolean;
+  loadingMore: boolean;
+  refresh(): void;
+  loadMore(): void;
+}): ListControlsProps {
+  return {
+    live: list.live,
+    failed: Boolean(list.error),
+    hasMore: list.hasMore,
+    loadingMore: list.loadingMore,
+    onRefresh: list.refresh,
+    onLoadMore: list.loadMore,
+  };
+}
+
 /**
  * Under a live list: "Show more" while the API has further pages, and "Refresh" where nothing updates on
  * its own (no signals in this portal) or the last read failed.

@@ -6,6 +6,6 @@ export type {
   TransferSortOrder,
 } from './columns';
 export { EntityTransfers } from './EntityTransfers';
-export { ListControls } from './ListControls';
+export { ListControls, listControlsOf } from './ListControls';
 export type { ListControlsProps } from './ListControls';
 export { PlanSummary } from './PlanSummary';
