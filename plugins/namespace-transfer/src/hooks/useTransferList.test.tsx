@@ -159,6 +159,7 @@ describe('useTransferList', () => {
   it('unsubscribes on unmount', async () => {
     const { hook, signals } = setup();
     await waitFor(() => expect(hook.result.current.loading).toBe(false));
+    expect(signals.subscriberCount).toBe(1);
 
     hook.unmount();
 
