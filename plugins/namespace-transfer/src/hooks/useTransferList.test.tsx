@@ -14,6 +14,15 @@ const a = sampleTransfer({ id: 'a', state: 'running', phase: 'Syncing' });
 const b = sampleTransfer({ id: 'b' });
 const c = sampleTransfer({ id: 'c', state: 'succeeded' });
 
+/** a promise the test settles when it chooses */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>(r => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 function setup() {
   const signals = fakeSignalApi();
   let firstPage: TransferPage = { items: [a, b], nextCursor: 'after-b' };
@@ -130,6 +139,29 @@ describe('useTransferList', () => {
     await waitFor(() => expect(ids()).toEqual(['d', 'a', 'b', 'c']));
     expect(load).toHaveBeenCalledTimes(3);
     expect(hook.result.current.hasMore).toBe(false);
+  });
+
+  it('keeps a state read after an older first page read that answers later', async () => {
+    const { hook, signals, api, load, store } = setup();
+    await waitFor(() => expect(hook.result.current.loading).toBe(false));
+    const olderPage = deferred<TransferPage>();
+    load.mockImplementationOnce(() => olderPage.promise);
+
+    // a new transfer's signal starts a first-page read; a's end is read on its own and answers first
+    act(() => signals.send({ id: 'new', state: 'pending-approval' }));
+    store({ ...a, state: 'succeeded' });
+    act(() => signals.send({ id: 'a', state: 'succeeded' }));
+    await waitFor(() =>
+      expect(hook.result.current.items[0].state).toBe('succeeded'),
+    );
+    await act(async () => olderPage.resolve({ items: [a, b] }));
+
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(api.getTransfer).toHaveBeenCalledWith('a');
+    expect(hook.result.current.items.map(t => [t.id, t.state])).toEqual([
+      ['a', 'succeeded'],
+      ['b', 'pending-approval'],
+    ]);
   });
 
   it('ignores figures of a transfer it does not list', async () => {

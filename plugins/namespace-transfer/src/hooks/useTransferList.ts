@@ -52,15 +52,20 @@ function replaceIn(
 
 /**
  * The first page read again, in front of what further pages brought (less what the first page now holds,
- * so a transfer it pushed down stays until the next page is read from the old cursor).
+ * so a transfer it pushed down stays until the next page is read from the old cursor). `newer` keeps the
+ * shown version of a transfer that was read on its own after this page was asked for.
  */
-function withFirstPage(state: ListState, page: TransferPage): ListState {
+function withFirstPage(
+  state: ListState,
+  page: TransferPage,
+  newer: (id: string) => TransferSummary | undefined,
+): ListState {
   const fresh = new Set(page.items.map(t => t.id));
   const keepFurther = state.pages > 1;
   const further = keepFurther ? state.items.filter(t => !fresh.has(t.id)) : [];
   return {
     ...state,
-    items: [...page.items, ...further],
+    items: [...page.items.map(t => newer(t.id) ?? t), ...further],
     pages: Math.max(state.pages, 1),
     nextCursor: keepFurther ? state.nextCursor : page.nextCursor,
     loading: false,
@@ -85,18 +90,39 @@ function followList(
   const report = (error: Error) =>
     update(s => ({ ...s, loading: false, loadingMore: false, error }));
 
+  // reads are numbered as they are asked for, and each transfer remembers the number of the read it
+  // shows: an answer asked for before the one shown (a slow page, an earlier read of the same transfer)
+  // must not bring back an older state, as no later signal would correct it
+  let reads = 0;
+  const shownRead = new Map<string, number>();
+  const isNewer = (id: string, read: number) => read > (shownRead.get(id) ?? 0);
+
   const readFirstPage = coalesce(async () => {
+    const read = ++reads;
     const page = await load(undefined);
-    update(s => withFirstPage(s, page));
+    update(s => {
+      const shown = new Map(s.items.map(t => [t.id, t]));
+      const next = withFirstPage(s, page, id =>
+        isNewer(id, read) ? undefined : shown.get(id),
+      );
+      page.items.forEach(t => {
+        if (isNewer(t.id, read)) shownRead.set(t.id, read);
+      });
+      return next;
+    });
   });
 
-  const readTransfer = (id: string) =>
-    api
+  const readTransfer = (id: string) => {
+    const read = ++reads;
+    return api
       .getTransfer(id)
-      .then(({ transfer }) =>
-        update(s => ({ ...s, items: replaceIn(s.items, transfer) })),
-      )
+      .then(({ transfer }) => {
+        if (!isNewer(id, read)) return;
+        shownRead.set(id, read);
+        update(s => ({ ...s, items: replaceIn(s.items, transfer) }));
+      })
       .catch(report);
+  };
 
   let loadingMore = false;
   return {
@@ -133,6 +159,7 @@ function followList(
         });
     },
     replace(transfer: TransferSummary) {
+      shownRead.set(transfer.id, ++reads);
       update(s => ({ ...s, items: replaceIn(s.items, transfer) }));
     },
     onSignal(signal: TransferSignal) {
