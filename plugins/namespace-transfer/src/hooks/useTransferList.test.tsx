@@ -164,6 +164,38 @@ describe('useTransferList', () => {
     ]);
   });
 
+  it('drops an item that no longer matches after it was read again', async () => {
+    const signals = fakeSignalApi();
+    const stored = { ...a, state: 'succeeded' as const };
+    const api = {
+      getTransfer: jest.fn(async () => ({ transfer: stored, decisions: [] })),
+    };
+    const wrapper = ({ children }: PropsWithChildren<{}>) => (
+      <TestApiProvider
+        apis={[
+          [namespaceTransferApiRef, api as any],
+          [signalApiRef, signals],
+        ]}
+      >
+        {children}
+      </TestApiProvider>
+    );
+    const hook = renderHook(
+      () =>
+        useTransferList(async () => ({ items: [a, b] }), [], {
+          keep: t => t.state !== 'succeeded',
+        }),
+      { wrapper },
+    );
+    await waitFor(() => expect(hook.result.current.loading).toBe(false));
+
+    act(() => signals.send({ id: 'a', state: 'succeeded' }));
+
+    await waitFor(() =>
+      expect(hook.result.current.items.map(t => t.id)).toEqual(['b']),
+    );
+  });
+
   it('ignores figures of a transfer it does not list', async () => {
     const { hook, signals, calls, ids } = setup();
     await waitFor(() => expect(hook.result.current.loading).toBe(false));

@@ -41,6 +41,15 @@ const INITIAL: ListState = {
   loadingMore: false,
 };
 
+/** How {@link useTransferList} is tuned. */
+export type UseTransferListOptions = {
+  /**
+   * Whether a transfer still belongs in the list (e.g. still in one of the states the list was asked
+   * for): one that no longer does after it was read again or replaced is dropped.
+   */
+  keep?: (transfer: TransferSummary) => boolean;
+};
+
 type Update = (change: (state: ListState) => ListState) => void;
 
 function replaceIn(
@@ -77,6 +86,7 @@ function followList(
   api: NamespaceTransferApi,
   load: (cursor?: string) => Promise<TransferPage>,
   setState: (state: ListState) => void,
+  keep: (transfer: TransferSummary) => boolean,
 ) {
   let stopped = false;
   // the follower holds the list and React renders its snapshots: signals read what is shown, not what a
@@ -84,7 +94,8 @@ function followList(
   let state = INITIAL;
   const update: Update = change => {
     if (stopped) return;
-    state = change(state);
+    const next = change(state);
+    state = { ...next, items: next.items.filter(keep) };
     setState(state);
   };
   const report = (error: Error) =>
@@ -189,17 +200,20 @@ type Follower = ReturnType<typeof followList>;
  * kept live through signals: phase and progress are patched in place without a request, a state change
  * reads that one transfer again, and a state change of a transfer not in the list reads the first page
  * again (it may be a new request). It never polls. `deps` are what `load` depends on: when one changes
- * the list starts over.
+ * the list starts over. `options.keep` drops what no longer belongs (see {@link UseTransferListOptions}).
  */
 export function useTransferList(
   load: (cursor?: string) => Promise<TransferPage>,
   deps: unknown[],
+  options: UseTransferListOptions = {},
 ): UseTransferListResult {
   const api = useApi(namespaceTransferApiRef);
   const [state, setState] = useState<ListState>(INITIAL);
   const follower = useRef<Follower>();
   const latestLoad = useRef(load);
   latestLoad.current = load;
+  const latestKeep = useRef(options.keep);
+  latestKeep.current = options.keep;
 
   useEffect(
     () => {
@@ -207,6 +221,7 @@ export function useTransferList(
         api,
         cursor => latestLoad.current(cursor),
         setState,
+        transfer => latestKeep.current?.(transfer) ?? true,
       );
       follower.current = current;
       setState(INITIAL);

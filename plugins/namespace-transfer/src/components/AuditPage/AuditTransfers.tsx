@@ -53,15 +53,21 @@ export function AuditTransfers({
   const pageKey = `${filterKey}#${pageCursor ?? ''}`;
   const [next, setNext] = useState<{ pageKey: string; cursor?: string }>();
 
-  const list = useTransferList(async () => {
-    const page = await api.listTransfers({
-      ...filters,
-      limit: AUDIT_PAGE_SIZE,
-      ...(pageCursor ? { cursor: pageCursor } : {}),
-    });
-    setNext({ pageKey, cursor: page.nextCursor });
-    return page;
-  }, [pageKey, refreshKey]);
+  const states = filters.state;
+  const list = useTransferList(
+    async () => {
+      const page = await api.listTransfers({
+        ...filters,
+        limit: AUDIT_PAGE_SIZE,
+        ...(pageCursor ? { cursor: pageCursor } : {}),
+      });
+      setNext({ pageKey, cursor: page.nextCursor });
+      return page;
+    },
+    [pageKey, refreshKey],
+    // a row that left the states filtered by no longer matches the filters
+    { keep: t => !states || states.includes(t.state) },
+  );
   const nextCursor = next?.pageKey === pageKey ? next.cursor : undefined;
   const page = cursors.length + 1;
 

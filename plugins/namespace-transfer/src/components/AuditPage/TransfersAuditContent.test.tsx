@@ -175,6 +175,31 @@ describe('TransfersAuditContent', () => {
     );
   });
 
+  it('takes a row out of a list filtered by state once it is read again in another state', async () => {
+    const running = sampleTransfer({ id: 'tr-7', state: 'running' });
+    const api = {
+      ...fakeApi({
+        listTransfers: jest.fn(async () => ({ items: [running] })),
+      }),
+      getTransfer: jest.fn(async () => ({
+        transfer: { ...running, state: 'failed' as const },
+        decisions: [],
+      })),
+    };
+    const signals = fakeSignalApi();
+    await render(api, '/?state=running', signals);
+    const list = await screen.findByRole('table', { name: 'Transfers' });
+    expect(within(list).getAllByRole('row')).toHaveLength(2);
+    await waitFor(() => expect(signals.subscriberCount).toBeGreaterThan(0));
+
+    act(() => signals.send({ id: 'tr-7', state: 'failed' }));
+
+    expect(
+      await screen.findByText('No transfer matches these filters.'),
+    ).toBeInTheDocument();
+    expect(api.getTransfer).toHaveBeenCalledWith('tr-7');
+  });
+
   it('applies the filters to the list and the counts, and refuses a value the API would refuse at its field', async () => {
     const api = fakeApi();
     await render(api);

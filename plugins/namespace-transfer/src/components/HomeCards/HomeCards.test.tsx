@@ -1,4 +1,10 @@
-import { configure, act, screen, within } from '@testing-library/react';
+import {
+  configure,
+  act,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import {
   mockApis,
@@ -182,6 +188,29 @@ describe('MyTransfersCard', () => {
     );
     expect(await within(row).findByText('Verifying')).toBeInTheDocument();
     expect(row).toHaveTextContent('75%');
+    expect(listTransfers).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes out a transfer that ends, once it was read again', async () => {
+    const other = sampleTransfer({ id: 'tr-8', state: 'pending-approval' });
+    const listTransfers = jest.fn(async () => ({ items: [mine, other] }));
+    const getTransfer = jest.fn(async () => ({
+      transfer: { ...mine, state: 'succeeded' as const },
+      decisions: [],
+    }));
+    const signals = fakeSignalApi();
+    await render(<MyTransfersCard />, { listTransfers, getTransfer }, signals);
+    const table = await screen.findByRole('table', {
+      name: 'Your transfers in flight',
+    });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+
+    act(() => signals.send({ id: 'tr-9', state: 'succeeded' }));
+
+    await waitFor(() =>
+      expect(within(table).getAllByRole('row')).toHaveLength(2),
+    );
+    expect(getTransfer).toHaveBeenCalledWith('tr-9');
     expect(listTransfers).toHaveBeenCalledTimes(1);
   });
 

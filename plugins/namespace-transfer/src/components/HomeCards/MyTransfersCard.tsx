@@ -29,6 +29,7 @@ function RequestedBy({ userEntityRef }: { userEntityRef: string }) {
         ...(cursor ? { cursor } : {}),
       }),
     [userEntityRef],
+    { keep: t => IN_FLIGHT.includes(t.state) },
   );
   const failed = list.error && list.items.length === 0;
   const empty = !list.loading && !list.error && list.items.length === 0;
@@ -62,8 +63,8 @@ export interface MyTransfersCardProps {
 
 /**
  * The body of a home page card: the transfers the user requested that have not ended, with their state,
- * phase and progress as they change (live through signals). One that ends during the visit stays with its
- * final state until the page is read again, so the user sees how it ended.
+ * phase and progress as they change (live through signals). One that ends during the visit leaves the card
+ * once it was read again: the card lists what is in flight, and the transfer's page tells how it ended.
  *
  * @public
  */
