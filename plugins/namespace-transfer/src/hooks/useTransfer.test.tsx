@@ -115,6 +115,34 @@ describe('useTransfer', () => {
     expect(api.getTransfer).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps a phase signalled while the transfer was being read, over the older answer', async () => {
+    const { hook, api, signals } = setup();
+    await waitFor(() => expect(hook.result.current.loading).toBe(false));
+    let answer!: (detail: TransferDetail) => void;
+    api.getTransfer.mockImplementationOnce(
+      () => new Promise<TransferDetail>(resolve => (answer = resolve)),
+    );
+
+    act(() => signals.send({ id: 't1', state: 'running' }));
+    act(() =>
+      signals.send({
+        id: 't1',
+        phase: 'Verifying',
+        progress: { bytesDone: 9 },
+      }),
+    );
+    await act(async () =>
+      answer({
+        transfer: { ...running, phase: 'Syncing', progress: { bytesDone: 4 } },
+        decisions: [],
+      }),
+    );
+
+    expect(api.getTransfer).toHaveBeenCalledTimes(2);
+    expect(hook.result.current.detail?.transfer.phase).toBe('Verifying');
+    expect(hook.result.current.detail?.transfer.progress.bytesDone).toBe(9);
+  });
+
   it('applies two messages sent back to back', async () => {
     const { hook, signals } = setup();
     await waitFor(() => expect(hook.result.current.loading).toBe(false));

@@ -51,9 +51,23 @@ function followTransfer(
   };
   const report = (error: Error) => update(s => ({ ...s, error }));
 
+  // figures signalled while the transfer is being read may be newer than its answer, and no later read
+  // need come (figures alone read nothing): they are applied again on top of the answer
+  let patchedDuringRead: TransferSignal[] | undefined;
+
   const readDetail = coalesce(async () => {
-    const detail = await api.getTransfer(id);
-    update(s => ({ ...s, detail, error: undefined }));
+    patchedDuringRead = [];
+    try {
+      const answer = await api.getTransfer(id);
+      const transfer = patchedDuringRead.reduce(patchTransfer, answer.transfer);
+      update(s => ({
+        ...s,
+        detail: { ...answer, transfer },
+        error: undefined,
+      }));
+    } finally {
+      patchedDuringRead = undefined;
+    }
   });
 
   // the log only grows: read on from the last event seen until a page comes back short
@@ -93,6 +107,7 @@ function followTransfer(
     onSignal(signal: TransferSignal) {
       if (signal.id !== id) return;
       if (hasPatch(signal)) {
+        patchedDuringRead?.push(signal);
         update(s =>
           s.detail
             ? {
