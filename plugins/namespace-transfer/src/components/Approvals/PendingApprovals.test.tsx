@@ -120,6 +120,29 @@ describe('PendingApprovals', () => {
     ).toBeInTheDocument();
   });
 
+  it('takes out a request the user approved that still waits for a second approver', async () => {
+    const approveTransfer = jest.fn(async (): Promise<TransferSummary> => ({
+      ...waiting,
+      approvedBy: ['user:default/bob'],
+      allowedActions: ['reject'],
+    }));
+    await render({
+      getPendingApprovals: async () => ({ items: [waiting] }),
+      approveTransfer,
+    });
+    const [row] = await rows();
+    await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+
+    expect(
+      await screen.findByText('No requests wait for your approval.'),
+    ).toBeInTheDocument();
+    expect(approveTransfer).toHaveBeenCalledTimes(1);
+  });
+
   it('shows why a rejection was refused and keeps the request', async () => {
     const rejectTransfer = jest.fn(async () => {
       throw await refusal(
@@ -197,15 +220,15 @@ describe('PendingApprovals', () => {
     expect(getPendingApprovals).toHaveBeenCalledTimes(2);
   });
 
-  it('shows no Approve button to a user who may not approve', async () => {
+  it('shows only the actions the user may take', async () => {
     await render({
       getPendingApprovals: async () => ({
-        items: [{ ...waiting, allowedActions: ['reject'] }],
+        items: [{ ...waiting, allowedActions: ['approve'] }],
       }),
     });
     const [row] = await rows();
-    expect(within(row).getByRole('button', { name: 'Reject' })).toBeEnabled();
-    expect(within(row).queryByRole('button', { name: 'Approve' })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Approve' })).toBeEnabled();
+    expect(within(row).queryByRole('button', { name: 'Reject' })).toBeNull();
   });
 
   it('says so when nothing waits', async () => {

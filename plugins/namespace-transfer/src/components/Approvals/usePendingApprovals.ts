@@ -1,11 +1,15 @@
 import { useApi } from '@backstage/core-plugin-api';
+import { TransferSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { namespaceTransferApiRef } from '../../api';
 import { useTransferList, UseTransferListResult } from '../../hooks';
 import { loadPendingApprovals } from './loadPendingApprovals';
 
+const mayApprove = (t: TransferSummary) => t.allowedActions.includes('approve');
+
 /**
- * The requests waiting for the signed-in user's approval, live. Only those still pending are returned: a
- * decision (the user's answer, or another approver's seen through a signal) takes a request out at once.
+ * The requests waiting for the signed-in user's approval, live. Only those the user may still approve are
+ * returned (what the backend says the user may do): a decision takes a request out at once, the user's own
+ * approval too when the request waits for a second approver, and another approver's seen through a signal.
  */
 export function usePendingApprovals(options: {
   entityRef?: string;
@@ -13,7 +17,7 @@ export function usePendingApprovals(options: {
 }): UseTransferListResult {
   const { entityRef, limit } = options;
   const api = useApi(namespaceTransferApiRef);
-  const list = useTransferList(
+  return useTransferList(
     cursor =>
       loadPendingApprovals(
         api,
@@ -21,9 +25,6 @@ export function usePendingApprovals(options: {
         cursor,
       ),
     [entityRef, limit],
+    { keep: mayApprove },
   );
-  return {
-    ...list,
-    items: list.items.filter(t => t.state === 'pending-approval'),
-  };
 }
