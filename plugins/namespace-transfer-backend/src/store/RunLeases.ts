@@ -14,11 +14,17 @@ import {
   reapLease,
   releaseLease,
 } from './leases';
-import { transferFromRow } from './rows';
+import { carriedFromRow, transferFromRow } from './rows';
 import { assertNoSecret, redactSecrets } from './secrets';
 import { appendStateChange } from './stateEvents';
 import { applyTransition, holds, leaseLost, readRow } from './transitions';
-import type { EventKind, Lease, ProgressSummary, Transfer } from './types';
+import type {
+  CarriedProgress,
+  EventKind,
+  Lease,
+  ProgressSummary,
+  Transfer,
+} from './types';
 
 /** What the worker reports when it ends a run (or, for `stage`, pauses one). */
 export interface RunOutcome {
@@ -69,6 +75,8 @@ export class RunLeases {
   }): Promise<
     | {
         transfer: Transfer;
+        /** what the attempt's finished passes moved: the run counts its passes on from there */
+        carried: CarriedProgress;
         lease: Lease;
         contended: number;
         /** the state it was claimed from: approved, staged, or running (a take-over) */
@@ -80,7 +88,8 @@ export class RunLeases {
       const claim = await claimNext(tx, { ...o, now: this.now() });
       if (!claim) return undefined;
       const id = claim.lease.transferId;
-      const transfer = transferFromRow(await readRow(tx, id));
+      const row = await readRow(tx, id);
+      const transfer = transferFromRow(row);
       // every event of a run names its attempt and engine id: the log of a retried transfer reads apart
       const attempt = {
         attempt: transfer.attempt,
@@ -112,6 +121,7 @@ export class RunLeases {
         );
       return {
         transfer,
+        carried: carriedFromRow(row),
         lease: claim.lease,
         contended: claim.contended,
         from: claim.from as Transfer['state'],
@@ -197,15 +207,15 @@ export class RunLeases {
   }
 
   /**
-   * The progress summary; with `sample` also an event (the worker decides the rate, so the log stays
-   * bounded).
+   * The progress summary, and with `carried` what the attempt's finished passes moved; with `sample` also
+   * an event (the worker decides the rate, so the log stays bounded).
    */
   async recordProgress(
     lease: Lease,
     p: ProgressSummary,
-    o: { sample: boolean },
+    o: { sample: boolean; carried?: CarriedProgress },
   ): Promise<void> {
-    const columns = {
+    const columns: Record<string, unknown> = {
       bytes_done: p.bytesDone ?? null,
       bytes_total: p.bytesTotal ?? null,
       files_done: p.filesDone ?? null,
@@ -213,6 +223,11 @@ export class RunLeases {
       rate_bytes_per_second: p.rateBytesPerSecond ?? null,
       eta_seconds: p.etaSeconds ?? null,
     };
+    if (o.carried)
+      Object.assign(columns, {
+        bytes_carried: o.carried.bytes ?? null,
+        files_carried: o.carried.files ?? null,
+      });
     if (!o.sample) {
       await fencedUpdate(this.db, lease, {
         ...columns,
@@ -262,7 +277,12 @@ export class RunLeases {
     return this.db.transaction(async tx => {
       const error =
         outcome.error === undefined ? undefined : redactSecrets(outcome.error);
-      const columns: Record<string, unknown> = {};
+      // the run's last pass is finished (an abandoned run writes no end, so the run that takes over and
+      // re-reads its pass from the start counts it once): the next run of the attempt counts on from here
+      const columns: Record<string, unknown> = {
+        bytes_carried: tx.ref('bytes_done'),
+        files_carried: tx.ref('files_done'),
+      };
       // a new plan to approve: the next run plans afresh against it
       if (set.plan)
         Object.assign(columns, {

@@ -1,4 +1,5 @@
 import type {
+  CarriedProgress,
   ExportRow,
   Transfer,
   TransferEvent,
@@ -113,6 +114,14 @@ export function recordFromRow(r: TransferRow): TransferRecord {
     finishedAt: toDate(r.finished_at),
     expiresAt: toDate(r.expires_at),
     cutoverAt: toDate(r.cutover_at),
+  });
+}
+
+/** What the attempt's finished passes moved (see CarriedProgress). */
+export function carriedFromRow(r: TransferRow): CarriedProgress {
+  return compact<CarriedProgress>({
+    bytes: toNumber(r.bytes_carried),
+    files: toNumber(r.files_carried),
   });
 }
 

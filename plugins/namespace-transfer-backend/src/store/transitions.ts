@@ -117,6 +117,8 @@ function newAttemptColumns(attempt: number): Record<string, unknown> {
     bytes_total: null,
     files_done: null,
     files_total: null,
+    bytes_carried: null,
+    files_carried: null,
     rate_bytes_per_second: null,
     eta_seconds: null,
     downtime_ms: null,

@@ -63,6 +63,17 @@ export interface ProgressSummary {
   etaSeconds?: number;
 }
 
+/**
+ * What the finished passes of the current attempt moved (the summary also counts the pass in flight): where
+ * the next run of the attempt starts counting from. A run that ends with an outcome finished its last pass;
+ * one abandoned (a hand-over, a lost lease, a crash) did not, and the run that takes over re-reads that
+ * pass from its start.
+ */
+export interface CarriedProgress {
+  bytes?: number;
+  files?: number;
+}
+
 export interface Lease {
   transferId: string;
   holder: string;

@@ -7,12 +7,20 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { TransferRunEvent } from '@namespace-transfer/plugin-namespace-transfer-node';
 import type { TransferNotices } from '../notify/types';
-import type { Lease, ProgressSummary, RunLeases, Transfer } from '../store';
+import type {
+  CarriedProgress,
+  Lease,
+  ProgressSummary,
+  RunLeases,
+  Transfer,
+} from '../store';
 import { ProgressAcrossPasses } from './progressAcrossPasses';
 
 export interface RunWriterOptions {
   lease: Lease;
   transfer: Transfer;
+  /** what the attempt's finished passes moved before this run (the claim read it) */
+  carried: CarriedProgress;
   runs: RunLeases;
   notices: TransferNotices;
   logger: LoggerService;
@@ -23,6 +31,12 @@ export interface RunWriterOptions {
 
 const CHECKPOINT_TRIES = 3;
 
+/** A progress write: the summary and, as of the same sample, what the finished passes moved. */
+interface ProgressWrite {
+  summary: ProgressSummary;
+  carried: CarriedProgress;
+}
+
 /**
  * Writes what a run reports, in order and under its lease: the plan it goes by, phases, warnings, progress
  * (summed over the attempt's passes) at most once per sample interval, checkpoints as they come. The
@@ -32,14 +46,14 @@ const CHECKPOINT_TRIES = 3;
 export class RunWriter {
   private queue: Promise<void> = Promise.resolve();
   private lastSampleAt = 0;
-  private unwritten?: ProgressSummary;
+  private unwritten?: ProgressWrite;
   private lost = false;
   private readonly passes: ProgressAcrossPasses;
   transfer: Transfer;
 
   constructor(private readonly o: RunWriterOptions) {
     this.transfer = o.transfer;
-    this.passes = new ProgressAcrossPasses(o.transfer.progress);
+    this.passes = new ProgressAcrossPasses(o.carried);
   }
 
   /** Stops writing (the lease is gone): whatever is queued is dropped. */
@@ -56,7 +70,10 @@ export class RunWriter {
         this.enqueue(() => this.phase(e.phase));
         break;
       case 'progress':
-        this.progress(this.passes.add(e.run, e.sample));
+        this.progress({
+          summary: this.passes.add(e.run, e.sample),
+          carried: this.passes.carried,
+        });
         break;
       case 'warning':
         this.enqueue(() => this.o.runs.recordWarning(this.o.lease, e.message));
@@ -141,7 +158,7 @@ export class RunWriter {
     await this.o.notices.progressed(this.transfer, 'phase');
   }
 
-  private progress(p: ProgressSummary): void {
+  private progress(p: ProgressWrite): void {
     const now = Date.now();
     if (now - this.lastSampleAt < this.o.progressSampleMs) {
       this.unwritten = p;
@@ -152,9 +169,12 @@ export class RunWriter {
     this.enqueue(() => this.writeProgress(p));
   }
 
-  private async writeProgress(p: ProgressSummary): Promise<void> {
-    await this.o.runs.recordProgress(this.o.lease, p, { sample: true });
-    this.transfer = { ...this.transfer, progress: p };
+  private async writeProgress(p: ProgressWrite): Promise<void> {
+    await this.o.runs.recordProgress(this.o.lease, p.summary, {
+      sample: true,
+      carried: p.carried,
+    });
+    this.transfer = { ...this.transfer, progress: p.summary };
     await this.o.notices.progressed(this.transfer, 'progress');
   }
 }

@@ -3,7 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { TransferRunResult } from '@namespace-transfer/plugin-namespace-transfer-node';
 import type { TransferNotices } from '../notify/types';
-import type { Lease, RunLeases, Transfer } from '../store';
+import type { CarriedProgress, Lease, RunLeases, Transfer } from '../store';
 import type { WorkerConfig } from './config';
 import { runOptionsOf, type RunTransfer } from './engine';
 import { LeaseKeeper } from './LeaseKeeper';
@@ -41,6 +41,7 @@ export class TransferRun {
   constructor(
     readonly lease: Lease,
     private readonly transfer: Transfer,
+    carried: CarriedProgress,
     private readonly deps: TransferRunDeps,
   ) {
     this.log = deps.logger.child({ transfer: transfer.id });
@@ -49,6 +50,7 @@ export class TransferRun {
     this.writer = new RunWriter({
       lease,
       transfer,
+      carried,
       runs: deps.runs,
       notices: deps.notices,
       logger: this.log,

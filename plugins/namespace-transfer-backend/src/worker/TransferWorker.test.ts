@@ -521,6 +521,39 @@ describe('outcomes', () => {
     });
   });
 
+  it('counts the pass in flight once when a run handed over is taken over and re-reads its mover’s log from the start', async () => {
+    const MiB = 2 ** 20;
+    const engine = new FakeEngine();
+    const halfway = gate();
+    const pass = (bytesDone: number) => ({
+      type: 'progress' as const,
+      run: 'stage-1',
+      sample: { at: 'now', attempt: 1, bytesDone, bytesTotal: 384 * MiB },
+    });
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan ?? o.plan! });
+      if (engine.calls.length === 1) {
+        o.onEvent?.(pass(200 * MiB));
+        halfway.open();
+        await aborted(o.handOver);
+        return result({ outcome: 'handed-over' });
+      }
+      // the mover pod still runs: the take-over follows its log from the first line
+      for (const moved of [0, 200, 384]) o.onEvent?.(pass(moved * MiB));
+      return result({ outcome: 'succeeded' });
+    };
+    const t = await approved();
+    const first = startWorker(engine, { config: { leaseMs: 60_000 } });
+    await halfway.promise;
+    await first.worker.stop('the backend is stopping');
+    expect((await store.get(t.id)).progress.bytesDone).toBe(200 * MiB);
+    startWorker(engine, { holder: 'w2' });
+    expect((await stateOf(t.id, 'succeeded')).progress).toEqual({
+      bytesDone: 384 * MiB,
+      bytesTotal: 384 * MiB,
+    });
+  });
+
   it('starts the progress of a retried attempt from zero', async () => {
     const engine = new FakeEngine();
     engine.script = async o => {

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Lease, RunLeases, Transfer } from '../store';
+import type { CarriedProgress, Lease, RunLeases, Transfer } from '../store';
 import { TransferRun, type TransferRunDeps } from './TransferRun';
 
 export interface TransferWorkerOptions extends TransferRunDeps {
@@ -88,19 +88,25 @@ export class TransferWorker {
         return;
       }
       if (!claim) return;
-      this.begin(claim.transfer, claim.lease, claim.from);
+      this.begin(claim);
     }
   }
 
-  private begin(
-    transfer: Transfer,
-    lease: Lease,
-    from: Transfer['state'],
-  ): void {
+  private begin({
+    transfer,
+    lease,
+    from,
+    carried,
+  }: {
+    transfer: Transfer;
+    lease: Lease;
+    from: Transfer['state'];
+    carried: CarriedProgress;
+  }): void {
     this.o.logger.info(
       `${this.o.holder} runs transfer ${transfer.id} (from ${from}, epoch ${lease.epoch})`,
     );
-    const run = new TransferRun(lease, transfer, this.o);
+    const run = new TransferRun(lease, transfer, carried, this.o);
     this.active.set(transfer.id, run);
     if (from !== 'running')
       void this.o.notices.stateChanged(transfer, {

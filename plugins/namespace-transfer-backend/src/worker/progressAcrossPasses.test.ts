@@ -1,5 +1,5 @@
 import type { ProgressSample } from '@namespace-transfer/plugin-namespace-transfer-common';
-import type { ProgressSummary } from '../store';
+import type { CarriedProgress, ProgressSummary } from '../store';
 import { ProgressAcrossPasses } from './progressAcrossPasses';
 
 const sample = (over: Partial<ProgressSample>): ProgressSample => ({
@@ -11,12 +11,14 @@ const sample = (over: Partial<ProgressSample>): ProgressSample => ({
 
 /** Feeds `samples` (run, sample) in order; every summary the attempt had. */
 function summed(
-  stored: ProgressSummary,
+  carried: CarriedProgress,
   samples: Array<[string, Partial<ProgressSample>]>,
 ): ProgressSummary[] {
-  const passes = new ProgressAcrossPasses(stored);
+  const passes = new ProgressAcrossPasses(carried);
   return samples.map(([run, s]) => passes.add(run, sample(s)));
 }
+
+const MiB = 2 ** 20;
 
 const percent = (p: ProgressSummary) => (100 * p.bytesDone!) / p.bytesTotal!;
 
@@ -74,25 +76,59 @@ describe('ProgressAcrossPasses', () => {
     ]);
   });
 
-  it('continues a staged attempt from its stored summary: a cut-over whose final pass finds nothing changed still moved the stage’s bytes', () => {
-    const stored = {
-      bytesDone: 384 * 2 ** 20,
-      bytesTotal: 384 * 2 ** 20,
-      filesDone: 12,
-      filesTotal: 12,
-    };
-    const [cutover] = summed(stored, [
+  it('continues a staged attempt from what its stage moved: a cut-over whose final pass finds nothing changed still moved the stage’s bytes', () => {
+    // the staged end set what is carried to the stage's summary
+    const [staged] = summed({}, [
+      ['stage-1', { bytesDone: 384 * MiB, bytesTotal: 384 * MiB }],
+    ]);
+    const [cutover] = summed({ bytes: staged.bytesDone, files: 12 }, [
       ['final', { bytesDone: 0, bytesTotal: 0, filesDone: 0, etaSeconds: 0 }],
     ]);
     expect(cutover).toEqual({
-      ...stored,
+      bytesDone: 384 * MiB,
+      bytesTotal: 384 * MiB,
+      filesDone: 12,
+      filesTotal: 12,
       rateBytesPerSecond: undefined,
       etaSeconds: 0,
     });
   });
 
-  it('resumes a pass cut short: what it moved is carried, the resumed pass’s total counts the rest', () => {
-    const all = summed({ bytesDone: 300, bytesTotal: 1000, filesDone: 2 }, [
+  it('counts the pass in flight once when a take-over re-reads its mover’s log from the start', () => {
+    const abandoned = new ProgressAcrossPasses({});
+    abandoned.add('stage-1', sample({ bytesDone: 0, bytesTotal: 384 * MiB }));
+    const last = abandoned.add(
+      'stage-1',
+      sample({ bytesDone: 200 * MiB, bytesTotal: 384 * MiB }),
+    );
+    expect(last.bytesDone).toBe(200 * MiB);
+    // what the abandoned run last wrote beside its summary: none of its passes had finished
+    expect(abandoned.carried).toEqual({ bytes: undefined, files: undefined });
+    const all = summed(abandoned.carried, [
+      ['stage-1', { bytesDone: 0, bytesTotal: 384 * MiB }],
+      ['stage-1', { bytesDone: 200 * MiB, bytesTotal: 384 * MiB }],
+      ['stage-1', { bytesDone: 384 * MiB, bytesTotal: 384 * MiB }],
+    ]);
+    expect(all.map(p => [p.bytesDone, p.bytesTotal])).toEqual([
+      [0, 384 * MiB],
+      [200 * MiB, 384 * MiB],
+      [384 * MiB, 384 * MiB],
+    ]);
+  });
+
+  it('carries a pass once the next one starts, never the pass in flight', () => {
+    const passes = new ProgressAcrossPasses({ bytes: 50, files: 1 });
+    passes.add('stage-1', sample({ bytesDone: 600, filesDone: 3 }));
+    expect(passes.carried).toEqual({ bytes: 50, files: 1 });
+    // a replaced client pod counts from zero: the first pod's pass is finished
+    passes.add('stage-1', sample({ bytesDone: 10, filesDone: 0 }));
+    expect(passes.carried).toEqual({ bytes: 650, files: 4 });
+    passes.add('final', sample({ bytesDone: 5 }));
+    expect(passes.carried).toEqual({ bytes: 660, files: 4 });
+  });
+
+  it('continues from what finished passes moved: a pass after them counts only the rest in its total', () => {
+    const all = summed({ bytes: 300, files: 2 }, [
       ['stage-1', { bytesDone: 200, bytesTotal: 700, filesDone: 1 }],
       ['stage-1', { bytesDone: 700, bytesTotal: 700, filesDone: 4 }],
     ]);
@@ -134,8 +170,8 @@ describe('ProgressAcrossPasses', () => {
     ]);
   });
 
-  it('starts a retried attempt from zero: the retry leaves it no stored progress', () => {
-    // the summary a retry leaves (store/transitions.ts clears the progress columns with the new attempt)
+  it('starts a retried attempt from zero: the retry leaves it nothing carried', () => {
+    // what a retry leaves (store/transitions.ts clears the progress and carried columns with the new attempt)
     const [first] = summed({}, [
       ['stage-1', { bytesDone: 50, bytesTotal: 900, filesDone: 1, rate: 5 }],
     ]);

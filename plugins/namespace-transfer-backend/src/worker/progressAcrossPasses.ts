@@ -1,5 +1,5 @@
 import type { ProgressSample } from '@namespace-transfer/plugin-namespace-transfer-common';
-import type { ProgressSummary } from '../store';
+import type { CarriedProgress, ProgressSummary } from '../store';
 
 /**
  * One counter (bytes or files) of the passes before the current one: what they moved, and their share of
@@ -47,22 +47,26 @@ function counted(c: Carried, own: { done?: number; total?: number }) {
  * what the earlier passes moved to the current pass's figures: a sync that finds nothing changed after a
  * staging pass must not report the attempt as having moved nothing. Rate and ETA are the current pass's.
  *
- * A run starts from the summary stored for the transfer. That summary is always the current attempt's: the
- * retry that starts a new attempt clears it in the same update (store/transitions.ts, newAttemptColumns),
- * while a cut-over, a resume and a take-over keep it, as they continue the attempt whose passes moved those
- * bytes. So a retry starts from zero and a continuation from what it continues, which is what
- * bytes-per-day sums when the attempt ends.
+ * A run starts from what the attempt's finished passes moved (stored beside the summary, written with every
+ * progress write and set to the summary when a run ends), not from the summary: a run that takes over an
+ * abandoned one re-attaches to the mover pod still running and reads its log from the start, so the pass
+ * in flight must not be counted before it too. A retry's new attempt clears both (store/transitions.ts,
+ * newAttemptColumns); a cut-over and a resume after an end continue from what the ended run moved.
  */
 export class ProgressAcrossPasses {
   private readonly bytes: Carried;
   private readonly files: Carried;
   private pass?: Pass;
 
-  constructor(stored: ProgressSummary) {
-    // a pass cut short (a crash, a hand-over) left its rest to the next pass, whose own total counts
-    // that rest: what it moved is carried into the total, not the total it expected
-    this.bytes = { done: stored.bytesDone, total: stored.bytesDone };
-    this.files = { done: stored.filesDone, total: stored.filesDone };
+  constructor(carried: CarriedProgress) {
+    // what finished passes moved is in the total too: the passes after them count only what is left
+    this.bytes = { done: carried.bytes, total: carried.bytes };
+    this.files = { done: carried.files, total: carried.files };
+  }
+
+  /** What the finished passes moved, the pass in flight not included: what the next run starts from. */
+  get carried(): CarriedProgress {
+    return { bytes: this.bytes.done, files: this.files.done };
   }
 
   /** Adds a sample of client run `run` (stage-1, final, ...); the attempt's summary as of it. */
