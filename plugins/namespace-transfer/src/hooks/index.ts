@@ -7,3 +7,5 @@ export type {
   UseTransferListResult,
 } from './useTransferList';
 export { useCallerProfile } from './useCallerProfile';
+export { useCoalescedRead } from './useCoalescedRead';
+export type { UseCoalescedReadResult } from './useCoalescedRead';

@@ -7,9 +7,8 @@ import {
   TRANSFER_STATES,
   type TransferState,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { namespaceTransferApiRef } from '../../api';
-import { useTransferSignals } from '../../hooks';
+import { useCoalescedRead, useTransferSignals } from '../../hooks';
 import { errorMessage } from '../../lib/errors';
 import { TRANSFER_STATE_LABELS } from '../shared';
 import { AuditFilters, countFiltersOf } from './auditFilters';
@@ -24,7 +23,8 @@ export interface StateCountsProps {
 
 /**
  * How many transfers matching the other filters are in each state, as toggle buttons that filter the list
- * by state. A state change anywhere counts again (a signal); progress does not change a count.
+ * by state. A state change anywhere counts again (a signal; a burst of them costs at most one more count
+ * after the one under way); progress does not change a count.
  */
 export function StateCounts({
   filters,
@@ -34,14 +34,14 @@ export function StateCounts({
   const api = useApi(namespaceTransferApiRef);
   const query = countFiltersOf(filters);
   const key = JSON.stringify(query);
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, loading, error, reread } = useCoalescedRead(
     () => api.getStateCounts(query),
     // the query is rebuilt on every render: its serialization stands for it
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, key, refreshKey],
   );
   useTransferSignals(signal => {
-    if (signal.state) retry();
+    if (signal.state) reread();
   });
   const chosen = filters.state ?? [];
 

@@ -175,6 +175,38 @@ describe('TransfersAuditContent', () => {
     );
   });
 
+  it('folds a burst of state signals into at most one more count while one is asked', async () => {
+    const api = fakeApi();
+    const signals = fakeSignalApi();
+    await render(api, '/', signals);
+    await screen.findByRole('button', { name: 'Failed: 1' });
+    await waitFor(() => expect(signals.subscriberCount).toBeGreaterThan(0));
+    const countsAsked = api.getStateCounts.mock.calls.length;
+    const answers: Array<() => void> = [];
+    api.getStateCounts.mockImplementation(
+      () =>
+        new Promise(resolve =>
+          answers.push(() => resolve(counts({ succeeded: 1, failed: 50 }))),
+        ),
+    );
+
+    for (let i = 0; i < 50; i++) {
+      act(() => signals.send({ id: `tr-${i + 10}`, state: 'approved' }));
+    }
+    expect(api.getStateCounts.mock.calls.length).toBe(countsAsked + 1);
+
+    // the answer to the first read may predate the later signals: one more read follows it, and only one
+    await act(async () => answers.shift()?.());
+    await waitFor(() =>
+      expect(api.getStateCounts.mock.calls.length).toBe(countsAsked + 2),
+    );
+    await act(async () => answers.shift()?.());
+    expect(
+      await screen.findByRole('button', { name: 'Failed: 50' }),
+    ).toBeInTheDocument();
+    expect(api.getStateCounts.mock.calls.length).toBe(countsAsked + 2);
+  });
+
   it('takes a row out of a list filtered by state once it is read again in another state', async () => {
     const running = sampleTransfer({ id: 'tr-7', state: 'running' });
     const api = {
