@@ -171,12 +171,13 @@ export class RunLeases {
 
   /**
    * Stores the engine's checkpoint (never with a secret in it) and the point-of-no-return flag the engine
-   * reports with it; from that flag on, cancel is refused and a failure is resumed, not retried.
+   * reports with it; from that flag on, cancel is refused and a failure is resumed, not retried. With
+   * `carried`, what the finished passes moved as of it: a take-over from it does not run them again.
    */
   async saveCheckpoint(
     lease: Lease,
     checkpoint: TransferCheckpoint,
-    o: { pastPointOfNoReturn: boolean },
+    o: { pastPointOfNoReturn: boolean; carried?: CarriedProgress },
   ): Promise<void> {
     assertNoSecret(checkpoint, 'the checkpoint');
     // the epoch fences other workers; this catches a checkpoint of an earlier attempt of the same transfer
@@ -189,6 +190,12 @@ export class RunLeases {
       checkpoint: JSON.stringify(checkpoint),
       // once committed always committed (until a retry starts a new attempt): a later report cannot undo it
       ...(o.pastPointOfNoReturn ? { past_point_of_no_return: true } : {}),
+      ...(o.carried
+        ? {
+            bytes_carried: o.carried.bytes ?? null,
+            files_carried: o.carried.files ?? null,
+          }
+        : {}),
       updated_at: this.now(),
     });
   }

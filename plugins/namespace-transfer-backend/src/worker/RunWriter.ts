@@ -96,13 +96,17 @@ export class RunWriter {
     about: { pastPointOfNoReturn: boolean },
   ): Promise<void> => {
     await this.flush();
+    const carried = this.passes.finishPass();
     for (
       let attempt = 1;
       attempt <= CHECKPOINT_TRIES && !this.lost;
       attempt++
     ) {
       try {
-        await this.o.runs.saveCheckpoint(this.o.lease, checkpoint, about);
+        await this.o.runs.saveCheckpoint(this.o.lease, checkpoint, {
+          ...about,
+          carried,
+        });
         return;
       } catch (e) {
         if (this.refused(e)) return;

@@ -554,6 +554,40 @@ describe('outcomes', () => {
     });
   });
 
+  it('keeps what a sync step moved when the run is handed over after its checkpoint: the take-over does not run that step again', async () => {
+    const MiB = 2 ** 20;
+    const engine = new FakeEngine();
+    const quiescing = gate();
+    const pass = (run: string, bytesDone: number) => ({
+      type: 'progress' as const,
+      run,
+      sample: { at: 'now', attempt: 1, bytesDone, bytesTotal: bytesDone },
+    });
+    engine.script = async o => {
+      o.onEvent?.({ type: 'plan', plan: o.approvedPlan ?? o.plan! });
+      if (engine.calls.length === 1) {
+        o.onEvent?.(pass('stage-1', 384 * MiB));
+        await o.onCheckpoint?.(checkpointOf(o, ['stage-1']), {
+          pastPointOfNoReturn: false,
+        });
+        // stopping the application: no pass in flight
+        quiescing.open();
+        await aborted(o.handOver);
+        return result({ outcome: 'handed-over' });
+      }
+      o.onEvent?.(pass('final', 10 * MiB));
+      return result({ outcome: 'succeeded', checkpoint: o.checkpoint });
+    };
+    const t = await approved();
+    const first = startWorker(engine, { config: { leaseMs: 60_000 } });
+    await quiescing.promise;
+    await first.worker.stop('the backend is stopping');
+    startWorker(engine, { holder: 'w2' });
+    expect((await stateOf(t.id, 'succeeded')).progress.bytesDone).toBe(
+      394 * MiB,
+    );
+  });
+
   it('starts the progress of a retried attempt from zero', async () => {
     const engine = new FakeEngine();
     engine.script = async o => {

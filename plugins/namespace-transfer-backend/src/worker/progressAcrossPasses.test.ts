@@ -127,6 +127,16 @@ describe('ProgressAcrossPasses', () => {
     expect(passes.carried).toEqual({ bytes: 660, files: 4 });
   });
 
+  it('ends the pass in flight at a checkpoint: the next pass counts on top of it, whatever its name', () => {
+    const passes = new ProgressAcrossPasses({ bytes: 100 });
+    passes.add('stage-1', sample({ bytesDone: 300, bytesTotal: 300 }));
+    expect(passes.finishPass()).toEqual({ bytes: 400, files: undefined });
+    // nothing in flight: a second checkpoint carries nothing more
+    expect(passes.finishPass()).toEqual({ bytes: 400, files: undefined });
+    const next = passes.add('stage-1', sample({ bytesDone: 350 }));
+    expect(next.bytesDone).toBe(750);
+  });
+
   it('continues from what finished passes moved: a pass after them counts only the rest in its total', () => {
     const all = summed({ bytes: 300, files: 2 }, [
       ['stage-1', { bytesDone: 200, bytesTotal: 700, filesDone: 1 }],

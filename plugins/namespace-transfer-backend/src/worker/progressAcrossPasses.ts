@@ -69,6 +69,19 @@ export class ProgressAcrossPasses {
     return { bytes: this.bytes.done, files: this.files.done };
   }
 
+  /**
+   * Ends the pass in flight (the engine checkpoints between steps, never inside a sync): a run that takes
+   * over from the checkpoint does not run that pass again. What is carried now.
+   */
+  finishPass(): CarriedProgress {
+    if (this.pass) {
+      carry(this.bytes, this.pass.sample.bytesDone, true);
+      carry(this.files, this.pass.filesDone, true);
+      this.pass = undefined;
+    }
+    return this.carried;
+  }
+
   /** Adds a sample of client run `run` (stage-1, final, ...); the attempt's summary as of it. */
   add(run: string, sample: ProgressSample): ProgressSummary {
     const before = this.pass;
