@@ -3,7 +3,7 @@
 // of a reports volume into payments-db's namespace; dave, her teammate, approves the copy and rejects the
 // rebind; alice watches the copy run and stage live (the page must not poll) and cuts it over; the copied
 // files are compared through the clusters; carol (platform team) finds both in the audit view, filters and
-// exports it; bob (team-orders) may not approve. Each view is photographed into docs/screenshots/transfers
+// exports it; bob (team-orders) may not approve. Each view is photographed into test-results/e2e/transfers
 // and checked with axe-core.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

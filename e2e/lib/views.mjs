@@ -1,14 +1,16 @@
 // Each view of the story is photographed for the README and checked with axe-core as it is shown.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { seriousViolations } from './axe.mjs';
+import { screenshotDir } from './browser.mjs';
 import { signInAs } from './signIn.mjs';
 
-/** Where the README's screenshots live; a run of the story replaces them. */
-export const docsScreenshotDir = fileURLToPath(
-  new URL('../../docs/screenshots/transfers/', import.meta.url),
-);
+/**
+ * Where a run of the story photographs its views: beside the other e2e screenshots, outside the tracked
+ * tree, so that `npm test` leaves a clone clean; the README's copies in docs/screenshots/transfers are
+ * refreshed from here by hand.
+ */
+export const storyScreenshotDir = join(screenshotDir, 'transfers');
 
 export const WIDE = { width: 1280, height: 900 };
 export const NARROW = { width: 420, height: 900 };
@@ -44,9 +46,9 @@ export async function checkView(
   name,
   { dialog = false, fullPage = !dialog } = {},
 ) {
-  mkdirSync(docsScreenshotDir, { recursive: true });
+  mkdirSync(storyScreenshotDir, { recursive: true });
   await page.screenshot({
-    path: join(docsScreenshotDir, `${name}.png`),
+    path: join(storyScreenshotDir, `${name}.png`),
     fullPage,
   });
   const violations = await seriousViolations(
