@@ -2,6 +2,7 @@ import type {
   TransferCheckpoint,
   TransferPhase,
 } from '@namespace-transfer/plugin-namespace-transfer-common';
+import type { RebindEvent } from '../rebind/types';
 
 /**
  * The KEP objects as deploy/crds defines them (group transfer.namespace-transfer.io, v1alpha1).
@@ -69,4 +70,83 @@ export interface NamespaceTransferApproval {
     targetNamespace: string;
   };
   status?: { phase?: string; message?: string; conditions?: Condition[] };
+}
+
+/**
+ * One transfer the controller runs for a request: what a host (the backend) records about it. The same
+ * request keeps its id across attempts, controller restarts and leader changes.
+ *
+ * @public
+ */
+export interface KepTransfer {
+  /** `kep-<request uid>` (transferIdOf): the engine's transfer id */
+  id: string;
+  requestUid: string;
+  /** the controller's clusterName */
+  cluster: string;
+  request: {
+    namespace: string;
+    name: string;
+    generation?: number;
+    creationTimestamp?: string;
+  };
+  /** the approval that matched; absent when a run past its point of no return resumes without one */
+  approval?: { namespace: string; name: string; uid?: string };
+  source: { namespace: string; name: string };
+  /** the claim that receives the volume */
+  destination: { namespace: string; name: string };
+  /** the destination claim was made by the user (its dataSourceRef names the request) and is adopted */
+  adopted: boolean;
+  /** 1 for the first run, counting on with each retry after a transient failure */
+  attempt: number;
+  /** the checkpoint this attempt continues from (a restart, a new leader) */
+  resumedFrom?: TransferCheckpoint;
+}
+
+/**
+ * How a run of a request ended, as far as this controller is concerned.
+ *
+ * @public
+ */
+export type KepOutcome =
+  | {
+      state: 'succeeded';
+      volumeName: string;
+      downtimeMs: number;
+      checkpoint: TransferCheckpoint;
+    }
+  | {
+      state: 'failed';
+      /** the condition reason written to the request's status */
+      reason:
+        | 'PreconditionsFailed'
+        | 'DestinationClaimRefused'
+        | 'TransferFailed'
+        | 'RetriesExhausted';
+      message: string;
+      checkpoint?: TransferCheckpoint;
+    }
+  /** stopped before the point of no return (shutdown) or at once (leadership lost): another run resumes it */
+  | { state: 'handedOver'; checkpoint?: TransferCheckpoint };
+
+/**
+ * Callbacks through which a host follows the transfers the controller runs, as runCopy/runRebind report
+ * through onEvent/onCheckpoint. A hook that throws is logged and does not change the run.
+ *
+ * @public
+ */
+export interface KepHooks {
+  /** before each attempt's engine run; awaited */
+  started?(t: KepTransfer): void | Promise<void>;
+  /** the engine's events (phases, warnings, step progress) */
+  event?(t: KepTransfer, e: RebindEvent): void;
+  /** after the checkpoint is in the request's status; awaited */
+  checkpoint?(t: KepTransfer, c: TransferCheckpoint): void | Promise<void>;
+  /** a transient failure: the request is queued again after delayMs (attempt is the one that failed) */
+  retrying?(
+    t: KepTransfer,
+    r: { message: string; delayMs: number },
+  ): void | Promise<void>;
+  /** once per attempt that ends (not called for an attempt that is retried: see retrying); awaited */
+  ended?(t: KepTransfer, o: KepOutcome): void | Promise<void>;
 }
