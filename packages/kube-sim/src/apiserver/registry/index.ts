@@ -7,6 +7,7 @@ import { appsKinds } from './apps';
 import { authenticationKinds } from './authentication';
 import { authorizationKinds } from './authorization';
 import { batchKinds } from './batch';
+import { coordinationKinds } from './coordination';
 import { coreKinds } from './core';
 import { networkingKinds } from './networking';
 import { openshiftKinds } from './openshift';
@@ -26,6 +27,7 @@ export class Registry {
       ...batchKinds,
       ...storageKinds,
       ...networkingKinds,
+      ...coordinationKinds,
       ...rbacKinds,
       ...authenticationKinds,
       ...authorizationKinds,

@@ -4,53 +4,19 @@
  */
 import type { KObject } from '../registry/types';
 import { getPath } from '../util';
-
-export interface Column {
-  name: string;
-  type: 'string' | 'integer' | 'date' | 'number' | 'boolean';
-  format?: string;
-  description: string;
-  priority: number;
-}
-
-export interface Printer {
-  columns: Column[];
-  cells(o: KObject): unknown[];
-}
-
-const col = (
-  name: string,
-  type: Column['type'] = 'string',
-  priority = 0,
-  format = '',
-): Column => ({
+import {
+  age,
+  AGE,
+  ageOf,
+  col,
+  NAME,
   name,
-  type,
-  format,
-  description: name,
-  priority,
-});
+  none,
+  type Printer,
+} from './columns';
+import { DISCOVERY_PRINTERS } from './leaseAndSlice';
 
-/** kubectl's short durations: 45s, 5m10s, 3h, 2d4h. */
-export function age(ts: string | undefined, now = Date.now()): string {
-  if (!ts) return '<unknown>';
-  const s = Math.max(0, Math.floor((now - Date.parse(ts)) / 1000));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  return h % 24 && d < 8 ? `${d}d${h % 24}h` : `${d}d`;
-}
-
-const NAME = col('Name', 'string', 0, 'name');
-const AGE = col('Age');
-const name = (o: KObject) => o.metadata?.name;
-const ageOf = (o: KObject) => age(o.metadata?.creationTimestamp);
-const none = (v: unknown) =>
-  v === undefined || v === null || v === '' ? '<none>' : v;
+export { age, type Column, type Printer } from './columns';
 
 const MODES: Record<string, string> = {
   ReadWriteOnce: 'RWO',
@@ -453,6 +419,7 @@ const PRINTERS: Record<string, Printer> = {
       ageOf(r),
     ],
   },
+  ...DISCOVERY_PRINTERS,
 };
 
 const DEFAULT: Printer = {
@@ -498,6 +465,8 @@ export function printerFor(
     'batch',
     'storage.k8s.io',
     'networking.k8s.io',
+    'coordination.k8s.io',
+    'discovery.k8s.io',
     'apiextensions.k8s.io',
     'route.openshift.io',
   ];
