@@ -20,6 +20,7 @@ import type {
   UserInfo,
 } from './contracts';
 import { kubeConfigFor, kubeconfigYaml } from './kubeconfig';
+import { installIngressNginxClass } from './seed/ingressNginx';
 
 export interface ClusterOptions {
   name: string;
@@ -43,6 +44,11 @@ export interface ClusterOptions {
    * name it; other images see the host's executables. Every package must be installed on the host.
    */
   images?: Record<string, ImageSpec>;
+  /**
+   * false: no IngressClass, as on a cluster without an ingress controller installed; by default the
+   * `nginx` class of the ingress-nginx that kube-sim's router stands in for is installed
+   */
+  ingressClass?: boolean;
   /** the PV controller: its sync period (default 15 s, as kube-controller-manager's) */
   pvBinder?: PvBinderOptions;
 }
@@ -195,6 +201,9 @@ export async function startCluster(
       images: opts.images,
     });
     stack.push(kubelet);
+
+    if (opts.ingressClass !== false)
+      await installIngressNginxClass(kc(tokens.admin));
 
     const kubeconfigPath = join(dataDir, 'kubeconfig');
     await writeFile(

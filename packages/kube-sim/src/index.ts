@@ -106,4 +106,5 @@ export {
   applyManifests,
   readManifests,
   DEMO_CLUSTERS,
+  installIngressNginxClass,
 } from './seed';

@@ -6,9 +6,14 @@ import {
 import type { SimCluster } from '../cluster';
 import { applyManifests, readManifests } from './apply';
 import { demoManifests } from './demo';
+import { installIngressNginxClass } from './ingressNginx';
 
 export { applyManifests, readManifests } from './apply';
 export { demoManifests, DEMO_CLUSTERS } from './demo';
+export {
+  installIngressNginxClass,
+  ingressNginxClassObject,
+} from './ingressNginx';
 
 export const BACKEND_NAMESPACE = 'namespace-transfer-system';
 /** The portal's identity: its token is the backend's `serviceAccountToken`, used to read (list volumes). */
@@ -74,6 +79,8 @@ export async function seedDemoCluster(
 ): Promise<{ backendToken: string; engineToken: string }> {
   const kc = cluster.kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
+  // The demo's copies may expose their servers through an Ingress: the demo installs its controller's class.
+  await installIngressNginxClass(kc);
   await applyManifests(kc, [
     {
       apiVersion: 'v1',
