@@ -259,4 +259,63 @@ describe('createStepRunner', () => {
     expect(r.checkpoints.map(c => c.completedSteps)).toEqual([['copy']]);
     expect(runner.checkpoint.completedSteps).toEqual(['copy']);
   });
+
+  it('a stop is honoured before the point of no return starts, records the step in flight, and is ignored from then on', async () => {
+    type S = 'quiesce' | 'delete' | 'bind';
+    const early = new AbortController();
+    const r = recorder();
+    const runner = createStepRunner<S>({
+      transferId: 't1',
+      onCheckpoint: r.onCheckpoint,
+      stopBeforePointOfNoReturn: early.signal,
+      pointOfNoReturn: 'delete',
+    });
+    await runner.step('quiesce', 'Quiescing', async () => {
+      early.abort(new Error('shutting down'));
+      return 1;
+    });
+    expect(runner.stopped()).toBe(true);
+    let ran = false;
+    await expect(
+      runner.step('delete', 'Rebinding', async () => {
+        ran = true;
+      }),
+    ).rejects.toThrow('shutting down');
+    expect(ran).toBe(false);
+    expect(r.checkpoints.map(c => c.completedSteps)).toEqual([['quiesce']]);
+
+    // stopped while the point of no return runs: the run goes on to the end
+    const late = new AbortController();
+    const later = createStepRunner<S>({
+      transferId: 't2',
+      stopBeforePointOfNoReturn: late.signal,
+      pointOfNoReturn: 'delete',
+    });
+    await later.step('quiesce', 'Quiescing', async () => 1);
+    await later.step('delete', 'Rebinding', async () => {
+      late.abort(new Error('shutting down'));
+    });
+    expect(later.stopped()).toBe(false);
+    await later.step('bind', 'Rebinding', async () => 2);
+    expect(later.checkpoint.completedSteps).toEqual([
+      'quiesce',
+      'delete',
+      'bind',
+    ]);
+
+    // a resumed run past the point of no return ignores a stop given aborted
+    const resumed = createStepRunner<S>({
+      transferId: 't2',
+      checkpoint: {
+        ...later.checkpoint,
+        completedSteps: ['quiesce', 'delete'],
+      },
+      stopBeforePointOfNoReturn: AbortSignal.abort(),
+      pointOfNoReturn: 'delete',
+    });
+    expect(resumed.stopped()).toBe(false);
+    await expect(
+      resumed.step('bind', 'Rebinding', async () => 3),
+    ).resolves.toBe(3);
+  });
 });

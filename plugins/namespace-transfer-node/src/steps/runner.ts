@@ -36,6 +36,12 @@ export interface StepRunnerOptions<S extends string> {
    * step left it, for the run that takes over (each step finds what an unfinished one made).
    */
   handOver?: AbortSignal;
+  /**
+   * A stop (a controller shutting down): honoured before each step until the point of no return starts,
+   * then ignored so that the run finishes. Stopped, the run throws as at a hand-over and puts nothing back;
+   * unlike a hand-over, a step that ends after the stop is recorded (nobody else runs the transfer yet).
+   */
+  stopBeforePointOfNoReturn?: AbortSignal;
 }
 
 export interface StepRunner<S extends string> {
@@ -44,6 +50,11 @@ export interface StepRunner<S extends string> {
   done(step: string): boolean;
   /** whether the point of no return is done: from here on the flow never rolls back */
   committed(): boolean;
+  /**
+   * Whether stopBeforePointOfNoReturn stops the run: aborted, and the point of no return not started (a
+   * failure then leaves everything for a resume instead of rolling back)
+   */
+  stopped(): boolean;
   /** enters a phase and reports it */
   phase(p: TransferPhase): void;
   /**
@@ -78,6 +89,10 @@ export function createStepRunner<S extends string = string>(
     o.pointOfNoReturn !== undefined && done(o.pointOfNoReturn);
   // a checkpoint from before the field was recorded says it from now on too
   if (committed()) checkpoint.pastPointOfNoReturn = true;
+  // started, not done: a stop arriving while the point of no return runs must not leave it half-way
+  let pointStarted = committed();
+  const stopped = () =>
+    !pointStarted && (o.stopBeforePointOfNoReturn?.aborted ?? false);
   const cancellable =
     o.cancellable ??
     (o.pointOfNoReturn !== undefined ? () => !committed() : undefined);
@@ -93,6 +108,8 @@ export function createStepRunner<S extends string = string>(
     if (done(name)) return checkpoint.state[name] as T;
     o.handOver?.throwIfAborted();
     if (cancellable?.(name, done) ?? true) o.signal?.throwIfAborted();
+    if (stopped()) o.stopBeforePointOfNoReturn!.throwIfAborted();
+    if (name === o.pointOfNoReturn) pointStarted = true;
     if (checkpoint.phase !== p) phase(p);
     const value = await fn();
     // whoever takes over may already be running: this run reports nothing more
@@ -106,5 +123,5 @@ export function createStepRunner<S extends string = string>(
     await o.onCheckpoint?.(structuredClone(checkpoint));
     return value;
   };
-  return { checkpoint, done, committed, phase, step };
+  return { checkpoint, done, committed, stopped, phase, step };
 }
