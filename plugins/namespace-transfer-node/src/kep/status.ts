@@ -1,5 +1,5 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { retryOnConflict } from '../clusters';
+import { httpStatus, retryOnConflict } from '../clusters';
 import {
   KEP_GROUP,
   KEP_VERSION,
@@ -34,52 +34,96 @@ export function setCondition(
   return [...conditions.filter(x => x.type !== c.type), next];
 }
 
+/** Equal as JSON, whatever the order of the keys (the API server may keep another order than ours). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+}
+
+function sorted(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sorted);
+  if (!x || typeof x !== 'object') return x;
+  return Object.fromEntries(
+    Object.keys(x)
+      .filter(k => (x as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map(k => [k, sorted((x as Record<string, unknown>)[k])]),
+  );
+}
+
 /**
- * Writes a request's status through the status subresource (the spec is the requester's): a read-modify-write
- * with the read resourceVersion, retried on conflict. Writes nothing when the change changes nothing.
+ * A KEP object with a status subresource.
  *
  * @public
  */
-export class RequestStatusWriter {
+export interface WithStatus<S> {
+  metadata: { generation?: number };
+  status?: S;
+}
+
+/**
+ * Writes the status of one kind of KEP object through its status subresource (the spec is its author's): a
+ * read-modify-write with the read resourceVersion, retried on conflict. Writes nothing when the change and
+ * the observed generation change nothing, so that a watch event of its own write does not loop.
+ *
+ * @public
+ */
+export class StatusWriter<
+  S extends { observedGeneration?: number },
+  T extends WithStatus<S>,
+> {
   private readonly api: CustomObjectsApi;
 
-  constructor(kc: KubeConfig) {
+  constructor(
+    kc: KubeConfig,
+    private readonly plural: string,
+  ) {
     this.api = kc.makeApiClient(CustomObjectsApi);
   }
 
   async update(
     namespace: string,
     name: string,
-    change: (s: Status, r: NamespaceTransferRequest) => Status,
-  ): Promise<NamespaceTransferRequest | undefined> {
+    change: (s: S, o: T) => S,
+  ): Promise<T | undefined> {
+    const target = {
+      group: KEP_GROUP,
+      version: KEP_VERSION,
+      namespace,
+      plural: this.plural,
+      name,
+    };
     return retryOnConflict(async () => {
-      let current: NamespaceTransferRequest;
+      let current: T;
       try {
-        current = (await this.api.getNamespacedCustomObject({
-          group: KEP_GROUP,
-          version: KEP_VERSION,
-          namespace,
-          plural: REQUESTS,
-          name,
-        })) as NamespaceTransferRequest;
+        current = (await this.api.getNamespacedCustomObject(target)) as T;
       } catch (e) {
-        if ((e as { code?: number }).code === 404) return undefined; // deleted: nobody to tell
+        if (httpStatus(e) === 404) return undefined; // deleted: nobody to tell
         throw e;
       }
-      const before = current.status ?? {};
-      const after = change(structuredClone(before), current);
-      if (JSON.stringify(after) === JSON.stringify(before)) return current;
+      const before = (current.status ?? {}) as S;
+      const after = {
+        ...change(structuredClone(before), current),
+        observedGeneration: current.metadata.generation,
+      };
+      if (sameJson(after, before)) return current;
       return (await this.api.replaceNamespacedCustomObjectStatus({
-        group: KEP_GROUP,
-        version: KEP_VERSION,
-        namespace,
-        plural: REQUESTS,
-        name,
-        body: {
-          ...current,
-          status: { ...after, observedGeneration: current.metadata.generation },
-        },
-      })) as NamespaceTransferRequest;
+        ...target,
+        body: { ...current, status: after },
+      })) as T;
     });
+  }
+}
+
+/**
+ * Writes a request's status (see StatusWriter).
+ *
+ * @public
+ */
+export class RequestStatusWriter extends StatusWriter<
+  Status,
+  NamespaceTransferRequest
+> {
+  constructor(kc: KubeConfig) {
+    super(kc, REQUESTS);
   }
 }

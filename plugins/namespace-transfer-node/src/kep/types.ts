@@ -29,7 +29,7 @@ export interface ObjectMeta {
 
 /** @public */
 export interface Condition {
-  type: 'Approved' | 'Ready' | 'Failed';
+  type: 'Approved' | 'Matched' | 'Progressing' | 'Ready' | 'Failed';
   status: 'True' | 'False' | 'Unknown';
   reason?: string;
   message?: string;
@@ -50,8 +50,11 @@ export interface NamespaceTransferRequest {
     /** Pending until approved, then the engine's phases (Rebinding, ..., Succeeded / Failed) */
     phase?: 'Pending' | TransferPhase;
     message?: string;
+    /** namespace/name of the claim that receives the volume: fixed once a run started */
     destinationClaim?: string;
     volumeName?: string;
+    /** runs started for the request; a transient failure is retried up to the controller's maxAttempts */
+    attempts?: number;
     startTime?: string;
     completionTime?: string;
     observedGeneration?: number;
@@ -69,7 +72,21 @@ export interface NamespaceTransferApproval {
     source: { name: string; kind: string };
     targetNamespace: string;
   };
-  status?: { phase?: string; message?: string; conditions?: Condition[] };
+  status?: ApprovalStatus;
+}
+
+/**
+ * What the controller writes on an approval: the request it approves, and whether that request is still
+ * under way (Matched) or has its volume (Used).
+ *
+ * @public
+ */
+export interface ApprovalStatus {
+  phase?: 'Pending' | 'Matched' | 'Used';
+  message?: string;
+  matchedRequest?: { namespace: string; name: string; uid?: string };
+  observedGeneration?: number;
+  conditions?: Condition[];
 }
 
 /**

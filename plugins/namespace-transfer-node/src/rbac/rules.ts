@@ -125,6 +125,13 @@ export const REBIND_CLUSTER_ROLE_GRANTS: Grant[] = [
     'update',
     'patch',
   ]),
+  grant('transfer.namespace-transfer.io', 'namespacetransferapprovals/status', [
+    'get',
+    'update',
+    'patch',
+  ]),
+  // story 1: the destination claim whose dataSourceRef names a request
+  grant('', 'persistentvolumeclaims', ['list', 'watch']),
 ];
 
 export const REBIND_CLUSTER_ROLE_RULES: V1PolicyRule[] =
