@@ -209,6 +209,7 @@ export type FieldErrorType =
   | 'FieldValueNotSupported'
   | 'FieldValueDuplicate'
   | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
   | 'FieldValueNotFound'
   | 'FieldValueTypeInvalid';
 
@@ -236,6 +237,8 @@ export function fieldErrorBody(e: FieldError): string {
       return `Duplicate value: ${quoteValue(e.value)}`;
     case 'FieldValueTooLong':
       return `Too long: ${e.detail ?? ''}`.trim();
+    case 'FieldValueTooMany':
+      return `Too many: ${quoteValue(e.value)}: ${e.detail ?? ''}`;
     case 'FieldValueNotFound':
       return `Not found: ${quoteValue(e.value)}`;
     case 'FieldValueTypeInvalid':
@@ -274,6 +277,17 @@ export const notSupported = (
   field,
   value,
   supported,
+});
+/** field.TooMany: a list longer than the API allows */
+export const tooMany = (
+  field: string,
+  actual: number,
+  max: number,
+): FieldError => ({
+  type: 'FieldValueTooMany',
+  field,
+  value: actual,
+  detail: `must have at most ${max} items`,
 });
 export const duplicate = (field: string, value: unknown): FieldError => ({
   type: 'FieldValueDuplicate',

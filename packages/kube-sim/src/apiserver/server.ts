@@ -48,6 +48,12 @@ import { WatchHub } from './watch';
 export interface InternalOptions {
   watchHistory?: number;
   bookmarkIntervalMs?: number;
+  /**
+   * Refuse loopback addresses in EndpointSlices as a real API server does (since 1.21.1). Off by
+   * default: every kube-sim pod has a 127.0.0.0/8 address, so its own slices could not be written.
+   * An API server standing in for a real one in a test turns it on.
+   */
+  refuseLoopbackEndpointSlices?: boolean;
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -62,7 +68,13 @@ export async function startApiServer(
   const api: ApiContext = {
     registry,
     store,
-    kindContext: { openshift: opts.openshift, routeDomain: opts.routeDomain },
+    kindContext: {
+      openshift: opts.openshift,
+      routeDomain: opts.routeDomain,
+      endpointSliceRules: {
+        allowLoopback: !internal.refuseLoopbackEndpointSlices,
+      },
+    },
     admission,
   };
   const authn = new Authenticator(store, opts.tokens);

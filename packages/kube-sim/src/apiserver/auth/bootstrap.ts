@@ -58,12 +58,25 @@ const IMPERSONATE_SERVICE_ACCOUNTS: KObject = {
   verbs: ['impersonate'],
 };
 
+/**
+ * system:aggregate-to-view reads EndpointSlices; no default role writes them (only controllers should,
+ * as with Endpoints since CVE-2021-25740).
+ */
+const READ_ENDPOINT_SLICES: KObject = {
+  apiGroups: ['discovery.k8s.io'],
+  resources: ['endpointslices'],
+  verbs: READ,
+};
+
 function rules(verbs: string[], withSecrets: boolean): KObject[] {
-  return NAMESPACED_WORKLOADS.map(([g, rs]) => ({
-    apiGroups: [g],
-    resources: withSecrets ? rs : rs.filter(r => r !== 'secrets'),
-    verbs,
-  }));
+  return [
+    ...NAMESPACED_WORKLOADS.map(([g, rs]) => ({
+      apiGroups: [g],
+      resources: withSecrets ? rs : rs.filter(r => r !== 'secrets'),
+      verbs,
+    })),
+    READ_ENDPOINT_SLICES,
+  ];
 }
 
 const clusterRole = (name: string, r: KObject[]): KObject => ({

@@ -9,6 +9,7 @@ import { authorizationKinds } from './authorization';
 import { batchKinds } from './batch';
 import { coordinationKinds } from './coordination';
 import { coreKinds } from './core';
+import { discoveryKinds } from './discovery';
 import { networkingKinds } from './networking';
 import { openshiftKinds } from './openshift';
 import { rbacKinds } from './rbac';
@@ -28,6 +29,7 @@ export class Registry {
       ...storageKinds,
       ...networkingKinds,
       ...coordinationKinds,
+      ...discoveryKinds,
       ...rbacKinds,
       ...authenticationKinds,
       ...authorizationKinds,

@@ -3,6 +3,7 @@
  * generation), defaulted, validated and patched. Adding a kind is adding a descriptor, not a branch.
  */
 import type { FieldError } from '../errors';
+import type { SliceRules } from '../validation/endpointslice';
 import type { NameCheck } from '../validation/names';
 
 // Kubernetes objects are open JSON documents; the API server treats them as such.
@@ -13,6 +14,7 @@ export type KObject = Record<string, any>;
 export interface KindContext {
   openshift: boolean;
   routeDomain: string;
+  endpointSliceRules: SliceRules;
 }
 
 export interface ScaleSubresource {
