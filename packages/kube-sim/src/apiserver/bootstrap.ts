@@ -2,7 +2,7 @@
  * What a fresh cluster has before anyone writes: the system namespaces (each with its default service
  * account), the default RBAC roles and bindings, the IngressClass of the ingress-nginx every kube-sim
  * cluster runs (its router), and the default/kubernetes Service pointing at the API server, which takes
- * the first address of the service range as on a real cluster.
+ * the first address of the service range as on a real cluster, with its EndpointSlice.
  */
 import type { AddressPlan } from '../contracts';
 import { DEFAULT_INGRESS_CLASS_ANNOTATION } from './admission/defaultingressclass';
@@ -51,6 +51,27 @@ export function ingressNginxClass(): KObject {
   };
 }
 
+/**
+ * What the real API server's endpoint reconciler writes for itself (its EndpointsAdapter): a slice named
+ * after the Service, labelled only with the service name, one ready endpoint per API server. The real one
+ * also writes core/v1 Endpoints with the same address; here the address is a loopback one, which a real
+ * server refuses in Endpoints, so only the slice exists.
+ */
+export function kubernetesEndpointSlice(ip: string, port: number): KObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'kubernetes.io/service-name': 'kubernetes' },
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+    ports: [{ name: 'https', port, protocol: 'TCP' }],
+  };
+}
+
 export function seedKubernetesService(
   api: ApiContext,
   address: AddressPlan,
@@ -69,19 +90,12 @@ export function seedKubernetesService(
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
     },
   });
-  createObject(api, api.registry.lookup('', 'v1', 'endpoints')!, {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
-    },
-    subsets: [
-      {
-        addresses: [{ ip: address.nodeIP }],
-        ports: [{ name: 'https', port, protocol: 'TCP' }],
-      },
-    ],
-  });
+  // A server refusing loopback slices stands in for a real one, whose address would not be loopback:
+  // there the Service is left without endpoints rather than with an address it would refuse.
+  if (!api.kindContext.endpointSliceRules.allowLoopback) return;
+  createObject(
+    api,
+    api.registry.lookup('discovery.k8s.io', 'v1', 'endpointslices')!,
+    kubernetesEndpointSlice(address.nodeIP, port),
+  );
 }

@@ -24,6 +24,7 @@ import {
   validateSecretUpdate,
   validateServiceAccount,
 } from '../validation/config';
+import { validateEndpoints } from '../validation/endpoints';
 import { dns1123Label } from '../validation/names';
 import { limitRange, resourceQuota } from './quota';
 import { validateWorkload } from '../validation/workloads';
@@ -249,6 +250,8 @@ const endpoints: KindDescriptor = {
     for (const s of e.subsets ?? [])
       for (const p of s.ports ?? []) p.protocol ??= 'TCP';
   },
+  validate: validateEndpoints,
+  validateUpdate: validateEndpoints,
 };
 
 const secret: KindDescriptor = {
