@@ -1,27 +1,15 @@
-import {
-  CustomObjectsApi,
-  makeInformer,
-  type Informer,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
-import {
-  isTerminalPhase,
-  type TransferSpec,
-} from '@namespace-transfer/plugin-namespace-transfer-common';
-import { httpStatus, readableError, withRetry } from '../clusters';
-import { POINT_OF_NO_RETURN, RebindRefusedError, runRebind } from '../rebind';
-import { matchApproval } from './match';
-import { RequestStatusWriter, setCondition } from './status';
-import {
-  APPROVALS,
-  KEP_GROUP,
-  KEP_VERSION,
-  REQUESTS,
-  type NamespaceTransferApproval,
-  type NamespaceTransferRequest,
-} from './types';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isTransientFailure } from './outcome';
+import { ApprovalStatusWriter } from './approvalStatus';
+import { keyOf, type KepContext } from './context';
+import { watchKepObjects } from './informers';
+import { startLeaderElection, type LeaderElection } from './leaderElection';
+import { reconcileRequest } from './reconcile';
+import { RequestStatusWriter } from './status';
+import { KEP_GROUP, type KepHooks } from './types';
+import { WorkQueue } from './workqueue';
 
 /** @public */
 export interface KepControllerOptions {
@@ -32,268 +20,164 @@ export interface KepControllerOptions {
   /** delay before a watch that failed (dropped, 410 Gone, server away) is started again with a fresh list */
   restartDelayMs?: number;
   log?: (message: string) => void;
+  /** a host's callbacks on the transfers this controller runs */
+  hooks?: KepHooks;
+  /** absent: no election, this replica acts at once (run one replica only) */
+  leaderElection?: {
+    namespace: string;
+    /** the Lease's name (default 'namespace-transfer-kep') */
+    name?: string;
+    /** this replica's name in the Lease (default host name, pid and a random suffix) */
+    identity?: string;
+    leaseDurationMs?: number;
+    renewDeadlineMs?: number;
+    retryPeriodMs?: number;
+  };
+  /** transient failures (429, 5xx, a cluster away) are retried with backoff up to maxAttempts runs */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** requests reconciled at once (default 4) */
+  concurrency?: number;
 }
 
 /** @public */
 export interface KepController {
-  /** resolves once both kinds were listed */
+  /** resolves once requests, approvals and claims were listed */
   ready: Promise<void>;
+  /** whether this replica holds the Lease (always true without leader election) */
+  isLeader(): boolean;
+  /**
+   * Stops: runs before their point of no return stop and are left to resume (nothing is written), runs past
+   * it finish; then the Lease is released, so another replica takes over at once.
+   */
   stop(): Promise<void>;
 }
 
-const key = (ns: string, name: string) => `${ns}/${name}`;
+/** @public */
+export const DEFAULT_LEASE_NAME = 'namespace-transfer-kep';
 
 /**
- * The transfer id of a request: stable across controller restarts, unique per request object.
- *
- * @public
- */
-export const transferIdOf = (r: NamespaceTransferRequest) =>
-  `kep-${r.metadata.uid}`;
-
-/**
- * Runs the KEP: watches NamespaceTransferRequests and NamespaceTransferApprovals in all namespaces, runs a
- * rebind for a request once a matching approval exists, and writes the progress into the request's status.
- * The checkpoint lives in the request's status, so a restarted controller continues where the last one
- * stopped; one process runs a given request at a time.
+ * Runs the KEP as an operator: watches NamespaceTransferRequests, NamespaceTransferApprovals and claims in
+ * all namespaces, and reconciles each request through a rate-limited work queue: a rebind once a matching
+ * approval exists, retried with backoff after a transient failure, its progress in the request's status.
+ * With leader election only the replica holding the Lease acts; the checkpoint in status lets whoever acts
+ * next resume a run.
  *
  * @public
  */
 export function startKepController(o: KepControllerOptions): KepController {
-  const custom = o.kubeConfig.makeApiClient(CustomObjectsApi);
-  const status = new RequestStatusWriter(o.kubeConfig);
   const log = o.log ?? (() => undefined);
-  const base = `/apis/${KEP_GROUP}/${KEP_VERSION}`;
-  const list = (plural: string) => async () =>
-    (await custom.listClusterCustomObject({
-      group: KEP_GROUP,
-      version: KEP_VERSION,
-      plural,
-    })) as KubernetesListObject<KubernetesObject>;
-  const requests = makeInformer(
-    o.kubeConfig,
-    `${base}/${REQUESTS}`,
-    list(REQUESTS),
-  );
-  const approvals = makeInformer(
-    o.kubeConfig,
-    `${base}/${APPROVALS}`,
-    list(APPROVALS),
-  );
-  const asRequest = (x: KubernetesObject) =>
-    x as unknown as NamespaceTransferRequest;
-  const asApproval = (x: KubernetesObject) =>
-    x as unknown as NamespaceTransferApproval;
-  let stopped = false;
-  const running = new Map<string, Promise<void>>();
-  const again = new Set<string>();
-
-  const enqueue = (ns: string, name: string) => {
-    const k = key(ns, name);
-    if (stopped) return;
-    if (running.has(k)) {
-      again.add(k);
-      return;
-    }
-    const p = reconcile(ns, name)
-      .catch(e => log(`reconciling ${k}: ${readableError(e)}`))
-      .finally(() => {
-        running.delete(k);
-        if (again.delete(k)) enqueue(ns, name);
-      });
-    running.set(k, p);
-  };
-
-  async function readLive(
-    namespace: string,
-    name: string,
-  ): Promise<NamespaceTransferRequest | undefined> {
-    try {
-      return (await withRetry(() =>
-        custom.getNamespacedCustomObject({
-          group: KEP_GROUP,
-          version: KEP_VERSION,
-          plural: REQUESTS,
-          namespace,
-          name,
-        }),
-      )) as NamespaceTransferRequest;
-    } catch (e) {
-      if (httpStatus(e) === 404) return undefined;
-      throw e;
-    }
-  }
-
-  async function reconcile(ns: string, name: string): Promise<void> {
-    // the cache may lag behind this controller's own last status write: decide on the live object
-    if (!requests.get(name, ns)) return;
-    const r = await readLive(ns, name);
-    if (!r || (r.status?.phase && isTerminalPhase(r.status.phase as never)))
-      return;
-    const checkpoint = r.status?.checkpoint;
-    const committed = checkpoint?.completedSteps.includes(POINT_OF_NO_RETURN);
-    const match = matchApproval(
-      r,
-      approvals.list(r.spec.source.namespace).map(asApproval),
-    );
-    // past the point of no return the volume must reach a claim, approval or not
-    if (match.state !== 'approved' && !committed) {
-      const message =
-        match.state === 'mismatch'
-          ? match.message
-          : `waiting for a NamespaceTransferApproval in namespace ${r.spec.source.namespace} for ${r.spec.source.kind} ${r.spec.source.name} with targetNamespace ${ns}`;
-      await status.update(ns, name, s => ({
-        ...s,
-        phase: 'Pending',
-        message,
-        conditions: setCondition(s.conditions, {
-          type: 'Approved',
-          status: 'False',
-          reason:
-            match.state === 'mismatch'
-              ? 'ApprovalMismatch'
-              : 'AwaitingApproval',
-          message,
-        }),
-      }));
-      return;
-    }
-    const targetName = r.spec.targetName ?? r.spec.source.name;
-    const cluster = o.clusterName ?? 'local';
-    const spec: TransferSpec = {
-      id: transferIdOf(r),
-      source: {
-        cluster,
-        namespace: r.spec.source.namespace,
-        name: r.spec.source.name,
-      },
-      destination: { cluster, namespace: ns, name: targetName },
-      mode: 'rebind',
-      intent: 'move',
-    };
-    const approvedBy =
-      match.state === 'approved'
-        ? `${match.approval.metadata.namespace}/${match.approval.metadata.name}`
-        : 'an earlier approval';
-    await status.update(ns, name, s => ({
-      ...s,
-      message: `approved by ${approvedBy}`,
-      startTime: s.startTime ?? new Date().toISOString(),
-      destinationClaim: `${ns}/${targetName}`,
-      conditions: setCondition(s.conditions, {
-        type: 'Approved',
-        status: 'True',
-        reason: 'Approved',
-        message: `approved by ${approvedBy}`,
+  const stopping = new AbortController();
+  let leading = !o.leaderElection;
+  let term = new AbortController();
+  // assigned below: the queue, the caches and the context refer to each other
+  let ctx: KepContext | undefined = undefined;
+  const queue = new WorkQueue({
+    concurrency: o.concurrency ?? 4,
+    baseDelayMs: o.retry?.baseDelayMs,
+    maxDelayMs: o.retry?.maxDelayMs,
+    log,
+    process: key =>
+      reconcileRequest(ctx!, key).catch(e => {
+        // a failure around the run (reading the request, writing a status): the key comes back later
+        if (!isTransientFailure(e) || !leading || stopping.signal.aborted)
+          throw e;
+        const delayMs = queue.addRateLimited(key);
+        log(`reconciling ${key} failed, again in ${delayMs} ms: ${String(e)}`);
       }),
-    }));
-    // status writes are serialized so that a slower earlier write never overwrites a later phase
-    let writes = Promise.resolve();
-    const write = (change: Parameters<RequestStatusWriter['update']>[2]) => {
-      writes = writes
-        .then(() => status.update(ns, name, change))
-        .then(
-          () => undefined,
-          e => log(`status of ${ns}/${name}: ${readableError(e)}`),
-        );
-      return writes;
-    };
-    try {
-      const result = await runRebind({
-        spec,
-        kubeConfig: o.kubeConfig,
-        checkpoint,
-        allowTransferDefault: o.allowTransferDefault,
-        onEvent: e => {
-          if (e.type === 'phase' && !isTerminalPhase(e.phase))
-            void write(s => ({ ...s, phase: e.phase }));
-          if (e.type === 'warning') log(`${ns}/${name}: ${e.message}`);
-        },
-        onCheckpoint: c => write(s => ({ ...s, checkpoint: c })),
-      });
-      await writes;
-      await status.update(ns, name, s => ({
-        ...s,
-        phase: 'Succeeded',
-        message: `PersistentVolume ${result.volumeName} now belongs to ${ns}/${targetName}`,
-        volumeName: result.volumeName,
-        completionTime: new Date().toISOString(),
-        checkpoint: result.checkpoint,
-        conditions: setCondition(s.conditions, {
-          type: 'Ready',
-          status: 'True',
-          reason: 'Transferred',
-          message: `bound to ${result.volumeName}`,
-        }),
-      }));
-    } catch (e) {
-      await writes;
-      // written even while stopping: the run rolled back what it could, so its checkpoint must not be resumed
-      const message =
-        e instanceof RebindRefusedError
-          ? e.failures.map(f => `${f.precondition}: ${f.message}`).join('; ')
-          : readableError(e);
-      await status.update(ns, name, s => ({
-        ...s,
-        phase: 'Failed',
-        message,
-        completionTime: new Date().toISOString(),
-        conditions: setCondition(s.conditions, {
-          type: 'Failed',
-          status: 'True',
-          reason:
-            e instanceof RebindRefusedError
-              ? 'PreconditionsFailed'
-              : 'TransferFailed',
-          message,
-        }),
-      }));
-    }
-  }
-
-  const watch = (
-    inf: Informer<KubernetesObject>,
-    what: string,
-    onObject: (o: KubernetesObject) => void,
-  ) => {
-    inf.on('add', onObject);
-    inf.on('update', onObject);
-    const restart = () =>
-      setTimeout(() => {
-        if (!stopped)
-          inf.start().catch(e => {
-            log(`${what} restart failed (${String(e)}), trying again`);
-            restart();
-          });
-      }, o.restartDelayMs ?? 1000);
-    // the informer stops on a dropped watch or 410 Gone: a fresh list and watch resumes it
-    inf.on('error', (err: unknown) => {
-      if (stopped) return;
-      log(`${what} watch ended (${String(err)}), restarting`);
-      restart();
-    });
-  };
-  watch(requests, REQUESTS, x =>
-    enqueue(asRequest(x).metadata.namespace, asRequest(x).metadata.name),
-  );
-  watch(approvals, APPROVALS, x => {
-    const a = asApproval(x);
-    for (const r of requests.list().map(asRequest)) {
-      if (
-        r.spec.source.namespace === a.metadata.namespace &&
-        r.spec.source.name === a.spec.source.name
-      )
-        enqueue(r.metadata.namespace, r.metadata.name);
-    }
   });
-  // approvals first, so the first requests seen are matched against a full cache
-  const ready = approvals.start().then(() => requests.start());
+  const enqueue = (namespace: string, name: string) => {
+    if (leading && !stopping.signal.aborted) queue.add(keyOf(namespace, name));
+  };
+  const caches = watchKepObjects(
+    o.kubeConfig,
+    {
+      request: r => enqueue(r.metadata.namespace, r.metadata.name),
+      // added, changed or deleted: the requests for that claim decide again
+      approval: a => {
+        for (const r of caches.requests())
+          if (
+            r.spec.source.namespace === a.metadata.namespace &&
+            r.spec.source.name === a.spec.source.name
+          )
+            enqueue(r.metadata.namespace, r.metadata.name);
+      },
+      claim: c => {
+        const ref = c.spec?.dataSourceRef;
+        if (
+          ref?.apiGroup === KEP_GROUP &&
+          ref.kind === 'NamespaceTransferRequest' &&
+          c.metadata?.namespace
+        )
+          enqueue(c.metadata.namespace, ref.name);
+      },
+    },
+    { restartDelayMs: o.restartDelayMs, log },
+  );
+  const enqueueAll = () => {
+    for (const r of caches.requests())
+      enqueue(r.metadata.namespace, r.metadata.name);
+  };
+  ctx = {
+    kubeConfig: o.kubeConfig,
+    cluster: o.clusterName ?? 'local',
+    allowTransferDefault: o.allowTransferDefault,
+    hooks: o.hooks ?? {},
+    log,
+    caches,
+    queue,
+    requests: new RequestStatusWriter(o.kubeConfig),
+    approvals: new ApprovalStatusWriter(o.kubeConfig),
+    maxAttempts: o.retry?.maxAttempts ?? 5,
+    isLeader: () => leading,
+    handOver: () => term.signal,
+    stopping: stopping.signal,
+    retryAt: new Map(),
+  };
+  const election = o.leaderElection
+    ? elect(o, log, {
+        started: lost => {
+          term = new AbortController();
+          leading = true;
+          lost.addEventListener('abort', () => {
+            leading = false;
+            term.abort(new Error('leadership lost: handed over'));
+          });
+          caches.ready.then(enqueueAll, () => undefined);
+        },
+      })
+    : undefined;
+  if (!election) log('no leader election: this replica acts on every request');
+  caches.ready.then(enqueueAll, () => undefined);
   return {
-    ready,
+    ready: caches.ready,
+    isLeader: () => leading,
     async stop() {
-      stopped = true;
-      await Promise.allSettled([requests.stop(), approvals.stop()]);
-      await Promise.allSettled([...running.values()]);
+      stopping.abort(new Error('the controller is stopping'));
+      await queue.shutDown();
+      await election?.stop();
+      leading = false;
+      await caches.stop();
     },
   };
+}
+
+function elect(
+  o: KepControllerOptions,
+  log: (m: string) => void,
+  on: { started: (lost: AbortSignal) => void },
+): LeaderElection {
+  const e = o.leaderElection!;
+  const identity =
+    e.identity ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  return startLeaderElection({
+    kubeConfig: o.kubeConfig,
+    namespace: e.namespace,
+    name: e.name ?? DEFAULT_LEASE_NAME,
+    identity,
+    leaseDurationMs: e.leaseDurationMs,
+    renewDeadlineMs: e.renewDeadlineMs,
+    retryPeriodMs: e.retryPeriodMs,
+    onStartedLeading: on.started,
+    log,
+  });
 }

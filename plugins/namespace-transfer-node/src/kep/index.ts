@@ -1,9 +1,18 @@
 export * from './types';
 export { matchApproval, type ApprovalMatch } from './match';
 export {
+  DEFAULT_LEASE_NAME,
   startKepController,
-  transferIdOf,
   type KepController,
   type KepControllerOptions,
 } from './controller';
-export { RequestStatusWriter, setCondition, type Status } from './status';
+export { transferIdOf } from './reconcile';
+export { pickDestinationClaim } from './destination';
+export {
+  RequestStatusWriter,
+  StatusWriter,
+  setCondition,
+  type Status,
+  type WithStatus,
+} from './status';
+export { ApprovalStatusWriter } from './approvalStatus';

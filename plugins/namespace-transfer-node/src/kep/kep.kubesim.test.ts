@@ -3,7 +3,11 @@
  * approval, a non-matching approval reported in the request's status, a matching one that makes the
  * controller move the volume; a controller restart and dropped watches change nothing of that.
  */
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClusters, type SimWorld } from 'kube-sim';
@@ -16,6 +20,8 @@ import {
   REQUESTS,
   startKepController,
   type KepController,
+  type KepHooks,
+  type NamespaceTransferApproval,
 } from '.';
 import {
   approval,
@@ -26,6 +32,16 @@ import {
 } from './testing';
 
 jest.setTimeout(300_000);
+
+/** Hooks that write down what they were told, in order (the last step of each checkpoint). */
+function recorder(seen: string[]): KepHooks {
+  return {
+    started: t => void seen.push(`started ${t.id} ${t.attempt}`),
+    checkpoint: (_t, c) =>
+      void seen.push(`checkpoint ${c.completedSteps.at(-1)}`),
+    ended: (_t, o) => void seen.push(`ended ${o.state}`),
+  };
+}
 
 const CRDS = join(__dirname, '../../../../deploy/crds');
 
@@ -46,7 +62,11 @@ describe('KEP controller on kube-sim', () => {
     await world?.stop();
   });
 
-  const { create, request, until } = kepObjects(() => kc, logs);
+  const { create, request, until, approvalOf, approvalUntil } = kepObjects(
+    () => kc,
+    logs,
+  );
+  const seen: string[] = [];
 
   it('validates the objects against the CRD schema', async () => {
     await expect(
@@ -75,6 +95,7 @@ describe('KEP controller on kube-sim', () => {
       kubeConfig: kc,
       log: m => logs.push(m),
       restartDelayMs: 200,
+      hooks: recorder(seen),
     });
     await controller.ready;
 
@@ -99,7 +120,15 @@ describe('KEP controller on kube-sim', () => {
         status: 'False',
         reason: 'AwaitingApproval',
       }),
+      expect.objectContaining({
+        type: 'Progressing',
+        status: 'False',
+        reason: 'AwaitingApproval',
+      }),
     ]);
+    expect(waiting.status?.observedGeneration).toBe(
+      waiting.metadata.generation,
+    );
 
     // the watches break (as when the API server restarts): the controller lists and watches again
     world.cluster('east').apiServer.faults.dropWatches();
@@ -138,6 +167,31 @@ describe('KEP controller on kube-sim', () => {
     expect(await readThroughPod(kc, 'team-b', 'imported', 'report.csv')).toBe(
       'a,b\n1,2\n',
     );
+    // the hooks saw one attempt: started, a checkpoint per step, in the engine's order, then ended
+    expect(seen[0]).toBe(`started kep-${done.metadata.uid} 1`);
+    expect(seen.at(-1)).toBe('ended succeeded');
+    expect(seen.filter(x => x.startsWith('checkpoint'))).toEqual(
+      done.status!.checkpoint!.completedSteps.map(
+        (_, i, all) => `checkpoint ${all[i]}`,
+      ),
+    );
+    // the approval that matched names the request, and the request has its volume
+    const used = await approvalUntil(
+      'team-a',
+      'to-b',
+      a => a.status?.phase === 'Used',
+      'the approval to be Used',
+    );
+    expect(used.status).toMatchObject({
+      phase: 'Used',
+      matchedRequest: {
+        namespace: 'team-b',
+        name: 'want-data',
+        uid: done.metadata.uid,
+      },
+      observedGeneration: 1,
+    });
+    expect((await approvalOf('team-a', 'to-c')).status).toBeUndefined();
 
     // a new controller process: a finished request stays as it is; a request made meanwhile is served
     await controller.stop();

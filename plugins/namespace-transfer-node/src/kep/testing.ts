@@ -15,9 +15,11 @@ import { pollUntil } from '../kube';
 import { ensureClass } from '../rebind/testing';
 import { ensureNamespace } from '../testing/kubesim';
 import {
+  APPROVALS,
   KEP_GROUP,
   KEP_VERSION,
   REQUESTS,
+  type NamespaceTransferApproval,
   type NamespaceTransferRequest,
 } from './types';
 
@@ -121,5 +123,27 @@ export function kepObjects(kubeConfig: () => KubeConfig, logs?: string[]) {
         what: logs ? `${what} (logs: ${logs.join(' | ')})` : what,
       },
     );
-  return { create, request, until };
+  const approvalOf = async (namespace: string, name: string) =>
+    (await custom().getNamespacedCustomObject({
+      group: KEP_GROUP,
+      version: KEP_VERSION,
+      plural: APPROVALS,
+      namespace,
+      name,
+    })) as NamespaceTransferApproval;
+  /** an approval's status is written after its request's: wait for it */
+  const approvalUntil = (
+    namespace: string,
+    name: string,
+    ok: (a: NamespaceTransferApproval) => boolean,
+    what: string,
+  ) =>
+    pollUntil(
+      async () => {
+        const a = await approvalOf(namespace, name);
+        return ok(a) ? a : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what },
+    );
+  return { create, request, until, approvalOf, approvalUntil };
 }

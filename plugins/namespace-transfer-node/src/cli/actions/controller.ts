@@ -1,13 +1,37 @@
 // What `nstransfer controller` does once its arguments are parsed; loaded only then (commands/controller.ts: its flags and help).
 
-import { startKepController } from '../../kep';
+import { startKepController, type KepControllerOptions } from '../../kep';
 import { loadClusters } from '../clusters';
+import { UsageError } from '../exitCodes';
 
-export const controllerAction = async (f: {
+export interface ControllerFlags {
   kubeconfig?: string;
   context?: string;
   allowTransferDefault?: boolean;
-}) => {
+  leaseNamespace?: string;
+  leaseName?: string;
+  identity?: string;
+  concurrency: number;
+  maxAttempts: number;
+}
+
+function election(f: ControllerFlags): KepControllerOptions['leaderElection'] {
+  if (!f.leaseNamespace) {
+    if (f.leaseName || f.identity)
+      throw new UsageError(
+        '--lease-name and --identity need --lease-namespace',
+      );
+    return undefined;
+  }
+  return {
+    namespace: f.leaseNamespace,
+    name: f.leaseName,
+    identity: f.identity,
+  };
+}
+
+export const controllerAction = async (f: ControllerFlags) => {
+  const leaderElection = election(f);
   const { source } = loadClusters({
     kubeconfig: f.kubeconfig,
     sourceContext: f.context,
@@ -18,6 +42,9 @@ export const controllerAction = async (f: {
     kubeConfig: source.kc,
     clusterName: source.context,
     allowTransferDefault: f.allowTransferDefault,
+    leaderElection,
+    concurrency: f.concurrency,
+    retry: { maxAttempts: f.maxAttempts },
     log,
   });
   // the handlers come first: a Ctrl-C right after the "watching" line must stop, not kill
@@ -33,7 +60,7 @@ export const controllerAction = async (f: {
   });
   await controller.ready;
   log(
-    `watching NamespaceTransferRequests in context "${source.context}" (Ctrl-C stops)`,
+    `watching NamespaceTransferRequests in context "${source.context}" (Ctrl-C stops)${leaderElection ? `; acting while holding Lease ${leaderElection.namespace}/${leaderElection.name ?? 'namespace-transfer-kep'}` : ''}`,
   );
   await stopped;
   await controller.stop();

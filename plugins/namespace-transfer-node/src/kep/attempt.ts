@@ -1,0 +1,253 @@
+import type {
+  TransferCheckpoint,
+  TransferSpec,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
+import { isTerminalPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
+import { readableError } from '../clusters';
+import { POINT_OF_NO_RETURN, runRebind, type RebindOptions } from '../rebind';
+import { keyOf, type KepContext } from './context';
+import { decideFailure, type FailureDecision } from './outcome';
+import { setCondition, type Status } from './status';
+import type { KepHooks, KepOutcome, KepTransfer } from './types';
+
+/** RebindOptions with the fields of issue 18's contract 4 (stop before the point of no return, adopt). */
+type RebindRun = RebindOptions & {
+  stopBeforePointOfNoReturn?: AbortSignal;
+  adoptDestination?: boolean;
+};
+
+/** Calls a host's hook: one that throws is logged and changes nothing of the run. */
+export async function callHook<K extends keyof KepHooks>(
+  ctx: KepContext,
+  name: K,
+  ...args: Parameters<NonNullable<KepHooks[K]>>
+): Promise<void> {
+  const hook = ctx.hooks[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!hook) return;
+  try {
+    await hook.apply(ctx.hooks, args);
+  } catch (e) {
+    ctx.log(`hook ${name} for ${args[0]?.id}: ${readableError(e)}`);
+  }
+}
+
+/**
+ * One run of a request's rebind: its start, progress and checkpoints go into the request's status and to
+ * the hooks; its end is a final status, a retry after a backoff, or nothing at all (stopped or handed over:
+ * the next run resumes from the checkpoint in status).
+ */
+export async function runAttempt(
+  ctx: KepContext,
+  t: KepTransfer,
+): Promise<void> {
+  const { namespace, name } = t.request;
+  const key = keyOf(namespace, name);
+  const claim = `${t.destination.namespace}/${t.destination.name}`;
+  await ctx.requests.update(namespace, name, s => ({
+    ...s,
+    message: t.approval
+      ? `approved by ${t.approval.namespace}/${t.approval.name}`
+      : 'resuming past the point of no return',
+    startTime: s.startTime ?? new Date().toISOString(),
+    destinationClaim: claim,
+    attempts: t.attempt,
+    conditions: running(s, t),
+  }));
+  await callHook(ctx, 'started', t);
+  const handOver = ctx.handOver();
+  let last = t.resumedFrom;
+  const writes = serialWrites(ctx, namespace, name);
+  const spec: TransferSpec = {
+    id: t.id,
+    source: { cluster: ctx.cluster, ...t.source },
+    destination: { cluster: ctx.cluster, ...t.destination },
+    mode: 'rebind',
+    intent: 'move',
+  };
+  const options: RebindRun = {
+    spec,
+    kubeConfig: ctx.kubeConfig,
+    checkpoint: t.resumedFrom,
+    allowTransferDefault: ctx.allowTransferDefault,
+    handOver,
+    stopBeforePointOfNoReturn: ctx.stopping,
+    adoptDestination: t.adopted,
+    onEvent: e => {
+      if (e.type === 'phase' && !isTerminalPhase(e.phase))
+        void writes.write(s => ({ ...s, phase: e.phase }));
+      if (e.type === 'warning') ctx.log(`${key}: ${e.message}`);
+      void callHook(ctx, 'event', t, e);
+    },
+    onCheckpoint: async c => {
+      last = c;
+      await writes.write(s => ({ ...s, checkpoint: c }));
+      await callHook(ctx, 'checkpoint', t, c);
+    },
+  };
+  try {
+    const result = await runRebind(options);
+    await writes.settled();
+    await ctx.requests.update(namespace, name, s => succeeded(s, t, result));
+    ctx.queue.forget(key);
+    ctx.retryAt.delete(key);
+    await callHook(ctx, 'ended', t, { state: 'succeeded', ...result });
+  } catch (error) {
+    await writes.settled();
+    const stopped =
+      handOver.aborted ||
+      (ctx.stopping.aborted &&
+        !last?.completedSteps.includes(POINT_OF_NO_RETURN));
+    const decision = decideFailure({
+      error,
+      attempt: t.attempt,
+      maxAttempts: ctx.maxAttempts,
+      checkpoint: last,
+      stopped,
+    });
+    await afterFailure(ctx, t, decision, last);
+  }
+}
+
+async function afterFailure(
+  ctx: KepContext,
+  t: KepTransfer,
+  d: FailureDecision,
+  checkpoint: TransferCheckpoint | undefined,
+): Promise<void> {
+  const { namespace, name } = t.request;
+  const key = keyOf(namespace, name);
+  if (d.action === 'handOver') {
+    ctx.log(`${key}: stopped, left to resume from its checkpoint`);
+    await callHook(ctx, 'ended', t, { state: 'handedOver', checkpoint });
+    return;
+  }
+  if (d.action === 'retry') {
+    const delayMs = ctx.queue.addRateLimited(key);
+    // a little early: the queue's timer, not this guard, decides when the retry runs
+    ctx.retryAt.set(key, Date.now() + delayMs - 50);
+    const message = `attempt ${t.attempt} of ${ctx.maxAttempts} failed, retrying in ${Math.round(delayMs / 1000)}s: ${d.message}`;
+    await ctx.requests.update(namespace, name, s => {
+      const next: Status = {
+        ...s,
+        phase: 'Pending',
+        message,
+        conditions: setCondition(s.conditions, {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'Retrying',
+          message,
+        }),
+      };
+      // a rolled-back run's steps were undone: the next attempt starts over
+      if (!d.keepCheckpoint) delete next.checkpoint;
+      return next;
+    });
+    await callHook(ctx, 'retrying', t, { message: d.message, delayMs });
+    return;
+  }
+  await ctx.requests.update(namespace, name, s => failed(s, d));
+  ctx.queue.forget(key);
+  ctx.retryAt.delete(key);
+  const outcome: KepOutcome = {
+    state: 'failed',
+    reason: d.reason,
+    message: d.message,
+    checkpoint,
+  };
+  await callHook(ctx, 'ended', t, outcome);
+}
+
+function running(s: Status, t: KepTransfer) {
+  const approvedBy = t.approval
+    ? `approved by ${t.approval.namespace}/${t.approval.name}`
+    : 'approved by an earlier approval';
+  const conditions = setCondition(s.conditions, {
+    type: 'Approved',
+    status: 'True',
+    reason: 'Approved',
+    message: approvedBy,
+  });
+  return setCondition(conditions, {
+    type: 'Progressing',
+    status: 'True',
+    reason: t.attempt > 1 ? 'Retrying' : 'Running',
+    message: `attempt ${t.attempt}: ${t.adopted ? 'binding the volume to the claim made for it' : 'rebinding the volume'} (${t.destination.namespace}/${t.destination.name})`,
+  });
+}
+
+function succeeded(
+  s: Status,
+  t: KepTransfer,
+  result: { volumeName: string; checkpoint: TransferCheckpoint },
+): Status {
+  const message = `PersistentVolume ${result.volumeName} now belongs to ${t.destination.namespace}/${t.destination.name}`;
+  let conditions = setCondition(s.conditions, {
+    type: 'Progressing',
+    status: 'False',
+    reason: 'Transferred',
+    message,
+  });
+  conditions = setCondition(conditions, {
+    type: 'Ready',
+    status: 'True',
+    reason: 'Transferred',
+    message: `bound to ${result.volumeName}`,
+  });
+  return {
+    ...s,
+    phase: 'Succeeded',
+    message,
+    volumeName: result.volumeName,
+    completionTime: new Date().toISOString(),
+    checkpoint: result.checkpoint,
+    conditions,
+  };
+}
+
+function failed(
+  s: Status,
+  d: Extract<FailureDecision, { action: 'fail' }>,
+): Status {
+  let conditions = setCondition(s.conditions, {
+    type: 'Progressing',
+    status: 'False',
+    reason: d.reason,
+    message: d.message,
+  });
+  conditions = setCondition(conditions, {
+    type: 'Ready',
+    status: 'False',
+    reason: d.reason,
+    message: d.message,
+  });
+  conditions = setCondition(conditions, {
+    type: 'Failed',
+    status: 'True',
+    reason: d.reason,
+    message: d.message,
+  });
+  return {
+    ...s,
+    phase: 'Failed',
+    message: d.message,
+    completionTime: new Date().toISOString(),
+    conditions,
+  };
+}
+
+/** Status writes one after the other, so that a slower earlier write never overwrites a later phase. */
+function serialWrites(ctx: KepContext, namespace: string, name: string) {
+  let chain = Promise.resolve();
+  return {
+    write(change: (s: Status) => Status): Promise<void> {
+      chain = chain
+        .then(() => ctx.requests.update(namespace, name, change))
+        .then(
+          () => undefined,
+          e => ctx.log(`status of ${namespace}/${name}: ${readableError(e)}`),
+        );
+      return chain;
+    },
+    settled: () => chain,
+  };
+}
