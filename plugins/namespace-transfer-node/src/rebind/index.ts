@@ -10,4 +10,5 @@ export {
   type RebindEvent,
   type PreconditionFailure,
 } from './types';
+export { destinationClaimMisfits, type Misfit } from './adopt';
 export * from './annotations';

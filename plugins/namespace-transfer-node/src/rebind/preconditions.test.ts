@@ -280,4 +280,149 @@ describe('checkRebindPreconditions', () => {
       }),
     ]);
   });
+
+  describe('adopting the destination claim (DestinationClaimFits)', () => {
+    const volume = (over: Partial<V1PersistentVolume['spec']> = {}) => ({
+      ...pv(),
+      spec: {
+        ...pv().spec,
+        capacity: { storage: '10Gi' },
+        accessModes: ['ReadWriteOnce', 'ReadOnlyMany'],
+        ...over,
+      },
+    });
+    const mine = (
+      spec: Partial<NonNullable<V1PersistentVolumeClaim['spec']>> = {},
+      status: V1PersistentVolumeClaim['status'] = { phase: 'Pending' },
+    ): V1PersistentVolumeClaim => ({
+      metadata: { name: 'x', namespace: 'team-b', uid: 'u-2' },
+      spec: {
+        storageClassName: 'movable',
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '10Gi' } },
+        ...spec,
+      },
+      status,
+    });
+    // a quota the claim, already admitted, would exceed again: not checked when adopting
+    const quotaFull: PlanFacts['quota'] = {
+      source: { quotas: [], limitRanges: [] },
+      destination: {
+        quotas: [
+          {
+            metadata: { name: 'q' },
+            spec: { hard: { persistentvolumeclaims: '1' } },
+            status: {
+              hard: { persistentvolumeclaims: '1' },
+              used: { persistentvolumeclaims: '1' },
+            },
+          },
+        ],
+        limitRanges: [],
+      },
+    };
+    const adopting = (
+      claim: V1PersistentVolumeClaim | undefined,
+      v = volume(),
+    ) => {
+      const f = facts({ classFlag: 'true', pv: v });
+      f.spec.destination = {
+        ...f.spec.destination,
+        namespace: 'team-b',
+        name: 'x',
+      };
+      f.destination.existingPvc = claim;
+      f.quota = quotaFull;
+      return checkRebindPreconditions(f, { adoptDestination: true });
+    };
+    const messages = (
+      claim: V1PersistentVolumeClaim | undefined,
+      v = volume(),
+    ) => {
+      const out = adopting(claim, v);
+      for (const f of out) expect(f.precondition).toBe('DestinationClaimFits');
+      return out.map(f => f.message);
+    };
+
+    it('passes an unbound claim that fits, with neither DestinationNameFree nor the quota', () => {
+      expect(adopting(mine())).toEqual([]);
+      // smaller than the volume, a subset of its modes, the same (default) volume mode
+      expect(
+        adopting(
+          mine({
+            resources: { requests: { storage: '5Gi' } },
+            accessModes: ['ReadOnlyMany'],
+            volumeMode: 'Filesystem',
+          }),
+        ),
+      ).toEqual([]);
+    });
+
+    it('the same facts without adopting: the claim takes the name and the quota is full', () => {
+      const f = facts({ classFlag: 'true' });
+      f.destination.existingPvc = mine();
+      f.quota = quotaFull;
+      expect(checkRebindPreconditions(f).map(x => x.precondition)).toEqual([
+        'DestinationNameFree',
+        'QuotaAllows',
+      ]);
+    });
+
+    it('refuses each misfit with a clear message', () => {
+      expect(messages(undefined)).toEqual([
+        'claim team-b/x does not exist: the claim to bind the volume to must be made first',
+      ]);
+      expect(
+        messages(mine({ resources: { requests: { storage: '20Gi' } } })),
+      ).toEqual(['claim team-b/x asks for 20Gi, the volume holds 10Gi']);
+      expect(
+        adopting(mine({ resources: { requests: { storage: '20Gi' } } }))[0]
+          .code,
+      ).toBe('DestinationTooSmall');
+      expect(messages(mine({ storageClassName: 'fast' }))).toEqual([
+        'claim team-b/x asks for storage class "fast", the volume is of "movable"',
+      ]);
+      expect(messages(mine({ accessModes: ['ReadWriteMany'] }))).toEqual([
+        'claim team-b/x asks for access modes ReadWriteMany the volume does not offer (ReadWriteOnce, ReadOnlyMany)',
+      ]);
+      expect(messages(mine({ volumeMode: 'Block' }))).toEqual([
+        'claim team-b/x asks for volume mode Block, the volume is Filesystem',
+      ]);
+      expect(
+        messages(mine({ selector: { matchLabels: { tier: 'gold' } } })),
+      ).toEqual([
+        'claim team-b/x has a selector: a claim given a volume by name must not select volumes',
+      ]);
+    });
+
+    it('refuses a claim that is bound already, or names a volume', () => {
+      expect(
+        messages(mine({ volumeName: 'pv-9' }, { phase: 'Bound' })),
+      ).toEqual([
+        'claim team-b/x is bound to volume pv-9, not Pending without a volume',
+      ]);
+      expect(messages(mine({ volumeName: 'pv-9' }))).toHaveLength(1);
+      expect(messages(mine({}, { phase: 'Lost' }))).toEqual([
+        'claim team-b/x is Lost, not Pending without a volume',
+      ]);
+    });
+
+    it('a class left unset is no class, which a volume of a class does not serve', () => {
+      expect(messages(mine({ storageClassName: undefined }))).toEqual([
+        'claim team-b/x asks for storage class "", the volume is of "movable"',
+      ]);
+    });
+
+    it('reports every misfit at once', () => {
+      expect(
+        messages(
+          mine({
+            storageClassName: 'fast',
+            resources: { requests: { storage: '11Gi' } },
+            volumeMode: 'Block',
+          }),
+        ),
+      ).toHaveLength(3);
+    });
+  });
 });

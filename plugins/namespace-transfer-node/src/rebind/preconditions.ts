@@ -7,12 +7,18 @@ import {
 import { parseQuantity } from '../plan/quantity';
 import { quotaVerdict } from '../plan/quota';
 import { rightsVerdict } from '../plan/rights';
+import { destinationClaimMisfits } from './adopt';
 import { HELD_BY } from './annotations';
 import type { PreconditionFailure } from './types';
 
 /** @public */
 export interface PreconditionOptions {
   allowTransferDefault?: boolean;
+  /**
+   * the destination claim is the user's, to be bound to the volume: DestinationClaimFits is checked
+   * instead of DestinationNameFree, and no quota (the claim was admitted when it was made)
+   */
+  adoptDestination?: boolean;
 }
 
 /**
@@ -192,28 +198,36 @@ export function checkRebindPreconditions(
       `destination namespace ${spec.destination.namespace} does not exist`,
     );
   }
-  if (facts.destination.existingPvc)
-    fail(
-      'DestinationNameFree',
-      'DestinationExists',
-      `destination PVC ${dst} already exists`,
-    );
-
-  // the destination claim must be admitted: found out only after the source claim is gone, the run
-  // would have to give the volume back
-  const quota = quotaVerdict({
-    facts: facts.quota,
-    mode: 'rebind',
-    source: spec.source,
-    destination: {
-      ...spec.destination,
-      sizeBytes: parseQuantity(pvc?.spec?.resources?.requests?.storage),
-      storageClassName: className,
-    },
-    containersPerPod: 0,
-  });
-  for (const message of quota.refusals)
-    fail('QuotaAllows', 'QuotaExceeded', message);
+  if (opts.adoptDestination) {
+    for (const m of destinationClaimMisfits(
+      dst,
+      facts.destination.existingPvc,
+      pv,
+    ))
+      fail('DestinationClaimFits', m.code, m.message);
+  } else {
+    if (facts.destination.existingPvc)
+      fail(
+        'DestinationNameFree',
+        'DestinationExists',
+        `destination PVC ${dst} already exists`,
+      );
+    // the destination claim must be admitted: found out only after the source claim is gone, the run
+    // would have to give the volume back
+    const quota = quotaVerdict({
+      facts: facts.quota,
+      mode: 'rebind',
+      source: spec.source,
+      destination: {
+        ...spec.destination,
+        sizeBytes: parseQuantity(pvc?.spec?.resources?.requests?.storage),
+        storageClassName: className,
+      },
+      containersPerPod: 0,
+    });
+    for (const message of quota.refusals)
+      fail('QuotaAllows', 'QuotaExceeded', message);
+  }
 
   // a right of the rebind ClusterRole the identity lacks would fail a step after the source was touched
   for (const message of rightsVerdict(facts.rights).refusals)

@@ -358,6 +358,75 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     await expectMoved('cancel-1', late.pvName);
   });
 
+  it('a stop after quiesce: stopped as at a hand-over, nothing put back, and the checkpoint resumes it', async () => {
+    const { pvName } = await setup('stop-0');
+    const stop = new AbortController();
+    const phases: string[] = [];
+    let saved: TransferCheckpoint | undefined;
+    let stoppedAfter: string[] | undefined;
+    const err = await runRebind({
+      spec: spec('stop-0', 'stop-0'),
+      kubeConfig: engine,
+      stopBeforePointOfNoReturn: stop.signal,
+      onEvent: e => e.type === 'phase' && phases.push(e.phase),
+      onCheckpoint: c => {
+        saved = c;
+        if (c.completedSteps.at(-1) !== 'quiesce') return;
+        stoppedAfter = c.completedSteps;
+        stop.abort(new Error('the controller is stopping'));
+      },
+    }).catch(e => e);
+    expect(stoppedAfter).toEqual(REBIND_STEPS.slice(0, 5));
+    expect(String(err)).toContain('the controller is stopping');
+    expect(saved?.completedSteps).toEqual(stoppedAfter);
+    expect(saved?.pastPointOfNoReturn).toBeUndefined();
+    // no rollback, no end phase: the run just stopped
+    expect(phases).not.toContain('RollingBack');
+    expect(phases.at(-1)).toBe('Quiescing');
+    // as the checkpoint says: the source claim in place and marked, the volume held, the app stopped
+    const src = await core.readNamespacedPersistentVolumeClaim({
+      namespace: 'stop-0',
+      name: 'data',
+    });
+    expect(src.status?.phase).toBe('Bound');
+    expect(src.metadata?.annotations?.[TRANSFERRING]).toBe('stop-0');
+    const pv = await core.readPersistentVolume({ name: pvName });
+    expect(pv.metadata?.annotations?.[HELD_BY]).toBe('stop-0');
+    expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Retain');
+    const web = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'web', namespace: 'stop-0' });
+    expect(web.spec!.replicas).toBe(0);
+
+    const result = await runRebind({
+      spec: spec('stop-0', 'stop-0'),
+      kubeConfig: engine,
+      checkpoint: saved,
+    });
+    expect(result.checkpoint.completedSteps).toEqual([...REBIND_STEPS]);
+    await expectMoved('stop-0', pvName);
+  });
+
+  it('a stop once the source claim is being deleted is ignored: the run finishes', async () => {
+    const { pvName } = await setup('stop-1');
+    const stop = new AbortController();
+    let stoppedAfter: string[] | undefined;
+    const result = await runRebind({
+      spec: spec('stop-1', 'stop-1'),
+      kubeConfig: engine,
+      stopBeforePointOfNoReturn: stop.signal,
+      onCheckpoint: c => {
+        if (c.completedSteps.at(-1) !== 'delete-source') return;
+        stoppedAfter = c.completedSteps;
+        stop.abort(new Error('the controller is stopping'));
+      },
+    });
+    expect(stop.signal.aborted).toBe(true);
+    expect(stoppedAfter).toEqual(REBIND_STEPS.slice(0, 6));
+    expect(result.checkpoint.completedSteps).toEqual([...REBIND_STEPS]);
+    await expectMoved('stop-1', pvName);
+  });
+
   const noClaimsIn = (namespace: string) =>
     pollUntil(
       async () =>

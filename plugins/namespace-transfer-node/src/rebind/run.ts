@@ -85,21 +85,26 @@ function rebindCluster(o: RebindOptions): TransferClusters {
 
 async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
   const { spec } = o;
-  const { checkpoint, done, phase, step } = createStepRunner<RebindStep>({
-    transferId: spec.id,
-    checkpoint: o.checkpoint,
-    onEvent: o.onEvent,
-    onCheckpoint: o.onCheckpoint,
-    signal: o.signal,
-    handOver: o.handOver,
-    // cancelling is only possible while everything can still be put back
-    pointOfNoReturn: POINT_OF_NO_RETURN,
-  });
+  const { checkpoint, done, stopped, phase, step } =
+    createStepRunner<RebindStep>({
+      transferId: spec.id,
+      checkpoint: o.checkpoint,
+      onEvent: o.onEvent,
+      onCheckpoint: o.onCheckpoint,
+      signal: o.signal,
+      handOver: o.handOver,
+      stopBeforePointOfNoReturn: o.stopBeforePointOfNoReturn,
+      // cancelling is only possible while everything can still be put back
+      pointOfNoReturn: POINT_OF_NO_RETURN,
+    });
   const src = spec.source;
   const dst = spec.destination;
   const kc = o.kubeConfig;
-  // waits before the point of no return end on a cancel or a hand-over, those after it on a hand-over
-  const waits = eitherSignal(o.signal, o.handOver);
+  // waits before the point of no return end on a cancel, a stop or a hand-over, those after it on a hand-over
+  const waits = eitherSignal(o.signal, o.handOver, o.stopBeforePointOfNoReturn);
+  // handed over, or stopped before the point of no return: whoever runs it next carries on from what is
+  // there, so nothing is put back
+  const leftAsIs = () => (o.handOver?.aborted ?? false) || stopped();
 
   const pre = await step(
     'preconditions',
@@ -113,20 +118,25 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       });
       const failures = checkRebindPreconditions(facts, {
         allowTransferDefault: o.allowTransferDefault,
+        adoptDestination: o.adoptDestination,
       });
       if (failures.length) throw new RebindRefusedError(spec.id, failures);
+      const adopted = facts.destination.existingPvc?.metadata?.uid;
       return {
         workloads: facts.sourceWorkloads.map(w => w.ref),
         volumeName: facts.source.pvc!.spec!.volumeName!,
+        ...(o.adoptDestination && adopted ? { adopted: { uid: adopted } } : {}),
       };
     },
   ).catch(e => {
-    if (o.handOver?.aborted) throw e;
+    if (leftAsIs()) throw e;
     // a refusal (or a cancel before the first step) changed nothing: there is nothing to roll back
     phase(o.signal?.aborted ? 'Cancelled' : 'Failed');
     throw e;
   });
   const volume = new RebindVolume(kc, spec.id, pre.volumeName);
+  // the checkpoint's choice, not this run's option: a resumed run binds the claim the first one chose
+  const adopted = pre.adopted;
   let quiesced = done('quiesce');
 
   try {
@@ -156,9 +166,10 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       return { startedAt };
     });
     await step(POINT_OF_NO_RETURN, 'Rebinding', async () => {
-      // the last moment to refuse cheaply: a destination claim that appeared while quiescing
-      const taken = await volume.readClaim(dst.namespace, dst.name);
-      if (taken)
+      // the last moment to refuse cheaply: a destination claim that appeared while quiescing, or the
+      // user's claim deleted, replaced or bound elsewhere
+      if (adopted) await volume.adoptable(dst.namespace, dst.name, adopted.uid);
+      else if (await volume.readClaim(dst.namespace, dst.name))
         throw new ClaimTakenError(
           `PVC ${dst.namespace}/${dst.name} appeared meanwhile`,
         );
@@ -172,6 +183,12 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       });
     });
     await step('point-claim-ref', 'Rebinding', async () => {
+      if (adopted) {
+        // by uid: the binder completes a pre-bound pair, and no other claim of that name can take it
+        await volume.adoptable(dst.namespace, dst.name, adopted.uid);
+        await volume.pointAt(dst.namespace, dst.name, adopted.uid);
+        return;
+      }
       const taken = await volume.readClaim(dst.namespace, dst.name);
       if (taken && taken.metadata?.labels?.[LABEL_TRANSFER_ID] !== spec.id) {
         throw new ClaimTakenError(
@@ -181,13 +198,16 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       await volume.pointAt(dst.namespace, dst.name);
     });
     await step('create-destination', 'Rebinding', async () => {
-      await volume.createClaim(dst.namespace, dst.name, record, {
+      const meta = {
         from: `${src.namespace}/${src.name}`,
         ...inheritedMetadata(record, {
           labels: spec.destination.labels,
           keepLabels: o.keepLabels,
         }),
-      });
+      };
+      if (adopted)
+        await volume.adoptClaim(dst.namespace, dst.name, adopted.uid, meta);
+      else await volume.createClaim(dst.namespace, dst.name, record, meta);
     });
     await step('wait-bound', 'Rebinding', async () => {
       await volume.completeClaimRef(dst.namespace, dst.name);
@@ -206,8 +226,8 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       downtimeMs: q?.startedAt ? Date.now() - q.startedAt : 0,
     };
   } catch (e) {
-    // handed over: whoever takes over carries on from what is there; nothing is put back
-    if (o.handOver?.aborted) throw e;
+    // handed over or stopped: whoever runs it next carries on from what is there; nothing is put back
+    if (leftAsIs()) throw e;
     const warn = (what: string) => (err: unknown) =>
       o.onEvent?.({
         type: 'warning',
@@ -221,7 +241,7 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
       throw e;
     }
     // handed over while the cluster was asked: whoever takes over decides
-    if (o.handOver?.aborted) throw e;
+    if (leftAsIs()) throw e;
     phase('RollingBack');
     const past = done(POINT_OF_NO_RETURN);
     let givenBack = false;
@@ -230,6 +250,7 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
         volume,
         o,
         checkpoint.state['mark-source'] as SourceRecord,
+        adopted,
       ).then(
         () => true,
         err => {
@@ -271,16 +292,21 @@ async function startOver(
 /**
  * After the source claim is gone the only way back is a new source claim for the same volume: the PV is
  * pointed at it by name (still Retain, never deleted), it binds, and only then the policy goes back.
- * A destination claim this transfer made goes first, so two claims never compete for the volume.
+ * A destination claim this transfer made goes first, so two claims never compete for the volume; a
+ * claim the user made and the transfer adopted is let go of, never deleted.
  */
 async function giveBack(
   volume: RebindVolume,
   o: RebindOptions,
   record: SourceRecord,
+  adopted: PreconditionState['adopted'],
 ): Promise<void> {
   const { source: src, destination: dst, id } = o.spec;
   const made = await volume.readClaim(dst.namespace, dst.name);
-  if (
+  if (adopted) {
+    await volume.pointAt(src.namespace, src.name);
+    await volume.unadopt(dst.namespace, dst.name, adopted.uid);
+  } else if (
     made?.metadata?.labels?.[LABEL_TRANSFER_ID] === id &&
     made.spec?.volumeName === volume.pvName
   ) {

@@ -9,10 +9,15 @@ import {
 } from '@kubernetes/client-node';
 import { pollUntil } from '../kube';
 
+/**
+ * `volumeBindingMode` WaitForFirstConsumer (most CSI classes): a claim no pod uses stays Pending, neither
+ * provisioned nor bound, as the claim a user makes for a rebind to adopt does on a real cluster.
+ */
 export async function ensureClass(
   kc: KubeConfig,
   name: string,
   allow?: 'true' | 'false',
+  volumeBindingMode: 'Immediate' | 'WaitForFirstConsumer' = 'Immediate',
 ) {
   const annotations = allow
     ? { 'namespace-transfer.io/allow-transfer': allow }
@@ -23,7 +28,7 @@ export async function ensureClass(
       body: {
         metadata: { name, annotations },
         provisioner: 'kube-sim.io/hostpath',
-        volumeBindingMode: 'Immediate',
+        volumeBindingMode,
         reclaimPolicy: 'Delete',
       },
     })

@@ -32,6 +32,19 @@ export interface RebindOptions {
    * the last checkpoint carries on from what is there.
    */
   handOver?: AbortSignal;
+  /**
+   * A stop (a controller shutting down): aborted before the point of no return (POINT_OF_NO_RETURN)
+   * starts, the run stops as at a hand-over (nothing put back; the last checkpoint resumes it), and waits
+   * before that point end on it; once that step has started it is ignored and the run finishes.
+   */
+  stopBeforePointOfNoReturn?: AbortSignal;
+  /**
+   * The destination claim already exists, made by the user (the KEP's story: a claim whose dataSourceRef
+   * names the request), and the volume is bound to it instead of to a claim the run creates. Checked by
+   * the precondition DestinationClaimFits; a give-back never deletes it. A resumed run follows what its
+   * checkpoint recorded, whatever this says.
+   */
+  adoptDestination?: boolean;
   /** whether a storage class without the allow-transfer annotation allows rebind (default false) */
   allowTransferDefault?: boolean;
   /** source PVC labels copied to the destination claim (default: all) */
@@ -59,6 +72,8 @@ export interface SourceRecord {
 export interface PreconditionState {
   workloads: WorkloadRef[];
   volumeName: string;
+  /** the user's destination claim the volume goes to, by the uid it had when the preconditions passed */
+  adopted?: { uid: string };
 }
 
 /** @public */
@@ -83,6 +98,7 @@ export interface PreconditionFailure extends Refusal {
     | 'StorageClassAllows'
     | 'DestinationNamespaceExists'
     | 'DestinationNameFree'
+    | 'DestinationClaimFits'
     | 'VolumeNotHeld'
     | 'SameCluster'
     | 'IntentIsMove'

@@ -102,27 +102,109 @@ export class RebindVolume {
 
   /**
    * Points the claimRef at a claim by name and namespace only: the uid and resourceVersion of the old claim
-   * would make the binder treat the volume as Released to a claim that no longer exists.
+   * would make the binder treat the volume as Released to a claim that no longer exists. With a uid (a
+   * claim the user made, which exists already) the volume is pre-bound to that very claim.
    */
-  async pointAt(namespace: string, name: string): Promise<void> {
+  async pointAt(namespace: string, name: string, uid?: string): Promise<void> {
     // a uid of a claim of that name that no longer exists (the deleted source) must go as well
-    const live = (await this.readClaim(namespace, name))?.metadata?.uid;
+    const live = uid ?? (await this.readClaim(namespace, name))?.metadata?.uid;
     await this.updatePv(pv => {
       this.own(pv);
       const ref = pv.spec?.claimRef;
-      if (
-        ref?.namespace === namespace &&
-        ref?.name === name &&
-        (!ref.uid || ref.uid === live)
-      )
+      const same = uid ? ref?.uid === uid : !ref?.uid || ref.uid === live;
+      if (ref?.namespace === namespace && ref?.name === name && same)
         return false;
       pv.spec!.claimRef = {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         namespace,
         name,
+        ...(uid ? { uid } : {}),
       };
       return true;
+    });
+  }
+
+  /**
+   * The user's claim this transfer adopts, as it was when the preconditions passed (same uid), not being
+   * deleted and bound to no other volume; anything else means someone changed it meanwhile.
+   */
+  async adoptable(
+    namespace: string,
+    name: string,
+    uid: string,
+  ): Promise<V1PersistentVolumeClaim> {
+    const c = await this.readClaim(namespace, name);
+    const what = `PVC ${namespace}/${name}, the claim this transfer adopts,`;
+    if (!c || c.metadata?.uid !== uid || c.metadata.deletionTimestamp)
+      throw new ClaimTakenError(`${what} was deleted or replaced meanwhile`);
+    const bound = c.spec?.volumeName;
+    if (bound && bound !== this.pvName)
+      throw new ClaimTakenError(`${what} was bound to ${bound} meanwhile`);
+    return c;
+  }
+
+  /**
+   * Binds the volume to the user's claim: the claimRef with the claim's uid (a pre-bound pair, which the
+   * binder completes), and the claim's spec.volumeName, which the API lets be set once on a claim that
+   * has none. The source's labels and annotations are added only where the claim has none of its own.
+   */
+  async adoptClaim(
+    namespace: string,
+    name: string,
+    uid: string,
+    meta: {
+      from: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    },
+  ): Promise<void> {
+    await this.adoptable(namespace, name, uid);
+    await this.pointAt(namespace, name, uid);
+    await retryOnConflict(async () => {
+      const c = await this.adoptable(namespace, name, uid);
+      const m = c.metadata!;
+      let changed = !c.spec?.volumeName;
+      c.spec!.volumeName ||= this.pvName;
+      const add = (map: Record<string, string>, k: string, v: string) => {
+        if (k in map) return;
+        map[k] = v;
+        changed = true;
+      };
+      for (const [k, v] of Object.entries(meta.labels))
+        add((m.labels ??= {}), k, v);
+      const ann = (m.annotations ??= {});
+      for (const [k, v] of Object.entries(meta.annotations)) add(ann, k, v);
+      if (ann[TRANSFERRED_FROM] !== meta.from) {
+        ann[TRANSFERRED_FROM] = meta.from;
+        changed = true;
+      }
+      if (!changed) return;
+      await this.core.replaceNamespacedPersistentVolumeClaim({
+        namespace,
+        name,
+        body: c,
+      });
+    });
+  }
+
+  /**
+   * A give-back's side of an adopted claim: the user's claim is never deleted, and its spec.volumeName
+   * cannot be cleared (the API allows setting it once, never changing it), so the claim stays, naming a
+   * volume that is pointed at another claim: the binder leaves it Pending ("already bound to a different
+   * claim"), or Lost if it had been Bound, until the user deletes it. Only our annotation goes.
+   */
+  async unadopt(namespace: string, name: string, uid: string): Promise<void> {
+    await retryOnConflict(async () => {
+      const c = await this.readClaim(namespace, name);
+      const ann = c?.metadata?.annotations;
+      if (c?.metadata?.uid !== uid || !ann?.[TRANSFERRED_FROM]) return;
+      delete ann[TRANSFERRED_FROM];
+      await this.core.replaceNamespacedPersistentVolumeClaim({
+        namespace,
+        name,
+        body: c,
+      });
     });
   }
 
