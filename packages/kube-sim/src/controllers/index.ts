@@ -8,7 +8,7 @@ import {
 import { startHostPathProvisioner } from './provisioner/hostpath-provisioner';
 import { startStorageProtection } from './protection/storage-protection';
 import { startScheduler } from './scheduler/scheduler';
-import { startEndpointsController } from './endpoints/endpoints-controller';
+import { startEndpointSliceController } from './endpoints/endpointslice-controller';
 import { startGarbageCollector } from './gc/garbage-collector';
 import { startNamespaceController } from './namespace/namespace-lifecycle';
 import { startReplicaSetController } from './workloads/replicaset';
@@ -32,16 +32,24 @@ export {
  * public API through the given KubeConfig; they share one informer per resource.
  */
 export async function startControllers(
-  opts: ControllerOptions & { resyncMs?: number; pvBinder?: PvBinderOptions },
+  opts: ControllerOptions & {
+    resyncMs?: number;
+    pvBinder?: PvBinderOptions;
+    /**
+     * false: no kube-sim.io/hostpath provisioner, as a control plane without the CSI driver; the
+     * provisioner then runs where the storage is (startProvisioner) (default true)
+     */
+    provisioner?: boolean;
+  },
 ): Promise<Stoppable & { pvBinder: PvBinder }> {
   const ctx = createContext(opts, opts.resyncMs);
   const pvBinder = startPvBinder(ctx, opts.pvBinder);
   const parts: Stoppable[] = [
     pvBinder,
-    startHostPathProvisioner(ctx),
+    ...(opts.provisioner === false ? [] : [startHostPathProvisioner(ctx)]),
     startStorageProtection(ctx),
     startScheduler(ctx),
-    startEndpointsController(ctx),
+    startEndpointSliceController(ctx),
     startNamespaceController(ctx),
     startReplicaSetController(ctx),
     startDeploymentController(ctx),
@@ -60,6 +68,30 @@ export async function startControllers(
     pvBinder,
     async stop() {
       for (const p of parts) await p.stop();
+      await ctx.stop();
+    },
+  };
+}
+
+/**
+ * The kube-sim.io/hostpath provisioner alone, as a CSI driver's external-provisioner runs beside a
+ * control plane that is not ours: it needs list/watch of claims, volumes and storage classes, create and
+ * delete of volumes, and create of events.
+ */
+export async function startProvisioner(
+  opts: ControllerOptions,
+): Promise<Stoppable> {
+  const ctx = createContext(opts);
+  const provisioner = startHostPathProvisioner(ctx);
+  try {
+    await ctx.informers.start();
+  } catch (e) {
+    await ctx.stop();
+    throw e;
+  }
+  return {
+    async stop() {
+      await provisioner.stop();
       await ctx.stop();
     },
   };

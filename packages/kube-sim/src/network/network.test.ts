@@ -2,6 +2,7 @@ import { hostIngress } from '../testing/ingress';
 import {
   CoreV1Api,
   CustomObjectsApi,
+  DiscoveryV1Api,
   KubeConfig,
   NetworkingV1Api,
   V1Service,
@@ -20,6 +21,7 @@ import {
   type TestApiServer,
 } from '../testing/apiServer';
 import { waitFor } from '../testing/waitFor';
+import { installIngressNginxClass } from '../seed/ingressNginx';
 import { RunningNetwork, startNetwork } from './network';
 import { ask, TagServers } from './proxy/testServers';
 import { PodProcesses } from './shim/testProcesses';
@@ -116,6 +118,7 @@ describe('startNetwork against a real API server', () => {
     kc = server.kubeConfig(token);
     core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'ns' } } });
+    await installIngressNginxClass(kc);
     network = await startNetwork({
       kubeConfig: kc,
       clusterName,
@@ -137,6 +140,57 @@ describe('startNetwork against a real API server', () => {
     await fs.rm(tmp, { recursive: true, force: true });
   });
 
+  /** what a user writes for a Service without a selector: an EndpointSlice with one ready address */
+  const endpointSlice = (
+    service: string,
+    port: { name?: string; port: number },
+    address: string,
+  ) =>
+    kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
+      namespace: 'ns',
+      body: {
+        metadata: {
+          generateName: `${service}-`,
+          labels: { 'kubernetes.io/service-name': service },
+        },
+        addressType: 'IPv4',
+        ports: [{ protocol: 'TCP', port: port.port, name: port.name ?? '' }],
+        endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      },
+    });
+
+  /** a pod as a kubelet reports it: running at this address, Ready or not */
+  const podAt = async (
+    name: string,
+    labels: Record<string, string>,
+    podIP: string,
+    ready: boolean,
+  ) => {
+    const pod = await core.createNamespacedPod({
+      namespace: 'ns',
+      body: {
+        metadata: { name, labels },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [{ name: 'c', image: 'busybox' }],
+        },
+      },
+    });
+    return core.replaceNamespacedPodStatus({
+      namespace: 'ns',
+      name,
+      body: {
+        ...pod,
+        status: {
+          phase: 'Running',
+          podIP,
+          podIPs: [{ ip: podIP }],
+          conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+        },
+      },
+    });
+  };
+
   it('discovers that routes are served and builds the shim', async () => {
     expect(network.routesServed()).toBe(true);
     expect((await fs.stat(network.shimPath)).isFile()).toBe(true);
@@ -156,18 +210,10 @@ describe('startNetwork against a real API server', () => {
         },
       },
     });
-    await core.createNamespacedEndpoints({
-      namespace: 'ns',
-      body: {
-        metadata: { name: 'web' },
-        subsets: [
-          {
-            addresses: [{ ip: ip('1.4') }],
-            ports: [{ name: 'tcp', port: 9000 }],
-          },
-        ],
-      },
-    });
+    // served by the Ready pod it selects: the one not Ready, listening too, never answers
+    await servers.start(ip('1.9'), 9000, 'unready-pod');
+    await podAt('web-1', { app: 'web' }, ip('1.4'), true);
+    await podAt('web-2', { app: 'web' }, ip('1.9'), false);
     const clusterIP = created.spec!.clusterIP!;
     const nodePort = created.spec!.ports![0].nodePort!;
     expect(clusterIP.startsWith(`127.${plan.octet}.`)).toBe(true);
@@ -227,22 +273,10 @@ print(c.recv(100).decode())'`;
         metadata: { name: 'secure' },
         spec: {
           ports: [{ name: 'tls', port: 443, targetPort: 8443 }],
-          selector: { app: 'secure' },
         },
       },
     });
-    await core.createNamespacedEndpoints({
-      namespace: 'ns',
-      body: {
-        metadata: { name: 'secure' },
-        subsets: [
-          {
-            addresses: [{ ip: ip('1.5') }],
-            ports: [{ name: 'tls', port: 8443 }],
-          },
-        ],
-      },
-    });
+    await endpointSlice('secure', { name: 'tls', port: 8443 }, ip('1.5'));
     const custom = kc.makeApiClient(CustomObjectsApi);
     const host = `secure.${routeDomain}`;
     await custom.createNamespacedCustomObject({
@@ -350,22 +384,14 @@ print(c.recv(100).decode())'`;
           metadata: { name: 'rsync-server' },
           spec: {
             ports: [{ name: 'stunnel', port: 8443 }],
-            selector: { app: 'rsync-server' },
           },
         },
       });
-      await core.createNamespacedEndpoints({
-        namespace: 'ns',
-        body: {
-          metadata: { name: 'rsync-server' },
-          subsets: [
-            {
-              addresses: [{ ip: serverIP }],
-              ports: [{ name: 'stunnel', port: 8443 }],
-            },
-          ],
-        },
-      });
+      await endpointSlice(
+        'rsync-server',
+        { name: 'stunnel', port: 8443 },
+        serverIP,
+      );
       await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
         group: 'route.openshift.io',
         version: 'v1',
@@ -426,22 +452,10 @@ print(c.recv(100).decode())'`;
         metadata: { name: 'ing' },
         spec: {
           ports: [{ name: 'https', port: 443, targetPort: 9443 }],
-          selector: { app: 'ing' },
         },
       },
     });
-    await core.createNamespacedEndpoints({
-      namespace: 'ns',
-      body: {
-        metadata: { name: 'ing' },
-        subsets: [
-          {
-            addresses: [{ ip: ip('1.6') }],
-            ports: [{ name: 'https', port: 9443 }],
-          },
-        ],
-      },
-    });
+    await endpointSlice('ing', { name: 'https', port: 9443 }, ip('1.6'));
     const networking = kc.makeApiClient(NetworkingV1Api);
     await networking.createNamespacedIngress({
       namespace: 'ns',
@@ -543,17 +557,10 @@ print(c.recv(100).decode())'`;
         metadata: { name: 'late' },
         spec: {
           ports: [{ port: 7100, targetPort: 9100 }],
-          selector: { app: 'late' },
         },
       },
     });
-    await core.createNamespacedEndpoints({
-      namespace: 'ns',
-      body: {
-        metadata: { name: 'late' },
-        subsets: [{ addresses: [{ ip: ip('1.8') }], ports: [{ port: 9100 }] }],
-      },
-    });
+    await endpointSlice('late', { port: 9100 }, ip('1.8'));
     expect(
       await eventually('late service', () =>
         ask(svc.spec!.clusterIP!, 7100, 'x'),
@@ -567,10 +574,11 @@ print(c.recv(100).decode())'`;
       name: 'web',
     });
     await core.deleteNamespacedService({ namespace: 'ns', name: 'web' });
+    // refused, not reset: without its Service a connection is reset at once, until the listener closes
     await eventually('ClusterIP closed', () =>
       ask(web.spec!.clusterIP!, 7000).then(
         () => false,
-        () => true,
+        (e: Error) => /ECONNREFUSED/.test(e.message),
       ),
     );
     await expect(ask(ip('128.1'), 7000)).rejects.toThrow(/ECONNREFUSED/);

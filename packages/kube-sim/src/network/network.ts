@@ -3,7 +3,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   NetworkingV1Api,
-  V1Endpoints,
   V1Ingress,
   V1IngressClass,
   V1Service,
@@ -20,7 +19,9 @@ import { WorldNames } from './dns/world';
 import { describeError } from '../client/errors';
 import { R, type ResourceRef } from '../controllers/kube/resources';
 import { RestClient } from '../controllers/kube/rest';
+import type { EndpointSlice, Pod } from '../controllers/kube/types';
 import { Informer, startInformer } from './kube/informer';
+import { endpointSource } from './kube/serviceEndpoints';
 import { ServiceProxy } from './proxy/serviceProxy';
 import { Router } from './router/router';
 import type { Route } from './router/table';
@@ -33,7 +34,7 @@ export interface StartNetworkOptions extends NetworkOptions {
   routerPort?: number;
   /** false: no load balancer implementation, LoadBalancer Services stay pending (ServiceProxyOptions) */
   loadBalancer?: boolean;
-  /** how long to wait for the first list of Services, Endpoints, Ingresses and IngressClasses */
+  /** how long to wait for the first list of Services, Pods, EndpointSlices, Ingresses and IngressClasses */
   startTimeoutMs?: number;
   log?(msg: string): void;
 }
@@ -131,7 +132,7 @@ export async function startNetwork(
   await writeInPlace(hostsFile, renderHostsFile([], ''));
 
   let stopped = false;
-  // nothing is reconciled from half-filled caches: a Service without its Endpoints yet would reset connections
+  // nothing is reconciled from half-filled caches: a Service without its pods yet would reset connections
   let synced = false;
   let worldRecords = '';
   let timer: NodeJS.Timeout | undefined;
@@ -161,13 +162,22 @@ export async function startNetwork(
     onChange: kick,
     onError: onError('services watch'),
   });
-  const endpoints = startInformer<V1Endpoints>({
+  // a Service's endpoints: the pods it selects, or the EndpointSlices of a Service without a selector
+  const pods = startInformer<Pod>({
     kubeConfig: kc,
     rest,
-    resource: R.endpoints,
+    resource: R.pods,
     onChange: kick,
-    onError: onError('endpoints watch'),
+    onError: onError('pods watch'),
   });
+  const slices = startInformer<EndpointSlice>({
+    kubeConfig: kc,
+    rest,
+    resource: R.endpointslices,
+    onChange: kick,
+    onError: onError('endpointslices watch'),
+  });
+  const endpoints = endpointSource({ services, pods, slices });
   const ingresses = startInformer<V1Ingress>({
     kubeConfig: kc,
     rest,
@@ -282,7 +292,7 @@ export async function startNetwork(
     if (discoveryTimer) clearTimeout(discoveryTimer);
     if (resync) clearInterval(resync);
     const informersStopped = Promise.all(
-      [services, endpoints, ingresses, ingressClasses, routes].map(i =>
+      [services, pods, slices, ingresses, ingressClasses, routes].map(i =>
         i?.stop(),
       ),
     );
@@ -301,7 +311,8 @@ export async function startNetwork(
       withTimeout(
         Promise.all([
           services.ready,
-          endpoints.ready,
+          pods.ready,
+          slices.ready,
           ingresses.ready,
           ingressClasses.ready,
         ]),

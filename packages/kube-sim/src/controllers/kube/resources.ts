@@ -31,6 +31,7 @@ export const R = {
   pods: ref('v1', 'pods', 'Pod'),
   services: ref('v1', 'services', 'Service'),
   endpoints: ref('v1', 'endpoints', 'Endpoints'),
+  endpointslices: ref('discovery.k8s.io/v1', 'endpointslices', 'EndpointSlice'),
   events: ref('v1', 'events', 'Event'),
   resourcequotas: ref('v1', 'resourcequotas', 'ResourceQuota'),
   secrets: ref('v1', 'secrets', 'Secret'),

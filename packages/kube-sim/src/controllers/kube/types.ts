@@ -33,6 +33,7 @@ export type Namespace = Json<k.V1Namespace>;
 export type Service = Json<k.V1Service>;
 export type Endpoints = Json<k.V1Endpoints>;
 export type EndpointSubset = Json<k.V1EndpointSubset>;
+export type EndpointSlice = Json<k.V1EndpointSlice>;
 export type CoreEvent = Json<k.CoreV1Event>;
 export type Deployment = Json<k.V1Deployment>;
 export type ReplicaSet = Json<k.V1ReplicaSet>;

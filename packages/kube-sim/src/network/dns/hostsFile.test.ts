@@ -1,4 +1,4 @@
-import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import {
   renderHostsFile,
   writeInPlace,
 } from './hostsFile';
+import { sliceOf } from '../kube/staticInformer';
+import type { ServiceEndpoints } from '../kube/serviceEndpoints';
 
 const svc = (ns: string, name: string, spec: V1Service['spec']): V1Service => ({
   metadata: { namespace: ns, name },
@@ -16,19 +18,14 @@ const svc = (ns: string, name: string, spec: V1Service['spec']): V1Service => ({
 
 describe('cluster DNS hosts file', () => {
   it('maps every Service with a ClusterIP, headless Services to their ready endpoints', () => {
-    const endpoints: Record<string, V1Endpoints> = {
-      'data/db': {
-        subsets: [
-          {
-            addresses: [
-              { ip: '127.61.1.5', hostname: 'db-0' },
-              { ip: '127.61.1.6' },
-            ],
-            notReadyAddresses: [{ ip: '127.61.1.7' }],
-            ports: [{ port: 5432 }],
-          },
-        ],
-      },
+    const endpoints: Record<string, ServiceEndpoints> = {
+      'data/db': [
+        sliceOf(
+          [{ port: 5432 }],
+          [{ ip: '127.61.1.5', hostname: 'db-0' }, '127.61.1.6'],
+          ['127.61.1.7'],
+        ),
+      ],
     };
     const records = renderClusterRecords(
       [

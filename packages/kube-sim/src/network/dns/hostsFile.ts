@@ -1,8 +1,9 @@
-import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isLoopback } from '../address/addressPlan';
 import { isHeadless } from '../kube/backends';
+import type { ServiceEndpoints } from '../kube/serviceEndpoints';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 
@@ -14,7 +15,7 @@ export const CLUSTER_DOMAIN = 'cluster.local';
  */
 export function renderClusterRecords(
   services: V1Service[],
-  endpoints: (ns: string, name: string) => V1Endpoints | undefined,
+  endpoints: (ns: string, name: string) => ServiceEndpoints | undefined,
 ): string[] {
   const lines: string[] = [];
   const sorted = [...services].sort((a, b) =>
@@ -33,12 +34,14 @@ export function renderClusterRecords(
       if (isLoopback(ip)) lines.push(`${ip} ${names('')}`);
       continue;
     }
-    for (const subset of endpoints(ns, name)?.subsets ?? []) {
-      for (const address of subset.addresses ?? []) {
-        if (!isLoopback(address.ip)) continue;
-        lines.push(`${address.ip} ${names('')}`);
-        if (address.hostname)
-          lines.push(`${address.ip} ${names(`${address.hostname}.`)}`);
+    for (const slice of endpoints(ns, name) ?? []) {
+      for (const endpoint of slice.endpoints) {
+        if (endpoint.conditions?.ready === false) continue;
+        for (const ip of endpoint.addresses.filter(isLoopback)) {
+          lines.push(`${ip} ${names('')}`);
+          if (endpoint.hostname)
+            lines.push(`${ip} ${names(`${endpoint.hostname}.`)}`);
+        }
       }
     }
   }

@@ -1,62 +1,57 @@
-import type {
-  V1Endpoints,
-  V1Service,
-  V1ServicePort,
-} from '@kubernetes/client-node';
+import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { isLoopback } from '../address/addressPlan';
+import type { ServiceEndpoints } from './serviceEndpoints';
 
 export interface Backend {
   host: string;
   port: number;
 }
 
+type SlicePort = { name: string; port: number; protocol: string };
+
 /**
- * The ready endpoints of one Service port. The Endpoints controller names each endpoint port after the
- * Service port it serves (unnamed when the Service has a single unnamed port) and resolves targetPort to a
- * number, so the match is by name, as kube-proxy does. Only loopback addresses are returned: kube-sim
- * never forwards anywhere else.
+ * Every ready endpoint address of the slices whose port matches, at that port. An endpoint without a
+ * ready condition counts as ready, as the EndpointSlice API says consumers must read "unknown". Only
+ * loopback addresses are returned: kube-sim never forwards anywhere else.
  */
-export function endpointsForServicePort(
-  endpoints: V1Endpoints | undefined,
-  servicePort: V1ServicePort,
+export function endpointsWhere(
+  endpoints: ServiceEndpoints | undefined,
+  match: (port: SlicePort) => boolean,
 ): Backend[] {
-  const name = servicePort.name ?? '';
-  const protocol = servicePort.protocol ?? 'TCP';
   const out: Backend[] = [];
-  for (const subset of endpoints?.subsets ?? []) {
-    const port = (subset.ports ?? []).find(
-      p => (p.name ?? '') === name && (p.protocol ?? 'TCP') === protocol,
+  for (const slice of endpoints ?? []) {
+    const port = slice.ports.find(p =>
+      match({
+        name: p.name ?? '',
+        port: p.port ?? 0,
+        protocol: p.protocol ?? 'TCP',
+      }),
     );
-    if (!port) continue;
-    for (const address of subset.addresses ?? []) {
-      if (isLoopback(address.ip))
-        out.push({ host: address.ip, port: port.port });
+    if (!port?.port) continue;
+    for (const endpoint of slice.endpoints) {
+      if (endpoint.conditions?.ready === false) continue;
+      for (const ip of endpoint.addresses)
+        if (isLoopback(ip)) out.push({ host: ip, port: port.port });
     }
   }
   return out;
 }
 
-/** Every ready endpoint whose port matches a predicate on the endpoint port (name, number). */
-export function endpointsWhere(
-  endpoints: V1Endpoints | undefined,
-  match: (port: { name: string; port: number; protocol: string }) => boolean,
+/**
+ * The ready endpoints of one Service port. The EndpointSlice controller names each slice port after the
+ * Service port it serves (empty when the Service has a single unnamed port) and resolves targetPort to a
+ * number, so the match is by name, as kube-proxy does.
+ */
+export function endpointsForServicePort(
+  endpoints: ServiceEndpoints | undefined,
+  servicePort: V1ServicePort,
 ): Backend[] {
-  const out: Backend[] = [];
-  for (const subset of endpoints?.subsets ?? []) {
-    const port = (subset.ports ?? []).find(p =>
-      match({
-        name: p.name ?? '',
-        port: p.port,
-        protocol: p.protocol ?? 'TCP',
-      }),
-    );
-    if (!port) continue;
-    for (const address of subset.addresses ?? []) {
-      if (isLoopback(address.ip))
-        out.push({ host: address.ip, port: port.port });
-    }
-  }
-  return out;
+  const name = servicePort.name ?? '';
+  const protocol = servicePort.protocol ?? 'TCP';
+  return endpointsWhere(
+    endpoints,
+    p => p.name === name && p.protocol === protocol,
+  );
 }
 
 /** A Service port chosen by number (`port`) or by name, as an Ingress backend names it. */

@@ -1,11 +1,11 @@
-import type {
-  CoreV1Api,
-  V1Endpoints,
-  V1Service,
-} from '@kubernetes/client-node';
+import type { CoreV1Api, V1Service } from '@kubernetes/client-node';
 import net from 'node:net';
 import { allocateAddressPlan } from '../address/allocate';
-import { StaticInformer } from '../kube/staticInformer';
+import {
+  StaticEndpoints,
+  StaticInformer,
+  sliceOf,
+} from '../kube/staticInformer';
 import { ServiceProxy } from './serviceProxy';
 import { ask, TagServers } from './testServers';
 
@@ -13,7 +13,7 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
   let plan: Awaited<ReturnType<typeof allocateAddressPlan>>;
   const servers = new TagServers();
   let services: StaticInformer<V1Service>;
-  let endpoints: StaticInformer<V1Endpoints>;
+  let endpoints: StaticEndpoints;
   let statusWrites: V1Service[];
   let proxy: ServiceProxy;
   const nodePort = 30000 + Math.floor(Math.random() * 2000);
@@ -43,17 +43,11 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
         spec: { clusterIP: 'None', ports: [{ port: 7001 }] },
       },
     ]);
-    endpoints = new StaticInformer([
-      {
-        metadata: { namespace: 'ns', name: 'web' },
-        subsets: [
-          {
-            addresses: [{ ip: ip('1.4') }, { ip: ip('1.5') }],
-            ports: [{ name: 'tcp', port: 9000 }],
-          },
-        ],
-      },
-    ]);
+    endpoints = new StaticEndpoints({
+      'ns/web': [
+        sliceOf([{ name: 'tcp', port: 9000 }], [ip('1.4'), ip('1.5')]),
+      ],
+    });
     statusWrites = [];
     const core = {
       readNamespacedService: async ({
@@ -128,10 +122,7 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
         metadata: { namespace: 'ns', name: 'src', uid: 'uid-src' },
         spec: { clusterIP: ip('64.11'), ports: [{ port: 7002 }] },
       });
-      endpoints.set({
-        metadata: { namespace: 'ns', name: 'src' },
-        subsets: [{ addresses: [{ ip: ip('1.7') }], ports: [{ port: 9001 }] }],
-      });
+      endpoints.set('ns', 'src', [sliceOf([{ port: 9001 }], [ip('1.7')])]);
       await proxy.reconcile();
       expect(await ask(ip('64.11'), 7002)).toBe(plan.nodeIP);
     } finally {
@@ -140,29 +131,17 @@ describe('ServiceProxy (API at the unit boundary, real sockets)', () => {
   });
 
   it('retries the next endpoint when one refuses', async () => {
-    endpoints.set({
-      metadata: { namespace: 'ns', name: 'web' },
-      subsets: [
-        {
-          addresses: [{ ip: ip('1.9') }, { ip: ip('1.5') }],
-          ports: [{ name: 'tcp', port: 9000 }],
-        },
-      ],
-    });
+    endpoints.set('ns', 'web', [
+      sliceOf([{ name: 'tcp', port: 9000 }], [ip('1.9'), ip('1.5')]),
+    ]);
     for (let i = 0; i < 4; i++)
       expect(await ask(ip('64.10'), 7000, String(i))).toBe(`pod-5:${i}`);
   });
 
   it('resets connections when there is no ready endpoint', async () => {
-    endpoints.set({
-      metadata: { namespace: 'ns', name: 'web' },
-      subsets: [
-        {
-          notReadyAddresses: [{ ip: ip('1.4') }],
-          ports: [{ name: 'tcp', port: 9000 }],
-        },
-      ],
-    });
+    endpoints.set('ns', 'web', [
+      sliceOf([{ name: 'tcp', port: 9000 }], [], [ip('1.4')]),
+    ]);
     await expect(ask(ip('64.10'), 7000)).rejects.toThrow(
       /ECONNRESET|socket hang up/,
     );

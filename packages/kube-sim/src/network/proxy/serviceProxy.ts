@@ -1,6 +1,5 @@
 import type {
   CoreV1Api,
-  V1Endpoints,
   V1Service,
   V1ServicePort,
 } from '@kubernetes/client-node';
@@ -9,6 +8,7 @@ import type { AddressPlan } from '../../contracts';
 import { isLoopback } from '../address/addressPlan';
 import { endpointsForServicePort, isHeadless } from '../kube/backends';
 import type { Informer } from '../kube/informer';
+import type { EndpointSource } from '../kube/serviceEndpoints';
 import { StatusQueue } from '../kube/statusQueue';
 import { writeStatus } from '../kube/statusWriter';
 import { connectAny, RoundRobin, splice } from './forward';
@@ -18,7 +18,8 @@ import { ConnectionHandler, listenerKey, ListenerSet } from './listeners';
 export interface ServiceProxyOptions {
   address: AddressPlan;
   services: Informer<V1Service>;
-  endpoints: Informer<V1Endpoints>;
+  /** the Services' endpoints, looked up per connection */
+  endpoints: EndpointSource;
   core: CoreV1Api;
   log(msg: string): void;
   /** asks for another reconcile soon (debounced by the caller) */

@@ -2,14 +2,17 @@ import { hostIngress } from '../../testing/ingress';
 import type {
   CustomObjectsApi,
   NetworkingV1Api,
-  V1Endpoints,
   V1Ingress,
   V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import tls from 'node:tls';
 import { allocateAddressPlan } from '../address/allocate';
-import { StaticInformer } from '../kube/staticInformer';
+import {
+  StaticEndpoints,
+  StaticInformer,
+  sliceOf,
+} from '../kube/staticInformer';
 import { createCertificateAuthority, KeyPair } from '../../pki';
 import { Router } from './router';
 import { PASSTHROUGH_ANNOTATION, Route } from './table';
@@ -102,26 +105,10 @@ describe('Router (API at the unit boundary, real TLS)', () => {
         },
       },
     ]);
-    const endpoints = new StaticInformer<V1Endpoints>([
-      {
-        metadata: { namespace: 'ns', name: 'r' },
-        subsets: [
-          {
-            addresses: [{ ip: ip('1.20') }],
-            ports: [{ name: 'tls', port: 8443 }],
-          },
-        ],
-      },
-      {
-        metadata: { namespace: 'ns', name: 'i' },
-        subsets: [
-          {
-            addresses: [{ ip: ip('1.21') }],
-            ports: [{ name: 'https', port: 9443 }],
-          },
-        ],
-      },
-    ]);
+    const endpoints = new StaticEndpoints({
+      'ns/r': [sliceOf([{ name: 'tls', port: 8443 }], [ip('1.20')])],
+      'ns/i': [sliceOf([{ name: 'https', port: 9443 }], [ip('1.21')])],
+    });
     routes = new StaticInformer<Route>([
       {
         metadata: { namespace: 'ns', name: 'route', uid: 'u1' },

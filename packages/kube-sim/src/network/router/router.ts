@@ -1,13 +1,13 @@
 import type {
   CustomObjectsApi,
   NetworkingV1Api,
-  V1Endpoints,
   V1Ingress,
   V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
 import type net from 'node:net';
 import type { Informer } from '../kube/informer';
+import type { EndpointSource } from '../kube/serviceEndpoints';
 import { StatusQueue } from '../kube/statusQueue';
 import { writeStatus } from '../kube/statusWriter';
 import { connectAny, RoundRobin, splice } from '../proxy/forward';
@@ -28,7 +28,8 @@ export interface RouterOptions {
   port?: number;
   routeDomain: string;
   services: Informer<V1Service>;
-  endpoints: Informer<V1Endpoints>;
+  /** the Services' endpoints, looked up per connection */
+  endpoints: EndpointSource;
   ingresses: Informer<V1Ingress>;
   /** which Ingresses are ours depends on their class's controller */
   ingressClasses: Informer<V1IngressClass>;

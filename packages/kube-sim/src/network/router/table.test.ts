@@ -1,10 +1,10 @@
 import { hostIngress } from '../../testing/ingress';
 import type {
-  V1Endpoints,
   V1Ingress,
   V1IngressClass,
   V1Service,
 } from '@kubernetes/client-node';
+import { sliceOf } from '../kube/staticInformer';
 import { desiredRouteIngress } from './status';
 import { buildRouterTable, PASSTHROUGH_ANNOTATION, Route } from './table';
 
@@ -18,19 +18,16 @@ const service: V1Service = {
     ],
   },
 };
-const endpoints: V1Endpoints = {
-  metadata: { namespace: 'ns', name: 'rsync' },
-  subsets: [
-    {
-      addresses: [{ ip: '127.61.1.4' }, { ip: '127.61.1.5' }],
-      notReadyAddresses: [{ ip: '127.61.1.6' }],
-      ports: [
-        { name: 'tls', port: 8443 },
-        { name: 'plain', port: 873 },
-      ],
-    },
-  ],
-};
+const endpoints = [
+  sliceOf(
+    [
+      { name: 'tls', port: 8443 },
+      { name: 'plain', port: 873 },
+    ],
+    ['127.61.1.4', '127.61.1.5'],
+    ['127.61.1.6'],
+  ),
+];
 
 const ingressClass = (name: string, controller: string): V1IngressClass => ({
   metadata: { name },

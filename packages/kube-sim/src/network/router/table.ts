@@ -1,5 +1,4 @@
 import type {
-  V1Endpoints,
   V1Ingress,
   V1IngressClass,
   V1Service,
@@ -10,6 +9,7 @@ import {
   endpointsWhere,
   findServicePort,
 } from '../kube/backends';
+import type { ServiceEndpoints } from '../kube/serviceEndpoints';
 import { servedByNginx } from './ingressClass';
 
 /** The subset of route.openshift.io/v1 Route the router reads and writes. */
@@ -57,7 +57,7 @@ export interface HostTarget {
   serviceName: string;
   select(
     service: V1Service | undefined,
-    endpoints: V1Endpoints | undefined,
+    endpoints: ServiceEndpoints | undefined,
   ): Backend[];
 }
 
