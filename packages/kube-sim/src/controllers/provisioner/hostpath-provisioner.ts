@@ -12,6 +12,7 @@ import {
 } from '../kube/types';
 import { ANN, claimClass, requestedBytes } from '../pvbinder/matching';
 import { formatBytes, remainingCapacity } from './capacity';
+import { dataSourceVerdict } from './dataSource';
 
 export const PROVISIONER_NAME = 'kube-sim.io/hostpath';
 const COMPONENT = `${PROVISIONER_NAME}_kube-sim`;
@@ -20,6 +21,7 @@ const COMPONENT = `${PROVISIONER_NAME}_kube-sim`;
  * A dynamic provisioner in the manner of sig-storage-lib-external-provisioner: it serves claims the PV
  * controller has handed to `kube-sim.io/hostpath` (storage-provisioner annotation), makes a directory
  * and a PV pre-bound to the claim, and on reclaim policy Delete removes the directory, then the PV.
+ * A claim whose data source is for a populator is left alone (dataSource.ts).
  */
 export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
   const { rest } = ctx;
@@ -60,6 +62,8 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
       !wantsUs(pvc)
     )
       return undefined;
+    const source = dataSourceVerdict(pvc);
+    if (source.kind === 'populator') return undefined;
     const pvName = `pvc-${pvc.metadata?.uid}`;
     if (pvs.getByName(undefined, pvName) || justCreated.has(pvName))
       return undefined;
@@ -70,6 +74,15 @@ export function startHostPathProvisioner(ctx: ControllerContext): Stoppable {
       !pvc.metadata?.annotations?.[ANN.selectedNode]
     )
       return undefined;
+    if (source.kind === 'unsupported') {
+      events.record(
+        claimRef(pvc),
+        'Warning',
+        'ProvisioningFailed',
+        source.message,
+      );
+      return undefined;
+    }
     if (pvc.spec?.selector) {
       events.record(
         claimRef(pvc),

@@ -174,6 +174,58 @@ describe('dynamic provisioning (kube-sim.io/hostpath)', () => {
   });
 });
 
+describe('claims with a data source (csi-provisioner rules)', () => {
+  const populated = (name: string) =>
+    claim(name, 'fast', '1Gi', {
+      dataSourceRef: {
+        apiGroup: 'transfer.namespace-transfer.io',
+        kind: 'NamespaceTransferRequest',
+        name: 'move-data',
+      },
+    });
+
+  it('leaves a claim whose dataSourceRef names a kind for a populator alone', async () => {
+    const left = await h.rest.create<PersistentVolumeClaim>(
+      R.persistentvolumeclaims,
+      'apps',
+      populated('for-populator'),
+    );
+    // one provisioning worker takes claims in order: once a later claim is bound, this one was seen
+    await h.rest.create(
+      R.persistentvolumeclaims,
+      'apps',
+      claim('after-populated', 'fast'),
+    );
+    await waitBound('apps', 'after-populated');
+    const live = await getClaim('apps', 'for-populator');
+    expect(live.status?.phase).toBe('Pending');
+    expect(live.spec?.volumeName).toBeUndefined();
+    expect(await gone(() => getPv(`pvc-${left.metadata?.uid}`))).toBe(true);
+    const reasons = (await eventsFor('apps', 'for-populator')).map(
+      e => e.reason,
+    );
+    expect(reasons).not.toContain('Provisioning');
+    expect(reasons).not.toContain('ProvisioningFailed');
+  });
+
+  it('refuses a clone with a ProvisioningFailed event instead of handing out an empty volume', async () => {
+    await h.rest.create(
+      R.persistentvolumeclaims,
+      'apps',
+      claim('clone', 'fast', '1Gi', {
+        dataSource: { kind: 'PersistentVolumeClaim', name: 'small' },
+      }),
+    );
+    const ev = await waitFor('ProvisioningFailed', async () =>
+      (await eventsFor('apps', 'clone')).find(
+        e => e.reason === 'ProvisioningFailed',
+      ),
+    );
+    expect(ev.message).toMatch(/does not support volume cloning/);
+    expect((await getClaim('apps', 'clone')).spec?.volumeName).toBeUndefined();
+  });
+});
+
 describe('binding as the real PV controller', () => {
   const staticPv = (
     name: string,
