@@ -94,6 +94,7 @@ function transfer(
   overrides: Partial<TransferSummary> & { id: string },
 ): TransferSummary {
   return {
+    requestedVia: 'portal',
     source: {
       cluster: 'east',
       namespace: 'payments',

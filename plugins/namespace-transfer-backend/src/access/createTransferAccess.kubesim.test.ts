@@ -187,6 +187,7 @@ const transfer = (over: Partial<Transfer> = {}): Transfer => ({
     requester: 'user:default/rita',
   }),
   id: 'tr-1',
+  requestedVia: 'portal',
   state: 'pending-approval',
   cancelRequested: false,
   pastPointOfNoReturn: false,

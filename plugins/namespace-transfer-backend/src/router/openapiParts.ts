@@ -74,6 +74,13 @@ export const listParameters = [
         : `A user entity ref (${name})`,
     schema: { type: 'string', example: 'user:default/alice' },
   })),
+  {
+    name: 'requestedVia',
+    in: 'query',
+    description:
+      'Only transfers asked for in the portal, or only those of NamespaceTransferRequests (the Kubernetes API)',
+    schema: { type: 'string', enum: ['portal', 'kubernetes'] },
+  },
   ...['createdAfter', 'createdBefore'].map(name => ({
     name,
     in: 'query',

@@ -318,6 +318,7 @@ export const transferSchemas = {
       'source',
       'destination',
       'requester',
+      'requestedVia',
       'url',
       'allowedActions',
     ],
@@ -333,7 +334,28 @@ export const transferSchemas = {
       intent: { type: 'string' },
       options: { type: 'object' },
       plan: ref('Plan'),
-      requester: { type: 'string' },
+      requester: {
+        type: 'string',
+        description:
+          'The user entity ref of who asked; for a transfer requested through the Kubernetes API, the request object as kubernetes:<namespace>/<name>',
+      },
+      requestedVia: {
+        type: 'string',
+        enum: ['portal', 'kubernetes'],
+        description:
+          "Where the transfer was asked for: the portal, or a NamespaceTransferRequest that the backend's KEP controller runs (no portal decision applies to it: allowedActions is empty and the decision routes answer 409)",
+      },
+      kubernetesRequest: {
+        type: 'object',
+        description:
+          'The NamespaceTransferRequest the transfer is managed through (requestedVia kubernetes only)',
+        required: ['cluster', 'namespace', 'name'],
+        properties: {
+          cluster: { type: 'string' },
+          namespace: { type: 'string' },
+          name: { type: 'string' },
+        },
+      },
       approvedBy: { type: 'array', items: { type: 'string' } },
       cancelRequested: { type: 'boolean' },
       pastPointOfNoReturn: { type: 'boolean' },

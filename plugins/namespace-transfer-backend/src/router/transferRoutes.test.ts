@@ -238,6 +238,9 @@ describe('the transfer routes', () => {
     );
     const lines = res.text.trim().split('\n');
     expect(lines[0]).toMatch(/^id,batchId,state,phase,requester,/);
+    // added after the comment, at the end: positions read by older spreadsheets stay where they were
+    expect(lines[0]).toMatch(/,url,comment,requestedVia$/);
+    expect(lines.slice(1).every(l => l.endsWith(',portal'))).toBe(true);
     expect(lines).toHaveLength(4);
     expect(res.text).toContain(`"'=HYPERLINK(""x"")"`);
     const nobody = await request(server)

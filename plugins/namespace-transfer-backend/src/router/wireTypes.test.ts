@@ -198,6 +198,12 @@ const TRANSFER: Shape<TransferSummary> = {
   options: OPTIONS,
   plan: PLAN,
   requester: 'string',
+  requestedVia: { $oneOf: ['portal', 'kubernetes'] },
+  kubernetesRequest: opt({
+    cluster: 'string',
+    namespace: 'string',
+    name: 'string',
+  }),
   state: { $oneOf: TRANSFER_STATES },
   phase: opt('string'),
   cancelRequested: 'boolean',

@@ -370,6 +370,7 @@ export class TransferWorkflow {
       ...(q.entityRef && { entityRefs: [q.entityRef] }),
       ...(q.createdAfter && { createdAfter: time(q.createdAfter) }),
       ...(q.createdBefore && { createdBefore: time(q.createdBefore) }),
+      ...(q.requestedVia && { requestedVia: q.requestedVia }),
       ...(visible && { visibleTo: visible }),
     };
     if (

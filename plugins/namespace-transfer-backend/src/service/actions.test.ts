@@ -10,6 +10,7 @@ const ctx = { actor: BOB, now: NOW, requiredApprovals: 2 };
 const transfer = (over: Partial<Transfer> = {}): Transfer => ({
   ...newTransfer({ requester: 'user:default/alice' }),
   id: 'tr-1',
+  requestedVia: 'portal',
   state: 'pending-approval',
   cancelRequested: false,
   pastPointOfNoReturn: false,
@@ -141,5 +142,58 @@ describe('judgeAction', () => {
 
   it('hands back what allowed the decision', () => {
     expect(judgeAction('approve', transfer(), allow, ctx)).toBe(allow);
+  });
+});
+
+describe('a transfer requested through the Kubernetes API', () => {
+  const viaKubernetes = (over: Partial<Transfer> = {}) =>
+    transfer({
+      requestedVia: 'kubernetes',
+      kubernetesRequest: {
+        cluster: 'east',
+        namespace: 'apps',
+        name: 'move-db',
+      },
+      requester: 'kubernetes:apps/move-db',
+      ...over,
+    });
+
+  it.each<[string, Partial<Transfer>]>([
+    ['running', { state: 'running', startedAt: NOW }],
+    ['failed', { state: 'failed', startedAt: NOW, finishedAt: NOW }],
+    [
+      'failed past its point of no return',
+      {
+        state: 'failed',
+        startedAt: NOW,
+        finishedAt: NOW,
+        pastPointOfNoReturn: true,
+      },
+    ],
+  ])('offers no action to anyone when %s', (_what, over) => {
+    expect(allowedActions(viaKubernetes(over), everything, ctx)).toEqual([]);
+  });
+
+  it('answers 409 naming its request to whoever may know of it, 404 to anyone else', () => {
+    const running = viaKubernetes({ state: 'running', startedAt: NOW });
+    const expected = {
+      allowed: false,
+      status: 409,
+      reason:
+        'cannot cancel: the transfer was requested through the Kubernetes API and is managed through its NamespaceTransferRequest in east apps/move-db, not through the portal',
+    };
+    expect(judgeAction('cancel', running, allow, ctx)).toEqual(expected);
+    const notOwner: AccessDecision = {
+      allowed: false,
+      status: 403,
+      reason: 'not an owner of the source',
+    };
+    expect(judgeAction('cancel', running, notOwner, ctx)).toEqual(expected);
+    const hidden: AccessDecision = {
+      allowed: false,
+      status: 404,
+      reason: 'No transfer tr-1',
+    };
+    expect(judgeAction('cancel', running, hidden, ctx)).toBe(hidden);
   });
 });

@@ -42,6 +42,19 @@ function stateRefusal(
 }
 
 /**
+ * A transfer requested through the Kubernetes API is the KEP controller's: its request and approval objects
+ * decide on it, so no decision of the portal applies.
+ */
+function managedElsewhere(kind: DecisionKind, t: Transfer): string | undefined {
+  if (t.requestedVia !== 'kubernetes') return undefined;
+  const r = t.kubernetesRequest;
+  const where = r
+    ? `its NamespaceTransferRequest in ${r.cluster} ${r.namespace}/${r.name}`
+    : 'its NamespaceTransferRequest';
+  return `cannot ${kind}: the transfer was requested through the Kubernetes API and is managed through ${where}, not through the portal`;
+}
+
+/**
  * Whether a person may take decision `kind` on transfer `t` now: the access rules' answer for them
  * (ownership or admin, the permission policy, the four-eyes rule), then what the transfer allows (the
  * state machine, an expired request, an approval they gave already). The decision routes and every
@@ -54,6 +67,10 @@ export function judgeAction(
   access: AccessDecision,
   ctx: ActionContext,
 ): ActionVerdict {
+  // who may not even know of it learns nothing more; anyone else is told where it is managed
+  if (!access.allowed && access.status === 404) return access;
+  const managed = managedElsewhere(kind, t);
+  if (managed) return { allowed: false, status: 409, reason: managed };
   if (!access.allowed) return access;
   const why = stateRefusal(kind, t, ctx);
   return why

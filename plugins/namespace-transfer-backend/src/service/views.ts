@@ -162,6 +162,8 @@ export const CSV_COLUMNS = [
   'error',
   'url',
   'comment',
+  // last: a column added later goes at the end, so a spreadsheet that reads columns by position keeps working
+  'requestedVia',
 ] as const;
 
 export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string>;

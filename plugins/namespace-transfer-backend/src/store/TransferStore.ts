@@ -5,6 +5,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { DecisionKind } from '../workflow/states';
 import { DecisionStore, NewDecision } from './DecisionStore';
 import { EventLog, ReadEventsRequest } from './EventLog';
+import { KepTransfers } from './KepTransfers';
 import { listExportRows, listTransfers } from './listTransfers';
 import { migrateToLatest } from './migrate';
 import { transferColumns } from './newTransferColumns';
@@ -39,6 +40,8 @@ export class TransferStore {
   readonly events: EventLog;
   /** what workers do: claim, heartbeat, hand over, and write a run's progress under their lease */
   readonly runs: RunLeases;
+  /** what the KEP bridge records of the transfers the KEP controller runs (never leased, never claimed) */
+  readonly kep: KepTransfers;
   private readonly decisionStore: DecisionStore;
   private readonly now: () => Date;
 
@@ -60,6 +63,7 @@ export class TransferStore {
     this.events = new EventLog(db, this.now);
     this.decisionStore = new DecisionStore(db);
     this.runs = new RunLeases(db, this.events, this.now);
+    this.kep = new KepTransfers(db, this.events, this.now);
   }
 
   async createTransfer(t: NewTransfer): Promise<Transfer> {

@@ -46,6 +46,7 @@ function cellsOf(t: Transfer): CsvRow {
     error: text(t.error),
     url: `${PORTAL}${encodeURIComponent(t.id)}`,
     comment: text(t.comment),
+    requestedVia: t.requestedVia,
   };
 }
 
@@ -168,6 +169,7 @@ describe.each(databases.eachSupportedId())('export rows on %s', id => {
       finishedAt: '2026-11-01T00:03:00.789Z',
       error: '=cmd|x, "quoted"',
       comment: 'why a-data, "really"',
+      requestedVia: 'portal',
     });
     const lone = rows.find(r => r.requester === 'user:default/carol');
     expect(lone).toMatchObject({

@@ -1,6 +1,9 @@
 export { TransferStore } from './TransferStore';
 export type { TransferStoreOptions } from './TransferStore';
 export { RunLeases } from './RunLeases';
+export { KepTransfers } from './KepTransfers';
+export type { KepStateChange } from './KepTransfers';
+export type { KepEntityRefs } from './kepRows';
 export type { RunOutcome, WorkerAction } from './RunLeases';
 export type { ReadEventsRequest } from './EventLog';
 export type { NewDecision } from './DecisionStore';

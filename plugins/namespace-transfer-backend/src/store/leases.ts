@@ -7,12 +7,18 @@ import type { Lease } from './types';
 const CLAIM_CANDIDATES = 8;
 
 /**
+ * Only the portal's transfers are the worker's: one asked for through the Kubernetes API runs in the KEP
+ * controller, and its row is `running` without a lease while it does.
+ */
+const PORTAL = { requested_via: 'portal' };
+
+/**
  * What a worker may claim: an approved transfer; a running one whose lease ended (handed over, reaped or
  * expired: its holder crashed or stopped); a staged one that is due for cut over or has a cancel to roll
- * back.
+ * back. Never one of the KEP controller's (see PORTAL).
  */
 export function claimable(q: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
-  return q.where(b =>
+  return q.where(PORTAL).where(b =>
     b
       .where('state', 'approved')
       .orWhere(running =>
@@ -150,6 +156,7 @@ export async function releaseLease(
 export async function expiredLeases(db: Knex, now: Date): Promise<Lease[]> {
   const rows = await db<TransferRow>('transfers')
     .select('id', 'lease_holder', 'lease_epoch')
+    .where(PORTAL)
     .where('state', 'running')
     .whereNotNull('lease_holder')
     .where('lease_expires_at', '<', now);
@@ -167,6 +174,7 @@ export async function reapLease(
 ): Promise<boolean> {
   const updated = await db('transfers')
     .where({
+      ...PORTAL,
       id: lease.transferId,
       state: 'running',
       lease_holder: lease.holder,

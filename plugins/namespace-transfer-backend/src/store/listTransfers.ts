@@ -73,6 +73,7 @@ export function applyFilter(
   }
   if (f.createdAfter) q.where('created_at', '>=', f.createdAfter);
   if (f.createdBefore) q.where('created_at', '<', f.createdBefore);
+  if (f.requestedVia) q.where('requested_via', f.requestedVia);
   return q;
 }
 

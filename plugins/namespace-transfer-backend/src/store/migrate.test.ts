@@ -36,6 +36,9 @@ describe('migrations', () => {
         'expires_at',
         'approved_by',
         'run_plan',
+        'requested_via',
+        'kubernetes_request',
+        'kep_request_uid',
       ])
         expect(await db.schema.hasColumn('transfers', column)).toBe(true);
       // a second start-up finds nothing to do

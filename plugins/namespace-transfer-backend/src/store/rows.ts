@@ -1,4 +1,5 @@
 import type {
+  KubernetesRequestRef,
   CarriedProgress,
   ExportRow,
   Transfer,
@@ -62,9 +63,19 @@ function compact<T extends object>(o: T): T {
   return kept as T;
 }
 
+/** The request a kubernetes transfer is managed through: stored as namespace/name, on the source's cluster. */
+function kubernetesRequestOf(r: TransferRow): KubernetesRequestRef | undefined {
+  if (r.requested_via !== 'kubernetes' || !r.kubernetes_request)
+    return undefined;
+  const [namespace, name] = String(r.kubernetes_request).split('/');
+  return { cluster: String(r.source_cluster), namespace, name };
+}
+
 export function recordFromRow(r: TransferRow): TransferRecord {
   return compact<TransferRecord>({
     id: r.id,
+    requestedVia: r.requested_via === 'kubernetes' ? 'kubernetes' : 'portal',
+    kubernetesRequest: kubernetesRequestOf(r),
     batchId: optional(r.batch_id),
     source: {
       cluster: String(r.source_cluster),
@@ -166,6 +177,7 @@ export const EXPORT_COLUMNS: Record<keyof ExportRow, string> = {
   finishedAt: 'finished_at',
   error: 'error',
   comment: 'comment',
+  requestedVia: 'requested_via',
 };
 
 function isoTime(v: DbValue, column: string): string {

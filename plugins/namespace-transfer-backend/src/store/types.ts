@@ -80,9 +80,27 @@ export interface Lease {
   epoch: number;
 }
 
+/**
+ * Where a transfer was asked for: the portal's workflow, or a NamespaceTransferRequest of the Kubernetes
+ * API that the backend's KEP controller runs (managed there, never by the portal's decisions or worker).
+ *
+ * @public
+ */
+export type RequestedVia = 'portal' | 'kubernetes';
+
+/** @public */
+export interface KubernetesRequestRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
 /** @public */
 export interface Transfer extends NewTransfer {
   id: string;
+  requestedVia: RequestedVia;
+  /** the NamespaceTransferRequest the transfer is managed through (requestedVia kubernetes) */
+  kubernetesRequest?: KubernetesRequestRef;
   batchId?: string;
   chosenMode?: 'copy' | 'rebind';
   state: TransferState;
@@ -168,6 +186,7 @@ export interface TransferFilter {
   visibleTo?: { userRef: string; ownedEntityRefs: string[] };
   createdAfter?: Date;
   createdBefore?: Date;
+  requestedVia?: RequestedVia;
 }
 
 export interface ListRequest {
@@ -225,4 +244,5 @@ export type ExportRow = {
   finishedAt: string | null;
   error: string | null;
   comment: string | null;
+  requestedVia: RequestedVia;
 };

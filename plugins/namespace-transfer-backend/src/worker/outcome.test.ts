@@ -13,6 +13,7 @@ function transfer(over: Partial<Transfer> = {}): Transfer {
   return {
     ...newTransfer(),
     id: 't1',
+    requestedVia: 'portal',
     state: 'running',
     cancelRequested: false,
     pastPointOfNoReturn: false,

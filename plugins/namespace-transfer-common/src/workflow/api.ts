@@ -73,6 +73,25 @@ export interface StoredTransferOptions extends TransferOptions {
 }
 
 /**
+ * Where a transfer was asked for: the portal's workflow, or a `NamespaceTransferRequest` of the Kubernetes
+ * API that the backend's KEP controller runs (managed through that object, not through the portal).
+ *
+ * @public
+ */
+export type TransferRequestedVia = 'portal' | 'kubernetes';
+
+/**
+ * The NamespaceTransferRequest a transfer requested through the Kubernetes API is managed through.
+ *
+ * @public
+ */
+export interface TransferKubernetesRequest {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/**
  * A transfer as the API lists and returns it (`GET /transfers`, `GET /transfers/{id}`, the answers of a
  * request and of every decision). The engine's checkpoint and the lease of the replica that runs it are
  * the backend's and never sent.
@@ -92,8 +111,14 @@ export interface TransferSummary {
   options: StoredTransferOptions;
   /** the plan the requester saw and the owners approve */
   plan: Plan;
-  /** the requester's user entity ref */
+  /**
+   * the requester's user entity ref; for a transfer requested through the Kubernetes API, the request object
+   * written the same way (`kubernetes:<namespace>/<name>`)
+   */
   requester: string;
+  requestedVia: TransferRequestedVia;
+  /** set when requestedVia is `kubernetes`: no portal decision applies, the request object manages it */
+  kubernetesRequest?: TransferKubernetesRequest;
   state: TransferState;
   phase?: TransferPhase;
   /** a cancel was asked while the transfer ran: the worker is rolling it back */

@@ -54,6 +54,14 @@ export const listQuerySchema = z
     requester: single(entityRefSchema('requester'), 'requester').optional(),
     approver: single(entityRefSchema('approver'), 'approver').optional(),
     entityRef: single(entityRefSchema('entityRef'), 'entityRef').optional(),
+    requestedVia: single(
+      z.enum(['portal', 'kubernetes'], {
+        errorMap: () => ({
+          message: 'requestedVia must be portal or kubernetes',
+        }),
+      }),
+      'requestedVia',
+    ).optional(),
     createdAfter: single(time('createdAfter'), 'createdAfter').optional(),
     createdBefore: single(time('createdBefore'), 'createdBefore').optional(),
     sort: single(

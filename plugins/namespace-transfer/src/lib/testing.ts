@@ -14,6 +14,7 @@ export function sampleTransfer(
 ): TransferSummary {
   const { id } = overrides;
   return {
+    requestedVia: 'portal',
     source: {
       cluster: 'east',
       namespace: 'payments',

@@ -11,6 +11,7 @@ export function storedTransfer(overrides: Partial<Transfer> = {}): Transfer {
   const at = new Date('2026-12-05T08:00:00Z');
   return {
     id: 'tr-1',
+    requestedVia: 'portal',
     source: {
       cluster: 'west',
       namespace: 'payments',

@@ -114,6 +114,7 @@ export const profile: TransferCallerProfile = {
 export function pendingTransfer(id: string, claim: string): TransferSummary {
   return {
     id,
+    requestedVia: 'portal',
     source: {
       cluster: 'east',
       namespace: 'payments',
