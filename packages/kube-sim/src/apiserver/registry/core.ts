@@ -24,6 +24,7 @@ import {
   validateSecretUpdate,
   validateServiceAccount,
 } from '../validation/config';
+import { prepareDataSources } from '../validation/dataSource';
 import { validateEndpoints } from '../validation/endpoints';
 import { dns1123Label } from '../validation/names';
 import { limitRange, resourceQuota } from './quota';
@@ -181,7 +182,9 @@ const pvc: KindDescriptor = {
     c.spec ??= {};
     c.spec.volumeMode ??= 'Filesystem';
   },
-  validate: validatePvc,
+  beforeCreate: c => prepareDataSources(c.spec),
+  prepareForUpdate: (c, old) => prepareDataSources((c.spec ??= {}), old.spec),
+  validate: c => validatePvc(c),
   validateUpdate: validatePvcUpdate,
 };
 

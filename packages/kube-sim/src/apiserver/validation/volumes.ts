@@ -8,6 +8,7 @@ import {
 } from '../errors';
 import type { KObject } from '../registry/types';
 import { deepEqual } from '../util';
+import { storedWithApiGroup, validateDataSources } from './dataSource';
 import { QUANTITY_MESSAGE, tryParseQuantity } from '../../lib/quantity';
 
 const ACCESS_MODES = [
@@ -58,7 +59,10 @@ function validateStorage(q: unknown, path: string, errs: FieldError[]): void {
   else if (n <= 0) errs.push(invalid(path, q, 'must be greater than zero'));
 }
 
-export function validatePvc(pvc: KObject): FieldError[] {
+export function validatePvc(
+  pvc: KObject,
+  allowInvalidDataSourceGroup = false,
+): FieldError[] {
   const errs: FieldError[] = [];
   const spec: KObject = pvc.spec ?? {};
   validateAccessModes(spec.accessModes, 'spec.accessModes', errs);
@@ -79,12 +83,13 @@ export function validatePvc(pvc: KObject): FieldError[] {
         'must be a string',
       ),
     );
+  errs.push(...validateDataSources(spec, allowInvalidDataSourceGroup));
   return errs;
 }
 
 /** ValidatePersistentVolumeClaimUpdate: the spec is immutable, except volumeName once and, when bound, the size. */
 export function validatePvcUpdate(pvc: KObject, old: KObject): FieldError[] {
-  const errs = validatePvc(pvc);
+  const errs = validatePvc(pvc, storedWithApiGroup(old.spec));
   const oldSpec = structuredClone(old.spec ?? {});
   const newSpec = structuredClone(pvc.spec ?? {});
   // RetroactiveDefaultStorageClass (GA in 1.28): an unbound claim created without a class may get one.
