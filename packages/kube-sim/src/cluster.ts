@@ -21,9 +21,16 @@ import type {
 } from './contracts';
 import { kubeConfigFor, kubeconfigYaml } from './kubeconfig';
 import { installIngressNginxClass } from './seed/ingressNginx';
+import { startAttachedCluster, type AttachTarget } from './attach';
 
 export interface ClusterOptions {
   name: string;
+  /**
+   * Attach to an external API server instead of starting one: only the kubelet, the network and the
+   * hostpath provisioner run (attach.ts); options of kube-sim's API server (openshift, rbac, apiPort)
+   * are the external server's business then
+   */
+  attach?: AttachTarget;
   /** serve route.openshift.io and apps.openshift.io, and annotate namespaces with UID ranges */
   openshift?: boolean;
   /** enforce RBAC for tokens that are not in system:masters (default true) */
@@ -95,6 +102,12 @@ export async function startCluster(
   dataDir: string,
   worldDir: string,
 ): Promise<SimCluster> {
+  if (opts.attach)
+    return startAttachedCluster(
+      { ...opts, attach: opts.attach },
+      dataDir,
+      worldDir,
+    );
   const stack: Stoppable[] = [];
   const stopAll = async () => {
     for (const part of stack.reverse()) {

@@ -19,6 +19,30 @@ export type {
 } from './contracts';
 export type { ImageSpec } from './kubelet/image/contents';
 export { kubeconfigYaml } from './kubeconfig';
+export {
+  attachToCluster,
+  type AttachOptions,
+  type AttachedParts,
+  type AttachTarget,
+} from './attach';
+export { startKubelet } from './kubelet';
+export {
+  startNetwork,
+  type RunningNetwork,
+  type StartNetworkOptions,
+} from './network';
+export {
+  startControllers,
+  startProvisioner,
+  PROVISIONER_NAME,
+} from './controllers';
+export type { CertificateAuthority, KeyPair } from './pki';
+export type {
+  ControllerOptions,
+  Kubelet,
+  KubeletOptions,
+  NetworkOptions,
+} from './contracts';
 export { createCertificateAuthority } from './pki';
 
 export interface WorldOptions {
