@@ -407,6 +407,67 @@ describe('rebind resumes and rolls back on kube-sim', () => {
     await expectMoved('stop-0', pvName);
   });
 
+  it('a stop ends the wait for the application to stop; nothing is put back', async () => {
+    const { pvName } = await setup('stop-2');
+    // a finalizer keeps the app's pod, being deleted, from going: quiesce waits on it
+    const [pod] = (await core.listNamespacedPod({ namespace: 'stop-2' })).items;
+    const hold = 'example.com/hold';
+    const finalizers = (f: string[]) =>
+      core.patchNamespacedPod(
+        {
+          namespace: 'stop-2',
+          name: pod.metadata!.name!,
+          body: { metadata: { finalizers: f } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    await finalizers([hold]);
+    const stop = new AbortController();
+    let saved: TransferCheckpoint | undefined;
+    const run = runRebind({
+      spec: spec('stop-2', 'stop-2'),
+      kubeConfig: engine,
+      stopBeforePointOfNoReturn: stop.signal,
+      timeouts: { quiesceMs: 60_000 },
+      onCheckpoint: c => {
+        saved = c;
+      },
+    }).catch(e => e);
+    const deleting = await pollUntil(
+      async () => {
+        const p = await core.readNamespacedPod({
+          namespace: 'stop-2',
+          name: pod.metadata!.name!,
+        });
+        return p.metadata?.deletionTimestamp ? p : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the app pod to be deleted' },
+    );
+    expect(deleting.metadata?.finalizers).toEqual([hold]);
+    stop.abort(new Error('the controller is stopping'));
+    expect(String(await run)).toContain('the controller is stopping');
+    // the wait ended on the stop: the pod is still there, and quiesce was not recorded
+    await expect(
+      core.readNamespacedPod({
+        namespace: 'stop-2',
+        name: pod.metadata!.name!,
+      }),
+    ).resolves.toBeDefined();
+    expect(saved?.completedSteps).toEqual(REBIND_STEPS.slice(0, 4));
+    const web = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'web', namespace: 'stop-2' });
+    expect(web.spec!.replicas).toBe(0);
+
+    await finalizers([]);
+    await runRebind({
+      spec: spec('stop-2', 'stop-2'),
+      kubeConfig: engine,
+      checkpoint: saved,
+    });
+    await expectMoved('stop-2', pvName);
+  });
+
   it('a stop once the source claim is being deleted is ignored: the run finishes', async () => {
     const { pvName } = await setup('stop-1');
     const stop = new AbortController();
