@@ -82,6 +82,25 @@ export interface Config {
       }>;
     };
     /**
+     * The KEP bridge: on the clusters named here the backend runs the engine's KEP controller (one replica
+     * at a time, through a coordination.k8s.io Lease), which acts on NamespaceTransferRequests and
+     * NamespaceTransferApprovals made with the Kubernetes API (kubectl), and records the transfers it runs
+     * in the same store and audit trail as the portal's, marked as requested through the Kubernetes API.
+     */
+    kep?: {
+      /**
+       * Clusters (the `name` of kubernetes.clusterLocatorMethods entries) where the controller runs, as the
+       * engine's identity of namespaceTransfer.worker.clusters; a name that matches no cluster stops
+       * start-up. Default none: KEP objects are left to a controller deployed on its own.
+       */
+      clusters?: string[];
+      /**
+       * The namespace of the controller's leader-election Lease on each of those clusters (default
+       * `namespace-transfer-system`); the engine's identity needs the Lease verbs there (deploy/rbac).
+       */
+      leaseNamespace?: string;
+    };
+    /**
      * When staged transfers may cut over (stop the application, final sync, switch). None: at any time.
      * A cutoverAt outside every window waits for the next one.
      */

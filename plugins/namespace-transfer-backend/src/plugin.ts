@@ -19,6 +19,7 @@ import {
   readClusterConfigs,
   readEngineTokens,
 } from './clusters';
+import { kepEntities, KepRecorder, readKepConfig, startKepBridge } from './kep';
 import { createTransferNotices } from './notify';
 import { registerTransferPermissions } from './permissions';
 import {
@@ -139,6 +140,10 @@ export const namespaceTransferPlugin = createBackendPlugin({
         const accessConfig = readAccessConfig(config);
         const workerConfig = readWorkerConfig(config);
         const workflowConfig = readWorkflowConfig(config);
+        const kepConfig = readKepConfig(
+          config,
+          clusters.map(c => c.name),
+        );
         // transfers and their dry runs act as the engine's identity; the portal's reads keep the reader's
         const engineKubeConfig = engineKubeConfigs(
           registry,
@@ -184,6 +189,23 @@ export const namespaceTransferPlugin = createBackendPlugin({
           notices,
           workerConfig,
           engineKubeConfig,
+        });
+
+        // the transfers of NamespaceTransferRequests: run by the engine's KEP controller, recorded here
+        const kepRecorder = new KepRecorder({
+          store,
+          notices,
+          auditor: deps.auditor,
+          logger: logger.child({ component: 'kep-bridge' }),
+          entities: kepEntities(claim => access.claimOwnership(claim)),
+        });
+        startKepBridge({
+          kep: kepConfig,
+          kubeConfig: engineKubeConfig,
+          hooks: kepRecorder.hooks,
+          lifecycle: deps.lifecycle,
+          logger,
+          flush: () => kepRecorder.flush(),
         });
 
         const workflow = new TransferWorkflow({
