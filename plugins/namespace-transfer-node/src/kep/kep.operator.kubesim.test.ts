@@ -1,0 +1,256 @@
+/**
+ * The KEP controller as an operator on kube-sim: two replicas share one Lease (only the leader acts;
+ * stopping it mid-run hands the run to the other, which finishes it), a transient fault is retried to
+ * success, and a shutdown before the point of no return leaves the request to resume while one after it
+ * lets the rebind finish first.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startClusters, type SimWorld } from 'kube-sim';
+import { pollUntil } from '../kube';
+import { readThroughPod } from '../rebind/testing';
+import { createBoundPvc, createWorkload } from '../testing/kubesim';
+import {
+  APPROVALS,
+  REQUESTS,
+  startKepController,
+  type KepController,
+  type KepControllerOptions,
+  type KepHooks,
+  type NamespaceTransferRequest,
+} from '.';
+import {
+  approval,
+  kepObjects,
+  prepareKepCluster,
+  requestEnded,
+  transferRequest,
+} from './testing';
+
+jest.setTimeout(300_000);
+
+const CRDS = join(__dirname, '../../../../deploy/crds');
+
+describe('KEP operator on kube-sim', () => {
+  let world: SimWorld;
+  let kc: KubeConfig;
+  const running: KepController[] = [];
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    world = await startClusters([{ name: 'east' }]);
+    kc = world.cluster('east').kubeConfig();
+    await prepareKepCluster(kc, CRDS, ['kep-system', 'team-a', 'team-b']);
+  });
+
+  // a controller left running by a failed test would act on the next test's requests
+  afterEach(async () => {
+    world.cluster('east').apiServer.faults.clear();
+    await Promise.all(running.splice(0).map(c => c.stop()));
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  const { create, request, until } = kepObjects(() => kc, logs);
+  const start = (name: string, o: Partial<KepControllerOptions> = {}) => {
+    const c = startKepController({
+      kubeConfig: kc,
+      log: m => logs.push(`${name}: ${m}`),
+      ...o,
+    });
+    running.push(c);
+    return c;
+  };
+  /** a source claim with a file and a running workload */
+  const source = async (claim: string) => {
+    const dir = await createBoundPvc(kc, 'team-a', claim, 'movable');
+    writeFileSync(`${dir}/${claim}.txt`, `${claim}\n`);
+    await createWorkload(kc, 'team-a', `app-${claim}`, claim, 1001, 1);
+  };
+  /** the approval and the request for a source claim */
+  const requestFor = async (claim: string) => {
+    await create(APPROVALS, 'team-a', approval(`${claim}-ok`, claim, 'team-b'));
+    await create(
+      REQUESTS,
+      'team-b',
+      transferRequest(`want-${claim}`, { namespace: 'team-a', claim }),
+    );
+  };
+  const transfer = async (claim: string) => {
+    await source(claim);
+    await requestFor(claim);
+  };
+  const succeededWithData = async (claim: string) => {
+    const done = await until('team-b', `want-${claim}`, requestEnded, claim);
+    expect(done.status?.phase).toBe('Succeeded');
+    expect(await readThroughPod(kc, 'team-b', claim, `${claim}.txt`)).toBe(
+      `${claim}\n`,
+    );
+    return done;
+  };
+  const lastStep = (r: NamespaceTransferRequest) =>
+    r.status?.checkpoint?.completedSteps.at(-1);
+
+  it('two replicas, one Lease: only the leader acts; stopping it mid-run hands the run over', async () => {
+    const election = (identity: string) => ({
+      namespace: 'kep-system',
+      identity,
+      leaseDurationMs: 3000,
+      renewDeadlineMs: 2000,
+      retryPeriodMs: 200,
+    });
+    const seen: Record<string, string[]> = { one: [], two: [] };
+    let stopping: Promise<void> | undefined;
+    const replicas: Record<string, KepController> = {};
+    const hooks = (name: string): KepHooks => ({
+      started: t =>
+        void seen[name].push(`started ${t.resumedFrom?.completedSteps.at(-1)}`),
+      checkpoint: (_t, c) => {
+        seen[name].push(`checkpoint ${c.completedSteps.at(-1)}`);
+        // the leader stops once the workloads are down and before the source claim is deleted
+        if (c.completedSteps.at(-1) === 'quiesce' && !stopping)
+          stopping = replicas[name].stop();
+      },
+      ended: (_t, o) => void seen[name].push(`ended ${o.state}`),
+    });
+    for (const name of ['one', 'two'])
+      replicas[name] = start(name, {
+        leaderElection: election(name),
+        hooks: hooks(name),
+      });
+    await Promise.all(Object.values(replicas).map(c => c.ready));
+    const leaderName = await pollUntil(
+      async () => Object.keys(replicas).find(n => replicas[n].isLeader()),
+      { timeoutMs: 20_000, intervalMs: 100, what: 'a leader' },
+    );
+    const otherName = leaderName === 'one' ? 'two' : 'one';
+    expect(replicas[otherName].isLeader()).toBe(false);
+
+    await transfer('shared');
+    const done = await succeededWithData('shared');
+    await stopping;
+    // the leader ran until the point of no return and handed over; the other resumed from 'quiesce'
+    expect(seen[leaderName]).toEqual([
+      'started undefined',
+      'checkpoint preconditions',
+      'checkpoint record-reclaim-policy',
+      'checkpoint retain',
+      'checkpoint mark-source',
+      'checkpoint quiesce',
+      'ended handedOver',
+    ]);
+    expect(seen[otherName][0]).toBe('started quiesce');
+    expect(seen[otherName]).toContain('checkpoint delete-source');
+    expect(seen[otherName].at(-1)).toBe('ended succeeded');
+    expect(replicas[otherName].isLeader()).toBe(true);
+    expect(done.status?.attempts).toBe(2);
+  });
+
+  it('retries a transient fault with backoff and succeeds', async () => {
+    await source('flaky');
+    // marking the source claim fails with 503 until the controller schedules a retry: past the engine's
+    // own retries of the call, so the run fails and is rolled back
+    const fault = world.cluster('east').apiServer.faults.add({
+      verb: 'update',
+      resource: 'persistentvolumeclaims',
+      namespace: 'team-a',
+      name: 'flaky',
+      status: 503,
+    });
+    let duringRetry: NamespaceTransferRequest | undefined;
+    let retried: { message: string; delayMs: number } | undefined;
+    const hooks: KepHooks = {
+      retrying: async (_t, r) => {
+        fault.remove();
+        retried = r;
+        duringRetry = await request('team-b', 'want-flaky');
+      },
+    };
+    const c = start('retry', {
+      retry: { baseDelayMs: 300, maxDelayMs: 1000 },
+      hooks,
+    });
+    await c.ready;
+    await requestFor('flaky');
+    const done = await succeededWithData('flaky');
+    expect(fault.hits).toBeGreaterThan(0);
+    expect(retried?.message).toMatch(/unavailable|503/);
+    expect(duringRetry?.status).toMatchObject({
+      phase: 'Pending',
+      attempts: 1,
+    });
+    // rolled back before the point of no return: the next attempt starts over
+    expect(duringRetry?.status?.checkpoint).toBeUndefined();
+    expect(duringRetry?.status?.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'Progressing',
+          status: 'True',
+          reason: 'Retrying',
+        }),
+      ]),
+    );
+    expect(done.status?.attempts).toBe(2);
+    expect(done.status?.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Ready', status: 'True' }),
+        expect.objectContaining({ type: 'Progressing', status: 'False' }),
+      ]),
+    );
+  });
+
+  it('a stop before the point of no return leaves the request to resume; a new controller finishes it', async () => {
+    let stopping: Promise<void> | undefined;
+    const ended: string[] = [];
+    const c: KepController = start('early', {
+      hooks: {
+        checkpoint: (_t, cp) => {
+          if (cp.completedSteps.at(-1) === 'quiesce') stopping ??= c.stop();
+        },
+        ended: (_t, o) => void ended.push(o.state),
+      },
+    });
+    await c.ready;
+    await transfer('early');
+    await pollUntil(async () => (stopping ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the stop at quiesce',
+    });
+    await stopping;
+    expect(ended).toEqual(['handedOver']);
+    const left = await request('team-b', 'want-early');
+    expect(left.status?.phase).not.toBe('Failed');
+    expect(lastStep(left)).toBe('quiesce');
+    const next = start('early-next');
+    await next.ready;
+    const done = await succeededWithData('early');
+    expect(done.status?.attempts).toBe(2);
+  });
+
+  it('a stop after the point of no return lets the rebind finish before stop() resolves', async () => {
+    let stopping: Promise<void> | undefined;
+    const c: KepController = start('late', {
+      hooks: {
+        checkpoint: (_t, cp) => {
+          if (cp.completedSteps.at(-1) === 'delete-source')
+            stopping ??= c.stop();
+        },
+      },
+    });
+    await c.ready;
+    await transfer('late');
+    await pollUntil(async () => (stopping ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the stop at delete-source',
+    });
+    await stopping;
+    const r = await request('team-b', 'want-late');
+    expect(r.status?.phase).toBe('Succeeded');
+    expect(r.status?.attempts).toBe(1);
+  });
+});
