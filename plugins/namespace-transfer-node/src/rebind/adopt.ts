@@ -36,16 +36,23 @@ export function destinationClaimMisfits(
       },
     ];
   const out: Misfit[] = [];
-  const bound = claim.spec?.volumeName || claim.status?.phase === 'Bound';
-  if (bound || (claim.status?.phase && claim.status.phase !== 'Pending')) {
-    const to = claim.spec?.volumeName
-      ? `bound to volume ${claim.spec.volumeName}`
-      : claim.status?.phase;
+  const named = claim.spec?.volumeName;
+  // naming this very volume: a claim an earlier attempt adopted before giving the volume back (its
+  // volumeName cannot be cleared). Whatever its phase says (Bound until the binder sees the volume went
+  // back to the source, then Lost), the volume points at the source claim (ClaimRefPointsBack), and
+  // pointing it at this claim again binds it
+  const again = !!named && named === pv?.metadata?.name;
+  const phase = claim.status?.phase ?? 'Pending';
+  if (named && !again)
     out.push({
       code: 'DestinationExists',
-      message: `claim ${name} is ${to}, not Pending without a volume`,
+      message: `claim ${name} names volume ${named} (${phase}): only a claim without a volume can take this one`,
     });
-  }
+  else if (phase !== 'Pending' && !again)
+    out.push({
+      code: 'DestinationExists',
+      message: `claim ${name} is ${phase}, not Pending without a volume`,
+    });
   if (claim.spec?.selector)
     out.push({
       code: 'RebindImpossible',

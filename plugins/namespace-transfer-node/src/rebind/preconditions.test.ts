@@ -395,16 +395,31 @@ describe('checkRebindPreconditions', () => {
       ]);
     });
 
-    it('refuses a claim that is bound already, or names a volume', () => {
+    it('refuses a claim that is bound already, or names another volume', () => {
       expect(
         messages(mine({ volumeName: 'pv-9' }, { phase: 'Bound' })),
       ).toEqual([
-        'claim team-b/x is bound to volume pv-9, not Pending without a volume',
+        'claim team-b/x names volume pv-9 (Bound): only a claim without a volume can take this one',
       ]);
-      expect(messages(mine({ volumeName: 'pv-9' }))).toHaveLength(1);
+      expect(messages(mine({ volumeName: 'pv-9' }))).toEqual([
+        'claim team-b/x names volume pv-9 (Pending): only a claim without a volume can take this one',
+      ]);
       expect(messages(mine({}, { phase: 'Lost' }))).toEqual([
         'claim team-b/x is Lost, not Pending without a volume',
       ]);
+      expect(messages(mine({}, { phase: 'Bound' }))).toEqual([
+        'claim team-b/x is Bound, not Pending without a volume',
+      ]);
+    });
+
+    it('takes a claim that names this volume, let go of by a give-back, whatever its phase says', () => {
+      expect(adopting(mine({ volumeName: 'pv-1' }))).toEqual([]);
+      expect(
+        adopting(mine({ volumeName: 'pv-1' }, { phase: 'Bound' })),
+      ).toEqual([]);
+      expect(adopting(mine({ volumeName: 'pv-1' }, { phase: 'Lost' }))).toEqual(
+        [],
+      );
     });
 
     it('a class left unset is no class, which a volume of a class does not serve', () => {

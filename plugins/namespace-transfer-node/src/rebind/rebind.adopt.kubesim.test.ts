@@ -232,14 +232,16 @@ describe('rebind into the user’s claim on kube-sim', () => {
     await expectAdopted('adopt-2', pvName, uid);
   });
 
-  it('a failure after the source claim is gone gives the volume back and leaves the user’s claim in place', async () => {
+  it('a failure after the source claim is gone gives the volume back, leaves the user’s claim in place, and a retry adopts it', async () => {
     const { pvName, uid } = await setup('adopt-3', '1Gi');
     let handle: FaultHandle | undefined;
+    let givenBack: TransferCheckpoint | undefined;
     const err = await runRebind({
       spec: spec('adopt-3'),
       kubeConfig: engine,
       adoptDestination: true,
       onCheckpoint: c => {
+        givenBack = c;
         if (c.completedSteps.at(-1) !== 'point-claim-ref') return;
         // the adoption's write of the user's claim fails
         handle = world.cluster('east').apiServer.faults.add({
@@ -270,5 +272,15 @@ describe('rebind into the user’s claim on kube-sim', () => {
         'utf8',
       ),
     ).toBe('adopt-3\n');
+
+    // the retry a controller makes: the claim, which may name the volume since (Lost), is adopted again
+    expect(givenBack?.completedSteps).toEqual(['given-back']);
+    await runRebind({
+      spec: spec('adopt-3'),
+      kubeConfig: engine,
+      adoptDestination: true,
+      checkpoint: givenBack,
+    });
+    await expectAdopted('adopt-3', pvName, uid);
   });
 });
