@@ -100,7 +100,8 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
   const src = spec.source;
   const dst = spec.destination;
   const kc = o.kubeConfig;
-  // waits before the point of no return end on a cancel, a stop or a hand-over, those after it on a hand-over
+  // waits before the point of no return end on a cancel, a stop or a hand-over; those after it on a
+  // hand-over only
   const waits = eitherSignal(o.signal, o.handOver, o.stopBeforePointOfNoReturn);
   // handed over, or stopped before the point of no return: whoever runs it next carries on from what is
   // there, so nothing is put back
