@@ -11,6 +11,10 @@ import { startTestServer, type TestServer } from './testutil';
 
 const run = promisify(execFile);
 
+// A test runs kubectl several times, the first with a cold discovery cache (one request per served
+// group version); on a loaded machine that takes longer than Jest's 5 s default.
+jest.setTimeout(60_000);
+
 // kubectl is not a Debian package. Outside CI these are skipped where it is missing (said so); in CI, whose
 // machines have it, a missing kubectl fails the run instead of passing it by skipping.
 const kubectlInstalled =
