@@ -19,8 +19,13 @@ export interface AttachOptions {
    * IngressClasses, Routes), the provisioner as a CSI external-provisioner (claims, volumes, classes).
    */
   kubeConfig: KubeConfig;
-  /** names the node `<name>-node-1` and this side of the world's DNS */
+  /** names this side of the world's DNS, and the node unless nodeName is given */
   name: string;
+  /**
+   * the Node to register (default `<name>-attached-<N>`, N the loopback block's octet, so that it never
+   * takes over a node of the cluster, kube-sim's `<name>-node-1` included)
+   */
+  nodeName?: string;
   dataDir: string;
   /** where the world's shared external names live (default `<dataDir>/world`) */
   worldDir?: string;
@@ -68,7 +73,7 @@ export async function attachToCluster(
     await mkdir(o.dataDir, { recursive: true });
     const address = await allocateAddressPlan();
     stack.push({ stop: async () => address.release() });
-    const nodeName = `${o.name}-node-1`;
+    const nodeName = o.nodeName ?? `${o.name}-attached-${address.octet}`;
     const ca =
       o.kubeletCa ?? (await createCertificateAuthority(`${o.name}-kubelet-ca`));
     const serving = await ca.issue({

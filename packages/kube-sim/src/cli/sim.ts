@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startClusters, type ClusterOptions } from '../index';
 import { DEMO_CLUSTERS, seedDemoCluster } from '../seed';
 import { PACKAGE_DIR } from '../lib/packageDir';
@@ -24,6 +25,11 @@ Options:
   --deploy DIR     manifests applied before the seed (default: <repo>/deploy when it exists)
   --fresh          delete DIR's previous data first
   --ready-file F   write F once everything is up (for scripts that wait)
+  --attach FILE    start no API server: attach a kubelet, the network and the hostpath provisioner to
+                   the cluster this kubeconfig reaches (another kube-sim, kind, a test control plane).
+                   Nothing is seeded; the parts act with the kubeconfig's credentials. See the README's
+                   "Attaching to an external API server" for what works on a real one.
+  --context C      the kubeconfig context to attach with (default: its current context)
   -h, --help       this text
 
 Writes:
@@ -34,7 +40,8 @@ Writes:
   DIR/nstransfer/                   not written by kube-sim: where nstransfer keeps its runs once the
                                     NSTRANSFER_STATE_DIR printed at start is exported (--fresh deletes it)
 
-Example:
+Examples:
+  npm run sim -- --attach ~/.kube/config --context kind-dev
   npm run sim &                 # then
   export KUBECONFIG=$PWD/.sim/kubeconfig NSTRANSFER_STATE_DIR=$PWD/.sim/nstransfer
   kubectl --context east get pvc -A
@@ -50,6 +57,31 @@ function cliExportLine(env: Record<string, string>): string {
     .join(' ')}`;
 }
 
+/** One cluster, named after the context it attaches with. */
+function attachedSpec(kubeconfig: string, context?: string): ClusterOptions {
+  if (!existsSync(kubeconfig))
+    throw new Error(`--attach: no kubeconfig at ${kubeconfig}`);
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const name = context ?? kc.getCurrentContext();
+  if (!kc.getContextObject(name))
+    throw new Error(
+      `--attach: ${kubeconfig} has no context ${name}; it has ${
+        kc
+          .getContexts()
+          .map(c => c.name)
+          .join(', ') || 'none'
+      }`,
+    );
+  // a node and DNS name part: lower case letters, digits and dashes
+  const safe =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'attached';
+  return { name: safe, attach: { kubeconfig, context: name } };
+}
+
 // the package lives at <repo>/packages/kube-sim
 const repoRoot = resolve(PACKAGE_DIR, '../..');
 
@@ -62,6 +94,8 @@ async function main() {
       deploy: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       'ready-file': { type: 'string' },
+      attach: { type: 'string' },
+      context: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,9 +104,14 @@ async function main() {
     return;
   }
   const dir = resolve(values.dir ?? join(repoRoot, '.sim'));
-  const specs: ClusterOptions[] = values.config
-    ? parse(await readFile(values.config, 'utf8'))
-    : DEMO_CLUSTERS.map(c => ({ ...c }));
+  if (values.context && !values.attach)
+    throw new Error('--context names a context of the --attach kubeconfig');
+  let specs: ClusterOptions[] = DEMO_CLUSTERS.map(c => ({ ...c }));
+  if (values.attach)
+    specs = [attachedSpec(resolve(values.attach), values.context)];
+  else if (values.config) specs = parse(await readFile(values.config, 'utf8'));
+  // a cluster we did not start is not ours to fill with demo data
+  const seed = !values['no-seed'] && !values.attach;
   if (values.fresh) await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
 
@@ -94,7 +133,7 @@ async function main() {
   const clustersConfig = [];
   for (const cluster of world.clusters) {
     let token = cluster.token;
-    if (!values['no-seed']) {
+    if (seed) {
       ({ backendToken: token } = await seedDemoCluster(cluster, {
         deployDir: existsSync(deployDir) ? deployDir : undefined,
       }));
