@@ -122,6 +122,28 @@ spec:
     );
   });
 
+  it('gets the kubernetes EndpointSlice and Leases by their resource names', async () => {
+    const slices = (await kubectl('get', 'endpointslices', '-n', 'default'))
+      .trim()
+      .split('\n');
+    expect(slices[0].split(/\s+/)).toEqual([
+      'NAME',
+      'ADDRESSTYPE',
+      'PORTS',
+      'ENDPOINTS',
+      'AGE',
+    ]);
+    expect(slices[1]).toMatch(/^kubernetes\s+IPv4\s+\d+\s+127\.[\d.]+\s+\d+s$/);
+    await t.request(
+      'POST',
+      '/apis/coordination.k8s.io/v1/namespaces/default/leases',
+      { metadata: { name: 'leader' }, spec: { holderIdentity: 'replica-a' } },
+    );
+    expect(await kubectl('get', 'lease', 'leader', '--no-headers')).toMatch(
+      /^leader\s+replica-a\s+\d+s/,
+    );
+  });
+
   it('watches PVCs with get -w', async () => {
     const child = spawn(
       'kubectl',
