@@ -137,6 +137,32 @@ describe('TransferPage', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('marks a transfer requested through the Kubernetes API and offers no action on it', async () => {
+    const viaKubernetes = sampleTransfer({
+      id: 't1',
+      state: 'running',
+      phase: 'Rebinding',
+      requester: 'kubernetes:orders/move-data',
+      requestedVia: 'kubernetes',
+      kubernetesRequest: {
+        cluster: 'east',
+        namespace: 'orders',
+        name: 'move-data',
+      },
+      approvedBy: ['kubernetes:payments/allow-data'],
+      startedAt: '2026-12-05T10:05:00.000Z',
+      allowedActions: [],
+    });
+    await renderPage(
+      jest.fn(async () => ({ transfer: viaKubernetes, decisions: [] })),
+    ).rendered;
+    expect(await screen.findByText('via Kubernetes API')).toBeInTheDocument();
+    expect(screen.getByText('orders/move-data')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Cancel transfer' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('changes the phase on screen from a signal, without reading the transfer again', async () => {
     const getTransfer = jest.fn(async () => detail);
     const { signals, api, rendered } = renderPage(getTransfer);

@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import { TransferSummary } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { formatDuration } from '../../lib/format';
 import { formatTime, runTimeMs } from '../../lib/time';
-import { TransferProgressBar, TransferStateChip } from '../shared';
+import { Requester, TransferProgressBar, TransferStateChip } from '../shared';
 import { TransferActions } from '../TransferActions';
 import { claimPath } from './describe';
 import { Facts } from './Facts';
@@ -44,7 +44,14 @@ export function TransferSummaryCard(props: {
           ['From', claimPath(t.source)],
           ['To', claimPath(t.destination)],
           ['What', intentText(t)],
-          ['Requested by', t.requester],
+          [
+            'Requested by',
+            t.requestedVia === 'kubernetes' ? (
+              <Requester transfer={t} />
+            ) : (
+              t.requester
+            ),
+          ],
           ['Comment', t.comment],
           ['Requested', formatTime(t.createdAt)],
           ['Attempt', String(t.attempt)],

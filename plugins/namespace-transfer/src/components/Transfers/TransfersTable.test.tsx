@@ -83,6 +83,29 @@ describe('TransfersTable', () => {
     expect(second).not.toHaveTextContent('~');
   });
 
+  it('marks a transfer requested through the Kubernetes API, naming its request instead of a user', async () => {
+    const viaKubernetes = sampleTransfer({
+      id: 'tr-3',
+      state: 'succeeded',
+      requester: 'kubernetes:orders/move-data',
+      requestedVia: 'kubernetes',
+      kubernetesRequest: {
+        cluster: 'east',
+        namespace: 'orders',
+        name: 'move-data',
+      },
+      allowedActions: [],
+    });
+    await render({ transfers: [viaKubernetes, running] });
+    const [first, second] = rows();
+    expect(first).toHaveTextContent('orders/move-data');
+    expect(within(first).getByText('via Kubernetes API')).toBeInTheDocument();
+    expect(second).toHaveTextContent('bob');
+    expect(
+      within(second).queryByText('via Kubernetes API'),
+    ).not.toBeInTheDocument();
+  });
+
   it('says why a transfer failed, that a cancel rolls it back, and when it cuts over or expires', async () => {
     await render({
       columns: ['transfer', 'state'],

@@ -1,5 +1,4 @@
 import { CSSProperties, ReactNode } from 'react';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import {
   isActiveTransferState,
@@ -15,6 +14,7 @@ import {
 import { formatTime } from '../EntityVolumesContent/formatTime';
 import {
   BreakablePath,
+  Requester,
   TransferLink,
   TransferProgressBar,
   TransferStateChip,
@@ -201,7 +201,7 @@ export const COLUMNS: Record<TransfersTableColumn, ColumnDefinition> = {
     title: 'Requester',
     sortField: 'requester',
     style: { minWidth: '7rem' },
-    render: t => <EntityRefLink entityRef={t.requester} defaultKind="user" />,
+    render: t => <Requester transfer={t} />,
   },
   attempt: { title: 'Attempt', style: NO_WRAP, render: t => t.attempt },
   downtime: {
