@@ -31,6 +31,13 @@ jest.setTimeout(600_000);
 
 const ENGINE = 'namespace-transfer-engine';
 const CLASS = 'movable-late';
+/** Immediate: the user's claim is left alone only because its dataSourceRef is for a populator */
+const NOW = 'movable-now';
+const REQUEST_REF = {
+  apiGroup: 'transfer.namespace-transfer.io',
+  kind: 'NamespaceTransferRequest',
+  name: 'get-data',
+};
 
 const spec = (ns: string): TransferSpec => ({
   id: ns,
@@ -55,6 +62,7 @@ describe('rebind into the user’s claim on kube-sim', () => {
     });
     core = kc.makeApiClient(CoreV1Api);
     await ensureClass(kc, CLASS, 'true', 'WaitForFirstConsumer');
+    await ensureClass(kc, NOW, 'true');
   });
 
   afterAll(async () => {
@@ -65,12 +73,14 @@ describe('rebind into the user’s claim on kube-sim', () => {
     name: string,
     size: string,
     labels?: Record<string, string>,
+    o: { className?: string; fromRequest?: boolean } = {},
   ): V1PersistentVolumeClaim => ({
     metadata: { name, labels },
     spec: {
       accessModes: ['ReadWriteOnce'],
-      storageClassName: CLASS,
+      storageClassName: o.className ?? CLASS,
       resources: { requests: { storage: size } },
+      ...(o.fromRequest ? { dataSourceRef: REQUEST_REF } : {}),
     },
   });
 
@@ -78,12 +88,23 @@ describe('rebind into the user’s claim on kube-sim', () => {
    * A source claim (1Gi, bound once its Deployment's pod was scheduled) with a file, and the user's
    * claim in the destination namespace, still Pending.
    */
-  async function setup(ns: string, userSize: string) {
+  async function setup(
+    ns: string,
+    userSize: string,
+    o: { className?: string; fromRequest?: boolean } = {},
+  ) {
     await ensureNamespace(kc, ns);
     await ensureNamespace(kc, `${ns}-to`);
     await core.createNamespacedPersistentVolumeClaim({
       namespace: ns,
-      body: claimBody('data', '1Gi', { app: 'web', team: 'a' }),
+      body: claimBody(
+        'data',
+        '1Gi',
+        { app: 'web', team: 'a' },
+        {
+          className: o.className,
+        },
+      ),
     });
     await createWorkload(kc, ns, 'web', 'data', 1001, 1);
     writeFileSync(`${await volumeDir(kc, ns, 'data')}/hello.txt`, `${ns}\n`);
@@ -93,14 +114,17 @@ describe('rebind into the user’s claim on kube-sim', () => {
     });
     const mine = await core.createNamespacedPersistentVolumeClaim({
       namespace: `${ns}-to`,
-      body: claimBody('mine', userSize, { app: 'mine' }),
+      body: claimBody('mine', userSize, { app: 'mine' }, o),
     });
-    await expectPending(ns);
+    await expectPending(
+      ns,
+      o.className === NOW ? 'ExternalProvisioning' : 'WaitForFirstConsumer',
+    );
     return { pvName: source!.volumeName!, uid: mine.metadata!.uid! };
   }
 
-  async function expectPending(ns: string) {
-    // the binder saw it: it reports the wait for a consumer
+  async function expectPending(ns: string, reason = 'WaitForFirstConsumer') {
+    // the binder saw it: it reports the wait for a consumer, or hands it to the provisioner
     await pollUntil(
       async () =>
         (
@@ -108,8 +132,8 @@ describe('rebind into the user’s claim on kube-sim', () => {
             namespace: `${ns}-to`,
             fieldSelector: 'involvedObject.name=mine',
           })
-        ).items.some(e => e.reason === 'WaitForFirstConsumer') || undefined,
-      { timeoutMs: 30_000, what: 'the binder to wait for a consumer' },
+        ).items.some(e => e.reason === reason) || undefined,
+      { timeoutMs: 30_000, what: `the binder's ${reason} event` },
     );
     const mine = await core.readNamespacedPersistentVolumeClaim({
       namespace: `${ns}-to`,
@@ -181,6 +205,26 @@ describe('rebind into the user’s claim on kube-sim', () => {
       adopted: { uid },
     });
     await expectAdopted('adopt-0', pvName, uid);
+  });
+
+  it('the KEP’s story 1: a claim whose dataSourceRef names the request, in an Immediate class the provisioner leaves it alone in', async () => {
+    const { pvName, uid } = await setup('adopt-4', '1Gi', {
+      className: NOW,
+      fromRequest: true,
+    });
+    await runRebind({
+      spec: spec('adopt-4'),
+      kubeConfig: engine,
+      adoptDestination: true,
+    });
+    await expectAdopted('adopt-4', pvName, uid);
+    const mine = await core.readNamespacedPersistentVolumeClaim({
+      namespace: 'adopt-4-to',
+      name: 'mine',
+    });
+    // the API server mirrors a dataSourceRef without a namespace into dataSource
+    expect(mine.spec?.dataSourceRef).toMatchObject(REQUEST_REF);
+    expect(mine.spec?.dataSource).toMatchObject(REQUEST_REF);
   });
 
   it('refuses a claim that asks for more than the volume holds, changing nothing', async () => {
