@@ -15,6 +15,7 @@ import { connect as tlsConnect } from 'node:tls';
 import {
   AppsV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   CustomObjectsApi,
   NetworkingV1Api,
   RbacAuthorizationV1Api,
@@ -359,12 +360,16 @@ describe('kube-sim clusters', () => {
         },
       },
     });
-    await eventually('endpoints', async () => {
-      const ep = await core.readNamespacedEndpoints({
-        name: 'daemon',
-        namespace: 'app',
-      });
-      return (ep.subsets?.[0]?.addresses?.length ?? 0) > 0;
+    await eventually('a ready endpoint', async () => {
+      const slices = await world
+        .cluster('east')
+        .kubeConfig()
+        .makeApiClient(DiscoveryV1Api)
+        .listNamespacedEndpointSlice({
+          namespace: 'app',
+          labelSelector: 'kubernetes.io/service-name=daemon',
+        });
+      return slices.items.some(s => s.endpoints.some(e => e.conditions?.ready));
     });
     await core.createNamespacedPod({
       namespace: 'app',

@@ -38,16 +38,21 @@ export const SEEDED_IDENTITIES = [
     serviceAccount: BACKEND_SERVICE_ACCOUNT,
     clusterRoles: ['namespace-transfer-reader'],
     namespaceRoles: [],
+    ownNamespaceRoles: [],
   },
   {
     serviceAccount: ENGINE_SERVICE_ACCOUNT,
     clusterRoles: ['namespace-transfer-rebind'],
     namespaceRoles: ['namespace-transfer-copy'],
+    // the KEP controller's leader election Lease lives in its own namespace
+    ownNamespaceRoles: ['namespace-transfer-kep-leader'],
   },
 ] as const satisfies readonly {
   serviceAccount: string;
   clusterRoles: readonly string[];
   namespaceRoles: readonly string[];
+  /** Roles deploy/ binds in namespace-transfer-system itself, with its own RoleBindings (applied as they are) */
+  ownNamespaceRoles: readonly string[];
 }[];
 
 /** The ClusterRoles bound to the portal's ServiceAccount (the reader only). */
@@ -97,9 +102,14 @@ export async function seedDemoCluster(
   // operator binds in every namespace transfers may touch (a Role without a namespace, applied there, or a
   // ClusterRole bound there). It is also a kustomization: its Kustomization files are not objects, and its
   // bindings (an adopter's namespaces in deploy/overlays) are made here, for the demo's namespaces.
+  // a RoleBinding in namespace-transfer-system is no adopter's choice: it is applied as it is
   const deploy = (
     opts.deployDir ? await readManifests(opts.deployDir) : []
-  ).filter(m => !NOT_APPLIED_FROM_DEPLOY.has(m.kind ?? ''));
+  ).filter(
+    m =>
+      !NOT_APPLIED_FROM_DEPLOY.has(m.kind ?? '') ||
+      (m.kind === 'RoleBinding' && m.metadata?.namespace === BACKEND_NAMESPACE),
+  );
   const perNamespace = deploy.filter(
     m => m.kind === 'Role' && !m.metadata?.namespace,
   );

@@ -44,6 +44,8 @@ interface DocumentedBinding {
   role: string;
   /** `<namespace>:<name>` */
   serviceAccount: string;
+  /** a RoleBinding in namespace-transfer-system itself (deploy/ fixes it); others' namespaces are the adopter's */
+  own?: boolean;
 }
 
 type BindingObject = KubernetesObject & {
@@ -68,6 +70,10 @@ async function documentedBindings(): Promise<DocumentedBinding[]> {
         roleKind: b.roleRef.kind,
         role: b.roleRef.name,
         serviceAccount: `${s.namespace}:${s.name}`,
+        ...(b.kind === 'RoleBinding' &&
+        b.metadata?.namespace === BACKEND_NAMESPACE
+          ? { own: true }
+          : {}),
       };
       out.set(JSON.stringify(binding), binding);
     }
@@ -155,6 +161,10 @@ describe.each([
       .flatMap(b => {
         if (b.kind === 'ClusterRoleBinding')
           return roleRules('ClusterRole', b.role);
+        if (b.own)
+          return namespace === BACKEND_NAMESPACE
+            ? roleRules(b.roleKind, b.role)
+            : [];
         return demoNamespaces.includes(namespace)
           ? roleRules(b.roleKind, b.role)
           : [];
@@ -219,13 +229,15 @@ describe.each([
   afterAll(() => srv?.stop());
 
   it('makes exactly the bindings deploy/ makes, to two identities, and none of kep-edit', async () => {
-    // deploy/: the reader to the portal's ServiceAccount, copy and rebind to the engine's, nothing else
-    const documented = (serviceAccount: string, kind: string) =>
+    // deploy/: the reader to the portal's ServiceAccount, copy, rebind and the KEP Lease role in its own
+    // namespace to the engine's, nothing else
+    const documented = (serviceAccount: string, kind: string, own = false) =>
       bindings
         .filter(
           b =>
             b.serviceAccount === `${BACKEND_NAMESPACE}:${serviceAccount}` &&
-            b.kind === kind,
+            b.kind === kind &&
+            !!b.own === own,
         )
         .map(b => b.role)
         .sort();
@@ -255,6 +267,9 @@ describe.each([
       );
       expect(documented(identity.serviceAccount, 'RoleBinding')).toEqual(
         [...identity.namespaceRoles].sort(),
+      );
+      expect(documented(identity.serviceAccount, 'RoleBinding', true)).toEqual(
+        [...identity.ownNamespaceRoles].sort(),
       );
     }
     expect(bindings.map(b => b.role)).not.toContain(
@@ -299,12 +314,13 @@ describe.each([
         )
         .sort(),
     ).toEqual(
-      demoNamespaces
-        .map(
+      [
+        ...demoNamespaces.map(
           ns =>
             `${ENGINE_SERVICE_ACCOUNT} ${ns}/ClusterRole/namespace-transfer-copy`,
-        )
-        .sort(),
+        ),
+        `${ENGINE_SERVICE_ACCOUNT} ${BACKEND_NAMESPACE}/Role/namespace-transfer-kep-leader`,
+      ].sort(),
     );
     expect(
       [...clusterBindings, ...roleBindings].filter(

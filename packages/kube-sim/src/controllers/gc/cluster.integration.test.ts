@@ -2,7 +2,7 @@ import { R } from '../kube/resources';
 import { isNotFound } from '../kube/rest';
 import type { ConfigMapLike } from './test-types';
 import type {
-  Endpoints,
+  EndpointSlice,
   Namespace,
   Pod,
   ReplicaSet,
@@ -165,8 +165,8 @@ describe('garbage collector', () => {
   });
 });
 
-describe('endpoints controller', () => {
-  it('lists ready pods as addresses and others as notReadyAddresses, resolving named ports', async () => {
+describe('EndpointSlice controller', () => {
+  it('lists the selected pods, ready or not, resolving named ports; the slices go with the Service', async () => {
     await h.rest.create<Service>(R.services, NS, {
       metadata: { name: 'svc' },
       spec: {
@@ -195,31 +195,37 @@ describe('endpoints controller', () => {
     );
     await markPodRunning(h.rest, NS, 'ep-1', '127.77.2.1', true);
     await markPodRunning(h.rest, NS, 'ep-2', '127.77.2.2', false);
-    const ep = await waitFor('endpoints', async () => {
-      const e = await h.rest.get<Endpoints>(R.endpoints, NS, 'svc');
-      return e.subsets?.[0]?.addresses?.length === 1 &&
-        e.subsets[0].notReadyAddresses?.length === 1
-        ? e
+    const slicesOf = async () =>
+      (
+        await h.rest.list<EndpointSlice>(R.endpointslices, NS, {
+          labelSelector: 'kubernetes.io/service-name=svc',
+        })
+      ).items;
+    const readiness = (s: EndpointSlice[]) =>
+      s.flatMap(x => x.endpoints ?? []).map(e => e.conditions?.ready);
+    const [slice] = await waitFor('a slice, one endpoint ready', async () => {
+      const s = await slicesOf();
+      return s.length === 1 && JSON.stringify(readiness(s)) === '[true,false]'
+        ? s
         : undefined;
     });
-    expect(ep.subsets?.[0].ports).toEqual([
+    expect(slice.ports).toEqual([
       { name: 'http', port: 8080, protocol: 'TCP' },
     ]);
-    expect(ep.subsets?.[0].addresses?.[0]).toMatchObject({
-      ip: '127.77.2.1',
+    expect(slice.endpoints[0]).toMatchObject({
+      addresses: ['127.77.2.1'],
       targetRef: { kind: 'Pod', name: 'ep-1' },
     });
     await markPodRunning(h.rest, NS, 'ep-2', '127.77.2.2', true);
     await waitFor(
       'both ready',
-      async () =>
-        (await h.rest.get<Endpoints>(R.endpoints, NS, 'svc')).subsets?.[0]
-          ?.addresses?.length === 2,
+      async () => JSON.stringify(readiness(await slicesOf())) === '[true,true]',
     );
+    // owned by the Service: the garbage collector removes them
     await h.rest.delete(R.services, NS, 'svc');
     await waitFor(
-      'endpoints removed',
-      async () => !(await exists(() => h.rest.get(R.endpoints, NS, 'svc'))),
+      'slices removed',
+      async () => (await slicesOf()).length === 0,
     );
   });
 });
