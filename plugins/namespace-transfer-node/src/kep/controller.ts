@@ -136,11 +136,13 @@ export function startKepController(o: KepControllerOptions): KepController {
   const election = o.leaderElection
     ? elect(o, log, {
         started: lost => {
-          term = new AbortController();
+          // this term's own: a late abort of an old term must not end a newer one
+          const mine = new AbortController();
+          term = mine;
           leading = true;
           lost.addEventListener('abort', () => {
-            leading = false;
-            term.abort(new Error('leadership lost: handed over'));
+            if (term === mine) leading = false;
+            mine.abort(new Error('leadership lost: handed over'));
           });
           caches.ready.then(enqueueAll, () => undefined);
         },

@@ -3,11 +3,7 @@
  * approval, a non-matching approval reported in the request's status, a matching one that makes the
  * controller move the volume; a controller restart and dropped watches change nothing of that.
  */
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClusters, type SimWorld } from 'kube-sim';
@@ -21,7 +17,6 @@ import {
   startKepController,
   type KepController,
   type KepHooks,
-  type NamespaceTransferApproval,
 } from '.';
 import {
   approval,
@@ -203,7 +198,15 @@ describe('KEP controller on kube-sim', () => {
       'team-b',
       transferRequest('want-logs', { namespace: 'team-a', claim: 'logs' }),
     );
-    controller = startKepController({ kubeConfig: kc, log: m => logs.push(m) });
+    // a host whose every hook throws changes nothing of the run: each failure is logged
+    const failing = () => {
+      throw new Error('the host is down');
+    };
+    controller = startKepController({
+      kubeConfig: kc,
+      log: m => logs.push(m),
+      hooks: { started: failing, checkpoint: failing, ended: failing },
+    });
     await controller.ready;
     const second = await until(
       'team-b',
@@ -215,6 +218,9 @@ describe('KEP controller on kube-sim', () => {
       phase: 'Succeeded',
       destinationClaim: 'team-b/logs',
     });
+    const id = `kep-${second.metadata.uid}`;
+    for (const hook of ['started', 'checkpoint', 'ended'])
+      expect(logs).toContain(`hook ${hook} for ${id}: the host is down`);
     expect(
       (await request('team-b', 'want-data')).metadata.resourceVersion,
     ).toBe(rv);

@@ -98,8 +98,9 @@ describe('KEP operator on kube-sim', () => {
     const election = (identity: string) => ({
       namespace: 'kep-system',
       identity,
-      leaseDurationMs: 3000,
-      renewDeadlineMs: 2000,
+      // generous for a loaded machine: a renewal late by more than renewDeadline would (rightly) hand over
+      leaseDurationMs: 8000,
+      renewDeadlineMs: 6000,
       retryPeriodMs: 200,
     });
     const seen: Record<string, string[]> = { one: [], two: [] };
