@@ -13,11 +13,8 @@ import {
 } from '@namespace-transfer/plugin-namespace-transfer-node';
 import type { KepConfig } from './config';
 
-/** The controller's options the bridge sets (contract 6 of issue 18: hooks and leader election). */
-export type BridgeControllerOptions = KepControllerOptions & {
-  hooks?: KepHooks;
-  leaderElection?: { namespace: string; identity?: string };
-};
+/** What the bridge starts a controller with (a test's controller takes the same). */
+export type BridgeControllerOptions = KepControllerOptions;
 
 export interface StartKepBridgeOptions {
   kep: KepConfig;
