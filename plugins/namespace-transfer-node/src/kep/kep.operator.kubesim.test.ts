@@ -4,10 +4,16 @@
  * success, and a shutdown before the point of no return leaves the request to resume while one after it
  * lets the rebind finish first.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoordinationV1Api,
+  V1MicroTime,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClusters, type SimWorld } from 'kube-sim';
+import { retryOnConflict } from '../clusters';
 import { pollUntil } from '../kube';
 import { readThroughPod } from '../rebind/testing';
 import { createBoundPvc, createWorkload } from '../testing/kubesim';
@@ -253,5 +259,72 @@ describe('KEP operator on kube-sim', () => {
     const r = await request('team-b', 'want-late');
     expect(r.status?.phase).toBe('Succeeded');
     expect(r.status?.attempts).toBe(1);
+  });
+
+  it('losing the Lease hands the run over at once, putting nothing back; the next lead resumes it', async () => {
+    const lease = { namespace: 'kep-system', name: 'kep-lost' };
+    const coordination = kc.makeApiClient(CoordinationV1Api);
+    // another holder takes the Lease (as a replica that judged it expired would) and keeps it until let go
+    const setHolder = (holderIdentity: string) =>
+      retryOnConflict(async () => {
+        const l = await coordination.readNamespacedLease(lease);
+        l.spec = {
+          ...l.spec,
+          holderIdentity,
+          leaseDurationSeconds: 3600,
+          renewTime: new V1MicroTime(Date.now()),
+        };
+        await coordination.replaceNamespacedLease({ ...lease, body: l });
+      });
+    const ended: string[] = [];
+    let stolen = false;
+    const c: KepController = start('lost', {
+      leaderElection: {
+        ...lease,
+        identity: 'lost',
+        leaseDurationMs: 8000,
+        renewDeadlineMs: 1000,
+        retryPeriodMs: 200,
+      },
+      hooks: {
+        checkpoint: async (_t, cp) => {
+          if (cp.completedSteps.at(-1) !== 'quiesce' || stolen) return;
+          stolen = true;
+          await setHolder('intruder');
+          await pollUntil(async () => (c.isLeader() ? undefined : true), {
+            timeoutMs: 20_000,
+            intervalMs: 50,
+            what: 'the replica to stop leading',
+          });
+        },
+        ended: (_t, o) => void ended.push(o.state),
+      },
+    });
+    await c.ready;
+    await pollUntil(async () => (c.isLeader() ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      what: 'the replica to lead',
+    });
+    await transfer('lost');
+    await pollUntil(async () => (ended.length ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the run to end',
+    });
+    expect(ended).toEqual(['handedOver']);
+    const left = await request('team-b', 'want-lost');
+    expect(left.status?.phase).not.toBe('Failed');
+    expect(lastStep(left)).toBe('quiesce');
+    // nothing was put back: the workload stays scaled down for whoever resumes
+    const app = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ namespace: 'team-a', name: 'app-lost' });
+    expect(app.spec?.replicas).toBe(0);
+
+    await setHolder('');
+    const done = await succeededWithData('lost');
+    expect(done.status?.attempts).toBe(2);
+    expect(ended).toEqual(['handedOver', 'succeeded']);
   });
 });
