@@ -15,7 +15,10 @@ export interface ControllerFlags {
   maxAttempts: number;
 }
 
-function election(f: ControllerFlags): KepControllerOptions['leaderElection'] {
+/** The controller's leader election from its flags: none without --lease-namespace. */
+export function leaderElectionOf(
+  f: Pick<ControllerFlags, 'leaseNamespace' | 'leaseName' | 'identity'>,
+): KepControllerOptions['leaderElection'] {
   if (!f.leaseNamespace) {
     if (f.leaseName || f.identity)
       throw new UsageError(
@@ -31,7 +34,7 @@ function election(f: ControllerFlags): KepControllerOptions['leaderElection'] {
 }
 
 export const controllerAction = async (f: ControllerFlags) => {
-  const leaderElection = election(f);
+  const leaderElection = leaderElectionOf(f);
   const { source } = loadClusters({
     kubeconfig: f.kubeconfig,
     sourceContext: f.context,
