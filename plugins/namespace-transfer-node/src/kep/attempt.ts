@@ -170,7 +170,7 @@ function running(s: Status, t: KepTransfer) {
   return setCondition(conditions, {
     type: 'Progressing',
     status: 'True',
-    reason: t.attempt > 1 ? 'Retrying' : 'Running',
+    reason: t.resumedFrom ? 'Resuming' : 'Running',
     message: `attempt ${t.attempt}: ${t.adopted ? 'binding the volume to the claim made for it' : 'rebinding the volume'} (${t.destination.namespace}/${t.destination.name})`,
   });
 }
