@@ -21,7 +21,13 @@ export type {
   TransferQuery,
   TransferResource,
 } from './permissions';
-export type { NewTransfer, ProgressSummary, Transfer } from './store';
+export type {
+  KubernetesRequestRef,
+  NewTransfer,
+  ProgressSummary,
+  RequestedVia,
+  Transfer,
+} from './store';
 // kept for compatibility: the states are common's, where the portal reads them too
 export { TRANSFER_STATES } from '@namespace-transfer/plugin-namespace-transfer-common';
 export type { TransferState } from '@namespace-transfer/plugin-namespace-transfer-common';
