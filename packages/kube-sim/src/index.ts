@@ -43,7 +43,7 @@ export type {
   KubeletOptions,
   NetworkOptions,
 } from './contracts';
-export { createCertificateAuthority } from './pki';
+export { createCertificateAuthority, loadCertificateAuthority } from './pki';
 
 export interface WorldOptions {
   /** where data, kubeconfigs and the shared DNS live; default a new temp dir, removed by stop() */

@@ -1,7 +1,11 @@
 import { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, connect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { createCertificateAuthority } from './pki';
+import { createCertificateAuthority, loadCertificateAuthority } from './pki';
 
 describe('pki', () => {
   it('issues a server certificate that a TLS client verifies against the CA, and a client certificate with groups', async () => {
@@ -73,5 +77,74 @@ describe('pki', () => {
     });
     srv.close();
     expect(err.message).toMatch(/certificate/i);
+  });
+
+  it('loads a CA from its PEM files and issues certificates that verify against it', async () => {
+    const made = await createCertificateAuthority('external-ca');
+    const loaded = await loadCertificateAuthority(made.certPem, made.keyPem);
+    const leaf = await loaded.issue({ commonName: 'kubelet', usage: 'server' });
+    expect(
+      new X509Certificate(leaf.certPem).verify(
+        new X509Certificate(made.certPem).publicKey,
+      ),
+    ).toBe(true);
+    expect(loaded.certPem).toBe(made.certPem);
+  });
+
+  it('loads an RSA CA, as kubeadm makes them, converted to PKCS #8 by openssl', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pki-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-subj',
+          '/CN=kubernetes',
+          '-days',
+          '1',
+          '-keyout',
+          join(dir, 'ca.key'),
+          '-out',
+          join(dir, 'ca.crt'),
+          '-addext',
+          'basicConstraints=critical,CA:TRUE',
+          '-addext',
+          'keyUsage=critical,keyCertSign,cRLSign',
+        ],
+        { stdio: 'ignore' },
+      );
+      const certPem = readFileSync(join(dir, 'ca.crt'), 'utf8');
+      const ca = await loadCertificateAuthority(
+        certPem,
+        readFileSync(join(dir, 'ca.key'), 'utf8'),
+      );
+      const leaf = await ca.issue({ commonName: 'kubelet', usage: 'server' });
+      // openssl, not the library that signed it, checks the chain
+      writeFileSync(join(dir, 'leaf.crt'), leaf.certPem);
+      expect(
+        execFileSync('openssl', [
+          'verify',
+          '-CAfile',
+          join(dir, 'ca.crt'),
+          join(dir, 'leaf.crt'),
+        ]).toString(),
+      ).toContain('OK');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a CA key it cannot sign with, saying what to do', async () => {
+    const made = await createCertificateAuthority('external-ca');
+    await expect(
+      loadCertificateAuthority(
+        made.certPem,
+        made.keyPem.replace(/PRIVATE KEY/g, 'RSA PRIVATE KEY'),
+      ),
+    ).rejects.toThrow(/openssl pkcs8 -topk8 -nocrypt/);
   });
 });

@@ -86,7 +86,54 @@ export async function createCertificateAuthority(
     'PRIVATE KEY',
     await webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
   );
+  return authority(caCert, keys.privateKey, caKeyPem);
+}
 
+/**
+ * A CA made elsewhere (an external API server's kubelet CA, as kubeadm keeps it in /etc/kubernetes/pki/ca.crt
+ * and ca.key): its key an unencrypted PKCS #8 key, ECDSA P-256 or RSA (kubeadm's default).
+ */
+export async function loadCertificateAuthority(
+  certPem: string,
+  keyPem: string,
+): Promise<CertificateAuthority> {
+  const caCert = new x509.X509Certificate(certPem);
+  const der = keyPem.match(
+    /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/,
+  );
+  if (!der)
+    throw new Error(
+      'the CA key is not an unencrypted PKCS #8 key ("BEGIN PRIVATE KEY"); convert it with `openssl pkcs8 -topk8 -nocrypt`',
+    );
+  const algorithm =
+    caCert.publicKey.algorithm.name === 'RSASSA-PKCS1-v1_5'
+      ? ({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const)
+      : ALG;
+  let key: CryptoKey;
+  try {
+    key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      Buffer.from(der[1].replace(/\s+/g, ''), 'base64'),
+      algorithm,
+      true,
+      ['sign'],
+    );
+  } catch (e) {
+    throw new Error(
+      `the CA key does not fit the CA certificate's ${algorithm.name} key, or is neither ECDSA P-256 nor RSA (${
+        (e as Error).message
+      })`,
+    );
+  }
+  return authority(caCert, key, keyPem, algorithm);
+}
+
+function authority(
+  caCert: x509.X509Certificate,
+  signingKey: CryptoKey,
+  caKeyPem: string,
+  signingAlgorithm: Algorithm = ALG,
+): CertificateAuthority {
   return {
     certPem: `${caCert.toString('pem')}\n`,
     keyPem: caKeyPem,
@@ -119,9 +166,9 @@ export async function createCertificateAuthority(
         subject: subject(opts.commonName, opts.organizations),
         issuer: caCert.subject,
         ...validity(opts.days ?? 365),
-        signingAlgorithm: ALG,
+        signingAlgorithm,
         publicKey: leafKeys.publicKey,
-        signingKey: keys.privateKey,
+        signingKey,
         extensions: ext,
       });
       return {

@@ -9,7 +9,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startClusters, type ClusterOptions } from '../index';
+import {
+  loadCertificateAuthority,
+  startClusters,
+  type ClusterOptions,
+} from '../index';
 import { DEMO_CLUSTERS, seedDemoCluster } from '../seed';
 import { PACKAGE_DIR } from '../lib/packageDir';
 
@@ -30,6 +34,11 @@ Options:
                    Nothing is seeded; the parts act with the kubeconfig's credentials. See the README's
                    "Attaching to an external API server" for what works on a real one.
   --context C      the kubeconfig context to attach with (default: its current context)
+  --kubelet-ca-cert FILE, --kubelet-ca-key FILE
+                   with --attach: the CA the API server trusts kubelets with (kubeadm:
+                   /etc/kubernetes/pki/ca.crt and ca.key; an unencrypted PKCS #8 key, RSA or P-256); it signs
+                   the kubelet's serving certificate, so that \`kubectl logs\` works through the API
+                   server. Without it the kubelet makes its own CA and pods/log fails verification.
   -h, --help       this text
 
 Writes:
@@ -96,6 +105,8 @@ async function main() {
       'ready-file': { type: 'string' },
       attach: { type: 'string' },
       context: { type: 'string' },
+      'kubelet-ca-cert': { type: 'string' },
+      'kubelet-ca-key': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -107,9 +118,22 @@ async function main() {
   if (values.context && !values.attach)
     throw new Error('--context names a context of the --attach kubeconfig');
   let specs: ClusterOptions[] = DEMO_CLUSTERS.map(c => ({ ...c }));
-  if (values.attach)
-    specs = [attachedSpec(resolve(values.attach), values.context)];
-  else if (values.config) specs = parse(await readFile(values.config, 'utf8'));
+  const caCert = values['kubelet-ca-cert'];
+  const caKey = values['kubelet-ca-key'];
+  if ((caCert || caKey) && !(caCert && caKey && values.attach))
+    throw new Error(
+      '--kubelet-ca-cert and --kubelet-ca-key go together, with --attach',
+    );
+  if (values.attach) {
+    const spec = attachedSpec(resolve(values.attach), values.context);
+    if (caCert && caKey)
+      spec.attach!.kubeletCa = await loadCertificateAuthority(
+        await readFile(caCert, 'utf8'),
+        await readFile(caKey, 'utf8'),
+      );
+    specs = [spec];
+  } else if (values.config)
+    specs = parse(await readFile(values.config, 'utf8'));
   // a cluster we did not start is not ours to fill with demo data
   const seed = !values['no-seed'] && !values.attach;
   if (values.fresh) await rm(dir, { recursive: true, force: true });
