@@ -233,6 +233,11 @@ describe.each(databases.eachSupportedId())('KEP transfers on %s', id => {
 
     const handed = kepTransfer();
     const { transfer } = await store.kep.recordStart(handed);
+    await store.kep.recordCheckpoint(
+      handed,
+      checkpoint(handed, ['preconditions', 'quiesce']),
+    );
+    // the outcome's checkpoint may be older than what the next run recorded already: not written again
     const end = await store.kep.recordEnd(handed, {
       state: 'handedOver',
       checkpoint: checkpoint(handed, ['preconditions']),
@@ -240,11 +245,30 @@ describe.each(databases.eachSupportedId())('KEP transfers on %s', id => {
     expect(end?.transfer).toMatchObject({
       id: transfer.id,
       state: 'running',
-      checkpoint: { completedSteps: ['preconditions'] },
+      checkpoint: { completedSteps: ['preconditions', 'quiesce'] },
     });
     expect((await events(transfer.id)).at(-1)).toMatchObject({
       event: 'warning',
       message: expect.stringContaining('handed over'),
+    });
+  });
+
+  it("drops an earlier attempt's late checkpoint once a later attempt started", async () => {
+    const first = kepTransfer();
+    await store.kep.recordStart(first);
+    const second = { ...first, attempt: 2 };
+    const { transfer } = await store.kep.recordStart(second);
+    await store.kep.recordCheckpoint(
+      second,
+      checkpoint(first, ['preconditions', 'quiesce']),
+    );
+    expect(
+      await store.kep.recordCheckpoint(first, checkpoint(first, [])),
+    ).toBeUndefined();
+    expect(await store.kep.recordPhase(first, 'Planning')).toBeUndefined();
+    expect(await store.get(transfer.id)).toMatchObject({
+      attempt: 2,
+      checkpoint: { completedSteps: ['preconditions', 'quiesce'] },
     });
   });
 

@@ -104,7 +104,8 @@ export class KepTransfers {
     entities: KepEntityRefs = {},
   ): Promise<KepStateChange | undefined> {
     if (o.state === 'handedOver') {
-      if (o.checkpoint) await this.recordCheckpoint(t, o.checkpoint);
+      // the checkpoint hook recorded every checkpoint as it reached the request's status; writing the
+      // outcome's copy again could land after the next leader's newer ones and take the record back
       const transfer = await this.recordWarning(
         t,
         'handed over: the controller stopped before the point of no return (or lost its leadership); the next run resumes from the checkpoint',
@@ -276,6 +277,7 @@ function running(tx: Knex, t: KepTransfer) {
     kep_request_uid: t.requestUid,
     requested_via: 'kubernetes',
     state: 'running',
+    attempt: t.attempt,
   });
 }
 
