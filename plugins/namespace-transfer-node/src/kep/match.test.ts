@@ -75,4 +75,51 @@ describe('matchApproval', () => {
       ]).state,
     ).toBe('approved');
   });
+
+  it('skips an approval another request used up, and says so; the request that used it still matches', () => {
+    const used = (matchedRequest: {
+      namespace: string;
+      name: string;
+      uid?: string;
+    }): NamespaceTransferApproval => ({
+      ...approval('once'),
+      status: { phase: 'Used', matchedRequest },
+    });
+    const mine = { ...request, metadata: { ...request.metadata, uid: 'u1' } };
+    const byOther = used({ namespace: 'team-b', name: 'earlier', uid: 'u0' });
+    const m = matchApproval(mine, [byOther]);
+    expect(m).toEqual({
+      state: 'mismatch',
+      message:
+        'approval team-a/once does not match: it was used already by NamespaceTransferRequest team-b/earlier: a new transfer needs a new approval',
+    });
+    // the same name made again is another request: its uid decides
+    expect(
+      matchApproval(mine, [
+        used({ namespace: 'team-b', name: 'get-data', uid: 'u0' }),
+      ]).state,
+    ).toBe('mismatch');
+    expect(
+      matchApproval(mine, [
+        used({ namespace: 'team-b', name: 'get-data', uid: 'u1' }),
+      ]).state,
+    ).toBe('approved');
+    // without uids, by namespace and name
+    expect(
+      matchApproval(request, [used({ namespace: 'team-b', name: 'get-data' })])
+        .state,
+    ).toBe('approved');
+    // Matched (not Used) by another request still approves: that request may have failed
+    expect(
+      matchApproval(mine, [
+        {
+          ...approval('matched'),
+          status: {
+            phase: 'Matched',
+            matchedRequest: { namespace: 'team-b', name: 'earlier' },
+          },
+        },
+      ]).state,
+    ).toBe('approved');
+  });
 });

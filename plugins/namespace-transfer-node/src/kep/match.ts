@@ -12,7 +12,8 @@ export type ApprovalMatch =
 /**
  * The KEP's matching rule: an approval in the request's source namespace approves the request when it names
  * the same source name and kind, that kind is PersistentVolumeClaim, and its target namespace is the
- * request's namespace. Approvals for the same claim that fail a rule are reported, so the requester sees why
+ * request's namespace. An approval another request used up (status Used) is consent given once, not again.
+ * Approvals for the same claim that fail a rule are reported, so the requester sees why
  * nothing happens; approvals for other claims are none of this request's business.
  *
  * @public
@@ -39,6 +40,11 @@ export function matchApproval(
       why.push(
         `it approves namespace ${a.spec.targetNamespace}, not ${request.metadata.namespace}`,
       );
+    const usedBy = usedByAnother(a, request);
+    if (usedBy)
+      why.push(
+        `it was used already by NamespaceTransferRequest ${usedBy}: a new transfer needs a new approval`,
+      );
     if (!why.length) return { state: 'approved', approval: a };
     problems.push(
       `approval ${a.metadata.namespace}/${a.metadata.name} does not match: ${why.join('; ')}`,
@@ -47,4 +53,20 @@ export function matchApproval(
   return problems.length
     ? { state: 'mismatch', message: problems.join('. ') }
     : { state: 'waiting' };
+}
+
+/** The request (namespace/name) that used the approval up, when that is not this request. */
+function usedByAnother(
+  a: NamespaceTransferApproval,
+  r: NamespaceTransferRequest,
+): string | undefined {
+  const used = a.status?.phase === 'Used' ? a.status.matchedRequest : undefined;
+  if (!used) return undefined;
+  // by uid when both have one: a request deleted and made again under its name is another request
+  const same =
+    used.uid && r.metadata.uid
+      ? used.uid === r.metadata.uid
+      : used.namespace === r.metadata.namespace &&
+        used.name === r.metadata.name;
+  return same ? undefined : `${used.namespace}/${used.name}`;
 }
