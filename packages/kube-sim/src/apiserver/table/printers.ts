@@ -427,7 +427,10 @@ const DEFAULT: Printer = {
   cells: o => [name(o), ageOf(o)],
 };
 
-/** A CRD version's additionalPrinterColumns (simple `.a.b` JSONPaths), Name first and Age last as kubectl shows. */
+/**
+ * A CRD version's additionalPrinterColumns (simple `.a.b` JSONPaths) after Name, as the CRD handler's table
+ * convertor serves them: Age only when the version declares no columns (the CRD's own Age column otherwise).
+ */
 export function crdPrinter(columns: KObject[] | undefined): Printer {
   if (!columns?.length) return DEFAULT;
   const cols = columns.map(c =>
@@ -439,14 +442,13 @@ export function crdPrinter(columns: KObject[] | undefined): Printer {
     ),
   );
   return {
-    columns: [NAME, ...cols, AGE],
+    columns: [NAME, ...cols],
     cells: o => [
       name(o),
       ...columns.map(c => {
         const v = getPath(o, String(c.jsonPath).replace(/^\./, ''));
         return c.type === 'date' && typeof v === 'string' ? age(v) : (v ?? '');
       }),
-      ageOf(o),
     ],
   };
 }
