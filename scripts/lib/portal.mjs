@@ -116,7 +116,7 @@ export function engineConfigPath(simDir) {
 }
 
 /**
- * Writes namespaceTransfer.worker.clusters for the demo's clusters: a token of the engine's ServiceAccount
+ * Writes namespaceTransfer.worker.clusters and namespaceTransfer.kep.clusters for the demo's clusters: a token of the engine's ServiceAccount
  * on each, asked of its API server (a TokenRequest through the admin kubeconfig kube-sim wrote), so that
  * the backend reads as the reader kube-sim's config names and runs transfers as the engine, as a
  * least-privilege installation does. Owner-only, like kube-sim's own config: it holds tokens.
@@ -148,7 +148,13 @@ export async function writeEngineIdentityConfig(simDir) {
   writeFileSync(
     engineConfigPath(simDir),
     `# Written by the demo: the identity transfers run as on each kube-sim cluster. Regenerated at every start.\n${JSON.stringify(
-      { namespaceTransfer: { worker: { clusters } } },
+      {
+        namespaceTransfer: {
+          worker: { clusters },
+          // NamespaceTransferRequests made with kubectl are carried out and listed in the portal too
+          kep: { clusters: clusters.map(c => c.name) },
+        },
+      },
       null,
       2,
     )}\n`,
