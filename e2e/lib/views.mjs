@@ -39,16 +39,17 @@ export const accessibilityFindings = {};
  * The view as it is now: a screenshot, and its accessibility checked (see accessibilityFindings). A page
  * is taken whole unless `fullPage` is false (a phone-sized window reads better as the phone shows it); a
  * dialog as the window shows it (its overlay covers the window only) and checked alone: the page behind
- * its backdrop is dimmed on purpose, and was checked as a view of its own.
+ * its backdrop is dimmed on purpose, and was checked as a view of its own. Another story photographs into
+ * a directory of its own (`dir`).
  */
 export async function checkView(
   page,
   name,
-  { dialog = false, fullPage = !dialog } = {},
+  { dialog = false, fullPage = !dialog, dir = storyScreenshotDir } = {},
 ) {
-  mkdirSync(storyScreenshotDir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   await page.screenshot({
-    path: join(storyScreenshotDir, `${name}.png`),
+    path: join(dir, `${name}.png`),
     fullPage,
   });
   const violations = await seriousViolations(
