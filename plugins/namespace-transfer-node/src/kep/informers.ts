@@ -66,6 +66,14 @@ export function watchKepObjects(
     core.listPersistentVolumeClaimForAllNamespaces(),
   );
   let stopped = false;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  // ListWatch.start() clears the informer's own stopped flag: a stop() that came while it listed would
+  // leave its watch open, so this one decides, before and after
+  const startUnlessStopped = async (inf: Informer<KubernetesObject>) => {
+    if (stopped) return;
+    await inf.start();
+    if (stopped) await inf.stop();
+  };
   const informers = [
     approvals,
     claims,
@@ -79,14 +87,17 @@ export function watchKepObjects(
     const call = (x: KubernetesObject) => handler(x as never);
     for (const event of ['add', 'update', 'delete'] as const)
       inf.on(event, call);
-    const restart = () =>
-      setTimeout(() => {
-        if (!stopped)
-          inf.start().catch(e => {
-            o.log(`${what} restart failed (${String(e)}), trying again`);
-            restart();
-          });
+    const restart = () => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        startUnlessStopped(inf).catch(e => {
+          if (stopped) return;
+          o.log(`${what} restart failed (${String(e)}), trying again`);
+          restart();
+        });
       }, o.restartDelayMs ?? 1000);
+      timers.add(timer);
+    };
     // the informer stops on a dropped watch or 410 Gone: a fresh list and watch resumes it
     inf.on('error', (err: unknown) => {
       if (stopped) return;
@@ -97,13 +108,13 @@ export function watchKepObjects(
   watch(requests, REQUESTS, on.request);
   watch(approvals, APPROVALS, on.approval);
   watch(claims, 'persistentvolumeclaims', on.claim);
+  // approvals and claims first, so the first requests seen are decided on full caches
+  const ready = startUnlessStopped(approvals)
+    .then(() => startUnlessStopped(claims))
+    .then(() => startUnlessStopped(requests));
   const cast = <T>(xs: readonly unknown[]) => xs as unknown as T[];
   return {
-    // approvals and claims first, so the first requests seen are decided on full caches
-    ready: approvals
-      .start()
-      .then(() => claims.start())
-      .then(() => requests.start()),
+    ready,
     requests: () => cast<NamespaceTransferRequest>(requests.list()),
     request: (namespace, name) =>
       requests.get(name, namespace) as unknown as
@@ -112,6 +123,10 @@ export function watchKepObjects(
     claims: ns => cast<V1PersistentVolumeClaim>(claims.list(ns)),
     async stop() {
       stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      // a start under way would open its watch after a stop now
+      await ready.catch(() => undefined);
       await Promise.allSettled(informers.map(i => i.stop()));
     },
   };
