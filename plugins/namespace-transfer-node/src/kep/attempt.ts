@@ -4,7 +4,7 @@ import type {
 } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { isTerminalPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { readableError } from '../clusters';
-import { POINT_OF_NO_RETURN, runRebind, type RebindOptions } from '../rebind';
+import { runRebind, type RebindOptions } from '../rebind';
 import { keyOf, type KepContext } from './context';
 import { decideFailure, type FailureDecision } from './outcome';
 import { setCondition, type Status } from './status';
@@ -16,19 +16,33 @@ type RebindRun = RebindOptions & {
   adoptDestination?: boolean;
 };
 
-/** Calls a host's hook: one that throws is logged and changes nothing of the run. */
+/**
+ * Calls a host's hook: one that throws is logged and changes nothing of the run. None is called once the
+ * leadership term the run started in ended, but the hand-over's own `ended`.
+ */
 export async function callHook<K extends keyof KepHooks>(
   ctx: KepContext,
   name: K,
   ...args: Parameters<NonNullable<KepHooks[K]>>
 ): Promise<void> {
   const hook = ctx.hooks[name] as ((...a: unknown[]) => unknown) | undefined;
-  if (!hook) return;
+  if (!hook || (ctx.handOver().aborted && !handingOver(name, args))) return;
   try {
     await hook.apply(ctx.hooks, args);
   } catch (e) {
     ctx.log(`hook ${name} for ${args[0]?.id}: ${readableError(e)}`);
   }
+}
+
+/**
+ * Once the term ended only the hand-over itself is told: the host learns this replica let go of the run
+ * (nothing of it goes into the request), and whoever takes over reports the rest.
+ */
+function handingOver(name: keyof KepHooks, args: unknown[]): boolean {
+  return (
+    name === 'ended' &&
+    (args[1] as KepOutcome | undefined)?.state === 'handedOver'
+  );
 }
 
 /**
@@ -50,12 +64,13 @@ export async function runAttempt(
       : 'resuming past the point of no return',
     startTime: s.startTime ?? new Date().toISOString(),
     destinationClaim: claim,
-    attempts: t.attempt,
     conditions: running(s, t),
   }));
   await callHook(ctx, 'started', t);
   const handOver = ctx.handOver();
   let last = t.resumedFrom;
+  // the engine announces RollingBack before it puts anything back; a run it left as it was never does
+  let rolledBack = false;
   const writes = serialWrites(ctx, namespace, name);
   const spec: TransferSpec = {
     id: t.id,
@@ -73,6 +88,7 @@ export async function runAttempt(
     stopBeforePointOfNoReturn: ctx.stopping,
     adoptDestination: t.adopted,
     onEvent: e => {
+      if (e.type === 'phase' && e.phase === 'RollingBack') rolledBack = true;
       if (e.type === 'phase' && !isTerminalPhase(e.phase))
         void writes.write(s => ({ ...s, phase: e.phase }));
       if (e.type === 'warning') ctx.log(`${key}: ${e.message}`);
@@ -93,10 +109,9 @@ export async function runAttempt(
     await callHook(ctx, 'ended', t, { state: 'succeeded', ...result });
   } catch (error) {
     await writes.settled();
-    const stopped =
-      handOver.aborted ||
-      (ctx.stopping.aborted &&
-        !last?.completedSteps.includes(POINT_OF_NO_RETURN));
+    // what the engine did decides, not the signals alone: once the point of no return has started a stop
+    // is ignored, and a failure there is rolled back (its checkpoint recorded without the undone steps)
+    const stopped = handOver.aborted || (ctx.stopping.aborted && !rolledBack);
     const decision = decideFailure({
       error,
       attempt: t.attempt,
@@ -125,27 +140,31 @@ async function afterFailure(
     const delayMs = ctx.queue.addRateLimited(key);
     // a little early: the queue's timer, not this guard, decides when the retry runs
     ctx.retryAt.set(key, Date.now() + delayMs - 50);
-    const message = `attempt ${t.attempt} of ${ctx.maxAttempts} failed, retrying in ${Math.round(delayMs / 1000)}s: ${d.message}`;
-    await ctx.requests.update(namespace, name, s => {
-      const next: Status = {
-        ...s,
-        phase: 'Pending',
-        message,
-        conditions: setCondition(s.conditions, {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'Retrying',
+    const of = d.committed ? '' : ` of ${ctx.maxAttempts}`;
+    const message = `attempt ${t.attempt}${of} failed, retrying in ${Math.round(delayMs / 1000)}s: ${d.message}`;
+    await ctx.requests.update(namespace, name, s =>
+      withCheckpoint(
+        {
+          ...s,
+          phase: 'Pending',
           message,
-        }),
-      };
-      // a rolled-back run's steps were undone: the next attempt starts over
-      if (!d.keepCheckpoint) delete next.checkpoint;
-      return next;
-    });
+          attempts: t.attempt,
+          conditions: setCondition(s.conditions, {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'Retrying',
+            message,
+          }),
+        },
+        checkpoint,
+      ),
+    );
     await callHook(ctx, 'retrying', t, { message: d.message, delayMs });
     return;
   }
-  await ctx.requests.update(namespace, name, s => failed(s, d));
+  await ctx.requests.update(namespace, name, s =>
+    withCheckpoint({ ...failed(s, d), attempts: t.attempt }, checkpoint),
+  );
   ctx.queue.forget(key);
   ctx.retryAt.delete(key);
   const outcome: KepOutcome = {
@@ -155,6 +174,17 @@ async function afterFailure(
     checkpoint,
   };
   await callHook(ctx, 'ended', t, outcome);
+}
+
+/**
+ * The engine's last checkpoint, which a write of it may have missed: after a rollback it no longer lists
+ * the undone steps, and one without steps leaves nothing to resume.
+ */
+function withCheckpoint(s: Status, c: TransferCheckpoint | undefined): Status {
+  const next = { ...s };
+  if (c?.completedSteps.length) next.checkpoint = c;
+  else delete next.checkpoint;
+  return next;
 }
 
 function running(s: Status, t: KepTransfer) {
@@ -198,6 +228,7 @@ function succeeded(
     phase: 'Succeeded',
     message,
     volumeName: result.volumeName,
+    attempts: t.attempt,
     completionTime: new Date().toISOString(),
     checkpoint: result.checkpoint,
     conditions,

@@ -1,9 +1,22 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApprovalStatusWriter } from './approvalStatus';
 import type { KepCaches } from './informers';
-import type { RequestStatusWriter } from './status';
-import type { KepHooks } from './types';
+import type { Status } from './status';
+import type {
+  ApprovalStatus,
+  KepHooks,
+  NamespaceTransferApproval,
+  NamespaceTransferRequest,
+} from './types';
 import type { WorkQueue } from './workqueue';
+
+/** What the controller does with a status writer (StatusWriter's one operation). */
+export interface StatusUpdater<S, T> {
+  update(
+    namespace: string,
+    name: string,
+    change: (s: S, o: T) => S,
+  ): Promise<T | undefined>;
+}
 
 /** What reconciling a request needs from the controller that runs it. */
 export interface KepContext {
@@ -14,8 +27,8 @@ export interface KepContext {
   log: (message: string) => void;
   caches: KepCaches;
   queue: WorkQueue;
-  requests: RequestStatusWriter;
-  approvals: ApprovalStatusWriter;
+  requests: StatusUpdater<Status, NamespaceTransferRequest>;
+  approvals: StatusUpdater<ApprovalStatus, NamespaceTransferApproval>;
   maxAttempts: number;
   /** whether this replica may act (always, without leader election) */
   isLeader(): boolean;

@@ -53,7 +53,14 @@ describe('decideFailure', () => {
   it.each([429, 500, 503, 409])('retries HTTP %i', code => {
     expect(decideFailure(run(http(code)))).toMatchObject({
       action: 'retry',
-      keepCheckpoint: false,
+      committed: false,
+    });
+  });
+
+  it('retries a cluster that did not answer', () => {
+    expect(decideFailure(run(unreachable()))).toMatchObject({
+      action: 'retry',
+      committed: false,
     });
   });
 
@@ -76,30 +83,50 @@ describe('decideFailure', () => {
     });
   });
 
-  it('keeps the checkpoint only when the run left it to resume', () => {
-    // rolled back before the point of no return: its steps were undone
+  it('never ends a run past the point of no return: retried whatever the error, without a limit', () => {
+    const committed = checkpoint('preconditions', 'quiesce', 'delete-source');
+    for (const error of [
+      http(403),
+      http(503),
+      new TypeError('x is undefined'),
+      new RebindRefusedError('t', []),
+    ])
+      expect(
+        decideFailure(run(error, { checkpoint: committed, attempt: 9 })),
+      ).toMatchObject({
+        action: 'retry',
+        committed: true,
+        message: expect.stringContaining(
+          'the volume has no claim until this finishes',
+        ),
+      });
+    // a later run that got past it again from a given-back checkpoint is committed as well
     expect(
       decideFailure(
-        run(http(503), { checkpoint: checkpoint('preconditions', 'retain') }),
-      ),
-    ).toMatchObject({ keepCheckpoint: false });
-    // a cluster away: the engine put nothing back
-    expect(
-      decideFailure(
-        run(unreachable(), { checkpoint: checkpoint('preconditions') }),
-      ),
-    ).toMatchObject({ action: 'retry', keepCheckpoint: true });
-    // still past the point of no return: the give-back did not finish
-    expect(
-      decideFailure(
-        run(http(500), {
-          checkpoint: checkpoint('preconditions', 'delete-source'),
+        run(http(403), {
+          checkpoint: checkpoint(
+            'given-back',
+            'preconditions',
+            'delete-source',
+          ),
         }),
       ),
-    ).toMatchObject({ keepCheckpoint: true });
-    // given back: the checkpoint says only that, and the next attempt starts over
+    ).toMatchObject({ action: 'retry', committed: true });
+  });
+
+  it('ends or retries by the error before the point of no return and after a give-back', () => {
+    expect(
+      decideFailure(
+        run(http(403), { checkpoint: checkpoint('preconditions', 'quiesce') }),
+      ),
+    ).toMatchObject({ action: 'fail', reason: 'TransferFailed' });
     expect(
       decideFailure(run(http(500), { checkpoint: checkpoint('given-back') })),
-    ).toMatchObject({ keepCheckpoint: false });
+    ).toMatchObject({ action: 'retry', committed: false });
+    expect(
+      decideFailure(
+        run(http(500), { checkpoint: checkpoint('given-back'), attempt: 5 }),
+      ),
+    ).toMatchObject({ action: 'fail', reason: 'RetriesExhausted' });
   });
 });

@@ -18,8 +18,11 @@ export type FailedReason =
 export type FailureDecision =
   /** stopped or handed over: no final status, the next run resumes from the checkpoint in status */
   | { action: 'handOver' }
-  /** queued again after a backoff; the checkpoint is kept only when the run left it to resume */
-  | { action: 'retry'; message: string; keepCheckpoint: boolean }
+  /**
+   * queued again after a backoff, from the engine's last checkpoint; past the point of no return the
+   * retries never run out (`committed`): only a run finishes or gives the volume back
+   */
+  | { action: 'retry'; message: string; committed: boolean }
   | { action: 'fail'; reason: FailedReason; message: string };
 
 export interface FailedRun {
@@ -27,20 +30,28 @@ export interface FailedRun {
   /** the attempt that failed, 1 for the first */
   attempt: number;
   maxAttempts: number;
-  /** the last checkpoint the run reported (the engine's, after its rollback if it made one) */
+  /** the last checkpoint the engine recorded (after a rollback: without the steps it undid) */
   checkpoint?: TransferCheckpoint;
-  /** the controller handed the run over (leadership lost) or stopped it before its point of no return */
+  /** the engine left everything as it was for a resume because the run was handed over or stopped */
   stopped: boolean;
 }
 
 /**
- * Classifies a failed run: a refusal ends the request (the claim to adopt did not fit: its own reason); a
- * transient failure (429, 5xx, an escaped 409, a cluster away, a connection that dropped or timed out) is
- * retried until maxAttempts; anything else ends it as TransferFailed.
+ * Classifies a failed run. Past the point of no return (the source claim may be gone, and the give-back did
+ * not finish) nothing ends the request: the volume has no claim until a run finishes or gives it back, so
+ * it is retried whatever the error. Before it, a refusal ends the request (the claim to adopt did not fit:
+ * its own reason); a transient failure (429, 5xx, an escaped 409, a cluster away, a connection that dropped
+ * or timed out) is retried until maxAttempts; anything else ends it as TransferFailed.
  */
 export function decideFailure(f: FailedRun): FailureDecision {
   if (f.stopped) return { action: 'handOver' };
   const e = f.error;
+  if (isCommitted(f.checkpoint))
+    return {
+      action: 'retry',
+      committed: true,
+      message: `the volume has no claim until this finishes: ${readableError(e)}`,
+    };
   if (e instanceof RebindRefusedError) {
     const message = e.failures
       .map(x => `${x.precondition}: ${x.message}`)
@@ -63,7 +74,7 @@ export function decideFailure(f: FailedRun): FailureDecision {
       reason: 'RetriesExhausted',
       message: `gave up after ${f.attempt} attempts: ${message}`,
     };
-  return { action: 'retry', message, keepCheckpoint: resumable(f) };
+  return { action: 'retry', message, committed: false };
 }
 
 export function isTransientFailure(e: unknown): boolean {
@@ -71,13 +82,9 @@ export function isTransientFailure(e: unknown): boolean {
 }
 
 /**
- * Whether the next attempt continues from the failed run's checkpoint. A cluster that did not answer made
- * the engine put nothing back, so the checkpoint is the truth; so is a checkpoint still past the point of no
- * return (the give-back did not finish: only a resume finishes or gives back). Any other failure was rolled
- * back (or given back), and resuming its steps would skip what the rollback undid: the next attempt starts
- * over.
+ * Whether a checkpoint is past the point of no return. A give-back clears the checkpoint down to GIVEN_BACK,
+ * so a checkpoint listing the point of no return is one nobody has given back since.
  */
-function resumable(f: FailedRun): boolean {
-  if (isClusterUnreachable(f.error)) return true;
-  return !!f.checkpoint?.completedSteps.includes(POINT_OF_NO_RETURN);
+export function isCommitted(c: TransferCheckpoint | undefined): boolean {
+  return c?.completedSteps.includes(POINT_OF_NO_RETURN) ?? false;
 }

@@ -1,12 +1,13 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { isTerminalPhase } from '@namespace-transfer/plugin-namespace-transfer-common';
 import { httpStatus, withRetry } from '../clusters';
-import { POINT_OF_NO_RETURN } from '../rebind';
 import { matchedStatus } from './approvalStatus';
 import { runAttempt } from './attempt';
 import { keyOf, splitKey, type KepContext } from './context';
 import { pickDestinationClaim } from './destination';
+import { forTerm } from './term';
 import { matchApproval } from './match';
+import { isCommitted } from './outcome';
 import { setCondition, type Status } from './status';
 import {
   KEP_GROUP,
@@ -30,21 +31,31 @@ export const transferIdOf = (r: NamespaceTransferRequest) =>
  * live object, since the cache may lag behind this controller's own last status write.
  */
 export async function reconcileRequest(
-  ctx: KepContext,
+  controller: KepContext,
   key: string,
 ): Promise<void> {
   const { namespace, name } = splitKey(key);
-  if (!ctx.isLeader() || !ctx.caches.request(namespace, name)) return;
+  if (!controller.isLeader() || !controller.caches.request(namespace, name))
+    return;
+  // taken once: a leader that lost the Lease writes nothing more for this request, however long it runs on
+  const ctx = forTerm(controller);
   // a retry waiting out its backoff: its own status writes must not start it early
   if ((ctx.retryAt.get(key) ?? 0) > Date.now()) return;
   const r = await readLive(ctx, namespace, name);
   if (!r) return;
   const match = matchApproval(r, ctx.caches.approvals(r.spec.source.namespace));
   if (match.state === 'approved') await noteApproval(ctx, match.approval, r);
-  if (r.status?.phase && isTerminalPhase(r.status.phase as never)) return;
   const checkpoint = r.status?.checkpoint;
-  // past the point of no return the volume must reach a claim, approval or not
-  const committed = checkpoint?.completedSteps.includes(POINT_OF_NO_RETURN);
+  // past the point of no return the volume must reach a claim, approval or not; a Failed written there
+  // (by an older controller) does not end that
+  const committed = isCommitted(checkpoint);
+  const phase = r.status?.phase;
+  if (
+    phase &&
+    isTerminalPhase(phase as never) &&
+    !(phase === 'Failed' && committed)
+  )
+    return;
   if (match.state !== 'approved' && !committed) {
     const message =
       match.state === 'mismatch'
@@ -104,7 +115,8 @@ function destinationOf(
   r: NamespaceTransferRequest,
 ): { name: string; adopted: boolean } | { conflict: string } {
   const claims = ctx.caches.claims(r.metadata.namespace);
-  const frozen = r.status?.attempts ? r.status.destinationClaim : undefined;
+  // written when the first run starts, whether or not that run ended
+  const frozen = r.status?.destinationClaim;
   if (frozen) {
     const name = splitKey(frozen).name;
     const ref = claims.find(c => c.metadata?.name === name)?.spec

@@ -53,7 +53,10 @@ export interface NamespaceTransferRequest {
     /** namespace/name of the claim that receives the volume: fixed once a run started */
     destinationClaim?: string;
     volumeName?: string;
-    /** runs started for the request; a transient failure is retried up to the controller's maxAttempts */
+    /**
+     * runs that ended (succeeded, failed or are retried); a run stopped or handed over does not count. A
+     * transient failure is retried up to the controller's maxAttempts (past the point of no return, always)
+     */
     attempts?: number;
     startTime?: string;
     completionTime?: string;
@@ -114,7 +117,7 @@ export interface KepTransfer {
   destination: { namespace: string; name: string };
   /** the destination claim was made by the user (its dataSourceRef names the request) and is adopted */
   adopted: boolean;
-  /** 1 for the first run, counting on with each retry after a transient failure */
+  /** 1 for the first run, counting on with each retry after a failure (not after a stop or hand-over) */
   attempt: number;
   /** the checkpoint this attempt continues from (a restart, a new leader) */
   resumedFrom?: TransferCheckpoint;

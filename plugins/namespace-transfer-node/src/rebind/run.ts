@@ -45,6 +45,9 @@ export const POINT_OF_NO_RETURN = 'delete-source';
  */
 export const GIVEN_BACK = 'given-back';
 
+/** The key in a rolled-back checkpoint's state under which it keeps the steps it undid (not a step). */
+const ROLLED_BACK = 'rolled-back';
+
 /** @public */
 export const REBIND_STEPS = [
   'preconditions',
@@ -260,12 +263,29 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
         },
       );
     } else {
+      // recorded before anything is undone: a run resuming the old checkpoint would skip the quiesce and
+      // the mark that are being undone, and delete the source claim under running pods
+      const recorded = await rolledBack(checkpoint, o).then(
+        () => true,
+        err => {
+          warn('recording the rollback')(err);
+          return false;
+        },
+      );
+      // not recorded, or handed over meanwhile (the record may have been dropped): left as it is, so that
+      // the checkpoint a resume reads stays true
+      if (!recorded || o.handOver?.aborted) {
+        phase('Failed');
+        throw e;
+      }
       await volume
         .unmarkSource(src.namespace, src.name)
         .catch(warn('unmarking the source PVC'));
       await volume.release().catch(warn('restoring the reclaim policy'));
     }
-    if (quiesced)
+    // a give-back that failed leaves the run past the point of no return, and its resume finishes the move:
+    // the workloads stay down, as the checkpoint says
+    if (quiesced && (!past || givenBack))
       await restoreWorkloads(kc, pre.workloads, spec.id).catch(
         warn('restoring the workloads'),
       );
@@ -275,6 +295,22 @@ async function rebindFlow(o: RebindOptions): Promise<RebindResult> {
     phase(o.signal?.aborted && !past ? 'Cancelled' : 'Failed');
     throw e;
   }
+}
+
+/**
+ * The checkpoint of a rollback before the point of no return: nothing done (the steps it undoes in the state
+ * under ROLLED_BACK), so that whoever runs the transfer next starts over; re-running a step over what a
+ * rollback left half-undone is safe, skipping one it undid is not.
+ */
+async function rolledBack(
+  checkpoint: TransferCheckpoint,
+  o: RebindOptions,
+): Promise<void> {
+  const undid = checkpoint.completedSteps.splice(0);
+  checkpoint.state = { [ROLLED_BACK]: { undid } };
+  delete checkpoint.pastPointOfNoReturn;
+  checkpoint.updatedAt = new Date().toISOString();
+  await o.onCheckpoint?.(structuredClone(checkpoint));
 }
 
 /** The checkpoint after a give-back: only GIVEN_BACK, with the steps it undid, and no point of no return. */
