@@ -37,6 +37,12 @@ export interface KepControllerOptions {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** requests reconciled at once (default 4) */
   concurrency?: number;
+  /**
+   * How long stop() waits for runs past their point of no return to finish (default 60 s; a run may wait
+   * minutes for a claim to go or to bind). Then they are handed over as on a lost Lease: each stops at its
+   * next step or wait, puts nothing back and leaves its checkpoint for whoever leads next, and stop() returns.
+   */
+  stopTimeoutMs?: number;
 }
 
 /** @public */
@@ -47,7 +53,8 @@ export interface KepController {
   isLeader(): boolean;
   /**
    * Stops: runs before their point of no return stop and are left to resume (nothing is written), runs past
-   * it finish; then the Lease is released, so another replica takes over at once.
+   * it finish, or are handed over after stopTimeoutMs; then the Lease is released, so another replica
+   * takes over at once.
    */
   stop(): Promise<void>;
 }
@@ -155,12 +162,33 @@ export function startKepController(o: KepControllerOptions): KepController {
     isLeader: () => leading,
     async stop() {
       stopping.abort(new Error('the controller is stopping'));
-      await queue.shutDown();
+      const drained = queue.shutDown();
+      if (await outlasts(drained, o.stopTimeoutMs ?? 60_000)) {
+        log(
+          `stopping: runs past their point of no return still going after ${o.stopTimeoutMs ?? 60_000} ms, handed over to whoever leads next`,
+        );
+        leading = false;
+        term.abort(new Error('the controller stopped: handed over'));
+        await drained;
+      }
       await election?.stop();
       leading = false;
       await caches.stop();
     },
   };
+}
+
+/** Whether `work` is still going after `ms` (it is not waited for). */
+async function outlasts(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>(resolve => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function elect(

@@ -325,6 +325,44 @@ describe('KEP operator on kube-sim', () => {
     expect(r.status?.attempts).toBe(1);
   });
 
+  it('a run past the point of no return that outlasts stopTimeoutMs is handed over, and stop() returns', async () => {
+    let stopping: Promise<void> | undefined;
+    const ended: string[] = [];
+    const c: KepController = start('slow', {
+      stopTimeoutMs: 500,
+      hooks: {
+        // the run is held past the point of no return until the stop gave up waiting for it
+        checkpoint: async (_t, cp) => {
+          if (cp.completedSteps.at(-1) !== 'delete-source' || stopping) return;
+          stopping = c.stop();
+          await pollUntil(
+            async () =>
+              logs.some(l => l.startsWith('slow: stopping: runs past'))
+                ? true
+                : undefined,
+            { timeoutMs: 30_000, intervalMs: 50, what: 'stop() to give up' },
+          );
+        },
+        ended: (_t, o) => void ended.push(o.state),
+      },
+    });
+    await c.ready;
+    await transfer('slow');
+    await pollUntil(async () => (stopping ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the stop at delete-source',
+    });
+    await stopping;
+    expect(ended).toEqual(['handedOver']);
+    const left = await request('team-b', 'want-slow');
+    expect(left.status?.phase).not.toBe('Failed');
+    expect(lastStep(left)).toBe('delete-source');
+    const next = start('slow-next');
+    await next.ready;
+    await succeededWithData('slow');
+  });
+
   it('losing the Lease hands the run over at once, putting nothing back; the next lead resumes it', async () => {
     const lease = { namespace: 'kep-system', name: 'kep-lost' };
     const coordination = kc.makeApiClient(CoordinationV1Api);
