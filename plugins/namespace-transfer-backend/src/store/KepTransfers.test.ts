@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import type { TransferCheckpoint } from '@namespace-transfer/plugin-namespace-transfer-common';
 import type { KepTransfer } from '@namespace-transfer/plugin-namespace-transfer-node';
 import { TransferStore } from './TransferStore';
-import { migrateToLatest } from './migrate';
 import { storeTestDatabases } from './__testUtils__/databases';
-import { ManualClock, newTransfer } from './__testUtils__/transfers';
+import { storeUnderTest } from './__testUtils__/storeUnderTest';
+import { newTransfer } from './__testUtils__/transfers';
 
 const databases = storeTestDatabases();
 let serial = 0;
@@ -45,20 +45,12 @@ const checkpoint = (
 });
 
 describe.each(databases.eachSupportedId())('KEP transfers on %s', id => {
+  const env = storeUnderTest(databases, id);
+  const { clock } = env;
   let db: Knex;
   let store: TransferStore;
-  const clock = new ManualClock();
-
-  beforeAll(async () => {
-    db = await databases.init(id);
-    await migrateToLatest(db);
-    store = new TransferStore(db, { now: clock.now });
-  });
-
-  afterEach(async () => {
-    await db('transfers')
-      .whereIn('state', ['approved', 'running', 'staged'])
-      .update({ state: 'cancelled', lease_holder: null });
+  beforeAll(() => {
+    ({ db, store } = env);
   });
 
   const events = async (transferId: string) =>

@@ -1,32 +1,23 @@
 import type { Knex } from 'knex';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { TransferStore } from './TransferStore';
-import { migrateToLatest } from './migrate';
 import {
   clientOf,
   expectedClient,
   storeTestDatabases,
 } from './__testUtils__/databases';
-import { ManualClock, newTransfer } from './__testUtils__/transfers';
+import { storeUnderTest } from './__testUtils__/storeUnderTest';
+import { newTransfer } from './__testUtils__/transfers';
 
 const databases = storeTestDatabases();
 
 describe.each(databases.eachSupportedId())('TransferStore on %s', id => {
+  const env = storeUnderTest(databases, id);
+  const { clock } = env;
   let db: Knex;
   let store: TransferStore;
-  const clock = new ManualClock();
-
-  beforeAll(async () => {
-    db = await databases.init(id);
-    await migrateToLatest(db);
-    store = new TransferStore(db, { now: clock.now });
-  });
-
-  // each test claims the oldest claimable transfer: none may be left over from the one before
-  afterEach(async () => {
-    await db('transfers')
-      .whereIn('state', ['approved', 'running', 'staged'])
-      .update({ state: 'cancelled', lease_holder: null });
+  beforeAll(() => {
+    ({ db, store } = env);
   });
 
   const approver = {

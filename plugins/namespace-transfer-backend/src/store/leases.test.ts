@@ -1,34 +1,23 @@
 import knexFactory, { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
 import { TransferStore } from './TransferStore';
-import { migrateToLatest } from './migrate';
 import { storeTestDatabases } from './__testUtils__/databases';
-import { ManualClock, newTransfer } from './__testUtils__/transfers';
+import { storeUnderTest, SOURCE_OWNER } from './__testUtils__/storeUnderTest';
+import { newTransfer } from './__testUtils__/transfers';
 import type { Lease } from './types';
 
 const databases = storeTestDatabases();
 const TTL = 30_000;
 
 describe.each(databases.eachSupportedId())('leases on %s', id => {
+  const env = storeUnderTest(databases, id);
+  const { clock } = env;
   let db: Knex;
   let store: TransferStore;
-  const clock = new ManualClock();
-  const owner = {
-    actor: 'user:default/bob',
-    ownership: { sourceOwners: ['group:default/team-payments'] },
-  };
-
-  beforeAll(async () => {
-    db = await databases.init(id);
-    await migrateToLatest(db);
-    store = new TransferStore(db, { now: clock.now });
+  beforeAll(() => {
+    ({ db, store } = env);
   });
-
-  afterEach(async () => {
-    await db('transfers')
-      .whereIn('state', ['approved', 'running', 'staged'])
-      .update({ state: 'cancelled', lease_holder: null });
-  });
+  const owner = SOURCE_OWNER;
 
   async function approvedTransfers(n: number): Promise<string[]> {
     const ids: string[] = [];

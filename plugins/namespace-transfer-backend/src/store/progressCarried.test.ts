@@ -1,39 +1,25 @@
-import type { Knex } from 'knex';
 import { TransferStore } from './TransferStore';
-import { migrateToLatest } from './migrate';
 import { storeTestDatabases } from './__testUtils__/databases';
-import { ManualClock, newTransfer } from './__testUtils__/transfers';
+import {
+  storeUnderTest,
+  claimedTransfer,
+  SOURCE_OWNER,
+} from './__testUtils__/storeUnderTest';
 
 const databases = storeTestDatabases();
 const TTL = 30_000;
 
 /** What the attempt's finished passes moved: kept by an abandoned run, set by a run's end, cleared by a retry. */
 describe.each(databases.eachSupportedId())('carried progress on %s', id => {
-  let db: Knex;
+  const env = storeUnderTest(databases, id);
+  const { clock } = env;
   let store: TransferStore;
-  const clock = new ManualClock();
-  const owner = {
-    actor: 'user:default/bob',
-    ownership: { sourceOwners: ['group:default/team-payments'] },
-  };
-
-  beforeAll(async () => {
-    db = await databases.init(id);
-    await migrateToLatest(db);
-    store = new TransferStore(db, { now: clock.now });
+  beforeAll(() => {
+    ({ store } = env);
   });
+  const owner = SOURCE_OWNER;
 
-  afterEach(async () => {
-    await db('transfers')
-      .whereIn('state', ['approved', 'running', 'staged'])
-      .update({ state: 'cancelled', lease_holder: null });
-  });
-
-  async function claimed(over = {}) {
-    const t = await store.createTransfer(newTransfer(over));
-    await store.decide({ transferId: t.id, kind: 'approve', ...owner });
-    return claimAgain();
-  }
+  const claimed = (over = {}) => claimedTransfer(env, over, TTL);
 
   async function claimAgain() {
     clock.advance(1);

@@ -1,45 +1,25 @@
-import type { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
 import { TransferStore } from './TransferStore';
-import { migrateToLatest } from './migrate';
 import { storeTestDatabases } from './__testUtils__/databases';
 import {
-  ManualClock,
-  newTransfer,
-  realisticPlan,
-} from './__testUtils__/transfers';
+  storeUnderTest,
+  claimedTransfer,
+} from './__testUtils__/storeUnderTest';
+import { realisticPlan } from './__testUtils__/transfers';
 
 const databases = storeTestDatabases();
 const TTL = 30_000;
 
 /** What the worker stores with a run beside its state: the plan it runs by, the plan asked about again, the cut over time. */
 describe.each(databases.eachSupportedId())('run ends on %s', id => {
-  let db: Knex;
+  const env = storeUnderTest(databases, id);
+  const { clock } = env;
   let store: TransferStore;
-  const clock = new ManualClock();
-  const owner = {
-    actor: 'user:default/bob',
-    ownership: { sourceOwners: ['group:default/team-payments'] },
-  };
-
-  beforeAll(async () => {
-    db = await databases.init(id);
-    await migrateToLatest(db);
-    store = new TransferStore(db, { now: clock.now });
+  beforeAll(() => {
+    ({ store } = env);
   });
 
-  afterEach(async () => {
-    await db('transfers')
-      .whereIn('state', ['approved', 'running', 'staged'])
-      .update({ state: 'cancelled', lease_holder: null });
-  });
-
-  async function claimed(over = {}) {
-    const t = await store.createTransfer(newTransfer(over));
-    await store.decide({ transferId: t.id, kind: 'approve', ...owner });
-    clock.advance(1);
-    return (await store.runs.claimNext({ holder: 'w1', ttlMs: TTL }))!;
-  }
+  const claimed = (over = {}) => claimedTransfer(env, over, TTL);
 
   it('tells which state a claim came from', async () => {
     const first = await claimed();
