@@ -1,7 +1,10 @@
 import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { Plan } from '@namespace-transfer/plugin-namespace-transfer-common';
+import {
+  Plan,
+  TransferRequestedVia,
+} from '@namespace-transfer/plugin-namespace-transfer-common';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { Facts } from './Facts';
 
@@ -16,7 +19,10 @@ function identityText(plan: Plan): string | undefined {
   return `uid ${id.runAsUser}, gid ${id.runAsGroup}${group}${writable} (from ${id.source})`;
 }
 
-function stopsText(plan: Plan): string {
+function stopsText(plan: Plan, madeBeforehand: boolean): string {
+  // a request of the Kubernetes API has no plan made before it ran: the controller finds the users then
+  if (!madeBeforehand)
+    return 'What uses the claim, while the volume is rebound (found by the KEP controller when it runs)';
   if (plan.workloads.length === 0) return 'Nothing is stopped';
   return plan.workloads
     .map(w =>
@@ -53,9 +59,16 @@ function Findings(props: { title: string; items: string[]; error?: boolean }) {
   );
 }
 
-/** The plan the requester saw and the owners approved: how, what stops and for how long, as whom. */
-export function PlanCard(props: { plan: Plan }) {
+/**
+ * The plan the requester saw and the owners approved: how, what stops and for how long, as whom. A transfer
+ * requested through the Kubernetes API had none beforehand: only what the request asked is shown.
+ */
+export function PlanCard(props: {
+  plan: Plan;
+  requestedVia?: TransferRequestedVia;
+}) {
   const { plan } = props;
+  const madeBeforehand = props.requestedVia !== 'kubernetes';
   return (
     <InfoCard title="Plan">
       <Typography variant="body1" gutterBottom>
@@ -82,7 +95,7 @@ export function PlanCard(props: { plan: Plan }) {
               : undefined,
           ],
           ['Storage class', plan.destination.storageClassName],
-          ['Stops', stopsText(plan)],
+          ['Stops', stopsText(plan, madeBeforehand)],
           ['Estimated time', seconds(plan.estimatedSeconds)],
           ['Estimated downtime', seconds(plan.estimatedDowntimeSeconds)],
           ['Files land as', identityText(plan)],

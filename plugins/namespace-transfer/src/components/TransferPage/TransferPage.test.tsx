@@ -161,6 +161,11 @@ describe('TransferPage', () => {
     expect(
       screen.queryByRole('button', { name: 'Cancel transfer' }),
     ).not.toBeInTheDocument();
+    // no plan was made before it ran: the page does not claim that nothing stops
+    expect(screen.queryByText('Nothing is stopped')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/found by the KEP controller when it runs/),
+    ).toBeInTheDocument();
   });
 
   it('changes the phase on screen from a signal, without reading the transfer again', async () => {

@@ -30,7 +30,7 @@ export function TransferView(props: {
         <TransferSummaryCard transfer={transfer} onDecided={onDecided} />
       </Grid>
       <Grid item xs={12} md={6}>
-        <PlanCard plan={transfer.plan} />
+        <PlanCard plan={transfer.plan} requestedVia={transfer.requestedVia} />
       </Grid>
       <Grid item xs={12}>
         <DecisionsCard decisions={detail.decisions} />
