@@ -57,15 +57,7 @@ export async function runAttempt(
   const { namespace, name } = t.request;
   const key = keyOf(namespace, name);
   const claim = `${t.destination.namespace}/${t.destination.name}`;
-  await ctx.requests.update(namespace, name, s => ({
-    ...s,
-    message: t.approval
-      ? `approved by ${t.approval.namespace}/${t.approval.name}`
-      : 'resuming past the point of no return',
-    startTime: s.startTime ?? new Date().toISOString(),
-    destinationClaim: claim,
-    conditions: running(s, t),
-  }));
+  await ctx.requests.update(namespace, name, s => started(s, t, claim));
   await callHook(ctx, 'started', t);
   const handOver = ctx.handOver();
   let last = t.resumedFrom;
@@ -185,6 +177,39 @@ function withCheckpoint(s: Status, c: TransferCheckpoint | undefined): Status {
   if (c?.completedSteps.length) next.checkpoint = c;
   else delete next.checkpoint;
   return next;
+}
+
+/**
+ * The status as a run starts. A request an older controller ended Failed past the point of no return is
+ * resumed, so that end is taken back.
+ */
+function started(s: Status, t: KepTransfer, claim: string): Status {
+  const next: Status = {
+    ...s,
+    message: t.approval
+      ? `approved by ${t.approval.namespace}/${t.approval.name}`
+      : 'resuming past the point of no return',
+    startTime: s.startTime ?? new Date().toISOString(),
+    destinationClaim: claim,
+    conditions: running(s, t),
+  };
+  if (s.phase !== 'Failed') return next;
+  delete next.completionTime;
+  next.conditions = setCondition(
+    setCondition(next.conditions, {
+      type: 'Failed',
+      status: 'False',
+      reason: 'Resuming',
+      message: 'resumed past the point of no return',
+    }),
+    {
+      type: 'Ready',
+      status: 'False',
+      reason: 'Resuming',
+      message: 'the volume has no claim until this finishes',
+    },
+  );
+  return { ...next, phase: 'Pending' };
 }
 
 function running(s: Status, t: KepTransfer) {

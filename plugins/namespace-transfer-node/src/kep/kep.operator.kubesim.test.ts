@@ -27,6 +27,7 @@ import {
   type KepHooks,
   type NamespaceTransferRequest,
 } from '.';
+import { RequestStatusWriter, setCondition } from './status';
 import {
   approval,
   kepObjects,
@@ -325,7 +326,7 @@ describe('KEP operator on kube-sim', () => {
     expect(r.status?.attempts).toBe(1);
   });
 
-  it('a run past the point of no return that outlasts stopTimeoutMs is handed over, and stop() returns', async () => {
+  it('a run past the point of no return that outlasts stopTimeoutMs is handed over, and stop() returns; Failed there, it is still resumed', async () => {
     let stopping: Promise<void> | undefined;
     const ended: string[] = [];
     const c: KepController = start('slow', {
@@ -358,9 +359,34 @@ describe('KEP operator on kube-sim', () => {
     const left = await request('team-b', 'want-slow');
     expect(left.status?.phase).not.toBe('Failed');
     expect(lastStep(left)).toBe('delete-source');
+    // as an older controller ended such a run: Failed, the checkpoint still past the point of no return
+    await new RequestStatusWriter(kc).update('team-b', 'want-slow', st => ({
+      ...st,
+      phase: 'Failed',
+      conditions: setCondition(st.conditions, {
+        type: 'Failed',
+        status: 'True',
+        reason: 'TransferFailed',
+        message: 'boom',
+      }),
+    }));
     const next = start('slow-next');
     await next.ready;
-    await succeededWithData('slow');
+    const done = await until(
+      'team-b',
+      'want-slow',
+      r => r.status?.phase === 'Succeeded',
+      'Succeeded',
+    );
+    expect(await readThroughPod(kc, 'team-b', 'slow', 'slow.txt')).toBe(
+      'slow\n',
+    );
+    expect(done.status?.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Failed', status: 'False' }),
+        expect.objectContaining({ type: 'Ready', status: 'True' }),
+      ]),
+    );
   });
 
   it('losing the Lease hands the run over at once, putting nothing back; the next lead resumes it', async () => {
