@@ -152,6 +152,9 @@ describe('kubectl apply -k deploy/ on a kube-sim cluster', () => {
         'ClusterRole/namespace-transfer-kep-edit',
         'ClusterRoleBinding/namespace-transfer-reader-namespace-transfer',
         'ClusterRoleBinding/namespace-transfer-rebind-namespace-transfer-engine',
+        // the KEP controller's leader election: Leases in its own namespace only
+        `Role/${SYSTEM_NS}/namespace-transfer-kep-leader`,
+        `RoleBinding/${SYSTEM_NS}/namespace-transfer-kep-leader-namespace-transfer-engine`,
       ].sort(),
     );
     expect(rendered.map(keyOf).sort()).toEqual(
